@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace Dtx.Campaign.Scoring.IndexSets;
+
+/// <summary>How a leaf turns a unit's input into points. The kind names are those used in files and APIs.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(YesNoMethod), "yes-no")]
+[JsonDerivedType(typeof(RatioMethod), "ratio")]
+[JsonDerivedType(typeof(TiersMethod), "tiers")]
+[JsonDerivedType(typeof(CountMethod), "count")]
+[JsonDerivedType(typeof(CouncilJudgementMethod), "council")]
+public abstract record ScoringMethod
+{
+    public abstract string Kind { get; }
+}
+
+/// <summary>Full points when the answer is yes (and evidence is attached when the node requires it), else 0.</summary>
+public sealed record YesNoMethod : ScoringMethod
+{
+    public override string Kind => "yes-no";
+}
+
+/// <summary>points = max × min(value / target, 1), where value is numerator/denominator or a percentage / 100.</summary>
+public sealed record RatioMethod(decimal Target = 1m) : ScoringMethod
+{
+    public override string Kind => "ratio";
+}
+
+/// <summary>The points of the highest tier whose threshold the value reaches; 0 below the first tier.</summary>
+public sealed record TiersMethod(IReadOnlyList<Tier> Tiers) : ScoringMethod
+{
+    public override string Kind => "tiers";
+}
+
+public sealed record Tier(decimal AtLeast, decimal Points);
+
+/// <summary>points = min(count × per item, cap), cap defaulting to the node's maximum.</summary>
+public sealed record CountMethod(decimal PointsPerItem, decimal? Cap) : ScoringMethod
+{
+    public override string Kind => "count";
+}
+
+/// <summary>The council enters 0..max; the unit's own entry is its proposal.</summary>
+public sealed record CouncilJudgementMethod : ScoringMethod
+{
+    public override string Kind => "council";
+}

@@ -11,37 +11,32 @@ namespace Dtx.Campaign.Scoring.IndexSets;
 [JsonDerivedType(typeof(CouncilJudgementMethod), "council")]
 public abstract record ScoringMethod
 {
-    public abstract string Kind { get; }
+    /// <summary>The method's name in files and APIs; serialised as the <c>kind</c> discriminator, not as a property.</summary>
+    [JsonIgnore]
+    public string Kind => this switch
+    {
+        YesNoMethod => "yes-no",
+        RatioMethod => "ratio",
+        TiersMethod => "tiers",
+        CountMethod => "count",
+        CouncilJudgementMethod => "council",
+        _ => throw new NotSupportedException(GetType().Name),
+    };
 }
 
 /// <summary>Full points when the answer is yes (and evidence is attached when the node requires it), else 0.</summary>
-public sealed record YesNoMethod : ScoringMethod
-{
-    public override string Kind => "yes-no";
-}
+public sealed record YesNoMethod : ScoringMethod;
 
 /// <summary>points = max × min(value / target, 1), where value is numerator/denominator or a percentage / 100.</summary>
-public sealed record RatioMethod(decimal Target = 1m) : ScoringMethod
-{
-    public override string Kind => "ratio";
-}
+public sealed record RatioMethod(decimal Target = 1m) : ScoringMethod;
 
 /// <summary>The points of the highest tier whose threshold the value reaches; 0 below the first tier.</summary>
-public sealed record TiersMethod(IReadOnlyList<Tier> Tiers) : ScoringMethod
-{
-    public override string Kind => "tiers";
-}
+public sealed record TiersMethod(IReadOnlyList<Tier> Tiers) : ScoringMethod;
 
 public sealed record Tier(decimal AtLeast, decimal Points);
 
 /// <summary>points = min(count × per item, cap), cap defaulting to the node's maximum.</summary>
-public sealed record CountMethod(decimal PointsPerItem, decimal? Cap) : ScoringMethod
-{
-    public override string Kind => "count";
-}
+public sealed record CountMethod(decimal PointsPerItem, decimal? Cap) : ScoringMethod;
 
 /// <summary>The council enters 0..max; the unit's own entry is its proposal.</summary>
-public sealed record CouncilJudgementMethod : ScoringMethod
-{
-    public override string Kind => "council";
-}
+public sealed record CouncilJudgementMethod : ScoringMethod;

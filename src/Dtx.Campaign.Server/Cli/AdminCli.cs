@@ -1,0 +1,161 @@
+using System.CommandLine;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.Imports;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Samples;
+using Dtx.Campaign.Server.Units;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dtx.Campaign.Server.Cli;
+
+/// <summary>
+/// Administration subcommands of the server executable (<c>dtx-campaign migrate</c>, <c>seed-demo</c>, …).
+/// They use the same configuration as the server. Exit codes: 0 done, 1 refused input, 2 usage error.
+/// </summary>
+public static class AdminCli
+{
+    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "--help", "-h", "help"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    /// <summary>Runs a command with services built from the server's configuration.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        RunAsync(args, Console.Out, Console.Error, BuildServices);
+
+    /// <summary>Runs a command; <paramref name="services"/> builds the services only when a command needs them.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<IServiceProvider> services)
+    {
+        var root = new RootCommand("Dtx.Campaign administration. Without a command, the executable runs the server.");
+        root.Subcommands.Add(Migrate(services, output));
+        root.Subcommands.Add(SeedDemo(services, output));
+        root.Subcommands.Add(IndexSet(services, output, error));
+        root.Subcommands.Add(Units(services, output, error));
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static IServiceProvider BuildServices()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.AddCampaignServer();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        return builder.Build().Services;
+    }
+
+    private static Command Migrate(Func<IServiceProvider> services, TextWriter output)
+    {
+        var command = new Command("migrate", "Apply pending database migrations and create the roles and first administrator.");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var scope = services().CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            await db.Database.MigrateAsync(ct);
+            output.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
+            var created = await scope.ServiceProvider.GetRequiredService<AdminBootstrap>()
+                .EnsureAsync(scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value, ct);
+            if (created?.GeneratedPassword is { } password)
+                output.WriteLine($"First administrator {created.Email}, password (shown once): {password}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SeedDemo(Func<IServiceProvider> services, TextWriter output)
+    {
+        var command = new Command("seed-demo", "Load the sample index sets (published) and the demo units (Hanoi: 17 departments, 126 communes/wards).");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var scope = services().CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            await db.Database.MigrateAsync(ct);
+            var report = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            foreach (var line in report)
+                output.WriteLine(line);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command IndexSet(Func<IServiceProvider> services, TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "An index-set file: .yaml/.yml, or .xlsx with one row per node." };
+        var validate = new Command("validate", "Check an index-set file without storing it.") { file };
+        validate.SetAction(async (parsed, ct) =>
+        {
+            var path = parsed.GetValue(file)!;
+            return await Refusing(error, path.FullName, async () =>
+            {
+                await using var content = path.OpenRead();
+                var set = await services().GetRequiredService<IndexSetFiles>().ReadAsync(path.Name, content, ct);
+                output.WriteLine($"{path.Name}: valid. {set.Key} v{set.Version}, {set.Groups.Count} groups, {set.Leaves().Count()} indicators, {set.MaxPoints} points.");
+                return 0;
+            });
+        });
+
+        var publish = new Option<bool>("--publish") { Description = "Publish the imported version at once." };
+        var import = new Command("import", "Validate an index-set file and store it as a draft (or published) version.") { file, publish };
+        import.SetAction(async (parsed, ct) =>
+        {
+            var path = parsed.GetValue(file)!;
+            return await Refusing(error, path.FullName, async () =>
+            {
+                await using var scope = services().CreateAsyncScope();
+                await using var content = path.OpenRead();
+                var record = await scope.ServiceProvider.GetRequiredService<IndexSetCatalog>()
+                    .ImportAsync(path.Name, content, "cli", parsed.GetValue(publish), ct);
+                output.WriteLine($"{path.Name}: stored {record.Key} v{record.Version} as {record.Status.ToString().ToLowerInvariant()} ({record.IndicatorCount} indicators, id {record.Id}).");
+                return 0;
+            });
+        });
+        return new Command("index-set", "Validate and import index sets.") { validate, import };
+    }
+
+    private static Command Units(Func<IServiceProvider> services, TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "A .csv (UTF-8) or .xlsx file with one row per unit." };
+        var import = new Command("import", "Import units; one bad row refuses the whole file.") { file };
+        import.SetAction(async (parsed, ct) =>
+        {
+            var path = parsed.GetValue(file)!;
+            return await Refusing(error, path.FullName, async () =>
+            {
+                await using var scope = services().CreateAsyncScope();
+                await using var content = path.OpenRead();
+                var summary = await scope.ServiceProvider.GetRequiredService<UnitImport>().ImportAsync(path.Name, content, ct);
+                output.WriteLine($"{path.Name}: {summary.Created} unit(s) created, {summary.Updated} updated, {summary.AuthoritiesCreated} authority(ies) created.");
+                return 0;
+            });
+        });
+        return new Command("units", "Import units.") { import };
+    }
+
+    /// <summary>Turns a refused file into exit code 1 with every problem on its own line.</summary>
+    private static async Task<int> Refusing(TextWriter error, string path, Func<Task<int>> action)
+    {
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"{path}: no such file.");
+            return 1;
+        }
+        try
+        {
+            return await action();
+        }
+        catch (ImportRejectedException rejected)
+        {
+            error.WriteLine($"{rejected.File}: refused, nothing was stored. {rejected.Problems.Count} problem(s):");
+            foreach (var problem in rejected.Problems)
+                error.WriteLine($"  {problem}");
+            return 1;
+        }
+        catch (IndexSetCatalog.RefusedException refused)
+        {
+            error.WriteLine(refused.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Units;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Data;
+
+/// <summary>
+/// The one DbContext of the server. Each provider has a subclass only so that each keeps its own
+/// migrations (<see cref="SqliteCampaignDbContext"/>, <see cref="PostgresCampaignDbContext"/>).
+/// </summary>
+public abstract class CampaignDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+{
+    /// <summary>Cookie and token keys, shared by every node of a deployment.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<IndexSetRecord> IndexSets => Set<IndexSetRecord>();
+    public DbSet<IndicatorRecord> Indicators => Set<IndicatorRecord>();
+    public DbSet<OrganizingAuthority> Authorities => Set<OrganizingAuthority>();
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<UnitContact> UnitContacts => Set<UnitContact>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(CampaignDbContext).Assembly);
+    }
+}
+
+/// <remarks>
+/// Migrations: <c>dotnet ef migrations add NAME --project src/Dtx.Campaign.Server --context SqliteCampaignDbContext --output-dir Data/Migrations/Sqlite</c>
+/// </remarks>
+public sealed class SqliteCampaignDbContext(DbContextOptions<SqliteCampaignDbContext> options) : CampaignDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no native date-time-with-offset or decimal type: store sortable, comparable values.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+}
+
+/// <remarks>
+/// Migrations: <c>dotnet ef migrations add NAME --project src/Dtx.Campaign.Server --context PostgresCampaignDbContext --output-dir Data/Migrations/Postgres</c>
+/// </remarks>
+public sealed class PostgresCampaignDbContext(DbContextOptions<PostgresCampaignDbContext> options) : CampaignDbContext(options);

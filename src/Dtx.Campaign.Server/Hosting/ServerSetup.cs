@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Units;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+
+namespace Dtx.Campaign.Server.Hosting;
+
+/// <summary>The one place that wires the server: services in <see cref="AddCampaignServer"/>, endpoints in <see cref="MapCampaignServer"/>.</summary>
+internal static class ServerSetup
+{
+    public static WebApplicationBuilder AddCampaignServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        // First hosted service: the database must be migrated before others (data protection's key ring) read it.
+        services.AddHostedService<StartupTasks>();
+        services.AddCampaignData(builder.Configuration, builder.Environment);
+        services.AddDataProtection().SetApplicationName("dtx-campaign").PersistKeysToDbContext<CampaignDbContext>();
+        services.AddCampaignIdentity(builder.Configuration);
+        services.AddIndexSets(builder.Environment);
+        services.AddUnits();
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+        services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");
+        return builder;
+    }
+
+    public static WebApplication MapCampaignServer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
+        app.MapAuth();
+        app.MapIndexSets();
+        app.MapUnits();
+        return app;
+    }
+
+    private static IServiceCollection AddCampaignIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section));
+        services.AddIdentity<AppUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<CampaignDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "dtx.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SlidingExpiration = true;
+            // APIs answer 401/403 instead of redirecting to a login page.
+            o.Events.OnRedirectToLogin = context => Deny(context.Response, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => Deny(context.Response, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.SystemAdmin, Roles.CampaignAdmin));
+        services.AddScoped<AdminBootstrap>();
+        return services;
+    }
+
+    private static Task Deny(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Dtx.Campaign.Server.Identity;
+
+/// <summary>System-wide roles. Per-campaign and per-unit roles (chair of a council, focal officer of a unit) are scoped grants.</summary>
+public static class Roles
+{
+    public const string SystemAdmin = "system-admin";
+    public const string CampaignAdmin = "campaign-admin";
+    public const string Observer = "observer";
+
+    public static readonly IReadOnlyList<string> All = [SystemAdmin, CampaignAdmin, Observer];
+}
+
+public static class Policies
+{
+    /// <summary>Import and publish index sets and units, launch campaigns.</summary>
+    public const string Administer = "administer";
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using MiniExcelLibs;
+
+namespace Dtx.Campaign.Server.Imports;
+
+/// <summary>
+/// Rows of a CSV or Excel sheet as dictionaries keyed by normalised header, each with its row number
+/// as a person sees it in a spreadsheet (the header is row 1).
+/// </summary>
+internal static class TabularFile
+{
+    public sealed record Row(int Number, IReadOnlyDictionary<string, string> Cells)
+    {
+        public string Get(string column) => Cells.TryGetValue(column, out var value) ? value.Trim() : "";
+    }
+
+    public static bool IsExcel(string fileName) =>
+        fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsCsv(string fileName) =>
+        fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads every row; a file that cannot be read at all yields a single problem.</summary>
+    public static (IReadOnlyList<Row> Rows, FileProblem? Problem) Read(string fileName, Stream content)
+    {
+        try
+        {
+            if (IsExcel(fileName))
+                return (ReadExcel(content), null);
+            if (IsCsv(fileName))
+                return (ReadCsv(content), null);
+            return ([], new FileProblem(fileName, null, "file", "unsupported file type: use .csv (UTF-8) or .xlsx"));
+        }
+        catch (Exception e) when (e is CsvHelperException or InvalidDataException or IOException or FormatException or InvalidOperationException)
+        {
+            return ([], new FileProblem(fileName, null, "file", $"the file cannot be read: {e.Message}"));
+        }
+    }
+
+    public static string Normalise(string header) =>
+        header.Trim().ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
+
+    private static List<Row> ReadCsv(Stream content)
+    {
+        using var reader = new StreamReader(content, leaveOpen: true);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            DetectDelimiter = true,
+            PrepareHeaderForMatch = a => Normalise(a.Header),
+            BadDataFound = null,
+        };
+        using var csv = new CsvReader(reader, config);
+        var rows = new List<Row>();
+        if (!csv.Read() || !csv.ReadHeader())
+            return rows;
+        var headers = csv.HeaderRecord!.Select(Normalise).ToArray();
+        while (csv.Read())
+        {
+            var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < headers.Length; i++)
+                cells[headers[i]] = csv.GetField(i) ?? "";
+            // CsvHelper counts the header as row 1, as a spreadsheet does.
+            rows.Add(new Row(csv.Parser.Row, cells));
+        }
+        return rows;
+    }
+
+    private static List<Row> ReadExcel(Stream content)
+    {
+        var rows = new List<Row>();
+        var number = 1;
+        foreach (IDictionary<string, object?> raw in content.Query(useHeaderRow: true))
+        {
+            number++;
+            var cells = raw.ToDictionary(
+                kv => Normalise(kv.Key),
+                kv => Convert.ToString(kv.Value, CultureInfo.InvariantCulture) ?? "",
+                StringComparer.Ordinal);
+            if (cells.Values.All(string.IsNullOrWhiteSpace))
+                continue;
+            rows.Add(new Row(number, cells));
+        }
+        return rows;
+    }
+}

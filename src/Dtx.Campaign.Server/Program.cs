@@ -1,0 +1,15 @@
+using Dtx.Campaign.Server.Cli;
+using Dtx.Campaign.Server.Hosting;
+
+if (AdminCli.IsCommand(args))
+    return await AdminCli.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddCampaignServer();
+var app = builder.Build();
+app.MapCampaignServer();
+await app.RunAsync();
+return 0;
+
+/// <summary>The server's entry point; public so that tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

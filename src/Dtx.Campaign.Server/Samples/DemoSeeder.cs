@@ -1,0 +1,59 @@
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Samples;
+
+/// <summary>
+/// Loads the sample index sets (published) and the demo units shipped in <c>data/</c>. Running it twice
+/// changes nothing: stored versions are skipped and units are updated in place.
+/// </summary>
+internal sealed class DemoSeeder(CampaignDbContext db, IndexSetCatalog catalog, UnitImport units, SampleData samples)
+{
+    public async Task<IReadOnlyList<string>> SeedAsync(CancellationToken ct)
+    {
+        var report = new List<string>();
+        foreach (var path in samples.IndexSetFiles())
+        {
+            var name = Path.GetFileName(path);
+            await using var content = File.OpenRead(path);
+            var stored = await db.IndexSets.AsNoTracking().Select(s => new { s.Key, s.Version, s.SourceFileName }).ToListAsync(ct);
+            if (stored.Any(s => s.SourceFileName == name))
+            {
+                report.Add($"{name}: already stored.");
+                continue;
+            }
+            var record = await catalog.ImportAsync(name, content, "seed-demo", publish: true, ct);
+            report.Add($"{name}: {record.Key} v{record.Version} published ({record.IndicatorCount} indicators, {record.MaxPoints:0.##} points).");
+        }
+        foreach (var path in samples.UnitFiles())
+        {
+            await using var content = File.OpenRead(path);
+            var summary = await units.ImportAsync(Path.GetFileName(path), content, ct);
+            report.Add($"{Path.GetFileName(path)}: {summary.Created} units created, {summary.Updated} updated.");
+        }
+        return report;
+    }
+}
+
+/// <summary>Where the shipped data files are: next to the binary (copied at build) or in the repository.</summary>
+internal sealed class SampleData(IHostEnvironment environment)
+{
+    public string Root { get; } = Locate(environment);
+
+    public IEnumerable<string> IndexSetFiles() =>
+        Directory.EnumerateFiles(Path.Combine(Root, "index-sets"), "*.yaml").Order(StringComparer.Ordinal);
+
+    public IEnumerable<string> UnitFiles() =>
+        Directory.EnumerateFiles(Path.Combine(Root, "units"), "*.csv").Order(StringComparer.Ordinal);
+
+    public string UnitCategoriesFile => Path.Combine(Root, "unit-categories.yaml");
+
+    private static string Locate(IHostEnvironment environment)
+    {
+        string[] candidates = [Path.Combine(AppContext.BaseDirectory, "data"), Path.GetFullPath(Path.Combine(environment.ContentRootPath, "..", "..", "data"))];
+        return candidates.FirstOrDefault(Directory.Exists)
+            ?? throw new DirectoryNotFoundException($"The shipped data folder was not found (looked in {string.Join(", ", candidates)}).");
+    }
+}

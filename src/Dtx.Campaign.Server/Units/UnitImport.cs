@@ -48,16 +48,19 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
 
         var authorityCodes = parsed.Select(p => p.Authority).Distinct().ToList();
         var authorities = await db.Authorities.Where(a => authorityCodes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, cancellationToken);
-        foreach (var row in parsed.Where(p => !authorities.ContainsKey(p.Authority) && (p.AuthorityNameVi is null || p.AuthorityNameEn is null)).GroupBy(p => p.Authority))
-            problems.Add(new FileProblem(fileName, row.First().Row, "authority_name_vi",
-                $"authority '{row.Key}' does not exist yet: give authority_name_vi and authority_name_en to create it"));
+        // A new authority is described once, on any of its rows.
+        var newAuthorities = parsed.Where(p => !authorities.ContainsKey(p.Authority)).GroupBy(p => p.Authority)
+            .ToDictionary(g => g.Key, g => g.FirstOrDefault(p => p.AuthorityNameVi is not null && p.AuthorityNameEn is not null));
+        foreach (var (code, described) in newAuthorities.Where(a => a.Value is null))
+            problems.Add(new FileProblem(fileName, parsed.First(p => p.Authority == code).Row, "authority_name_vi",
+                $"authority '{code}' does not exist yet: give authority_name_vi and authority_name_en on one of its rows to create it"));
 
         if (problems.Count > 0)
             throw new ImportRejectedException(fileName, problems);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var authoritiesCreated = 0;
-        foreach (var row in parsed.Where(p => !authorities.ContainsKey(p.Authority)).GroupBy(p => p.Authority).Select(g => g.First()))
+        foreach (var row in newAuthorities.Values.OfType<ParsedRow>())
         {
             var authority = new OrganizingAuthority
             {
@@ -95,7 +98,8 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
             unit.Flags = row.Flags;
             unit.IsActive = row.Active;
             unit.IsDemo = row.Demo;
-            unit.Contacts.RemoveAll(_ => true);
+            // Contacts get their keys from EF when added: a preset key would be taken for an existing row.
+        unit.Contacts.RemoveAll(_ => true);
             if (row.Head is not null) unit.Contacts.Add(row.Head);
             if (row.Focal is not null) unit.Contacts.Add(row.Focal);
         }
@@ -165,7 +169,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
             problem($"{prefix}_name", "is empty while an e-mail is given");
         if (!MailAddress.TryCreate(email, out var address) || address.Address != email)
             problem($"{prefix}_email", email.Length == 0 ? "is empty while a name is given" : $"'{email}' is not an e-mail address");
-        return new UnitContact { Id = Guid.CreateVersion7(), Role = role, FullName = name, Email = email, Phone = string.IsNullOrWhiteSpace(phone) ? null : phone };
+        return new UnitContact { Role = role, FullName = name, Email = email, Phone = string.IsNullOrWhiteSpace(phone) ? null : phone };
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

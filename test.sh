@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of Dtx.Campaign on a fresh Debian machine with the .NET SDK.
+# Installs and starts what the tests need (PostgreSQL), then runs all test projects. Fails loudly:
+# a missing dependency is an error, never a skipped test.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "test.sh: installing PostgreSQL"
+  apt_install postgresql
+fi
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "test.sh: starting PostgreSQL"
+  $SUDO service postgresql start >/dev/null
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+# initdb and postgres refuse to run as root: talk to the server as the postgres user.
+if ! $SUDO su postgres -c "psql -tAc \"select 1 from pg_roles where rolname='dtx'\"" | grep -q 1; then
+  $SUDO su postgres -c "psql -qc \"create role dtx login superuser password 'dtx'\""
+fi
+export DTX_TEST_POSTGRES="${DTX_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=dtx;Password=dtx;Database=postgres}"
+
+# --- Build and test ---------------------------------------------------------------------------
+dotnet build Dtx.Campaign.sln -c Release -nologo -clp:ErrorsOnly
+log=$(mktemp)
+status=0
+dotnet test Dtx.Campaign.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "Total: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
+if [ "$skipped" -ne 0 ]; then echo "test.sh: tests were skipped; every test must run." >&2; exit 1; fi

@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using Dtx.Campaign.Server.Cli;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dtx.Campaign.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on a fresh database of the given provider, with a clock the test moves.
+/// One per test class (xunit class fixture); intent methods keep the tests short.
+/// </summary>
+public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "Admin-Password-1";
+
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "dtx-tests", "data-" + Guid.NewGuid().ToString("N"));
+
+    public ITestDatabase Database { get; } = database;
+
+    /// <summary>Starts at 1 Oct 2025, 09:00 in Hanoi.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 10, 1, 2, 0, 0, TimeSpan.Zero));
+
+    public string Provider => Database.Provider;
+
+    public async Task InitializeAsync()
+    {
+        await Database.CreateAsync();
+        _ = Server; // start the host now: migrations and the first administrator.
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Database.Provider);
+        builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("ConnectionStrings:Campaign", Database.ConnectionString);
+        builder.UseSetting("Storage:DataDirectory", dataDirectory);
+        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    /// <summary>A client signed in as the first administrator.</summary>
+    public async Task<HttpClient> LoginAsAdminAsync()
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    /// <summary>Runs an admin subcommand in-process against this app's services.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await AdminCli.RunAsync(args, output, error, () => Services);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
+
+/// <summary>Where the repository's shipped data files are, for tests that import them.</summary>
+public static class RepositoryFiles
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Data(params string[] parts) => Path.Combine([Root, "data", .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Dtx.Campaign.sln")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("Dtx.Campaign.sln not found above the test binaries.");
+    }
+}
+
+public sealed class PostgresApp() : CampaignApp(new PostgresTestDatabase());
+
+public sealed class SqliteApp() : CampaignApp(new SqliteTestDatabase());

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtx.Campaign.Server.Tests.Units;
+
+public abstract class UnitImportTests(CampaignApp app)
+{
+    private const string Header = "authority,authority_name_vi,authority_name_en,code,name_vi,name_en,category,flags,head_name,head_email";
+
+    private async Task<int> CountUnitsAsync(string authority)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Units.CountAsync(u => u.Authority!.Code == authority);
+    }
+
+    [Fact]
+    public async Task The_Hanoi_demo_file_imports_17_departments_and_126_communes()
+    {
+        var client = await app.LoginAsAdminAsync();
+        var response = await client.PostAsync("/api/units/import", Multipart.File("hanoi-demo.csv", await File.ReadAllBytesAsync(RepositoryFiles.Data("units", "hanoi-demo.csv"))));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var departments = await client.GetFromJsonAsync<JsonElement[]>("/api/units?authority=HN&category=department");
+        var communes = await client.GetFromJsonAsync<JsonElement[]>("/api/units?authority=HN&category=commune");
+        var digitalEconomy = await client.GetFromJsonAsync<JsonElement[]>("/api/units?authority=HN&flag=digital-economy");
+        Assert.Equal(17, departments!.Length);
+        Assert.Equal(126, communes!.Length);
+        Assert.Equal(8, digitalEconomy!.Length);
+        Assert.All(digitalEconomy, u => Assert.Equal("department", u.GetProperty("category").GetString()));
+
+        // Importing the same file again updates in place.
+        var again = await client.PostAsync("/api/units/import", Multipart.File("hanoi-demo.csv", await File.ReadAllBytesAsync(RepositoryFiles.Data("units", "hanoi-demo.csv"))));
+        var summary = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, summary.GetProperty("created").GetInt32());
+        Assert.Equal(143, summary.GetProperty("updated").GetInt32());
+        Assert.Equal(143, await CountUnitsAsync("HN"));
+    }
+
+    [Fact]
+    public async Task A_file_with_bad_rows_is_refused_whole_naming_each_row_and_field()
+    {
+        var client = await app.LoginAsAdminAsync();
+        var csv = string.Join('\n',
+            Header,
+            "BAD,Tỉnh Thử,Test Province,S1,Sở Một,Department One,department,digital-economy,Ông A,a@example.vn",
+            "BAD,,,S2,Sở Hai,Department Two,sở,,Ông B,b@example.vn",
+            "BAD,,,S3,Sở Ba,Department Three,commune,digital-economy,Ông C,not-an-email",
+            "BAD,,,S1,Sở Một lặp,Duplicate,department,,,");
+
+        var response = await client.PostAsync("/api/units/import", Multipart.File("bad-units.csv", csv));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
+            .Select(p => $"{p.GetProperty("line").GetInt32()} {p.GetProperty("field").GetString()}: {p.GetProperty("message").GetString()}").ToList();
+        Assert.Contains(problems, p => p.StartsWith("3 category: unknown category 'sở'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("4 flags: flag 'digital-economy' is not defined for category 'commune'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("4 head_email: 'not-an-email' is not an e-mail address", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("5 code: unit 'S1' of authority 'BAD' appears again (first at row 2)", StringComparison.Ordinal));
+        Assert.Equal(0, await CountUnitsAsync("BAD"));
+    }
+
+    [Fact]
+    public async Task A_file_missing_a_required_column_or_of_an_unknown_type_is_refused()
+    {
+        var client = await app.LoginAsAdminAsync();
+        var missing = await client.PostAsync("/api/units/import", Multipart.File("units.csv", "authority,code,name_vi\nX,1,A"));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("missing column 'name_en'", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var pdf = await client.PostAsync("/api/units/import", Multipart.File("units.pdf", "%PDF-1.4"));
+        Assert.Equal(HttpStatusCode.BadRequest, pdf.StatusCode);
+        Assert.Contains("unsupported file type", await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_units_import_command_prints_each_problem_and_exits_non_zero()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"units-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, Header + "\nCLI,Tỉnh,Province,S1,Sở,Dept,planet,,,\n");
+        try
+        {
+            var (exit, _, error) = await app.RunCliAsync("units", "import", file);
+            Assert.Equal(1, exit);
+            Assert.Contains($"{Path.GetFileName(file)}:2 category: unknown category 'planet'", error, StringComparison.Ordinal);
+            Assert.Equal(0, await CountUnitsAsync("CLI"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+public sealed class UnitImportTests_Postgres(PostgresApp app) : UnitImportTests(app), IClassFixture<PostgresApp>;
+
+public sealed class UnitImportTests_Sqlite(SqliteApp app) : UnitImportTests(app), IClassFixture<SqliteApp>;

@@ -11,23 +11,24 @@ internal static class DataServices
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = configuration.GetConnectionString("Campaign");
-        switch (database.Provider)
-        {
-            case DatabaseProvider.Postgres:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                    throw new OptionsValidationException("ConnectionStrings:Campaign", typeof(DatabaseOptions),
-                        ["Database:Provider is Postgres but ConnectionStrings:Campaign is empty. Set it, e.g. Host=localhost;Database=dtx;Username=dtx;Password=..."]);
-                services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>(o => o.UseNpgsql(connectionString));
-                break;
-            default:
-                var sqlite = string.IsNullOrWhiteSpace(connectionString)
-                    ? $"Data Source={Path.Combine(DataDirectory(configuration, environment), "dtx-campaign.db")}"
-                    : connectionString;
-                services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>(o => o.UseSqlite(sqlite));
-                break;
-        }
+        var connectionString = ConnectionString(configuration, environment, database.Provider);
+        if (database.Provider == DatabaseProvider.Postgres)
+            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>(o => o.UseNpgsql(connectionString));
+        else
+            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>(o => o.UseSqlite(connectionString));
         return services;
+    }
+
+    /// <summary>The configured connection string; on SQLite without one, a file in the data directory.</summary>
+    public static string ConnectionString(IConfiguration configuration, IHostEnvironment environment, DatabaseProvider provider)
+    {
+        var configured = configuration.GetConnectionString("Campaign");
+        if (!string.IsNullOrWhiteSpace(configured))
+            return configured;
+        if (provider == DatabaseProvider.Postgres)
+            throw new OptionsValidationException("ConnectionStrings:Campaign", typeof(DatabaseOptions),
+                ["Database:Provider is Postgres but ConnectionStrings:Campaign is empty. Set it, e.g. Host=localhost;Database=dtx;Username=dtx;Password=..."]);
+        return $"Data Source={Path.Combine(DataDirectory(configuration, environment), "dtx-campaign.db")}";
     }
 
     /// <summary>The absolute data directory, created if missing.</summary>

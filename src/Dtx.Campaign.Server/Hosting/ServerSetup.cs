@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Scheduling;
 using Dtx.Campaign.Server.Units;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -23,6 +24,7 @@ internal static class ServerSetup
         services.AddCampaignIdentity(builder.Configuration);
         services.AddIndexSets(builder.Environment);
         services.AddUnits();
+        services.AddCampaignScheduling(builder.Configuration, builder.Environment);
 
         services.AddProblemDetails();
         services.AddOpenApi();

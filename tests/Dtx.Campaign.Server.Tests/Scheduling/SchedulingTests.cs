@@ -1,0 +1,33 @@
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Dtx.Campaign.Server.Tests.Scheduling;
+
+public abstract class SchedulingTests(CampaignApp app)
+{
+    [Fact]
+    public async Task Quartz_runs_on_the_persistent_store_in_the_campaign_database_clustered_on_PostgreSQL()
+    {
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var meta = await scheduler.GetMetadata();
+
+        Assert.NotNull(meta.RunningSince);
+        Assert.Equal("dtx-campaign", meta.SchedulerName);
+        Assert.True(meta.JobStorePersistent);
+        Assert.Equal(app.Provider == "Postgres", meta.JobStoreClustered);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+        var table = app.Provider == "Postgres"
+            ? await db.Database.SqlQueryRaw<string>("SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_name = 'qrtz_triggers'").ToListAsync()
+            : await db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' AND lower(name) = 'qrtz_triggers'").ToListAsync();
+        Assert.Single(table);
+    }
+}
+
+public sealed class SchedulingTests_Postgres(PostgresApp app) : SchedulingTests(app), IClassFixture<PostgresApp>;
+
+public sealed class SchedulingTests_Sqlite(SqliteApp app) : SchedulingTests(app), IClassFixture<SqliteApp>;

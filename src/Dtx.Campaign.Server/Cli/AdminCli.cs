@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
@@ -17,7 +18,7 @@ namespace Dtx.Campaign.Server.Cli;
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "--help", "-h", "help"];
+    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "--help", "-h", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -33,7 +34,9 @@ public static class AdminCli
         root.Subcommands.Add(SeedDemo(services, output));
         root.Subcommands.Add(IndexSet(services, output, error));
         root.Subcommands.Add(Units(services, output, error));
+        root.Subcommands.Add(Audit(services, output, error));
         var parsed = root.Parse(args);
+        using var actor = HttpAuditActor.Use("cli");
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
@@ -131,6 +134,19 @@ public static class AdminCli
             });
         });
         return new Command("units", "Import units.") { import };
+    }
+
+    private static Command Audit(Func<IServiceProvider> services, TextWriter output, TextWriter error)
+    {
+        var verify = new Command("verify", "Check the audit log's hash chain; exit 1 naming the first broken entry.");
+        verify.SetAction(async (_, ct) =>
+        {
+            await using var scope = services().CreateAsyncScope();
+            var report = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(ct);
+            (report.Intact ? output : error).WriteLine(report.Message);
+            return report.Intact ? 0 : 1;
+        });
+        return new Command("audit", "Audit log tools.") { verify };
     }
 
     /// <summary>Turns a refused file into exit code 1 with every problem on its own line.</summary>

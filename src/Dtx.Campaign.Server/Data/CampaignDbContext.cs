@@ -1,3 +1,4 @@
+using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Units;
@@ -20,6 +21,7 @@ public abstract class CampaignDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<OrganizingAuthority> Authorities => Set<OrganizingAuthority>();
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<UnitContact> UnitContacts => Set<UnitContact>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
@@ -22,6 +23,7 @@ internal static class ServerSetup
         services.AddCampaignData(builder.Configuration, builder.Environment);
         services.AddDataProtection().SetApplicationName("dtx-campaign").PersistKeysToDbContext<CampaignDbContext>();
         services.AddCampaignIdentity(builder.Configuration);
+        services.AddAudit();
         services.AddIndexSets(builder.Environment);
         services.AddUnits();
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
@@ -45,6 +47,7 @@ internal static class ServerSetup
         app.MapAuth();
         app.MapIndexSets();
         app.MapUnits();
+        app.MapAudit();
         return app;
     }
 

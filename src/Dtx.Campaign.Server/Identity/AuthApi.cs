@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -20,9 +21,12 @@ internal static class AuthApi
         return group;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Login(LoginRequest request, SignInManager<AppUser> signIn)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Login(LoginRequest request, SignInManager<AppUser> signIn, AuditTrail audit, CancellationToken ct)
     {
         var result = await signIn.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
+        await audit.RecordAsync(new AuditEvent(
+            result.Succeeded ? "login.succeeded" : result.IsLockedOut ? "login.locked-out" : "login.failed",
+            "user", request.Email), ct);
         if (result.Succeeded)
             return TypedResults.NoContent();
         return result.IsLockedOut
@@ -32,8 +36,9 @@ internal static class AuthApi
                 detail: "The e-mail or password is wrong.");
     }
 
-    private static async Task<NoContent> Logout(SignInManager<AppUser> signIn)
+    private static async Task<NoContent> Logout(SignInManager<AppUser> signIn, AuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
     {
+        await audit.RecordAsync(new AuditEvent("logout", "user", user.Identity?.Name), ct);
         await signIn.SignOutAsync();
         return TypedResults.NoContent();
     }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +13,7 @@ namespace Dtx.Campaign.Server.IndexSets;
 /// Reads, validates and stores index-set versions, and moves them through draft → published → superseded.
 /// A published version is never changed: a change is a new version.
 /// </summary>
-internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files, TimeProvider clock)
+internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files, AuditTrail audit, TimeProvider clock)
 {
     public sealed class RefusedException(string message) : Exception(message);
 
@@ -35,6 +37,8 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         var record = ToRecord(set, fileName, user);
         db.IndexSets.Add(record);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent(existing is null ? "index-set.created" : "index-set.draft-replaced", "index-set", record.Id.ToString(),
+            Before: existing is null ? null : Snapshot(existing), After: Snapshot(record), Detail: fileName), ct);
         if (publish)
             await PublishCoreAsync(record, user, ct);
         await transaction.CommitAsync(ct);
@@ -62,8 +66,11 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         var next = await db.IndexSets.Where(s => s.Key == source.Key).MaxAsync(s => s.Version, ct) + 1;
         var set = Deserialize(source.DefinitionJson) with { Version = next };
         var record = ToRecord(set, source.SourceFileName, user);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.IndexSets.Add(record);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("index-set.new-version", "index-set", record.Id.ToString(), Before: Snapshot(source), After: Snapshot(record)), ct);
+        await transaction.CommitAsync(ct);
         return record;
     }
 
@@ -76,17 +83,25 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         var previous = await db.IndexSets
             .Where(s => s.Key == record.Key && s.Status == IndexSetStatus.Published && s.Id != record.Id)
             .ToListAsync(ct);
+        var events = new List<AuditEvent>();
         foreach (var old in previous)
         {
+            events.Add(new AuditEvent("index-set.superseded", "index-set", old.Id.ToString(), Before: Snapshot(old), After: Snapshot(old) with { Status = "superseded" }));
             old.Status = IndexSetStatus.Superseded;
             old.ConcurrencyStamp = Guid.NewGuid();
         }
+        events.Add(new AuditEvent("index-set.published", "index-set", record.Id.ToString(), Before: Snapshot(record), After: Snapshot(record) with { Status = "published" }));
         record.Status = IndexSetStatus.Published;
         record.PublishedAt = clock.GetUtcNow();
         record.PublishedBy = user;
         record.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(events, ct);
     }
+
+    private sealed record IndexSetSnapshot(string Key, int Version, string Status, string ContentHash);
+
+    private static IndexSetSnapshot Snapshot(IndexSetRecord r) => new(r.Key, r.Version, r.Status.ToString().ToLowerInvariant(), r.ContentHash);
 
     private IndexSetRecord ToRecord(IndexSet set, string fileName, string? user)
     {
@@ -142,5 +157,5 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
 /// <summary>The canonical JSON of an index set: what is stored and hashed.</summary>
 internal static class IndexSetJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Imports;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Dtx.Campaign.Server.Units;
 /// authority), code, name_vi, name_en, category, flags (separated by ';'), active (default yes),
 /// demo, head_name, head_email, focal_name, focal_email, focal_phone.
 /// </remarks>
-internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories)
+internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories, AuditTrail audit)
 {
     public static readonly string[] RequiredColumns = ["authority", "code", "name_vi", "name_en", "category"];
 
@@ -79,10 +80,12 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
             .Where(u => authorityCodes.Contains(u.Authority!.Code))
             .ToDictionaryAsync(u => (u.AuthorityId, u.Code), cancellationToken);
         int created = 0, updated = 0;
+        var events = new List<AuditEvent>();
         foreach (var row in parsed)
         {
             var authorityId = authorities[row.Authority].Id;
-            if (!existing.TryGetValue((authorityId, row.Code), out var unit))
+            var isNew = !existing.TryGetValue((authorityId, row.Code), out var unit);
+            if (isNew)
             {
                 unit = new Unit { Id = Guid.CreateVersion7(), AuthorityId = authorityId, Code = row.Code, NameVi = row.NameVi, NameEn = row.NameEn, Category = row.Category };
                 db.Units.Add(unit);
@@ -92,7 +95,8 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
             {
                 updated++;
             }
-            unit.NameVi = row.NameVi;
+            var before = isNew ? null : Snapshot(unit!);
+            unit!.NameVi = row.NameVi;
             unit.NameEn = row.NameEn;
             unit.Category = row.Category;
             unit.Flags = row.Flags;
@@ -102,8 +106,12 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
         unit.Contacts.RemoveAll(_ => true);
             if (row.Head is not null) unit.Contacts.Add(row.Head);
             if (row.Focal is not null) unit.Contacts.Add(row.Focal);
+            var after = Snapshot(unit);
+            if (before != after)
+                events.Add(new AuditEvent(before is null ? "unit.created" : "unit.updated", "unit", unit.Id.ToString(), before, after, fileName, UnitId: unit.Id));
         }
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Summary(created, updated, authoritiesCreated);
     }
@@ -147,6 +155,11 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories
         return new ParsedRow(row.Number, authority, NullIfEmpty(row.Get("authority_name_vi")), NullIfEmpty(row.Get("authority_name_en")),
             NullIfEmpty(row.Get("authority_place")), code, nameVi, nameEn, category, flags, active, demo, head, focal);
     }
+
+    private sealed record UnitSnapshot(string Code, string NameVi, string NameEn, string Category, string Flags, bool Active, string Contacts);
+
+    private static UnitSnapshot Snapshot(Unit u) => new(u.Code, u.NameVi, u.NameEn, u.Category, string.Join(';', u.Flags), u.IsActive,
+        string.Join("; ", u.Contacts.Select(c => $"{c.Role}: {c.FullName} <{c.Email}> {c.Phone}")));
 
     private static bool ParseBool(string value, bool fallback, string field, Action<string, string> problem)
     {

@@ -54,6 +54,30 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "audit_entries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ActorAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Before = table.Column<string>(type: "TEXT", nullable: true),
+                    After = table.Column<string>(type: "TEXT", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "authorities",
                 columns: table => new
                 {
@@ -332,6 +356,26 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Actor",
+                table: "audit_entries",
+                column: "Actor");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_At",
+                table: "audit_entries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_CampaignId",
+                table: "audit_entries",
+                column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_UnitId",
+                table: "audit_entries",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_authorities_Code",
                 table: "authorities",
                 column: "Code",
@@ -378,6 +422,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "audit_entries");
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");

@@ -1,0 +1,49 @@
+namespace Dtx.Campaign.Workflows.Definitions;
+
+/// <summary>
+/// What a definition may refer to. The host fills it from its registered activities, notice
+/// templates, roles and campaign schedule; <see cref="Default"/> matches the shipped definitions.
+/// <c>Activities</c> maps an activity name to the parameter names it accepts.
+/// </summary>
+public sealed record WorkflowCatalog(
+    IReadOnlyDictionary<string, IReadOnlySet<string>> Activities,
+    IReadOnlySet<string> Templates,
+    IReadOnlySet<string> Audiences,
+    IReadOnlySet<string> Roles,
+    IReadOnlySet<string> DateNames,
+    IReadOnlySet<string> Events,
+    IReadOnlySet<string> Guards)
+{
+    private static HashSet<string> Set(params string[] items) => new(items, StringComparer.Ordinal);
+
+    public static WorkflowCatalog Default { get; } = new(
+        new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+        {
+            ["send-notice"] = Set("template", "audience"),
+            ["send-reminder"] = Set("template", "audience"),
+            ["publish-index"] = Set(),
+            ["open-self-assessment"] = Set(),
+            ["close-self-assessment"] = Set(),
+            ["open-disputes"] = Set(),
+            ["close-disputes"] = Set(),
+            ["compute-results"] = Set("kind"),
+            ["publish-results"] = Set("kind"),
+            ["generate-certificates"] = Set(),
+            ["archive-campaign"] = Set(),
+        },
+        Set(
+            "campaign-launched", "index-publication", "self-assessment-opened", "self-assessment-reminder",
+            "self-assessment-closed", "verification-started", "verification-reminder", "preliminary-results",
+            "dispute-window-opened", "dispute-window-reminder", "dispute-window-closed", "final-results",
+            "awards", "campaign-archived", "returned-for-clarification", "submission-verified",
+            "dispute-resolved"),
+        Set("all-units", "units-not-submitted", "council-members", "council-chair", "campaign-admins", "the-unit", "public"),
+        Set("council-chair", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
+        Set(
+            "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "verification.endsAt",
+            "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at"),
+        Set(
+            "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",
+            "unit-resubmitted", "dispute-filed", "results-finalised"),
+        Set("early-close-enabled", "has-disputes", "no-disputes"));
+}

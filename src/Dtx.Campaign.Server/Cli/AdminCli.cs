@@ -7,6 +7,7 @@ using Dtx.Campaign.Server.Imports;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Samples;
 using Dtx.Campaign.Server.Units;
+using Dtx.Campaign.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -35,9 +36,21 @@ public static class AdminCli
         root.Subcommands.Add(IndexSet(services, output, error));
         root.Subcommands.Add(Units(services, output, error));
         root.Subcommands.Add(Audit(services, output, error));
+        root.Subcommands.Add(Workflow(output, error));
         var parsed = root.Parse(args);
         using var actor = HttpAuditActor.Use("cli");
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>
+    /// Resolves a relative path against the directory the user typed the command in. <c>dotnet run</c>
+    /// starts the program in the project folder, but passes the shell's <c>PWD</c> through.
+    /// </summary>
+    private static FileInfo CallerPath(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var path = result.Tokens.Single().Value;
+        var callerDirectory = Environment.GetEnvironmentVariable("PWD");
+        return new FileInfo(Path.IsPathRooted(path) || string.IsNullOrEmpty(callerDirectory) ? path : Path.Combine(callerDirectory, path));
     }
 
     private static IServiceProvider BuildServices()
@@ -85,7 +98,7 @@ public static class AdminCli
 
     private static Command IndexSet(Func<IServiceProvider> services, TextWriter output, TextWriter error)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "An index-set file: .yaml/.yml, or .xlsx with one row per node." };
+        var file = new Argument<FileInfo>("FILE") { CustomParser = CallerPath, Description = "An index-set file: .yaml/.yml, or .xlsx with one row per node." };
         var validate = new Command("validate", "Check an index-set file without storing it.") { file };
         validate.SetAction(async (parsed, ct) =>
         {
@@ -119,7 +132,7 @@ public static class AdminCli
 
     private static Command Units(Func<IServiceProvider> services, TextWriter output, TextWriter error)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A .csv (UTF-8) or .xlsx file with one row per unit." };
+        var file = new Argument<FileInfo>("FILE") { CustomParser = CallerPath, Description = "A .csv (UTF-8) or .xlsx file with one row per unit." };
         var import = new Command("import", "Import units; one bad row refuses the whole file.") { file };
         import.SetAction(async (parsed, ct) =>
         {
@@ -134,6 +147,51 @@ public static class AdminCli
             });
         });
         return new Command("units", "Import units.") { import };
+    }
+
+    private static Command Workflow(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("FILE") { CustomParser = CallerPath, Description = "A workflow definition (.yaml), e.g. workflows/annual-campaign.v1.yaml." };
+
+        DefinitionReadResult? Read(FileInfo path)
+        {
+            if (!path.Exists)
+            {
+                error.WriteLine($"{path.FullName}: no such file.");
+                return null;
+            }
+            var result = WorkflowDefinitionReader.ReadFile(path.FullName, WorkflowCatalog.Default);
+            if (result.IsValid)
+                return result;
+            error.WriteLine($"{path.Name}: refused. {result.Problems.Count} problem(s):");
+            foreach (var problem in result.Problems)
+                error.WriteLine($"  {problem}");
+            return null;
+        }
+
+        var validate = new Command("validate", "Check a workflow definition: stages, transitions, timers, gates, activities, templates.") { file };
+        validate.SetAction(parsed =>
+        {
+            var path = parsed.GetValue(file)!;
+            if (Read(path)?.Definition is not { } definition)
+                return 1;
+            output.WriteLine($"{path.Name}: valid. {definition.Key} v{definition.Version}, {definition.Stages.Count} stages.");
+            return 0;
+        });
+
+        var format = new Option<string>("--format") { Description = "mermaid (default) or dot.", DefaultValueFactory = _ => "mermaid" };
+        format.AcceptOnlyFromAmong("mermaid", "dot");
+        var current = new Option<string?>("--current") { Description = "A stage to highlight." };
+        var graph = new Command("graph", "Print the definition as a Mermaid (or DOT) diagram.") { file, format, current };
+        graph.SetAction(parsed =>
+        {
+            if (Read(parsed.GetValue(file)!)?.Definition is not { } definition)
+                return 1;
+            var stage = parsed.GetValue(current);
+            output.Write(parsed.GetValue(format) == "dot" ? WorkflowGraph.ToDot(definition, stage) : WorkflowGraph.ToMermaid(definition, stage));
+            return 0;
+        });
+        return new Command("workflow", "Validate and draw workflow definitions.") { validate, graph };
     }
 
     private static Command Audit(Func<IServiceProvider> services, TextWriter output, TextWriter error)

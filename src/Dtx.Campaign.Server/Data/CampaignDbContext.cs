@@ -1,4 +1,5 @@
 using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Units;
@@ -22,6 +23,8 @@ public abstract class CampaignDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<UnitContact> UnitContacts => Set<UnitContact>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Participant> Participants => Set<Participant>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
@@ -26,6 +27,7 @@ internal static class ServerSetup
         services.AddAudit();
         services.AddIndexSets(builder.Environment);
         services.AddUnits();
+        services.AddCampaigns();
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
 
         services.AddProblemDetails();
@@ -47,6 +49,7 @@ internal static class ServerSetup
         app.MapAuth();
         app.MapIndexSets();
         app.MapUnits();
+        app.MapCampaigns();
         app.MapAudit();
         return app;
     }

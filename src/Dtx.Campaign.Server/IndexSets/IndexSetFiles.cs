@@ -7,11 +7,15 @@ namespace Dtx.Campaign.Server.IndexSets;
 internal sealed class IndexSetFiles
 {
     /// <summary>Reads and validates; throws <see cref="ImportRejectedException"/> listing every problem with its line.</summary>
-    public Task<IndexSet> ReadAsync(string fileName, Stream content, CancellationToken ct)
+    public async Task<IndexSet> ReadAsync(string fileName, Stream content, CancellationToken ct)
     {
-        _ = content;
-        _ = ct;
-        // Wired to the Scoring reader and validator when they land.
-        throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", "index-set reading is not available yet")]);
+        // Buffered: the workbook reader reads the stream once per sheet, and uploads are small.
+        var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, ct);
+        buffer.Position = 0;
+        if (fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+            return IndexSetWorkbook.Read(fileName, buffer);
+        // YAML is wired to the Scoring reader and validator when they land.
+        throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", "unsupported file type: use .yaml, .yml or .xlsx")]);
     }
 }

@@ -60,6 +60,13 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         return client;
     }
 
+    /// <summary>Imports the Hanoi demo units (17 departments, 126 communes/wards) once.</summary>
+    public async Task ImportHanoiUnitsAsync(HttpClient admin)
+    {
+        var response = await admin.PostAsync("/api/units/import", Multipart.File("hanoi-demo.csv", await File.ReadAllBytesAsync(RepositoryFiles.Data("units", "hanoi-demo.csv"))));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Runs an admin subcommand in-process against this app's services.</summary>
     public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
     {

@@ -94,6 +94,42 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaigns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AuthorityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameVi = table.Column<string>(type: "TEXT", nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", nullable: false),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    WorkflowInstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CopiedFromId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CountUnsubmittedDrafts = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReminderDaysBefore = table.Column<string>(type: "TEXT", nullable: false),
+                    OverdueReminderDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    LaunchedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LaunchedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Schedule_DisputesClosesAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_DisputesOpensAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_FinalPublicationAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_IndexPublicationAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_PreliminaryResultsAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_SelfAssessmentClosesAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_SelfAssessmentOpensAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Schedule_VerificationEndsAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -269,6 +305,79 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaign_index_sets",
+                columns: table => new
+                {
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    IndexSetId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_index_sets", x => new { x.CampaignId, x.Category });
+                    table.ForeignKey(
+                        name: "FK_campaign_index_sets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "council_members",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FullName = table.Column<string>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_council_members", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_council_members_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "participants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Flags = table.Column<string>(type: "TEXT", nullable: false),
+                    IndexSetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    ExtendedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExtensionReason = table.Column<string>(type: "TEXT", nullable: true),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SubmittedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    AnsweredCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ApplicableCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SelfTotal = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    SelfPercentage = table.Column<decimal>(type: "TEXT", precision: 7, scale: 2, nullable: false),
+                    ConcurrencyStamp = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_participants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_participants_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "indicators",
                 columns: table => new
                 {
@@ -382,6 +491,16 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_campaigns_AuthorityId_Year",
+                table: "campaigns",
+                columns: new[] { "AuthorityId", "Year" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_council_members_CampaignId",
+                table: "council_members",
+                column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_index_sets_Key_Version",
                 table: "index_sets",
                 columns: new[] { "Key", "Version" },
@@ -391,6 +510,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "IX_indicators_IndexSetId_Code",
                 table: "indicators",
                 columns: new[] { "IndexSetId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_participants_CampaignId_UnitId",
+                table: "participants",
+                columns: new[] { "CampaignId", "UnitId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -427,10 +552,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "campaign_index_sets");
+
+            migrationBuilder.DropTable(
+                name: "council_members");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "indicators");
+
+            migrationBuilder.DropTable(
+                name: "participants");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");
@@ -443,6 +577,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "index_sets");
+
+            migrationBuilder.DropTable(
+                name: "campaigns");
 
             migrationBuilder.DropTable(
                 name: "units");

@@ -96,6 +96,42 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaigns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AuthorityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    NameVi = table.Column<string>(type: "text", nullable: false),
+                    NameEn = table.Column<string>(type: "text", nullable: false),
+                    TimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    WorkflowInstanceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CopiedFromId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CountUnsubmittedDrafts = table.Column<bool>(type: "boolean", nullable: false),
+                    ReminderDaysBefore = table.Column<List<int>>(type: "integer[]", nullable: false),
+                    OverdueReminderDays = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: true),
+                    LaunchedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LaunchedBy = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyStamp = table.Column<Guid>(type: "uuid", nullable: false),
+                    Schedule_DisputesClosesAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_DisputesOpensAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_FinalPublicationAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_IndexPublicationAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_PreliminaryResultsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_SelfAssessmentClosesAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_SelfAssessmentOpensAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Schedule_VerificationEndsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -271,6 +307,79 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaign_index_sets",
+                columns: table => new
+                {
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    IndexSetId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_index_sets", x => new { x.CampaignId, x.Category });
+                    table.ForeignKey(
+                        name: "FK_campaign_index_sets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "council_members",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FullName = table.Column<string>(type: "text", nullable: false),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    UnitId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_council_members", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_council_members_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "participants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UnitId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Flags = table.Column<List<string>>(type: "text[]", nullable: false),
+                    IndexSetId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    ExtendedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExtensionReason = table.Column<string>(type: "text", nullable: true),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SubmittedBy = table.Column<string>(type: "text", nullable: true),
+                    AnsweredCount = table.Column<int>(type: "integer", nullable: false),
+                    ApplicableCount = table.Column<int>(type: "integer", nullable: false),
+                    SelfTotal = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
+                    SelfPercentage = table.Column<decimal>(type: "numeric(7,2)", precision: 7, scale: 2, nullable: false),
+                    ConcurrencyStamp = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_participants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_participants_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "indicators",
                 columns: table => new
                 {
@@ -384,6 +493,16 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_campaigns_AuthorityId_Year",
+                table: "campaigns",
+                columns: new[] { "AuthorityId", "Year" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_council_members_CampaignId",
+                table: "council_members",
+                column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_index_sets_Key_Version",
                 table: "index_sets",
                 columns: new[] { "Key", "Version" },
@@ -393,6 +512,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "IX_indicators_IndexSetId_Code",
                 table: "indicators",
                 columns: new[] { "IndexSetId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_participants_CampaignId_UnitId",
+                table: "participants",
+                columns: new[] { "CampaignId", "UnitId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -429,10 +554,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "campaign_index_sets");
+
+            migrationBuilder.DropTable(
+                name: "council_members");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "indicators");
+
+            migrationBuilder.DropTable(
+                name: "participants");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");
@@ -445,6 +579,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "index_sets");
+
+            migrationBuilder.DropTable(
+                name: "campaigns");
 
             migrationBuilder.DropTable(
                 name: "units");

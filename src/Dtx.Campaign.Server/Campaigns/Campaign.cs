@@ -1,0 +1,171 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dtx.Campaign.Server.Campaigns;
+
+public enum CampaignStatus
+{
+    Draft,
+    Launched,
+    Cancelled,
+    Archived,
+}
+
+/// <summary>A yearly assessment campaign of one organising authority.</summary>
+public sealed class Campaign
+{
+    public Guid Id { get; set; }
+    public Guid AuthorityId { get; set; }
+    public int Year { get; set; }
+    public required string NameVi { get; set; }
+    public required string NameEn { get; set; }
+    /// <summary>IANA zone in which dates are entered, scheduled and shown.</summary>
+    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+    public CampaignStatus Status { get; set; }
+    /// <summary>The workflow stage the campaign is in (mirrors its workflow instance).</summary>
+    public string Stage { get; set; } = "set-up";
+    public Guid? WorkflowInstanceId { get; set; }
+    public Guid? CopiedFromId { get; set; }
+    public required CampaignSchedule Schedule { get; set; }
+    /// <summary>Whether the saved draft of a unit that never submitted is scored.</summary>
+    public bool CountUnsubmittedDrafts { get; set; }
+    /// <summary>Reminder offsets before the self-assessment deadline, in days (default 7, 3, 1).</summary>
+    public List<int> ReminderDaysBefore { get; set; } = [7, 3, 1];
+    /// <summary>Days after the deadline during which overdue units get a daily reminder.</summary>
+    public int OverdueReminderDays { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTimeOffset? LaunchedAt { get; set; }
+    public string? LaunchedBy { get; set; }
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public List<CampaignIndexSet> IndexSets { get; set; } = [];
+    public List<Participant> Participants { get; set; } = [];
+    public List<CouncilMember> Council { get; set; } = [];
+}
+
+/// <summary>The campaign's dates, stored in UTC. Entered and shown in the campaign's time zone.</summary>
+public sealed class CampaignSchedule
+{
+    public DateTimeOffset IndexPublicationAt { get; set; }
+    public DateTimeOffset SelfAssessmentOpensAt { get; set; }
+    public DateTimeOffset SelfAssessmentClosesAt { get; set; }
+    public DateTimeOffset VerificationEndsAt { get; set; }
+    public DateTimeOffset PreliminaryResultsAt { get; set; }
+    public DateTimeOffset DisputesOpensAt { get; set; }
+    public DateTimeOffset DisputesClosesAt { get; set; }
+    public DateTimeOffset FinalPublicationAt { get; set; }
+}
+
+/// <summary>The index-set version a category of units is assessed on in a campaign.</summary>
+public sealed class CampaignIndexSet
+{
+    public Guid CampaignId { get; set; }
+    public required string Category { get; set; }
+    public Guid IndexSetId { get; set; }
+}
+
+public enum ParticipantStatus
+{
+    NotStarted,
+    InProgress,
+    Submitted,
+    ReturnedForClarification,
+    NotSubmitted,
+}
+
+/// <summary>A unit taking part in a campaign, with what applies to it and where its self-assessment stands.</summary>
+public sealed class Participant
+{
+    public Guid Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public Guid UnitId { get; set; }
+    public required string Category { get; set; }
+    /// <summary>The unit's flags when it joined: they decide which indicators apply and do not change mid-campaign.</summary>
+    public List<string> Flags { get; set; } = [];
+    public Guid IndexSetId { get; set; }
+    public ParticipantStatus Status { get; set; }
+    /// <summary>A deadline of its own, when an extension was granted; otherwise the campaign's.</summary>
+    public DateTimeOffset? ExtendedUntil { get; set; }
+    public string? ExtensionReason { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
+    public string? SubmittedBy { get; set; }
+    public int AnsweredCount { get; set; }
+    public int ApplicableCount { get; set; }
+    public decimal SelfTotal { get; set; }
+    public decimal SelfPercentage { get; set; }
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+}
+
+public enum CouncilRole
+{
+    Chair,
+    ViceChair,
+    Secretary,
+    Member,
+}
+
+/// <summary>A member of the campaign's Appraisal Council (Hội đồng thẩm định).</summary>
+public sealed class CouncilMember
+{
+    public Guid Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public CouncilRole Role { get; set; }
+    public required string FullName { get; set; }
+    public required string Email { get; set; }
+    /// <summary>The unit the member works for: they may not verify it (conflict of interest).</summary>
+    public Guid? UnitId { get; set; }
+}
+
+internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaign> builder)
+    {
+        builder.ToTable("campaigns");
+        builder.HasIndex(x => new { x.AuthorityId, x.Year });
+        builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(x => x.Stage).HasMaxLength(50);
+        builder.Property(x => x.TimeZone).HasMaxLength(64);
+        builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
+        builder.PrimitiveCollection(x => x.ReminderDaysBefore);
+        builder.ComplexProperty(x => x.Schedule);
+        builder.HasMany(x => x.IndexSets).WithOne().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(x => x.Participants).WithOne().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(x => x.Council).WithOne().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CampaignIndexSetConfiguration : IEntityTypeConfiguration<CampaignIndexSet>
+{
+    public void Configure(EntityTypeBuilder<CampaignIndexSet> builder)
+    {
+        builder.ToTable("campaign_index_sets");
+        builder.HasKey(x => new { x.CampaignId, x.Category });
+        builder.Property(x => x.Category).HasMaxLength(50);
+    }
+}
+
+internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Participant>
+{
+    public void Configure(EntityTypeBuilder<Participant> builder)
+    {
+        builder.ToTable("participants");
+        builder.HasIndex(x => new { x.CampaignId, x.UnitId }).IsUnique();
+        builder.Property(x => x.Category).HasMaxLength(50);
+        builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
+        builder.Property(x => x.SelfTotal).HasPrecision(12, 4);
+        builder.Property(x => x.SelfPercentage).HasPrecision(7, 2);
+        builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
+        builder.PrimitiveCollection(x => x.Flags);
+    }
+}
+
+internal sealed class CouncilMemberConfiguration : IEntityTypeConfiguration<CouncilMember>
+{
+    public void Configure(EntityTypeBuilder<CouncilMember> builder)
+    {
+        builder.ToTable("council_members");
+        builder.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
+        builder.Property(x => x.Email).HasMaxLength(256);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Campaigns;
+
+internal static class CampaignsApi
+{
+    public sealed record CampaignSummary(Guid Id, int Year, string NameVi, string NameEn, string Status, string Stage, string TimeZone,
+        int Participants, DateTimeOffset CreatedAt, DateTimeOffset? LaunchedAt);
+
+    public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
+        IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, IReadOnlyList<int> ReminderDaysBefore,
+        int OverdueReminderDays, bool CountUnsubmittedDrafts, Guid? CopiedFromId);
+
+    public sealed record CopyRequest(int? Year);
+
+    public sealed record ExtensionRequest(DateTime Until, string Reason);
+
+    public sealed record ProgressRow(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, int Answered, int Applicable,
+        decimal PercentAnswered, DateTimeOffset Deadline, bool Extended, bool Overdue, DateTimeOffset? SubmittedAt);
+
+    public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/campaigns").WithTags("Campaigns").RequireAuthorization();
+        group.MapGet("/", List).WithSummary("Campaigns, newest year first.");
+        group.MapGet("/{id:guid}", Get).WithSummary("A campaign with its schedule in local time and UTC, index sets and council.");
+        group.MapGet("/{id:guid}/progress", Progress).RequireAuthorization(Policies.Administer)
+            .WithSummary("Self-assessment progress per unit: not started, in progress (% answered), submitted, overdue, extended.");
+
+        var admin = group.MapGroup("").RequireAuthorization(Policies.Administer);
+        admin.MapPost("/", Create).WithSummary("Create a draft campaign (dates are local times in the campaign's zone).");
+        admin.MapPost("/{id:guid}/copy", Copy).WithSummary("Create next year's draft from this campaign: same units and council, dates moved by a year.");
+        admin.MapPost("/{id:guid}/launch", Launch).WithSummary("Launch a draft: refused while an index set is unpublished, the council has no chair or a date has passed.");
+        admin.MapPost("/{id:guid}/units/{unitId:guid}/extension", GrantExtension).WithSummary("Give one unit a later self-assessment deadline, with a reason.");
+        return group;
+    }
+
+    private static async Task<Ok<List<CampaignSummary>>> List(CampaignDbContext db, CancellationToken ct)
+    {
+        var campaigns = await db.Set<Campaign>().AsNoTracking().Include(c => c.Participants).OrderByDescending(c => c.Year).ThenBy(c => c.NameVi).ToListAsync(ct);
+        return TypedResults.Ok(campaigns.Select(ToSummary).ToList());
+    }
+
+    private static async Task<Results<Ok<CampaignDetail>, ProblemHttpResult>> Get(Guid id, CampaignDbContext db, CancellationToken ct)
+    {
+        var c = await db.Set<Campaign>().AsNoTracking().AsSplitQuery().Include(x => x.Participants).Include(x => x.IndexSets).Include(x => x.Council)
+            .FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null)
+            return ApiProblems.NotFound($"Campaign {id}");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone);
+        return TypedResults.Ok(new CampaignDetail(ToSummary(c), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
+            c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
+            c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
+            c.ReminderDaysBefore, c.OverdueReminderDays, c.CountUnsubmittedDrafts, c.CopiedFromId));
+    }
+
+    private static async Task<Results<Created<CampaignSummary>, ValidationProblem>> Create(
+        CreateCampaignRequest request, CreateCampaign create, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            var campaign = await create.HandleAsync(request, user.Identity?.Name, ct);
+            return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused);
+        }
+    }
+
+    private static async Task<Results<Created<CampaignSummary>, ValidationProblem, ProblemHttpResult>> Copy(
+        Guid id, CopyRequest? request, CopyCampaign copy, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            var campaign = await copy.HandleAsync(id, request?.Year, user.Identity?.Name, ct);
+            return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiProblems.NotFound($"Campaign {id}");
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused);
+        }
+    }
+
+    private static async Task<Results<Ok<CampaignSummary>, ValidationProblem, ProblemHttpResult>> Launch(
+        Guid id, LaunchCampaign launch, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(ToSummary(await launch.HandleAsync(id, user.Identity?.Name, ct)));
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiProblems.NotFound($"Campaign {id}");
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused, "Chưa thể khởi động đợt đánh giá / The campaign cannot be launched yet");
+        }
+    }
+
+    private static async Task<Results<Ok<ProgressRow>, ValidationProblem, ProblemHttpResult>> GrantExtension(
+        Guid id, Guid unitId, ExtensionRequest request, GrantExtension grant, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await grant.HandleAsync(id, unitId, request.Until, request.Reason, user.Identity?.Name, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused);
+        }
+    }
+
+    private static async Task<Results<Ok<List<ProgressRow>>, ProblemHttpResult>> Progress(Guid id, CampaignProgress progress, string? status, CancellationToken ct)
+    {
+        var rows = await progress.ForCampaignAsync(id, ct);
+        if (rows is null)
+            return ApiProblems.NotFound($"Campaign {id}");
+        return TypedResults.Ok(string.IsNullOrWhiteSpace(status) ? rows : rows.Where(r => r.Status == status || (status == "overdue" && r.Overdue) || (status == "extended" && r.Extended)).ToList());
+    }
+
+    private static ValidationProblem Refused(CampaignRequestException refused, string? title = null) =>
+        TypedResults.ValidationProblem(refused.Errors, title: title ?? "Yêu cầu không hợp lệ / The request was refused");
+
+    private static CampaignSummary ToSummary(Campaign c) => new(c.Id, c.Year, c.NameVi, c.NameEn, c.Status.ToString().ToLowerInvariant(), c.Stage,
+        c.TimeZone, c.Participants.Count, c.CreatedAt, c.LaunchedAt);
+}

@@ -1,0 +1,14 @@
+namespace Dtx.Campaign.Server.Campaigns;
+
+internal static class CampaignsServices
+{
+    public static IServiceCollection AddCampaigns(this IServiceCollection services)
+    {
+        services.AddScoped<CreateCampaign>();
+        services.AddScoped<CopyCampaign>();
+        services.AddScoped<LaunchCampaign>();
+        services.AddScoped<GrantExtension>();
+        services.AddScoped<CampaignProgress>();
+        return services;
+    }
+}

@@ -1,0 +1,48 @@
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Campaigns;
+
+/// <summary>Gives one unit a later self-assessment deadline; its reminders and its own close follow the new date.</summary>
+internal sealed class GrantExtension(CampaignDbContext db, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new KeyNotFoundException($"Campaign {campaignId}");
+        var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
+            ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
+
+        if (string.IsNullOrWhiteSpace(reason))
+            throw CampaignRequestException.For("reason", "an extension needs a reason, recorded in the journal");
+        if (untilLocal.Kind != DateTimeKind.Unspecified)
+            throw CampaignRequestException.For("until", $"give the local time in {zone.Id} without an offset, e.g. 2025-11-20T17:00");
+        var until = ScheduleInput.Utc(untilLocal, zone);
+        var closes = campaign.Schedule.SelfAssessmentClosesAt;
+        if (until <= closes)
+            throw CampaignRequestException.For("until", $"must be after the campaign's deadline {ScheduleInput.Show(ScheduleInput.Local(closes, zone))}");
+        if (until >= campaign.Schedule.VerificationEndsAt)
+            throw CampaignRequestException.For("until", $"must be before verification ends ({ScheduleInput.Show(ScheduleInput.Local(campaign.Schedule.VerificationEndsAt, zone))})");
+        if (until <= clock.GetUtcNow())
+            throw CampaignRequestException.For("until", "is already in the past");
+        if (participant.Status == ParticipantStatus.Submitted)
+            throw CampaignRequestException.For("unit", $"{unit.Code} has already submitted: an extension would change nothing");
+
+        var before = new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) };
+        participant.ExtendedUntil = until;
+        participant.ExtensionReason = reason.Trim();
+        // A unit closed as not submitted is reopened by its extension.
+        if (participant.Status == ParticipantStatus.NotSubmitted)
+            participant.Status = participant.AnsweredCount > 0 ? ParticipantStatus.InProgress : ParticipantStatus.NotStarted;
+        participant.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("campaign.extension-granted", "participant", participant.Id.ToString(), before,
+            new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) },
+            CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return CampaignProgress.Row(campaign, participant, unit.Code, unit.NameVi, clock.GetUtcNow());
+    }
+}

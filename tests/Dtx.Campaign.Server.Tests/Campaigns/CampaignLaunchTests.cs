@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+
+namespace Dtx.Campaign.Server.Tests.Campaigns;
+
+public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
+{
+    private HttpClient admin = null!;
+    private Guid citySet, communeSet;
+
+    public async Task InitializeAsync()
+    {
+        admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        citySet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"city-{suffix}", "department", flaggedGroup: "digital-economy"));
+        communeSet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"commune-{suffix}", "commune"));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The 2025 calendar in Hanoi local time; the test clock starts on 1 Oct 2025.</summary>
+    private static object Schedule(int year = 2025) => new
+    {
+        indexPublicationAt = $"{year}-10-23T08:00:00",
+        selfAssessmentOpensAt = $"{year}-11-01T08:00:00",
+        selfAssessmentClosesAt = $"{year}-11-30T17:00:00",
+        verificationEndsAt = $"{year}-12-15T17:00:00",
+        preliminaryResultsAt = $"{year}-12-16T08:00:00",
+        disputesOpensAt = $"{year}-12-16T08:00:00",
+        disputesClosesAt = $"{year}-12-23T17:00:00",
+        finalPublicationAt = $"{year}-12-30T08:00:00",
+    };
+
+    private object Request(object? schedule = null, object? council = null, Dictionary<string, Guid>? sets = null) => new
+    {
+        authority = "HN",
+        year = 2025,
+        nameVi = "Đánh giá chuyển đổi số năm 2025",
+        nameEn = "Digital transformation assessment 2025",
+        indexSets = sets ?? new Dictionary<string, Guid> { ["department"] = citySet, ["commune"] = communeSet },
+        schedule = schedule ?? Schedule(),
+        council = council ?? new[]
+        {
+            new { fullName = "Phó Chủ tịch UBND TP", email = "chair@demo.hanoi.invalid", role = "chair" },
+            new { fullName = "Giám đốc Sở KH&CN", email = "vice@demo.hanoi.invalid", role = "vice-chair" },
+            new { fullName = "Thư ký hội đồng", email = "secretary@demo.hanoi.invalid", role = "secretary" },
+        },
+    };
+
+    private async Task<JsonElement> CreateAsync(object request)
+    {
+        var response = await admin.PostAsJsonAsync("/api/campaigns", request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<Dictionary<string, string[]>> ErrorsOf(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").Deserialize<Dictionary<string, string[]>>()!;
+    }
+
+    [Fact]
+    public async Task A_Hanoi_campaign_takes_all_143_units_and_stores_its_dates_in_UTC()
+    {
+        var campaign = await CreateAsync(Request());
+        Assert.Equal(143, campaign.GetProperty("participants").GetInt32());
+        Assert.Equal("draft", campaign.GetProperty("status").GetString());
+
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign.GetProperty("id")}");
+        // 17:00 in Hanoi (UTC+7) is 10:00 UTC.
+        Assert.Equal(new DateTimeOffset(2025, 11, 30, 10, 0, 0, TimeSpan.Zero), detail.GetProperty("scheduleUtc").GetProperty("selfAssessmentClosesAt").GetDateTimeOffset());
+        Assert.Equal("2025-11-30T17:00:00", detail.GetProperty("scheduleLocal").GetProperty("selfAssessmentClosesAt").GetString());
+    }
+
+    [Fact]
+    public async Task Dates_out_of_order_or_with_an_offset_are_refused_naming_each_field()
+    {
+        var bad = new
+        {
+            indexPublicationAt = "2025-10-23T08:00:00",
+            selfAssessmentOpensAt = "2025-11-01T08:00:00",
+            selfAssessmentClosesAt = "2025-11-01T08:00:00",
+            verificationEndsAt = "2025-12-15T17:00:00Z",
+            preliminaryResultsAt = "2025-12-16T08:00:00",
+            disputesOpensAt = "2025-12-10T08:00:00",
+            disputesClosesAt = "2025-12-23T17:00:00",
+            finalPublicationAt = "2025-12-30T08:00:00",
+        };
+        var errors = await ErrorsOf(await admin.PostAsJsonAsync("/api/campaigns", Request(schedule: bad)));
+        Assert.Contains("must be after schedule.selfAssessmentOpensAt (01/11/2025 08:00)", errors["schedule.selfAssessmentClosesAt"][0], StringComparison.Ordinal);
+        Assert.Contains("without an offset", errors["schedule.verificationEndsAt"][0], StringComparison.Ordinal);
+        Assert.Contains("must be on or after schedule.preliminaryResultsAt (16/12/2025 08:00)", errors["schedule.disputesOpensAt"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Launch_is_refused_until_index_sets_are_published_the_council_has_a_chair_and_no_date_has_passed()
+    {
+        var draftSet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"draft-{Guid.NewGuid():N}"[..20], "department"), publish: false);
+        var noChair = new[] { new { fullName = "Thành viên", email = "member@demo.hanoi.invalid", role = "member" } };
+        var campaign = await CreateAsync(Request(council: noChair, sets: new() { ["department"] = draftSet, ["commune"] = communeSet }));
+        var id = campaign.GetProperty("id").GetGuid();
+
+        var errors = await ErrorsOf(await admin.PostAsync($"/api/campaigns/{id}/launch", null));
+        Assert.Contains("not published", errors["indexSets.department"][0], StringComparison.Ordinal);
+        Assert.Contains("has no chair", errors["council"][0], StringComparison.Ordinal);
+
+        // The clock stands at 1 Oct 2025 09:00 in Hanoi: a publication on 30 Sep has already passed.
+        var late = await CreateAsync(Request(schedule: new
+        {
+            indexPublicationAt = "2025-09-30T08:00:00",
+            selfAssessmentOpensAt = "2025-11-01T08:00:00",
+            selfAssessmentClosesAt = "2025-11-30T17:00:00",
+            verificationEndsAt = "2025-12-15T17:00:00",
+            preliminaryResultsAt = "2025-12-16T08:00:00",
+            disputesOpensAt = "2025-12-16T08:00:00",
+            disputesClosesAt = "2025-12-23T17:00:00",
+            finalPublicationAt = "2025-12-30T08:00:00",
+        }));
+        var pastErrors = await ErrorsOf(await admin.PostAsync($"/api/campaigns/{late.GetProperty("id")}/launch", null));
+        Assert.Contains("30/09/2025 08:00 (Asia/Ho_Chi_Minh) has already passed", pastErrors["schedule.indexPublicationAt"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_valid_campaign_launches_once()
+    {
+        var id = (await CreateAsync(Request())).GetProperty("id").GetGuid();
+        var launched = await admin.PostAsync($"/api/campaigns/{id}/launch", null);
+        Assert.Equal(HttpStatusCode.OK, launched.StatusCode);
+        Assert.Equal("launched", (await launched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        var again = await ErrorsOf(await admin.PostAsync($"/api/campaigns/{id}/launch", null));
+        Assert.Contains("only a draft can be launched", again["status"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copying_last_years_campaign_moves_every_date_by_a_year_and_takes_the_current_index_set_version()
+    {
+        var source = await CreateAsync(Request());
+        var city = await admin.GetFromJsonAsync<JsonElement>($"/api/index-sets/{citySet}");
+        var newer = TestIndexSets.Small(city.GetProperty("summary").GetProperty("key").GetString()!, "department", version: 2, flaggedGroup: "digital-economy");
+        var newerId = await TestIndexSets.UploadAsync(admin, newer);
+
+        var response = await admin.PostAsJsonAsync($"/api/campaigns/{source.GetProperty("id")}/copy", new { });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var copy = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{(await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id")}");
+
+        Assert.Equal(2026, copy.GetProperty("summary").GetProperty("year").GetInt32());
+        Assert.Equal("Đánh giá chuyển đổi số năm 2026", copy.GetProperty("summary").GetProperty("nameVi").GetString());
+        Assert.Equal(143, copy.GetProperty("summary").GetProperty("participants").GetInt32());
+        Assert.Equal("2026-11-30T17:00:00", copy.GetProperty("scheduleLocal").GetProperty("selfAssessmentClosesAt").GetString());
+        Assert.Equal(newerId, copy.GetProperty("indexSets").GetProperty("department").GetGuid());
+        Assert.Equal(communeSet, copy.GetProperty("indexSets").GetProperty("commune").GetGuid());
+        Assert.Equal(3, copy.GetProperty("council").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_extension_moves_one_units_deadline_and_must_come_after_the_campaigns()
+    {
+        var id = (await CreateAsync(Request())).GetProperty("id").GetGuid();
+        var progress = await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{id}/progress");
+        var unit = progress!.First(r => r.GetProperty("unitCode").GetString() == "SKHCN").GetProperty("unitId").GetGuid();
+
+        var early = await ErrorsOf(await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "2025-11-20T17:00:00", reason = "Sự cố hệ thống" }));
+        Assert.Contains("must be after the campaign's deadline 30/11/2025 17:00", early["until"][0], StringComparison.Ordinal);
+        var noReason = await ErrorsOf(await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "2025-12-05T17:00:00", reason = " " }));
+        Assert.Contains("needs a reason", noReason["reason"][0], StringComparison.Ordinal);
+
+        var granted = await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "2025-12-05T17:00:00", reason = "Sự cố hệ thống" });
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        var extended = await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{id}/progress?status=extended");
+        var row = Assert.Single(extended!);
+        Assert.Equal(new DateTimeOffset(2025, 12, 5, 10, 0, 0, TimeSpan.Zero), row.GetProperty("deadline").GetDateTimeOffset());
+
+        var audit = await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?campaign={id}&action=campaign.extension");
+        Assert.Contains("Sự cố hệ thống", Assert.Single(audit!).GetProperty("after").GetString(), StringComparison.Ordinal);
+    }
+}
+
+public sealed class CampaignLaunchTests_Postgres(PostgresApp app) : CampaignLaunchTests(app), IClassFixture<PostgresApp>;
+
+public sealed class CampaignLaunchTests_Sqlite(SqliteApp app) : CampaignLaunchTests(app), IClassFixture<SqliteApp>;

@@ -1,21 +1,40 @@
+using System.Text;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Server.Imports;
 
 namespace Dtx.Campaign.Server.IndexSets;
 
-/// <summary>Turns an index-set file (YAML, or an Excel sheet with one row per node) into a validated <see cref="IndexSet"/>.</summary>
-internal sealed class IndexSetFiles
+/// <summary>Turns an index-set file (YAML, or an Excel workbook with one row per node) into a validated <see cref="IndexSet"/>.</summary>
+internal sealed class IndexSetFiles(UnitCategoryCatalog categories)
 {
     /// <summary>Reads and validates; throws <see cref="ImportRejectedException"/> listing every problem with its line.</summary>
     public async Task<IndexSet> ReadAsync(string fileName, Stream content, CancellationToken ct)
     {
-        // Buffered: the workbook reader reads the stream once per sheet, and uploads are small.
+        // Buffered: the workbook reader reads the stream once per sheet, and index sets are small.
         var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, ct);
         buffer.Position = 0;
+
+        IndexSet set;
         if (fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
-            return IndexSetWorkbook.Read(fileName, buffer);
-        // YAML is wired to the Scoring reader and validator when they land.
-        throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", "unsupported file type: use .yaml, .yml or .xlsx")]);
+        {
+            set = IndexSetWorkbook.Read(fileName, buffer);
+        }
+        else if (fileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            var result = IndexSetYamlReader.Read(Encoding.UTF8.GetString(buffer.ToArray()));
+            if (result.Set is null)
+                throw new ImportRejectedException(fileName, result.Problems.Select(p => new FileProblem(fileName, p.Line, p.Field, p.Message)).ToList());
+            set = result.Set;
+        }
+        else
+        {
+            throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", "unsupported file type: use .yaml, .yml or .xlsx")]);
+        }
+
+        var problems = IndexSetValidator.Validate(set, categories);
+        if (problems.Count > 0)
+            throw new ImportRejectedException(fileName, problems.Select(p => new FileProblem(fileName, p.Line, p.Field, p.Message)).ToList());
+        return set;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Imports;
@@ -15,7 +16,7 @@ namespace Dtx.Campaign.Server.Units;
 /// authority), code, name_vi, name_en, category, flags (separated by ';'), active (default yes),
 /// demo, head_name, head_email, focal_name, focal_email, focal_phone.
 /// </remarks>
-internal sealed class UnitImport(CampaignDbContext db, UnitCategories categories, AuditTrail audit)
+internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categories, AuditTrail audit)
 {
     public static readonly string[] RequiredColumns = ["authority", "code", "name_vi", "name_en", "category"];
 

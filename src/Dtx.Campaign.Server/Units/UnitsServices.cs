@@ -1,3 +1,5 @@
+using Dtx.Campaign.Scoring.IndexSets;
+
 namespace Dtx.Campaign.Server.Units;
 
 internal static class UnitsServices
@@ -5,14 +7,12 @@ internal static class UnitsServices
     public static IServiceCollection AddUnits(this IServiceCollection services)
     {
         services.AddScoped<UnitImport>();
-        // Replaced by the catalogue read from data/unit-categories.yaml once the Scoring reader lands.
-        services.AddSingleton(new UnitCategories(new Dictionary<string, IReadOnlySet<string>>
+        // The catalogue shipped in data/unit-categories.yaml; the built-in one when run without it.
+        services.AddSingleton(sp =>
         {
-            ["department"] = new HashSet<string> { "digital-economy" },
-            ["district"] = new HashSet<string>(),
-            ["commune"] = new HashSet<string>(),
-            ["province"] = new HashSet<string>(),
-        }));
+            var file = sp.GetRequiredService<Samples.SampleData>().UnitCategoriesFile;
+            return File.Exists(file) ? UnitCategoryCatalog.ReadYaml(File.ReadAllText(file), file) : UnitCategoryCatalog.Default;
+        });
         return services;
     }
 }

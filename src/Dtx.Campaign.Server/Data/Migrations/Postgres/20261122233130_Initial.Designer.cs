@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCampaignDbContext))]
-    [Migration("20261122231925_Initial")]
+    [Migration("20261122233130_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCampaignDbContext))]
-    [Migration("20261122231903_Initial")]
+    [Migration("20261122233111_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -31,6 +31,9 @@ internal static class ServerSetup
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
 
         services.AddProblemDetails();
+        // Binding failures throw so that BadRequestHandler can say what was wrong and where.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
         services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");

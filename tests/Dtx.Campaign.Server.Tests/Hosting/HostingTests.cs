@@ -27,6 +27,18 @@ public abstract class HostingTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task A_malformed_body_gets_a_problem_saying_where()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        var response = await admin.PostAsync("/api/campaigns",
+            new StringContent("{\"authority\": \"HN\", \"year\": \"two thousand\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("$.year", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_endpoints_refuse_anonymous_callers_with_401()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client().GetAsync("/api/units")).StatusCode);

@@ -79,6 +79,29 @@ public abstract class UnitImportTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task An_Excel_sheet_imports_like_a_CSV_and_its_bad_rows_are_named()
+    {
+        var client = await app.LoginAsAdminAsync();
+        static byte[] Workbook(params object[] rows)
+        {
+            using var stream = new MemoryStream();
+            MiniExcelLibs.MiniExcel.SaveAs(stream, rows);
+            return stream.ToArray();
+        }
+        var good = Workbook(
+            new { authority = "XL", authority_name_vi = "Tỉnh Excel", authority_name_en = "Excel Province", code = "S1", name_vi = "Sở Một", name_en = "Department One", category = "department", flags = "digital-economy" },
+            new { authority = "XL", authority_name_vi = "", authority_name_en = "", code = "X1", name_vi = "UBND xã Một", name_en = "Commune One", category = "commune", flags = "" });
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/units/import", Multipart.File("units.xlsx", good))).StatusCode);
+        Assert.Equal(2, await CountUnitsAsync("XL"));
+
+        var bad = Workbook(new { authority = "XL", authority_name_vi = "", authority_name_en = "", code = "X2", name_vi = "", name_en = "Commune Two", category = "commune", flags = "" });
+        var refused = await client.PostAsync("/api/units/import", Multipart.File("bad.xlsx", bad));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("bad.xlsx:2 name_vi: is empty", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, await CountUnitsAsync("XL"));
+    }
+
+    [Fact]
     public async Task The_units_import_command_prints_each_problem_and_exits_non_zero()
     {
         var file = Path.Combine(Path.GetTempPath(), $"units-{Guid.NewGuid():N}.csv");

@@ -6,6 +6,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Scheduling;
+using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Units;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -28,6 +29,7 @@ internal static class ServerSetup
         services.AddIndexSets(builder.Environment);
         services.AddUnits();
         services.AddCampaigns();
+        services.AddSelfAssessments(builder.Configuration, builder.Environment);
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
 
         services.AddProblemDetails();
@@ -53,6 +55,7 @@ internal static class ServerSetup
         app.MapIndexSets();
         app.MapUnits();
         app.MapCampaigns();
+        app.MapSelfAssessments();
         app.MapAudit();
         return app;
     }

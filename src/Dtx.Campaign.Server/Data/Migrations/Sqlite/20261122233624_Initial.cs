@@ -427,6 +427,71 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "answers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Yes = table.Column<bool>(type: "INTEGER", nullable: true),
+                    Numerator = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: true),
+                    Denominator = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: true),
+                    Number = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: true),
+                    Explanation = table.Column<string>(type: "TEXT", nullable: true),
+                    SelfScore = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    ShortfallReason = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_answers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_answers_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "evidence",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Size = table.Column<long>(type: "INTEGER", nullable: true),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Url = table.Column<string>(type: "TEXT", nullable: true),
+                    DocumentNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    DocumentDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    DocumentIssuer = table.Column<string>(type: "TEXT", nullable: true),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AddedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_evidence_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_answers_ParticipantId_IndicatorCode",
+                table: "answers",
+                columns: new[] { "ParticipantId", "IndicatorCode" },
+                unique: true);
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -501,6 +566,11 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 column: "CampaignId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_evidence_ParticipantId_IndicatorCode",
+                table: "evidence",
+                columns: new[] { "ParticipantId", "IndicatorCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_index_sets_Key_Version",
                 table: "index_sets",
                 columns: new[] { "Key", "Version" },
@@ -534,6 +604,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "answers");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
             migrationBuilder.DropTable(
@@ -561,10 +634,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
-                name: "indicators");
+                name: "evidence");
 
             migrationBuilder.DropTable(
-                name: "participants");
+                name: "indicators");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");
@@ -576,13 +649,16 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
+                name: "participants");
+
+            migrationBuilder.DropTable(
                 name: "index_sets");
 
             migrationBuilder.DropTable(
-                name: "campaigns");
+                name: "units");
 
             migrationBuilder.DropTable(
-                name: "units");
+                name: "campaigns");
 
             migrationBuilder.DropTable(
                 name: "authorities");

@@ -1,0 +1,70 @@
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Scoring;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.IndexSets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.SelfAssessments;
+
+/// <summary>Refused because of where the unit's assessment stands (deadline passed, already submitted…).</summary>
+public sealed class AssessmentClosedException(string message) : Exception(message);
+
+/// <summary>Refused because of what was sent; each message names the field or indicator.</summary>
+public sealed class AssessmentInputException(string field, IReadOnlyList<string> messages) : Exception($"{field}: {string.Join("; ", messages)}")
+{
+    public string Field { get; } = field;
+    public IReadOnlyList<string> Messages { get; } = messages;
+}
+
+/// <summary>One unit's self-assessment in one campaign: what applies to it, and whether it may be edited now.</summary>
+internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant Participant, Units.Unit Unit, IndexSet IndexSet, TimeZoneInfo Zone)
+{
+    public UnitProfile Profile { get; } = new(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal));
+
+    public DateTimeOffset Deadline => Participant.ExtendedUntil ?? Campaign.Schedule.SelfAssessmentClosesAt;
+
+    /// <summary>The leaves this unit answers: those that apply to it and are scored.</summary>
+    public IReadOnlyList<IndicatorNode> ApplicableLeaves { get; } = IndexSet.Groups
+        .SelectMany(g => Walk(g, new UnitProfile(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal)), true))
+        .ToList();
+
+    private static IEnumerable<IndicatorNode> Walk(IndicatorNode node, UnitProfile unit, bool parentApplies)
+    {
+        var applies = parentApplies && ScoringEngine.AppliesTo(node, unit);
+        if (node.IsLeaf)
+            return applies && node.Scored ? [node] : [];
+        return node.Children.SelectMany(c => Walk(c, unit, applies));
+    }
+
+    public string Local(DateTimeOffset utc) => $"{Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone))} ({Zone.Id})";
+
+    /// <summary>Throws when the unit may not change its self-assessment now, saying why and until when.</summary>
+    public void EnsureEditable(DateTimeOffset now)
+    {
+        if (Campaign.Status != CampaignStatus.Launched)
+            throw new AssessmentClosedException($"the campaign is {Campaign.Status.ToString().ToLowerInvariant()}, not running");
+        if (now < Campaign.Schedule.SelfAssessmentOpensAt)
+            throw new AssessmentClosedException($"self-assessment opens at {Local(Campaign.Schedule.SelfAssessmentOpensAt)}");
+        switch (Participant.Status)
+        {
+            case ParticipantStatus.Submitted:
+                throw new AssessmentClosedException($"{Unit.Code} submitted its self-assessment at {Local(Participant.SubmittedAt!.Value)}; it can be changed only if the council returns it for clarification");
+            case ParticipantStatus.NotSubmitted:
+                throw new AssessmentClosedException($"the deadline was {Local(Deadline)}; the self-assessment of {Unit.Code} is closed as not submitted");
+        }
+        if (now >= Deadline)
+            throw new AssessmentClosedException($"the deadline was {Local(Deadline)}; late changes are not accepted");
+    }
+
+    public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        var campaign = await db.Set<Campaigns.Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+        var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct);
+        if (campaign is null || participant is null)
+            return null;
+        var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
+        var json = await db.IndexSets.AsNoTracking().Where(s => s.Id == participant.IndexSetId).Select(s => s.DefinitionJson).FirstAsync(ct);
+        return new AssessmentScope(campaign, participant, unit, IndexSetCatalog.Deserialize(json), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
+    }
+}

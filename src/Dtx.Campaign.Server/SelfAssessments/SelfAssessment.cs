@@ -1,0 +1,245 @@
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Scoring;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Evidence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dtx.Campaign.Server.SelfAssessments;
+
+public sealed record AnswerInput(bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation, int Version);
+
+public sealed record AnswerView(string Code, bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation,
+    decimal SelfScore, string? ShortfallReason, int Version, DateTimeOffset UpdatedAt, string? UpdatedBy);
+
+public sealed record EvidenceView(Guid Id, string Code, string Kind, string? FileName, string? ContentType, long? Size, string? Sha256,
+    string? Url, string? DocumentNumber, DateOnly? DocumentDate, string? DocumentIssuer, DateTimeOffset AddedAt);
+
+public sealed record IndicatorView(string Code, string GroupCode, string NameVi, string NameEn, decimal MaxPoints, ScoringMethod Method,
+    string? EvidenceRequirement, bool EvidenceRequired, AnswerView? Answer, IReadOnlyList<EvidenceView> Evidence);
+
+public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
+    string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
+    int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators);
+
+/// <summary>Thrown when a save names an older version than the stored one: someone else changed the answer.</summary>
+public sealed class AnswerConflictException(AnswerView current) : Exception($"indicator {current.Code} was changed by {current.UpdatedBy} at {current.UpdatedAt:u}; reload it and apply your change again")
+{
+    public AnswerView Current { get; } = current;
+}
+
+/// <summary>
+/// A unit's self-assessment: read it, save an answer (scored on every save), attach evidence, submit.
+/// Changes to one unit are serialised (an advisory lock on PostgreSQL, the single writer on SQLite)
+/// so that a save and a submit, or a submit and the deadline, cannot both win.
+/// </summary>
+internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store, IOptions<EvidenceOptions> evidenceOptions, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<SelfAssessmentView?> GetAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        var scope = await AssessmentScope.LoadAsync(db, campaignId, unitId, ct);
+        return scope is null ? null : await ViewAsync(scope, ct);
+    }
+
+    public async Task<AnswerView> SaveAnswerAsync(Guid campaignId, Guid unitId, string code, AnswerInput input, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        var node = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
+            ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+        var value = new IndicatorInput(input.Yes, input.Numerator, input.Denominator, input.Number);
+        var problems = ScoringEngine.ValidateInput(node, value);
+        if (problems.Count > 0)
+            throw new AssessmentInputException($"answers.{code}", problems);
+        if (input.Explanation?.Length > 4000)
+            throw new AssessmentInputException($"answers.{code}.explanation", ["at most 4000 characters"]);
+        scope.EnsureEditable(clock.GetUtcNow());
+
+        var answer = await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == code, ct);
+        // The same content again (a retry, an autosave after a save) is accepted as it stands.
+        if (answer is not null && answer.Yes == input.Yes && answer.Numerator == input.Numerator && answer.Denominator == input.Denominator
+            && answer.Number == input.Number && answer.Explanation == input.Explanation)
+            return ToView(answer);
+        if ((answer?.Version ?? 0) != input.Version)
+            throw new AnswerConflictException(answer is null ? new AnswerView(code, null, null, null, null, null, 0, null, 0, default, null) : ToView(answer));
+
+        var before = answer is null ? null : ToView(answer);
+        if (answer is null)
+        {
+            answer = new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code };
+            db.Add(answer);
+        }
+        answer.Yes = input.Yes;
+        answer.Numerator = input.Numerator;
+        answer.Denominator = input.Denominator;
+        answer.Number = input.Number;
+        answer.Explanation = input.Explanation;
+        answer.Version++;
+        answer.UpdatedAt = clock.GetUtcNow();
+        answer.UpdatedBy = user;
+        var hasEvidence = await db.Set<EvidenceItem>().AnyAsync(e => e.ParticipantId == scope.Participant.Id && e.IndicatorCode == code, ct);
+        (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, value with { HasEvidence = hasEvidence });
+        await db.SaveChangesAsync(ct);
+        await RefreshTotalsAsync(scope, ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.answer-saved", "answer", answer.Id.ToString(), before, ToView(answer),
+            Detail: code, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(answer);
+    }
+
+    public async Task<EvidenceView> AddFileAsync(Guid campaignId, Guid unitId, string code, string fileName, Stream content, long length, string? user, CancellationToken ct)
+    {
+        var limit = evidenceOptions.Value.MaxFileBytes;
+        if (length > limit)
+            throw new AssessmentInputException("file", [$"'{fileName}' is {length / 1024 / 1024.0:0.#} MB; the limit is {limit / 1024 / 1024.0:0.#} MB"]);
+        var head = new byte[16];
+        var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var (type, refusal) = EvidenceFileType.Detect(fileName, head.AsSpan(0, read));
+        if (type is null)
+            throw new AssessmentInputException("file", [refusal!]);
+        content.Position = 0;
+        // Checked before the file is stored, and again under the lock before it is recorded.
+        var scope = await AssessmentScope.LoadAsync(db, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        EnsureIndicator(scope, code);
+        scope.EnsureEditable(clock.GetUtcNow());
+        var (sha256, size) = await store.SaveAsync(content, ct);
+        return await AddEvidenceAsync(campaignId, unitId, code, user, new EvidenceItem
+        {
+            IndicatorCode = code, Kind = EvidenceKind.File, FileName = Path.GetFileName(fileName), ContentType = type.ContentType, Size = size, Sha256 = sha256,
+        }, ct);
+    }
+
+    public Task<EvidenceView> AddReferenceAsync(Guid campaignId, Guid unitId, string code, EvidenceItem reference, string? user, CancellationToken ct) =>
+        AddEvidenceAsync(campaignId, unitId, code, user, reference, ct);
+
+    private async Task<EvidenceView> AddEvidenceAsync(Guid campaignId, Guid unitId, string code, string? user, EvidenceItem item, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        var node = EnsureIndicator(scope, code);
+        scope.EnsureEditable(clock.GetUtcNow());
+        item.Id = Guid.CreateVersion7();
+        item.ParticipantId = scope.Participant.Id;
+        item.IndicatorCode = code;
+        item.AddedAt = clock.GetUtcNow();
+        item.AddedBy = user;
+        db.Add(item);
+        // Evidence can change the score (yes-no with required evidence).
+        var answer = await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == code, ct);
+        if (answer is not null)
+            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true));
+        await db.SaveChangesAsync(ct);
+        await RefreshTotalsAsync(scope, ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.evidence-added", "evidence", item.Id.ToString(), After: ToView(item),
+            Detail: code, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(item);
+    }
+
+    /// <summary>Submits when complete; otherwise refuses listing every indicator still missing an answer or evidence.</summary>
+    public async Task<SelfAssessmentView> SubmitAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        scope.EnsureEditable(clock.GetUtcNow());
+        var missing = await MissingAsync(scope, ct);
+        if (missing.Count > 0)
+            throw new AssessmentInputException("submit", missing);
+        var before = CampaignProgress.Kebab(scope.Participant.Status);
+        scope.Participant.Status = ParticipantStatus.Submitted;
+        scope.Participant.SubmittedAt = clock.GetUtcNow();
+        scope.Participant.SubmittedBy = user;
+        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.submitted", "participant", scope.Participant.Id.ToString(),
+            new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage },
+            CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return await ViewAsync(scope, ct);
+    }
+
+    private static IndicatorNode EnsureIndicator(AssessmentScope scope, string code) =>
+        scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
+        ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+
+    /// <summary>Loads the unit's scope after taking the unit's lock, so its state cannot change until commit.</summary>
+    private async Task<AssessmentScope> LockedScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var participantId = await db.Set<Participant>().Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct)
+                ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LockKey(participantId)})", ct);
+        }
+        return await AssessmentScope.LoadAsync(db, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+    }
+
+    /// <summary>A 64-bit advisory-lock key for a participant (its id's first 8 bytes, tagged to avoid other lock users).</summary>
+    public static long LockKey(Guid participantId) => BitConverter.ToInt64(participantId.ToByteArray(), 0) ^ 0x5341_0000_0000_0000;
+
+    private async Task RefreshTotalsAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var score = await ScoreAsync(scope, ct);
+        var answered = await db.Set<Answer>().CountAsync(a => a.ParticipantId == scope.Participant.Id
+            && (a.Yes != null || a.Numerator != null || a.Number != null), ct);
+        var p = scope.Participant;
+        p.ApplicableCount = scope.ApplicableLeaves.Count;
+        p.AnsweredCount = Math.Min(answered, p.ApplicableCount);
+        p.SelfTotal = score.Total;
+        p.SelfPercentage = score.Percentage;
+        if (p.Status == ParticipantStatus.NotStarted && answered > 0)
+            p.Status = ParticipantStatus.InProgress;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<UnitScore> ScoreAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var answers = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == scope.Participant.Id).ToListAsync(ct);
+        var withEvidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id)
+            .Select(e => e.IndicatorCode).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var inputs = answers.ToDictionary(a => a.IndicatorCode,
+            a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, withEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal);
+        return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs);
+    }
+
+    private async Task<List<string>> MissingAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var answered = (await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == scope.Participant.Id
+            && (a.Yes != null || a.Numerator != null || a.Number != null)).Select(a => a.IndicatorCode).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var withEvidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id)
+            .Select(e => e.IndicatorCode).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var leaf in scope.ApplicableLeaves)
+        {
+            if (!answered.Contains(leaf.Code))
+                missing.Add($"{leaf.Code} {leaf.Name.Vi}: chưa trả lời / not answered");
+            else if (leaf.EvidenceRequired && !withEvidence.Contains(leaf.Code))
+                missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng / evidence required ({leaf.EvidenceRequirement})");
+        }
+        return missing;
+    }
+
+    private async Task<SelfAssessmentView> ViewAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var answers = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == scope.Participant.Id).ToDictionaryAsync(a => a.IndicatorCode, ct);
+        var evidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id).ToListAsync(ct))
+            .OrderBy(e => e.AddedAt).GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList());
+        var score = await ScoreAsync(scope, ct);
+        string? closed = null;
+        try { scope.EnsureEditable(clock.GetUtcNow()); }
+        catch (AssessmentClosedException e) { closed = e.Message; }
+        var indicators = scope.ApplicableLeaves.Select(l => new IndicatorView(l.Code, l.Code.Split('.')[0], l.Name.Vi, l.Name.En, l.MaxPoints, l.Method!,
+            l.EvidenceRequirement, l.EvidenceRequired, answers.TryGetValue(l.Code, out var a) ? ToView(a) : null,
+            evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
+        return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
+            scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
+            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, await MissingAsync(scope, ct), indicators);
+    }
+
+    private static AnswerView ToView(Answer a) => new(a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.Explanation, a.SelfScore, a.ShortfallReason, a.Version, a.UpdatedAt, a.UpdatedBy);
+
+    private static EvidenceView ToView(EvidenceItem e) => new(e.Id, e.IndicatorCode, e.Kind.ToString().ToLowerInvariant(), e.FileName, e.ContentType, e.Size, e.Sha256,
+        e.Url, e.DocumentNumber, e.DocumentDate, e.DocumentIssuer, e.AddedAt);
+}

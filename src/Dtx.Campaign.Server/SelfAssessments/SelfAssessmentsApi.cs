@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Evidence;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.SelfAssessments;
+
+internal static class SelfAssessmentsApi
+{
+    public sealed record ReferenceRequest(string Code, EvidenceKind Kind, string? Url, string? DocumentNumber, DateOnly? DocumentDate, string? DocumentIssuer);
+
+    public static RouteGroupBuilder MapSelfAssessments(this IEndpointRouteBuilder app)
+    {
+        // Per-unit access rules (a unit's own officers) come with the identity work; administrators act for units until then.
+        var group = app.MapGroup("/api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment")
+            .WithTags("Self-assessment").RequireAuthorization(Policies.Administer);
+        group.MapGet("/", Get).WithSummary("The unit's applicable indicators with answers, evidence, live self-score, deadline and what is still missing.");
+        group.MapPut("/answers/{code}", SaveAnswer)
+            .WithSummary("Save one answer (scored on save). Send the version you edited: a newer stored version answers 409 with it. Saving the same content again is harmless.");
+        group.MapPost("/evidence/files", AddFile).DisableAntiforgery()
+            .WithSummary("Attach a file (multipart: 'file', 'code'); PDF, images and Office documents, size-limited, stored by SHA-256.");
+        group.MapPost("/evidence/references", AddReference).WithSummary("Attach a link or an official document reference (number, date, issuer).");
+        group.MapGet("/evidence/{evidenceId:guid}/content", Download).WithSummary("Download an evidence file (always as an attachment).");
+        group.MapPost("/submit", Submit).WithSummary("Submit when every applicable indicator is answered with its required evidence; lists what is missing otherwise.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<SelfAssessmentView>, ProblemHttpResult>> Get(Guid campaignId, Guid unitId, SelfAssessment assessment, CancellationToken ct) =>
+        await assessment.GetAsync(campaignId, unitId, ct) is { } view ? TypedResults.Ok(view) : ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
+
+    private static Task<IResult> SaveAnswer(Guid campaignId, Guid unitId, string code, AnswerInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        Refusing(async () => TypedResults.Ok(await assessment.SaveAnswerAsync(campaignId, unitId, code, input, user.Identity?.Name, ct)));
+
+    private static Task<IResult> AddFile(Guid campaignId, Guid unitId, IFormFile file, [Microsoft.AspNetCore.Mvc.FromForm] string code,
+        SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        Refusing(async () =>
+        {
+            await using var content = file.OpenReadStream();
+            var view = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, user.Identity?.Name, ct);
+            return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment/evidence/{view.Id}/content", view);
+        });
+
+    private static Task<IResult> AddReference(Guid campaignId, Guid unitId, ReferenceRequest request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        Refusing(async () =>
+        {
+            var item = request.Kind switch
+            {
+                EvidenceKind.Link when Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" =>
+                    new EvidenceItem { IndicatorCode = request.Code, Kind = EvidenceKind.Link, Url = uri.ToString() },
+                EvidenceKind.Link => throw new AssessmentInputException("url", ["a link must be an absolute http(s) address"]),
+                EvidenceKind.Document when !string.IsNullOrWhiteSpace(request.DocumentNumber) && request.DocumentDate is not null && !string.IsNullOrWhiteSpace(request.DocumentIssuer) =>
+                    new EvidenceItem { IndicatorCode = request.Code, Kind = EvidenceKind.Document, DocumentNumber = request.DocumentNumber.Trim(), DocumentDate = request.DocumentDate, DocumentIssuer = request.DocumentIssuer.Trim() },
+                EvidenceKind.Document => throw new AssessmentInputException("documentNumber", ["an official document needs its number, date and issuer (e.g. 920/QĐ-UBND, 2024-02-20, UBND TP Hà Nội)"]),
+                _ => throw new AssessmentInputException("kind", ["files are uploaded to evidence/files; here use 'link' or 'document'"]),
+            };
+            var view = await assessment.AddReferenceAsync(campaignId, unitId, request.Code, item, user.Identity?.Name, ct);
+            return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment", view);
+        });
+
+    private static async Task<IResult> Download(Guid campaignId, Guid unitId, Guid evidenceId, CampaignDbContext db, IEvidenceStore store, CancellationToken ct)
+    {
+        var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
+                          join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id
+                          where e.Id == evidenceId && p.CampaignId == campaignId && p.UnitId == unitId && e.Kind == EvidenceKind.File
+                          select e).FirstOrDefaultAsync(ct);
+        if (item?.Sha256 is null || await store.OpenAsync(item.Sha256, ct) is not { } content)
+            return ApiProblems.NotFound($"Evidence file {evidenceId}");
+        // The stored type is the one detected at upload; always an attachment, never rendered inline.
+        return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
+    }
+
+    private static Task<IResult> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        Refusing(async () => TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct)));
+
+    /// <summary>Maps the refusals of a self-assessment to problem details that say what and why.</summary>
+    private static async Task<IResult> Refusing(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+        catch (AssessmentInputException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [.. e.Messages] },
+                title: e.Field == "submit" ? "Chưa đủ để nộp / Not complete yet" : "Giá trị không hợp lệ / Invalid value");
+        }
+        catch (AssessmentClosedException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Không thể thay đổi / Closed for changes", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["reason"] = "closed" });
+        }
+        catch (AnswerConflictException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Đã có người sửa / Changed by someone else", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["reason"] = "version-conflict", ["current"] = e.Current });
+        }
+    }
+}

@@ -11,10 +11,18 @@ namespace Dtx.Campaign.Workflows.Tests.Runtime;
 /// <summary>Builds jobs from the test's service provider, as Quartz's DI job factory does in the host.</summary>
 internal sealed class ServiceProviderJobFactory : IJobFactory
 {
+    private int _runs;
+
     public IServiceProvider? Services { get; set; }
 
-    public ValueTask<JobScope> CreateJob(TriggerFiredBundle bundle, IScheduler scheduler, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new JobScope(new WorkflowResumeJob(Services!.GetRequiredService<IServiceScopeFactory>()), null!));
+    /// <summary>Raw job runs, duplicates included (the effect is counted in the database).</summary>
+    public int Runs => _runs;
+
+    public ValueTask<JobScope> CreateJob(TriggerFiredBundle bundle, IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _runs);
+        return ValueTask.FromResult(new JobScope(new WorkflowResumeJob(Services!.GetRequiredService<IServiceScopeFactory>()), null!));
+    }
 
     public ValueTask ReturnJob(JobScope scope, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

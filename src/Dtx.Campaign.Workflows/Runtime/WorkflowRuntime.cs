@@ -126,7 +126,7 @@ public sealed partial class WorkflowRuntime
             await InTransactionAsync(null, async step =>
             {
                 _db.Add(instance);
-                step.Bind(instance, definition, actor, "start", now);
+                step.Bind(instance, actor, "start", now);
                 Journal(step, definition.InitialStage.Key, null, "started", $"{definition.Key} v{definition.Version} for {instance.CorrelationId}");
                 await EnterStageAsync(step, definition.InitialStage, cancellationToken);
                 step.Save();
@@ -226,7 +226,7 @@ public sealed partial class WorkflowRuntime
             var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
                 ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
             var definition = DefinitionOf(instance);
-            step.Bind(instance, definition, actor, "date/" + Guid.NewGuid().ToString("N"), Now);
+            step.Bind(instance, actor, "date/" + Guid.NewGuid().ToString("N"), Now);
             step.Dates.TryGetValue(dateName, out var old);
             step.Dates[dateName] = value.UtcDateTime;
             Journal(step, instance.CurrentStage, null, "date-changed", $"{dateName}: {old:O} → {value.UtcDateTime:O}");
@@ -260,7 +260,7 @@ public sealed partial class WorkflowRuntime
         {
             var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
                 ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
-            step.Bind(instance, DefinitionOf(instance), actor, "cancel", Now);
+            step.Bind(instance, actor, "cancel", Now);
             await ConsumePendingAsync(step, "cancelled", cancellationToken);
             instance.Status = WorkflowStatus.Cancelled;
             instance.FinishedAt = step.Now;
@@ -268,6 +268,19 @@ public sealed partial class WorkflowRuntime
             step.Save();
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>The Mermaid (or DOT) picture of the instance's definition version with its current stage marked.</summary>
+    public async Task<string?> GetGraphAsync(Guid instanceId, bool dot = false, CancellationToken cancellationToken = default)
+    {
+        var instance = await Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var definition = DefinitionOf(instance);
+        return dot ? WorkflowGraph.ToDot(definition, instance.CurrentStage) : WorkflowGraph.ToMermaid(definition, instance.CurrentStage);
     }
 
     public async Task<WorkflowState?> GetStateAsync(Guid instanceId, CancellationToken cancellationToken = default)
@@ -306,7 +319,7 @@ public sealed partial class WorkflowRuntime
         }
 
         var definition = DefinitionOf(instance);
-        step.Bind(instance, definition, actor, bookmark.Id.ToString("N"), Now);
+        step.Bind(instance, actor, bookmark.Id.ToString("N"), Now);
         if (bookmark.ConsumedAt is not null || instance.Status != WorkflowStatus.Running || bookmark.Stage != instance.CurrentStage)
         {
             Journal(step, instance.CurrentStage, null, "duplicate", $"{bookmark.Kind} '{bookmark.Name}' already consumed by {bookmark.ConsumedBy ?? "a stage change"}");
@@ -506,7 +519,7 @@ public sealed partial class WorkflowRuntime
                 return (DateTime?)null;
             }
 
-            step.Bind(instance, DefinitionOf(instance), WorkflowActor.System, "incident", Now);
+            step.Bind(instance, WorkflowActor.System, "incident", Now);
             instance.IncidentCount++;
             instance.IncidentAt = step.Now;
             instance.Incident = $"{instance.CurrentStage}/{activity ?? "(step)"}: {error.GetType().Name}: {error.Message}";
@@ -674,9 +687,8 @@ public sealed partial class WorkflowRuntime
         public List<OutboxMessage> Outbox { get; } = [];
         public string? CurrentActivity { get; set; }
 
-        public void Bind(WorkflowInstance instance, WorkflowDefinition definition, WorkflowActor actor, string stepKey, DateTime now)
+        public void Bind(WorkflowInstance instance, WorkflowActor actor, string stepKey, DateTime now)
         {
-            _ = definition;
             Instance = instance;
             Actor = actor;
             StepKey = stepKey;

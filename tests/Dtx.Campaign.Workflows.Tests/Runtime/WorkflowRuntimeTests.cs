@@ -292,6 +292,14 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
     }
 
     [Fact]
+    public async Task The_graph_of_an_instance_marks_its_current_stage()
+    {
+        var instance = await _h.StartAnnualAsync();
+        var mermaid = await _h.WithRuntime(r => r.GetGraphAsync(instance.Id));
+        Assert.Contains("class set_up current", mermaid, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Versions_list_the_instances_running_on_each()
     {
         var instance = await _h.StartAnnualAsync();

@@ -27,7 +27,7 @@ public sealed class QuartzClusterTests(PostgresDatabase database, ITestOutputHel
 
         for (var node = 1; node <= 3; node++)
         {
-            _nodes.Add(await NewNodeAsync(database, "dtx-cluster", $"node-{node}"));
+            _nodes.Add(await TestNode.StartAsync(database.ConnectionString, "dtx-cluster", $"node-{node}", start: false));
         }
 
         await QuartzTimerScheduler.AddResumeJobAsync(_nodes[0].Scheduler);
@@ -35,51 +35,6 @@ public sealed class QuartzClusterTests(PostgresDatabase database, ITestOutputHel
         {
             await node.Scheduler.Start();
         }
-    }
-
-    /// <summary>One server node: a clustered scheduler on the ADO store and its own services.</summary>
-    internal static async Task<(IScheduler Scheduler, ServiceProvider Services, ServiceProviderJobFactory Jobs)> NewNodeAsync(
-        PostgresDatabase database, string schedulerName, string instanceId, TimeSpan? misfireThreshold = null)
-    {
-        var jobs = new ServiceProviderJobFactory();
-        var scheduler = await QuartzSchedulerBuilder.Create(q =>
-        {
-            q.ConfigureScheduler(o =>
-            {
-                o.InstanceName = schedulerName;
-                o.InstanceId = instanceId;
-                o.IdleWaitTime = TimeSpan.FromSeconds(1);
-                o.MaxBatchSize = 8;
-            });
-            q.UseDefaultThreadPool(8);
-            q.UseJobFactory(jobs);
-            q.UsePersistentStore(s =>
-            {
-                s.UseDataSource(d =>
-                {
-                    d.Provider = "Npgsql";
-                    d.ConnectionString = database.ConnectionString;
-                });
-                s.UseClustering(c =>
-                {
-                    c.Enabled = true;
-                    c.CheckinInterval = TimeSpan.FromSeconds(2);
-                });
-                if (misfireThreshold is { } threshold)
-                {
-                    s.ConfigureStore(o => o.MisfireThreshold = threshold);
-                }
-            });
-        }).BuildScheduler();
-
-        var services = new ServiceCollection();
-        services.AddDbContext<TestDbContext>(o => o.UseNpgsql(database.ConnectionString));
-        services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
-        services.AddSingleton(scheduler);
-        services.AddSingleton<ITimerScheduler, QuartzTimerScheduler>();
-        var provider = services.BuildServiceProvider();
-        jobs.Services = provider;
-        return (scheduler, provider, jobs);
     }
 
     public async Task DisposeAsync()

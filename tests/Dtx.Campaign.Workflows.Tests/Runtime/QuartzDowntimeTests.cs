@@ -18,7 +18,7 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
         }
 
         // Node A schedules the timer and goes down before it is due (never started here).
-        var a = await QuartzClusterTests.NewNodeAsync(database, "dtx-downtime", "node-a", TimeSpan.FromSeconds(1));
+        var a = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-a", start: false, misfireThreshold: TimeSpan.FromSeconds(1));
         await QuartzTimerScheduler.AddResumeJobAsync(a.Scheduler);
         var dates = WorkflowHarness.CampaignDates();
         dates["indexPublication.at"] = DateTimeOffset.UtcNow.AddSeconds(1);
@@ -35,7 +35,7 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
         await Task.Delay(TimeSpan.FromSeconds(4)); // past the due time and the misfire threshold
 
         // Node B starts later on the same tables.
-        var b = await QuartzClusterTests.NewNodeAsync(database, "dtx-downtime", "node-b", TimeSpan.FromSeconds(1));
+        var b = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-b", start: false, misfireThreshold: TimeSpan.FromSeconds(1));
         try
         {
             await b.Scheduler.Start();

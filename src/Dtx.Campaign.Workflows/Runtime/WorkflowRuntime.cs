@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Dtx.Campaign.Workflows.Activities;
 using Dtx.Campaign.Workflows.Definitions;
@@ -93,6 +95,10 @@ public sealed partial class WorkflowRuntime
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
+    /// <summary>
+    /// Starts an instance on the requested (or latest) version and enters its initial stage. While an
+    /// instance of the same definition and correlation id runs, returns that one instead.
+    /// </summary>
     public async Task<WorkflowInstance> StartAsync(StartWorkflow request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -123,23 +129,32 @@ public sealed partial class WorkflowRuntime
         var actor = request.Actor ?? WorkflowActor.System;
         try
         {
-            await InTransactionAsync(null, async step =>
+            var running = await InTransactionAsync(LockKey(definition.Key, request.CorrelationId), async step =>
             {
+                // Starting is idempotent per (definition, correlation) while an instance runs: a
+                // double click on "launch" or a retried request returns the running instance.
+                var existing = await Instances.FirstOrDefaultAsync(
+                    i => i.DefinitionKey == definition.Key && i.CorrelationId == request.CorrelationId && i.Status == WorkflowStatus.Running,
+                    cancellationToken);
+                if (existing is not null)
+                {
+                    return existing;
+                }
+
                 _db.Add(instance);
                 step.Bind(instance, actor, "start", now);
                 Journal(step, definition.InitialStage.Key, null, "started", $"{definition.Key} v{definition.Version} for {instance.CorrelationId}");
                 await EnterStageAsync(step, definition.InitialStage, cancellationToken);
                 step.Save();
-                return true;
+                return instance;
             }, cancellationToken);
+            return running;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateException and not WorkflowActivityException)
         {
             _db.ChangeTracker.Clear();
             throw new WorkflowActivityException($"Starting '{definition.Key}' v{definition.Version} for {request.CorrelationId} failed; nothing was stored: {ex.Message}", ex);
         }
-
-        return instance;
     }
 
     /// <summary>
@@ -545,7 +560,10 @@ public sealed partial class WorkflowRuntime
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduling timers after commit failed; the reconciler will repair them.")]
     private static partial void LogSchedulingFailed(ILogger logger, Exception error);
 
-    private async Task<T> InTransactionAsync<T>(Guid? lockInstanceId, Func<Step, Task<T>> body, CancellationToken ct)
+    private Task<T> InTransactionAsync<T>(Guid? lockInstanceId, Func<Step, Task<T>> body, CancellationToken ct) =>
+        InTransactionAsync(lockInstanceId is { } id ? LockKey(id) : null, body, ct);
+
+    private async Task<T> InTransactionAsync<T>(long? lockKey, Func<Step, Task<T>> body, CancellationToken ct)
     {
         var step = new Step(_db);
         var owned = _db.Database.CurrentTransaction is null;
@@ -553,9 +571,9 @@ public sealed partial class WorkflowRuntime
         T result;
         try
         {
-            if (lockInstanceId is { } id)
+            if (lockKey is { } key)
             {
-                await LockInstanceAsync(id, ct);
+                await LockAsync(key, ct);
             }
 
             result = await body(step);
@@ -604,21 +622,31 @@ public sealed partial class WorkflowRuntime
         return result;
     }
 
-    private async Task LockInstanceAsync(Guid instanceId, CancellationToken ct)
+    private static long LockKey(Guid instanceId)
+    {
+        var bytes = instanceId.ToByteArray();
+        return BitConverter.ToInt64(bytes, 0) ^ BitConverter.ToInt64(bytes, 8);
+    }
+
+    private static long LockKey(string definitionKey, string correlationId) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"start/{definitionKey}/{correlationId}")), 0);
+
+    /// <summary>
+    /// PostgreSQL: a transaction-scoped advisory lock on <paramref name="key"/>. SQLite: a write (even
+    /// of no row) takes the database write lock before anything is read, which serialises everything.
+    /// </summary>
+    private async Task LockAsync(long key, CancellationToken ct)
     {
         var provider = _db.Database.ProviderName ?? "";
         if (provider.Contains("Npgsql", StringComparison.Ordinal))
         {
-            var bytes = instanceId.ToByteArray();
-            var key = BitConverter.ToInt64(bytes, 0) ^ BitConverter.ToInt64(bytes, 8);
             await _db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [key], ct);
         }
         else if (provider.Contains("Sqlite", StringComparison.Ordinal))
         {
-            // A write (even of no row) takes SQLite's database write lock before anything is read.
             await _db.Database.ExecuteSqlRawAsync(
                 $"UPDATE \"{WorkflowModel.InstancesTable}\" SET \"Version\" = \"Version\" WHERE \"Id\" = {{0}}",
-                [instanceId.ToString().ToUpperInvariant()], ct);
+                [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
         }
     }
 

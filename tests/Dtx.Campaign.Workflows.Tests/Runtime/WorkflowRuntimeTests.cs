@@ -255,6 +255,31 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
     }
 
     [Fact]
+    public async Task Launching_twice_at_once_starts_one_instance_and_a_cancelled_one_can_be_relaunched()
+    {
+        var campaign = "campaign-launch-" + Guid.NewGuid().ToString("N")[..8];
+        Task<WorkflowInstance> Launch() => Task.Run(() =>
+            _h.WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", campaign, WorkflowHarness.CampaignDates(), Actor: Admin))));
+
+        var launched = await Task.WhenAll(Launch(), Launch(), Launch());
+
+        Assert.Single(launched.Select(i => i.Id).Distinct());
+        await using (var db = database.NewContext())
+        {
+            Assert.Equal(1, await db.Set<WorkflowInstance>().CountAsync(i => i.CorrelationId == campaign));
+        }
+
+        await _h.WithRuntime(async r =>
+        {
+            await r.CancelAsync(launched[0].Id, Admin, "Sai lịch");
+            return true;
+        });
+        var relaunched = await Launch();
+        Assert.NotEqual(launched[0].Id, relaunched.Id);
+        Assert.Equal(WorkflowStatus.Running, relaunched.Status);
+    }
+
+    [Fact]
     public async Task A_cancelled_campaign_ignores_its_late_timers()
     {
         var instance = await _h.StartAnnualAsync();

@@ -298,6 +298,15 @@ public sealed partial class WorkflowRuntime
         return dot ? WorkflowGraph.ToDot(definition, instance.CurrentStage) : WorkflowGraph.ToMermaid(definition, instance.CurrentStage);
     }
 
+    /// <summary>The most recent instance for a correlation id (e.g. a campaign id), optionally of one definition.</summary>
+    public async Task<WorkflowInstance?> FindAsync(string correlationId, string? definitionKey = null, CancellationToken cancellationToken = default)
+    {
+        var candidates = await Instances.AsNoTracking()
+            .Where(i => i.CorrelationId == correlationId && (definitionKey == null || i.DefinitionKey == definitionKey))
+            .ToListAsync(cancellationToken);
+        return candidates.OrderByDescending(i => i.CreatedAt).FirstOrDefault();
+    }
+
     public async Task<WorkflowState?> GetStateAsync(Guid instanceId, CancellationToken cancellationToken = default)
     {
         var instance = await Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);

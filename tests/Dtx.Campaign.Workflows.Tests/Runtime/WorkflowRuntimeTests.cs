@@ -274,9 +274,11 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
             await r.CancelAsync(launched[0].Id, Admin, "Sai lịch");
             return true;
         });
+        _h.Time.Advance(TimeSpan.FromSeconds(1));
         var relaunched = await Launch();
         Assert.NotEqual(launched[0].Id, relaunched.Id);
         Assert.Equal(WorkflowStatus.Running, relaunched.Status);
+        Assert.Equal(relaunched.Id, (await _h.WithRuntime(r => r.FindAsync(campaign, "annual-campaign")))!.Id);
     }
 
     [Fact]

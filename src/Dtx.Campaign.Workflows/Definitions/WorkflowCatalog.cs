@@ -45,5 +45,5 @@ public sealed record WorkflowCatalog(
         Set(
             "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",
             "unit-resubmitted", "dispute-filed", "results-finalised"),
-        Set("early-close-enabled", "has-disputes", "no-disputes"));
+        Set("early-close-enabled"));
 }

@@ -22,12 +22,12 @@ public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadO
 /// </summary>
 public static class WorkflowDefinitionReader
 {
-    private static readonly string[] RootFields = ["key", "version", "name", "stages"];
-    private static readonly string[] NameFields = ["vi", "en"];
-    private static readonly string[] StageFields = ["key", "name", "final", "on-enter", "timers", "gate", "transitions"];
-    private static readonly string[] TimerFields = ["at", "offset", "time", "transition", "activity", "guard"];
-    private static readonly string[] GateFields = ["role", "to"];
-    private static readonly string[] TransitionFields = ["to", "on", "guard", "at", "offset", "time", "role"];
+    internal static readonly string[] RootFields = ["key", "version", "name", "stages"];
+    internal static readonly string[] NameFields = ["vi", "en"];
+    internal static readonly string[] StageFields = ["key", "name", "final", "on-enter", "timers", "gate", "transitions"];
+    internal static readonly string[] TimerFields = ["at", "offset", "time", "transition", "activity", "guard"];
+    internal static readonly string[] GateFields = ["role", "to"];
+    internal static readonly string[] TransitionFields = ["to", "on", "guard", "at", "offset", "time", "role"];
 
     public static DefinitionReadResult Read(string yaml, string fileName, WorkflowCatalog catalog)
     {

@@ -1,0 +1,751 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dtx.Campaign.Workflows.Activities;
+using Dtx.Campaign.Workflows.Definitions;
+using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dtx.Campaign.Workflows.Runtime;
+
+/// <summary>Options of the runtime; the host binds them from configuration.</summary>
+public sealed class WorkflowRuntimeOptions
+{
+    /// <summary>Zone in which campaign dates, offsets and reminder times are computed.</summary>
+    public string DefaultTimeZoneId { get; set; } = "Asia/Ho_Chi_Minh";
+
+    /// <summary>First delay before a faulted timer step is retried; doubles on each failure.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Starting a workflow: which definition, for what, with which campaign dates.</summary>
+public sealed record StartWorkflow(
+    string DefinitionKey,
+    string CorrelationId,
+    IReadOnlyDictionary<string, DateTimeOffset> Dates,
+    int? Version = null,
+    IReadOnlyDictionary<string, string>? Variables = null,
+    string? TimeZoneId = null,
+    WorkflowActor? Actor = null);
+
+/// <summary>An instance as the API shows it: where it stands, what it waits for, and what happened.</summary>
+public sealed record WorkflowState(WorkflowInstance Instance, IReadOnlyList<Bookmark> Pending, IReadOnlyList<JournalEntry> Journal);
+
+/// <summary>A definition version and the instances (e.g. campaigns) that run on it.</summary>
+public sealed record DefinitionUsage(string Key, int Version, LocalizedName Name, IReadOnlyList<(Guid InstanceId, string CorrelationId, WorkflowStatus Status)> Instances);
+
+/// <summary>Thrown when starting an instance fails in one of its entry activities; nothing was stored.</summary>
+public sealed class WorkflowActivityException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// The workflow runtime over the host's DbContext. Every operation is one database transaction that
+/// locks the instance (PostgreSQL: <c>pg_advisory_xact_lock</c>; SQLite: the database write lock),
+/// re-reads it, applies one step and commits with optimistic concurrency on
+/// <see cref="WorkflowInstance.Version"/>. Timers are (re)scheduled after the commit. Scoped, like the context.
+/// </summary>
+public sealed partial class WorkflowRuntime
+{
+    private readonly DbContext _db;
+    private readonly IWorkflowDefinitionStore _definitions;
+    private readonly Dictionary<string, IActivity> _activities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IWorkflowGuard> _guards = new(StringComparer.Ordinal);
+    private readonly ITimerScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly WorkflowRuntimeOptions _options;
+    private readonly ILogger _logger;
+
+    public WorkflowRuntime(
+        DbContext db,
+        IWorkflowDefinitionStore definitions,
+        IEnumerable<IActivity> activities,
+        IEnumerable<IWorkflowGuard> guards,
+        ITimerScheduler scheduler,
+        TimeProvider time,
+        WorkflowRuntimeOptions? options = null,
+        ILogger<WorkflowRuntime>? logger = null)
+    {
+        _db = db;
+        _definitions = definitions;
+        _scheduler = scheduler;
+        _time = time;
+        _options = options ?? new WorkflowRuntimeOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+        // Registered later wins, so the host's own class replaces a placeholder of the same name.
+        foreach (var activity in activities)
+        {
+            _activities[activity.Name] = activity;
+        }
+
+        foreach (var guard in guards)
+        {
+            _guards[guard.Name] = guard;
+        }
+    }
+
+    private DbSet<WorkflowInstance> Instances => _db.Set<WorkflowInstance>();
+
+    private DbSet<Bookmark> Bookmarks => _db.Set<Bookmark>();
+
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Starts an instance on the requested (or latest) version and enters its initial stage. While an
+    /// instance of the same definition and correlation id runs, returns that one instead.
+    /// </summary>
+    public async Task<WorkflowInstance> StartAsync(StartWorkflow request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var definition = (request.Version is { } version
+                ? _definitions.Find(request.DefinitionKey, version)
+                : _definitions.Latest(request.DefinitionKey))
+            ?? throw new ArgumentException($"No workflow definition '{request.DefinitionKey}'{(request.Version is null ? "" : $" v{request.Version}")}.", nameof(request));
+        CheckRunnable(definition, request.Dates.Keys);
+        var zoneId = request.TimeZoneId ?? _options.DefaultTimeZoneId;
+        _ = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+
+        var now = Now;
+        var instance = new WorkflowInstance
+        {
+            Id = Guid.NewGuid(),
+            DefinitionKey = definition.Key,
+            DefinitionVersion = definition.Version,
+            CorrelationId = request.CorrelationId,
+            CurrentStage = definition.InitialStage.Key,
+            Status = WorkflowStatus.Running,
+            TimeZoneId = zoneId,
+            DatesJson = JsonSerializer.Serialize(request.Dates.ToDictionary(d => d.Key, d => d.Value.UtcDateTime)),
+            VariablesJson = JsonSerializer.Serialize(request.Variables ?? new Dictionary<string, string>()),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        var actor = request.Actor ?? WorkflowActor.System;
+        try
+        {
+            var running = await InTransactionAsync(LockKey(definition.Key, request.CorrelationId), async step =>
+            {
+                // Starting is idempotent per (definition, correlation) while an instance runs: a
+                // double click on "launch" or a retried request returns the running instance.
+                var existing = await Instances.FirstOrDefaultAsync(
+                    i => i.DefinitionKey == definition.Key && i.CorrelationId == request.CorrelationId && i.Status == WorkflowStatus.Running,
+                    cancellationToken);
+                if (existing is not null)
+                {
+                    return existing;
+                }
+
+                _db.Add(instance);
+                step.Bind(instance, actor, "start", now);
+                Journal(step, definition.InitialStage.Key, null, "started", $"{definition.Key} v{definition.Version} for {instance.CorrelationId}");
+                await EnterStageAsync(step, definition.InitialStage, cancellationToken);
+                step.Save();
+                return instance;
+            }, cancellationToken);
+            return running;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateException and not WorkflowActivityException)
+        {
+            _db.ChangeTracker.Clear();
+            throw new WorkflowActivityException($"Starting '{definition.Key}' v{definition.Version} for {request.CorrelationId} failed; nothing was stored: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Consumes a bookmark exactly once and applies its step. A second call for the same bookmark
+    /// answers <see cref="ResumeResult.AlreadyConsumed"/> and changes nothing but the journal.
+    /// </summary>
+    public async Task<ResumeResult> ResumeAsync(Guid bookmarkId, WorkflowActor actor, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var instanceId = await Bookmarks.AsNoTracking().Where(b => b.Id == bookmarkId)
+            .Select(b => (Guid?)b.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        if (instanceId is null)
+        {
+            return ResumeResult.NotFound;
+        }
+
+        Step? failedStep = null;
+        try
+        {
+            return await InTransactionAsync(instanceId, async step =>
+            {
+                failedStep = step;
+                return await ResumeLockedAsync(step, instanceId.Value, bookmarkId, actor, comment, cancellationToken);
+            }, cancellationToken);
+        }
+        catch (DbUpdateException) when (_db.Database.CurrentTransaction is null)
+        {
+            // The second guard (row version, unique consumption) caught a concurrent step.
+            _db.ChangeTracker.Clear();
+            var consumed = await Bookmarks.AsNoTracking().AnyAsync(b => b.Id == bookmarkId && b.ConsumedAt != null, cancellationToken);
+            if (consumed)
+            {
+                return ResumeResult.AlreadyConsumed;
+            }
+
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && _db.Database.CurrentTransaction is null)
+        {
+            _db.ChangeTracker.Clear();
+            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, ex, cancellationToken);
+            return ResumeResult.Faulted;
+        }
+    }
+
+    /// <summary>Approves the gate of <paramref name="stage"/>; only an actor with the gate's role may.</summary>
+    public async Task<ResumeResult> ApproveAsync(Guid instanceId, string stage, WorkflowActor actor, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        var gates = await Bookmarks.AsNoTracking()
+            .Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Approval && b.Stage == stage)
+            .ToListAsync(cancellationToken);
+        var gate = gates.FirstOrDefault(b => b.ConsumedAt is null) ?? gates.OrderByDescending(b => b.ConsumedAt).FirstOrDefault();
+        return gate is null ? ResumeResult.NotFound : await ResumeAsync(gate.Id, actor, comment, cancellationToken);
+    }
+
+    /// <summary>Raises a named event (stimulus) on an instance; the first transition whose guard agrees is taken.</summary>
+    public async Task<ResumeResult> RaiseEventAsync(Guid instanceId, string eventName, WorkflowActor actor, CancellationToken cancellationToken = default)
+    {
+        var waiting = await Bookmarks.AsNoTracking()
+            .Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Event && b.Name == eventName && b.ConsumedAt == null)
+            .ToListAsync(cancellationToken);
+        var result = ResumeResult.NotFound;
+        foreach (var bookmark in waiting.OrderBy(b => b.Payload, StringComparer.Ordinal))
+        {
+            result = await ResumeAsync(bookmark.Id, actor, null, cancellationToken);
+            if (result != ResumeResult.GuardRejected)
+            {
+                return result;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Changes a campaign date (e.g. extends the self-assessment deadline) and moves every pending
+    /// timer that depends on it. Returns how many timers moved.
+    /// </summary>
+    public async Task<int> ChangeDateAsync(Guid instanceId, string dateName, DateTimeOffset value, WorkflowActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
+                ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
+            var definition = DefinitionOf(instance);
+            step.Bind(instance, actor, "date/" + Guid.NewGuid().ToString("N"), Now);
+            step.Dates.TryGetValue(dateName, out var old);
+            step.Dates[dateName] = value.UtcDateTime;
+            Journal(step, instance.CurrentStage, null, "date-changed", $"{dateName}: {old:O} → {value.UtcDateTime:O}");
+
+            var moved = 0;
+            var pending = await Bookmarks.Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Timer && b.ConsumedAt == null)
+                .ToListAsync(cancellationToken);
+            foreach (var bookmark in pending)
+            {
+                var timer = TimerOf(definition, bookmark);
+                if (timer.At.DateName != dateName)
+                {
+                    continue;
+                }
+
+                bookmark.DueUtc = timer.At.Resolve(step.Dates[dateName], step.Zone);
+                step.ToSchedule.Add((bookmark.Id, bookmark.DueUtc.Value));
+                moved++;
+            }
+
+            step.Save();
+            return moved;
+        }, cancellationToken);
+    }
+
+    /// <summary>Cancels an instance: its pending bookmarks are consumed, so late timers do nothing.</summary>
+    public async Task CancelAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
+                ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
+            step.Bind(instance, actor, "cancel", Now);
+            await ConsumePendingAsync(step, "cancelled", cancellationToken);
+            instance.Status = WorkflowStatus.Cancelled;
+            instance.FinishedAt = step.Now;
+            Journal(step, instance.CurrentStage, null, "cancelled", reason);
+            step.Save();
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>The Mermaid (or DOT) picture of the instance's definition version with its current stage marked.</summary>
+    public async Task<string?> GetGraphAsync(Guid instanceId, bool dot = false, CancellationToken cancellationToken = default)
+    {
+        var instance = await Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var definition = DefinitionOf(instance);
+        return dot ? WorkflowGraph.ToDot(definition, instance.CurrentStage) : WorkflowGraph.ToMermaid(definition, instance.CurrentStage);
+    }
+
+    /// <summary>The most recent instance for a correlation id (e.g. a campaign id), optionally of one definition.</summary>
+    public async Task<WorkflowInstance?> FindAsync(string correlationId, string? definitionKey = null, CancellationToken cancellationToken = default)
+    {
+        var candidates = await Instances.AsNoTracking()
+            .Where(i => i.CorrelationId == correlationId && (definitionKey == null || i.DefinitionKey == definitionKey))
+            .ToListAsync(cancellationToken);
+        return candidates.OrderByDescending(i => i.CreatedAt).FirstOrDefault();
+    }
+
+    public async Task<WorkflowState?> GetStateAsync(Guid instanceId, CancellationToken cancellationToken = default)
+    {
+        var instance = await Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var pending = (await Bookmarks.AsNoTracking().Where(b => b.InstanceId == instanceId && b.ConsumedAt == null).ToListAsync(cancellationToken))
+            .OrderBy(b => b.DueUtc ?? DateTime.MaxValue).ToList();
+        var journal = await _db.Set<JournalEntry>().AsNoTracking().Where(j => j.InstanceId == instanceId)
+            .OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        return new WorkflowState(instance, pending, journal);
+    }
+
+    /// <summary>Every loaded definition version and the instances running (or finished) on it.</summary>
+    public async Task<IReadOnlyList<DefinitionUsage>> ListVersionsAsync(CancellationToken cancellationToken = default)
+    {
+        var instances = await Instances.AsNoTracking()
+            .Select(i => new { i.Id, i.CorrelationId, i.Status, i.DefinitionKey, i.DefinitionVersion })
+            .ToListAsync(cancellationToken);
+        return _definitions.All.Select(d => new DefinitionUsage(d.Key, d.Version, d.Name, instances
+            .Where(i => i.DefinitionKey == d.Key && i.DefinitionVersion == d.Version)
+            .Select(i => (i.Id, i.CorrelationId, i.Status)).ToList())).ToList();
+    }
+
+    private async Task<ResumeResult> ResumeLockedAsync(Step step, Guid instanceId, Guid bookmarkId, WorkflowActor actor, string? comment, CancellationToken ct)
+    {
+        var bookmark = await FreshAsync<Bookmark>(bookmarkId, ct);
+        var instance = await FreshAsync<WorkflowInstance>(instanceId, ct);
+        if (bookmark is null || instance is null)
+        {
+            return ResumeResult.NotFound;
+        }
+
+        var definition = DefinitionOf(instance);
+        step.Bind(instance, actor, bookmark.Id.ToString("N"), Now);
+        if (bookmark.ConsumedAt is not null || instance.Status != WorkflowStatus.Running || bookmark.Stage != instance.CurrentStage)
+        {
+            Journal(step, instance.CurrentStage, null, "duplicate", $"{bookmark.Kind} '{bookmark.Name}' already consumed by {bookmark.ConsumedBy ?? "a stage change"}");
+            step.Save();
+            return ResumeResult.AlreadyConsumed;
+        }
+
+        var stage = definition.Stage(bookmark.Stage);
+        switch (bookmark.Kind)
+        {
+            case BookmarkKind.Timer:
+            {
+                if (!actor.IsMachine)
+                {
+                    return ResumeResult.Forbidden;
+                }
+
+                var timer = TimerOf(definition, bookmark);
+                Consume(step, bookmark, "timer-fired", timer.At.Describe());
+                if (timer.Guard is not null && !await GuardAsync(step, stage, timer.Guard, timer.Activity, ct))
+                {
+                    Journal(step, stage.Key, null, "not-taken", $"guard '{timer.Guard}' is false");
+                }
+                else if (timer.TransitionTo is not null)
+                {
+                    await TransitionAsync(step, definition.Stage(timer.TransitionTo), ct);
+                }
+                else if (step.Dates[timer.At.DateName] <= step.Now)
+                {
+                    // The workflow, not Quartz's misfire policy, decides: a reminder of a past deadline is noise.
+                    Journal(step, stage.Key, timer.Activity!.Activity, "skipped", $"deadline {timer.At.DateName} ({step.Dates[timer.At.DateName]:O}) has passed");
+                }
+                else
+                {
+                    await RunActivityAsync(step, stage.Key, timer.Activity!, 100 + Math.Abs(timer.Index), ct);
+                }
+
+                break;
+            }
+
+            case BookmarkKind.Approval:
+            {
+                if (!actor.Roles.Contains(bookmark.Name))
+                {
+                    Journal(step, stage.Key, null, "forbidden", $"{actor.Id} lacks role {bookmark.Name}");
+                    step.Save();
+                    return ResumeResult.Forbidden;
+                }
+
+                Consume(step, bookmark, "approved", comment is null ? $"by {actor.Id} ({bookmark.Name})" : $"by {actor.Id} ({bookmark.Name}): {comment}");
+                await TransitionAsync(step, definition.Stage(stage.Gate!.To), ct);
+                break;
+            }
+
+            case BookmarkKind.Event:
+            {
+                var transition = stage.Transitions.Single(t => t.Index == PayloadIndex(bookmark, "transition"));
+                if (transition.Guard is not null && !await GuardAsync(step, stage, transition.Guard, null, ct))
+                {
+                    return ResumeResult.GuardRejected;
+                }
+
+                Consume(step, bookmark, "event", transition.EventName + (comment is null ? "" : ": " + comment));
+                await TransitionAsync(step, definition.Stage(transition.To), ct);
+                break;
+            }
+        }
+
+        instance.Incident = null;
+        instance.IncidentAt = null;
+        instance.IncidentCount = 0;
+        step.Save();
+        return ResumeResult.Resumed;
+    }
+
+    private async Task TransitionAsync(Step step, StageDefinition to, CancellationToken ct)
+    {
+        var from = step.Instance.CurrentStage;
+        await ConsumePendingAsync(step, "left:" + from, ct);
+        Journal(step, from, null, "transition", $"{from} → {to.Key}");
+        await EnterStageAsync(step, to, ct);
+    }
+
+    private async Task EnterStageAsync(Step step, StageDefinition stage, CancellationToken ct)
+    {
+        var instance = step.Instance;
+        instance.CurrentStage = stage.Key;
+        Journal(step, stage.Key, null, "entered", null);
+        for (var i = 0; i < stage.OnEnter.Count; i++)
+        {
+            await RunActivityAsync(step, stage.Key, stage.OnEnter[i], i, ct);
+        }
+
+        if (stage.IsFinal)
+        {
+            instance.Status = WorkflowStatus.Finished;
+            instance.FinishedAt = step.Now;
+            Journal(step, stage.Key, null, "finished", null);
+            return;
+        }
+
+        foreach (var timer in stage.Timers)
+        {
+            var due = timer.At.Resolve(step.Dates[timer.At.DateName], step.Zone);
+            var bookmark = NewBookmark(step, BookmarkKind.Timer, timer.At.Describe(), stage.Key, $"{{\"timer\":{timer.Index}}}");
+            bookmark.DueUtc = due;
+            step.ToSchedule.Add((bookmark.Id, due));
+        }
+
+        if (stage.Gate is not null)
+        {
+            NewBookmark(step, BookmarkKind.Approval, stage.Gate.Role, stage.Key, $"{{\"to\":\"{stage.Gate.To}\"}}");
+        }
+
+        foreach (var transition in stage.Transitions)
+        {
+            NewBookmark(step, BookmarkKind.Event, transition.EventName, stage.Key, $"{{\"transition\":{transition.Index}}}");
+        }
+    }
+
+    private Bookmark NewBookmark(Step step, BookmarkKind kind, string name, string stage, string payload)
+    {
+        var bookmark = new Bookmark
+        {
+            Id = Guid.NewGuid(),
+            InstanceId = step.Instance.Id,
+            Kind = kind,
+            Name = name,
+            Stage = stage,
+            Payload = payload,
+            CreatedAt = step.Now,
+        };
+        _db.Add(bookmark);
+        return bookmark;
+    }
+
+    private async Task RunActivityAsync(Step step, string stage, ActivityInvocation invocation, int position, CancellationToken ct)
+    {
+        step.CurrentActivity = invocation.Activity;
+        var outcome = await _activities[invocation.Activity].ExecuteAsync(NewContext(step, stage, invocation, position), ct);
+        Journal(step, stage, invocation.Activity, outcome.Name, outcome.Detail);
+        step.CurrentActivity = null;
+    }
+
+    private async Task<bool> GuardAsync(Step step, StageDefinition stage, string guard, ActivityInvocation? invocation, CancellationToken ct) =>
+        await _guards[guard].EvaluateAsync(NewContext(step, stage.Key, invocation ?? new ActivityInvocation("guard:" + guard, new Dictionary<string, string>()), -1), ct);
+
+    private ActivityContext NewContext(Step step, string stage, ActivityInvocation invocation, int position) =>
+        new(step.Instance, invocation, stage, step.StepKey, position, step.Actor, step.Now, step.Dates, step.Zone, step.Variables, _db, step.Outbox);
+
+    private async Task ConsumePendingAsync(Step step, string by, CancellationToken ct)
+    {
+        var pending = await Bookmarks.Where(b => b.InstanceId == step.Instance.Id && b.ConsumedAt == null).ToListAsync(ct);
+        foreach (var bookmark in pending.Where(b => b.ConsumedAt is null))
+        {
+            bookmark.ConsumedAt = step.Now;
+            bookmark.ConsumedBy = by;
+            if (bookmark.Kind == BookmarkKind.Timer)
+            {
+                step.ToUnschedule.Add(bookmark.Id);
+            }
+        }
+    }
+
+    private void Consume(Step step, Bookmark bookmark, string outcome, string? detail)
+    {
+        bookmark.ConsumedAt = step.Now;
+        bookmark.ConsumedBy = step.Actor.Id;
+        Journal(step, bookmark.Stage, null, outcome, detail, bookmark.Id);
+    }
+
+    private void Journal(Step step, string stage, string? activity, string outcome, string? detail, Guid? consumedBookmarkId = null)
+    {
+        _db.Add(new JournalEntry
+        {
+            Id = Guid.NewGuid(),
+            InstanceId = step.Instance.Id,
+            Sequence = ++step.Instance.JournalSequence,
+            At = step.Now,
+            Actor = step.Actor.Id,
+            Stage = stage,
+            Activity = activity,
+            Outcome = outcome,
+            Detail = detail is { Length: > 4000 } ? detail[..4000] : detail,
+            ConsumedBookmarkId = consumedBookmarkId,
+        });
+    }
+
+    private async Task RecordIncidentAsync(Guid instanceId, Guid bookmarkId, string? activity, Exception error, CancellationToken ct)
+    {
+        var retryAt = await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = await FreshAsync<WorkflowInstance>(instanceId, ct);
+            var bookmark = await FreshAsync<Bookmark>(bookmarkId, ct);
+            if (instance is null)
+            {
+                return (DateTime?)null;
+            }
+
+            step.Bind(instance, WorkflowActor.System, "incident", Now);
+            instance.IncidentCount++;
+            instance.IncidentAt = step.Now;
+            instance.Incident = $"{instance.CurrentStage}/{activity ?? "(step)"}: {error.GetType().Name}: {error.Message}";
+            Journal(step, instance.CurrentStage, activity, "faulted", instance.Incident);
+            step.Save();
+            if (bookmark is not { Kind: BookmarkKind.Timer, ConsumedAt: null })
+            {
+                return null;
+            }
+
+            var delay = TimeSpan.FromTicks(Math.Min(
+                _options.RetryMaxDelay.Ticks,
+                _options.RetryBaseDelay.Ticks * (1L << Math.Min(20, instance.IncidentCount - 1))));
+            step.ToSchedule.Add((bookmarkId, step.Now + delay));
+            return step.Now + delay;
+        }, ct);
+        LogIncident(_logger, instanceId, activity, retryAt, error);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow instance {InstanceId}: activity {Activity} failed; the step was rolled back (timer retry at {RetryAt}).")]
+    private static partial void LogIncident(ILogger logger, Guid instanceId, string? activity, DateTime? retryAt, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduling timers after commit failed; the reconciler will repair them.")]
+    private static partial void LogSchedulingFailed(ILogger logger, Exception error);
+
+    private Task<T> InTransactionAsync<T>(Guid? lockInstanceId, Func<Step, Task<T>> body, CancellationToken ct) =>
+        InTransactionAsync(lockInstanceId is { } id ? LockKey(id) : null, body, ct);
+
+    private async Task<T> InTransactionAsync<T>(long? lockKey, Func<Step, Task<T>> body, CancellationToken ct)
+    {
+        var step = new Step(_db);
+        var owned = _db.Database.CurrentTransaction is null;
+        IDbContextTransaction? transaction = owned ? await _db.Database.BeginTransactionAsync(ct) : null;
+        T result;
+        try
+        {
+            if (lockKey is { } key)
+            {
+                await LockAsync(key, ct);
+            }
+
+            result = await body(step);
+            await _db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+
+            throw;
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+
+        // After our commit (or at once inside the host's transaction: a trigger for a bookmark that
+        // is then rolled back fires into NotFound, and a lost one is re-created by the reconciler).
+        try
+        {
+            foreach (var id in step.ToUnschedule)
+            {
+                await _scheduler.UnscheduleAsync(id, ct);
+            }
+
+            foreach (var (id, due) in step.ToSchedule)
+            {
+                await _scheduler.ScheduleAsync(id, due, ct);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSchedulingFailed(_logger, ex);
+        }
+
+        return result;
+    }
+
+    private static long LockKey(Guid instanceId)
+    {
+        var bytes = instanceId.ToByteArray();
+        return BitConverter.ToInt64(bytes, 0) ^ BitConverter.ToInt64(bytes, 8);
+    }
+
+    private static long LockKey(string definitionKey, string correlationId) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"start/{definitionKey}/{correlationId}")), 0);
+
+    /// <summary>
+    /// PostgreSQL: a transaction-scoped advisory lock on <paramref name="key"/>. SQLite: a write (even
+    /// of no row) takes the database write lock before anything is read, which serialises everything.
+    /// </summary>
+    private async Task LockAsync(long key, CancellationToken ct)
+    {
+        var provider = _db.Database.ProviderName ?? "";
+        if (provider.Contains("Npgsql", StringComparison.Ordinal))
+        {
+            await _db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [key], ct);
+        }
+        else if (provider.Contains("Sqlite", StringComparison.Ordinal))
+        {
+            await _db.Database.ExecuteSqlRawAsync(
+                $"UPDATE \"{WorkflowModel.InstancesTable}\" SET \"Version\" = \"Version\" WHERE \"Id\" = {{0}}",
+                [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+        }
+    }
+
+    private async Task<T?> FreshAsync<T>(Guid id, CancellationToken ct)
+        where T : class
+    {
+        var tracked = _db.ChangeTracker.Entries<T>().FirstOrDefault(e => Equals(e.Property("Id").CurrentValue, id));
+        if (tracked is not null)
+        {
+            await tracked.ReloadAsync(ct);
+            return tracked.State == EntityState.Detached ? null : tracked.Entity;
+        }
+
+        return await _db.Set<T>().FirstOrDefaultAsync(e => EF.Property<Guid>(e, "Id") == id, ct);
+    }
+
+    private WorkflowDefinition DefinitionOf(WorkflowInstance instance) =>
+        _definitions.Find(instance.DefinitionKey, instance.DefinitionVersion)
+        ?? throw new InvalidOperationException($"Instance {instance.Id} runs on '{instance.DefinitionKey}' v{instance.DefinitionVersion}, which is no longer loaded; keep old versions in workflows/.");
+
+    private static TimerDefinition TimerOf(WorkflowDefinition definition, Bookmark bookmark)
+    {
+        var index = PayloadIndex(bookmark, "timer");
+        return definition.Stage(bookmark.Stage).Timers.Single(t => t.Index == index);
+    }
+
+    private static int PayloadIndex(Bookmark bookmark, string name)
+    {
+        using var json = JsonDocument.Parse(bookmark.Payload);
+        return json.RootElement.GetProperty(name).GetInt32();
+    }
+
+    private void CheckRunnable(WorkflowDefinition definition, IEnumerable<string> dates)
+    {
+        var missing = new List<string>();
+        foreach (var stage in definition.Stages)
+        {
+            missing.AddRange(stage.OnEnter.Concat(stage.Timers.Where(t => t.Activity is not null).Select(t => t.Activity!))
+                .Select(a => a.Activity).Where(a => !_activities.ContainsKey(a)).Select(a => $"activity '{a}'"));
+            missing.AddRange(stage.Timers.Select(t => t.Guard).Concat(stage.Transitions.Select(t => t.Guard))
+                .OfType<string>().Where(g => !_guards.ContainsKey(g)).Select(g => $"guard '{g}'"));
+        }
+
+        var given = dates.ToHashSet(StringComparer.Ordinal);
+        missing.AddRange(definition.Stages.SelectMany(s => s.Timers).Select(t => t.At.DateName)
+            .Where(d => !given.Contains(d)).Select(d => $"campaign date '{d}'"));
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Cannot start '{definition.Key}' v{definition.Version}: missing {string.Join(", ", missing.Distinct())}.");
+        }
+    }
+
+    /// <summary>The state of one operation: the locked instance, its decoded dates and variables, and what to schedule after commit.</summary>
+    private sealed class Step(DbContext db)
+    {
+        public WorkflowInstance Instance { get; private set; } = null!;
+        public WorkflowActor Actor { get; private set; } = WorkflowActor.System;
+        public string StepKey { get; private set; } = "";
+        public DateTime Now { get; private set; }
+        public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
+        public Dictionary<string, DateTime> Dates { get; private set; } = [];
+        public Dictionary<string, string> Variables { get; private set; } = [];
+        public List<(Guid Id, DateTime Due)> ToSchedule { get; } = [];
+        public List<Guid> ToUnschedule { get; } = [];
+        public List<OutboxMessage> Outbox { get; } = [];
+        public string? CurrentActivity { get; set; }
+
+        public void Bind(WorkflowInstance instance, WorkflowActor actor, string stepKey, DateTime now)
+        {
+            Instance = instance;
+            Actor = actor;
+            StepKey = stepKey;
+            Now = now;
+            Zone = TimeZoneInfo.FindSystemTimeZoneById(instance.TimeZoneId);
+            Dates = (JsonSerializer.Deserialize<Dictionary<string, DateTime>>(instance.DatesJson) ?? [])
+                .ToDictionary(d => d.Key, d => DateTime.SpecifyKind(d.Value.ToUniversalTime(), DateTimeKind.Utc), StringComparer.Ordinal);
+            Variables = JsonSerializer.Deserialize<Dictionary<string, string>>(instance.VariablesJson) ?? [];
+        }
+
+        /// <summary>Writes dates and variables back and bumps the row version (the optimistic-concurrency token).</summary>
+        public void Save()
+        {
+            Instance.DatesJson = JsonSerializer.Serialize(Dates);
+            Instance.VariablesJson = JsonSerializer.Serialize(Variables);
+            Instance.UpdatedAt = Now;
+            if (db.Entry(Instance).State != EntityState.Added)
+            {
+                Instance.Version++;
+            }
+        }
+    }
+}

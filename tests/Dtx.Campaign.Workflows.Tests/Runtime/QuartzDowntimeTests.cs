@@ -1,0 +1,62 @@
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtx.Campaign.Workflows.Tests.Runtime;
+
+/// <summary>The persistent store keeps a timer while no scheduler runs; the next start fires it once.</summary>
+public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task A_timer_due_while_every_node_was_down_fires_once_at_start_up()
+    {
+        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await QuartzSchema.EnsureCreatedAsync(connection, QuartzDatabase.Postgres);
+        }
+
+        // Node A schedules the timer and goes down before it is due (never started here).
+        var a = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-a", start: false, misfireThreshold: TimeSpan.FromSeconds(1));
+        await QuartzTimerScheduler.AddResumeJobAsync(a.Scheduler);
+        var dates = WorkflowHarness.CampaignDates();
+        dates["indexPublication.at"] = DateTimeOffset.UtcNow.AddSeconds(1);
+        dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
+        Guid instanceId;
+        await using (var scope = a.Services.CreateAsyncScope())
+        {
+            instanceId = (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
+                .StartAsync(new StartWorkflow("annual-campaign", "downtime-campaign", dates))).Id;
+        }
+
+        await a.Scheduler.Shutdown(false);
+        await a.Services.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4)); // past the due time and the misfire threshold
+
+        // Node B starts later on the same tables.
+        var b = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-b", start: false, misfireThreshold: TimeSpan.FromSeconds(1));
+        try
+        {
+            await b.Scheduler.Start();
+            WorkflowState? state = null;
+            for (var i = 0; i < 60 && state?.Instance.CurrentStage != "index-publication"; i++)
+            {
+                await Task.Delay(250);
+                await using var scope = b.Services.CreateAsyncScope();
+                state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
+            }
+
+            Assert.Equal("index-publication", state!.Instance.CurrentStage);
+            await Task.Delay(2000);
+            await using var db = database.NewContext();
+            Assert.Equal(1, await db.Set<JournalEntry>().CountAsync(j => j.InstanceId == instanceId && j.Outcome == "transition"));
+            Assert.Equal(1, b.Jobs.Runs);
+        }
+        finally
+        {
+            await b.Scheduler.Shutdown(true);
+            await b.Services.DisposeAsync();
+        }
+    }
+}

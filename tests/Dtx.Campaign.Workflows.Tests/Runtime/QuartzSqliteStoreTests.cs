@@ -1,0 +1,72 @@
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Dtx.Campaign.Workflows.Tests.Runtime;
+
+/// <summary>The embedded default: Quartz's plain (not clustered) ADO store in the same SQLite file as the app.</summary>
+public sealed class QuartzSqliteStoreTests(SqliteDatabase database) : IClassFixture<SqliteDatabase>
+{
+    [Fact]
+    public async Task A_timer_in_the_sqlite_job_store_resumes_its_bookmark()
+    {
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString))
+        {
+            await QuartzSchema.EnsureCreatedAsync(connection, QuartzDatabase.Sqlite);
+        }
+
+        var jobs = new ServiceProviderJobFactory();
+        var scheduler = await QuartzSchedulerBuilder.Create(q =>
+        {
+            q.ConfigureScheduler(o => o.InstanceName = "dtx-sqlite");
+            q.UseJobFactory(jobs);
+            q.UsePersistentStore(s => s.UseDataSource(d =>
+            {
+                d.Provider = "SQLite-Microsoft";
+                d.ConnectionString = database.ConnectionString;
+            }));
+        }).BuildScheduler();
+
+        var services = new ServiceCollection();
+        services.AddDbContext<TestDbContext>(o => o.UseSqlite(database.ConnectionString));
+        services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
+        services.AddSingleton(scheduler);
+        services.AddSingleton<ITimerScheduler, QuartzTimerScheduler>();
+        await using var provider = services.BuildServiceProvider();
+        jobs.Services = provider;
+        try
+        {
+            await QuartzTimerScheduler.AddResumeJobAsync(scheduler);
+            await scheduler.Start();
+            var dates = WorkflowHarness.CampaignDates();
+            dates["indexPublication.at"] = DateTimeOffset.UtcNow.AddSeconds(2);
+            dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
+            Guid instanceId;
+            await using (var scope = provider.CreateAsyncScope())
+            {
+                instanceId = (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
+                    .StartAsync(new StartWorkflow("annual-campaign", "sqlite-store", dates))).Id;
+            }
+
+            WorkflowState? state = null;
+            for (var i = 0; i < 80 && state?.Instance.CurrentStage != "index-publication"; i++)
+            {
+                await Task.Delay(250);
+                await using var scope = provider.CreateAsyncScope();
+                state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
+            }
+
+            Assert.Equal("index-publication", state!.Instance.CurrentStage);
+            Assert.Single(state.Journal, j => j.Outcome == "timer-fired");
+            Assert.Contains(state.Pending.Single(b => b.Kind == BookmarkKind.Timer).Id,
+                await provider.GetRequiredService<ITimerScheduler>().ListScheduledAsync());
+        }
+        finally
+        {
+            await scheduler.Shutdown(true);
+        }
+    }
+}

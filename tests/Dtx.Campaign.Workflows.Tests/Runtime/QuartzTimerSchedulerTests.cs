@@ -1,0 +1,150 @@
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using Quartz.Extensibility;
+
+namespace Dtx.Campaign.Workflows.Tests.Runtime;
+
+/// <summary>Builds jobs from the test's service provider, as Quartz's DI job factory does in the host.</summary>
+internal sealed class ServiceProviderJobFactory : IJobFactory
+{
+    private int _runs;
+
+    public IServiceProvider? Services { get; set; }
+
+    /// <summary>Raw job runs, duplicates included (the effect is counted in the database).</summary>
+    public int Runs => _runs;
+
+    public ValueTask<JobScope> CreateJob(TriggerFiredBundle bundle, IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _runs);
+        return ValueTask.FromResult(new JobScope(new WorkflowResumeJob(Services!.GetRequiredService<IServiceScopeFactory>()), null!));
+    }
+
+    public ValueTask ReturnJob(JobScope scope, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+/// <summary>Real Quartz (in-memory store) firing real timers into the runtime on SQLite.</summary>
+public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassFixture<SqliteDatabase>, IAsyncLifetime
+{
+    private readonly ServiceProviderJobFactory _jobs = new();
+    private IScheduler _scheduler = null!;
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        _scheduler = await QuartzSchedulerBuilder.Create(q =>
+        {
+            q.ConfigureScheduler(o => o.InstanceName = "dtx-test-" + Guid.NewGuid().ToString("N"));
+            q.UseInMemoryStore(_ => { });
+            q.UseJobFactory(_jobs);
+        }).BuildScheduler();
+
+        var services = new ServiceCollection();
+        services.AddDbContext<TestDbContext>(o => o.UseSqlite(database.ConnectionString));
+        services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
+        services.AddSingleton(_scheduler);
+        services.AddSingleton<ITimerScheduler, QuartzTimerScheduler>();
+        _services = services.BuildServiceProvider();
+        _jobs.Services = _services;
+
+        await QuartzTimerScheduler.AddResumeJobAsync(_scheduler);
+        await _scheduler.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _scheduler.Shutdown(true);
+        await _services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_quartz_trigger_resumes_its_bookmark_once_and_the_next_timer_is_scheduled()
+    {
+        var dates = WorkflowHarness.CampaignDates();
+        dates["indexPublication.at"] = DateTimeOffset.UtcNow.AddSeconds(2);
+        dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
+
+        Guid instanceId;
+        Guid firstTimer;
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
+            var instance = await runtime.StartAsync(new StartWorkflow("annual-campaign", "quartz-campaign", dates));
+            instanceId = instance.Id;
+            firstTimer = (await runtime.GetStateAsync(instanceId))!.Pending.Single(b => b.Kind == BookmarkKind.Timer).Id;
+        }
+
+        var quartz = _services.GetRequiredService<ITimerScheduler>();
+        Assert.Contains(firstTimer, await quartz.ListScheduledAsync());
+
+        WorkflowState? state = null;
+        for (var i = 0; i < 100 && state?.Instance.CurrentStage != "index-publication"; i++)
+        {
+            await Task.Delay(200);
+            await using var scope = _services.CreateAsyncScope();
+            state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
+        }
+
+        Assert.Equal("index-publication", state!.Instance.CurrentStage);
+        var fired = Assert.Single(state.Journal, j => j.ConsumedBookmarkId == firstTimer);
+        Assert.Equal("timer", fired.Actor);
+
+        var scheduled = await quartz.ListScheduledAsync();
+        Assert.DoesNotContain(firstTimer, scheduled);
+        var next = state.Pending.Single(b => b.Kind == BookmarkKind.Timer);
+        Assert.Contains(next.Id, scheduled);
+
+        // A late, duplicate delivery of the first trigger does nothing.
+        await quartz.ScheduleAsync(firstTimer, DateTime.UtcNow);
+        await Task.Delay(1500);
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
+        }
+
+        Assert.Equal("index-publication", state!.Instance.CurrentStage);
+        Assert.Single(state.Journal, j => j.Outcome == "transition");
+        Assert.Contains(state.Journal, j => j.Outcome == "duplicate");
+    }
+
+    [Fact]
+    public async Task The_quartz_schema_scripts_create_the_store_tables_on_sqlite()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"dtx_wf_test_quartz_{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+            {
+                Assert.True(await QuartzSchema.EnsureCreatedAsync(connection, QuartzDatabase.Sqlite));
+                Assert.False(await QuartzSchema.EnsureCreatedAsync(connection, QuartzDatabase.Sqlite));
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND lower(name) IN ('qrtz_locks', 'qrtz_triggers', 'qrtz_fired_triggers')";
+                Assert.Equal(3L, await command.ExecuteScalarAsync());
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+}
+
+public sealed class QuartzSchemaPostgresTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task The_quartz_schema_scripts_create_the_store_tables_on_postgres()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        Assert.True(await QuartzSchema.EnsureCreatedAsync(connection, QuartzDatabase.Postgres));
+        Assert.False(await QuartzSchema.EnsureCreatedAsync(connection, QuartzDatabase.Postgres));
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('qrtz_locks', 'qrtz_triggers', 'qrtz_job_details', 'qrtz_simple_triggers', 'qrtz_fired_triggers', 'qrtz_scheduler_state')",
+            connection);
+        Assert.Equal(6L, await command.ExecuteScalarAsync());
+    }
+}

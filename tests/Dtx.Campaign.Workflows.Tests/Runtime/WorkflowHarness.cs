@@ -1,0 +1,129 @@
+using Dtx.Campaign.Workflows.Activities;
+using Dtx.Campaign.Workflows.Definitions;
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Storage;
+using Dtx.Campaign.Workflows.Tests.Definitions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dtx.Campaign.Workflows.Tests.Runtime;
+
+/// <summary>Fails while <see cref="Failing"/> is set: stands for a broken computation or document service.</summary>
+public sealed class FlakyActivity(string name) : IActivity
+{
+    public bool Failing { get; set; }
+
+    public string Name { get; } = name;
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        Failing ? throw new InvalidOperationException("document service unavailable") : ValueTask.FromResult(ActivityOutcome.Done);
+}
+
+/// <summary>
+/// The runtime with a fake clock and a hand-fired scheduler. Each operation gets a fresh DbContext and
+/// runtime, as each request or job would in the host.
+/// </summary>
+public sealed class WorkflowHarness(ITestDatabase database)
+{
+    public static readonly TimeZoneInfo Hanoi = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+
+    private static readonly IWorkflowDefinitionStore Definitions = new WorkflowDefinitionStore(
+    [
+        WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v1.yaml"),
+        WorkflowDefinitionReaderTests.LoadShipped("unit-assessment.v1.yaml"),
+    ]);
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero));
+
+    public ManualTimerScheduler Scheduler { get; } = new();
+
+    public FlakyActivity GenerateCertificates { get; } = new("generate-certificates");
+
+    public FlakyActivity PublishIndex { get; } = new("publish-index");
+
+    public ITestDatabase Database => database;
+
+    public static DateTimeOffset Local(int month, int day, int hour, int minute = 0) =>
+        new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(7));
+
+    public static Dictionary<string, DateTimeOffset> CampaignDates() => new()
+    {
+        ["indexPublication.at"] = Local(3, 2, 8),
+        ["selfAssessment.opensAt"] = Local(3, 9, 8),
+        ["selfAssessment.closesAt"] = Local(4, 30, 17),
+        ["verification.endsAt"] = Local(5, 29, 17),
+        ["preliminaryResults.at"] = Local(6, 5, 8),
+        ["disputes.opensAt"] = Local(6, 8, 8),
+        ["disputes.closesAt"] = Local(6, 22, 17),
+        ["finalPublication.at"] = Local(7, 1, 9),
+    };
+
+    public WorkflowRuntime NewRuntime(TestDbContext db)
+    {
+        var activities = new List<IActivity>();
+        foreach (var name in WorkflowCatalog.Default.Activities.Keys)
+        {
+            activities.Add(new PlaceholderActivity(name));
+        }
+
+        activities.Add(new SendNoticeActivity("send-notice"));
+        activities.Add(new SendNoticeActivity("send-reminder"));
+        activities.Add(GenerateCertificates);
+        activities.Add(PublishIndex);
+        return new WorkflowRuntime(db, Definitions, activities, [new VariableGuard("early-close-enabled", "earlyCloseEnabled")],
+            Scheduler, Time, new WorkflowRuntimeOptions());
+    }
+
+    public async Task<T> WithRuntime<T>(Func<WorkflowRuntime, Task<T>> action)
+    {
+        await using var db = database.NewContext();
+        return await action(NewRuntime(db));
+    }
+
+    public Task<WorkflowInstance> StartAnnualAsync(Dictionary<string, string>? variables = null) =>
+        WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", "campaign-" + Guid.NewGuid().ToString("N")[..8], CampaignDates(), Variables: variables)));
+
+    public Task<ResumeResult> ResumeAsync(Guid bookmarkId, WorkflowActor actor, string? comment = null) =>
+        WithRuntime(r => r.ResumeAsync(bookmarkId, actor, comment));
+
+    public Task<ResumeResult> ApproveAsync(Guid instanceId, string stage, WorkflowActor actor, string? comment = null) =>
+        WithRuntime(r => r.ApproveAsync(instanceId, stage, actor, comment));
+
+    public async Task<WorkflowState> StateAsync(Guid instanceId) => (await WithRuntime(r => r.GetStateAsync(instanceId)))!;
+
+    /// <summary>Moves the clock forward to <paramref name="until"/>, firing every due timer at its due time.</summary>
+    public async Task<List<(DateTime At, ResumeResult Result)>> AdvanceAsync(DateTimeOffset until)
+    {
+        var fired = new List<(DateTime, ResumeResult)>();
+        while (true)
+        {
+            var next = Scheduler.Triggers.Values.Where(d => d <= until.UtcDateTime).DefaultIfEmpty(DateTime.MaxValue).Min();
+            if (next == DateTime.MaxValue)
+            {
+                break;
+            }
+
+            if (next > Time.GetUtcNow().UtcDateTime)
+            {
+                Time.SetUtcNow(new DateTimeOffset(next));
+            }
+
+            var due = Scheduler.TakeNextDue(Time.GetUtcNow().UtcDateTime)!.Value;
+            fired.Add((Time.GetUtcNow().UtcDateTime, await ResumeAsync(due.Id, WorkflowActor.Timer)));
+        }
+
+        if (until > Time.GetUtcNow())
+        {
+            Time.SetUtcNow(until);
+        }
+
+        return fired;
+    }
+
+    public async Task<List<OutboxMessage>> OutboxAsync(Guid instanceId)
+    {
+        await using var db = database.NewContext();
+        return (await db.Set<OutboxMessage>().AsNoTracking().Where(o => o.InstanceId == instanceId).ToListAsync())
+            .OrderBy(o => o.CreatedAt).ToList();
+    }
+}

@@ -29,10 +29,6 @@ public sealed class Campaign
     public required CampaignSchedule Schedule { get; set; }
     /// <summary>Whether the saved draft of a unit that never submitted is scored.</summary>
     public bool CountUnsubmittedDrafts { get; set; }
-    /// <summary>Reminder offsets before the self-assessment deadline, in days (default 7, 3, 1).</summary>
-    public List<int> ReminderDaysBefore { get; set; } = [7, 3, 1];
-    /// <summary>Days after the deadline during which overdue units get a daily reminder.</summary>
-    public int OverdueReminderDays { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string? CreatedBy { get; set; }
     public DateTimeOffset? LaunchedAt { get; set; }
@@ -127,7 +123,6 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(x => x.Stage).HasMaxLength(50);
         builder.Property(x => x.TimeZone).HasMaxLength(64);
         builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
-        builder.PrimitiveCollection(x => x.ReminderDaysBefore);
         builder.ComplexProperty(x => x.Schedule);
         builder.HasMany(x => x.IndexSets).WithOne().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(x => x.Participants).WithOne().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);

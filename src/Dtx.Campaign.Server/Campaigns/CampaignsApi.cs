@@ -13,8 +13,7 @@ internal static class CampaignsApi
         int Participants, DateTimeOffset CreatedAt, DateTimeOffset? LaunchedAt);
 
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
-        IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, IReadOnlyList<int> ReminderDaysBefore,
-        int OverdueReminderDays, bool CountUnsubmittedDrafts, Guid? CopiedFromId);
+        IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId);
 
     public sealed record CopyRequest(int? Year);
 
@@ -55,7 +54,7 @@ internal static class CampaignsApi
         return TypedResults.Ok(new CampaignDetail(ToSummary(c), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
-            c.ReminderDaysBefore, c.OverdueReminderDays, c.CountUnsubmittedDrafts, c.CopiedFromId));
+            c.CountUnsubmittedDrafts, c.CopiedFromId));
     }
 
     private static async Task<Results<Created<CampaignSummary>, ValidationProblem>> Create(

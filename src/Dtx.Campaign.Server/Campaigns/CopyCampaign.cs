@@ -37,8 +37,6 @@ internal sealed class CopyCampaign(CampaignDbContext db, CreateCampaign create)
             source.Council.Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
             source.Participants.Select(p => p.UnitId).ToList(),
             source.TimeZone,
-            source.ReminderDaysBefore,
-            source.OverdueReminderDays,
             source.CountUnsubmittedDrafts);
         return await create.HandleAsync(request, user, ct, copiedFrom: source.Id);
     }

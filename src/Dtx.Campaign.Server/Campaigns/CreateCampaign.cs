@@ -19,8 +19,6 @@ public sealed record CreateCampaignRequest(
     List<CouncilMemberInput>? Council = null,
     List<Guid>? Units = null,
     string? TimeZone = null,
-    List<int>? ReminderDaysBefore = null,
-    int? OverdueReminderDays = null,
     bool? CountUnsubmittedDrafts = null);
 
 /// <summary>Thrown when a request is refused; <see cref="Errors"/> is keyed by the field at fault.</summary>
@@ -53,9 +51,6 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
         }
         foreach (var (field, messages) in request.Schedule.Validate(zone))
             errors[field] = messages;
-        var reminders = request.ReminderDaysBefore ?? [7, 3, 1];
-        if (reminders.Any(d => d is < 1 or > 60)) Error("reminderDaysBefore", "each offset must be between 1 and 60 days");
-        if (request.OverdueReminderDays is < 0 or > 30) Error("overdueReminderDays", "must be between 0 and 30");
 
         // Index sets per category: each must exist and assess that category.
         if (request.IndexSets.Count == 0) Error("indexSets", "choose an index set for at least one unit category");
@@ -108,8 +103,6 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             Status = CampaignStatus.Draft,
             CopiedFromId = copiedFrom,
             Schedule = request.Schedule.ToUtc(zone),
-            ReminderDaysBefore = reminders.Distinct().OrderDescending().ToList(),
-            OverdueReminderDays = request.OverdueReminderDays ?? 0,
             CountUnsubmittedDrafts = request.CountUnsubmittedDrafts ?? false,
             CreatedAt = now,
             CreatedBy = user,

@@ -1,6 +1,7 @@
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
@@ -10,10 +11,11 @@ namespace Dtx.Campaign.Server.Campaigns;
 /// Refuses, naming what to fix, when an index set is not published, a unit has no applicable index
 /// set, the council has no chair, or a date has already passed.
 /// </summary>
-internal sealed class LaunchCampaign(CampaignDbContext db, AuditTrail audit, TimeProvider clock)
+internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workflows, Workflow.HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Campaign> HandleAsync(Guid id, string? user, CancellationToken ct)
     {
+        using var deferral = timers.DeferUntilFlushed();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().AsSplitQuery()
             .Include(c => c.IndexSets).Include(c => c.Participants).Include(c => c.Council)
@@ -43,14 +45,19 @@ internal sealed class LaunchCampaign(CampaignDbContext db, AuditTrail audit, Tim
         if (errors.Count > 0)
             throw new CampaignRequestException(errors);
 
+        // The annual workflow starts in the same transaction: a launch either has its workflow or did not happen.
+        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule),
+            TimeZoneId: campaign.TimeZone, Actor: WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin)), ct);
+        campaign.WorkflowInstanceId = instance.Id;
         campaign.Status = CampaignStatus.Launched;
         campaign.LaunchedAt = clock.GetUtcNow();
         campaign.LaunchedBy = user;
         campaign.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("campaign.launched", "campaign", campaign.Id.ToString(),
-            Before: new { Status = "draft" }, After: new { Status = "launched" }, CampaignId: campaign.Id), ct);
+            Before: new { Status = "draft" }, After: new { Status = "launched", Workflow = $"{instance.DefinitionKey} v{instance.DefinitionVersion}" }, CampaignId: campaign.Id), ct);
         await transaction.CommitAsync(ct);
+        await timers.FlushAsync(ct);
         return campaign;
     }
 }

@@ -5,6 +5,7 @@ using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Data;
@@ -30,6 +31,8 @@ public abstract class CampaignDbContext(DbContextOptions options) : IdentityDbCo
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(CampaignDbContext).Assembly);
+        // The workflow runtime's instances, bookmarks, journal and outbox share the server's transactions.
+        builder.ApplyWorkflowModel();
     }
 }
 

@@ -8,6 +8,7 @@ using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Scheduling;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Units;
+using Dtx.Campaign.Server.Workflow;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
@@ -31,6 +32,7 @@ internal static class ServerSetup
         services.AddCampaigns();
         services.AddSelfAssessments(builder.Configuration, builder.Environment);
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
+        services.AddCampaignWorkflow(builder.Environment);
 
         services.AddProblemDetails();
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.
@@ -56,6 +58,7 @@ internal static class ServerSetup
         app.MapUnits();
         app.MapCampaigns();
         app.MapSelfAssessments();
+        app.MapCampaignWorkflow();
         app.MapAudit();
         return app;
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Workflows.Scheduling;
 using Quartz;
 
 namespace Dtx.Campaign.Server.Scheduling;
@@ -42,6 +43,9 @@ internal static class SchedulingSetup
                 s.InstanceName = options.SchedulerName;
                 s.GenerateInstanceId = true; // "AUTO": each node gets its own id within the cluster.
             });
+            // The one job of this scheduler: it resumes a workflow timer. It is durable and recoverable;
+            // triggers are created per timer bookmark by the runtime, never declared at start-up.
+            quartz.AddJob<WorkflowResumeJob>(j => j.WithIdentity(QuartzTimerScheduler.ResumeJobKey).StoreDurably().RequestRecovery());
             quartz.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dtx.Campaign.Server.Tests.Infrastructure;
@@ -25,6 +26,12 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 10, 1, 2, 0, 0, TimeSpan.Zero));
 
     public string Provider => Database.Provider;
+
+    /// <summary>
+    /// Whether Quartz runs in this app. Off by default: the test clock is fake, so timers are fired by
+    /// <see cref="FireDueTimersAsync"/> when the fake clock reaches them; triggers are still stored.
+    /// </summary>
+    protected virtual bool RunScheduler => false;
 
     public async Task InitializeAsync()
     {
@@ -48,6 +55,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Storage:DataDirectory", dataDirectory);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Scheduling:Enabled", RunScheduler ? "true" : "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
@@ -56,6 +64,49 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     {
         var client = CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    /// <summary>Resumes every timer bookmark due by the fake clock, in due order, until none is left; returns how many.</summary>
+    public async Task<int> FireDueTimersAsync()
+    {
+        var fired = 0;
+        while (true)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>();
+            var now = Clock.GetUtcNow().UtcDateTime;
+            var due = await db.Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
+                .Where(b => b.Kind == Dtx.Campaign.Workflows.Storage.BookmarkKind.Timer && b.ConsumedAt == null && b.DueUtc <= now)
+                .OrderBy(b => b.DueUtc).Select(b => b.Id).FirstOrDefaultAsync();
+            if (due == Guid.Empty)
+                return fired;
+            var runtime = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Workflows.Runtime.WorkflowRuntime>();
+            var result = await runtime.ResumeAsync(due, Dtx.Campaign.Workflows.Runtime.WorkflowActor.Timer);
+            if (result != Dtx.Campaign.Workflows.Runtime.ResumeResult.Resumed)
+                throw new InvalidOperationException($"Timer {due} did not resume: {result}");
+            fired++;
+        }
+    }
+
+    /// <summary>Creates a person who can sign in, with optional system roles.</summary>
+    public async Task CreateUserAsync(string email, string password, params string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Dtx.Campaign.Server.Identity.AppUser>>();
+        var user = new Dtx.Campaign.Server.Identity.AppUser { UserName = email, Email = email, EmailConfirmed = true, FullName = email };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        if (roles.Length > 0)
+            await users.AddToRolesAsync(user, roles);
+    }
+
+    public async Task<HttpClient> LoginAsync(string email, string password)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         response.EnsureSuccessStatusCode();
         return client;
     }
@@ -96,3 +147,14 @@ public static class RepositoryFiles
 public sealed class PostgresApp() : CampaignApp(new PostgresTestDatabase());
 
 public sealed class SqliteApp() : CampaignApp(new SqliteTestDatabase());
+
+/// <summary>An app whose Quartz scheduler runs, for tests of the scheduler itself.</summary>
+public sealed class PostgresSchedulerApp() : CampaignApp(new PostgresTestDatabase())
+{
+    protected override bool RunScheduler => true;
+}
+
+public sealed class SqliteSchedulerApp() : CampaignApp(new SqliteTestDatabase())
+{
+    protected override bool RunScheduler => true;
+}

@@ -28,6 +28,6 @@ public abstract class SchedulingTests(CampaignApp app)
     }
 }
 
-public sealed class SchedulingTests_Postgres(PostgresApp app) : SchedulingTests(app), IClassFixture<PostgresApp>;
+public sealed class SchedulingTests_Postgres(PostgresSchedulerApp app) : SchedulingTests(app), IClassFixture<PostgresSchedulerApp>;
 
-public sealed class SchedulingTests_Sqlite(SqliteApp app) : SchedulingTests(app), IClassFixture<SqliteApp>;
+public sealed class SchedulingTests_Sqlite(SqliteSchedulerApp app) : SchedulingTests(app), IClassFixture<SqliteSchedulerApp>;

@@ -108,8 +108,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     WorkflowInstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CopiedFromId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CountUnsubmittedDrafts = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ReminderDaysBefore = table.Column<string>(type: "TEXT", nullable: false),
-                    OverdueReminderDays = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", nullable: true),
                     LaunchedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -171,6 +169,54 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_index_sets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_instances",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DefinitionKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DefinitionVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    CorrelationId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CurrentStage = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TimeZoneId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DatesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    VariablesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Incident = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    IncidentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    IncidentCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    JournalSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_instances", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_outbox", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -406,6 +452,58 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "wf_bookmarks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DueUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ConsumedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ConsumedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_bookmarks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_wf_bookmarks_wf_instances_InstanceId",
+                        column: x => x.InstanceId,
+                        principalTable: "wf_instances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_journal",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Activity = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ConsumedBookmarkId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_journal", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_wf_journal_wf_instances_InstanceId",
+                        column: x => x.InstanceId,
+                        principalTable: "wf_instances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "unit_contacts",
                 columns: table => new
                 {
@@ -598,6 +696,49 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 table: "units",
                 columns: new[] { "AuthorityId", "Code" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_InstanceId_ConsumedAt",
+                table: "wf_bookmarks",
+                columns: new[] { "InstanceId", "ConsumedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_Kind_ConsumedAt_DueUtc",
+                table: "wf_bookmarks",
+                columns: new[] { "Kind", "ConsumedAt", "DueUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_instances_CorrelationId",
+                table: "wf_instances",
+                column: "CorrelationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_instances_DefinitionKey_DefinitionVersion",
+                table: "wf_instances",
+                columns: new[] { "DefinitionKey", "DefinitionVersion" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_journal_ConsumedBookmarkId",
+                table: "wf_journal",
+                column: "ConsumedBookmarkId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_journal_InstanceId_Sequence",
+                table: "wf_journal",
+                columns: new[] { "InstanceId", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_outbox_IdempotencyKey",
+                table: "wf_outbox",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_outbox_Status_NextAttemptAt",
+                table: "wf_outbox",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -643,6 +784,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "unit_contacts");
 
             migrationBuilder.DropTable(
+                name: "wf_bookmarks");
+
+            migrationBuilder.DropTable(
+                name: "wf_journal");
+
+            migrationBuilder.DropTable(
+                name: "wf_outbox");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
@@ -656,6 +806,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "units");
+
+            migrationBuilder.DropTable(
+                name: "wf_instances");
 
             migrationBuilder.DropTable(
                 name: "campaigns");

@@ -110,8 +110,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     WorkflowInstanceId = table.Column<Guid>(type: "uuid", nullable: true),
                     CopiedFromId = table.Column<Guid>(type: "uuid", nullable: true),
                     CountUnsubmittedDrafts = table.Column<bool>(type: "boolean", nullable: false),
-                    ReminderDaysBefore = table.Column<List<int>>(type: "integer[]", nullable: false),
-                    OverdueReminderDays = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     CreatedBy = table.Column<string>(type: "text", nullable: true),
                     LaunchedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -173,6 +171,54 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_index_sets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_instances",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    DefinitionKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DefinitionVersion = table.Column<int>(type: "integer", nullable: false),
+                    CorrelationId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CurrentStage = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    TimeZoneId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DatesJson = table.Column<string>(type: "text", nullable: false),
+                    VariablesJson = table.Column<string>(type: "text", nullable: false),
+                    Incident = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    IncidentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    IncidentCount = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    JournalSequence = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_instances", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Kind = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    PayloadJson = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_outbox", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -408,6 +454,58 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "wf_bookmarks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DueUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ConsumedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ConsumedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_bookmarks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_wf_bookmarks_wf_instances_InstanceId",
+                        column: x => x.InstanceId,
+                        principalTable: "wf_instances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wf_journal",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Activity = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Detail = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    ConsumedBookmarkId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wf_journal", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_wf_journal_wf_instances_InstanceId",
+                        column: x => x.InstanceId,
+                        principalTable: "wf_instances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "unit_contacts",
                 columns: table => new
                 {
@@ -600,6 +698,49 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 table: "units",
                 columns: new[] { "AuthorityId", "Code" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_InstanceId_ConsumedAt",
+                table: "wf_bookmarks",
+                columns: new[] { "InstanceId", "ConsumedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_bookmarks_Kind_ConsumedAt_DueUtc",
+                table: "wf_bookmarks",
+                columns: new[] { "Kind", "ConsumedAt", "DueUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_instances_CorrelationId",
+                table: "wf_instances",
+                column: "CorrelationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_instances_DefinitionKey_DefinitionVersion",
+                table: "wf_instances",
+                columns: new[] { "DefinitionKey", "DefinitionVersion" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_journal_ConsumedBookmarkId",
+                table: "wf_journal",
+                column: "ConsumedBookmarkId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_journal_InstanceId_Sequence",
+                table: "wf_journal",
+                columns: new[] { "InstanceId", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_outbox_IdempotencyKey",
+                table: "wf_outbox",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wf_outbox_Status_NextAttemptAt",
+                table: "wf_outbox",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -645,6 +786,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "unit_contacts");
 
             migrationBuilder.DropTable(
+                name: "wf_bookmarks");
+
+            migrationBuilder.DropTable(
+                name: "wf_journal");
+
+            migrationBuilder.DropTable(
+                name: "wf_outbox");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
@@ -658,6 +808,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "units");
+
+            migrationBuilder.DropTable(
+                name: "wf_instances");
 
             migrationBuilder.DropTable(
                 name: "campaigns");

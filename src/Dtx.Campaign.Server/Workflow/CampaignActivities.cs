@@ -1,0 +1,94 @@
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Units;
+using Dtx.Campaign.Workflows.Activities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Workflow;
+
+/// <summary>Finds the campaign a workflow instance runs (its correlation id).</summary>
+internal static class ActivityCampaign
+{
+    public static async Task<Campaigns.Campaign> LoadAsync(ActivityContext context, CancellationToken ct) =>
+        await context.Db.Set<Campaigns.Campaign>().FirstOrDefaultAsync(c => c.Id == Guid.Parse(context.CorrelationId), ct)
+        ?? throw new InvalidOperationException($"Workflow instance {context.InstanceId} runs campaign {context.CorrelationId}, which does not exist.");
+}
+
+/// <summary>
+/// Closes self-assessment at the deadline: every unit that has not submitted and has no later
+/// extension is recorded as not submitted. Its saved draft stays for the council to see.
+/// </summary>
+internal sealed class CloseSelfAssessmentActivity : IActivity
+{
+    public string Name => "close-self-assessment";
+
+    public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var campaign = await ActivityCampaign.LoadAsync(context, cancellationToken);
+        var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
+        var open = await context.Db.Set<Participant>()
+            .Where(p => p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress))
+            .ToListAsync(cancellationToken);
+        var closing = open.Where(p => p.ExtendedUntil is null || p.ExtendedUntil <= now).ToList();
+        foreach (var participant in closing)
+        {
+            participant.Status = ParticipantStatus.NotSubmitted;
+            participant.ConcurrencyStamp = Guid.NewGuid();
+        }
+        return new ActivityOutcome("closed", $"{closing.Count} unit(s) recorded as not submitted; {open.Count - closing.Count} still open under an extension");
+    }
+}
+
+/// <summary>
+/// A deadline reminder, to the focal officers of each unit that has not submitted (and, on the last
+/// day, to its head). One outbox message per unit and recipient, keyed so that no unit receives the
+/// same reminder twice. A reminder whose deadline has passed is skipped.
+/// </summary>
+internal sealed class SendReminderActivity : IActivity
+{
+    public string Name => "send-reminder";
+
+    public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var audience = context.Parameter("audience");
+        if (audience != "units-not-submitted")
+        {
+            // Reminders to the council go out as a notice to that audience.
+            context.AddToOutbox("notice", new { template = context.Parameter("template"), audience, campaignId = context.CorrelationId });
+            return new ActivityOutcome("queued", audience);
+        }
+
+        var campaign = await ActivityCampaign.LoadAsync(context, cancellationToken);
+        var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
+        var units = await (from p in context.Db.Set<Participant>()
+                           join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
+                           where p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress)
+                           select new { p, u }).ToListAsync(cancellationToken);
+        var queued = 0;
+        foreach (var (participant, unit) in units.Select(x => (x.p, x.u)))
+        {
+            var deadline = participant.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
+            if (deadline <= now)
+                continue;
+            var lastDay = deadline - now <= TimeSpan.FromDays(1);
+            var recipients = unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (lastDay && c.Role == ContactRole.Head));
+            foreach (var contact in recipients)
+            {
+                context.AddToOutbox("email", new
+                {
+                    template = context.Parameter("template") ?? "deadline-reminder",
+                    campaignId = campaign.Id,
+                    unitId = unit.Id,
+                    unitCode = unit.Code,
+                    to = contact.Email,
+                    name = contact.FullName,
+                    role = contact.Role == ContactRole.Head ? "head" : "focal-officer",
+                    deadlineUtc = deadline,
+                    answered = participant.AnsweredCount,
+                    applicable = participant.ApplicableCount,
+                }, keySuffix: $"{unit.Id:N}/{contact.Email.ToLowerInvariant()}");
+                queued++;
+            }
+        }
+        return new ActivityOutcome("queued", $"{queued} reminder(s) to {units.Count} unit(s) that have not submitted");
+    }
+}

@@ -1,0 +1,19 @@
+using Dtx.Campaign.Server.Campaigns;
+
+namespace Dtx.Campaign.Server.Workflow;
+
+/// <summary>The campaign's schedule under the date names the workflow definitions use.</summary>
+internal static class CampaignDates
+{
+    public static Dictionary<string, DateTimeOffset> Of(CampaignSchedule s) => new(StringComparer.Ordinal)
+    {
+        ["indexPublication.at"] = s.IndexPublicationAt,
+        ["selfAssessment.opensAt"] = s.SelfAssessmentOpensAt,
+        ["selfAssessment.closesAt"] = s.SelfAssessmentClosesAt,
+        ["verification.endsAt"] = s.VerificationEndsAt,
+        ["preliminaryResults.at"] = s.PreliminaryResultsAt,
+        ["disputes.opensAt"] = s.DisputesOpensAt,
+        ["disputes.closesAt"] = s.DisputesClosesAt,
+        ["finalPublication.at"] = s.FinalPublicationAt,
+    };
+}

@@ -69,7 +69,10 @@ internal sealed class SendReminderActivity : IActivity
             var deadline = participant.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
             if (deadline <= now)
                 continue;
-            var lastDay = deadline - now <= TimeSpan.FromDays(1);
+            // The last reminder is the one sent the day before the deadline or on the day, in the campaign's zone.
+            var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, context.TimeZone).DateTime).DayNumber
+                - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, context.TimeZone).DateTime).DayNumber;
+            var lastDay = daysLeft <= 1;
             var recipients = unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (lastDay && c.Role == ContactRole.Head));
             foreach (var contact in recipients)
             {

@@ -33,6 +33,8 @@ internal static class CampaignsApi
         var admin = group.MapGroup("").RequireAuthorization(Policies.Administer);
         admin.MapPost("/", Create).WithSummary("Create a draft campaign (dates are local times in the campaign's zone).");
         admin.MapPost("/{id:guid}/copy", Copy).WithSummary("Create next year's draft from this campaign: same units and council, dates moved by a year.");
+        admin.MapPut("/{id:guid}/schedule", UpdateSchedule)
+            .WithSummary("Change the dates (local times). On a launched campaign only future dates move, and its pending timers and reminders move with them.");
         admin.MapPost("/{id:guid}/launch", Launch).WithSummary("Launch a draft: refused while an index set is unpublished, the council has no chair or a date has passed.");
         admin.MapPost("/{id:guid}/units/{unitId:guid}/extension", GrantExtension).WithSummary("Give one unit a later self-assessment deadline, with a reason.");
         return group;
@@ -78,6 +80,23 @@ internal static class CampaignsApi
         {
             var campaign = await copy.HandleAsync(id, request?.Year, user.Identity?.Name, ct);
             return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiProblems.NotFound($"Campaign {id}");
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused);
+        }
+    }
+
+    private static async Task<Results<Ok<CampaignSummary>, ValidationProblem, ProblemHttpResult>> UpdateSchedule(
+        Guid id, ScheduleInput schedule, ChangeSchedule change, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(ToSummary(await change.HandleAsync(id, schedule, user.Identity?.Name, ct)));
         }
         catch (KeyNotFoundException)
         {

@@ -7,6 +7,7 @@ internal static class CampaignsServices
         services.AddScoped<CreateCampaign>();
         services.AddScoped<CopyCampaign>();
         services.AddScoped<LaunchCampaign>();
+        services.AddScoped<ChangeSchedule>();
         services.AddScoped<GrantExtension>();
         services.AddScoped<CampaignProgress>();
         return services;

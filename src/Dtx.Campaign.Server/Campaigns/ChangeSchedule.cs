@@ -1,0 +1,54 @@
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Workflow;
+using Dtx.Campaign.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Campaigns;
+
+/// <summary>
+/// Changes a campaign's dates. On a launched campaign only dates still ahead may move, and its
+/// pending timers and reminders move with them.
+/// </summary>
+internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workflows, HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<Campaign> HandleAsync(Guid id, ScheduleInput schedule, string? user, CancellationToken ct)
+    {
+        using var deferral = timers.DeferUntilFlushed();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"Campaign {id}");
+        if (campaign.Status is CampaignStatus.Cancelled or CampaignStatus.Archived)
+            throw CampaignRequestException.For("status", $"the campaign is {campaign.Status.ToString().ToLowerInvariant()}: its dates can no longer change");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
+        var errors = schedule.Validate(zone);
+        if (errors.Count > 0)
+            throw new CampaignRequestException(errors);
+
+        var now = clock.GetUtcNow();
+        var before = CampaignDates.Of(campaign.Schedule);
+        var after = CampaignDates.Of(schedule.ToUtc(zone));
+        var changed = after.Where(d => before[d.Key] != d.Value).ToList();
+        if (campaign.Status == CampaignStatus.Launched)
+            foreach (var (name, value) in changed.Where(d => before[d.Key] <= now || d.Value <= now))
+                errors[$"schedule.{name}"] = [before[name] <= now
+                    ? $"{ScheduleInput.Show(ScheduleInput.Local(before[name], zone))} has already passed and can no longer move"
+                    : $"{ScheduleInput.Show(ScheduleInput.Local(value, zone))} is already in the past"];
+        if (errors.Count > 0)
+            throw new CampaignRequestException(errors);
+
+        var rescheduled = 0;
+        if (campaign.Status == CampaignStatus.Launched && campaign.WorkflowInstanceId is { } instance)
+            foreach (var (name, value) in changed)
+                rescheduled += await workflows.ChangeDateAsync(instance, name, value, WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin), ct);
+        campaign.Schedule = schedule.ToUtc(zone);
+        campaign.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("campaign.schedule-changed", "campaign", campaign.Id.ToString(),
+            changed.ToDictionary(d => d.Key, d => ScheduleInput.Show(ScheduleInput.Local(before[d.Key], zone))),
+            changed.ToDictionary(d => d.Key, d => ScheduleInput.Show(ScheduleInput.Local(d.Value, zone))),
+            Detail: $"{rescheduled} pending timer(s) moved", CampaignId: campaign.Id), ct);
+        await transaction.CommitAsync(ct);
+        await timers.FlushAsync(ct);
+        return campaign;
+    }
+}

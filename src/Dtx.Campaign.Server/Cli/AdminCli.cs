@@ -152,45 +152,14 @@ public static class AdminCli
     private static Command Workflow(TextWriter output, TextWriter error)
     {
         var file = new Argument<FileInfo>("FILE") { CustomParser = CallerPath, Description = "A workflow definition (.yaml), e.g. workflows/annual-campaign.v1.yaml." };
-
-        DefinitionReadResult? Read(FileInfo path)
-        {
-            if (!path.Exists)
-            {
-                error.WriteLine($"{path.FullName}: no such file.");
-                return null;
-            }
-            var result = WorkflowDefinitionReader.ReadFile(path.FullName, WorkflowCatalog.Default);
-            if (result.IsValid)
-                return result;
-            error.WriteLine($"{path.Name}: refused. {result.Problems.Count} problem(s):");
-            foreach (var problem in result.Problems)
-                error.WriteLine($"  {problem}");
-            return null;
-        }
-
         var validate = new Command("validate", "Check a workflow definition: stages, transitions, timers, gates, activities, templates.") { file };
-        validate.SetAction(parsed =>
-        {
-            var path = parsed.GetValue(file)!;
-            if (Read(path)?.Definition is not { } definition)
-                return 1;
-            output.WriteLine($"{path.Name}: valid. {definition.Key} v{definition.Version}, {definition.Stages.Count} stages.");
-            return 0;
-        });
+        validate.SetAction(parsed => WorkflowCommands.Validate(parsed.GetValue(file)!.FullName, output, error));
 
         var format = new Option<string>("--format") { Description = "mermaid (default) or dot.", DefaultValueFactory = _ => "mermaid" };
         format.AcceptOnlyFromAmong("mermaid", "dot");
         var current = new Option<string?>("--current") { Description = "A stage to highlight." };
         var graph = new Command("graph", "Print the definition as a Mermaid (or DOT) diagram.") { file, format, current };
-        graph.SetAction(parsed =>
-        {
-            if (Read(parsed.GetValue(file)!)?.Definition is not { } definition)
-                return 1;
-            var stage = parsed.GetValue(current);
-            output.Write(parsed.GetValue(format) == "dot" ? WorkflowGraph.ToDot(definition, stage) : WorkflowGraph.ToMermaid(definition, stage));
-            return 0;
-        });
+        graph.SetAction(parsed => WorkflowCommands.Graph(parsed.GetValue(file)!.FullName, output, error, parsed.GetValue(format) == "dot", parsed.GetValue(current)));
         return new Command("workflow", "Validate and draw workflow definitions.") { validate, graph };
     }
 

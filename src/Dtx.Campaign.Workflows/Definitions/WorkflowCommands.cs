@@ -12,8 +12,8 @@ public static class WorkflowCommands
         ArgumentNullException.ThrowIfNull(error);
         if (!File.Exists(path))
         {
-            error.WriteLine($"{path}: no such file");
-            return 2;
+            error.WriteLine($"{path}: no such file.");
+            return 1;
         }
 
         var result = WorkflowDefinitionReader.ReadFile(path, catalog ?? WorkflowCatalog.Default);
@@ -38,8 +38,8 @@ public static class WorkflowCommands
         ArgumentNullException.ThrowIfNull(error);
         if (!File.Exists(path))
         {
-            error.WriteLine($"{path}: no such file");
-            return 2;
+            error.WriteLine($"{path}: no such file.");
+            return 1;
         }
 
         var result = WorkflowDefinitionReader.ReadFile(path, catalog ?? WorkflowCatalog.Default);

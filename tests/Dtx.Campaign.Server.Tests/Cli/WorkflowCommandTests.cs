@@ -15,8 +15,8 @@ public sealed class WorkflowCommandTests
     }
 
     [Theory]
-    [InlineData("annual-campaign.v1.yaml", "annual-campaign v1, 10 stages")]
-    [InlineData("unit-assessment.v1.yaml", "unit-assessment v1")]
+    [InlineData("annual-campaign.v1.yaml", "'annual-campaign' v1 is valid (10 stages)")]
+    [InlineData("unit-assessment.v1.yaml", "'unit-assessment' v1 is valid")]
     public async Task The_shipped_definitions_validate(string file, string summary)
     {
         var (exit, output, _) = await RunAsync("workflow", "validate", Path.Combine(RepositoryFiles.Root, "workflows", file));

@@ -216,6 +216,13 @@ public sealed partial class WorkflowRuntime
         var waiting = await Bookmarks.AsNoTracking()
             .Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Event && b.Name == eventName && b.ConsumedAt == null)
             .ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            var status = await Instances.AsNoTracking().Where(i => i.Id == instanceId)
+                .Select(i => (WorkflowStatus?)i.Status).FirstOrDefaultAsync(cancellationToken);
+            return status == WorkflowStatus.Cancelled ? ResumeResult.Cancelled : ResumeResult.NotFound;
+        }
+
         var result = ResumeResult.NotFound;
         foreach (var bookmark in waiting.OrderBy(b => b.Payload, StringComparer.Ordinal))
         {
@@ -267,7 +274,10 @@ public sealed partial class WorkflowRuntime
         }, cancellationToken);
     }
 
-    /// <summary>Cancels an instance: its pending bookmarks are consumed, so late timers do nothing.</summary>
+    /// <summary>
+    /// Cancels a running instance: its pending bookmarks are consumed and its triggers removed; a late
+    /// resume answers <see cref="ResumeResult.Cancelled"/>. Does nothing on a finished or cancelled instance.
+    /// </summary>
     public async Task CancelAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -275,6 +285,12 @@ public sealed partial class WorkflowRuntime
         {
             var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
                 ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
+            if (instance.Status != WorkflowStatus.Running)
+            {
+                // Cancelling a finished or already cancelled instance changes nothing.
+                return false;
+            }
+
             step.Bind(instance, actor, "cancel", Now);
             await ConsumePendingAsync(step, "cancelled", cancellationToken);
             instance.Status = WorkflowStatus.Cancelled;
@@ -344,6 +360,13 @@ public sealed partial class WorkflowRuntime
 
         var definition = DefinitionOf(instance);
         step.Bind(instance, actor, bookmark.Id.ToString("N"), Now);
+        if (instance.Status == WorkflowStatus.Cancelled)
+        {
+            Journal(step, instance.CurrentStage, null, "ignored", $"{bookmark.Kind} '{bookmark.Name}' after the instance was cancelled");
+            step.Save();
+            return ResumeResult.Cancelled;
+        }
+
         if (bookmark.ConsumedAt is not null || instance.Status != WorkflowStatus.Running || bookmark.Stage != instance.CurrentStage)
         {
             Journal(step, instance.CurrentStage, null, "duplicate", $"{bookmark.Kind} '{bookmark.Name}' already consumed by {bookmark.ConsumedBy ?? "a stage change"}");

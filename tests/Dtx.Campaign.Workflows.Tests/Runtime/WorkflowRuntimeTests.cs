@@ -293,8 +293,18 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         });
         _h.Time.SetUtcNow(WorkflowHarness.Local(3, 2, 8));
 
-        Assert.Equal(ResumeResult.AlreadyConsumed, await _h.ResumeAsync(timer.Id, WorkflowActor.Timer));
+        Assert.Equal(ResumeResult.Cancelled, await _h.ResumeAsync(timer.Id, WorkflowActor.Timer));
+        Assert.Equal(ResumeResult.Cancelled, await _h.ResumeAsync(timer.Id, WorkflowActor.Timer));
+        Assert.Equal(ResumeResult.Cancelled, await _h.WithRuntime(r => r.RaiseEventAsync(instance.Id, "all-units-submitted", WorkflowActor.System)));
+        await _h.WithRuntime(async r =>
+        {
+            await r.CancelAsync(instance.Id, Admin, "lần hai");
+            return true;
+        });
         var state = await _h.StateAsync(instance.Id);
+        Assert.Equal(2, state.Journal.Count(j => j.Outcome == "ignored"));
+        Assert.Single(state.Journal, j => j.Outcome == "cancelled");
+        Assert.DoesNotContain(state.Journal, j => j.Outcome == "timer-fired");
         Assert.Equal(WorkflowStatus.Cancelled, state.Instance.Status);
         Assert.Equal("set-up", state.Instance.CurrentStage);
         Assert.Empty(state.Pending);

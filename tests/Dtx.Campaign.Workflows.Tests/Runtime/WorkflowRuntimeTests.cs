@@ -72,8 +72,9 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
 
         var templates = (await _h.OutboxAsync(instance.Id)).Select(o => o.PayloadJson).ToList();
         Assert.Contains(templates, p => p.Contains("\"index-publication\"", StringComparison.Ordinal));
-        Assert.Contains(templates, p => p.Contains("\"awards\"", StringComparison.Ordinal));
-        Assert.Equal(3, templates.Count(p => p.Contains("self-assessment-reminder", StringComparison.Ordinal)));
+        Assert.Contains(templates, p => p.Contains("\"award-decision\"", StringComparison.Ordinal));
+        Assert.Equal(3, templates.Count(p => p.Contains("\"deadline-reminder\"", StringComparison.Ordinal) && p.Contains("\"self-assessment\"", StringComparison.Ordinal)));
+        Assert.Equal(5, templates.Count(p => p.Contains("\"deadline-reminder\"", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         var state = await _h.StateAsync(instance.Id);
         Assert.Equal("council-verification", state.Instance.CurrentStage);
         Assert.Equal(3, state.Journal.Count(j => j is { Activity: "send-reminder", Outcome: "skipped" }));
-        Assert.DoesNotContain(await _h.OutboxAsync(instance.Id), o => o.PayloadJson.Contains("self-assessment-reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _h.OutboxAsync(instance.Id), o => o.PayloadJson.Contains("deadline-reminder", StringComparison.Ordinal));
         Assert.Single(state.Journal, j => j is { Outcome: "transition", Detail: "self-assessment → council-verification" });
     }
 
@@ -330,7 +331,7 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         var state = await _h.StateAsync(unit.Id);
         Assert.Equal("final", state.Instance.CurrentStage);
         Assert.Equal(WorkflowStatus.Finished, state.Instance.Status);
-        Assert.Equal(2, (await _h.OutboxAsync(unit.Id)).Count(o => o.PayloadJson.Contains("returned-for-clarification", StringComparison.Ordinal)));
+        Assert.Equal(2, (await _h.OutboxAsync(unit.Id)).Count(o => o.PayloadJson.Contains("\"clarification-request\"", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -570,18 +570,22 @@ public sealed partial class WorkflowRuntime
             instance.IncidentCount++;
             instance.IncidentAt = step.Now;
             instance.Incident = $"{instance.CurrentStage}/{activity ?? "(step)"}: {error.GetType().Name}: {error.Message}";
-            Journal(step, instance.CurrentStage, activity, "faulted", instance.Incident);
-            step.Save();
-            if (bookmark is not { Kind: BookmarkKind.Timer, ConsumedAt: null })
+            DateTime? retry = null;
+            if (bookmark is { Kind: BookmarkKind.Timer, ConsumedAt: null })
             {
-                return null;
+                // The timer's due time becomes the next retry, so the state API shows it and the
+                // reconciler keeps the back-off instead of firing the overdue timer again at once.
+                var delay = TimeSpan.FromTicks(Math.Min(
+                    _options.RetryMaxDelay.Ticks,
+                    _options.RetryBaseDelay.Ticks * (1L << Math.Min(20, instance.IncidentCount - 1))));
+                retry = step.Now + delay;
+                bookmark.DueUtc = retry;
+                step.ToSchedule.Add((bookmarkId, retry.Value));
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(
-                _options.RetryMaxDelay.Ticks,
-                _options.RetryBaseDelay.Ticks * (1L << Math.Min(20, instance.IncidentCount - 1))));
-            step.ToSchedule.Add((bookmarkId, step.Now + delay));
-            return step.Now + delay;
+            Journal(step, instance.CurrentStage, activity, "faulted", retry is null ? instance.Incident : $"{instance.Incident} (retry at {retry:O})");
+            step.Save();
+            return retry;
         }, ct);
         LogIncident(_logger, instanceId, activity, retryAt, error);
     }

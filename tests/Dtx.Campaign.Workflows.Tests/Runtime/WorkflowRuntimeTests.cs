@@ -198,6 +198,16 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         Assert.Single(state.Journal, j => j.Outcome == "faulted");
         Assert.Equal(Utc(WorkflowHarness.Local(3, 2, 8)).AddMinutes(1), _h.Scheduler.Triggers[timer.Id]);
         Assert.Single(_h.Scheduler.Triggers); // the rolled-back step scheduled nothing of the next stage
+        Assert.Equal(1, state.Instance.IncidentCount);
+        Assert.Equal(Utc(WorkflowHarness.Local(3, 2, 8)).AddMinutes(1), state.Pending.Single(b => b.Id == timer.Id).DueUtc); // the next retry, visible
+
+        // A reconciliation (e.g. a restart) keeps the back-off rather than firing the overdue timer at once.
+        await using (var db = database.NewContext())
+        {
+            await Scheduling.TimerReconciler.ReconcileAsync(db, _h.Scheduler, _h.Time);
+        }
+
+        Assert.Equal(Utc(WorkflowHarness.Local(3, 2, 8)).AddMinutes(1), _h.Scheduler.Triggers[timer.Id]);
 
         // Second failure: the back-off doubles.
         _h.Time.Advance(TimeSpan.FromMinutes(1));

@@ -6,6 +6,8 @@ using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Scheduling;
 using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -680,9 +682,16 @@ public sealed partial class WorkflowRuntime
         }
         else if (provider.Contains("Sqlite", StringComparison.Ordinal))
         {
-            await _db.Database.ExecuteSqlRawAsync(
-                $"UPDATE \"{WorkflowModel.InstancesTable}\" SET \"Version\" = \"Version\" WHERE \"Id\" = {{0}}",
-                [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+            // Names from the model, so a host's naming convention (e.g. snake_case columns) still works.
+            var entity = _db.Model.FindEntityType(typeof(WorkflowInstance))!;
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var version = entity.FindProperty(nameof(WorkflowInstance.Version))!.GetColumnName(table)!;
+            var id = entity.FindProperty(nameof(WorkflowInstance.Id))!.GetColumnName(table)!;
+            var sql = _db.GetService<ISqlGenerationHelper>();
+            var statement = "UPDATE " + sql.DelimitIdentifier(table.Name, table.Schema)
+                + " SET " + sql.DelimitIdentifier(version) + " = " + sql.DelimitIdentifier(version)
+                + " WHERE " + sql.DelimitIdentifier(id) + " = {0}";
+            await _db.Database.ExecuteSqlRawAsync(statement, [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
         }
     }
 

@@ -38,6 +38,27 @@ public sealed class WorkflowBuilder(IServiceCollection services)
 public static class WorkflowServiceCollectionExtensions
 {
     /// <summary>
+    /// Registers an activity class by its <see cref="IActivity.Name"/> (scoped, like the runtime and the
+    /// DbContext); registered after <see cref="AddDtxWorkflows{TContext}"/>, it replaces the placeholder of that name.
+    /// </summary>
+    public static IServiceCollection AddActivity<T>(this IServiceCollection services)
+        where T : class, IActivity
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddScoped<IActivity, T>();
+        return services;
+    }
+
+    /// <summary>Registers a guard class by its <see cref="IWorkflowGuard.Name"/>.</summary>
+    public static IServiceCollection AddWorkflowGuard<T>(this IServiceCollection services)
+        where T : class, IWorkflowGuard
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddScoped<IWorkflowGuard, T>();
+        return services;
+    }
+
+    /// <summary>
     /// Adds the runtime over the host's DbContext <typeparamref name="TContext"/> (whose model calls
     /// <c>ApplyWorkflowModel()</c>), the definitions of <paramref name="definitionsDirectory"/>
     /// validated against <paramref name="catalog"/>, the built-in notice activities, placeholders for

@@ -32,13 +32,13 @@ public sealed record WorkflowCatalog(
             ["archive-campaign"] = Set(),
         },
         Set(
-            "campaign-launched", "index-publication", "self-assessment-opened", "self-assessment-reminder",
-            "self-assessment-closed", "verification-started", "verification-reminder", "preliminary-results",
-            "dispute-window-opened", "dispute-window-reminder", "dispute-window-closed", "final-results",
-            "awards", "campaign-archived", "returned-for-clarification", "submission-verified",
-            "dispute-resolved"),
+            // The notice templates of the Documents service.
+            "index-publication", "self-assessment-opening", "deadline-reminder", "deadline-closed",
+            "clarification-request", "preliminary-results", "dispute-outcome", "final-results", "award-decision",
+            // Informational notices the shipped definitions also send.
+            "verification-started", "dispute-window-opened", "submission-verified", "campaign-archived"),
         Set("all-units", "units-not-submitted", "council-members", "council-chair", "campaign-admins", "the-unit", "public"),
-        Set("council-chair", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
+        Set("council-chair", "council-secretary", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
         Set(
             "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "verification.endsAt",
             "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at"),

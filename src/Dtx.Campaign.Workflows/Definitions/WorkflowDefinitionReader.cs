@@ -5,13 +5,13 @@ using YamlDotNet.RepresentationModel;
 namespace Dtx.Campaign.Workflows.Definitions;
 
 /// <summary>A problem found while reading a definition: where (file, line, field) and what.</summary>
-public sealed record DefinitionProblem(string File, int Line, string Field, string Message)
+public sealed record WorkflowProblem(string File, int Line, string Field, string Message)
 {
     public override string ToString() => $"{File}:{Line}: {Field}: {Message}";
 }
 
 /// <summary>Either a definition (no problems) or the problems that prevent it.</summary>
-public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)
+public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowProblem> Problems)
 {
     public bool IsValid => Definition is not null && Problems.Count == 0;
 }
@@ -45,10 +45,10 @@ public static class WorkflowDefinitionReader
 
     private sealed class Reader(string file, WorkflowCatalog catalog)
     {
-        public List<DefinitionProblem> Problems { get; } = [];
+        public List<WorkflowProblem> Problems { get; } = [];
 
         private void Problem(YamlNode? node, string field, string message) =>
-            Problems.Add(new DefinitionProblem(file, node is null ? 1 : (int)node.Start.Line, field, message));
+            Problems.Add(new WorkflowProblem(file, node is null ? 1 : (int)node.Start.Line, field, message));
 
         public WorkflowDefinition? ReadDocument(string yaml)
         {
@@ -59,13 +59,13 @@ public static class WorkflowDefinitionReader
             }
             catch (YamlException ex)
             {
-                Problems.Add(new DefinitionProblem(file, (int)ex.Start.Line, "(yaml)", ex.InnerException?.Message ?? ex.Message));
+                Problems.Add(new WorkflowProblem(file, (int)ex.Start.Line, "(yaml)", ex.InnerException?.Message ?? ex.Message));
                 return null;
             }
             catch (InvalidOperationException)
             {
                 // YamlDotNet's scanner gives up without a position on some unterminated flow collections.
-                Problems.Add(new DefinitionProblem(file, 1, "(yaml)", "malformed YAML: an unterminated { } or [ ] collection?"));
+                Problems.Add(new WorkflowProblem(file, 1, "(yaml)", "malformed YAML: an unterminated { } or [ ] collection?"));
                 return null;
             }
 

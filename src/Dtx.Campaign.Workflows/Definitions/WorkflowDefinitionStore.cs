@@ -45,7 +45,7 @@ public sealed class WorkflowDefinitionStore : IWorkflowDefinitionStore
     }
 }
 
-public sealed class WorkflowDefinitionException(string message, IReadOnlyList<DefinitionProblem> problems) : Exception(message)
+public sealed class WorkflowDefinitionException(string message, IReadOnlyList<WorkflowProblem> problems) : Exception(message)
 {
-    public IReadOnlyList<DefinitionProblem> Problems { get; } = problems;
+    public IReadOnlyList<WorkflowProblem> Problems { get; } = problems;
 }

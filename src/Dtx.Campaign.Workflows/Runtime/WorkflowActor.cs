@@ -30,6 +30,9 @@ public enum ResumeResult
     /// <summary>The actor may not resume it (wrong role, or a user resuming a timer).</summary>
     Forbidden,
 
+    /// <summary>The instance was cancelled: a late timer, approval or event does nothing (journaled as ignored).</summary>
+    Cancelled,
+
     /// <summary>The transition's guard said no; the bookmark stays pending.</summary>
     GuardRejected,
 

@@ -6,6 +6,8 @@ using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Scheduling;
 using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -216,6 +218,13 @@ public sealed partial class WorkflowRuntime
         var waiting = await Bookmarks.AsNoTracking()
             .Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Event && b.Name == eventName && b.ConsumedAt == null)
             .ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            var status = await Instances.AsNoTracking().Where(i => i.Id == instanceId)
+                .Select(i => (WorkflowStatus?)i.Status).FirstOrDefaultAsync(cancellationToken);
+            return status == WorkflowStatus.Cancelled ? ResumeResult.Cancelled : ResumeResult.NotFound;
+        }
+
         var result = ResumeResult.NotFound;
         foreach (var bookmark in waiting.OrderBy(b => b.Payload, StringComparer.Ordinal))
         {
@@ -267,7 +276,10 @@ public sealed partial class WorkflowRuntime
         }, cancellationToken);
     }
 
-    /// <summary>Cancels an instance: its pending bookmarks are consumed, so late timers do nothing.</summary>
+    /// <summary>
+    /// Cancels a running instance: its pending bookmarks are consumed and its triggers removed; a late
+    /// resume answers <see cref="ResumeResult.Cancelled"/>. Does nothing on a finished or cancelled instance.
+    /// </summary>
     public async Task CancelAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -275,6 +287,12 @@ public sealed partial class WorkflowRuntime
         {
             var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
                 ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
+            if (instance.Status != WorkflowStatus.Running)
+            {
+                // Cancelling a finished or already cancelled instance changes nothing.
+                return false;
+            }
+
             step.Bind(instance, actor, "cancel", Now);
             await ConsumePendingAsync(step, "cancelled", cancellationToken);
             instance.Status = WorkflowStatus.Cancelled;
@@ -344,6 +362,13 @@ public sealed partial class WorkflowRuntime
 
         var definition = DefinitionOf(instance);
         step.Bind(instance, actor, bookmark.Id.ToString("N"), Now);
+        if (instance.Status == WorkflowStatus.Cancelled)
+        {
+            Journal(step, instance.CurrentStage, null, "ignored", $"{bookmark.Kind} '{bookmark.Name}' after the instance was cancelled");
+            step.Save();
+            return ResumeResult.Cancelled;
+        }
+
         if (bookmark.ConsumedAt is not null || instance.Status != WorkflowStatus.Running || bookmark.Stage != instance.CurrentStage)
         {
             Journal(step, instance.CurrentStage, null, "duplicate", $"{bookmark.Kind} '{bookmark.Name}' already consumed by {bookmark.ConsumedBy ?? "a stage change"}");
@@ -547,18 +572,22 @@ public sealed partial class WorkflowRuntime
             instance.IncidentCount++;
             instance.IncidentAt = step.Now;
             instance.Incident = $"{instance.CurrentStage}/{activity ?? "(step)"}: {error.GetType().Name}: {error.Message}";
-            Journal(step, instance.CurrentStage, activity, "faulted", instance.Incident);
-            step.Save();
-            if (bookmark is not { Kind: BookmarkKind.Timer, ConsumedAt: null })
+            DateTime? retry = null;
+            if (bookmark is { Kind: BookmarkKind.Timer, ConsumedAt: null })
             {
-                return null;
+                // The timer's due time becomes the next retry, so the state API shows it and the
+                // reconciler keeps the back-off instead of firing the overdue timer again at once.
+                var delay = TimeSpan.FromTicks(Math.Min(
+                    _options.RetryMaxDelay.Ticks,
+                    _options.RetryBaseDelay.Ticks * (1L << Math.Min(20, instance.IncidentCount - 1))));
+                retry = step.Now + delay;
+                bookmark.DueUtc = retry;
+                step.ToSchedule.Add((bookmarkId, retry.Value));
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(
-                _options.RetryMaxDelay.Ticks,
-                _options.RetryBaseDelay.Ticks * (1L << Math.Min(20, instance.IncidentCount - 1))));
-            step.ToSchedule.Add((bookmarkId, step.Now + delay));
-            return step.Now + delay;
+            Journal(step, instance.CurrentStage, activity, "faulted", retry is null ? instance.Incident : $"{instance.Incident} (retry at {retry:O})");
+            step.Save();
+            return retry;
         }, ct);
         LogIncident(_logger, instanceId, activity, retryAt, error);
     }
@@ -653,9 +682,16 @@ public sealed partial class WorkflowRuntime
         }
         else if (provider.Contains("Sqlite", StringComparison.Ordinal))
         {
-            await _db.Database.ExecuteSqlRawAsync(
-                $"UPDATE \"{WorkflowModel.InstancesTable}\" SET \"Version\" = \"Version\" WHERE \"Id\" = {{0}}",
-                [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+            // Names from the model, so a host's naming convention (e.g. snake_case columns) still works.
+            var entity = _db.Model.FindEntityType(typeof(WorkflowInstance))!;
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var version = entity.FindProperty(nameof(WorkflowInstance.Version))!.GetColumnName(table)!;
+            var id = entity.FindProperty(nameof(WorkflowInstance.Id))!.GetColumnName(table)!;
+            var sql = _db.GetService<ISqlGenerationHelper>();
+            var statement = "UPDATE " + sql.DelimitIdentifier(table.Name, table.Schema)
+                + " SET " + sql.DelimitIdentifier(version) + " = " + sql.DelimitIdentifier(version)
+                + " WHERE " + sql.DelimitIdentifier(id) + " = {0}";
+            await _db.Database.ExecuteSqlRawAsync(statement, [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
         }
     }
 

@@ -1,5 +1,7 @@
+using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Runtime;
 using Dtx.Campaign.Workflows.Storage;
+using Dtx.Campaign.Workflows.Tests.Definitions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Workflows.Tests.Runtime;
@@ -72,8 +74,9 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
 
         var templates = (await _h.OutboxAsync(instance.Id)).Select(o => o.PayloadJson).ToList();
         Assert.Contains(templates, p => p.Contains("\"index-publication\"", StringComparison.Ordinal));
-        Assert.Contains(templates, p => p.Contains("\"awards\"", StringComparison.Ordinal));
-        Assert.Equal(3, templates.Count(p => p.Contains("self-assessment-reminder", StringComparison.Ordinal)));
+        Assert.Contains(templates, p => p.Contains("\"award-decision\"", StringComparison.Ordinal));
+        Assert.Equal(3, templates.Count(p => p.Contains("\"deadline-reminder\"", StringComparison.Ordinal) && p.Contains("\"self-assessment\"", StringComparison.Ordinal)));
+        Assert.Equal(5, templates.Count(p => p.Contains("\"deadline-reminder\"", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -119,7 +122,7 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         var state = await _h.StateAsync(instance.Id);
         Assert.Equal("council-verification", state.Instance.CurrentStage);
         Assert.Equal(3, state.Journal.Count(j => j is { Activity: "send-reminder", Outcome: "skipped" }));
-        Assert.DoesNotContain(await _h.OutboxAsync(instance.Id), o => o.PayloadJson.Contains("self-assessment-reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _h.OutboxAsync(instance.Id), o => o.PayloadJson.Contains("deadline-reminder", StringComparison.Ordinal));
         Assert.Single(state.Journal, j => j is { Outcome: "transition", Detail: "self-assessment → council-verification" });
     }
 
@@ -151,6 +154,79 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
             // failing on the row version): each journaled its duplicate.
             Assert.Equal(3, state.Journal.Count(j => j.Outcome == "duplicate"));
         }
+    }
+
+    [Fact]
+    public async Task A_submission_and_the_deadline_in_the_same_instant_make_exactly_one_transition()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var instance = await _h.StartAnnualAsync(new Dictionary<string, string> { ["earlyCloseEnabled"] = "true" });
+            await _h.AdvanceAsync(WorkflowHarness.Local(4, 30, 16, 59));
+            var close = (await _h.StateAsync(instance.Id)).Pending.Single(b => b.Kind == BookmarkKind.Timer && !b.Name.Contains("-P", StringComparison.Ordinal));
+            _h.Time.SetUtcNow(WorkflowHarness.Local(4, 30, 17));
+
+            using var start = new ManualResetEventSlim();
+            var deadline = Task.Run(async () =>
+            {
+                start.Wait();
+                return await _h.ResumeAsync(close.Id, WorkflowActor.Timer);
+            });
+            var submitted = Task.Run(async () =>
+            {
+                start.Wait();
+                return await _h.WithRuntime(r => r.RaiseEventAsync(instance.Id, "all-units-submitted", WorkflowActor.System));
+            });
+            start.Set();
+            var results = await Task.WhenAll(deadline, submitted);
+
+            Assert.Single(results, r => r == ResumeResult.Resumed);
+            Assert.All(results, r => Assert.Contains(r, new[] { ResumeResult.Resumed, ResumeResult.AlreadyConsumed, ResumeResult.NotFound }));
+            var state = await _h.StateAsync(instance.Id);
+            Assert.Equal("council-verification", state.Instance.CurrentStage);
+            Assert.Single(state.Journal, j => j is { Outcome: "transition", Detail: "self-assessment → council-verification" });
+            Assert.Single(state.Journal, j => j.Stage == "council-verification" && j.Outcome == "entered");
+        }
+    }
+
+    [Fact]
+    public async Task A_v1_instance_stays_on_v1_after_v2_is_published()
+    {
+        // v2 adds a fourth reminder, 14 days before the close.
+        var v1Yaml = File.ReadAllText(WorkflowDefinitionReaderTests.ShippedPath("annual-campaign.v1.yaml"));
+        var v2Yaml = v1Yaml.Replace("version: 1\n", "version: 2\n", StringComparison.Ordinal).Replace(
+            "      - {at: selfAssessment.closesAt, offset: -P7D,",
+            "      - {at: selfAssessment.closesAt, offset: -P14D, time: \"08:00\", activity: send-reminder, template: deadline-reminder, audience: units-not-submitted}\n      - {at: selfAssessment.closesAt, offset: -P7D,",
+            StringComparison.Ordinal);
+        var v2 = WorkflowDefinitionReader.Read(v2Yaml, "annual-campaign.v2.yaml", WorkflowCatalog.Default);
+        Assert.True(v2.IsValid, string.Join(Environment.NewLine, v2.Problems));
+        var v1 = WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v1.yaml");
+
+        var before = new WorkflowHarness(database, new WorkflowDefinitionStore([v1]));
+        var old = await before.StartAnnualAsync();
+
+        // v2 is published (a restarted server); the old instance's triggers carry over.
+        var after = new WorkflowHarness(database, new WorkflowDefinitionStore([v1, v2.Definition!]));
+        foreach (var (id, due) in before.Scheduler.Triggers)
+        {
+            await after.Scheduler.ScheduleAsync(id, due);
+        }
+
+        var fresh = await after.StartAnnualAsync();
+        Assert.Equal(1, old.DefinitionVersion);
+        Assert.Equal(2, fresh.DefinitionVersion);
+
+        await after.AdvanceAsync(WorkflowHarness.Local(3, 9, 8));
+        var oldState = await after.StateAsync(old.Id);
+        var freshState = await after.StateAsync(fresh.Id);
+        Assert.Equal("self-assessment", oldState.Instance.CurrentStage);
+        Assert.Equal(1, oldState.Instance.DefinitionVersion);
+        Assert.Equal(3, oldState.Pending.Count(b => b.Name.Contains("-P", StringComparison.Ordinal)));
+        Assert.Equal(4, freshState.Pending.Count(b => b.Name.Contains("-P", StringComparison.Ordinal)));
+
+        var versions = await after.WithRuntime(r => r.ListVersionsAsync());
+        Assert.Contains(versions.Single(v => v.Version == 1).Instances, i => i.InstanceId == old.Id);
+        Assert.Contains(versions.Single(v => v.Version == 2).Instances, i => i.InstanceId == fresh.Id);
     }
 
     [Fact]
@@ -197,6 +273,16 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         Assert.Single(state.Journal, j => j.Outcome == "faulted");
         Assert.Equal(Utc(WorkflowHarness.Local(3, 2, 8)).AddMinutes(1), _h.Scheduler.Triggers[timer.Id]);
         Assert.Single(_h.Scheduler.Triggers); // the rolled-back step scheduled nothing of the next stage
+        Assert.Equal(1, state.Instance.IncidentCount);
+        Assert.Equal(Utc(WorkflowHarness.Local(3, 2, 8)).AddMinutes(1), state.Pending.Single(b => b.Id == timer.Id).DueUtc); // the next retry, visible
+
+        // A reconciliation (e.g. a restart) keeps the back-off rather than firing the overdue timer at once.
+        await using (var db = database.NewContext())
+        {
+            await Scheduling.TimerReconciler.ReconcileAsync(db, _h.Scheduler, _h.Time);
+        }
+
+        Assert.Equal(Utc(WorkflowHarness.Local(3, 2, 8)).AddMinutes(1), _h.Scheduler.Triggers[timer.Id]);
 
         // Second failure: the back-off doubles.
         _h.Time.Advance(TimeSpan.FromMinutes(1));
@@ -293,8 +379,18 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         });
         _h.Time.SetUtcNow(WorkflowHarness.Local(3, 2, 8));
 
-        Assert.Equal(ResumeResult.AlreadyConsumed, await _h.ResumeAsync(timer.Id, WorkflowActor.Timer));
+        Assert.Equal(ResumeResult.Cancelled, await _h.ResumeAsync(timer.Id, WorkflowActor.Timer));
+        Assert.Equal(ResumeResult.Cancelled, await _h.ResumeAsync(timer.Id, WorkflowActor.Timer));
+        Assert.Equal(ResumeResult.Cancelled, await _h.WithRuntime(r => r.RaiseEventAsync(instance.Id, "all-units-submitted", WorkflowActor.System)));
+        await _h.WithRuntime(async r =>
+        {
+            await r.CancelAsync(instance.Id, Admin, "lần hai");
+            return true;
+        });
         var state = await _h.StateAsync(instance.Id);
+        Assert.Equal(2, state.Journal.Count(j => j.Outcome == "ignored"));
+        Assert.Single(state.Journal, j => j.Outcome == "cancelled");
+        Assert.DoesNotContain(state.Journal, j => j.Outcome == "timer-fired");
         Assert.Equal(WorkflowStatus.Cancelled, state.Instance.Status);
         Assert.Equal("set-up", state.Instance.CurrentStage);
         Assert.Empty(state.Pending);
@@ -320,7 +416,7 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         var state = await _h.StateAsync(unit.Id);
         Assert.Equal("final", state.Instance.CurrentStage);
         Assert.Equal(WorkflowStatus.Finished, state.Instance.Status);
-        Assert.Equal(2, (await _h.OutboxAsync(unit.Id)).Count(o => o.PayloadJson.Contains("returned-for-clarification", StringComparison.Ordinal)));
+        Assert.Equal(2, (await _h.OutboxAsync(unit.Id)).Count(o => o.PayloadJson.Contains("\"clarification-request\"", StringComparison.Ordinal)));
     }
 
     [Fact]

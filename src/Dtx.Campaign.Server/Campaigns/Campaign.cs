@@ -90,7 +90,12 @@ public sealed class Participant
     public int ApplicableCount { get; set; }
     public decimal SelfTotal { get; set; }
     public decimal SelfPercentage { get; set; }
+    /// <summary>Secret part of the unit's calendar-feed address (calendar apps cannot sign in).</summary>
+    public string CalendarToken { get; set; } = NewCalendarToken();
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public static string NewCalendarToken() =>
+        Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 }
 
 public enum CouncilRole
@@ -152,6 +157,8 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.Property(x => x.SelfPercentage).HasPrecision(7, 2);
         builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
         builder.PrimitiveCollection(x => x.Flags);
+        builder.Property(x => x.CalendarToken).HasMaxLength(64);
+        builder.HasIndex(x => x.CalendarToken).IsUnique();
     }
 }
 

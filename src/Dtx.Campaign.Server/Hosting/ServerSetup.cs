@@ -59,6 +59,7 @@ internal static class ServerSetup
         app.MapCampaigns();
         app.MapSelfAssessments();
         app.MapCampaignWorkflow();
+        app.MapCalendarFeed();
         app.MapAudit();
         return app;
     }

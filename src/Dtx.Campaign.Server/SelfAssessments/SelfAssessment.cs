@@ -22,7 +22,7 @@ public sealed record IndicatorView(string Code, string GroupCode, string NameVi,
 
 public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
     string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
-    int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators);
+    int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, string CalendarFeed);
 
 /// <summary>Thrown when a save names an older version than the stored one: someone else changed the answer.</summary>
 public sealed class AnswerConflictException(AnswerView current) : Exception($"indicator {current.Code} was changed by {current.UpdatedBy} at {current.UpdatedAt:u}; reload it and apply your change again")
@@ -235,7 +235,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
             evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
         return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
-            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, await MissingAsync(scope, ct), indicators);
+            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, await MissingAsync(scope, ct), indicators,
+            $"/calendar/{scope.Participant.CalendarToken}.ics");
     }
 
     private static AnswerView ToView(Answer a) => new(a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.Explanation, a.SelfScore, a.ShortfallReason, a.Version, a.UpdatedAt, a.UpdatedBy);

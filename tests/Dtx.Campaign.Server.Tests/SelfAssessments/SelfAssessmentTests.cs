@@ -112,6 +112,16 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         (await admin.PutAsJsonAsync($"{snv}/answers/1.3", new { number = 1, version = 0 })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/units/{units["SYT"]}/extension", new { until = "2025-12-05T17:00:00", reason = "Thay đổi cán bộ đầu mối" })).EnsureSuccessStatusCode();
 
+        // SYT's calendar feed, read anonymously by a standard parser, shows its own deadline.
+        var feed = (await admin.GetFromJsonAsync<JsonElement>(Base("SYT"))).GetProperty("calendarFeed").GetString()!;
+        var ics = await app.CreateClient().GetAsync(feed);
+        Assert.Equal("text/calendar", ics.Content.Headers.ContentType?.MediaType);
+        var calendar = Ical.Net.Calendar.Load(await ics.Content.ReadAsStringAsync())!;
+        var deadline = calendar.Events.Single(e => e.Summary!.StartsWith("Hạn nộp tự đánh giá", StringComparison.Ordinal));
+        Assert.Equal(new DateTime(2025, 12, 5, 10, 0, 0, DateTimeKind.Utc), deadline.DtStart!.AsUtc);
+        Assert.Contains("Thay đổi cán bộ đầu mối", deadline.Description, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync("/calendar/not-a-token.ics")).StatusCode);
+
         // 30 Nov 17:00 in Hanoi has passed.
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 30, 10, 0, 1, TimeSpan.Zero));
         admin = await app.LoginAsAdminAsync();

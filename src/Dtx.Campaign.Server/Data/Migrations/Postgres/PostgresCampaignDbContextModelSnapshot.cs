@@ -248,6 +248,11 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<int>("ApplicableCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("CalendarToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid");
 
@@ -296,6 +301,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarToken")
+                        .IsUnique();
 
                     b.HasIndex("CampaignId", "UnitId")
                         .IsUnique();

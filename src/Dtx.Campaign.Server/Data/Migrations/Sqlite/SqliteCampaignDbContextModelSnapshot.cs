@@ -243,6 +243,11 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<int>("ApplicableCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CalendarToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -291,6 +296,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarToken")
+                        .IsUnique();
 
                     b.HasIndex("CampaignId", "UnitId")
                         .IsUnique();

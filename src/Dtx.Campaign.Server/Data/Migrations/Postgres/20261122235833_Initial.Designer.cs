@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCampaignDbContext))]
-    [Migration("20261122234117_Initial")]
+    [Migration("20261122235833_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -251,6 +251,11 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<int>("ApplicableCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("CalendarToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid");
 
@@ -299,6 +304,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarToken")
+                        .IsUnique();
 
                     b.HasIndex("CampaignId", "UnitId")
                         .IsUnique();

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCampaignDbContext))]
-    [Migration("20261122234103_Initial")]
+    [Migration("20261122235819_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -246,6 +246,11 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<int>("ApplicableCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CalendarToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -294,6 +299,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarToken")
+                        .IsUnique();
 
                     b.HasIndex("CampaignId", "UnitId")
                         .IsUnique();

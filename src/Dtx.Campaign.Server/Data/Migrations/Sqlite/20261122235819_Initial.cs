@@ -410,6 +410,7 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     ApplicableCount = table.Column<int>(type: "INTEGER", nullable: false),
                     SelfTotal = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
                     SelfPercentage = table.Column<decimal>(type: "TEXT", precision: 7, scale: 2, nullable: false),
+                    CalendarToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     ConcurrencyStamp = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -678,6 +679,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "IX_indicators_IndexSetId_Code",
                 table: "indicators",
                 columns: new[] { "IndexSetId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_participants_CalendarToken",
+                table: "participants",
+                column: "CalendarToken",
                 unique: true);
 
             migrationBuilder.CreateIndex(

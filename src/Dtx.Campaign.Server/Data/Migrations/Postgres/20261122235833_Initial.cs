@@ -412,6 +412,7 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     ApplicableCount = table.Column<int>(type: "integer", nullable: false),
                     SelfTotal = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
                     SelfPercentage = table.Column<decimal>(type: "numeric(7,2)", precision: 7, scale: 2, nullable: false),
+                    CalendarToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     ConcurrencyStamp = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -680,6 +681,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "IX_indicators_IndexSetId_Code",
                 table: "indicators",
                 columns: new[] { "IndexSetId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_participants_CalendarToken",
+                table: "participants",
+                column: "CalendarToken",
                 unique: true);
 
             migrationBuilder.CreateIndex(

@@ -89,6 +89,72 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
         return ToView(answer);
     }
 
+    public sealed record PrefillReport(int? FromYear, IReadOnlyList<string> Copied, IReadOnlyList<string> Skipped);
+
+    /// <summary>
+    /// Copies the unit's answers from its latest earlier campaign of the same authority, for indicators
+    /// whose code and method exist in both index sets and which are still empty this year. Evidence is
+    /// not copied: it is yearly.
+    /// </summary>
+    public async Task<PrefillReport> PrefillFromLastYearAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        scope.EnsureEditable(clock.GetUtcNow());
+        var previous = await (from p in db.Participants.AsNoTracking()
+                              join c in db.Campaigns.AsNoTracking() on p.CampaignId equals c.Id
+                              where p.UnitId == unitId && c.AuthorityId == scope.Campaign.AuthorityId && c.Year < scope.Campaign.Year
+                              orderby c.Year descending
+                              select new { Participant = p, c.Year }).FirstOrDefaultAsync(ct);
+        if (previous is null)
+            return new PrefillReport(null, [], ["no earlier campaign of this unit"]);
+
+        var previousSet = IndexSets.IndexSetCatalog.Deserialize(await db.IndexSets.AsNoTracking()
+            .Where(s => s.Id == previous.Participant.IndexSetId).Select(s => s.DefinitionJson).FirstAsync(ct));
+        var previousKinds = previousSet.Leaves().ToDictionary(l => l.Code, l => l.Method?.Kind, StringComparer.Ordinal);
+        var old = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == previous.Participant.Id).ToDictionaryAsync(a => a.IndicatorCode, ct);
+        var current = await db.Set<Answer>().Where(a => a.ParticipantId == scope.Participant.Id).ToDictionaryAsync(a => a.IndicatorCode, ct);
+        var withEvidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id)
+            .Select(e => e.IndicatorCode).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        List<string> copied = [], skipped = [];
+        foreach (var leaf in scope.ApplicableLeaves)
+        {
+            if (!old.TryGetValue(leaf.Code, out var last))
+                continue;
+            if (previousKinds.GetValueOrDefault(leaf.Code) != leaf.Method!.Kind)
+            {
+                skipped.Add($"{leaf.Code}: the scoring method changed ({previousKinds.GetValueOrDefault(leaf.Code)} → {leaf.Method.Kind})");
+                continue;
+            }
+            if (current.TryGetValue(leaf.Code, out var existing) && (existing.Yes ?? (object?)existing.Numerator ?? existing.Number) is not null)
+            {
+                skipped.Add($"{leaf.Code}: already answered this year");
+                continue;
+            }
+            var input = new IndicatorInput(last.Yes, last.Numerator, last.Denominator, last.Number);
+            if (ScoringEngine.ValidateInput(leaf, input) is { Count: > 0 } problems)
+            {
+                skipped.Add($"{leaf.Code}: last year's value does not fit this year's method ({problems[0]})");
+                continue;
+            }
+            var answer = existing ?? new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = leaf.Code };
+            if (existing is null)
+                db.Add(answer);
+            (answer.Yes, answer.Numerator, answer.Denominator, answer.Number, answer.Explanation) = (last.Yes, last.Numerator, last.Denominator, last.Number, last.Explanation);
+            answer.Version++;
+            answer.UpdatedAt = clock.GetUtcNow();
+            answer.UpdatedBy = user;
+            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(leaf, input with { HasEvidence = withEvidence.Contains(leaf.Code) });
+            copied.Add(leaf.Code);
+        }
+        await db.SaveChangesAsync(ct);
+        await RefreshTotalsAsync(scope, ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.prefilled", "participant", scope.Participant.Id.ToString(),
+            After: new { FromYear = previous.Year, Copied = copied, Skipped = skipped }, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return new PrefillReport(previous.Year, copied, skipped);
+    }
+
     public async Task<EvidenceView> AddFileAsync(Guid campaignId, Guid unitId, string code, string fileName, Stream content, long length, string? user, CancellationToken ct)
     {
         var limit = evidenceOptions.Value.MaxFileBytes;

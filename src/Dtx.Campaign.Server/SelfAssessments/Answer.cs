@@ -22,6 +22,22 @@ public sealed class Answer
     public string? UpdatedBy { get; set; }
 }
 
+/// <summary>A unit's claim under a bonus rule of its index set: how many approved items, with evidence like an indicator.</summary>
+public sealed class BonusClaimRecord
+{
+    public Guid Id { get; set; }
+    public Guid ParticipantId { get; set; }
+    public required string RuleKey { get; set; }
+    public int Count { get; set; }
+    public string? Explanation { get; set; }
+    public int Version { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
+
+    /// <summary>Evidence of a claim is filed under this code, beside the indicators' codes.</summary>
+    public static string EvidenceCode(string ruleKey) => $"bonus:{ruleKey}";
+}
+
 public enum EvidenceKind
 {
     File,
@@ -61,6 +77,18 @@ internal sealed class AnswerConfiguration : IEntityTypeConfiguration<Answer>
         builder.Property(x => x.Denominator).HasPrecision(18, 4);
         builder.Property(x => x.Number).HasPrecision(18, 4);
         builder.Property(x => x.SelfScore).HasPrecision(12, 4);
+        builder.Property(x => x.Version).IsConcurrencyToken();
+        builder.HasOne<Campaigns.Participant>().WithMany().HasForeignKey(x => x.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BonusClaimRecordConfiguration : IEntityTypeConfiguration<BonusClaimRecord>
+{
+    public void Configure(EntityTypeBuilder<BonusClaimRecord> builder)
+    {
+        builder.ToTable("bonus_claims");
+        builder.HasIndex(x => new { x.ParticipantId, x.RuleKey }).IsUnique();
+        builder.Property(x => x.RuleKey).HasMaxLength(50);
         builder.Property(x => x.Version).IsConcurrencyToken();
         builder.HasOne<Campaigns.Participant>().WithMany().HasForeignKey(x => x.ParticipantId).OnDelete(DeleteBehavior.Cascade);
     }

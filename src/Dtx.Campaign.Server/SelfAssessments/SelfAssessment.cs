@@ -20,9 +20,15 @@ public sealed record EvidenceView(Guid Id, string Code, string Kind, string? Fil
 public sealed record IndicatorView(string Code, string GroupCode, string NameVi, string NameEn, decimal MaxPoints, ScoringMethod Method,
     string? EvidenceRequirement, bool EvidenceRequired, AnswerView? Answer, IReadOnlyList<EvidenceView> Evidence);
 
+public sealed record BonusClaimInput(int Count, string? Explanation, int Version);
+
+public sealed record BonusView(string RuleKey, string NameVi, string NameEn, decimal PointsPerItem, decimal? Cap, int Count, string? Explanation,
+    int Version, IReadOnlyList<EvidenceView> Evidence);
+
 public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
     string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
-    int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, string CalendarFeed);
+    int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, decimal Bonus,
+    IReadOnlyList<BonusView> BonusClaims, string CalendarFeed);
 
 /// <summary>Thrown when a save names an older version than the stored one: someone else changed the answer.</summary>
 public sealed class AnswerConflictException(AnswerView current) : Exception($"indicator {current.Code} was changed by {current.UpdatedBy} at {current.UpdatedAt:u}; reload it and apply your change again")
@@ -87,6 +93,47 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
             Detail: code, CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
         return ToView(answer);
+    }
+
+    /// <summary>Sets the number of items claimed under a bonus rule (0 withdraws the claim).</summary>
+    public async Task<BonusView> SaveBonusClaimAsync(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        var rule = scope.IndexSet.BonusRules.FirstOrDefault(r => r.Key == ruleKey)
+            ?? throw new KeyNotFoundException($"Bonus rule '{ruleKey}' in the index set of {scope.Unit.Code}");
+        if (input.Count is < 0 or > 1000)
+            throw new AssessmentInputException($"bonus.{ruleKey}.count", [$"must be a whole number from 0 to 1000 (got {input.Count})"]);
+        scope.EnsureEditable(clock.GetUtcNow());
+        var claim = await db.Set<BonusClaimRecord>().FirstOrDefaultAsync(c => c.ParticipantId == scope.Participant.Id && c.RuleKey == ruleKey, ct);
+        if (claim is not null && claim.Count == input.Count && claim.Explanation == input.Explanation)
+            return await BonusViewAsync(scope, rule, claim, ct);
+        if ((claim?.Version ?? 0) != input.Version)
+            throw new AssessmentInputException($"bonus.{ruleKey}.version", [$"the claim was changed by {claim?.UpdatedBy} at {claim?.UpdatedAt:u} (version {claim?.Version}); reload it"]);
+        var before = claim is null ? null : new { claim.Count, claim.Explanation };
+        if (claim is null)
+        {
+            claim = new BonusClaimRecord { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, RuleKey = ruleKey };
+            db.Add(claim);
+        }
+        (claim.Count, claim.Explanation) = (input.Count, input.Explanation);
+        claim.Version++;
+        claim.UpdatedAt = clock.GetUtcNow();
+        claim.UpdatedBy = user;
+        await db.SaveChangesAsync(ct);
+        await RefreshTotalsAsync(scope, ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.bonus-claimed", "bonus-claim", claim.Id.ToString(), before, new { claim.Count, claim.Explanation },
+            Detail: ruleKey, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return await BonusViewAsync(scope, rule, claim, ct);
+    }
+
+    private async Task<BonusView> BonusViewAsync(AssessmentScope scope, BonusRule rule, BonusClaimRecord? claim, CancellationToken ct)
+    {
+        var code = BonusClaimRecord.EvidenceCode(rule.Key);
+        var evidence = await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id && e.IndicatorCode == code).ToListAsync(ct);
+        return new BonusView(rule.Key, rule.Name.Vi, rule.Name.En, rule.PointsPerItem, rule.Cap, claim?.Count ?? 0, claim?.Explanation, claim?.Version ?? 0,
+            evidence.OrderBy(e => e.AddedAt).Select(ToView).ToList());
     }
 
     public sealed record PrefillReport(int? FromYear, IReadOnlyList<string> Copied, IReadOnlyList<string> Skipped);
@@ -168,7 +215,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
         content.Position = 0;
         // Checked before the file is stored, and again under the lock before it is recorded.
         var scope = await AssessmentScope.LoadAsync(db, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
-        EnsureIndicator(scope, code);
+        EnsureEvidenceTarget(scope, code);
         scope.EnsureEditable(clock.GetUtcNow());
         var (sha256, size) = await store.SaveAsync(content, ct);
         return await AddEvidenceAsync(campaignId, unitId, code, user, new EvidenceItem
@@ -184,7 +231,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
-        var node = EnsureIndicator(scope, code);
+        var node = EnsureEvidenceTarget(scope, code);
         scope.EnsureEditable(clock.GetUtcNow());
         item.Id = Guid.CreateVersion7();
         item.ParticipantId = scope.Participant.Id;
@@ -193,8 +240,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
         item.AddedBy = user;
         db.Add(item);
         // Evidence can change the score (yes-no with required evidence).
-        var answer = await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == code, ct);
-        if (answer is not null)
+        var answer = node is null ? null : await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == code, ct);
+        if (answer is not null && node is not null)
             (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true));
         await db.SaveChangesAsync(ct);
         await RefreshTotalsAsync(scope, ct);
@@ -229,6 +276,13 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
     private static IndicatorNode EnsureIndicator(AssessmentScope scope, string code) =>
         scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
         ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+
+    /// <summary>An indicator, or a bonus claim (<c>bonus:rule</c>), that evidence may be filed under; null for a bonus claim.</summary>
+    private static IndicatorNode? EnsureEvidenceTarget(AssessmentScope scope, string code) =>
+        code.StartsWith("bonus:", StringComparison.Ordinal)
+            ? scope.IndexSet.BonusRules.Any(r => BonusClaimRecord.EvidenceCode(r.Key) == code) ? null
+                : throw new KeyNotFoundException($"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}")
+            : EnsureIndicator(scope, code);
 
     /// <summary>Loads the unit's scope after taking the unit's lock, so its state cannot change until commit.</summary>
     private async Task<AssessmentScope> LockedScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
@@ -267,7 +321,10 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
             .Select(e => e.IndicatorCode).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var inputs = answers.ToDictionary(a => a.IndicatorCode,
             a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, withEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal);
-        return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs);
+        // A bonus claim counts only with evidence attached.
+        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id && c.Count > 0).ToListAsync(ct))
+            .Where(c => withEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))).Select(c => new BonusClaim(c.RuleKey, c.Count)).ToList();
+        return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs, claims);
     }
 
     private async Task<List<string>> MissingAsync(AssessmentScope scope, CancellationToken ct)
@@ -284,6 +341,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
             else if (leaf.EvidenceRequired && !withEvidence.Contains(leaf.Code))
                 missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng / evidence required ({leaf.EvidenceRequirement})");
         }
+        var claimed = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id && c.Count > 0).Select(c => c.RuleKey).ToListAsync(ct);
+        missing.AddRange(claimed.Where(k => !withEvidence.Contains(BonusClaimRecord.EvidenceCode(k)))
+            .Select(k => $"{BonusClaimRecord.EvidenceCode(k)}: điểm thưởng cần minh chứng / a bonus claim needs evidence"));
         return missing;
     }
 
@@ -299,9 +359,13 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
         var indicators = scope.ApplicableLeaves.Select(l => new IndicatorView(l.Code, l.Code.Split('.')[0], l.Name.Vi, l.Name.En, l.MaxPoints, l.Method!,
             l.EvidenceRequirement, l.EvidenceRequired, answers.TryGetValue(l.Code, out var a) ? ToView(a) : null,
             evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
+        var claimRecords = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id).ToDictionaryAsync(c => c.RuleKey, ct);
+        var bonusViews = new List<BonusView>();
+        foreach (var rule in scope.IndexSet.BonusRules)
+            bonusViews.Add(await BonusViewAsync(scope, rule, claimRecords.GetValueOrDefault(rule.Key), ct));
         return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
-            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, await MissingAsync(scope, ct), indicators,
+            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, await MissingAsync(scope, ct), indicators, score.Bonus, bonusViews,
             $"/calendar/{scope.Participant.CalendarToken}.ics");
     }
 

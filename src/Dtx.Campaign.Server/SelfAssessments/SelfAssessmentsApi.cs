@@ -24,6 +24,7 @@ internal static class SelfAssessmentsApi
             .WithSummary("Attach a file (multipart: 'file', 'code'); PDF, images and Office documents, size-limited, stored by SHA-256.");
         group.MapPost("/evidence/references", AddReference).WithSummary("Attach a link or an official document reference (number, date, issuer).");
         group.MapGet("/evidence/{evidenceId:guid}/content", Download).WithSummary("Download an evidence file (always as an attachment).");
+        group.MapPut("/bonus/{ruleKey}", SaveBonus).WithSummary("Claim a number of items under a bonus rule (evidence filed under code 'bonus:<rule>'; a claim counts only with evidence).");
         group.MapPost("/prefill", Prefill).WithSummary("Copy last year's answers where the indicator and its method exist in both index sets and this year's answer is empty.");
         group.MapPost("/submit", Submit).WithSummary("Submit when every applicable indicator is answered with its required evidence; lists what is missing otherwise.");
         return group;
@@ -72,6 +73,9 @@ internal static class SelfAssessmentsApi
         // The stored type is the one detected at upload; always an attachment, never rendered inline.
         return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
     }
+
+    private static Task<IResult> SaveBonus(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        Refusing(async () => TypedResults.Ok(await assessment.SaveBonusClaimAsync(campaignId, unitId, ruleKey, input, user.Identity?.Name, ct)));
 
     private static Task<IResult> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
         Refusing(async () => TypedResults.Ok(await assessment.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct)));

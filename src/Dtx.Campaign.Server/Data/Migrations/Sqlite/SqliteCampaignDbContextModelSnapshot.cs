@@ -580,6 +580,44 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.ToTable("answers", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.SelfAssessments.BonusClaimRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleKey")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParticipantId", "RuleKey")
+                        .IsUnique();
+
+                    b.ToTable("bonus_claims", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.SelfAssessments.EvidenceItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1167,6 +1205,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Dtx.Campaign.Server.SelfAssessments.Answer", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Campaigns.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.SelfAssessments.BonusClaimRecord", b =>
                 {
                     b.HasOne("Dtx.Campaign.Server.Campaigns.Participant", null)
                         .WithMany()

@@ -558,6 +558,30 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "bonus_claims",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RuleKey = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    Explanation = table.Column<string>(type: "text", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bonus_claims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_bonus_claims_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "evidence",
                 columns: table => new
                 {
@@ -654,6 +678,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "IX_authorities_Code",
                 table: "authorities",
                 column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bonus_claims_ParticipantId_RuleKey",
+                table: "bonus_claims",
+                columns: new[] { "ParticipantId", "RuleKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -773,6 +803,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "audit_entries");
+
+            migrationBuilder.DropTable(
+                name: "bonus_claims");
 
             migrationBuilder.DropTable(
                 name: "campaign_index_sets");

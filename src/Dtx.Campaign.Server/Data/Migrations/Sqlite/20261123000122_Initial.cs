@@ -556,6 +556,30 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "bonus_claims",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RuleKey = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    Explanation = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bonus_claims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_bonus_claims_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "evidence",
                 columns: table => new
                 {
@@ -652,6 +676,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "IX_authorities_Code",
                 table: "authorities",
                 column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_bonus_claims_ParticipantId_RuleKey",
+                table: "bonus_claims",
+                columns: new[] { "ParticipantId", "RuleKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -771,6 +801,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "audit_entries");
+
+            migrationBuilder.DropTable(
+                name: "bonus_claims");
 
             migrationBuilder.DropTable(
                 name: "campaign_index_sets");

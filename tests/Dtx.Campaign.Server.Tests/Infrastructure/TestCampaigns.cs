@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Dtx.Campaign.Server.Tests.Infrastructure;
+
+/// <summary>The Hanoi-style campaign most tests need: the 2025 calendar (local times) and a chair.</summary>
+public static class TestCampaigns
+{
+    public const string ChairEmail = "chair@demo.hanoi.invalid";
+
+    public static object Schedule(int year = 2025, string closes = "11-30T17:00:00") => new
+    {
+        indexPublicationAt = $"{year}-10-23T08:00:00",
+        selfAssessmentOpensAt = $"{year}-11-01T08:00:00",
+        selfAssessmentClosesAt = $"{year}-{closes}",
+        verificationEndsAt = $"{year}-12-15T17:00:00",
+        preliminaryResultsAt = $"{year}-12-16T08:00:00",
+        disputesOpensAt = $"{year}-12-16T08:00:00",
+        disputesClosesAt = $"{year}-12-23T17:00:00",
+        finalPublicationAt = $"{year}-12-30T08:00:00",
+    };
+
+    /// <summary>Creates (and by default launches) a campaign of the HN demo units on the given index sets; returns its id.</summary>
+    public static async Task<Guid> CreateAsync(HttpClient admin, Dictionary<string, Guid> indexSets, bool launch = true, object? schedule = null)
+    {
+        var response = await admin.PostAsJsonAsync("/api/campaigns", new
+        {
+            authority = "HN", year = 2025, nameVi = "Đánh giá chuyển đổi số năm 2025", nameEn = "Digital transformation assessment 2025",
+            indexSets, schedule = schedule ?? Schedule(),
+            council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = ChairEmail, role = "chair" }, new { fullName = "Thư ký", email = "secretary@demo.hanoi.invalid", role = "secretary" } },
+        });
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Campaign not created: {await response.Content.ReadAsStringAsync()}");
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        if (launch)
+            (await admin.PostAsync($"/api/campaigns/{id}/launch", null)).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    /// <summary>Unit code → unit id of the campaign's participants.</summary>
+    public static async Task<Dictionary<string, Guid>> UnitsAsync(HttpClient admin, Guid campaign) =>
+        (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
+            .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
+}

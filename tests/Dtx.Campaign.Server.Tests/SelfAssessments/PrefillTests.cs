@@ -13,19 +13,7 @@ public abstract class PrefillTests(CampaignApp app)
         await app.ImportHanoiUnitsAsync(admin);
         var key = $"pf-{Guid.NewGuid():N}"[..16];
         var v1 = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small(key, "commune"));
-        var created = await admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá CĐS năm 2025", nameEn = "DT 2025", indexSets = new Dictionary<string, Guid> { ["commune"] = v1 },
-            schedule = new
-            {
-                indexPublicationAt = "2025-10-23T08:00:00", selfAssessmentOpensAt = "2025-11-01T08:00:00", selfAssessmentClosesAt = "2025-11-30T17:00:00",
-                verificationEndsAt = "2025-12-15T17:00:00", preliminaryResultsAt = "2025-12-16T08:00:00", disputesOpensAt = "2025-12-16T08:00:00",
-                disputesClosesAt = "2025-12-23T17:00:00", finalPublicationAt = "2025-12-30T08:00:00",
-            },
-            council = new[] { new { fullName = "Chủ tịch", email = "chair@x.invalid", role = "chair" } },
-        });
-        var y2025 = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsync($"/api/campaigns/{y2025}/launch", null)).EnsureSuccessStatusCode();
+        var y2025 = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = v1 });
         var unit = (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{y2025}/progress"))!.First(r => r.GetProperty("unitCode").GetString() == "P-HOAN-KIEM").GetProperty("unitId").GetGuid();
 
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 5, 2, 0, 0, TimeSpan.Zero));

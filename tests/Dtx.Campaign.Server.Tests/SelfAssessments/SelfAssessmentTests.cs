@@ -21,22 +21,8 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         await app.ImportHanoiUnitsAsync(admin);
         var citySet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sa-city-{Guid.NewGuid():N}"[..20], "department", flaggedGroup: "digital-economy"));
         var communeSet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sa-com-{Guid.NewGuid():N}"[..20], "commune"));
-        var created = await admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá CĐS 2025", nameEn = "DT assessment 2025",
-            indexSets = new Dictionary<string, Guid> { ["department"] = citySet, ["commune"] = communeSet },
-            schedule = new
-            {
-                indexPublicationAt = "2025-10-23T08:00:00", selfAssessmentOpensAt = "2025-11-01T08:00:00", selfAssessmentClosesAt = "2025-11-30T17:00:00",
-                verificationEndsAt = "2025-12-15T17:00:00", preliminaryResultsAt = "2025-12-16T08:00:00", disputesOpensAt = "2025-12-16T08:00:00",
-                disputesClosesAt = "2025-12-23T17:00:00", finalPublicationAt = "2025-12-30T08:00:00",
-            },
-            council = new[] { new { fullName = "Chủ tịch Hội đồng", email = "chair@demo.hanoi.invalid", role = "chair" } },
-        });
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsync($"/api/campaigns/{campaign}/launch", null)).EnsureSuccessStatusCode();
-        var units = (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
-            .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = citySet, ["commune"] = communeSet });
+        var units = await TestCampaigns.UnitsAsync(admin, campaign);
         string Base(string code) => $"/api/campaigns/{campaign}/units/{units[code]}/self-assessment";
         var skhcn = Base("SKHCN");   // flagged for the digital economy: 2 groups apply
         var snv = Base("SNV");       // not flagged: group 2 does not apply

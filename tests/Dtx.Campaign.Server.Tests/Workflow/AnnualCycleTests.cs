@@ -15,7 +15,7 @@ namespace Dtx.Campaign.Server.Tests.Workflow;
 /// </summary>
 public abstract class AnnualCycleTests(CampaignApp app)
 {
-    private const string ChairEmail = "chair@demo.hanoi.invalid";
+    private const string ChairEmail = TestCampaigns.ChairEmail;
     private const string ChairPassword = "Chair-Password-1";
 
     private async Task<List<(string UnitCode, string To, string Role)>> RemindersAsync(Guid campaign)
@@ -46,22 +46,8 @@ public abstract class AnnualCycleTests(CampaignApp app)
         await app.CreateUserAsync(ChairEmail, ChairPassword);
         var citySet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"wf-city-{Guid.NewGuid():N}"[..20], "department", flaggedGroup: "digital-economy"));
         var communeSet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"wf-com-{Guid.NewGuid():N}"[..20], "commune"));
-        var created = await admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá CĐS 2025", nameEn = "DT assessment 2025",
-            indexSets = new Dictionary<string, Guid> { ["department"] = citySet, ["commune"] = communeSet },
-            schedule = new
-            {
-                indexPublicationAt = "2025-10-23T08:00:00", selfAssessmentOpensAt = "2025-11-01T08:00:00", selfAssessmentClosesAt = "2025-11-30T17:00:00",
-                verificationEndsAt = "2025-12-15T17:00:00", preliminaryResultsAt = "2025-12-16T08:00:00", disputesOpensAt = "2025-12-16T08:00:00",
-                disputesClosesAt = "2025-12-23T17:00:00", finalPublicationAt = "2025-12-30T08:00:00",
-            },
-            council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = ChairEmail, role = "chair" }, new { fullName = "Thư ký", email = "secretary@demo.hanoi.invalid", role = "secretary" } },
-        });
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsync($"/api/campaigns/{campaign}/launch", null)).EnsureSuccessStatusCode();
-        var units = (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
-            .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = citySet, ["commune"] = communeSet });
+        var units = await TestCampaigns.UnitsAsync(admin, campaign);
         Assert.Equal(143, units.Count);
 
         var state = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow");

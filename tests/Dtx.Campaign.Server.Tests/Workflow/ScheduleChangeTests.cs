@@ -7,31 +7,18 @@ namespace Dtx.Campaign.Server.Tests.Workflow;
 
 public abstract class ScheduleChangeTests(CampaignApp app)
 {
-    private static object Schedule(string closes) => new
-    {
-        indexPublicationAt = "2025-10-23T08:00:00", selfAssessmentOpensAt = "2025-11-01T08:00:00", selfAssessmentClosesAt = closes,
-        verificationEndsAt = "2025-12-15T17:00:00", preliminaryResultsAt = "2025-12-16T08:00:00", disputesOpensAt = "2025-12-16T08:00:00",
-        disputesClosesAt = "2025-12-23T17:00:00", finalPublicationAt = "2025-12-30T08:00:00",
-    };
-
     [Fact]
     public async Task Moving_the_deadline_of_a_running_campaign_moves_its_reminders_and_its_close_but_the_past_stays()
     {
         var admin = await app.LoginAsAdminAsync();
         await app.ImportHanoiUnitsAsync(admin);
         var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sc-{Guid.NewGuid():N}"[..16], "commune"));
-        var created = await admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá CĐS 2025", nameEn = "DT 2025", indexSets = new Dictionary<string, Guid> { ["commune"] = set },
-            schedule = Schedule("2025-11-30T17:00:00"), council = new[] { new { fullName = "Chủ tịch", email = "chair@x.invalid", role = "chair" } },
-        });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsync($"/api/campaigns/{id}/launch", null)).EnsureSuccessStatusCode();
+        var id = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set });
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 2, 2, 0, 0, TimeSpan.Zero));
         await app.FireDueTimersAsync();
         admin = await app.LoginAsAdminAsync();
 
-        var moved = await admin.PutAsJsonAsync($"/api/campaigns/{id}/schedule", Schedule("2025-12-05T17:00:00"));
+        var moved = await admin.PutAsJsonAsync($"/api/campaigns/{id}/schedule", TestCampaigns.Schedule(closes: "12-05T17:00:00"));
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         var pending = (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/workflow")).GetProperty("pending").EnumerateArray()
             .Where(p => p.GetProperty("kind").GetString() == "timer")

@@ -26,6 +26,7 @@ public abstract class CampaignDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
     public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<UnitMembership> UnitMemberships => Set<UnitMembership>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

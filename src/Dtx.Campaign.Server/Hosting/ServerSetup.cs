@@ -56,6 +56,7 @@ internal static class ServerSetup
         app.MapAuth();
         app.MapIndexSets();
         app.MapUnits();
+        app.MapUnitMembers();
         app.MapCampaigns();
         app.MapSelfAssessments();
         app.MapCampaignWorkflow();
@@ -87,7 +88,9 @@ internal static class ServerSetup
             o.Events.OnRedirectToAccessDenied = context => Deny(context.Response, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.SystemAdmin, Roles.CampaignAdmin));
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.SystemAdmin, Roles.CampaignAdmin))
+            .AddPolicy(Policies.UnitAccess, p => p.RequireAuthenticatedUser().AddRequirements(new UnitAccessRequirement()));
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, UnitAccessHandler>();
         services.AddScoped<AdminBootstrap>();
         return services;
     }

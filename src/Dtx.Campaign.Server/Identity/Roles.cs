@@ -14,4 +14,7 @@ public static class Policies
 {
     /// <summary>Import and publish index sets and units, launch campaigns.</summary>
     public const string Administer = "administer";
+
+    /// <summary>The unit in the route: its own focal officers and head, or an administrator.</summary>
+    public const string UnitAccess = "unit-access";
 }

@@ -14,9 +14,9 @@ internal static class SelfAssessmentsApi
 
     public static RouteGroupBuilder MapSelfAssessments(this IEndpointRouteBuilder app)
     {
-        // Per-unit access rules (a unit's own officers) come with the identity work; administrators act for units until then.
+        // A unit's own people (and administrators); stage rules are enforced by the use cases.
         var group = app.MapGroup("/api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment")
-            .WithTags("Self-assessment").RequireAuthorization(Policies.Administer);
+            .WithTags("Self-assessment").RequireAuthorization(Policies.UnitAccess);
         group.MapGet("/", Get).WithSummary("The unit's applicable indicators with answers, evidence, live self-score, deadline and what is still missing.");
         group.MapPut("/answers/{code}", SaveAnswer)
             .WithSummary("Save one answer (scored on save). Send the version you edited: a newer stored version answers 409 with it. Saving the same content again is harmless.");

@@ -527,6 +527,34 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "unit_memberships",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    GrantedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    GrantedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unit_memberships", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_unit_memberships_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_unit_memberships_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "answers",
                 columns: table => new
                 {
@@ -729,6 +757,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 column: "UnitId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_unit_memberships_UnitId",
+                table: "unit_memberships",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unit_memberships_UserId_UnitId",
+                table: "unit_memberships",
+                columns: new[] { "UserId", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_units_AuthorityId_Code",
                 table: "units",
                 columns: new[] { "AuthorityId", "Code" },
@@ -824,6 +863,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "unit_contacts");
 
             migrationBuilder.DropTable(
+                name: "unit_memberships");
+
+            migrationBuilder.DropTable(
                 name: "wf_bookmarks");
 
             migrationBuilder.DropTable(
@@ -836,13 +878,13 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
-
-            migrationBuilder.DropTable(
                 name: "participants");
 
             migrationBuilder.DropTable(
                 name: "index_sets");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "units");

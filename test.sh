@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Dtx.Campaign on a fresh Debian machine with the .NET SDK.
-# Installs and starts what the tests need (PostgreSQL), then runs all test projects. Fails loudly:
+# Installs and starts what the tests need (PostgreSQL, an SMTP server), then runs all test projects. Fails loudly:
 # a missing dependency is an error, never a skipped test.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +28,13 @@ pg_isready -h 127.0.0.1 -p 5432
 if ! $SUDO su postgres -c "psql -tAc \"select 1 from pg_roles where rolname='dtx'\"" | grep -q 1; then
   $SUDO su postgres -c "psql -qc \"create role dtx login superuser password 'dtx'\""
 fi
+# --- SMTP: Debian's aiosmtpd; each test class starts its own server on a free port ----------
+if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "test.sh: installing the SMTP test server (python3-aiosmtpd)"
+  apt_install python3-aiosmtpd
+fi
+/usr/bin/python3 -c "import aiosmtpd"
+
 export DTX_TEST_POSTGRES="${DTX_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=dtx;Password=dtx;Database=postgres}"
 
 # --- Build and test ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Email;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Scheduling;
@@ -33,6 +34,7 @@ internal static class ServerSetup
         services.AddSelfAssessments(builder.Configuration, builder.Environment);
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
         services.AddCampaignWorkflow(builder.Environment);
+        services.AddEmail(builder.Configuration, builder.Environment);
 
         services.AddProblemDetails();
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.

@@ -33,9 +33,14 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// </summary>
     protected virtual bool RunScheduler => false;
 
+    /// <summary>A real SMTP server the app sends to, for tests of e-mail delivery; null: mail goes to the pickup folder.</summary>
+    public SmtpTestServer? Smtp { get; protected init; }
+
     public async Task InitializeAsync()
     {
         await Database.CreateAsync();
+        if (Smtp is not null)
+            await Smtp.StartAsync();
         _ = Server; // start the host now: migrations and the first administrator.
     }
 
@@ -43,6 +48,8 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        if (Smtp is not null)
+            await Smtp.DisposeAsync();
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
 
@@ -56,6 +63,14 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Scheduling:Enabled", RunScheduler ? "true" : "false");
+        // Tests deliver the outbox themselves, on the fake clock.
+        builder.UseSetting("Email:DeliverInBackground", "false");
+        if (Smtp is not null)
+        {
+            builder.UseSetting("Email:SmtpHost", "127.0.0.1");
+            builder.UseSetting("Email:SmtpPort", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Email:Security", "None");
+        }
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
@@ -147,6 +162,17 @@ public static class RepositoryFiles
 public sealed class PostgresApp() : CampaignApp(new PostgresTestDatabase());
 
 public sealed class SqliteApp() : CampaignApp(new SqliteTestDatabase());
+
+/// <summary>An app that sends e-mail to a real SMTP server.</summary>
+public sealed class PostgresMailApp : CampaignApp
+{
+    public PostgresMailApp() : base(new PostgresTestDatabase()) => Smtp = new SmtpTestServer();
+}
+
+public sealed class SqliteMailApp : CampaignApp
+{
+    public SqliteMailApp() : base(new SqliteTestDatabase()) => Smtp = new SmtpTestServer();
+}
 
 /// <summary>An app whose Quartz scheduler runs, for tests of the scheduler itself.</summary>
 public sealed class PostgresSchedulerApp() : CampaignApp(new PostgresTestDatabase())

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MimeKit;
+
+namespace Dtx.Campaign.Server.Email;
+
+/// <summary>
+/// Turns an outbox e-mail into a MIME message: multipart text and HTML, Vietnamese first, with a
+/// Message-Id derived from the outbox idempotency key so that a resend is recognisably the same message.
+/// </summary>
+/// <remarks>
+/// Interim wording, written here until the Scriban notice templates replace it; only the deadline
+/// reminder has its own text.
+/// </remarks>
+internal sealed class EmailComposer(EmailOptions options)
+{
+    public MimeMessage Compose(string idempotencyKey, string payloadJson)
+    {
+        var p = JsonDocument.Parse(payloadJson).RootElement;
+        string Text(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+        var deadline = p.TryGetProperty("deadlineUtc", out var d) ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
+        var when = deadline?.ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
+        var progress = p.TryGetProperty("applicable", out var a) && a.GetInt32() > 0 ? $"{p.GetProperty("answered").GetInt32()}/{a.GetInt32()}" : "";
+
+        var (subject, lines) = Text("template") switch
+        {
+            "deadline-reminder" => ($"[Nhắc hạn] Tự đánh giá chuyển đổi số – đơn vị {Text("unitCode")} – hạn {when}",
+                new[]
+                {
+                    $"Kính gửi {Text("name")},",
+                    $"Đơn vị {Text("unitCode")} chưa nộp kết quả tự đánh giá chuyển đổi số. Hạn nộp: {when} (giờ Việt Nam).",
+                    progress.Length > 0 ? $"Số chỉ số đã trả lời: {progress}." : "",
+                    $"Vui lòng hoàn thành và nộp tại {options.PublicBaseUrl}.",
+                    "",
+                    $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time).",
+                }),
+            var template => ($"Thông báo đánh giá chuyển đổi số ({template})", new[] { $"Kính gửi {Text("name")},", $"Thông báo: {template}." }),
+        };
+        var text = string.Join("\n", lines.Where(l => l is not null));
+        var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:serif\">");
+        foreach (var line in lines)
+            html.Append("<p>").Append(System.Net.WebUtility.HtmlEncode(line)).Append("</p>");
+        html.Append("</body></html>");
+
+        var message = new MimeMessage
+        {
+            Subject = subject,
+            MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32]}@dtx-campaign",
+            Body = new BodyBuilder { TextBody = text, HtmlBody = html.ToString() }.ToMessageBody(),
+        };
+        message.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
+        message.To.Add(new MailboxAddress(Text("name"), Text("to")));
+        message.Headers.Add("X-Dtx-Idempotency-Key", idempotencyKey);
+        return message;
+    }
+}

@@ -1,0 +1,24 @@
+using Dtx.Campaign.Server.Data;
+using Microsoft.Extensions.Options;
+
+namespace Dtx.Campaign.Server.Email;
+
+internal static class EmailServices
+{
+    public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IMailTransport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EmailOptions>>().Value;
+            return string.IsNullOrWhiteSpace(options.SmtpHost)
+                ? new PickupFolderTransport(Path.Combine(DataServices.DataDirectory(configuration, environment), options.PickupDirectory))
+                : new SmtpMailTransport(options);
+        });
+        services.AddSingleton(sp => new EmailComposer(sp.GetRequiredService<IOptions<EmailOptions>>().Value));
+        services.AddScoped<OutboxDelivery>();
+        if (configuration.GetSection(EmailOptions.Section).Get<EmailOptions>()?.DeliverInBackground ?? true)
+            services.AddHostedService<OutboxDeliveryService>();
+        return services;
+    }
+}

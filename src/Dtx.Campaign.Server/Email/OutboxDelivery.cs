@@ -1,0 +1,88 @@
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Email;
+
+/// <summary>
+/// Delivers due outbox e-mails, one per short transaction. On PostgreSQL a row is claimed with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so several nodes share the work and never send the same row twice;
+/// a transient failure is retried with back-off, a message that keeps failing ends as failed for an
+/// administrator to see. Delivery is at least once: a crash between the send and the commit resends,
+/// with the same Message-Id.
+/// </summary>
+internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTransport transport, EmailComposer composer, TimeProvider clock, ILogger<OutboxDelivery> logger)
+{
+    public sealed record Report(int Sent, int Failed);
+
+    public async Task<Report> DeliverDueAsync(int max, CancellationToken ct)
+    {
+        int sent = 0, failed = 0;
+        for (var i = 0; i < max; i++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var message = await ClaimNextAsync(now, ct);
+            if (message is null)
+                break;
+            try
+            {
+                await transport.SendAsync(composer.Compose(message.IdempotencyKey, message.PayloadJson), ct);
+                WorkflowOutbox.MarkSent(message, now);
+                sent++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                WorkflowOutbox.MarkFailed(message, e.Message, now);
+                LogFailed(logger, message.Id, message.Attempts, e.Message);
+                failed++;
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        return new Report(sent, failed);
+    }
+
+    private async Task<OutboxMessage?> ClaimNextAsync(DateTime now, CancellationToken ct)
+    {
+        var due = db.Set<OutboxMessage>().Where(m => m.Kind == "email" && m.Status == OutboxStatus.Pending && (m.NextAttemptAt == null || m.NextAttemptAt <= now));
+        if (!db.Database.IsNpgsql())
+            return await due.OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+        return await db.Set<OutboxMessage>()
+            .FromSqlInterpolated($"""
+                SELECT * FROM wf_outbox
+                WHERE "Kind" = 'email' AND "Status" = {OutboxStatus.Pending.ToString()} AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now})
+                ORDER BY "CreatedAt" LIMIT 1 FOR UPDATE SKIP LOCKED
+                """)
+            .FirstOrDefaultAsync(ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "E-mail {MessageId} failed (attempt {Attempts}): {Error}")]
+    private static partial void LogFailed(ILogger logger, Guid messageId, int attempts, string error);
+}
+
+/// <summary>Runs the delivery on every node every few seconds.</summary>
+internal sealed partial class OutboxDeliveryService(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<EmailOptions> options, ILogger<OutboxDeliveryService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Real time, not the application clock: polling is infrastructure.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(options.Value.BatchSize, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRoundFailed(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An outbox delivery round failed; the next round retries")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,61 @@
+using Dtx.Campaign.Server.Email;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtx.Campaign.Server.Tests.Email;
+
+/// <summary>A reminder round to the 143 Hanoi units, delivered to a real SMTP server, each message once, a failure retried.</summary>
+public abstract class ReminderDeliveryTests(CampaignApp app)
+{
+    private async Task<OutboxDelivery.Report> DeliverAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(1000, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_reminder_round_reaches_every_unit_once_and_survives_a_relay_outage()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var city = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"rm-city-{Guid.NewGuid():N}"[..20], "department"));
+        var commune = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"rm-com-{Guid.NewGuid():N}"[..20], "commune"));
+        await TestCampaigns.CreateAsync(admin, new() { ["department"] = city, ["commune"] = commune });
+
+        // 7 days before the deadline, 08:00 in Hanoi.
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 23, 1, 0, 0, TimeSpan.Zero));
+        await app.FireDueTimersAsync();
+        var first = await DeliverAsync();
+        Assert.Equal(new OutboxDelivery.Report(143, 0), first);
+
+        var messages = app.Smtp!.Messages();
+        Assert.Equal(143, messages.Count);
+        Assert.Equal(143, messages.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+        var skhcn = messages.Single(m => m.To.Mailboxes.Single().Address == "daumoi.skhcn@demo.hanoi.invalid");
+        Assert.Equal("[Nhắc hạn] Tự đánh giá chuyển đổi số – đơn vị SKHCN – hạn 17:00 ngày 30/11/2025", skhcn.Subject);
+        Assert.Contains("Hạn nộp: 17:00 ngày 30/11/2025 (giờ Việt Nam)", skhcn.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<p>", skhcn.HtmlBody, StringComparison.Ordinal);
+
+        // Nothing is sent twice.
+        Assert.Equal(new OutboxDelivery.Report(0, 0), await DeliverAsync());
+        Assert.Equal(143, app.Smtp.Messages().Count);
+
+        // The relay is down for the 3-day round: every message fails once and waits.
+        await app.Smtp.StopAsync();
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 27, 1, 0, 0, TimeSpan.Zero));
+        await app.FireDueTimersAsync();
+        Assert.Equal(new OutboxDelivery.Report(0, 143), await DeliverAsync());
+        await app.Smtp.StartAsync();
+        Assert.Equal(new OutboxDelivery.Report(0, 0), await DeliverAsync());   // not due again yet: back-off
+
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(new OutboxDelivery.Report(143, 0), await DeliverAsync());
+        var all = app.Smtp.Messages();
+        Assert.Equal(286, all.Count);
+        Assert.Equal(286, all.Select(m => m.MessageId).Distinct().Count());
+    }
+}
+
+public sealed class ReminderDeliveryTests_Postgres(PostgresMailApp app) : ReminderDeliveryTests(app), IClassFixture<PostgresMailApp>;
+
+public sealed class ReminderDeliveryTests_Sqlite(SqliteMailApp app) : ReminderDeliveryTests(app), IClassFixture<SqliteMailApp>;

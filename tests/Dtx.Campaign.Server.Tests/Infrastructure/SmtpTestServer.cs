@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+
+namespace Dtx.Campaign.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real SMTP server for tests: Debian's aiosmtpd (installed by ./test.sh) storing what it receives
+/// in a maildir, read back with MimeKit. Missing aiosmtpd fails the tests: no fallback.
+/// </summary>
+public sealed class SmtpTestServer : IAsyncDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "dtx-tests", "smtp-" + Guid.NewGuid().ToString("N"));
+    private Process? process;
+
+    public int Port { get; private set; }
+
+    public async Task StartAsync()
+    {
+        Directory.CreateDirectory(folder);
+        if (Port == 0)
+            Port = FreePort();
+        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(folder, "maildir")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start");
+        for (var i = 0; i < 100; i++)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"aiosmtpd exited: {await process.StandardError.ReadToEndAsync()} (install python3-aiosmtpd; ./test.sh does)");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"aiosmtpd did not listen on port {Port}");
+    }
+
+    /// <summary>Stops the server (to inject a delivery failure); <see cref="StartAsync"/> brings it back on the same port.</summary>
+    public async Task StopAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public IReadOnlyList<MimeMessage> Messages()
+    {
+        var inbox = Path.Combine(folder, "maildir", "new");
+        return Directory.Exists(inbox) ? Directory.EnumerateFiles(inbox).Select(f => MimeMessage.Load(f)).ToList() : [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        process?.Dispose();
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -39,6 +39,47 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
 }
 
 /// <summary>
+/// An official notice to an audience of the campaign: one e-mail per recipient, keyed so that a
+/// re-run of the step cannot send it twice. Units are reached through their focal officers; the
+/// council through its members (or only its chair).
+/// </summary>
+internal sealed class SendNoticeActivity : IActivity
+{
+    public string Name => "send-notice";
+
+    public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var campaign = await context.Db.Set<Campaigns.Campaign>().Include(c => c.Council)
+            .FirstOrDefaultAsync(c => c.Id == Guid.Parse(context.CorrelationId), cancellationToken)
+            ?? throw new InvalidOperationException($"Campaign {context.CorrelationId} does not exist.");
+        var template = context.Parameter("template") ?? "notice";
+        var audience = context.Parameter("audience") ?? "all-units";
+        List<(string To, string Name, Guid? UnitId, string? UnitCode)> recipients = audience switch
+        {
+            "all-units" => (await (from p in context.Db.Set<Participant>()
+                                   join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
+                                   where p.CampaignId == campaign.Id
+                                   select u).ToListAsync(cancellationToken))
+                .SelectMany(u => u.Contacts.Where(c => c.Role == ContactRole.FocalOfficer).Select(c => (c.Email, c.FullName, (Guid?)u.Id, (string?)u.Code)))
+                .ToList(),
+            "council-members" => campaign.Council.Select(m => (m.Email, m.FullName, (Guid?)null, (string?)null)).ToList(),
+            "council-chair" => campaign.Council.Where(m => m.Role == CouncilRole.Chair).Select(m => (m.Email, m.FullName, (Guid?)null, (string?)null)).ToList(),
+            _ => [],
+        };
+        if (recipients.Count == 0)
+        {
+            // An audience the host cannot resolve yet stays a single notice row for a person to act on.
+            context.AddToOutbox("notice", new { template, audience, campaignId = campaign.Id });
+            return new ActivityOutcome("queued", $"notice for '{audience}' (no individual recipients)");
+        }
+        foreach (var (to, name, unitId, unitCode) in recipients)
+            context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId, unitCode, to, name },
+                keySuffix: $"{unitId:N}/{to.ToLowerInvariant()}");
+        return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}");
+    }
+}
+
+/// <summary>
 /// A deadline reminder, to the focal officers of each unit that has not submitted (and, on the last
 /// day, to its head). One outbox message per unit and recipient, keyed so that no unit receives the
 /// same reminder twice. A reminder whose deadline has passed is skipped.

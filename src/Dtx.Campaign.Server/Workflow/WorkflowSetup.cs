@@ -11,7 +11,8 @@ internal static class WorkflowSetup
     {
         services.AddDtxWorkflows<CampaignDbContext>(DefinitionsDirectory(environment))
             .AddActivity<CloseSelfAssessmentActivity>()
-            .AddActivity<SendReminderActivity>();
+            .AddActivity<SendReminderActivity>()
+            .AddActivity<SendNoticeActivity>();
         services.AddScoped<HostTimerScheduler>();
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();

@@ -18,14 +18,16 @@ public abstract class AnnualCycleTests(CampaignApp app)
     private const string ChairEmail = TestCampaigns.ChairEmail;
     private const string ChairPassword = "Chair-Password-1";
 
-    private async Task<List<(string UnitCode, string To, string Role)>> RemindersAsync(Guid campaign)
+    private async Task<List<(string UnitCode, string To, string Role)>> RemindersAsync(Guid campaign) =>
+        [.. (await EmailsAsync(campaign, "deadline-reminder")).Select(p => (p.GetProperty("unitCode").GetString()!, p.GetProperty("to").GetString()!, p.GetProperty("role").GetString()!))];
+
+    private async Task<List<JsonElement>> EmailsAsync(Guid campaign, string template)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
         var rows = await db.Set<OutboxMessage>().Where(m => m.Kind == "email").Select(m => m.PayloadJson).ToListAsync();
         return rows.Select(r => JsonDocument.Parse(r).RootElement)
-            .Where(p => p.GetProperty("campaignId").GetGuid() == campaign)
-            .Select(p => (p.GetProperty("unitCode").GetString()!, p.GetProperty("to").GetString()!, p.GetProperty("role").GetString()!)).ToList();
+            .Where(p => p.GetProperty("campaignId").GetGuid() == campaign && p.GetProperty("template").GetString() == template).ToList();
     }
 
     private HttpClient admin = null!;
@@ -57,6 +59,10 @@ public abstract class AnnualCycleTests(CampaignApp app)
         // Publication, then the opening of self-assessment, each on its date.
         await SetClockAsync(10, 23, 8);
         Assert.Equal("index-publication", (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("stage").GetString());
+        // The publication notice goes to every unit's focal officer, one e-mail each.
+        var published = await EmailsAsync(campaign, "index-publication");
+        Assert.Equal(143, published.Count);
+        Assert.Equal(143, published.Select(p => p.GetProperty("unitCode").GetString()).Distinct().Count());
         await SetClockAsync(11, 1, 8);
         Assert.Equal("self-assessment", (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("stage").GetString());
 

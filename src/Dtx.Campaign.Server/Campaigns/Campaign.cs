@@ -22,8 +22,6 @@ public sealed class Campaign
     /// <summary>IANA zone in which dates are entered, scheduled and shown.</summary>
     public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
     public CampaignStatus Status { get; set; }
-    /// <summary>The workflow stage the campaign is in (mirrors its workflow instance).</summary>
-    public string Stage { get; set; } = "set-up";
     public Guid? WorkflowInstanceId { get; set; }
     public Guid? CopiedFromId { get; set; }
     public required CampaignSchedule Schedule { get; set; }
@@ -125,7 +123,6 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.ToTable("campaigns");
         builder.HasIndex(x => new { x.AuthorityId, x.Year });
         builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
-        builder.Property(x => x.Stage).HasMaxLength(50);
         builder.Property(x => x.TimeZone).HasMaxLength(64);
         builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
         builder.ComplexProperty(x => x.Schedule);

@@ -3,6 +3,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
@@ -43,7 +44,15 @@ internal static class CampaignsApi
     private static async Task<Ok<List<CampaignSummary>>> List(CampaignDbContext db, CancellationToken ct)
     {
         var campaigns = await db.Set<Campaign>().AsNoTracking().Include(c => c.Participants).OrderByDescending(c => c.Year).ThenBy(c => c.NameVi).ToListAsync(ct);
-        return TypedResults.Ok(campaigns.Select(ToSummary).ToList());
+        var stages = await StagesAsync(db, campaigns, ct);
+        return TypedResults.Ok(campaigns.Select(c => ToSummary(c, stages)).ToList());
+    }
+
+    /// <summary>Each launched campaign's stage, read from its workflow instance (the one source of truth).</summary>
+    private static async Task<Dictionary<Guid, string>> StagesAsync(CampaignDbContext db, IEnumerable<Campaign> campaigns, CancellationToken ct)
+    {
+        var ids = campaigns.Select(c => c.WorkflowInstanceId).OfType<Guid>().ToList();
+        return ids.Count == 0 ? [] : await db.Set<WorkflowInstance>().AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.CurrentStage, ct);
     }
 
     private static async Task<Results<Ok<CampaignDetail>, ProblemHttpResult>> Get(Guid id, CampaignDbContext db, CancellationToken ct)
@@ -53,7 +62,7 @@ internal static class CampaignsApi
         if (c is null)
             return ApiProblems.NotFound($"Campaign {id}");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone);
-        return TypedResults.Ok(new CampaignDetail(ToSummary(c), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
+        return TypedResults.Ok(new CampaignDetail(ToSummary(c, await StagesAsync(db, [c], ct)), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
             c.CountUnsubmittedDrafts, c.CopiedFromId));
@@ -92,11 +101,12 @@ internal static class CampaignsApi
     }
 
     private static async Task<Results<Ok<CampaignSummary>, ValidationProblem, ProblemHttpResult>> UpdateSchedule(
-        Guid id, ScheduleInput schedule, ChangeSchedule change, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, ScheduleInput schedule, ChangeSchedule change, CampaignDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         try
         {
-            return TypedResults.Ok(ToSummary(await change.HandleAsync(id, schedule, user.Identity?.Name, ct)));
+            var campaign = await change.HandleAsync(id, schedule, user.Identity?.Name, ct);
+            return TypedResults.Ok(ToSummary(campaign, await StagesAsync(db, [campaign], ct)));
         }
         catch (KeyNotFoundException)
         {
@@ -109,11 +119,12 @@ internal static class CampaignsApi
     }
 
     private static async Task<Results<Ok<CampaignSummary>, ValidationProblem, ProblemHttpResult>> Launch(
-        Guid id, LaunchCampaign launch, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, LaunchCampaign launch, CampaignDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         try
         {
-            return TypedResults.Ok(ToSummary(await launch.HandleAsync(id, user.Identity?.Name, ct)));
+            var campaign = await launch.HandleAsync(id, user.Identity?.Name, ct);
+            return TypedResults.Ok(ToSummary(campaign, await StagesAsync(db, [campaign], ct)));
         }
         catch (KeyNotFoundException)
         {
@@ -153,6 +164,7 @@ internal static class CampaignsApi
     private static ValidationProblem Refused(CampaignRequestException refused, string? title = null) =>
         TypedResults.ValidationProblem(refused.Errors, title: title ?? "Yêu cầu không hợp lệ / The request was refused");
 
-    private static CampaignSummary ToSummary(Campaign c) => new(c.Id, c.Year, c.NameVi, c.NameEn, c.Status.ToString().ToLowerInvariant(), c.Stage,
+    private static CampaignSummary ToSummary(Campaign c, IReadOnlyDictionary<Guid, string>? stages = null) => new(c.Id, c.Year, c.NameVi, c.NameEn,
+        c.Status.ToString().ToLowerInvariant(), c.WorkflowInstanceId is { } i && stages?.GetValueOrDefault(i) is { } stage ? stage : "set-up",
         c.TimeZone, c.Participants.Count, c.CreatedAt, c.LaunchedAt);
 }

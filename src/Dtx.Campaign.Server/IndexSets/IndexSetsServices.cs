@@ -6,6 +6,7 @@ internal static class IndexSetsServices
     {
         _ = environment;
         services.AddSingleton<IndexSetFiles>();
+        services.AddSingleton<IndexSetCache>();
         services.AddScoped<IndexSetCatalog>();
         services.AddSingleton<Samples.SampleData>();
         services.AddScoped<Samples.DemoSeeder>();

@@ -1,4 +1,5 @@
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Units;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +41,7 @@ internal sealed class DemoSeeder(CampaignDbContext db, IndexSetCatalog catalog, 
 /// <summary>Where the shipped data files are: next to the binary (copied at build) or in the repository.</summary>
 internal sealed class SampleData(IHostEnvironment environment)
 {
-    public string Root { get; } = Locate(environment);
+    public string Root { get; } = ShippedFiles.Folder(environment, "data");
 
     public IEnumerable<string> IndexSetFiles() =>
         Directory.EnumerateFiles(Path.Combine(Root, "index-sets"), "*.yaml").Order(StringComparer.Ordinal);
@@ -49,11 +50,4 @@ internal sealed class SampleData(IHostEnvironment environment)
         Directory.EnumerateFiles(Path.Combine(Root, "units"), "*.csv").Order(StringComparer.Ordinal);
 
     public string UnitCategoriesFile => Path.Combine(Root, "unit-categories.yaml");
-
-    private static string Locate(IHostEnvironment environment)
-    {
-        string[] candidates = [Path.Combine(AppContext.BaseDirectory, "data"), Path.GetFullPath(Path.Combine(environment.ContentRootPath, "..", "..", "data"))];
-        // Missing data only matters to seed-demo, which then says where it looked.
-        return candidates.FirstOrDefault(Directory.Exists) ?? candidates[0];
-    }
 }

@@ -57,14 +57,13 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
             throw new AssessmentClosedException($"the deadline was {Local(Deadline)}; late changes are not accepted");
     }
 
-    public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, Guid campaignId, Guid unitId, CancellationToken ct)
+    public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, IndexSetCache sets, Guid campaignId, Guid unitId, CancellationToken ct)
     {
         var campaign = await db.Set<Campaigns.Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct);
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct);
         if (campaign is null || participant is null)
             return null;
         var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
-        var json = await db.IndexSets.AsNoTracking().Where(s => s.Id == participant.IndexSetId).Select(s => s.DefinitionJson).FirstAsync(ct);
-        return new AssessmentScope(campaign, participant, unit, IndexSetCatalog.Deserialize(json), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
+        return new AssessmentScope(campaign, participant, unit, await sets.GetAsync(db, participant.IndexSetId, ct), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
     }
 }

@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;
+using Dtx.Campaign.Server.IndexSets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -41,11 +42,11 @@ public sealed class AnswerConflictException(AnswerView current) : Exception($"in
 /// Changes to one unit are serialised (an advisory lock on PostgreSQL, the single writer on SQLite)
 /// so that a save and a submit, or a submit and the deadline, cannot both win.
 /// </summary>
-internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store, IOptions<EvidenceOptions> evidenceOptions, AuditTrail audit, TimeProvider clock)
+internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, IEvidenceStore store, IOptions<EvidenceOptions> evidenceOptions, AuditTrail audit, TimeProvider clock)
 {
     public async Task<SelfAssessmentView?> GetAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
-        var scope = await AssessmentScope.LoadAsync(db, campaignId, unitId, ct);
+        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct);
         return scope is null ? null : await ViewAsync(scope, ct);
     }
 
@@ -156,8 +157,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
         if (previous is null)
             return new PrefillReport(null, [], ["no earlier campaign of this unit"]);
 
-        var previousSet = IndexSets.IndexSetCatalog.Deserialize(await db.IndexSets.AsNoTracking()
-            .Where(s => s.Id == previous.Participant.IndexSetId).Select(s => s.DefinitionJson).FirstAsync(ct));
+        var previousSet = await sets.GetAsync(db, previous.Participant.IndexSetId, ct);
         var previousKinds = previousSet.Leaves().ToDictionary(l => l.Code, l => l.Method?.Kind, StringComparer.Ordinal);
         var old = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == previous.Participant.Id).ToDictionaryAsync(a => a.IndicatorCode, ct);
         var current = await db.Set<Answer>().Where(a => a.ParticipantId == scope.Participant.Id).ToDictionaryAsync(a => a.IndicatorCode, ct);
@@ -214,7 +214,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
             throw new AssessmentInputException("file", [refusal!]);
         content.Position = 0;
         // Checked before the file is stored, and again under the lock before it is recorded.
-        var scope = await AssessmentScope.LoadAsync(db, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
         EnsureEvidenceTarget(scope, code);
         scope.EnsureEditable(clock.GetUtcNow());
         var (sha256, size) = await store.SaveAsync(content, ct);
@@ -293,7 +293,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IEvidenceStore store,
                 ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LockKey(participantId)})", ct);
         }
-        return await AssessmentScope.LoadAsync(db, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        return await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
     }
 
     /// <summary>A 64-bit advisory-lock key for a participant (its id's first 8 bytes, tagged to avoid other lock users).</summary>

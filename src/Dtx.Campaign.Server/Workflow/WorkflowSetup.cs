@@ -1,4 +1,5 @@
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Workflows;
 using Dtx.Campaign.Workflows.Scheduling;
 
@@ -9,7 +10,7 @@ internal static class WorkflowSetup
     /// <summary>The workflow runtime over the server's DbContext, its definitions, the campaign's activities and Quartz timers.</summary>
     public static IServiceCollection AddCampaignWorkflow(this IServiceCollection services, IHostEnvironment environment)
     {
-        services.AddDtxWorkflows<CampaignDbContext>(DefinitionsDirectory(environment))
+        services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"))
             .AddActivity<CloseSelfAssessmentActivity>()
             .AddActivity<SendReminderActivity>()
             .AddActivity<SendNoticeActivity>();
@@ -17,12 +18,5 @@ internal static class WorkflowSetup
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();
         return services;
-    }
-
-    private static string DefinitionsDirectory(IHostEnvironment environment)
-    {
-        string[] candidates = [Path.Combine(AppContext.BaseDirectory, "workflows"), Path.GetFullPath(Path.Combine(environment.ContentRootPath, "..", "..", "workflows"))];
-        return candidates.FirstOrDefault(Directory.Exists)
-            ?? throw new DirectoryNotFoundException($"The workflow definitions were not found (looked in {string.Join(", ", candidates)}).");
     }
 }

@@ -98,6 +98,7 @@ public abstract class AnnualCycleTests(CampaignApp app)
         // The deadline closes self-assessment: units without an extension that did not submit are closed.
         await SetClockAsync(11, 30, 17);
         Assert.Equal("council-verification", (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("stage").GetString());
+        Assert.Equal("council-verification", (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}")).GetProperty("summary").GetProperty("stage").GetString());
         var progress = (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!.ToDictionary(r => r.GetProperty("unitCode").GetString()!);
         Assert.Equal("submitted", progress["SKHCN"].GetProperty("status").GetString());
         Assert.Equal("not-started", progress["SYT"].GetProperty("status").GetString());

@@ -106,7 +106,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     NameEn = table.Column<string>(type: "text", nullable: false),
                     TimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Stage = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     WorkflowInstanceId = table.Column<Guid>(type: "uuid", nullable: true),
                     CopiedFromId = table.Column<Guid>(type: "uuid", nullable: true),
                     CountUnsubmittedDrafts = table.Column<bool>(type: "boolean", nullable: false),

@@ -104,7 +104,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     NameEn = table.Column<string>(type: "TEXT", nullable: false),
                     TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Stage = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
                     WorkflowInstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CopiedFromId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CountUnsubmittedDrafts = table.Column<bool>(type: "INTEGER", nullable: false),

@@ -15,7 +15,7 @@ internal static class AuthApi
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Identity");
-        group.MapPost("/login", Login).AllowAnonymous().WithSummary("Sign in with e-mail and password; sets the session cookie.");
+        group.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).WithSummary("Sign in with e-mail and password; sets the session cookie.");
         group.MapPost("/logout", Logout).RequireAuthorization();
         group.MapGet("/me", GetMe).RequireAuthorization();
         return group;

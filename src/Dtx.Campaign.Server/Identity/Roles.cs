@@ -10,6 +10,11 @@ public static class Roles
     public static readonly IReadOnlyList<string> All = [SystemAdmin, CampaignAdmin, Observer];
 }
 
+public static class RateLimits
+{
+    public const string SignIn = "sign-in";
+}
+
 public static class Policies
 {
     /// <summary>Import and publish index sets and units, launch campaigns.</summary>

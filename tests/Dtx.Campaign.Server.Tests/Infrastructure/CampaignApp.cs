@@ -33,6 +33,9 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// </summary>
     protected virtual bool RunScheduler => false;
 
+    /// <summary>Sign-ins allowed per minute and address; tests sign in often, one test checks the limit.</summary>
+    protected virtual int SignInsPerMinute => 10_000;
+
     /// <summary>A real SMTP server the app sends to, for tests of e-mail delivery; null: mail goes to the pickup folder.</summary>
     public SmtpTestServer? Smtp { get; protected init; }
 
@@ -63,6 +66,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Scheduling:Enabled", RunScheduler ? "true" : "false");
+        builder.UseSetting("Security:SignInsPerMinute", SignInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests deliver the outbox themselves, on the fake clock.
         builder.UseSetting("Email:DeliverInBackground", "false");
         if (Smtp is not null)
@@ -172,6 +176,12 @@ public sealed class PostgresMailApp : CampaignApp
 public sealed class SqliteMailApp : CampaignApp
 {
     public SqliteMailApp() : base(new SqliteTestDatabase()) => Smtp = new SmtpTestServer();
+}
+
+/// <summary>An app with the production limit on sign-ins.</summary>
+public sealed class SignInLimitedApp() : CampaignApp(new SqliteTestDatabase())
+{
+    protected override int SignInsPerMinute => 10;
 }
 
 /// <summary>An app whose Quartz scheduler runs, for tests of the scheduler itself.</summary>

@@ -108,7 +108,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         scope.EnsureEditable(clock.GetUtcNow());
         var claim = await db.Set<BonusClaimRecord>().FirstOrDefaultAsync(c => c.ParticipantId == scope.Participant.Id && c.RuleKey == ruleKey, ct);
         if (claim is not null && claim.Count == input.Count && claim.Explanation == input.Explanation)
-            return await BonusViewAsync(scope, rule, claim, ct);
+            return await ClaimViewAsync(scope, rule, claim, ct);
         if ((claim?.Version ?? 0) != input.Version)
             throw new AssessmentInputException($"bonus.{ruleKey}.version", [$"the claim was changed by {claim?.UpdatedBy} at {claim?.UpdatedAt:u} (version {claim?.Version}); reload it"]);
         var before = claim is null ? null : new { claim.Count, claim.Explanation };
@@ -126,16 +126,19 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await audit.RecordAsync(new AuditEvent("self-assessment.bonus-claimed", "bonus-claim", claim.Id.ToString(), before, new { claim.Count, claim.Explanation },
             Detail: ruleKey, CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
-        return await BonusViewAsync(scope, rule, claim, ct);
+        return await ClaimViewAsync(scope, rule, claim, ct);
     }
 
-    private async Task<BonusView> BonusViewAsync(AssessmentScope scope, BonusRule rule, BonusClaimRecord? claim, CancellationToken ct)
+    private async Task<BonusView> ClaimViewAsync(AssessmentScope scope, BonusRule rule, BonusClaimRecord claim, CancellationToken ct)
     {
         var code = BonusClaimRecord.EvidenceCode(rule.Key);
-        var evidence = await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id && e.IndicatorCode == code).ToListAsync(ct);
-        return new BonusView(rule.Key, rule.Name.Vi, rule.Name.En, rule.PointsPerItem, rule.Cap, claim?.Count ?? 0, claim?.Explanation, claim?.Version ?? 0,
-            evidence.OrderBy(e => e.AddedAt).Select(ToView).ToList());
+        var evidence = await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id && e.IndicatorCode == code)
+            .OrderBy(e => e.AddedAt).ToListAsync(ct);
+        return BonusView(rule, claim, evidence.Select(ToView).ToList());
     }
+
+    private static BonusView BonusView(BonusRule rule, BonusClaimRecord? claim, IReadOnlyList<EvidenceView> evidence) =>
+        new(rule.Key, rule.Name.Vi, rule.Name.En, rule.PointsPerItem, rule.Cap, claim?.Count ?? 0, claim?.Explanation, claim?.Version ?? 0, evidence);
 
     public sealed record PrefillReport(int? FromYear, IReadOnlyList<string> Copied, IReadOnlyList<string> Skipped);
 
@@ -257,7 +260,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
         scope.EnsureEditable(clock.GetUtcNow());
-        var missing = await MissingAsync(scope, ct);
+        var missing = Missing(scope, await EntriesAsync(scope, ct));
         if (missing.Count > 0)
             throw new AssessmentInputException("submit", missing);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
@@ -299,73 +302,80 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     /// <summary>A 64-bit advisory-lock key for a participant (its id's first 8 bytes, tagged to avoid other lock users).</summary>
     public static long LockKey(Guid participantId) => BitConverter.ToInt64(participantId.ToByteArray(), 0) ^ 0x5341_0000_0000_0000;
 
+    /// <summary>What a unit has entered, read once per operation: answers, evidence and bonus claims.</summary>
+    private sealed record Entries(List<Answer> Answers, List<EvidenceItem> Evidence, List<BonusClaimRecord> Claims)
+    {
+        public HashSet<string> WithEvidence { get; } = Evidence.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
+
+        public HashSet<string> Answered { get; } = Answers.Where(a => a.Yes != null || a.Numerator != null || a.Number != null)
+            .Select(a => a.IndicatorCode).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<Entries> EntriesAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var id = scope.Participant.Id;
+        return new Entries(
+            await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == id).ToListAsync(ct),
+            await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == id).OrderBy(e => e.AddedAt).ToListAsync(ct),
+            await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == id).ToListAsync(ct));
+    }
+
     private async Task RefreshTotalsAsync(AssessmentScope scope, CancellationToken ct)
     {
-        var score = await ScoreAsync(scope, ct);
-        var answered = await db.Set<Answer>().CountAsync(a => a.ParticipantId == scope.Participant.Id
-            && (a.Yes != null || a.Numerator != null || a.Number != null), ct);
+        var entries = await EntriesAsync(scope, ct);
+        var score = Score(scope, entries);
         var p = scope.Participant;
         p.ApplicableCount = scope.ApplicableLeaves.Count;
-        p.AnsweredCount = Math.Min(answered, p.ApplicableCount);
+        p.AnsweredCount = scope.ApplicableLeaves.Count(l => entries.Answered.Contains(l.Code));
         p.SelfTotal = score.Total;
         p.SelfPercentage = score.Percentage;
-        if (p.Status == ParticipantStatus.NotStarted && answered > 0)
+        if (p.Status == ParticipantStatus.NotStarted && p.AnsweredCount > 0)
             p.Status = ParticipantStatus.InProgress;
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<UnitScore> ScoreAsync(AssessmentScope scope, CancellationToken ct)
+    private static UnitScore Score(AssessmentScope scope, Entries entries)
     {
-        var answers = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == scope.Participant.Id).ToListAsync(ct);
-        var withEvidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id)
-            .Select(e => e.IndicatorCode).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var inputs = answers.ToDictionary(a => a.IndicatorCode,
-            a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, withEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal);
+        var inputs = entries.Answers.ToDictionary(a => a.IndicatorCode,
+            a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, entries.WithEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal);
         // A bonus claim counts only with evidence attached.
-        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id && c.Count > 0).ToListAsync(ct))
-            .Where(c => withEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))).Select(c => new BonusClaim(c.RuleKey, c.Count)).ToList();
+        var claims = entries.Claims.Where(c => c.Count > 0 && entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
+            .Select(c => new BonusClaim(c.RuleKey, c.Count)).ToList();
         return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs, claims);
     }
 
-    private async Task<List<string>> MissingAsync(AssessmentScope scope, CancellationToken ct)
+    private static List<string> Missing(AssessmentScope scope, Entries entries)
     {
-        var answered = (await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == scope.Participant.Id
-            && (a.Yes != null || a.Numerator != null || a.Number != null)).Select(a => a.IndicatorCode).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var withEvidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id)
-            .Select(e => e.IndicatorCode).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var leaf in scope.ApplicableLeaves)
         {
-            if (!answered.Contains(leaf.Code))
+            if (!entries.Answered.Contains(leaf.Code))
                 missing.Add($"{leaf.Code} {leaf.Name.Vi}: chưa trả lời / not answered");
-            else if (leaf.EvidenceRequired && !withEvidence.Contains(leaf.Code))
+            else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code))
                 missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng / evidence required ({leaf.EvidenceRequirement})");
         }
-        var claimed = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id && c.Count > 0).Select(c => c.RuleKey).ToListAsync(ct);
-        missing.AddRange(claimed.Where(k => !withEvidence.Contains(BonusClaimRecord.EvidenceCode(k)))
-            .Select(k => $"{BonusClaimRecord.EvidenceCode(k)}: điểm thưởng cần minh chứng / a bonus claim needs evidence"));
+        missing.AddRange(entries.Claims.Where(c => c.Count > 0 && !entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
+            .Select(c => $"{BonusClaimRecord.EvidenceCode(c.RuleKey)}: điểm thưởng cần minh chứng / a bonus claim needs evidence"));
         return missing;
     }
 
     private async Task<SelfAssessmentView> ViewAsync(AssessmentScope scope, CancellationToken ct)
     {
-        var answers = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == scope.Participant.Id).ToDictionaryAsync(a => a.IndicatorCode, ct);
-        var evidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == scope.Participant.Id).ToListAsync(ct))
-            .OrderBy(e => e.AddedAt).GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList());
-        var score = await ScoreAsync(scope, ct);
+        var entries = await EntriesAsync(scope, ct);
+        var answers = entries.Answers.ToDictionary(a => a.IndicatorCode, StringComparer.Ordinal);
+        var evidence = entries.Evidence.GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList(), StringComparer.Ordinal);
+        var score = Score(scope, entries);
         string? closed = null;
         try { scope.EnsureEditable(clock.GetUtcNow()); }
         catch (AssessmentClosedException e) { closed = e.Message; }
         var indicators = scope.ApplicableLeaves.Select(l => new IndicatorView(l.Code, l.Code.Split('.')[0], l.Name.Vi, l.Name.En, l.MaxPoints, l.Method!,
             l.EvidenceRequirement, l.EvidenceRequired, answers.TryGetValue(l.Code, out var a) ? ToView(a) : null,
             evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
-        var claimRecords = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id).ToDictionaryAsync(c => c.RuleKey, ct);
-        var bonusViews = new List<BonusView>();
-        foreach (var rule in scope.IndexSet.BonusRules)
-            bonusViews.Add(await BonusViewAsync(scope, rule, claimRecords.GetValueOrDefault(rule.Key), ct));
+        var bonusViews = scope.IndexSet.BonusRules.Select(rule => BonusView(rule, entries.Claims.FirstOrDefault(c => c.RuleKey == rule.Key),
+            evidence.GetValueOrDefault(BonusClaimRecord.EvidenceCode(rule.Key)) ?? [])).ToList();
         return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
-            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, await MissingAsync(scope, ct), indicators, score.Bonus, bonusViews,
+            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, Missing(scope, entries), indicators, score.Bonus, bonusViews,
             $"/calendar/{scope.Participant.CalendarToken}.ics");
     }
 

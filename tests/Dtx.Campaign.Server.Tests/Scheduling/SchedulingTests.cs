@@ -12,7 +12,13 @@ public abstract class SchedulingTests(CampaignApp app)
     public async Task Quartz_runs_on_the_persistent_store_in_the_campaign_database_clustered_on_PostgreSQL()
     {
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        // The hosted service starts the scheduler alongside the host; give it a moment.
         var meta = await scheduler.GetMetadata();
+        for (var i = 0; i < 100 && meta.RunningSince is null; i++)
+        {
+            await Task.Delay(100);
+            meta = await scheduler.GetMetadata();
+        }
 
         Assert.NotNull(meta.RunningSince);
         Assert.Equal("dtx-campaign", meta.SchedulerName);

@@ -40,6 +40,10 @@ public sealed class TemplateSet
         return new TemplateSet(texts);
     }
 
+    /// <summary>Parses every template; returns all syntax errors with line and column (empty when the set is valid). Call on load.</summary>
+    public IReadOnlyList<TemplateError> ValidateAll() =>
+        _texts.OrderBy(t => t.Key, StringComparer.Ordinal).SelectMany(t => TemplateValidator.Validate(t.Value, t.Key)).ToList();
+
     /// <summary>Conventional names of a notice's three templates.</summary>
     public static string NoticeName(string notice, string lang, string part) => $"notices/{notice}.{lang}.{part}";
 }

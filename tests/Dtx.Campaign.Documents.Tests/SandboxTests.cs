@@ -46,6 +46,17 @@ public class SandboxTests
     }
 
     [Fact]
+    public void A_broken_template_in_a_loaded_set_is_reported_with_its_name_line_and_column()
+    {
+        Assert.Empty(Shipped.Templates.ValidateAll());
+        var set = Shipped.Templates.With("notices/deadline-reminder.vi.html", "line one\n  {{ if unit.name }}\n no end");
+        var error = Assert.Single(set.ValidateAll());
+        Assert.Equal("notices/deadline-reminder.vi.html", error.TemplateName);
+        Assert.True(error.Line >= 2, error.ToString());
+        Assert.Throws<TemplateRenderException>(() => new TemplateRenderer(set).RenderNotice(Samples.DeadlineReminder));
+    }
+
+    [Fact]
     public void Infinite_loop_is_stopped_with_a_clear_error()
     {
         var renderer = new TemplateRenderer(Shipped.Templates.With("t", "{{ while true }}x{{ end }}"));

@@ -46,9 +46,7 @@ public static class DocFormat
         var local = ToZone(value, timeZoneId);
         return IsEnglish(lang)
             ? local.ToString("d MMMM yyyy", En)
-            : string.Create(CultureInfo.InvariantCulture, $"ngày {local.Day:00} tháng {local.Month:00} năm {local.Year}")
-                .Replace("ngày 0", "ngày ", StringComparison.Ordinal)
-                .Replace("tháng 0", "tháng ", StringComparison.Ordinal);
+            : string.Create(CultureInfo.InvariantCulture, $"ngày {local.Day} tháng {local.Month} năm {local.Year}");
     }
 
     /// <summary>"23/10/2025" (vi) / "23 Oct 2025" (en).</summary>

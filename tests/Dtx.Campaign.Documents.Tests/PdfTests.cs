@@ -113,6 +113,20 @@ public class PdfTests
     [Fact]
     public void Pdf_rendering_is_safe_in_parallel()
     {
-        Parallel.For(0, 8, _ => Assert.NotEmpty(CertificatePdfWriter.Write(Samples.Certificate)));
+        var renderer = Shipped.Renderer();
+        Parallel.For(0, 16, i =>
+        {
+            Assert.NotEmpty(CertificatePdfWriter.Write(Samples.Certificate));
+            var notice = Samples.AllNotices[i % Samples.AllNotices.Count];
+            Assert.NotEmpty(NoticePdfWriter.Write(notice, renderer.RenderNotice(notice)));
+        });
+    }
+
+    [Fact]
+    public void Hostile_names_are_plain_text_in_the_pdf()
+    {
+        var notice = Samples.DeadlineReminder with { Unit = Samples.Unit with { Name = "<script>alert(1)</script>" } };
+        var text = Squash(Extract(NoticePdfWriter.Write(notice, Shipped.Renderer().RenderNotice(notice))).Text);
+        Assert.Contains("<script>alert(1)</script>", text, StringComparison.Ordinal);
     }
 }

@@ -65,6 +65,12 @@ public static class CertificatePdfWriter
         void Center(string text, double size, XFontStyleEx style, XColor color, double gap = 6)
         {
             var font = new XFont(serif, size, style);
+            while (size > 8 && g.MeasureString(text, font).Width > w - 140)
+            {
+                size -= 1;
+                font = new XFont(serif, size, style);
+            }
+
             g.DrawString(text, font, new XSolidBrush(color), new XRect(60, line, w - 120, size * 1.3), XStringFormats.TopCenter);
             line += size * 1.3 + gap;
         }

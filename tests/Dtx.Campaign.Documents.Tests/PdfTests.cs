@@ -123,6 +123,29 @@ public class PdfTests
     }
 
     [Fact]
+    public void All_text_stays_inside_the_page_margins()
+    {
+        foreach (var pdf in Samples.AllNotices.Select(n => NoticePdfWriter.Write(n, Shipped.Renderer().RenderNotice(n)))
+                     .Append(CertificatePdfWriter.Write(Samples.Certificate))
+                     .Append(CertificatePdfWriter.Write(Samples.Certificate with
+                     {
+                         Awardee = "Ủy ban nhân dân phường Hoàn Kiếm, thành phố Hà Nội và Tổ công nghệ số cộng đồng phường Hoàn Kiếm",
+                         CampaignName = "Đánh giá, xếp hạng mức độ chuyển đổi số của các sở, ban, ngành và UBND các xã, phường",
+                     })))
+        {
+            using var doc = PdfDocument.Open(pdf);
+            foreach (var page in doc.GetPages())
+            {
+                foreach (var word in page.GetWords())
+                {
+                    Assert.True(word.BoundingBox.Left >= 30 && word.BoundingBox.Right <= page.Width - 30, $"'{word.Text}' at {word.BoundingBox} outside page width {page.Width}");
+                    Assert.True(word.BoundingBox.Bottom >= 30 && word.BoundingBox.Top <= page.Height - 30, $"'{word.Text}' at {word.BoundingBox} outside page height {page.Height}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Hostile_names_are_plain_text_in_the_pdf()
     {
         var notice = Samples.DeadlineReminder with { Unit = Samples.Unit with { Name = "<script>alert(1)</script>" } };

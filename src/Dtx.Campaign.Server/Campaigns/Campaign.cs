@@ -139,6 +139,8 @@ internal sealed class CampaignIndexSetConfiguration : IEntityTypeConfiguration<C
         builder.ToTable("campaign_index_sets");
         builder.HasKey(x => new { x.CampaignId, x.Category });
         builder.Property(x => x.Category).HasMaxLength(50);
+        // A version chosen by a campaign cannot disappear under it.
+        builder.HasOne<IndexSets.IndexSetRecord>().WithMany().HasForeignKey(x => x.IndexSetId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

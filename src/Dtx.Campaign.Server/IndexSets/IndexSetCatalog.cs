@@ -32,7 +32,14 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
                 $"save your changes as version {next}.");
         }
         if (existing is not null)
+        {
+            var usedBy = await db.Set<Campaigns.CampaignIndexSet>().Where(s => s.IndexSetId == existing.Id)
+                .Join(db.Set<Campaigns.Campaign>(), s => s.CampaignId, c => c.Id, (s, c) => c.NameVi).FirstOrDefaultAsync(ct);
+            if (usedBy is not null)
+                throw new RefusedException($"{fileName}: the draft '{set.Key}' version {set.Version} is already chosen by the campaign '{usedBy}'; " +
+                    "publish it as it is, or save your changes as the next version and choose that one.");
             db.IndexSets.Remove(existing);
+        }
 
         var record = ToRecord(set, fileName, user);
         db.IndexSets.Add(record);

@@ -125,6 +125,20 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_draft_index_set_chosen_by_a_campaign_cannot_be_replaced_under_it()
+    {
+        var draft = TestIndexSets.Small($"chosen-{Guid.NewGuid():N}"[..20], "department");
+        var draftId = await TestIndexSets.UploadAsync(admin, draft, publish: false);
+        await CreateAsync(Request(sets: new() { ["department"] = draftId, ["commune"] = communeSet }));
+
+        var replaced = await admin.PostAsync("/api/index-sets", Multipart.File($"{draft.Key}.xlsx", TestIndexSets.ToWorkbook(draft)));
+
+        Assert.Equal(HttpStatusCode.Conflict, replaced.StatusCode);
+        Assert.Contains("is already chosen by the campaign 'Đánh giá chuyển đổi số năm 2025'", await replaced.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/index-sets/{draftId}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_valid_campaign_launches_once()
     {
         var id = (await CreateAsync(Request())).GetProperty("id").GetGuid();

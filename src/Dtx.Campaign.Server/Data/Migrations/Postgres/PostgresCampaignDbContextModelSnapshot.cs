@@ -195,6 +195,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
                     b.HasKey("CampaignId", "Category");
 
+                    b.HasIndex("IndexSetId");
+
                     b.ToTable("campaign_index_sets", (string)null);
                 });
 
@@ -1214,6 +1216,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .WithMany("IndexSets")
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Dtx.Campaign.Server.IndexSets.IndexSetRecord", null)
+                        .WithMany()
+                        .HasForeignKey("IndexSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -190,6 +190,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
                     b.HasKey("CampaignId", "Category");
 
+                    b.HasIndex("IndexSetId");
+
                     b.ToTable("campaign_index_sets", (string)null);
                 });
 
@@ -1203,6 +1205,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .WithMany("IndexSets")
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Dtx.Campaign.Server.IndexSets.IndexSetRecord", null)
+                        .WithMany()
+                        .HasForeignKey("IndexSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

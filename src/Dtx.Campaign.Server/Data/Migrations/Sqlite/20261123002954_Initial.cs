@@ -350,25 +350,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "campaign_index_sets",
-                columns: table => new
-                {
-                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    IndexSetId = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_campaign_index_sets", x => new { x.CampaignId, x.Category });
-                    table.ForeignKey(
-                        name: "FK_campaign_index_sets_campaigns_CampaignId",
-                        column: x => x.CampaignId,
-                        principalTable: "campaigns",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "council_members",
                 columns: table => new
                 {
@@ -421,6 +402,31 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         principalTable: "campaigns",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "campaign_index_sets",
+                columns: table => new
+                {
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    IndexSetId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_index_sets", x => new { x.CampaignId, x.Category });
+                    table.ForeignKey(
+                        name: "FK_campaign_index_sets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_campaign_index_sets_index_sets_IndexSetId",
+                        column: x => x.IndexSetId,
+                        principalTable: "index_sets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -710,6 +716,11 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 table: "bonus_claims",
                 columns: new[] { "ParticipantId", "RuleKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_index_sets_IndexSetId",
+                table: "campaign_index_sets",
+                column: "IndexSetId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_campaigns_AuthorityId_Year",

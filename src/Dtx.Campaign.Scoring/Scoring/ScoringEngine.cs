@@ -15,9 +15,15 @@ public static class ScoringEngine
     public static bool AppliesTo(IndicatorNode node, UnitProfile unit) =>
         node.AppliesTo is null || unit.Flags.Contains(node.AppliesTo.RequiresFlag);
 
-    public static UnitScore Score(IndexSet set, UnitProfile unit, IReadOnlyDictionary<string, IndicatorInput> inputs, IReadOnlyList<BonusClaim>? claims = null)
+    /// <param name="set">The index set.</param>
+    /// <param name="unit">Whom it is scored for (category and flags decide what applies).</param>
+    /// <param name="inputs">The unit's answers by indicator code.</param>
+    /// <param name="claims">Bonus items claimed (or accepted by the council).</param>
+    /// <param name="judged">Points the council set for some leaves (verification, disputes): they replace what the answer scores.</param>
+    public static UnitScore Score(IndexSet set, UnitProfile unit, IReadOnlyDictionary<string, IndicatorInput> inputs, IReadOnlyList<BonusClaim>? claims = null,
+        IReadOnlyDictionary<string, decimal>? judged = null)
     {
-        var groups = set.Groups.Select(g => ScoreNode(g, unit, inputs, parentApplies: true)).ToList();
+        var groups = set.Groups.Select(g => ScoreNode(g, unit, inputs, judged, parentApplies: true)).ToList();
         var total = Round(groups.Sum(g => g.Points));
         var max = groups.Sum(g => g.MaxPoints);
         var bonus = Bonus(set, claims ?? []);
@@ -41,7 +47,8 @@ public static class ScoringEngine
         return Round(set.BonusCap is { } setCap ? Math.Min(sum, setCap) : sum);
     }
 
-    private static NodeScore ScoreNode(IndicatorNode node, UnitProfile unit, IReadOnlyDictionary<string, IndicatorInput> inputs, bool parentApplies)
+    private static NodeScore ScoreNode(IndicatorNode node, UnitProfile unit, IReadOnlyDictionary<string, IndicatorInput> inputs,
+        IReadOnlyDictionary<string, decimal>? judged, bool parentApplies)
     {
         var applies = parentApplies && AppliesTo(node, unit);
         if (node.IsLeaf)
@@ -49,9 +56,11 @@ public static class ScoringEngine
             if (!applies || !node.Scored)
                 return new NodeScore(node.Code, applies, 0, 0, null, []);
             var (points, reason) = ScoreLeaf(node, inputs.GetValueOrDefault(node.Code));
+            if (judged is not null && judged.TryGetValue(node.Code, out var set) && Round(Math.Clamp(set, 0, node.MaxPoints)) is var council && council != points)
+                (points, reason) = (council, council < node.MaxPoints ? ShortfallReason.CouncilAdjusted : null);
             return new NodeScore(node.Code, true, points, node.MaxPoints, reason, []);
         }
-        var children = node.Children.Select(c => ScoreNode(c, unit, inputs, applies)).ToList();
+        var children = node.Children.Select(c => ScoreNode(c, unit, inputs, judged, applies)).ToList();
         var sum = Round(children.Sum(c => c.Points));
         var max = children.Sum(c => c.MaxPoints);
         // A group applies when at least one of its indicators applies to the unit.

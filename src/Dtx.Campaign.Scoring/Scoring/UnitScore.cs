@@ -14,6 +14,8 @@ public static class ShortfallReason
     public const string BelowCap = "below-cap";
     public const string CouncilJudgement = "council-judgement";
     public const string ChildrenShort = "children-short";
+    /// <summary>The council set fewer points than the answer scores; its note says why.</summary>
+    public const string CouncilAdjusted = "council-adjusted";
 }
 
 /// <summary>A node's score. Non-applicable nodes carry 0 of 0 and are left out of every total.</summary>

@@ -88,12 +88,27 @@ public sealed class Participant
     public int ApplicableCount { get; set; }
     public decimal SelfTotal { get; set; }
     public decimal SelfPercentage { get; set; }
+    /// <summary>Until when a unit returned for clarification may change its self-assessment.</summary>
+    public DateTimeOffset? ClarificationDueAt { get; set; }
+    public VerificationStatus Verification { get; set; }
+    /// <summary>Why the council left the unit out of verification and ranking (required when excluded).</summary>
+    public string? ExclusionReason { get; set; }
+    public DateTimeOffset? VerifiedAt { get; set; }
     /// <summary>Secret part of the unit's calendar-feed address (calendar apps cannot sign in).</summary>
     public string CalendarToken { get; set; } = NewCalendarToken();
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
 
     public static string NewCalendarToken() =>
         Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Where the council's verification of a unit stands.</summary>
+public enum VerificationStatus
+{
+    Pending,
+    InProgress,
+    Verified,
+    Excluded,
 }
 
 public enum CouncilRole
@@ -152,6 +167,8 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.HasIndex(x => new { x.CampaignId, x.UnitId }).IsUnique();
         builder.Property(x => x.Category).HasMaxLength(50);
         builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
+        builder.Property(x => x.Verification).HasConversion<string>().HasMaxLength(20);
+        builder.Property(x => x.ExclusionReason).HasMaxLength(2000);
         builder.Property(x => x.SelfTotal).HasPrecision(12, 4);
         builder.Property(x => x.SelfPercentage).HasPrecision(7, 2);
         builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();

@@ -6,6 +6,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Email;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Results;
 using Dtx.Campaign.Server.Scheduling;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Units;
@@ -35,6 +36,7 @@ internal static class ServerSetup
         services.AddCampaignScheduling(builder.Configuration, builder.Environment);
         services.AddCampaignWorkflow(builder.Environment);
         services.AddEmail(builder.Configuration, builder.Environment);
+        services.AddCouncilWork();
 
         services.AddProblemDetails();
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.
@@ -77,6 +79,7 @@ internal static class ServerSetup
         app.MapCampaignWorkflow();
         app.MapCalendarFeed();
         app.MapAudit();
+        app.MapCouncilWork();
         return app;
     }
 

@@ -22,7 +22,9 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
 {
     public UnitProfile Profile { get; } = new(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal));
 
-    public DateTimeOffset Deadline => Participant.ExtendedUntil ?? Campaign.Schedule.SelfAssessmentClosesAt;
+    /// <summary>The unit's own deadline: the clarification's while it answers the council, else its extension's, else the campaign's.</summary>
+    public DateTimeOffset Deadline => Participant.Status == ParticipantStatus.ReturnedForClarification && Participant.ClarificationDueAt is { } due ? due
+        : Participant.ExtendedUntil ?? Campaign.Schedule.SelfAssessmentClosesAt;
 
     /// <summary>The leaves this unit answers: those that apply to it and are scored.</summary>
     public IReadOnlyList<IndicatorNode> ApplicableLeaves { get; } = IndexSet.Groups

@@ -261,6 +261,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
         scope.EnsureEditable(clock.GetUtcNow());
         var missing = Missing(scope, await EntriesAsync(scope, ct));
+        if (scope.Participant.Status == ParticipantStatus.ReturnedForClarification
+            && await db.Set<Verification.ClarificationRequest>().AnyAsync(c => c.ParticipantId == scope.Participant.Id && c.Answer == null, ct))
+            missing.Add("clarification: trả lời câu hỏi của Hội đồng trước khi nộp lại / answer the council's questions before resubmitting");
         if (missing.Count > 0)
             throw new AssessmentInputException("submit", missing);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
@@ -271,6 +274,27 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.submitted", "participant", scope.Participant.Id.ToString(),
             new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage },
+            CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>The unit's answer to the council's open clarification request; it then edits what is needed and resubmits.</summary>
+    public async Task<SelfAssessmentView> AnswerClarificationAsync(Guid campaignId, Guid unitId, string? answer, string? user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(answer) || answer.Length > 8000)
+            throw new AssessmentInputException("answer", ["write an answer to the council's questions (at most 8000 characters)"]);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        if (scope.Participant.Status != ParticipantStatus.ReturnedForClarification)
+            throw new AssessmentClosedException($"the council has not returned the self-assessment of {scope.Unit.Code} for clarification");
+        scope.EnsureEditable(clock.GetUtcNow());
+        var request = await db.Set<Verification.ClarificationRequest>().Where(c => c.ParticipantId == scope.Participant.Id)
+            .OrderByDescending(c => c.RequestedAt).FirstAsync(ct);
+        var before = request.Answer;
+        (request.Answer, request.AnsweredBy, request.AnsweredAt) = (answer.Trim(), user, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.clarification-answered", "clarification", request.Id.ToString(), before, request.Answer,
             CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
         return await ViewAsync(scope, ct);

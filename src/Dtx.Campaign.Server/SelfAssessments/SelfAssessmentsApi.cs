@@ -26,6 +26,8 @@ internal static class SelfAssessmentsApi
         group.MapGet("/evidence/{evidenceId:guid}/content", Download).WithSummary("Download an evidence file (always as an attachment).");
         group.MapPut("/bonus/{ruleKey}", SaveBonus).WithSummary("Claim a number of items under a bonus rule (evidence filed under code 'bonus:<rule>'; a claim counts only with evidence).");
         group.MapPost("/prefill", Prefill).WithSummary("Copy last year's answers where the indicator and its method exist in both index sets and this year's answer is empty.");
+        group.MapPost("/clarification", AnswerClarification)
+            .WithSummary("Answer the council's clarification request; then change what is needed and submit again before the due time.");
         group.MapPost("/submit", Submit).WithSummary("Submit when every applicable indicator is answered with its required evidence; lists what is missing otherwise.");
         return group;
     }
@@ -79,6 +81,11 @@ internal static class SelfAssessmentsApi
 
     private static Task<IResult> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
         Refusing(async () => TypedResults.Ok(await assessment.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct)));
+
+    public sealed record ClarificationAnswer(string? Answer);
+
+    private static Task<IResult> AnswerClarification(Guid campaignId, Guid unitId, ClarificationAnswer request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        Refusing(async () => TypedResults.Ok(await assessment.AnswerClarificationAsync(campaignId, unitId, request.Answer, user.Identity?.Name, ct)));
 
     private static Task<IResult> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
         Refusing(async () => TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct)));

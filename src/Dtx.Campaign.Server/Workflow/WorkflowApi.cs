@@ -25,6 +25,7 @@ internal static class WorkflowApi
         group.MapGet("/graph", Graph).WithSummary("The workflow as a Mermaid diagram (or DOT with ?format=dot), the current stage highlighted.");
         group.MapPost("/approvals", Approve)
             .WithSummary("Approve the end of a stage. Only the campaign's council chair may; a second approval answers 409 and changes nothing.");
+        group.MapGet("/gates/{stage}", Gate).WithSummary("What approving the end of a stage requires and whether it is met (e.g. \"143/143 units verified\").");
         app.MapGet("/api/workflows", Versions).WithTags("Workflow").RequireAuthorization(Policies.Administer)
             .WithSummary("Every definition version and the campaigns running on each.");
         return app;
@@ -51,13 +52,24 @@ internal static class WorkflowApi
         return graph is null ? ApiProblems.NotFound($"The workflow of campaign {id}") : TypedResults.Text(graph, "text/plain; charset=utf-8");
     }
 
+    private static async Task<Results<Ok<GateCheck>, ProblemHttpResult>> Gate(Guid id, string stage, CampaignDbContext db, StageGates gates, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        return campaign is null ? ApiProblems.NotFound($"Campaign {id}") : TypedResults.Ok(await gates.CheckAsync(campaign, stage, ct));
+    }
+
     private static async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> Approve(
-        Guid id, ApprovalRequest request, ClaimsPrincipal user, CampaignDbContext db, WorkflowRuntime runtime, CancellationToken ct)
+        Guid id, ApprovalRequest request, ClaimsPrincipal user, CampaignDbContext db, WorkflowRuntime runtime, StageGates gates, CancellationToken ct)
     {
         var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Council).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (campaign?.WorkflowInstanceId is not { } instanceId)
             return ApiProblems.NotFound(campaign is null ? $"Campaign {id}" : $"The workflow of campaign {id} (it has not been launched)");
         var actor = ActorFor(user, campaign);
+        // The gate's conditions are checked only for the chair, so that others learn first that they may not approve.
+        if (actor.Roles.Contains("council-chair") && await gates.CheckAsync(campaign, request.Stage, ct) is { Ready: false } check)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa đủ điều kiện phê duyệt / Not ready to approve",
+                detail: $"{check.Summary}. {check.Blocking.Count} item(s) remain, first: {check.Blocking[0]}",
+                extensions: new Dictionary<string, object?> { ["blocking"] = check.Blocking });
         var result = await runtime.ApproveAsync(instanceId, request.Stage, actor, request.Comment, ct);
         var stage = (await runtime.GetStateAsync(instanceId, ct))?.Instance.CurrentStage ?? "";
         return result switch

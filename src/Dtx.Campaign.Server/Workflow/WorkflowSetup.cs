@@ -13,7 +13,9 @@ internal static class WorkflowSetup
         services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"))
             .AddActivity<CloseSelfAssessmentActivity>()
             .AddActivity<SendReminderActivity>()
-            .AddActivity<SendNoticeActivity>();
+            .AddActivity<SendNoticeActivity>()
+            .AddActivity<Results.ComputeResultsActivity>()
+            .AddActivity<Results.PublishResultsActivity>();
         services.AddScoped<HostTimerScheduler>();
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();

@@ -20,6 +20,13 @@ public sealed partial class EndpointRulesTests(SqliteApp app) : IClassFixture<Sq
         "GET /calendar/{token}.ics",         // calendar apps cannot sign in; the token is the secret
         "GET /healthz",                      // load balancers
         "GET /openapi/{documentName}.json",  // the API's description, no data
+        // Published final results are for everyone; each answers 404 until they are published.
+        "GET /api/public/results/",
+        "GET /api/public/results/{campaignId:guid}",
+        "GET /api/public/results/{campaignId:guid}/units/{unitCode}",
+        "GET /api/public/results/{campaignId:guid}/export.csv",
+        "GET /api/public/results/{campaignId:guid}/export.xlsx",
+        "GET /api/public/results/{campaignId:guid}/awards",
     ];
 
     private IReadOnlyList<RouteEndpoint> Endpoints() =>

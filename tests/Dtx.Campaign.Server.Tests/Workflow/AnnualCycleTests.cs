@@ -110,6 +110,13 @@ public abstract class AnnualCycleTests(CampaignApp app)
         var byAdmin = await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" });
         Assert.Equal(HttpStatusCode.Forbidden, byAdmin.StatusCode);
         var chair = await app.LoginAsync(ChairEmail, ChairPassword);
+        // Not before SKHCN, the one unit that submitted, is verified; the gate names it.
+        var early = await chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("SKHCN", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var code in new[] { "1.1", "1.2", "1.3", "2.1" })
+            (await chair.PutAsJsonAsync($"/api/campaigns/{campaign}/verification/units/{units["SKHCN"]}/indicators/{code}", new { accept = true })).EnsureSuccessStatusCode();
+        (await chair.PostAsync($"/api/campaigns/{campaign}/verification/units/{units["SKHCN"]}/complete", null)).EnsureSuccessStatusCode();
         var approved = await chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification", comment = "Đã thẩm định đủ" });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal("preliminary-results", (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stage").GetString());

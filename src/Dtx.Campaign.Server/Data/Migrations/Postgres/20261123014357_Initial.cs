@@ -352,6 +352,85 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "award_quotas",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    First = table.Column<int>(type: "integer", nullable: false),
+                    Second = table.Column<int>(type: "integer", nullable: false),
+                    Third = table.Column<int>(type: "integer", nullable: false),
+                    MinPercentage = table.Column<decimal>(type: "numeric(7,2)", precision: 7, scale: 2, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_award_quotas", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_award_quotas_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "awards",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UnitId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UnitCode = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    UnitName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Category = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Class = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Rank = table.Column<int>(type: "integer", nullable: false),
+                    Percentage = table.Column<decimal>(type: "numeric(7,2)", precision: 7, scale: 2, nullable: false),
+                    AdjustmentReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ConfirmedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ConfirmedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Serial = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    VerificationCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_awards", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_awards_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "campaign_targets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Code = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TitleVi = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    TitleEn = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_targets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_campaign_targets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "council_members",
                 columns: table => new
                 {
@@ -392,6 +471,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     ApplicableCount = table.Column<int>(type: "integer", nullable: false),
                     SelfTotal = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
                     SelfPercentage = table.Column<decimal>(type: "numeric(7,2)", precision: 7, scale: 2, nullable: false),
+                    ClarificationDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Verification = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ExclusionReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    VerifiedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CalendarToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     ConcurrencyStamp = table.Column<Guid>(type: "uuid", nullable: false)
                 },
@@ -400,6 +483,30 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     table.PrimaryKey("PK_participants", x => x.Id);
                     table.ForeignKey(
                         name: "FK_participants_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "result_sets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Document = table.Column<string>(type: "text", nullable: false),
+                    Checksum = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ComputedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ComputedBy = table.Column<string>(type: "text", nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_result_sets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_result_sets_campaigns_CampaignId",
                         column: x => x.CampaignId,
                         principalTable: "campaigns",
                         principalColumn: "Id",
@@ -615,6 +722,61 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "clarification_requests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Questions = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Answer = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
+                    AnsweredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_clarification_requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_clarification_requests_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "disputes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Justification = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    Evidence = table.Column<List<string>>(type: "text[]", nullable: false),
+                    FiledBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    FiledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PointsBefore = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    NewPoints = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: true),
+                    Resolution = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
+                    ResolvedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ResolvedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_disputes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_disputes_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "evidence",
                 columns: table => new
                 {
@@ -638,6 +800,85 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     table.PrimaryKey("PK_evidence", x => x.Id);
                     table.ForeignKey(
                         name: "FK_evidence_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "indicator_verdicts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    SelfPoints = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
+                    Points = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
+                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CouncilMemberId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MemberName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_indicator_verdicts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_indicator_verdicts_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "score_changes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FromPoints = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: true),
+                    ToPoints = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
+                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    By = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_score_changes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_score_changes_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "verification_assignments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CouncilMemberId = table.Column<Guid>(type: "uuid", nullable: false),
+                    GroupCode = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    AssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AssignedBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_verification_assignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_verification_assignments_council_members_CouncilMemberId",
+                        column: x => x.CouncilMemberId,
+                        principalTable: "council_members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_verification_assignments_participants_ParticipantId",
                         column: x => x.ParticipantId,
                         principalTable: "participants",
                         principalColumn: "Id",
@@ -714,6 +955,24 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_award_quotas_CampaignId_Category",
+                table: "award_quotas",
+                columns: new[] { "CampaignId", "Category" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_awards_CampaignId_UnitId",
+                table: "awards",
+                columns: new[] { "CampaignId", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_awards_Serial",
+                table: "awards",
+                column: "Serial",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_bonus_claims_ParticipantId_RuleKey",
                 table: "bonus_claims",
                 columns: new[] { "ParticipantId", "RuleKey" },
@@ -725,14 +984,35 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 column: "IndexSetId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_campaign_targets_CampaignId_Code",
+                table: "campaign_targets",
+                columns: new[] { "CampaignId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_campaigns_AuthorityId_Year",
                 table: "campaigns",
                 columns: new[] { "AuthorityId", "Year" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_clarification_requests_ParticipantId",
+                table: "clarification_requests",
+                column: "ParticipantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_council_members_CampaignId",
                 table: "council_members",
                 column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_disputes_CampaignId_Status",
+                table: "disputes",
+                columns: new[] { "CampaignId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_disputes_ParticipantId_IndicatorCode",
+                table: "disputes",
+                columns: new[] { "ParticipantId", "IndicatorCode" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_evidence_ParticipantId_IndicatorCode",
@@ -743,6 +1023,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "IX_index_sets_Key_Version",
                 table: "index_sets",
                 columns: new[] { "Key", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_indicator_verdicts_ParticipantId_IndicatorCode",
+                table: "indicator_verdicts",
+                columns: new[] { "ParticipantId", "IndicatorCode" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -764,6 +1050,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_result_sets_CampaignId_Kind",
+                table: "result_sets",
+                columns: new[] { "CampaignId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_score_changes_ParticipantId_IndicatorCode",
+                table: "score_changes",
+                columns: new[] { "ParticipantId", "IndicatorCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_unit_contacts_UnitId",
                 table: "unit_contacts",
                 column: "UnitId");
@@ -783,6 +1080,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "IX_units_AuthorityId_Code",
                 table: "units",
                 columns: new[] { "AuthorityId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_verification_assignments_CouncilMemberId",
+                table: "verification_assignments",
+                column: "CouncilMemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_verification_assignments_ParticipantId_CouncilMemberId_Grou~",
+                table: "verification_assignments",
+                columns: new[] { "ParticipantId", "CouncilMemberId", "GroupCode" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -854,28 +1162,52 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "award_quotas");
+
+            migrationBuilder.DropTable(
+                name: "awards");
+
+            migrationBuilder.DropTable(
                 name: "bonus_claims");
 
             migrationBuilder.DropTable(
                 name: "campaign_index_sets");
 
             migrationBuilder.DropTable(
-                name: "council_members");
+                name: "campaign_targets");
+
+            migrationBuilder.DropTable(
+                name: "clarification_requests");
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "disputes");
+
+            migrationBuilder.DropTable(
                 name: "evidence");
 
             migrationBuilder.DropTable(
+                name: "indicator_verdicts");
+
+            migrationBuilder.DropTable(
                 name: "indicators");
+
+            migrationBuilder.DropTable(
+                name: "result_sets");
+
+            migrationBuilder.DropTable(
+                name: "score_changes");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");
 
             migrationBuilder.DropTable(
                 name: "unit_memberships");
+
+            migrationBuilder.DropTable(
+                name: "verification_assignments");
 
             migrationBuilder.DropTable(
                 name: "wf_bookmarks");
@@ -890,9 +1222,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "participants");
-
-            migrationBuilder.DropTable(
                 name: "index_sets");
 
             migrationBuilder.DropTable(
@@ -902,13 +1231,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "units");
 
             migrationBuilder.DropTable(
+                name: "council_members");
+
+            migrationBuilder.DropTable(
+                name: "participants");
+
+            migrationBuilder.DropTable(
                 name: "wf_instances");
 
             migrationBuilder.DropTable(
-                name: "campaigns");
+                name: "authorities");
 
             migrationBuilder.DropTable(
-                name: "authorities");
+                name: "campaigns");
         }
     }
 }

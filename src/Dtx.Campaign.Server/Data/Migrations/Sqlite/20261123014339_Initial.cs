@@ -350,6 +350,85 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "award_quotas",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    First = table.Column<int>(type: "INTEGER", nullable: false),
+                    Second = table.Column<int>(type: "INTEGER", nullable: false),
+                    Third = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinPercentage = table.Column<decimal>(type: "TEXT", precision: 7, scale: 2, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_award_quotas", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_award_quotas_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "awards",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    UnitName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Class = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    Percentage = table.Column<decimal>(type: "TEXT", precision: 7, scale: 2, nullable: false),
+                    AdjustmentReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ConfirmedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ConfirmedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Serial = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    VerificationCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_awards", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_awards_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "campaign_targets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TitleVi = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    TitleEn = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_targets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_campaign_targets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "council_members",
                 columns: table => new
                 {
@@ -390,6 +469,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     ApplicableCount = table.Column<int>(type: "INTEGER", nullable: false),
                     SelfTotal = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
                     SelfPercentage = table.Column<decimal>(type: "TEXT", precision: 7, scale: 2, nullable: false),
+                    ClarificationDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Verification = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ExclusionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    VerifiedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CalendarToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     ConcurrencyStamp = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
@@ -398,6 +481,30 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_participants", x => x.Id);
                     table.ForeignKey(
                         name: "FK_participants_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "result_sets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Document = table.Column<string>(type: "TEXT", nullable: false),
+                    Checksum = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ComputedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ComputedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_result_sets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_result_sets_campaigns_CampaignId",
                         column: x => x.CampaignId,
                         principalTable: "campaigns",
                         principalColumn: "Id",
@@ -613,6 +720,61 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "clarification_requests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Questions = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    AnsweredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_clarification_requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_clarification_requests_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "disputes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    Evidence = table.Column<string>(type: "TEXT", nullable: false),
+                    FiledBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    FiledAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PointsBefore = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    NewPoints = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: true),
+                    Resolution = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    ResolvedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_disputes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_disputes_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "evidence",
                 columns: table => new
                 {
@@ -636,6 +798,85 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_evidence", x => x.Id);
                     table.ForeignKey(
                         name: "FK_evidence_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "indicator_verdicts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    SelfPoints = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    Points = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CouncilMemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_indicator_verdicts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_indicator_verdicts_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "score_changes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IndicatorCode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FromPoints = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: true),
+                    ToPoints = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    By = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_score_changes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_score_changes_participants_ParticipantId",
+                        column: x => x.ParticipantId,
+                        principalTable: "participants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "verification_assignments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParticipantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CouncilMemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GroupCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    AssignedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AssignedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_verification_assignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_verification_assignments_council_members_CouncilMemberId",
+                        column: x => x.CouncilMemberId,
+                        principalTable: "council_members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_verification_assignments_participants_ParticipantId",
                         column: x => x.ParticipantId,
                         principalTable: "participants",
                         principalColumn: "Id",
@@ -712,6 +953,24 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_award_quotas_CampaignId_Category",
+                table: "award_quotas",
+                columns: new[] { "CampaignId", "Category" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_awards_CampaignId_UnitId",
+                table: "awards",
+                columns: new[] { "CampaignId", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_awards_Serial",
+                table: "awards",
+                column: "Serial",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_bonus_claims_ParticipantId_RuleKey",
                 table: "bonus_claims",
                 columns: new[] { "ParticipantId", "RuleKey" },
@@ -723,14 +982,35 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 column: "IndexSetId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_campaign_targets_CampaignId_Code",
+                table: "campaign_targets",
+                columns: new[] { "CampaignId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_campaigns_AuthorityId_Year",
                 table: "campaigns",
                 columns: new[] { "AuthorityId", "Year" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_clarification_requests_ParticipantId",
+                table: "clarification_requests",
+                column: "ParticipantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_council_members_CampaignId",
                 table: "council_members",
                 column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_disputes_CampaignId_Status",
+                table: "disputes",
+                columns: new[] { "CampaignId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_disputes_ParticipantId_IndicatorCode",
+                table: "disputes",
+                columns: new[] { "ParticipantId", "IndicatorCode" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_evidence_ParticipantId_IndicatorCode",
@@ -741,6 +1021,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "IX_index_sets_Key_Version",
                 table: "index_sets",
                 columns: new[] { "Key", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_indicator_verdicts_ParticipantId_IndicatorCode",
+                table: "indicator_verdicts",
+                columns: new[] { "ParticipantId", "IndicatorCode" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -762,6 +1048,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_result_sets_CampaignId_Kind",
+                table: "result_sets",
+                columns: new[] { "CampaignId", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_score_changes_ParticipantId_IndicatorCode",
+                table: "score_changes",
+                columns: new[] { "ParticipantId", "IndicatorCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_unit_contacts_UnitId",
                 table: "unit_contacts",
                 column: "UnitId");
@@ -781,6 +1078,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "IX_units_AuthorityId_Code",
                 table: "units",
                 columns: new[] { "AuthorityId", "Code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_verification_assignments_CouncilMemberId",
+                table: "verification_assignments",
+                column: "CouncilMemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_verification_assignments_ParticipantId_CouncilMemberId_GroupCode",
+                table: "verification_assignments",
+                columns: new[] { "ParticipantId", "CouncilMemberId", "GroupCode" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -852,28 +1160,52 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "award_quotas");
+
+            migrationBuilder.DropTable(
+                name: "awards");
+
+            migrationBuilder.DropTable(
                 name: "bonus_claims");
 
             migrationBuilder.DropTable(
                 name: "campaign_index_sets");
 
             migrationBuilder.DropTable(
-                name: "council_members");
+                name: "campaign_targets");
+
+            migrationBuilder.DropTable(
+                name: "clarification_requests");
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "disputes");
+
+            migrationBuilder.DropTable(
                 name: "evidence");
 
             migrationBuilder.DropTable(
+                name: "indicator_verdicts");
+
+            migrationBuilder.DropTable(
                 name: "indicators");
+
+            migrationBuilder.DropTable(
+                name: "result_sets");
+
+            migrationBuilder.DropTable(
+                name: "score_changes");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");
 
             migrationBuilder.DropTable(
                 name: "unit_memberships");
+
+            migrationBuilder.DropTable(
+                name: "verification_assignments");
 
             migrationBuilder.DropTable(
                 name: "wf_bookmarks");
@@ -888,9 +1220,6 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "participants");
-
-            migrationBuilder.DropTable(
                 name: "index_sets");
 
             migrationBuilder.DropTable(
@@ -900,13 +1229,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "units");
 
             migrationBuilder.DropTable(
+                name: "council_members");
+
+            migrationBuilder.DropTable(
+                name: "participants");
+
+            migrationBuilder.DropTable(
                 name: "wf_instances");
 
             migrationBuilder.DropTable(
-                name: "campaigns");
+                name: "authorities");
 
             migrationBuilder.DropTable(
-                name: "authorities");
+                name: "campaigns");
         }
     }
 }

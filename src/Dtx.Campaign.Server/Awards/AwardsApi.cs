@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.Results;
+
+namespace Dtx.Campaign.Server.Awards;
+
+internal static class AwardsApi
+{
+    public sealed record QuotasRequest(IReadOnlyList<QuotaInput> Quotas);
+    public sealed record PublicAward(string UnitCode, string UnitName, string Category, string Class, int Rank, decimal Percentage, string Serial);
+
+    public static IEndpointRouteBuilder MapAwards(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/campaigns/{campaignId:guid}/awards").WithTags("Awards").RequireAuthorization();
+        group.MapGet("/", List).WithSummary("The confirmed awards with their certificate serial numbers and verification codes (administrators, observers, council).");
+        group.MapPut("/quotas", SetQuotas).WithSummary("Per category: how many First, Second and Third class awards, and the least percentage (administrators).");
+        group.MapGet("/proposal", Propose).WithSummary("The awards the final ranking earns under the quotas, with notes on ties and unfilled places.");
+        group.MapPost("/confirmation", Confirm).WithSummary("The council chair confirms the proposal, or a changed list with a reason; certificates get serial numbers and codes.");
+        app.MapGet("/api/public/results/{campaignId:guid}/awards", Public).WithTags("Public results").AllowAnonymous()
+            .WithSummary("The awards of a campaign whose final results are published (serial numbers, no verification codes).");
+        return app;
+    }
+
+    private static void RequireInsider(CouncilSeat seat, ClaimsPrincipal user)
+    {
+        if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
+            throw new CouncilForbiddenException("awards before publication are for administrators, observers and the council");
+    }
+
+    private static Task<IResult> List(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            RequireInsider(seat, user);
+            return TypedResults.Ok(await desk.ListAsync(campaignId, ct));
+        });
+
+    private static Task<IResult> SetQuotas(Guid campaignId, QuotasRequest request, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.SetQuotasAsync(seat, request.Quotas ?? [], ct)));
+
+    private static Task<IResult> Propose(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            RequireInsider(seat, user);
+            return TypedResults.Ok(await desk.ProposeAsync(campaignId, ct));
+        });
+
+    private static Task<IResult> Confirm(Guid campaignId, AwardConfirmation input, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.ConfirmAsync(seat, input, ct)));
+
+    private static async Task<IResult> Public(Guid campaignId, ResultsBook results, AwardsDesk desk, CancellationToken ct)
+    {
+        if (await results.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct) is null)
+            return ApiProblems.NotFound($"Published results of campaign {campaignId}");
+        return TypedResults.Ok((await desk.ListAsync(campaignId, ct))
+            .Select(a => new PublicAward(a.UnitCode, a.UnitName, a.Category, a.Class, a.Rank, a.Percentage, a.Serial)).ToList());
+    }
+}

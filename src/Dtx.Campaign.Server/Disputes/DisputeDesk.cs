@@ -1,0 +1,125 @@
+using System.Globalization;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.SelfAssessments;
+using Dtx.Campaign.Server.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Disputes;
+
+public sealed record DisputeInput(string Code, string? Justification, IReadOnlyList<string>? Evidence);
+
+/// <summary>Upheld with the new points, or rejected; either way with the reasons the unit will read.</summary>
+public sealed record DisputeResolution(bool Upheld, decimal? NewPoints, string? Reason);
+
+public sealed record DisputeView(Guid Id, Guid UnitId, string UnitCode, string Code, string Justification, IReadOnlyList<string> Evidence, string FiledBy,
+    DateTimeOffset FiledAt, decimal PointsBefore, string Status, decimal? NewPoints, string? Resolution, string? ResolvedBy, DateTimeOffset? ResolvedAt);
+
+/// <summary>
+/// Disputes: filed by a unit on specific indicators inside the dispute window (never after it closes),
+/// resolved by the council indicator by indicator; an upheld dispute changes the score, on the record.
+/// </summary>
+internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<DisputeView> FileAsync(Guid campaignId, Guid unitId, DisputeInput input, string user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(input.Justification) || input.Justification.Trim().Length < 10)
+            throw new CouncilInputException("justification", "explain why the score is wrong (at least 10 characters)");
+        if (input.Justification.Length > 8000)
+            throw new CouncilInputException("justification", "at most 8000 characters");
+        var evidence = (input.Evidence ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()).ToList();
+        if (evidence.Count > 50 || evidence.Any(e => e.Length > 1000))
+            throw new CouncilInputException("evidence", "at most 50 items of at most 1000 characters each");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        await CampaignStage.RequireAsync(db, scope.Campaign, "Filing a dispute", ct, "dispute-window");
+        var now = clock.GetUtcNow();
+        if (now >= scope.Campaign.Schedule.DisputesClosesAt)
+            throw new StageConflictException($"the dispute window closed at {scope.Local(scope.Campaign.Schedule.DisputesClosesAt)}");
+        if (scope.Participant.Verification == VerificationStatus.Excluded)
+            throw new StageConflictException($"{scope.Unit.Code} was excluded from the assessment: {scope.Participant.ExclusionReason}");
+        if (!scope.ApplicableLeaves.Any(l => l.Code == input.Code))
+            throw new KeyNotFoundException($"Indicator {input.Code} does not apply to {scope.Unit.Code} in this campaign");
+        if (await db.Set<Dispute>().AnyAsync(d => d.ParticipantId == scope.Participant.Id && d.IndicatorCode == input.Code && d.Status == DisputeStatus.Open, ct))
+            throw new StageConflictException($"{scope.Unit.Code} already has an open dispute on {input.Code}");
+        var dispute = new Dispute
+        {
+            Id = Guid.CreateVersion7(), CampaignId = campaignId, ParticipantId = scope.Participant.Id, IndicatorCode = input.Code,
+            Justification = input.Justification.Trim(), Evidence = evidence, FiledBy = user, FiledAt = now,
+            PointsBefore = await CurrentPointsAsync(scope.Participant.Id, input.Code, ct), Status = DisputeStatus.Open,
+        };
+        db.Add(dispute);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("dispute.filed", "dispute", dispute.Id.ToString(),
+            After: new { dispute.IndicatorCode, dispute.Justification, dispute.Evidence, dispute.PointsBefore }, Detail: input.Code, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(dispute, scope.Unit.Id, scope.Unit.Code);
+    }
+
+    public async Task<DisputeView> ResolveAsync(CouncilSeat seat, Guid disputeId, DisputeResolution input, CancellationToken ct)
+    {
+        var member = seat.RequireMember();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await CampaignStage.RequireAsync(db, seat.Campaign, "Resolving a dispute", ct, "dispute-window", "dispute-resolution");
+        var dispute = await db.Set<Dispute>().FirstOrDefaultAsync(d => d.Id == disputeId && d.CampaignId == seat.Campaign.Id, ct)
+            ?? throw new KeyNotFoundException($"Dispute {disputeId}");
+        if (dispute.Status != DisputeStatus.Open)
+            throw new StageConflictException($"the dispute was already {dispute.Status.ToString().ToLowerInvariant()} by {dispute.ResolvedBy} at {dispute.ResolvedAt:u}");
+        var participant = await db.Participants.FirstAsync(p => p.Id == dispute.ParticipantId, ct);
+        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, participant.UnitId, ct) ?? throw new KeyNotFoundException($"Dispute {disputeId}");
+        if (member.UnitId == participant.UnitId)
+            throw new CouncilForbiddenException($"{member.FullName} works for {scope.Unit.Code} and may not resolve its dispute (conflict of interest)");
+        if (!seat.Organises && !await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == participant.Id && a.CouncilMemberId == member.Id, ct))
+            throw new CouncilForbiddenException($"{member.FullName} is not assigned to {scope.Unit.Code}");
+        var reason = input.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason))
+            throw new CouncilInputException("reason", input.Upheld ? "say why the dispute is upheld" : "give the reasons for rejecting the dispute; the unit will read them");
+        var max = scope.ApplicableLeaves.First(l => l.Code == dispute.IndicatorCode).MaxPoints;
+        if (input.Upheld)
+        {
+            var points = input.NewPoints ?? throw new CouncilInputException("newPoints", $"an upheld dispute sets the new points (0 to {max})");
+            if (points < 0 || points > max)
+                throw new CouncilInputException("newPoints", $"must be from 0 to {max.ToString("0.##", CultureInfo.GetCultureInfo("vi-VN"))} (got {points})");
+            dispute.NewPoints = points;
+        }
+        else if (input.NewPoints is not null)
+            throw new CouncilInputException("newPoints", "a rejected dispute keeps the score; do not send new points");
+        dispute.Status = input.Upheld ? DisputeStatus.Upheld : DisputeStatus.Rejected;
+        (dispute.Resolution, dispute.ResolvedBy, dispute.ResolvedAt) = (reason, member.FullName, clock.GetUtcNow());
+        if (input.Upheld)
+            db.Add(new ScoreChange
+            {
+                Id = Guid.CreateVersion7(), ParticipantId = participant.Id, IndicatorCode = dispute.IndicatorCode, Stage = ScoreStage.Dispute,
+                FromPoints = dispute.PointsBefore, ToPoints = dispute.NewPoints!.Value, Note = reason, By = member.FullName, At = dispute.ResolvedAt.Value,
+            });
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("dispute.resolved", "dispute", dispute.Id.ToString(), new { Status = "open", dispute.PointsBefore },
+            new { Status = dispute.Status.ToString().ToLowerInvariant(), dispute.NewPoints, dispute.Resolution }, Detail: dispute.IndicatorCode,
+            CampaignId: seat.Campaign.Id, UnitId: participant.UnitId), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(dispute, scope.Unit.Id, scope.Unit.Code);
+    }
+
+    /// <summary>A unit's disputes, or (unitId null) the campaign's queue for the council.</summary>
+    public async Task<IReadOnlyList<DisputeView>> ListAsync(Guid campaignId, Guid? unitId, CancellationToken ct)
+    {
+        var rows = await (from d in db.Set<Dispute>().AsNoTracking()
+                          join p in db.Participants.AsNoTracking() on d.ParticipantId equals p.Id
+                          join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
+                          where d.CampaignId == campaignId && (unitId == null || p.UnitId == unitId)
+                          select new { d, u.Id, u.Code }).ToListAsync(ct);
+        return rows.OrderBy(r => r.d.Status).ThenBy(r => r.d.FiledAt).ThenBy(r => r.d.Id).Select(r => ToView(r.d, r.Id, r.Code)).ToList();
+    }
+
+    /// <summary>The indicator's score as the unit disputes it: the council's verdict, else the self-score.</summary>
+    private async Task<decimal> CurrentPointsAsync(Guid participantId, string code, CancellationToken ct) =>
+        await db.Set<IndicatorVerdict>().Where(v => v.ParticipantId == participantId && v.IndicatorCode == code).Select(v => (decimal?)v.Points).FirstOrDefaultAsync(ct)
+        ?? await db.Set<Answer>().Where(a => a.ParticipantId == participantId && a.IndicatorCode == code).Select(a => (decimal?)a.SelfScore).FirstOrDefaultAsync(ct)
+        ?? 0;
+
+    private static DisputeView ToView(Dispute d, Guid unitId, string unitCode) => new(d.Id, unitId, unitCode, d.IndicatorCode, d.Justification, d.Evidence, d.FiledBy,
+        d.FiledAt, d.PointsBefore, d.Status.ToString().ToLowerInvariant(), d.NewPoints, d.Resolution, d.ResolvedBy, d.ResolvedAt);
+}

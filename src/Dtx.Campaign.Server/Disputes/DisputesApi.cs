@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Identity;
+
+namespace Dtx.Campaign.Server.Disputes;
+
+internal static class DisputesApi
+{
+    public static IEndpointRouteBuilder MapDisputes(this IEndpointRouteBuilder app)
+    {
+        var unit = app.MapGroup("/api/campaigns/{campaignId:guid}/units/{unitId:guid}/disputes").WithTags("Disputes").RequireAuthorization(Policies.UnitAccess);
+        unit.MapGet("/", ForUnit).WithSummary("The unit's disputes and the council's answers.");
+        unit.MapPost("/", File).WithSummary("Dispute the score of one indicator with a justification and new evidence, inside the dispute window only.");
+
+        var council = app.MapGroup("/api/campaigns/{campaignId:guid}/disputes").WithTags("Disputes").RequireAuthorization();
+        council.MapGet("/", Queue).WithSummary("Every dispute of the campaign, open first (council members and administrators).");
+        council.MapPost("/{disputeId:guid}/resolution", Resolve).WithSummary("Uphold a dispute with the new points, or reject it with reasons (council).");
+        return app;
+    }
+
+    private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, DisputeDesk desk, CancellationToken ct) =>
+        TypedResults.Ok(await desk.ListAsync(campaignId, unitId, ct));
+
+    private static Task<IResult> File(Guid campaignId, Guid unitId, DisputeInput input, DisputeDesk desk, ClaimsPrincipal user, CancellationToken ct) =>
+        CouncilProblems.Refusing(async () =>
+        {
+            var view = await desk.FileAsync(campaignId, unitId, input, user.Identity?.Name ?? "?", ct);
+            return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/disputes", view);
+        });
+
+    private static Task<IResult> Queue(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, DisputeDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            if (seat.Member is null && !seat.IsAdministrator)
+                seat.RequireMember();
+            return TypedResults.Ok(await desk.ListAsync(campaignId, null, ct));
+        });
+
+    private static Task<IResult> Resolve(Guid campaignId, Guid disputeId, DisputeResolution input, ClaimsPrincipal user, CampaignDbContext db, DisputeDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.ResolveAsync(seat, disputeId, input, ct)));
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dtx.Campaign.Server.Results;
+
+/// <summary>A campaign's results of one kind (preliminary, final), stored as the canonical JSON that was computed and its SHA-256.</summary>
+public sealed class ResultSet
+{
+    public Guid Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public required string Kind { get; set; }
+    public required string Document { get; set; }
+    public required string Checksum { get; set; }
+    public DateTimeOffset ComputedAt { get; set; }
+    public string? ComputedBy { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+}
+
+public static class ResultKinds
+{
+    public const string Preliminary = "preliminary";
+    public const string Final = "final";
+
+    public static bool IsKnown(string kind) => kind is Preliminary or Final;
+}
+
+public sealed record ResultDocument(Guid CampaignId, int Year, string CampaignName, string Kind, IReadOnlyList<CategoryResult> Categories);
+
+public sealed record CategoryResult(string Category, string IndexSetKey, int IndexSetVersion, decimal MaxPoints, CategoryAggregate Aggregate,
+    IReadOnlyList<UnitResult> Units);
+
+/// <summary>
+/// Per category: the seeds' "average DTI value 68% (136.69/200)", the median and how many units fell in
+/// each rating band — over the <see cref="Assessed"/> units (those that did not submit or were excluded are left out).
+/// </summary>
+public sealed record CategoryAggregate(int Units, int Assessed, decimal AverageTotal, decimal AverageMax, decimal AveragePercentage, decimal MedianPercentage,
+    IReadOnlyList<BandCount> Bands);
+
+public sealed record BandCount(string Key, string NameVi, string NameEn, int Count);
+
+public sealed record UnitResult(Guid UnitId, string UnitCode, string UnitName, string Status, string? ExclusionReason, int? Rank, decimal Total, decimal Bonus,
+    decimal ApplicableMax, decimal Percentage, string? Band, IReadOnlyList<GroupResult> Groups, IReadOnlyList<IndicatorResult> Indicators,
+    IReadOnlyList<BonusResult> BonusItems, YearOverYear? Previous, IReadOnlyList<GroupDelta> Strengths, IReadOnlyList<GroupDelta> Weaknesses);
+
+public sealed record GroupResult(string Code, string NameVi, string NameEn, decimal Points, decimal Max, decimal Percentage);
+
+/// <summary>An indicator's points as the unit gave them, as the council verified them and after a dispute; the note says what did not score and why.</summary>
+public sealed record IndicatorResult(string Code, decimal Max, decimal SelfPoints, decimal? VerifiedPoints, decimal? DisputePoints, decimal Points,
+    string? Reason, string? Note);
+
+public sealed record BonusResult(string RuleKey, int Claimed, int Accepted, decimal Points);
+
+/// <summary>Change against the unit's final result of the previous campaign: percentage points, ranks (positive = climbed) and per group by group code.</summary>
+public sealed record YearOverYear(int Year, decimal Percentage, int? Rank, decimal PercentageChange, int? RankChange, IReadOnlyList<GroupDelta> Groups);
+
+/// <summary>A group's percentage against a reference (the category's average, or last year), in percentage points.</summary>
+public sealed record GroupDelta(string Code, decimal Change);
+
+/// <summary>
+/// The one way result documents become bytes: fixed property order, camelCase, no indentation, and
+/// decimals without trailing zeros (a value read back from SQLite or PostgreSQL prints the same), so
+/// that recomputing gives byte-identical output and the same checksum.
+/// </summary>
+public static class CanonicalJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new NormalizedDecimalConverter() },
+    };
+
+    public static byte[] Bytes(ResultDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, Options);
+
+    public static string Checksum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public static ResultDocument Read(string json) =>
+        JsonSerializer.Deserialize<ResultDocument>(json, Options) ?? throw new InvalidDataException("empty result document");
+
+    private sealed class NormalizedDecimalConverter : JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(Math.Round(value, 4, MidpointRounding.AwayFromZero).ToString("0.####", CultureInfo.InvariantCulture));
+    }
+}
+
+internal sealed class ResultSetConfiguration : IEntityTypeConfiguration<ResultSet>
+{
+    public void Configure(EntityTypeBuilder<ResultSet> builder)
+    {
+        builder.ToTable("result_sets");
+        builder.Property(x => x.Kind).HasMaxLength(20);
+        builder.Property(x => x.Checksum).HasMaxLength(64);
+        builder.HasIndex(x => new { x.CampaignId, x.Kind }).IsUnique();
+        builder.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Disputes;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Results;
+
+internal static class ResultsApi
+{
+    public sealed record UnitResultsView(UnitResult? Preliminary, UnitResult? Final, IReadOnlyList<ScoreChangeView> History, IReadOnlyList<DisputeView> Disputes);
+    public sealed record PublishedCampaign(Guid CampaignId, int Year, string Name, DateTimeOffset PublishedAt, string Checksum);
+
+    public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder app)
+    {
+        var inside = app.MapGroup("/api/campaigns/{campaignId:guid}/results/{kind}").WithTags("Results").RequireAuthorization();
+        inside.MapGet("/", Get).WithSummary("The whole result document (preliminary or final) with its checksum: administrators, observers and the council.");
+        inside.MapGet("/export.csv", Csv).WithSummary("The ranking as CSV, each row carrying the checksum.");
+        inside.MapGet("/export.xlsx", Xlsx).WithSummary("Ranking, groups, indicators and aggregates as an Excel workbook with the checksum.");
+        inside.MapPost("/recompute", Recompute).RequireAuthorization(Policies.Administer)
+            .WithSummary("Compute again from the stored data and say whether the figures are byte-identical to the stored ones.");
+
+        app.MapGet("/api/campaigns/{campaignId:guid}/units/{unitId:guid}/results", ForUnit).WithTags("Results").RequireAuthorization(Policies.UnitAccess)
+            .WithSummary("The unit's published results: verified scores with the council's notes, preliminary rank, final result, score history and disputes.");
+
+        var open = app.MapGroup("/api/public/results").WithTags("Public results").AllowAnonymous();
+        open.MapGet("/", Published).WithSummary("Campaigns whose final results are published.");
+        open.MapGet("/{campaignId:guid}", PublicResults).WithSummary("Published final results: rankings per category, group scores, aggregates.");
+        open.MapGet("/{campaignId:guid}/units/{unitCode}", PublicUnit).WithSummary("One unit's published final result, indicator by indicator.");
+        open.MapGet("/{campaignId:guid}/export.csv", PublicCsv).WithSummary("Published ranking as CSV with the checksum.");
+        open.MapGet("/{campaignId:guid}/export.xlsx", PublicXlsx).WithSummary("Published results as an Excel workbook with the checksum.");
+        return app;
+    }
+
+    /// <summary>Inside views are for administrators, observers and the campaign's council.</summary>
+    private static Task<IResult> Inside(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct,
+        Func<ResultSet, ResultDocument, IResult> answer) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
+                throw new CouncilForbiddenException("results before publication are for administrators, observers and the council");
+            if (!ResultKinds.IsKnown(kind))
+                return ApiProblems.NotFound($"Results of kind '{kind}' (use preliminary or final)");
+            return await book.GetAsync(campaignId, kind, publishedOnly: false, ct) is { } r ? answer(r.Set, r.Document)
+                : ApiProblems.NotFound($"The {kind} results of campaign {campaignId} (not computed yet)");
+        });
+
+    private static Task<IResult> Get(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct) =>
+        Inside(campaignId, kind, user, db, book, ct, (set, doc) => TypedResults.Ok(new { set.Checksum, set.ComputedAt, set.PublishedAt, Results = doc }));
+
+    private static Task<IResult> Csv(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct) =>
+        Inside(campaignId, kind, user, db, book, ct, (set, doc) => CsvFile(set, doc));
+
+    private static Task<IResult> Xlsx(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct) =>
+        Inside(campaignId, kind, user, db, book, ct, (set, doc) => XlsxFile(set, doc));
+
+    private static async Task<IResult> Recompute(Guid campaignId, string kind, ResultsBook book, CancellationToken ct) =>
+        await book.RecomputeAsync(campaignId, kind, ct) is { } report ? TypedResults.Ok(report)
+            : ApiProblems.NotFound($"The {kind} results of campaign {campaignId}");
+
+    private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, CampaignDbContext db, ResultsBook book, DisputeDesk disputes, CancellationToken ct)
+    {
+        var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct);
+        if (participant is null)
+            return ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
+        UnitResult? Find((ResultSet, ResultDocument Document)? r) => r?.Document.Categories.SelectMany(c => c.Units).FirstOrDefault(u => u.UnitId == unitId);
+        var preliminary = Find(await book.GetAsync(campaignId, ResultKinds.Preliminary, publishedOnly: true, ct));
+        var final = Find(await book.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct));
+        if (preliminary is null && final is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa có kết quả / No results yet",
+                detail: "The council has not published results for this campaign yet.");
+        return TypedResults.Ok(new UnitResultsView(preliminary, final, await CouncilVerification.History(db, participant.Id, ct),
+            await disputes.ListAsync(campaignId, unitId, ct)));
+    }
+
+    private static async Task<IResult> Published(CampaignDbContext db, CancellationToken ct)
+    {
+        var rows = await (from r in db.Set<ResultSet>().AsNoTracking()
+                          join c in db.Campaigns.AsNoTracking() on r.CampaignId equals c.Id
+                          where r.Kind == ResultKinds.Final && r.PublishedAt != null
+                          select new { c.Id, c.Year, c.NameVi, r.PublishedAt, r.Checksum }).ToListAsync(ct);
+        return TypedResults.Ok(rows.OrderByDescending(r => r.Year).ThenBy(r => r.NameVi)
+            .Select(r => new PublishedCampaign(r.Id, r.Year, r.NameVi, r.PublishedAt!.Value, r.Checksum)).ToList());
+    }
+
+    /// <summary>The public reads final results once published, without the council's internal notes.</summary>
+    private static async Task<IResult> PublicDocument(Guid campaignId, ResultsBook book, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer) =>
+        await book.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct) is { } r
+            ? answer(r.Set, r.Document with
+            {
+                Categories = r.Document.Categories.Select(c => c with
+                {
+                    Units = c.Units.Select(u => u with { Indicators = u.Indicators.Select(i => i with { Note = null }).ToList() }).ToList(),
+                }).ToList(),
+            })
+            : ApiProblems.NotFound($"Published results of campaign {campaignId}");
+
+    private static Task<IResult> PublicResults(Guid campaignId, ResultsBook book, CancellationToken ct) =>
+        PublicDocument(campaignId, book, ct, (set, doc) => TypedResults.Ok(new
+        {
+            set.Checksum, set.PublishedAt,
+            Results = doc with { Categories = doc.Categories.Select(c => c with { Units = c.Units.Select(u => u with { Indicators = [] }).ToList() }).ToList() },
+        }));
+
+    private static Task<IResult> PublicUnit(Guid campaignId, string unitCode, ResultsBook book, CancellationToken ct) =>
+        PublicDocument(campaignId, book, ct, (set, doc) =>
+            doc.Categories.SelectMany(c => c.Units.Select(u => (c.Category, u))).FirstOrDefault(x => x.u.UnitCode == unitCode) is { u: not null } found
+                ? TypedResults.Ok(new { set.Checksum, found.Category, Result = found.u })
+                : ApiProblems.NotFound($"Unit {unitCode} in the published results"));
+
+    private static Task<IResult> PublicCsv(Guid campaignId, ResultsBook book, CancellationToken ct) => PublicDocument(campaignId, book, ct, CsvFile);
+
+    private static Task<IResult> PublicXlsx(Guid campaignId, ResultsBook book, CancellationToken ct) => PublicDocument(campaignId, book, ct, XlsxFile);
+
+    private static IResult CsvFile(ResultSet set, ResultDocument doc)
+    {
+        var file = TypedResults.File(ResultsExport.Csv(doc, set.Checksum), "text/csv; charset=utf-8", $"ket-qua-{doc.Year}-{set.Kind}.csv");
+        return new WithChecksum(file, set.Checksum);
+    }
+
+    private static IResult XlsxFile(ResultSet set, ResultDocument doc) =>
+        new WithChecksum(TypedResults.File(ResultsExport.Excel(doc, set.Checksum), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            $"ket-qua-{doc.Year}-{set.Kind}.xlsx"), set.Checksum);
+
+    /// <summary>Adds the result set's checksum as a header, so a downloaded export can be matched to what was computed.</summary>
+    private sealed class WithChecksum(IResult inner, string checksum) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers["X-Results-SHA256"] = checksum;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

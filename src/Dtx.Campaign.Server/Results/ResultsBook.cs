@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Disputes;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.SelfAssessments;
+using Dtx.Campaign.Server.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Results;
+
+public sealed record RecomputeReport(string Kind, string StoredChecksum, string RecomputedChecksum, bool Identical);
+
+/// <summary>
+/// Computes, stores, publishes and reads a campaign's results. A result set, once stored, is never
+/// rewritten: recomputing it only tells whether the same figures come out (byte for byte).
+/// </summary>
+internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock)
+{
+    // Stored documents never change, so a parsed copy can be kept per result-set id and checksum.
+    private static readonly ConcurrentDictionary<(Guid, string), ResultDocument> Parsed = new();
+
+    /// <summary>Computes and stores the results of a kind, unless already stored (a re-run of the workflow step changes nothing).</summary>
+    public async Task<ResultSet> ComputeAsync(Guid campaignId, string kind, string? actor, CancellationToken ct)
+    {
+        if (await db.Set<ResultSet>().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct) is { } existing)
+            return existing;
+        var bytes = CanonicalJson.Bytes(await BuildAsync(campaignId, kind, ct));
+        var set = new ResultSet
+        {
+            Id = Guid.CreateVersion7(), CampaignId = campaignId, Kind = kind, Document = Encoding.UTF8.GetString(bytes),
+            Checksum = CanonicalJson.Checksum(bytes), ComputedAt = clock.GetUtcNow(), ComputedBy = actor,
+        };
+        db.Add(set);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("results.computed", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum },
+            CampaignId: campaignId), ct);
+        return set;
+    }
+
+    public async Task<RecomputeReport?> RecomputeAsync(Guid campaignId, string kind, CancellationToken ct)
+    {
+        var stored = await db.Set<ResultSet>().AsNoTracking().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct);
+        if (stored is null)
+            return null;
+        var checksum = CanonicalJson.Checksum(CanonicalJson.Bytes(await BuildAsync(campaignId, kind, ct)));
+        return new RecomputeReport(kind, stored.Checksum, checksum, checksum == stored.Checksum);
+    }
+
+    public async Task<ResultSet?> PublishAsync(Guid campaignId, string kind, CancellationToken ct)
+    {
+        var set = await db.Set<ResultSet>().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct);
+        if (set is null || set.PublishedAt is not null)
+            return set;
+        set.PublishedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("results.published", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum, set.PublishedAt },
+            CampaignId: campaignId), ct);
+        return set;
+    }
+
+    public async Task<(ResultSet Set, ResultDocument Document)?> GetAsync(Guid campaignId, string kind, bool publishedOnly, CancellationToken ct)
+    {
+        var set = await db.Set<ResultSet>().AsNoTracking().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct);
+        if (set is null || (publishedOnly && set.PublishedAt is null))
+            return null;
+        return (set, Parsed.GetOrAdd((set.Id, set.Checksum), _ => CanonicalJson.Read(set.Document)));
+    }
+
+    /// <summary>Reads everything the results depend on and computes the document (nothing stored).</summary>
+    public async Task<ResultDocument> BuildAsync(Guid campaignId, string kind, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == campaignId, ct);
+        var participants = await (from p in db.Participants.AsNoTracking()
+                                  join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
+                                  where p.CampaignId == campaignId
+                                  select new { p, u.Code, u.NameVi }).ToListAsync(ct);
+        var ids = participants.Select(x => x.p.Id).ToList();
+        var answers = (await db.Set<Answer>().AsNoTracking().Where(a => ids.Contains(a.ParticipantId)).ToListAsync(ct)).ToLookup(a => a.ParticipantId);
+        var evidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => ids.Contains(e.ParticipantId))
+            .Select(e => new { e.ParticipantId, e.IndicatorCode }).Distinct().ToListAsync(ct)).ToLookup(e => e.ParticipantId, e => e.IndicatorCode);
+        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => ids.Contains(c.ParticipantId)).ToListAsync(ct)).ToLookup(c => c.ParticipantId);
+        var verdicts = (await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => ids.Contains(v.ParticipantId)).ToListAsync(ct)).ToLookup(v => v.ParticipantId);
+        var upheld = kind == ResultKinds.Final
+            ? (await db.Set<Dispute>().AsNoTracking().Where(d => d.CampaignId == campaignId && d.Status == DisputeStatus.Upheld).ToListAsync(ct)).ToLookup(d => d.ParticipantId)
+            : Enumerable.Empty<Dispute>().ToLookup(d => d.ParticipantId);
+
+        var inputs = new List<ResultInputs>(participants.Count);
+        foreach (var x in participants.OrderBy(x => x.Code, StringComparer.Ordinal))
+        {
+            var p = x.p;
+            var status = p.Verification == VerificationStatus.Excluded ? ResultCalculator.Excluded
+                : CouncilVerification.NeedsVerification(p, campaign) ? ResultCalculator.Assessed : ResultCalculator.NotSubmitted;
+            var counts = status == ResultCalculator.Assessed;
+            var withEvidence = evidence[p.Id].ToHashSet(StringComparer.Ordinal);
+            var mine = counts ? answers[p.Id].ToList() : [];
+            inputs.Add(new ResultInputs(p.UnitId, x.Code, x.NameVi, p.Category, p.Flags.ToHashSet(StringComparer.Ordinal), await sets.GetAsync(db, p.IndexSetId, ct),
+                status, p.ExclusionReason,
+                mine.ToDictionary(a => a.IndicatorCode, a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, withEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal),
+                mine.ToDictionary(a => a.IndicatorCode, a => a.SelfScore, StringComparer.Ordinal),
+                counts ? verdicts[p.Id].ToDictionary(v => v.IndicatorCode, v => (v.Points, v.Note), StringComparer.Ordinal) : [],
+                counts ? upheld[p.Id].OrderBy(d => d.ResolvedAt).GroupBy(d => d.IndicatorCode)
+                    .ToDictionary(g => g.Key, g => (g.Last().NewPoints!.Value, g.Last().Resolution), StringComparer.Ordinal) : [],
+                counts ? claims[p.Id].Where(c => c.Count > 0 && withEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
+                    .ToDictionary(c => c.RuleKey, c => c.Count, StringComparer.Ordinal) : []));
+        }
+        return ResultCalculator.Compute(campaign.Id, campaign.Year, campaign.NameVi, kind, inputs, await PreviousAsync(campaign, ct));
+    }
+
+    /// <summary>The final results of the same authority's latest earlier campaign, for year-over-year change.</summary>
+    private async Task<ResultDocument?> PreviousAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var previous = await (from r in db.Set<ResultSet>().AsNoTracking()
+                              join c in db.Campaigns.AsNoTracking() on r.CampaignId equals c.Id
+                              where c.AuthorityId == campaign.AuthorityId && c.Year < campaign.Year && r.Kind == ResultKinds.Final
+                              orderby c.Year descending
+                              select r).FirstOrDefaultAsync(ct);
+        return previous is null ? null : Parsed.GetOrAdd((previous.Id, previous.Checksum), _ => CanonicalJson.Read(previous.Document));
+    }
+}

@@ -1,0 +1,30 @@
+using Dtx.Campaign.Server.Awards;
+using Dtx.Campaign.Server.Disputes;
+using Dtx.Campaign.Server.Verification;
+using Dtx.Campaign.Server.Workflow;
+
+namespace Dtx.Campaign.Server.Results;
+
+/// <summary>The council's work after self-assessment: verification, disputes, results, awards and targets.</summary>
+internal static class ResultsServices
+{
+    public static IServiceCollection AddCouncilWork(this IServiceCollection services)
+    {
+        services.AddScoped<CouncilVerification>();
+        services.AddScoped<DisputeDesk>();
+        services.AddScoped<ResultsBook>();
+        services.AddScoped<AwardsDesk>();
+        services.AddScoped<StageGates>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCouncilWork(this IEndpointRouteBuilder app)
+    {
+        app.MapVerification();
+        app.MapDisputes();
+        app.MapResults();
+        app.MapAwards();
+        Targets.TargetsApi.MapTargets(app);
+        return app;
+    }
+}

@@ -1,0 +1,377 @@
+using System.Globalization;
+using System.Text.Json;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.SelfAssessments;
+using Dtx.Campaign.Server.Units;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Verification;
+
+public sealed record AssignmentInput(Guid UnitId, Guid MemberId, string? GroupCode);
+
+public sealed record AssignmentView(Guid Id, Guid UnitId, string UnitCode, Guid MemberId, string MemberName, string? GroupCode);
+
+/// <summary>Accept the self-score, or set the verified points (a lower score needs a note the unit will see).</summary>
+public sealed record VerdictInput(bool Accept, decimal? Points, string? Note);
+
+public sealed record VerdictView(string Code, decimal SelfPoints, decimal Points, string? Note, string MemberName, DateTimeOffset At);
+
+public sealed record ScoreChangeView(string Code, string Stage, decimal? From, decimal To, string? Note, string By, DateTimeOffset At);
+
+public sealed record ClarificationInput(string Questions, string DueAt);
+
+public sealed record ClarificationView(Guid Id, string Questions, DateTimeOffset DueAt, string DueLocal, string RequestedBy, string? Answer, DateTimeOffset? AnsweredAt);
+
+public sealed record UnitVerificationView(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, string Verification,
+    string? ExclusionReason, int Reviewed, int ToReview, IReadOnlyList<string> AssignedTo);
+
+public sealed record MemberProgressView(Guid MemberId, string Name, string Role, int AssignedUnits, int VerifiedUnits);
+
+public sealed record VerificationProgressView(int Units, int Done, int Verified, int Excluded, int NotRequired, string Summary,
+    IReadOnlyList<UnitVerificationView> PerUnit, IReadOnlyList<MemberProgressView> PerMember);
+
+/// <summary>What one unit entered and what the council made of it, indicator by indicator, side by side.</summary>
+public sealed record UnitReviewView(UnitVerificationView Unit, SelfAssessmentView SelfAssessment, IReadOnlyList<VerdictView> Verdicts,
+    IReadOnlyList<ScoreChangeView> History, IReadOnlyList<ClarificationView> Clarifications);
+
+/// <summary>
+/// The Appraisal Council's verification of the units' self-assessments: assignments (never to a member
+/// from the unit), a verdict per indicator, returning a unit for clarification, and marking a unit
+/// verified or excluded. Only in the council-verification stage.
+/// </summary>
+internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache sets, SelfAssessment selfAssessment, AuditTrail audit, TimeProvider clock)
+{
+    private const string Stage = "council-verification";
+
+    /// <summary>Whether the council has to verify the unit: it submitted, or its draft counts by the campaign's rule.</summary>
+    public static bool NeedsVerification(Participant p, Campaigns.Campaign c) =>
+        p.Status is ParticipantStatus.Submitted or ParticipantStatus.ReturnedForClarification
+        || (p.Status is ParticipantStatus.NotSubmitted or ParticipantStatus.InProgress or ParticipantStatus.NotStarted && c.CountUnsubmittedDrafts);
+
+    public async Task<IReadOnlyList<AssignmentView>> AssignAsync(CouncilSeat seat, IReadOnlyList<AssignmentInput> inputs, CancellationToken ct)
+    {
+        seat.RequireOrganiserOrAdministrator("assign council members to units");
+        if (inputs.Count == 0)
+            throw new CouncilInputException("assignments", "name at least one unit and member");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var participants = await db.Participants.Where(p => p.CampaignId == seat.Campaign.Id).ToDictionaryAsync(p => p.UnitId, ct);
+        var units = await db.Units.AsNoTracking().Where(u => participants.Keys.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        var created = new List<VerificationAssignment>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var member = seat.Campaign.Council.FirstOrDefault(m => m.Id == input.MemberId)
+                ?? throw new CouncilInputException($"assignments[{i}].memberId", $"{input.MemberId} is not a member of this campaign's council");
+            if (!participants.TryGetValue(input.UnitId, out var participant))
+                throw new CouncilInputException($"assignments[{i}].unitId", $"unit {input.UnitId} does not take part in this campaign");
+            var unit = units[input.UnitId];
+            if (member.UnitId == input.UnitId)
+                throw new CouncilForbiddenException($"assignments[{i}]: {member.FullName} works for {unit.Code} {unit.NameVi} and may not verify it (conflict of interest)");
+            if (input.GroupCode is { } group && !(await sets.GetAsync(db, participant.IndexSetId, ct)).Groups.Any(g => g.Code == group))
+                throw new CouncilInputException($"assignments[{i}].groupCode", $"'{group}' is not an indicator group of the index set of {unit.Code}");
+            if (await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == participant.Id && a.CouncilMemberId == member.Id && a.GroupCode == input.GroupCode, ct)
+                || created.Any(a => a.ParticipantId == participant.Id && a.CouncilMemberId == member.Id && a.GroupCode == input.GroupCode))
+                continue;
+            var assignment = new VerificationAssignment
+            {
+                Id = Guid.CreateVersion7(), CampaignId = seat.Campaign.Id, ParticipantId = participant.Id, CouncilMemberId = member.Id,
+                GroupCode = input.GroupCode, AssignedAt = clock.GetUtcNow(), AssignedBy = seat.Actor,
+            };
+            db.Add(assignment);
+            created.Add(assignment);
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("verification.assigned", "campaign", seat.Campaign.Id.ToString(),
+            After: created.Select(a => new { a.ParticipantId, a.CouncilMemberId, a.GroupCode }), CampaignId: seat.Campaign.Id), ct);
+        await transaction.CommitAsync(ct);
+        var byParticipant = participants.Values.ToDictionary(p => p.Id, p => units[p.UnitId]);
+        return created.Select(a => new AssignmentView(a.Id, byParticipant[a.ParticipantId].Id, byParticipant[a.ParticipantId].Code, a.CouncilMemberId,
+            seat.Campaign.Council.First(m => m.Id == a.CouncilMemberId).FullName, a.GroupCode)).ToList();
+    }
+
+    public async Task<VerdictView> ReviewAsync(CouncilSeat seat, Guid unitId, string code, VerdictInput input, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (scope, member) = await ReviewScopeAsync(seat, unitId, code, ct);
+        if (AwaitsClarification(scope.Participant))
+            throw new StageConflictException($"{scope.Unit.Code} was returned for clarification until {scope.Local(scope.Participant.ClarificationDueAt!.Value)}; verify it after it resubmits");
+        var (max, selfPoints) = await SelfPointsAsync(scope, code, ct);
+        decimal points;
+        if (input.Accept)
+        {
+            if (input.Points is not null && input.Points != selfPoints)
+                throw new CouncilInputException("points", "either accept the self-score or give points, not both");
+            points = selfPoints;
+        }
+        else
+        {
+            points = input.Points ?? throw new CouncilInputException("points", $"give the verified points (0 to {max}) or accept the self-score");
+            if (points < 0 || points > max)
+                throw new CouncilInputException("points", $"must be from 0 to {Show(max)} for {code} (got {Show(points)})");
+            if (code.StartsWith("bonus:", StringComparison.Ordinal) && points != decimal.Truncate(points))
+                throw new CouncilInputException("points", $"the accepted number of bonus items is a whole number (got {Show(points)})");
+        }
+        var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
+        if (points < selfPoints && note is null)
+            throw new CouncilInputException("note", $"lowering {code} from {Show(selfPoints)} to {Show(points)} needs a note for the unit: what did not score and why");
+        if (note?.Length > 4000)
+            throw new CouncilInputException("note", "at most 4000 characters");
+
+        var verdict = await db.Set<IndicatorVerdict>().FirstOrDefaultAsync(v => v.ParticipantId == scope.Participant.Id && v.IndicatorCode == code, ct);
+        var before = verdict is null ? null : new { verdict.Points, verdict.Note, verdict.MemberName };
+        if (verdict is null)
+        {
+            verdict = new IndicatorVerdict { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code, MemberName = member.FullName };
+            db.Add(verdict);
+        }
+        var from = before?.Points ?? selfPoints;
+        (verdict.SelfPoints, verdict.Points, verdict.Note, verdict.CouncilMemberId, verdict.MemberName, verdict.At) =
+            (selfPoints, points, note, member.Id, member.FullName, clock.GetUtcNow());
+        db.Add(new ScoreChange
+        {
+            Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code, Stage = ScoreStage.Verified,
+            FromPoints = from, ToPoints = points, Note = note, By = member.FullName, At = verdict.At,
+        });
+        if (scope.Participant.Verification == VerificationStatus.Pending)
+            scope.Participant.Verification = VerificationStatus.InProgress;
+        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("verification.scored", "indicator-verdict", verdict.Id.ToString(), before,
+            new { verdict.SelfPoints, verdict.Points, verdict.Note, verdict.MemberName }, Detail: code, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(verdict);
+    }
+
+    /// <summary>Marks a unit verified once every indicator (and every bonus claim) has a verdict.</summary>
+    public async Task<UnitVerificationView> CompleteAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (scope, _) = await ReviewScopeAsync(seat, unitId, null, ct);
+        if (AwaitsClarification(scope.Participant))
+            throw new StageConflictException($"{scope.Unit.Code} is answering a clarification request; it cannot be marked verified yet");
+        var missing = (await ToReviewAsync(scope, ct)).Except(await VerdictCodesAsync(scope.Participant.Id, ct)).ToList();
+        if (missing.Count > 0)
+            throw new CouncilInputException("verdicts", $"{missing.Count} item(s) of {scope.Unit.Code} have no verdict yet: {string.Join(", ", missing.Take(20))}");
+        scope.Participant.Verification = VerificationStatus.Verified;
+        scope.Participant.VerifiedAt = clock.GetUtcNow();
+        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("verification.completed", "participant", scope.Participant.Id.ToString(),
+            After: new { Verification = "verified" }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return (await BuildProgressAsync(seat.Campaign, null, ct)).PerUnit.First(u => u.UnitId == unitId);
+    }
+
+    /// <summary>Leaves a unit out of verification and ranking, with the reason on the record.</summary>
+    public async Task<UnitVerificationView> ExcludeAsync(CouncilSeat seat, Guid unitId, string? reason, CancellationToken ct)
+    {
+        seat.RequireOrganiserOrAdministrator("exclude a unit");
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 5)
+            throw new CouncilInputException("reason", "say why the unit is excluded (at least 5 characters)");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await CampaignStage.RequireAsync(db, seat.Campaign, "Excluding a unit", ct, Stage);
+        var participant = await db.Participants.FirstOrDefaultAsync(p => p.CampaignId == seat.Campaign.Id && p.UnitId == unitId, ct)
+            ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        var before = participant.Verification.ToString();
+        participant.Verification = VerificationStatus.Excluded;
+        participant.ExclusionReason = reason.Trim();
+        participant.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("verification.excluded", "participant", participant.Id.ToString(), new { Verification = before },
+            new { Verification = "excluded", participant.ExclusionReason }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return (await BuildProgressAsync(seat.Campaign, null, ct)).PerUnit.First(u => u.UnitId == unitId);
+    }
+
+    /// <summary>Returns a submitted unit's self-assessment with questions; it may edit and must resubmit before the due time.</summary>
+    public async Task<ClarificationView> ReturnForClarificationAsync(CouncilSeat seat, Guid unitId, ClarificationInput input, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(input.Questions))
+            throw new CouncilInputException("questions", "write the questions the unit must answer");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (scope, member) = await ReviewScopeAsync(seat, unitId, null, ct);
+        if (scope.Participant.Status != ParticipantStatus.Submitted)
+            throw new StageConflictException($"only a submitted self-assessment can be returned; {scope.Unit.Code} is {CampaignProgress.Kebab(scope.Participant.Status)}");
+        if (!DateTime.TryParseExact(input.DueAt, ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            throw new CouncilInputException("dueAt", $"'{input.DueAt}' is not a local date and time like 2025-11-20 17:00 ({scope.Zone.Id})");
+        var due = new DateTimeOffset(local, scope.Zone.GetUtcOffset(local)).ToUniversalTime();
+        var now = clock.GetUtcNow();
+        if (due <= now)
+            throw new CouncilInputException("dueAt", $"{input.DueAt} ({scope.Zone.Id}) is already past");
+        if (due > seat.Campaign.Schedule.VerificationEndsAt)
+            throw new CouncilInputException("dueAt", $"the answer must be due before verification ends ({scope.Local(seat.Campaign.Schedule.VerificationEndsAt)})");
+        var request = new ClarificationRequest
+        {
+            Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, Questions = input.Questions.Trim(), RequestedBy = member.FullName,
+            RequestedAt = now, DueAt = due,
+        };
+        db.Add(request);
+        scope.Participant.Status = ParticipantStatus.ReturnedForClarification;
+        scope.Participant.ClarificationDueAt = due;
+        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        var unit = await db.Units.AsNoTracking().Include(u => u.Contacts).FirstAsync(u => u.Id == unitId, ct);
+        foreach (var contact in unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer))
+            db.Add(new OutboxMessage
+            {
+                Id = Guid.NewGuid(), CreatedAt = now.UtcDateTime, Kind = "email", Status = OutboxStatus.Pending, NextAttemptAt = now.UtcDateTime,
+                IdempotencyKey = $"clarification/{request.Id:N}/{contact.Email.ToLowerInvariant()}",
+                PayloadJson = JsonSerializer.Serialize(new
+                {
+                    template = "clarification-request", campaignId = seat.Campaign.Id, unitId, unitCode = unit.Code, to = contact.Email, name = contact.FullName,
+                    questions = request.Questions, deadlineUtc = due,
+                }),
+            });
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("verification.returned-for-clarification", "clarification", request.Id.ToString(),
+            After: new { request.Questions, request.DueAt, request.RequestedBy }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(request, scope);
+    }
+
+    /// <summary>A member sees the units assigned to them; the chair, vice-chair, secretary and administrators see all.</summary>
+    public Task<VerificationProgressView> ProgressAsync(CouncilSeat seat, CancellationToken ct) =>
+        BuildProgressAsync(seat.Campaign, seat.Organises || seat.IsAdministrator ? null : seat.RequireMember(), ct);
+
+    /// <summary>Whether the unit is still within the time it was given to answer the council.</summary>
+    private bool AwaitsClarification(Participant p) =>
+        p.Status == ParticipantStatus.ReturnedForClarification && p.ClarificationDueAt > clock.GetUtcNow();
+
+    private async Task<VerificationProgressView> BuildProgressAsync(Campaigns.Campaign campaign, CouncilMember? onlyFor, CancellationToken ct)
+    {
+        var rows = await (from p in db.Participants.AsNoTracking()
+                          join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
+                          where p.CampaignId == campaign.Id
+                          orderby p.Category, u.Code
+                          select new { p, u.Code, u.NameVi }).ToListAsync(ct);
+        var assignments = await db.Set<VerificationAssignment>().AsNoTracking().Where(a => a.CampaignId == campaign.Id).ToListAsync(ct);
+        var ids = rows.Select(r => r.p.Id).ToList();
+        var verdictCounts = await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => ids.Contains(v.ParticipantId))
+            .GroupBy(v => v.ParticipantId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var names = campaign.Council.ToDictionary(m => m.Id, m => m.FullName);
+        var perUnit = rows.Select(r => new UnitVerificationView(r.p.UnitId, r.Code, r.NameVi, r.p.Category, CampaignProgress.Kebab(r.p.Status),
+            Kebab(r.p.Verification, NeedsVerification(r.p, campaign)), r.p.ExclusionReason, verdictCounts.GetValueOrDefault(r.p.Id), r.p.ApplicableCount,
+            assignments.Where(a => a.ParticipantId == r.p.Id).Select(a => names.GetValueOrDefault(a.CouncilMemberId, "?") + (a.GroupCode is null ? "" : $" ({a.GroupCode})")).ToList()))
+            .ToList();
+        if (onlyFor is not null)
+        {
+            var mine = assignments.Where(a => a.CouncilMemberId == onlyFor.Id).Select(a => a.ParticipantId).ToHashSet();
+            var mineUnits = rows.Where(r => mine.Contains(r.p.Id)).Select(r => r.p.UnitId).ToHashSet();
+            perUnit = perUnit.Where(u => mineUnits.Contains(u.UnitId)).ToList();
+        }
+        var verified = rows.Count(r => r.p.Verification == VerificationStatus.Verified);
+        var excluded = rows.Count(r => r.p.Verification == VerificationStatus.Excluded);
+        var notRequired = rows.Count(r => r.p.Verification is VerificationStatus.Pending or VerificationStatus.InProgress && !NeedsVerification(r.p, campaign));
+        var done = verified + excluded + notRequired;
+        var perMember = campaign.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName).Select(m =>
+        {
+            var assigned = assignments.Where(a => a.CouncilMemberId == m.Id).Select(a => a.ParticipantId).Distinct().ToList();
+            return new MemberProgressView(m.Id, m.FullName, m.Role.ToString().ToLowerInvariant(), assigned.Count,
+                rows.Count(r => assigned.Contains(r.p.Id) && r.p.Verification == VerificationStatus.Verified));
+        }).ToList();
+        return new VerificationProgressView(rows.Count, done, verified, excluded, notRequired,
+            $"{done}/{rows.Count} đơn vị đã thẩm định xong / units verified ({verified} verified, {excluded} excluded, {notRequired} not submitted)", perUnit, perMember);
+    }
+
+    public async Task<UnitReviewView> UnitAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
+    {
+        var (scope, _) = await ReadScopeAsync(seat, unitId, ct);
+        var view = await selfAssessment.GetAsync(seat.Campaign.Id, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        var id = scope.Participant.Id;
+        var verdicts = await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => v.ParticipantId == id).OrderBy(v => v.IndicatorCode).ToListAsync(ct);
+        var history = await History(db, id, ct);
+        var clarifications = await db.Set<ClarificationRequest>().AsNoTracking().Where(c => c.ParticipantId == id).OrderBy(c => c.RequestedAt).ToListAsync(ct);
+        var progress = await BuildProgressAsync(seat.Campaign, null, ct);
+        return new UnitReviewView(progress.PerUnit.First(u => u.UnitId == unitId), view, verdicts.Select(ToView).ToList(), history,
+            clarifications.Select(c => ToView(c, scope)).ToList());
+    }
+
+    public static async Task<IReadOnlyList<ScoreChangeView>> History(CampaignDbContext db, Guid participantId, CancellationToken ct) =>
+        (await db.Set<ScoreChange>().AsNoTracking().Where(c => c.ParticipantId == participantId).ToListAsync(ct))
+        .OrderBy(c => c.At).ThenBy(c => c.Id)
+        .Select(c => new ScoreChangeView(c.IndicatorCode, c.Stage.ToString().ToLowerInvariant(), c.FromPoints, c.ToPoints, c.Note, c.By, c.At)).ToList();
+
+    /// <summary>The unit's scope, after checking the reader may see it: an organiser, an administrator, or a member assigned to it.</summary>
+    private async Task<(AssessmentScope Scope, CouncilMember? Member)> ReadScopeAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
+    {
+        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        if (seat.Organises || seat.IsAdministrator)
+            return (scope, seat.Member);
+        var member = seat.RequireMember();
+        if (!await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id, ct))
+            throw new CouncilForbiddenException($"{member.FullName} is not assigned to verify {scope.Unit.Code}");
+        return (scope, member);
+    }
+
+    /// <summary>The unit's scope for a change by a council member: right stage, assigned (to the indicator's group), no conflict of interest.</summary>
+    private async Task<(AssessmentScope Scope, CouncilMember Member)> ReviewScopeAsync(CouncilSeat seat, Guid unitId, string? code, CancellationToken ct)
+    {
+        var member = seat.RequireMember();
+        await CampaignStage.RequireAsync(db, seat.Campaign, "Verification", ct, Stage);
+        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        if (member.UnitId == unitId)
+            throw new CouncilForbiddenException($"{member.FullName} works for {scope.Unit.Code} and may not verify it (conflict of interest)");
+        if (!NeedsVerification(scope.Participant, seat.Campaign))
+            throw new StageConflictException($"{scope.Unit.Code} did not submit and its draft does not count in this campaign; there is nothing to verify");
+        if (scope.Participant.Verification == VerificationStatus.Excluded)
+            throw new StageConflictException($"{scope.Unit.Code} was excluded: {scope.Participant.ExclusionReason}");
+        if (!seat.Organises)
+        {
+            var group = code is null || code.StartsWith("bonus:", StringComparison.Ordinal) ? null : code.Split('.')[0];
+            var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)
+                .Select(a => a.GroupCode).ToListAsync(ct);
+            if (!assigned.Any(g => g is null || g == group))
+                throw new CouncilForbiddenException($"{member.FullName} is not assigned to verify {(group is null ? "" : $"group {group} of ")}{scope.Unit.Code}");
+        }
+        return (scope, member);
+    }
+
+    /// <summary>The indicator's maximum and the unit's self-score (for a bonus rule: the items claimed with evidence).</summary>
+    private async Task<(decimal Max, decimal SelfPoints)> SelfPointsAsync(AssessmentScope scope, string code, CancellationToken ct)
+    {
+        var id = scope.Participant.Id;
+        if (code.StartsWith("bonus:", StringComparison.Ordinal))
+        {
+            var rule = scope.IndexSet.BonusRules.FirstOrDefault(r => BonusClaimRecord.EvidenceCode(r.Key) == code)
+                ?? throw new KeyNotFoundException($"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}");
+            var claim = await db.Set<BonusClaimRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id && c.RuleKey == rule.Key, ct);
+            var hasEvidence = await db.Set<EvidenceItem>().AnyAsync(e => e.ParticipantId == id && e.IndicatorCode == code, ct);
+            var claimed = claim is not null && hasEvidence ? claim.Count : 0;
+            return (claimed, claimed);
+        }
+        var leaf = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
+            ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+        var self = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == id && a.IndicatorCode == code).Select(a => (decimal?)a.SelfScore).FirstOrDefaultAsync(ct);
+        return (leaf.MaxPoints, self ?? 0);
+    }
+
+    /// <summary>What needs a verdict: every applicable indicator and every bonus claim.</summary>
+    private async Task<IReadOnlyList<string>> ToReviewAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var claims = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id && c.Count > 0)
+            .Select(c => c.RuleKey).ToListAsync(ct);
+        return [.. scope.ApplicableLeaves.Select(l => l.Code), .. claims.Select(BonusClaimRecord.EvidenceCode)];
+    }
+
+    private async Task<List<string>> VerdictCodesAsync(Guid participantId, CancellationToken ct) =>
+        await db.Set<IndicatorVerdict>().Where(v => v.ParticipantId == participantId).Select(v => v.IndicatorCode).ToListAsync(ct);
+
+    private static string Kebab(VerificationStatus status, bool needed) => !needed && status is VerificationStatus.Pending ? "not-required" : status switch
+    {
+        VerificationStatus.Pending => "pending",
+        VerificationStatus.InProgress => "in-progress",
+        VerificationStatus.Verified => "verified",
+        _ => "excluded",
+    };
+
+    private static string Show(decimal value) => value.ToString("0.##", CultureInfo.GetCultureInfo("vi-VN"));
+
+    private static VerdictView ToView(IndicatorVerdict v) => new(v.IndicatorCode, v.SelfPoints, v.Points, v.Note, v.MemberName, v.At);
+
+    private static ClarificationView ToView(ClarificationRequest c, AssessmentScope scope) =>
+        new(c.Id, c.Questions, c.DueAt, scope.Local(c.DueAt), c.RequestedBy, c.Answer, c.AnsweredAt);
+}

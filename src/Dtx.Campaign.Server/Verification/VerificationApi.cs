@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Evidence;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.SelfAssessments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Verification;
+
+internal static class VerificationApi
+{
+    public sealed record AssignRequest(IReadOnlyList<AssignmentInput> Assignments);
+    public sealed record ExcludeRequest(string? Reason);
+
+    public static IEndpointRouteBuilder MapVerification(this IEndpointRouteBuilder app)
+    {
+        // Signed-in people only; who may do what on the council is decided per action (seat, assignment, conflict of interest).
+        var group = app.MapGroup("/api/campaigns/{campaignId:guid}/verification").WithTags("Verification").RequireAuthorization();
+        group.MapGet("/", Progress).WithSummary("Verification progress per unit and per member (a member sees the units assigned to them).");
+        group.MapPost("/assignments", Assign).WithSummary("Assign council members to units or to one indicator group of a unit (secretary, chair or administrator); never to their own unit.");
+        group.MapGet("/units/{unitId:guid}", Unit).WithSummary("A unit's self-assessment beside the council's verdicts, the score history and clarification requests.");
+        group.MapPut("/units/{unitId:guid}/indicators/{code}", Review)
+            .WithSummary("Accept the self-score or set the verified points; lowering needs a note. Code 'bonus:<rule>' sets the accepted number of bonus items.");
+        group.MapPost("/units/{unitId:guid}/complete", Complete).WithSummary("Mark the unit verified once every indicator and bonus claim has a verdict.");
+        group.MapPost("/units/{unitId:guid}/exclude", Exclude).WithSummary("Leave the unit out of verification and ranking, with a reason (organisers only).");
+        group.MapPost("/units/{unitId:guid}/clarification", ReturnForClarification)
+            .WithSummary("Return a submitted self-assessment to the unit with questions and a due time (campaign-local 'yyyy-MM-dd HH:mm').");
+        group.MapGet("/units/{unitId:guid}/evidence/{evidenceId:guid}/content", Evidence).WithSummary("Download a unit's evidence file, for the council (always an attachment).");
+        return app;
+    }
+
+    private static Task<IResult> Progress(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ProgressAsync(seat, ct)));
+
+    private static Task<IResult> Assign(Guid campaignId, AssignRequest request, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AssignAsync(seat, request.Assignments ?? [], ct)));
+
+    private static Task<IResult> Unit(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.UnitAsync(seat, unitId, ct)));
+
+    private static Task<IResult> Review(Guid campaignId, Guid unitId, string code, VerdictInput input, ClaimsPrincipal user, CampaignDbContext db,
+        CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ReviewAsync(seat, unitId, code, input, ct)));
+
+    private static Task<IResult> Complete(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.CompleteAsync(seat, unitId, ct)));
+
+    private static Task<IResult> Exclude(Guid campaignId, Guid unitId, ExcludeRequest request, ClaimsPrincipal user, CampaignDbContext db,
+        CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ExcludeAsync(seat, unitId, request.Reason, ct)));
+
+    private static Task<IResult> ReturnForClarification(Guid campaignId, Guid unitId, ClarificationInput input, ClaimsPrincipal user, CampaignDbContext db,
+        CouncilVerification verification, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ReturnForClarificationAsync(seat, unitId, input, ct)));
+
+    private static Task<IResult> Evidence(Guid campaignId, Guid unitId, Guid evidenceId, ClaimsPrincipal user, CampaignDbContext db,
+        CouncilVerification verification, IEvidenceStore store, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            // Reading the unit checks the seat (organiser, administrator or assigned member).
+            await verification.UnitAsync(seat, unitId, ct);
+            var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
+                              join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id
+                              where e.Id == evidenceId && p.CampaignId == campaignId && p.UnitId == unitId && e.Kind == EvidenceKind.File
+                              select e).FirstOrDefaultAsync(ct);
+            if (item?.Sha256 is null || await store.OpenAsync(item.Sha256, ct) is not { } content)
+                return ApiProblems.NotFound($"Evidence file {evidenceId}");
+            return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
+        });
+}

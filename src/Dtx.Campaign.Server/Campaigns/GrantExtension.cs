@@ -1,14 +1,17 @@
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
 
 /// <summary>Gives one unit a later self-assessment deadline; its reminders and its own close follow the new date.</summary>
-internal sealed class GrantExtension(CampaignDbContext db, AuditTrail audit, TimeProvider clock)
+internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workflows, Workflow.HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
 {
     public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
     {
+        using var deferral = timers.DeferUntilFlushed();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new KeyNotFoundException($"Campaign {campaignId}");
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
@@ -42,7 +45,21 @@ internal sealed class GrantExtension(CampaignDbContext db, AuditTrail audit, Tim
         await audit.RecordAsync(new AuditEvent("campaign.extension-granted", "participant", participant.Id.ToString(), before,
             new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) },
             CampaignId: campaignId, UnitId: unitId), ct);
+        await ScheduleUnitDeadlineAsync(campaign, unitId, until, user, ct);
         await transaction.CommitAsync(ct);
+        await timers.FlushAsync(ct);
         return CampaignProgress.Row(campaign, participant, unit.Code, unit.NameVi, clock.GetUtcNow());
+    }
+
+    /// <summary>The unit's own deadline runs as a workflow of its own: started by the first extension, moved by the next.</summary>
+    private async Task ScheduleUnitDeadlineAsync(Campaign campaign, Guid unitId, DateTimeOffset until, string? user, CancellationToken ct)
+    {
+        var correlation = $"{campaign.Id}/{unitId}";
+        var actor = WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin);
+        if (await workflows.FindAsync(correlation, "unit-extension", ct) is { Status: WorkflowStatus.Running } running)
+            await workflows.ChangeDateAsync(running.Id, "selfAssessment.closesAt", until, actor, ct);
+        else
+            await workflows.StartAsync(new StartWorkflow("unit-extension", correlation,
+                new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { ["selfAssessment.closesAt"] = until }, TimeZoneId: campaign.TimeZone, Actor: actor), ct);
     }
 }

@@ -5,11 +5,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Workflow;
 
-/// <summary>Finds the campaign a workflow instance runs (its correlation id).</summary>
+/// <summary>Finds the campaign a workflow instance runs: its correlation id is the campaign's, or "campaign/unit" for one unit's workflow.</summary>
 internal static class ActivityCampaign
 {
+    public static Guid CampaignId(ActivityContext context) => Guid.Parse(context.CorrelationId.Split('/')[0]);
+
+    /// <summary>The unit a unit's workflow runs for; null for the campaign's own workflow.</summary>
+    public static Guid? UnitId(ActivityContext context) => context.CorrelationId.Split('/') is [_, var unit] ? Guid.Parse(unit) : null;
+
     public static async Task<Campaigns.Campaign> LoadAsync(ActivityContext context, CancellationToken ct) =>
-        await context.Db.Set<Campaigns.Campaign>().FirstOrDefaultAsync(c => c.Id == Guid.Parse(context.CorrelationId), ct)
+        await context.Db.Set<Campaigns.Campaign>().FirstOrDefaultAsync(c => c.Id == CampaignId(context), ct)
         ?? throw new InvalidOperationException($"Workflow instance {context.InstanceId} runs campaign {context.CorrelationId}, which does not exist.");
 }
 
@@ -25,8 +30,10 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
     {
         var campaign = await ActivityCampaign.LoadAsync(context, cancellationToken);
         var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
+        var unitId = ActivityCampaign.UnitId(context);
         var open = await context.Db.Set<Participant>()
             .Where(p => p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress))
+            .Where(p => unitId == null || p.UnitId == unitId)
             .ToListAsync(cancellationToken);
         var closing = open.Where(p => p.ExtendedUntil is null || p.ExtendedUntil <= now).ToList();
         foreach (var participant in closing)
@@ -50,7 +57,7 @@ internal sealed class SendNoticeActivity : IActivity
     public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var campaign = await context.Db.Set<Campaigns.Campaign>().Include(c => c.Council)
-            .FirstOrDefaultAsync(c => c.Id == Guid.Parse(context.CorrelationId), cancellationToken)
+            .FirstOrDefaultAsync(c => c.Id == ActivityCampaign.CampaignId(context), cancellationToken)
             ?? throw new InvalidOperationException($"Campaign {context.CorrelationId} does not exist.");
         var template = context.Parameter("template") ?? "notice";
         var audience = context.Parameter("audience") ?? "all-units";
@@ -100,9 +107,11 @@ internal sealed class SendReminderActivity : IActivity
 
         var campaign = await ActivityCampaign.LoadAsync(context, cancellationToken);
         var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
+        var only = ActivityCampaign.UnitId(context);
         var units = await (from p in context.Db.Set<Participant>()
                            join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
                            where p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress)
+                               && (only == null || p.UnitId == only)
                            select new { p, u }).ToListAsync(cancellationToken);
         var queued = 0;
         foreach (var (participant, unit) in units.Select(x => (x.p, x.u)))

@@ -81,6 +81,20 @@ public sealed class ScoringEngineTests
     }
 
     [Fact]
+    public void Points_set_by_the_council_replace_the_answers_score_clamped_to_the_maximum_and_say_why()
+    {
+        var inputs = new Dictionary<string, IndicatorInput> { ["2.1"] = new(Number: 100), ["2.2"] = new(Number: 80), ["3.1"] = new(Number: 5) };
+        var judged = new Dictionary<string, decimal> { ["2.1"] = 12.5m, ["2.2"] = 20m, ["3.1"] = 99m, ["4.1"] = 50m };
+        var score = ScoringEngine.Score(Sample, Department, inputs, judged: judged);
+
+        Assert.Equal((12.5m, ShortfallReason.CouncilAdjusted), (score.Find("2.1")!.Points, score.Find("2.1")!.Reason));
+        Assert.Equal((20m, (string?)null), (score.Find("2.2")!.Points, score.Find("2.2")!.Reason));   // the same as the answer's score
+        Assert.Equal(10m, score.Find("3.1")!.Points);                                                  // never above the maximum
+        Assert.Equal(0m, score.Find("4.1")!.Points);                                                   // a leaf that does not apply stays out
+        Assert.Equal(12.5m + 20m + 10m, score.Total);
+    }
+
+    [Fact]
     public void A_flagged_unit_is_scored_on_the_group_that_applies_to_it()
     {
         var score = ScoringEngine.Score(Sample, DigitalEconomyDepartment, new Dictionary<string, IndicatorInput> { ["4.1"] = new(Number: 50) });

@@ -27,6 +27,15 @@ public sealed class Campaign
     public required CampaignSchedule Schedule { get; set; }
     /// <summary>Whether the saved draft of a unit that never submitted is scored.</summary>
     public bool CountUnsubmittedDrafts { get; set; }
+    /// <summary>Days before a unit's deadline on which units that have not submitted are reminded (the smallest also to the unit head).</summary>
+    public List<int> ReminderDays { get; set; } = [.. DefaultReminderDays];
+    /// <summary>Days after a unit's deadline during which it may still submit (marked late) and is reminded daily; 0 = none.</summary>
+    public int GraceDays { get; set; }
+
+    public static readonly IReadOnlyList<int> DefaultReminderDays = [7, 3, 1];
+
+    /// <summary>Until when a deadline still accepts changes: the deadline itself, or the end of the grace period after it.</summary>
+    public DateTimeOffset GraceEnd(DateTimeOffset deadline) => deadline.AddDays(GraceDays);
     public DateTimeOffset CreatedAt { get; set; }
     public string? CreatedBy { get; set; }
     public DateTimeOffset? LaunchedAt { get; set; }
@@ -84,6 +93,8 @@ public sealed class Participant
     public string? ExtensionReason { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
     public string? SubmittedBy { get; set; }
+    /// <summary>Submitted after its deadline, inside the campaign's grace period.</summary>
+    public bool SubmittedLate { get; set; }
     public int AnsweredCount { get; set; }
     public int ApplicableCount { get; set; }
     public decimal SelfTotal { get; set; }
@@ -136,6 +147,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
     public void Configure(EntityTypeBuilder<Campaign> builder)
     {
         builder.ToTable("campaigns");
+        builder.PrimitiveCollection(x => x.ReminderDays);
         builder.HasIndex(x => new { x.AuthorityId, x.Year });
         builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(x => x.TimeZone).HasMaxLength(64);

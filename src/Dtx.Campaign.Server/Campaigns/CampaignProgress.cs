@@ -26,7 +26,7 @@ internal sealed class CampaignProgress(CampaignDbContext db, TimeProvider clock)
         var open = p.Status is ParticipantStatus.NotStarted or ParticipantStatus.InProgress;
         return new CampaignsApi.ProgressRow(p.UnitId, code, name, p.Category, Kebab(p.Status), p.AnsweredCount, p.ApplicableCount,
             p.ApplicableCount == 0 ? 0 : Math.Round(100m * p.AnsweredCount / p.ApplicableCount, 1, MidpointRounding.AwayFromZero),
-            deadline, p.ExtendedUntil is not null, (open && now >= deadline) || p.Status == ParticipantStatus.NotSubmitted, p.SubmittedAt);
+            deadline, p.ExtendedUntil is not null, (open && now >= deadline) || p.Status == ParticipantStatus.NotSubmitted, p.SubmittedAt, p.SubmittedLate);
     }
 
     public static string Kebab(ParticipantStatus status) => status switch

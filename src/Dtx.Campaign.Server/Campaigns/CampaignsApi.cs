@@ -14,14 +14,15 @@ internal static class CampaignsApi
         int Participants, DateTimeOffset CreatedAt, DateTimeOffset? LaunchedAt);
 
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
-        IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId);
+        IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId,
+        IReadOnlyList<int> ReminderDays, int GraceDays);
 
     public sealed record CopyRequest(int? Year);
 
     public sealed record ExtensionRequest(DateTime Until, string Reason);
 
     public sealed record ProgressRow(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, int Answered, int Applicable,
-        decimal PercentAnswered, DateTimeOffset Deadline, bool Extended, bool Overdue, DateTimeOffset? SubmittedAt);
+        decimal PercentAnswered, DateTimeOffset Deadline, bool Extended, bool Overdue, DateTimeOffset? SubmittedAt, bool Late);
 
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
     {
@@ -65,7 +66,7 @@ internal static class CampaignsApi
         return TypedResults.Ok(new CampaignDetail(ToSummary(c, await StagesAsync(db, [c], ct)), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
-            c.CountUnsubmittedDrafts, c.CopiedFromId));
+            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.GraceDays));
     }
 
     private static async Task<Results<Created<CampaignSummary>, ValidationProblem>> Create(

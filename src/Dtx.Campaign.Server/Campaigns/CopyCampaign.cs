@@ -37,7 +37,9 @@ internal sealed class CopyCampaign(CampaignDbContext db, CreateCampaign create)
             source.Council.Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
             source.Participants.Select(p => p.UnitId).ToList(),
             source.TimeZone,
-            source.CountUnsubmittedDrafts);
+            source.CountUnsubmittedDrafts,
+            [.. source.ReminderDays],
+            source.GraceDays);
         return await create.HandleAsync(request, user, ct, copiedFrom: source.Id);
     }
 }

@@ -19,7 +19,9 @@ public sealed record CreateCampaignRequest(
     List<CouncilMemberInput>? Council = null,
     List<Guid>? Units = null,
     string? TimeZone = null,
-    bool? CountUnsubmittedDrafts = null);
+    bool? CountUnsubmittedDrafts = null,
+    List<int>? ReminderDays = null,
+    int? GraceDays = null);
 
 /// <summary>Thrown when a request is refused; <see cref="Errors"/> is keyed by the field at fault.</summary>
 public sealed class CampaignRequestException(Dictionary<string, string[]> errors)
@@ -88,6 +90,14 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             if (!MailAddress.TryCreate(member.Email, out _)) Error($"council[{i}].email", $"'{member.Email}' is not an e-mail address");
         }
         if (council.Count(m => m.Role == CouncilRole.Chair) > 1) Error("council", "the council has more than one chair");
+        var reminderDays = request.ReminderDays ?? [.. Campaign.DefaultReminderDays];
+        if (reminderDays.Any(d => d is < 1 or > 60) || reminderDays.Distinct().Count() != reminderDays.Count || reminderDays.Count > 10)
+            Error("reminderDays", "up to 10 different numbers of days before the deadline, each from 1 to 60 (e.g. [7, 3, 1])");
+        if (request.GraceDays is < 0 or > 14)
+            Error("graceDays", "from 0 (no late submissions) to 14 days");
+        else if (request.GraceDays > 0 && request.Schedule.Validate(zone).Count == 0
+            && request.Schedule.ToUtc(zone) is var utc && utc.SelfAssessmentClosesAt.AddDays(request.GraceDays.Value) >= utc.VerificationEndsAt)
+            Error("graceDays", "the grace period must end before verification ends");
         if (errors.Count > 0)
             throw new CampaignRequestException(errors);
 
@@ -104,6 +114,8 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             CopiedFromId = copiedFrom,
             Schedule = request.Schedule.ToUtc(zone),
             CountUnsubmittedDrafts = request.CountUnsubmittedDrafts ?? false,
+            ReminderDays = [.. reminderDays.OrderDescending()],
+            GraceDays = request.GraceDays ?? 0,
             CreatedAt = now,
             CreatedBy = user,
         };

@@ -27,8 +27,8 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
         var closes = campaign.Schedule.SelfAssessmentClosesAt;
         if (until <= closes)
             throw CampaignRequestException.For("until", $"must be after the campaign's deadline {ScheduleInput.Show(ScheduleInput.Local(closes, zone))}");
-        if (until >= campaign.Schedule.VerificationEndsAt)
-            throw CampaignRequestException.For("until", $"must be before verification ends ({ScheduleInput.Show(ScheduleInput.Local(campaign.Schedule.VerificationEndsAt, zone))})");
+        if (campaign.GraceEnd(until) >= campaign.Schedule.VerificationEndsAt)
+            throw CampaignRequestException.For("until", $"must end (with the {campaign.GraceDays}-day grace period) before verification ends ({ScheduleInput.Show(ScheduleInput.Local(campaign.Schedule.VerificationEndsAt, zone))})");
         if (until <= clock.GetUtcNow())
             throw CampaignRequestException.For("until", "is already in the past");
         if (participant.Status == ParticipantStatus.Submitted)
@@ -57,9 +57,20 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
         var correlation = $"{campaign.Id}/{unitId}";
         var actor = WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin);
         if (await workflows.FindAsync(correlation, "unit-extension", ct) is { Status: WorkflowStatus.Running } running)
+        {
             await workflows.ChangeDateAsync(running.Id, "selfAssessment.closesAt", until, actor, ct);
+            await workflows.ChangeDateAsync(running.Id, "selfAssessment.graceEndsAt", campaign.GraceEnd(until), actor, ct);
+        }
         else
-            await workflows.StartAsync(new StartWorkflow("unit-extension", correlation,
-                new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { ["selfAssessment.closesAt"] = until }, TimeZoneId: campaign.TimeZone, Actor: actor), ct);
+        {
+            var dates = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal)
+            {
+                // Its reminder round starts the morning the extension is granted.
+                ["selfAssessment.opensAt"] = clock.GetUtcNow(),
+                ["selfAssessment.closesAt"] = until,
+                ["selfAssessment.graceEndsAt"] = campaign.GraceEnd(until),
+            };
+            await workflows.StartAsync(new StartWorkflow("unit-extension", correlation, dates, TimeZoneId: campaign.TimeZone, Actor: actor), ct);
+        }
     }
 }

@@ -46,7 +46,7 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
             throw new CampaignRequestException(errors);
 
         // The annual workflow starts in the same transaction: a launch either has its workflow or did not happen.
-        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule),
+        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule, campaign.GraceDays),
             TimeZoneId: campaign.TimeZone, Actor: WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin)), ct);
         campaign.WorkflowInstanceId = instance.Id;
         campaign.Status = CampaignStatus.Launched;

@@ -23,6 +23,8 @@ internal sealed class EmailComposer(EmailOptions options)
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
         var deadline = p.TryGetProperty("deadlineUtc", out var d) ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
         var when = deadline?.ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
+        var graceEnds = p.TryGetProperty("graceEndsUtc", out var g) && g.ValueKind == JsonValueKind.String
+            ? TimeZoneInfo.ConvertTime(g.GetDateTimeOffset(), zone).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) : null;
         var progress = p.TryGetProperty("applicable", out var a) && a.GetInt32() > 0 ? $"{p.GetProperty("answered").GetInt32()}/{a.GetInt32()}" : "";
 
         var (subject, lines) = Text("template") switch
@@ -32,10 +34,12 @@ internal sealed class EmailComposer(EmailOptions options)
                 {
                     $"Kính gửi {Text("name")},",
                     $"Đơn vị {Text("unitCode")} chưa nộp kết quả tự đánh giá chuyển đổi số. Hạn nộp: {when} (giờ Việt Nam).",
+                    graceEnds is null ? "" : $"Đơn vị đã quá hạn; hồ sơ nộp muộn được nhận đến {graceEnds} và được ghi nhận là nộp muộn.",
                     progress.Length > 0 ? $"Số chỉ số đã trả lời: {progress}." : "",
                     $"Vui lòng hoàn thành và nộp tại {options.PublicBaseUrl}.",
                     "",
-                    $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time).",
+                    $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time)."
+                        + (graceEnds is null ? "" : $" It is overdue; a late submission is accepted until {graceEnds} and recorded as late."),
                 }),
             var template => ($"Thông báo đánh giá chuyển đổi số ({template})", new[] { $"Kính gửi {Text("name")},", $"Thông báo: {template}." }),
         };

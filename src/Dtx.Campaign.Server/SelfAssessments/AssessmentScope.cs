@@ -22,6 +22,9 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
 {
     public UnitProfile Profile { get; } = new(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal));
 
+    /// <summary>Until when changes are accepted: the clarification's due time, else the deadline plus the campaign's grace period.</summary>
+    public DateTimeOffset EditableUntil => Participant.Status == ParticipantStatus.ReturnedForClarification ? Deadline : Campaign.GraceEnd(Deadline);
+
     /// <summary>The unit's own deadline: the clarification's while it answers the council, else its extension's, else the campaign's.</summary>
     public DateTimeOffset Deadline => Participant.Status == ParticipantStatus.ReturnedForClarification && Participant.ClarificationDueAt is { } due ? due
         : Participant.ExtendedUntil ?? Campaign.Schedule.SelfAssessmentClosesAt;
@@ -55,8 +58,10 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
             case ParticipantStatus.NotSubmitted:
                 throw new AssessmentClosedException($"the deadline was {Local(Deadline)}; the self-assessment of {Unit.Code} is closed as not submitted");
         }
-        if (now >= Deadline)
-            throw new AssessmentClosedException($"the deadline was {Local(Deadline)}; late changes are not accepted");
+        if (now >= EditableUntil)
+            throw new AssessmentClosedException(EditableUntil == Deadline
+                ? $"the deadline was {Local(Deadline)}; late changes are not accepted"
+                : $"the deadline was {Local(Deadline)} and the grace period for late submissions ended {Local(EditableUntil)}; late changes are not accepted");
     }
 
     public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, IndexSetCache sets, Guid campaignId, Guid unitId, CancellationToken ct)

@@ -267,6 +267,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         if (missing.Count > 0)
             throw new AssessmentInputException("submit", missing);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
+        // A first submission after the deadline, inside the grace period, is recorded as late.
+        if (scope.Participant.Status != ParticipantStatus.ReturnedForClarification)
+            scope.Participant.SubmittedLate = clock.GetUtcNow() >= scope.Deadline;
         scope.Participant.Status = ParticipantStatus.Submitted;
         scope.Participant.SubmittedAt = clock.GetUtcNow();
         scope.Participant.SubmittedBy = user;

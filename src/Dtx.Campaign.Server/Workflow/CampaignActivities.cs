@@ -35,7 +35,8 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
             .Where(p => p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress))
             .Where(p => unitId == null || p.UnitId == unitId)
             .ToListAsync(cancellationToken);
-        var closing = open.Where(p => p.ExtendedUntil is null || p.ExtendedUntil <= now).ToList();
+        // A unit with an extension is closed by its own workflow, at the end of its own grace period.
+        var closing = open.Where(p => campaign.GraceEnd(p.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt) <= now).ToList();
         foreach (var participant in closing)
         {
             participant.Status = ParticipantStatus.NotSubmitted;
@@ -87,9 +88,10 @@ internal sealed class SendNoticeActivity : IActivity
 }
 
 /// <summary>
-/// A deadline reminder, to the focal officers of each unit that has not submitted (and, on the last
-/// day, to its head). One outbox message per unit and recipient, keyed so that no unit receives the
-/// same reminder twice. A reminder whose deadline has passed is skipped.
+/// The daily reminder round: a unit that has not submitted is written to on the campaign's reminder
+/// days before its own deadline (its focal officers; on the last of those days its head too), and every
+/// day of the grace period once overdue (focal officers and head). A unit with an extension is left to
+/// its own workflow's round. One outbox message per round, unit and recipient, so a re-run sends nothing twice.
 /// </summary>
 internal sealed class SendReminderActivity : IActivity
 {
@@ -114,16 +116,22 @@ internal sealed class SendReminderActivity : IActivity
                                && (only == null || p.UnitId == only)
                            select new { p, u }).ToListAsync(cancellationToken);
         var queued = 0;
+        var reminded = 0;
         foreach (var (participant, unit) in units.Select(x => (x.p, x.u)))
         {
-            var deadline = participant.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
-            if (deadline <= now)
+            if (only is null && participant.ExtendedUntil is not null)
                 continue;
-            // The last reminder is the one sent the day before the deadline or on the day, in the campaign's zone.
+            var deadline = participant.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
+            var graceEnd = campaign.GraceEnd(deadline);
+            // Days are counted in the campaign's zone: "3 days before" is three calendar days, whatever the hour.
             var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, context.TimeZone).DateTime).DayNumber
                 - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, context.TimeZone).DateTime).DayNumber;
-            var lastDay = daysLeft <= 1;
-            var recipients = unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (lastDay && c.Role == ContactRole.Head));
+            var overdue = deadline <= now;
+            if (overdue ? now >= graceEnd : !campaign.ReminderDays.Contains(daysLeft))
+                continue;
+            var withHead = overdue || daysLeft == campaign.ReminderDays.Min();
+            var recipients = unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (withHead && c.Role == ContactRole.Head));
+            reminded++;
             foreach (var contact in recipients)
             {
                 context.AddToOutbox("email", new
@@ -136,12 +144,15 @@ internal sealed class SendReminderActivity : IActivity
                     name = contact.FullName,
                     role = contact.Role == ContactRole.Head ? "head" : "focal-officer",
                     deadlineUtc = deadline,
+                    overdue,
+                    graceEndsUtc = overdue ? graceEnd : (DateTimeOffset?)null,
+                    daysLeft,
                     answered = participant.AnsweredCount,
                     applicable = participant.ApplicableCount,
                 }, keySuffix: $"{unit.Id:N}/{contact.Email.ToLowerInvariant()}");
                 queued++;
             }
         }
-        return new ActivityOutcome("queued", $"{queued} reminder(s) to {units.Count} unit(s) that have not submitted");
+        return new ActivityOutcome("queued", $"{queued} reminder(s) to {reminded} of {units.Count} unit(s) that have not submitted");
     }
 }

@@ -5,11 +5,12 @@ namespace Dtx.Campaign.Server.Workflow;
 /// <summary>The campaign's schedule under the date names the workflow definitions use.</summary>
 internal static class CampaignDates
 {
-    public static Dictionary<string, DateTimeOffset> Of(CampaignSchedule s) => new(StringComparer.Ordinal)
+    public static Dictionary<string, DateTimeOffset> Of(CampaignSchedule s, int graceDays) => new(StringComparer.Ordinal)
     {
         ["indexPublication.at"] = s.IndexPublicationAt,
         ["selfAssessment.opensAt"] = s.SelfAssessmentOpensAt,
         ["selfAssessment.closesAt"] = s.SelfAssessmentClosesAt,
+        ["selfAssessment.graceEndsAt"] = s.SelfAssessmentClosesAt.AddDays(graceDays),
         ["verification.endsAt"] = s.VerificationEndsAt,
         ["preliminaryResults.at"] = s.PreliminaryResultsAt,
         ["disputes.opensAt"] = s.DisputesOpensAt,

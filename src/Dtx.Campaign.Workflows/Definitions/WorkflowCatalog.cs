@@ -40,7 +40,7 @@ public sealed record WorkflowCatalog(
         Set("all-units", "units-not-submitted", "council-members", "council-chair", "campaign-admins", "the-unit", "public"),
         Set("council-chair", "council-secretary", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
         Set(
-            "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "verification.endsAt",
+            "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "selfAssessment.graceEndsAt", "verification.endsAt",
             "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at"),
         Set(
             "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",

@@ -91,13 +91,20 @@ public sealed record CampaignDateRef(string DateName, IsoOffset? Offset, TimeOnl
 /// A timer of a stage: at a campaign date (with offset), either moves to another stage or runs an
 /// activity (e.g. a reminder) and stays. <see cref="Index"/> identifies it in bookmarks: its position
 /// in the stage's <c>timers</c>, or -(n+1) for the n-th entry of <c>transitions</c> written <c>on: timer</c>.
+/// An activity timer with <see cref="Every"/> fires again at that interval (in local time) while its
+/// next firing is before the date named <see cref="Until"/>: a daily reminder round, for instance.
 /// </summary>
 public sealed record TimerDefinition(
     int Index,
     CampaignDateRef At,
     string? TransitionTo,
     ActivityInvocation? Activity,
-    string? Guard);
+    string? Guard,
+    IsoOffset? Every = null,
+    string? Until = null)
+{
+    public bool Repeats => Every is not null;
+}
 
 /// <summary>An approval gate: a user with <see cref="Role"/> approves and the stage moves to <see cref="To"/>.</summary>
 public sealed record GateDefinition(string Role, string To);

@@ -25,7 +25,7 @@ public static class WorkflowDefinitionReader
     internal static readonly string[] RootFields = ["key", "version", "name", "stages"];
     internal static readonly string[] NameFields = ["vi", "en"];
     internal static readonly string[] StageFields = ["key", "name", "final", "on-enter", "timers", "gate", "transitions"];
-    internal static readonly string[] TimerFields = ["at", "offset", "time", "transition", "activity", "guard"];
+    internal static readonly string[] TimerFields = ["at", "offset", "time", "transition", "activity", "guard", "every", "until"];
     internal static readonly string[] GateFields = ["role", "to"];
     internal static readonly string[] TransitionFields = ["to", "on", "guard", "at", "offset", "time", "role"];
 
@@ -280,9 +280,10 @@ public static class WorkflowDefinitionReader
                 }
 
                 var guard = ReadGuard(timerNode, itemPath);
+                var (every, until) = ReadRepeat(timerNode, itemPath, transition is not null);
                 if (at is not null)
                 {
-                    timers.Add(new TimerDefinition(timers.Count, at, transition, activity, guard));
+                    timers.Add(new TimerDefinition(timers.Count, at, transition, activity, guard, every, until));
                 }
             }
 
@@ -393,6 +394,43 @@ public static class WorkflowDefinitionReader
             }
 
             return role;
+        }
+
+        /// <summary>Reads <c>every</c> (a positive whole number of days or weeks) and <c>until</c> (a campaign date), which go together on activity timers.</summary>
+        private (IsoOffset? Every, string? Until) ReadRepeat(YamlMappingNode node, string path, bool isTransition)
+        {
+            var everyText = OptionalScalar(node, path, "every");
+            var until = OptionalScalar(node, path, "until");
+            if (everyText is null && until is null)
+            {
+                return (null, null);
+            }
+
+            if (isTransition)
+            {
+                Problem(node, path, "a timer that moves to another stage fires once; 'every' and 'until' are for activity timers");
+                return (null, null);
+            }
+
+            if (everyText is null || until is null)
+            {
+                Problem(node, path, "a repeating timer needs both 'every' (e.g. P1D) and 'until' (a campaign date)");
+                return (null, null);
+            }
+
+            if (!IsoOffset.TryParse(everyText, out var every) || every!.Negative || every.Years != 0 || every.Months != 0 || every.Time != TimeSpan.Zero
+                || every.Weeks * 7 + every.Days <= 0)
+            {
+                Problem(Child(node, "every"), path + ".every", $"'{everyText}' is not a positive number of days or weeks such as P1D or P1W");
+                return (null, null);
+            }
+
+            if (!catalog.DateNames.Contains(until))
+            {
+                Problem(Child(node, "until"), path + ".until", $"undefined campaign date '{until}'" + Suggest(until, catalog.DateNames));
+            }
+
+            return (every, until);
         }
 
         private CampaignDateRef? ReadDateRef(YamlMappingNode node, string path)

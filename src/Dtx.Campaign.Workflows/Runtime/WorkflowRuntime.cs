@@ -396,7 +396,7 @@ public sealed partial class WorkflowRuntime
                 {
                     await TransitionAsync(step, definition.Stage(timer.TransitionTo), ct);
                 }
-                else if (step.Dates[timer.At.DateName] <= step.Now)
+                else if (!timer.Repeats && step.Dates[timer.At.DateName] <= step.Now)
                 {
                     // The workflow, not Quartz's misfire policy, decides: a reminder of a past deadline is noise.
                     Journal(step, stage.Key, timer.Activity!.Activity, "skipped", $"deadline {timer.At.DateName} ({step.Dates[timer.At.DateName]:O}) has passed");
@@ -404,6 +404,11 @@ public sealed partial class WorkflowRuntime
                 else
                 {
                     await RunActivityAsync(step, stage.Key, timer.Activity!, 100 + Math.Abs(timer.Index), ct);
+                }
+
+                if (timer.Repeats && instance.CurrentStage == stage.Key && instance.Status == WorkflowStatus.Running)
+                {
+                    ArmNext(step, stage.Key, timer, bookmark.DueUtc ?? step.Now);
                 }
 
                 break;
@@ -473,9 +478,21 @@ public sealed partial class WorkflowRuntime
         foreach (var timer in stage.Timers)
         {
             var due = timer.At.Resolve(step.Dates[timer.At.DateName], step.Zone);
-            var bookmark = NewBookmark(step, BookmarkKind.Timer, timer.At.Describe(), stage.Key, $"{{\"timer\":{timer.Index}}}");
-            bookmark.DueUtc = due;
-            step.ToSchedule.Add((bookmark.Id, due));
+            if (timer.Repeats)
+            {
+                // A round entered late fires once for its latest past occurrence, not once per missed interval.
+                while (due < step.Now && Later(timer, due, step.Zone) is { } next && next < step.Now)
+                {
+                    due = next;
+                }
+
+                if (due >= UntilOf(step, timer))
+                {
+                    continue;
+                }
+            }
+
+            Arm(step, stage.Key, timer, due);
         }
 
         if (stage.Gate is not null)
@@ -488,6 +505,45 @@ public sealed partial class WorkflowRuntime
             NewBookmark(step, BookmarkKind.Event, transition.EventName, stage.Key, $"{{\"transition\":{transition.Index}}}");
         }
     }
+
+    private void Arm(Step step, string stage, TimerDefinition timer, DateTime due)
+    {
+        var bookmark = NewBookmark(step, BookmarkKind.Timer, timer.At.Describe() + (timer.Repeats ? $" every {timer.Every} until {timer.Until}" : ""), stage,
+            $"{{\"timer\":{timer.Index}}}");
+        bookmark.DueUtc = due;
+        step.ToSchedule.Add((bookmark.Id, due));
+    }
+
+    /// <summary>Arms a repeating timer's next firing, unless it would fall on or after its end date.</summary>
+    private void ArmNext(Step step, string stage, TimerDefinition timer, DateTime firedDue)
+    {
+        var next = Later(timer, firedDue, step.Zone);
+        // A late firing (after an outage) stood for every missed one: the next comes after now, never at once.
+        while (next is { } missed && missed <= step.Now)
+        {
+            next = Later(timer, missed, step.Zone);
+        }
+
+        if (next is { } due && due < UntilOf(step, timer))
+        {
+            Arm(step, stage, timer, due);
+        }
+    }
+
+    /// <summary>The next firing after <paramref name="dueUtc"/>: the interval is added in local time, so "08:00" stays 08:00.</summary>
+    private static DateTime? Later(TimerDefinition timer, DateTime dueUtc, TimeZoneInfo zone)
+    {
+        if (timer.Every is null)
+        {
+            return null;
+        }
+
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(dueUtc, DateTimeKind.Utc), zone);
+        return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(timer.Every.ApplyTo(local), DateTimeKind.Unspecified), zone);
+    }
+
+    private static DateTime UntilOf(Step step, TimerDefinition timer) =>
+        timer.Until is { } name && step.Dates.TryGetValue(name, out var until) ? until : DateTime.MinValue;
 
     private Bookmark NewBookmark(Step step, BookmarkKind kind, string name, string stage, string payload)
     {

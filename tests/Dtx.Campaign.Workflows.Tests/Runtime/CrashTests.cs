@@ -41,7 +41,7 @@ public sealed class CrashTests(PostgresDatabase database, ITestOutputHelper outp
                 dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
                 await using var scope = survivor.Services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
-                    .StartAsync(new StartWorkflow("annual-campaign", $"crash-{i}", dates));
+                    .StartAsync(new StartWorkflow("annual-campaign", $"crash-{i}", dates, Version: 1));
             }
 
             // Kill the victim once it has done part of the work (its steps take 250 ms, 8 at a time).

@@ -58,7 +58,7 @@ public sealed class QuartzClusterTests(PostgresDatabase database, ITestOutputHel
             dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
             await using var scope = _nodes[i % 3].Services.CreateAsyncScope();
             var instance = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
-                .StartAsync(new StartWorkflow("annual-campaign", $"cluster-{i}", dates));
+                .StartAsync(new StartWorkflow("annual-campaign", $"cluster-{i}", dates, Version: 1));
             ids.Add(instance.Id);
         }
 

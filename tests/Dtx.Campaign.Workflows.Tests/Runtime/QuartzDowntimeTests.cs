@@ -27,7 +27,7 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
         await using (var scope = a.Services.CreateAsyncScope())
         {
             instanceId = (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
-                .StartAsync(new StartWorkflow("annual-campaign", "downtime-campaign", dates))).Id;
+                .StartAsync(new StartWorkflow("annual-campaign", "downtime-campaign", dates, Version: 1))).Id;
         }
 
         await a.Scheduler.Shutdown(false);

@@ -48,7 +48,7 @@ public sealed class QuartzSqliteStoreTests(SqliteDatabase database) : IClassFixt
             await using (var scope = provider.CreateAsyncScope())
             {
                 instanceId = (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>()
-                    .StartAsync(new StartWorkflow("annual-campaign", "sqlite-store", dates))).Id;
+                    .StartAsync(new StartWorkflow("annual-campaign", "sqlite-store", dates, Version: 1))).Id;
             }
 
             WorkflowState? state = null;

@@ -73,7 +73,7 @@ public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassF
         await using (var scope = _services.CreateAsyncScope())
         {
             var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
-            var instance = await runtime.StartAsync(new StartWorkflow("annual-campaign", "quartz-campaign", dates));
+            var instance = await runtime.StartAsync(new StartWorkflow("annual-campaign", "quartz-campaign", dates, Version: 1));
             instanceId = instance.Id;
             firstTimer = (await runtime.GetStateAsync(instanceId))!.Pending.Single(b => b.Kind == BookmarkKind.Timer).Id;
         }

@@ -40,7 +40,7 @@ public sealed class ServiceRegistrationTests(SqliteDatabase database) : IClassFi
         await using (var scope = provider.CreateAsyncScope())
         {
             var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
-            var instance = await runtime.StartAsync(new StartWorkflow("annual-campaign", "campaign-di", WorkflowHarness.CampaignDates()));
+            var instance = await runtime.StartAsync(new StartWorkflow("annual-campaign", "campaign-di", WorkflowHarness.CampaignDates(), Version: 1));
             instanceId = instance.Id;
         }
 

@@ -30,7 +30,9 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
     private static readonly IWorkflowDefinitionStore Definitions = new WorkflowDefinitionStore(
     [
         WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v1.yaml"),
+        WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v2.yaml"),
         WorkflowDefinitionReaderTests.LoadShipped("unit-assessment.v1.yaml"),
+        WorkflowDefinitionReaderTests.LoadShipped("unit-extension.v1.yaml"),
     ]);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero));
@@ -81,7 +83,7 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
     }
 
     public Task<WorkflowInstance> StartAnnualAsync(Dictionary<string, string>? variables = null) =>
-        WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", "campaign-" + Guid.NewGuid().ToString("N")[..8], CampaignDates(), Variables: variables)));
+        WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", "campaign-" + Guid.NewGuid().ToString("N")[..8], CampaignDates(), Variables: variables, Version: 1)));
 
     public Task<ResumeResult> ResumeAsync(Guid bookmarkId, WorkflowActor actor, string? comment = null) =>
         WithRuntime(r => r.ResumeAsync(bookmarkId, actor, comment));

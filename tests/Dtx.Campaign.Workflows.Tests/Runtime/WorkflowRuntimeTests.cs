@@ -212,7 +212,8 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
             await after.Scheduler.ScheduleAsync(id, due);
         }
 
-        var fresh = await after.StartAnnualAsync();
+        // Started without a version: the latest one.
+        var fresh = await after.WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", "fresh-" + Guid.NewGuid().ToString("N")[..8], WorkflowHarness.CampaignDates())));
         Assert.Equal(1, old.DefinitionVersion);
         Assert.Equal(2, fresh.DefinitionVersion);
 
@@ -345,7 +346,7 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
     {
         var campaign = "campaign-launch-" + Guid.NewGuid().ToString("N")[..8];
         Task<WorkflowInstance> Launch() => Task.Run(() =>
-            _h.WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", campaign, WorkflowHarness.CampaignDates(), Actor: Admin))));
+            _h.WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", campaign, WorkflowHarness.CampaignDates(), Actor: Admin, Version: 1))));
 
         var launched = await Task.WhenAll(Launch(), Launch(), Launch());
 
@@ -459,7 +460,7 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
         var dates = WorkflowHarness.CampaignDates();
         dates.Remove("disputes.closesAt");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _h.WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", "campaign-missing-date", dates))));
+            _h.WithRuntime(r => r.StartAsync(new StartWorkflow("annual-campaign", "campaign-missing-date", dates, Version: 1))));
         Assert.Contains("disputes.closesAt", error.Message, StringComparison.Ordinal);
 
         await using var db = database.NewContext();

@@ -222,6 +222,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<string>("CreatedBy")
                         .HasColumnType("text");
 
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("LaunchedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -235,6 +238,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<string>("NameVi")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<int>>("ReminderDays")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -407,6 +414,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
                     b.Property<string>("SubmittedBy")
                         .HasColumnType("text");
+
+                    b.Property<bool>("SubmittedLate")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("UnitId")
                         .HasColumnType("uuid");

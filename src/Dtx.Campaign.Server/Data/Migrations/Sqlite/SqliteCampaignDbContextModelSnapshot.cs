@@ -217,6 +217,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<string>("CreatedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LaunchedAt")
                         .HasColumnType("INTEGER");
 
@@ -228,6 +231,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NameVi")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("ReminderDays")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -402,6 +409,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("SubmittedBy")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SubmittedLate")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("UnitId")
                         .HasColumnType("TEXT");

@@ -40,6 +40,8 @@ public sealed class Award
     public DateTimeOffset ConfirmedAt { get; set; }
     public required string Serial { get; set; }
     public required string VerificationCode { get; set; }
+    /// <summary>The award decision (quyết định khen thưởng) in the document register, e.g. "3/QĐ-UBND".</summary>
+    public string? DecisionNumber { get; set; }
 }
 
 internal sealed class AwardQuotaConfiguration : IEntityTypeConfiguration<AwardQuota>
@@ -68,6 +70,7 @@ internal sealed class AwardConfiguration : IEntityTypeConfiguration<Award>
         builder.Property(x => x.ConfirmedBy).HasMaxLength(256);
         builder.Property(x => x.Serial).HasMaxLength(40);
         builder.Property(x => x.VerificationCode).HasMaxLength(20);
+        builder.Property(x => x.DecisionNumber).HasMaxLength(60);
         builder.HasIndex(x => x.Serial).IsUnique();
         builder.HasIndex(x => new { x.CampaignId, x.UnitId }).IsUnique();
         builder.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);

@@ -19,14 +19,15 @@ public sealed record AwardChoice(Guid UnitId, AwardClass Class);
 public sealed record AwardConfirmation(IReadOnlyList<AwardChoice>? Awards, string? Reason);
 
 public sealed record AwardView(Guid UnitId, string UnitCode, string UnitName, string Category, string Class, int Rank, decimal Percentage, string Serial,
-    string VerificationCode, string? AdjustmentReason, string ConfirmedBy, DateTimeOffset ConfirmedAt);
+    string VerificationCode, string? AdjustmentReason, string ConfirmedBy, DateTimeOffset ConfirmedAt, string? DecisionNumber);
 
 /// <summary>
 /// Emulation awards: per category the campaign's quotas; the system proposes the list from the final
 /// ranking, the council chair confirms it (adjusting with a reason), and each award gets a Certificate
 /// of Merit serial number and a public verification code.
 /// </summary>
-internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, AuditTrail audit, TimeProvider clock)
+internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Notices.NoticeDesk notices, Certificates.CertificatePrinter printer,
+    AuditTrail audit, TimeProvider clock)
 {
     public async Task<IReadOnlyList<QuotaInput>> SetQuotasAsync(CouncilSeat seat, IReadOnlyList<QuotaInput> quotas, CancellationToken ct)
     {
@@ -140,8 +141,18 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Audi
                     ConfirmedBy = seat.Actor, ConfirmedAt = now, Serial = $"BK-{year}-{taken + i + 1:D4}", VerificationCode = NewCode(),
                 };
             }).ToList();
+        // The award decision is an official document of its own (QĐ); the certificates cite its number.
+        var decision = await notices.IssueAsync(seat.Campaign, c => new Documents.AwardDecisionNotice
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = c.Recipients, Category = string.Join(", ", awards.Select(a => a.Category).Distinct().Select(Notices.NoticeDesk.CategoryAddressee)),
+            Awards = [.. awards.Select(a => new Documents.AwardRow((Documents.AwardClass)((int)a.Class + 1), a.UnitName, a.Percentage, a.Serial))],
+        }, seat.Actor, awards.Count, null, ct, typeCode: "QĐ");
+        foreach (var award in awards)
+            award.DecisionNumber = decision.Document.Display;
         db.AddRange(awards);
         await db.SaveChangesAsync(ct);
+        await printer.QueueAsync(seat.Campaign.Id, awards.Count, ct);
         await audit.RecordAsync(new AuditEvent("awards.confirmed", "campaign", seat.Campaign.Id.ToString(),
             proposal.Awards.Select(a => new { a.UnitCode, Class = a.Class.ToString() }),
             awards.Select(a => new { a.UnitCode, Class = a.Class.ToString(), a.Serial, a.AdjustmentReason }), Detail: reason, CampaignId: seat.Campaign.Id), ct);
@@ -158,5 +169,5 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Audi
     private static string NewCode() => RandomNumberGenerator.GetString("ABCDEFGHJKMNPQRSTUVWXYZ23456789", 10);
 
     private static AwardView ToView(Award a) => new(a.UnitId, a.UnitCode, a.UnitName, a.Category, a.Class.ToString().ToLowerInvariant(), a.Rank, a.Percentage,
-        a.Serial, a.VerificationCode, a.AdjustmentReason, a.ConfirmedBy, a.ConfirmedAt);
+        a.Serial, a.VerificationCode, a.AdjustmentReason, a.ConfirmedBy, a.ConfirmedAt, a.DecisionNumber);
 }

@@ -11,15 +11,19 @@ namespace Dtx.Campaign.Server.Email;
 /// Message-Id derived from the outbox idempotency key so that a resend is recognisably the same message.
 /// </summary>
 /// <remarks>
-/// Interim wording, written here until the Scriban notice templates replace it; only the deadline
-/// reminder has its own text.
+/// A notice rendered from the Scriban templates when it was issued arrives with its subject, text and
+/// HTML (and its PDF as an attachment); the rest still use the interim wording written here.
 /// </remarks>
 internal sealed class EmailComposer(EmailOptions options)
 {
-    public MimeMessage Compose(string idempotencyKey, string payloadJson)
+    public sealed record Attachment(string FileName, byte[] Content);
+
+    public MimeMessage Compose(string idempotencyKey, string payloadJson, Attachment? attachment = null)
     {
         var p = JsonDocument.Parse(payloadJson).RootElement;
         string Text(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        if (Text("Html").Length > 0)
+            return Message(idempotencyKey, Text("name"), Text("to"), Text("Subject"), Text("Text"), Text("Html"), attachment);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
         var deadline = p.TryGetProperty("deadlineUtc", out var d) ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
         var when = deadline?.ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
@@ -49,14 +53,22 @@ internal sealed class EmailComposer(EmailOptions options)
             html.Append("<p>").Append(System.Net.WebUtility.HtmlEncode(line)).Append("</p>");
         html.Append("</body></html>");
 
+        return Message(idempotencyKey, Text("name"), Text("to"), subject, text, html.ToString(), attachment);
+    }
+
+    private MimeMessage Message(string idempotencyKey, string name, string to, string subject, string text, string html, Attachment? attachment)
+    {
+        var body = new BodyBuilder { TextBody = text, HtmlBody = html };
+        if (attachment is not null)
+            body.Attachments.Add(attachment.FileName, attachment.Content, new ContentType("application", "pdf"));
         var message = new MimeMessage
         {
             Subject = subject,
             MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32]}@dtx-campaign",
-            Body = new BodyBuilder { TextBody = text, HtmlBody = html.ToString() }.ToMessageBody(),
+            Body = body.ToMessageBody(),
         };
         message.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
-        message.To.Add(new MailboxAddress(Text("name"), Text("to")));
+        message.To.Add(new MailboxAddress(name, to));
         message.Headers.Add("X-Dtx-Idempotency-Key", idempotencyKey);
         return message;
     }

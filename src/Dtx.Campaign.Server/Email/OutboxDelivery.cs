@@ -11,7 +11,8 @@ namespace Dtx.Campaign.Server.Email;
 /// administrator to see. Delivery is at least once: a crash between the send and the commit resends,
 /// with the same Message-Id.
 /// </summary>
-internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTransport transport, EmailComposer composer, TimeProvider clock, ILogger<OutboxDelivery> logger)
+internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTransport transport, EmailComposer composer, Notices.NoticeArchive archive,
+    TimeProvider clock, ILogger<OutboxDelivery> logger)
 {
     public sealed record Report(int Sent, int Failed);
 
@@ -27,7 +28,7 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
                 break;
             try
             {
-                await transport.SendAsync(composer.Compose(message.IdempotencyKey, message.PayloadJson), ct);
+                await transport.SendAsync(composer.Compose(message.IdempotencyKey, message.PayloadJson, await archive.AttachmentAsync(message.PayloadJson, ct)), ct);
                 WorkflowOutbox.MarkSent(message, now);
                 sent++;
             }

@@ -6,6 +6,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Email;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Notices;
 using Dtx.Campaign.Server.Results;
 using Dtx.Campaign.Server.Scheduling;
 using Dtx.Campaign.Server.SelfAssessments;
@@ -37,6 +38,7 @@ internal static class ServerSetup
         services.AddCampaignWorkflow(builder.Environment);
         services.AddEmail(builder.Configuration, builder.Environment);
         services.AddCouncilWork();
+        services.AddNotices(builder.Configuration);
 
         services.AddProblemDetails();
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.
@@ -50,6 +52,9 @@ internal static class ServerSetup
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(Certificates.CertificatesApi.VerifyLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("Security:VerificationsPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
             o.AddPolicy(RateLimits.SignIn, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
@@ -80,6 +85,7 @@ internal static class ServerSetup
         app.MapCalendarFeed();
         app.MapAudit();
         app.MapCouncilWork();
+        app.MapNotices();
         return app;
     }
 

@@ -1,4 +1,6 @@
 using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Notices;
+using Dtx.Campaign.Server.Results;
 using Dtx.Campaign.Server.Units;
 using Dtx.Campaign.Workflows.Activities;
 using Microsoft.EntityFrameworkCore;
@@ -51,9 +53,11 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
 /// re-run of the step cannot send it twice. Units are reached through their focal officers; the
 /// council through its members (or only its chair).
 /// </summary>
-internal sealed class SendNoticeActivity : IActivity
+internal sealed class SendNoticeActivity(NoticeDesk notices, ResultsBook results) : IActivity
 {
     public string Name => "send-notice";
+
+    private sealed record Recipient(string To, string Name, Unit? Unit);
 
     public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
@@ -62,16 +66,17 @@ internal sealed class SendNoticeActivity : IActivity
             ?? throw new InvalidOperationException($"Campaign {context.CorrelationId} does not exist.");
         var template = context.Parameter("template") ?? "notice";
         var audience = context.Parameter("audience") ?? "all-units";
-        List<(string To, string Name, Guid? UnitId, string? UnitCode)> recipients = audience switch
+        List<Recipient> recipients = audience switch
         {
             "all-units" => (await (from p in context.Db.Set<Participant>()
                                    join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
                                    where p.CampaignId == campaign.Id
+                                   orderby u.Code
                                    select u).ToListAsync(cancellationToken))
-                .SelectMany(u => u.Contacts.Where(c => c.Role == ContactRole.FocalOfficer).Select(c => (c.Email, c.FullName, (Guid?)u.Id, (string?)u.Code)))
+                .SelectMany(u => u.Contacts.Where(c => c.Role == ContactRole.FocalOfficer).Select(c => new Recipient(c.Email, c.FullName, u)))
                 .ToList(),
-            "council-members" => campaign.Council.Select(m => (m.Email, m.FullName, (Guid?)null, (string?)null)).ToList(),
-            "council-chair" => campaign.Council.Where(m => m.Role == CouncilRole.Chair).Select(m => (m.Email, m.FullName, (Guid?)null, (string?)null)).ToList(),
+            "council-members" => campaign.Council.Select(m => new Recipient(m.Email, m.FullName, null)).ToList(),
+            "council-chair" => campaign.Council.Where(m => m.Role == CouncilRole.Chair).Select(m => new Recipient(m.Email, m.FullName, null)).ToList(),
             _ => [],
         };
         if (recipients.Count == 0)
@@ -80,10 +85,65 @@ internal sealed class SendNoticeActivity : IActivity
             context.AddToOutbox("notice", new { template, audience, campaignId = campaign.Id });
             return new ActivityOutcome("queued", $"notice for '{audience}' (no individual recipients)");
         }
-        foreach (var (to, name, unitId, unitCode) in recipients)
-            context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId, unitCode, to, name },
-                keySuffix: $"{unitId:N}/{to.ToLowerInvariant()}");
-        return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}");
+        if (!NoticeDesk.Modelled.Contains(template))
+        {
+            foreach (var r in recipients)
+                context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name },
+                    keySuffix: $"{r.Unit?.Id:N}/{r.To.ToLowerInvariant()}");
+            return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}");
+        }
+
+        var copies = await CopiesAsync(context, campaign, template, cancellationToken);
+        var issue = await notices.IssueAsync(campaign, copies.Filed, context.Actor.Id, recipients.Count, null, cancellationToken);
+        foreach (var r in recipients)
+        {
+            var letter = NoticeDesk.Letter(issue, copies.ForUnit(issue.Context, r.Unit));
+            context.AddToOutbox("email", new
+            {
+                template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name,
+                documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+            }, keySuffix: $"{r.Unit?.Id:N}/{r.To.ToLowerInvariant()}");
+        }
+        return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}, document {issue.Document.Display}");
+    }
+
+    private sealed record Copies(Func<NoticeDesk.NoticeContext, Documents.Notice> Filed, Func<NoticeDesk.NoticeContext, Unit?, Documents.Notice> ForUnit);
+
+    /// <summary>The filed copy of a notice (addressed to all) and each unit's own copy, from the campaign's data.</summary>
+    private async Task<Copies> CopiesAsync(ActivityContext context, Campaigns.Campaign campaign, string template, CancellationToken ct)
+    {
+        switch (template)
+        {
+            case "index-publication":
+                return new Copies(NoticeModels.IndexPublication, (c, _) => NoticeModels.IndexPublication(c));
+            case "self-assessment-opening":
+                return new Copies(c => NoticeModels.Opening(c, NoticeDesk.EveryUnit, ""),
+                    (c, u) => u is null ? NoticeModels.Opening(c, NoticeDesk.EveryUnit, "") : NoticeModels.Opening(c, NoticeDesk.UnitModel(u),
+                        u.Contacts.FirstOrDefault(x => x.Role == ContactRole.FocalOfficer)?.Email ?? ""));
+            case "deadline-closed":
+            {
+                var rows = await (from p in context.Db.Set<Participant>()
+                                  join u in context.Db.Set<Unit>() on p.UnitId equals u.Id
+                                  where p.CampaignId == campaign.Id
+                                  select new { p.Status, u.NameVi }).ToListAsync(ct);
+                var missing = rows.Where(r => r.Status != ParticipantStatus.Submitted).Select(r => r.NameVi).Order(StringComparer.Ordinal).ToList();
+                Documents.Notice Closed(NoticeDesk.NoticeContext c) =>
+                    NoticeModels.Closed(c, campaign.Schedule.SelfAssessmentClosesAt, rows.Count - missing.Count, rows.Count, missing);
+                return new Copies(Closed, (c, _) => Closed(c));
+            }
+            case "preliminary-results":
+            {
+                var document = (await results.GetAsync(campaign.Id, ResultKinds.Preliminary, publishedOnly: false, ct))?.Document;
+                var byUnit = document?.Categories.SelectMany(cat => cat.Units.Select(u => (u, RankOf: cat.Units.Count(x => x.Rank is not null))))
+                    .ToDictionary(x => x.u.UnitId) ?? [];
+                return new Copies(c => NoticeModels.Preliminary(c, NoticeDesk.EveryUnit, null, 0, campaign.Schedule.DisputesClosesAt),
+                    (c, u) => u is not null && byUnit.TryGetValue(u.Id, out var r)
+                        ? NoticeModels.Preliminary(c, NoticeDesk.UnitModel(u), r.u, r.RankOf, campaign.Schedule.DisputesClosesAt)
+                        : NoticeModels.Preliminary(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), null, 0, campaign.Schedule.DisputesClosesAt));
+            }
+            default:
+                throw new InvalidOperationException($"No notice model for '{template}'.");
+        }
     }
 }
 
@@ -93,7 +153,7 @@ internal sealed class SendNoticeActivity : IActivity
 /// day of the grace period once overdue (focal officers and head). A unit with an extension is left to
 /// its own workflow's round. One outbox message per round, unit and recipient, so a re-run sends nothing twice.
 /// </summary>
-internal sealed class SendReminderActivity : IActivity
+internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
 {
     public string Name => "send-reminder";
 
@@ -115,8 +175,7 @@ internal sealed class SendReminderActivity : IActivity
                            where p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress)
                                && (only == null || p.UnitId == only)
                            select new { p, u }).ToListAsync(cancellationToken);
-        var queued = 0;
-        var reminded = 0;
+        var due = new List<(Participant Participant, Unit Unit, DateTimeOffset Deadline, DateTimeOffset GraceEnd, int DaysLeft, bool Overdue, bool WithHead)>();
         foreach (var (participant, unit) in units.Select(x => (x.p, x.u)))
         {
             if (only is null && participant.ExtendedUntil is not null)
@@ -129,14 +188,26 @@ internal sealed class SendReminderActivity : IActivity
             var overdue = deadline <= now;
             if (overdue ? now >= graceEnd : !campaign.ReminderDays.Contains(daysLeft))
                 continue;
-            var withHead = overdue || daysLeft == campaign.ReminderDays.Min();
-            var recipients = unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (withHead && c.Role == ContactRole.Head));
-            reminded++;
-            foreach (var contact in recipients)
+            due.Add((participant, unit, deadline, graceEnd, daysLeft, overdue, overdue || daysLeft == campaign.ReminderDays.Min()));
+        }
+        if (due.Count == 0)
+            return new ActivityOutcome("none", $"no unit of {units.Count} that have not submitted is due a reminder today");
+
+        // One official reminder (công văn đôn đốc) per round, each unit receiving its own figures.
+        var template = context.Parameter("template") ?? "deadline-reminder";
+        var issue = await notices.IssueAsync(campaign, c => NoticeModels.Reminder(c, NoticeDesk.EveryUnit, campaign.Schedule.SelfAssessmentClosesAt, 0, 0, 0),
+            context.Actor.Id, due.Count, only, cancellationToken);
+        var queued = 0;
+        foreach (var (participant, unit, deadline, graceEnd, daysLeft, overdue, withHead) in due)
+        {
+            // Overdue reminders keep the interim wording, which states the grace period; the template speaks of days left.
+            var letter = overdue ? null : NoticeDesk.Letter(issue, NoticeModels.Reminder(issue.Context, NoticeDesk.UnitModel(unit), deadline, daysLeft,
+                participant.AnsweredCount, participant.ApplicableCount));
+            foreach (var contact in unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (withHead && c.Role == ContactRole.Head)))
             {
                 context.AddToOutbox("email", new
                 {
-                    template = context.Parameter("template") ?? "deadline-reminder",
+                    template,
                     campaignId = campaign.Id,
                     unitId = unit.Id,
                     unitCode = unit.Code,
@@ -149,10 +220,14 @@ internal sealed class SendReminderActivity : IActivity
                     daysLeft,
                     answered = participant.AnsweredCount,
                     applicable = participant.ApplicableCount,
+                    documentId = issue.Document.Id,
+                    document = issue.Document.Display,
+                    letter?.Subject, letter?.Text, letter?.Html, letter?.ModelType, letter?.ModelJson,
                 }, keySuffix: $"{unit.Id:N}/{contact.Email.ToLowerInvariant()}");
                 queued++;
             }
         }
+        var reminded = due.Count;
         return new ActivityOutcome("queued", $"{queued} reminder(s) to {reminded} of {units.Count} unit(s) that have not submitted");
     }
 }

@@ -15,7 +15,8 @@ internal static class WorkflowSetup
             .AddActivity<SendReminderActivity>()
             .AddActivity<SendNoticeActivity>()
             .AddActivity<Results.ComputeResultsActivity>()
-            .AddActivity<Results.PublishResultsActivity>();
+            .AddActivity<Results.PublishResultsActivity>()
+            .AddActivity<Certificates.GenerateCertificatesActivity>();
         services.AddScoped<HostTimerScheduler>();
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();

@@ -33,14 +33,17 @@ public abstract class ReminderDeliveryTests(CampaignApp app)
         var first = await DeliverAsync();
         Assert.Equal(new OutboxDelivery.Report(143, 0), first);
 
-        IReadOnlyList<MimeKit.MimeMessage> Reminders() => app.Smtp!.Messages().Where(m => m.Subject?.StartsWith("[Nhắc hạn]", StringComparison.Ordinal) == true).ToList();
+        IReadOnlyList<MimeKit.MimeMessage> Reminders() => app.Smtp!.Messages().Where(m => m.Subject?.StartsWith("Về việc nhắc hạn", StringComparison.Ordinal) == true).ToList();
         var messages = Reminders();
         Assert.Equal(143, messages.Count);
         Assert.Equal(143, messages.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
         var skhcn = messages.Single(m => m.To.Mailboxes.Single().Address == "daumoi.skhcn@demo.hanoi.invalid");
-        Assert.Equal("[Nhắc hạn] Tự đánh giá chuyển đổi số – đơn vị SKHCN – hạn 17:00 ngày 30/11/2025", skhcn.Subject);
-        Assert.Contains("Hạn nộp: 17:00 ngày 30/11/2025 (giờ Việt Nam)", skhcn.TextBody, StringComparison.Ordinal);
-        Assert.Contains("<p>", skhcn.HtmlBody, StringComparison.Ordinal);
+        // Rendered from the notice templates: the unit's own copy of the round's official reminder, with its PDF.
+        Assert.Equal("Về việc nhắc hạn nộp kết quả tự đánh giá chuyển đổi số năm 2025", skhcn.Subject);
+        Assert.Contains("Kính gửi: Sở Khoa học và Công nghệ.", skhcn.TextBody, StringComparison.Ordinal);
+        Assert.Contains("(còn 7 ngày)", skhcn.TextBody, StringComparison.Ordinal);
+        Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", skhcn.HtmlBody, StringComparison.Ordinal);
+        Assert.Single(skhcn.Attachments, a => a.ContentType.MimeType == "application/pdf");
 
         // Nothing is sent twice.
         Assert.Equal(new OutboxDelivery.Report(0, 0), await DeliverAsync());

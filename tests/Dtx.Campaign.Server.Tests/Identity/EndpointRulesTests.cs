@@ -27,6 +27,7 @@ public sealed partial class EndpointRulesTests(SqliteApp app) : IClassFixture<Sq
         "GET /api/public/results/{campaignId:guid}/export.csv",
         "GET /api/public/results/{campaignId:guid}/export.xlsx",
         "GET /api/public/results/{campaignId:guid}/awards",
+        "GET /api/public/certificates/{serial}",       // anyone checks a certificate (rate-limited; a wrong code tells nothing)
     ];
 
     private IReadOnlyList<RouteEndpoint> Endpoints() =>

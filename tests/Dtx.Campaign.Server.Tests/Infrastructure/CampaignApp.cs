@@ -69,6 +69,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Security:SignInsPerMinute", SignInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests deliver the outbox themselves, on the fake clock.
         builder.UseSetting("Email:DeliverInBackground", "false");
+        builder.UseSetting("Certificates:PrintInBackground", "false");
         if (Smtp is not null)
         {
             builder.UseSetting("Email:SmtpHost", "127.0.0.1");
@@ -104,7 +105,14 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
             var runtime = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Workflows.Runtime.WorkflowRuntime>();
             var result = await runtime.ResumeAsync(due, Dtx.Campaign.Workflows.Runtime.WorkflowActor.Timer);
             if (result != Dtx.Campaign.Workflows.Runtime.ResumeResult.Resumed)
-                throw new InvalidOperationException($"Timer {due} did not resume: {result}");
+            {
+                await using var check = Services.CreateAsyncScope();
+                var incident = await check.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
+                    .Where(b => b.Id == due)
+                    .Join(check.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.WorkflowInstance>(),
+                        b => b.InstanceId, i => i.Id, (b, i) => i.Incident).FirstOrDefaultAsync();
+                throw new InvalidOperationException($"Timer {due} did not resume: {result}. {incident}");
+            }
             fired++;
         }
     }

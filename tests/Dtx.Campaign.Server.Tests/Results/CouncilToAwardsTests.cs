@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtx.Campaign.Server.Tests.Results;
 
@@ -84,6 +85,9 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
             await OkAsync(admin.PutAsJsonAsync($"{url}/answers/{code}", answer));
         await OkAsync(admin.PostAsync($"{url}/submit", null));
     }
+
+    private static (string?, int, int) Progress(JsonElement batch) =>
+        (batch.GetProperty("status").GetString(), batch.GetProperty("done").GetInt32(), batch.GetProperty("total").GetInt32());
 
     private static object Yes(bool yes) => new { yes, version = 0 };
 
@@ -282,6 +286,32 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         Assert.All(awards.EnumerateArray(), a => Assert.Matches("^BK-2025-\\d{4}$", a.GetProperty("serial").GetString()!));
         Assert.Equal(4, awards.EnumerateArray().Select(a => a.GetProperty("verificationCode").GetString()).Distinct().Count());
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Conflict, "already confirmed");
+        // The award decision is a numbered document of its own; the certificates cite it.
+        Assert.Matches("^\\d+/QĐ-UBND$", awards[0].GetProperty("decisionNumber").GetString()!);
+
+        // The certificates print in the background, with progress, then as one PDF.
+        var certificates = $"/api/campaigns/{campaign}/certificates";
+        Assert.Equal(("pending", 0, 4), Progress(await OkAsync(admin.GetAsync(certificates))));
+        await RefusedAsync(admin.GetAsync($"{certificates}/all.pdf"), HttpStatusCode.Conflict, "0/4");
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Certificates.CertificatePrinter>().RunPendingAsync(CancellationToken.None));
+        Assert.Equal(("done", 4, 4), Progress(await OkAsync(admin.GetAsync(certificates))));
+        var all = await admin.GetAsync($"{certificates}/all.pdf");
+        Assert.Equal("application/pdf", all.Content.Headers.ContentType!.MediaType);
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(await all.Content.ReadAsByteArrayAsync()))
+            Assert.Equal(4, pdf.NumberOfPages);
+        var snvAward = awards.EnumerateArray().First(a => a.GetProperty("unitCode").GetString() == "SNV");
+        var serial = snvAward.GetProperty("serial").GetString()!;
+        var one = await admin.GetAsync($"{certificates}/{serial}.pdf");
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+
+        // Anyone can check a certificate; a wrong code or an unknown serial says only "not genuine".
+        var genuine = await OkAsync(app.CreateClient().GetAsync($"/api/public/certificates/{serial}?code={snvAward.GetProperty("verificationCode").GetString()}"));
+        Assert.Equal((true, "Sở Nội vụ", "Bằng khen – Hạng Nhất"), (genuine.GetProperty("genuine").GetBoolean(), genuine.GetProperty("awardee").GetString(), genuine.GetProperty("award").GetString()));
+        var wrong = await app.CreateClient().GetStringAsync($"/api/public/certificates/{serial}?code=AAAAAAAAAA");
+        var unknown = await app.CreateClient().GetStringAsync("/api/public/certificates/BK-2025-9999?code=AAAAAAAAAA");
+        Assert.Equal(wrong, unknown);
+        Assert.DoesNotContain("Sở Nội vụ", wrong, StringComparison.Ordinal);
 
         // Publication on its date: the public reads rankings and the awards, without the council's notes or verification codes.
         await SetClockAsync(12, 30, 8);

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCampaignDbContext))]
-    [Migration("20261123020130_Initial")]
+    [Migration("20261123022103_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -117,6 +117,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<string>("ConfirmedBy")
                         .IsRequired()
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNumber")
+                        .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("Percentage")
@@ -438,6 +442,50 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.ToTable("participants", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.Certificates.CertificateBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Pdf")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId")
+                        .IsUnique();
+
+                    b.ToTable("certificate_batches", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.Disputes.Dispute", b =>
                 {
                     b.Property<Guid>("Id")
@@ -753,6 +801,176 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("indicators", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Notices.DocumentCounter", b =>
+                {
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AuthorityId", "Year");
+
+                    b.ToTable("document_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Notices.IssuedDocument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelType")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Symbol")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateVersions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TypeCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UnitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("AuthorityId", "Year", "Number")
+                        .IsUnique();
+
+                    b.ToTable("issued_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Notices.Letterhead", b =>
+                {
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuerName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParentName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerCapacity")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerTitle")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Symbol")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AuthorityId");
+
+                    b.ToTable("letterheads", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Notices.TemplateVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SavedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name", "Version")
+                        .IsUnique();
+
+                    b.ToTable("template_versions", (string)null);
                 });
 
             modelBuilder.Entity("Dtx.Campaign.Server.Results.ResultSet", b =>
@@ -1712,6 +1930,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.Certificates.CertificateBatch", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.Disputes.Dispute", b =>
                 {
                     b.HasOne("Dtx.Campaign.Server.Campaigns.Participant", null)
@@ -1741,6 +1968,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.HasOne("Dtx.Campaign.Server.IndexSets.IndexSetRecord", null)
                         .WithMany("Indicators")
                         .HasForeignKey("IndexSetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Notices.Letterhead", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Units.OrganizingAuthority", null)
+                        .WithOne()
+                        .HasForeignKey("Dtx.Campaign.Server.Notices.Letterhead", "AuthorityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

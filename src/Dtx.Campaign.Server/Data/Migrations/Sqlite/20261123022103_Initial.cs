@@ -143,6 +143,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "document_counters",
+                columns: table => new
+                {
+                    AuthorityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Last = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_document_counters", x => new { x.AuthorityId, x.Year });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "index_sets",
                 columns: table => new
                 {
@@ -170,6 +183,47 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_index_sets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "issued_documents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AuthorityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    TypeCode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Symbol = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Template = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    TemplateVersions = table.Column<string>(type: "TEXT", nullable: false),
+                    ModelType = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    ModelJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Recipients = table.Column<int>(type: "INTEGER", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_issued_documents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "template_versions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false),
+                    SavedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SavedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_template_versions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -327,6 +381,32 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "letterheads",
+                columns: table => new
+                {
+                    AuthorityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParentName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    IssuerName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Place = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Symbol = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    SignerCapacity = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SignerTitle = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SignerName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_letterheads", x => x.AuthorityId);
+                    table.ForeignKey(
+                        name: "FK_letterheads_authorities_AuthorityId",
+                        column: x => x.AuthorityId,
+                        principalTable: "authorities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "units",
                 columns: table => new
                 {
@@ -391,7 +471,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     ConfirmedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     ConfirmedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Serial = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    VerificationCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false)
+                    VerificationCode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DecisionNumber = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -424,6 +505,32 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_campaign_targets", x => x.Id);
                     table.ForeignKey(
                         name: "FK_campaign_targets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificate_batches",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Total = table.Column<int>(type: "INTEGER", nullable: false),
+                    Done = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Pdf = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeasedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificate_batches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_certificate_batches_campaigns_CampaignId",
                         column: x => x.CampaignId,
                         principalTable: "campaigns",
                         principalColumn: "Id",
@@ -996,6 +1103,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 columns: new[] { "AuthorityId", "Year" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_certificate_batches_CampaignId",
+                table: "certificate_batches",
+                column: "CampaignId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_clarification_requests_ParticipantId",
                 table: "clarification_requests",
                 column: "ParticipantId");
@@ -1039,6 +1152,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_issued_documents_AuthorityId_Year_Number",
+                table: "issued_documents",
+                columns: new[] { "AuthorityId", "Year", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_issued_documents_CampaignId",
+                table: "issued_documents",
+                column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_participants_CalendarToken",
                 table: "participants",
                 column: "CalendarToken",
@@ -1060,6 +1184,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "IX_score_changes_ParticipantId_IndicatorCode",
                 table: "score_changes",
                 columns: new[] { "ParticipantId", "IndicatorCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_template_versions_Name_Version",
+                table: "template_versions",
+                columns: new[] { "Name", "Version" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_unit_contacts_UnitId",
@@ -1178,6 +1308,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "campaign_targets");
 
             migrationBuilder.DropTable(
+                name: "certificate_batches");
+
+            migrationBuilder.DropTable(
                 name: "clarification_requests");
 
             migrationBuilder.DropTable(
@@ -1185,6 +1318,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "disputes");
+
+            migrationBuilder.DropTable(
+                name: "document_counters");
 
             migrationBuilder.DropTable(
                 name: "evidence");
@@ -1196,10 +1332,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 name: "indicators");
 
             migrationBuilder.DropTable(
+                name: "issued_documents");
+
+            migrationBuilder.DropTable(
+                name: "letterheads");
+
+            migrationBuilder.DropTable(
                 name: "result_sets");
 
             migrationBuilder.DropTable(
                 name: "score_changes");
+
+            migrationBuilder.DropTable(
+                name: "template_versions");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");

@@ -145,6 +145,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "document_counters",
+                columns: table => new
+                {
+                    AuthorityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Last = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_document_counters", x => new { x.AuthorityId, x.Year });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "index_sets",
                 columns: table => new
                 {
@@ -172,6 +185,47 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_index_sets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "issued_documents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AuthorityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    TypeCode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Symbol = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    Template = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    TemplateVersions = table.Column<string>(type: "text", nullable: false),
+                    ModelType = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    ModelJson = table.Column<string>(type: "text", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: true),
+                    UnitId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Recipients = table.Column<int>(type: "integer", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IssuedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_issued_documents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "template_versions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false),
+                    SavedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SavedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_template_versions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -329,6 +383,32 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "letterheads",
+                columns: table => new
+                {
+                    AuthorityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ParentName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    IssuerName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Place = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Symbol = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    SignerCapacity = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SignerTitle = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SignerName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_letterheads", x => x.AuthorityId);
+                    table.ForeignKey(
+                        name: "FK_letterheads_authorities_AuthorityId",
+                        column: x => x.AuthorityId,
+                        principalTable: "authorities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "units",
                 columns: table => new
                 {
@@ -393,7 +473,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     ConfirmedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     ConfirmedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Serial = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    VerificationCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
+                    VerificationCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    DecisionNumber = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -426,6 +507,32 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     table.PrimaryKey("PK_campaign_targets", x => x.Id);
                     table.ForeignKey(
                         name: "FK_campaign_targets_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "certificate_batches",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Total = table.Column<int>(type: "integer", nullable: false),
+                    Done = table.Column<int>(type: "integer", nullable: false),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Pdf = table.Column<byte[]>(type: "bytea", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LeasedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_certificate_batches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_certificate_batches_campaigns_CampaignId",
                         column: x => x.CampaignId,
                         principalTable: "campaigns",
                         principalColumn: "Id",
@@ -998,6 +1105,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 columns: new[] { "AuthorityId", "Year" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_certificate_batches_CampaignId",
+                table: "certificate_batches",
+                column: "CampaignId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_clarification_requests_ParticipantId",
                 table: "clarification_requests",
                 column: "ParticipantId");
@@ -1041,6 +1154,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_issued_documents_AuthorityId_Year_Number",
+                table: "issued_documents",
+                columns: new[] { "AuthorityId", "Year", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_issued_documents_CampaignId",
+                table: "issued_documents",
+                column: "CampaignId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_participants_CalendarToken",
                 table: "participants",
                 column: "CalendarToken",
@@ -1062,6 +1186,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "IX_score_changes_ParticipantId_IndicatorCode",
                 table: "score_changes",
                 columns: new[] { "ParticipantId", "IndicatorCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_template_versions_Name_Version",
+                table: "template_versions",
+                columns: new[] { "Name", "Version" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_unit_contacts_UnitId",
@@ -1180,6 +1310,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "campaign_targets");
 
             migrationBuilder.DropTable(
+                name: "certificate_batches");
+
+            migrationBuilder.DropTable(
                 name: "clarification_requests");
 
             migrationBuilder.DropTable(
@@ -1187,6 +1320,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "disputes");
+
+            migrationBuilder.DropTable(
+                name: "document_counters");
 
             migrationBuilder.DropTable(
                 name: "evidence");
@@ -1198,10 +1334,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 name: "indicators");
 
             migrationBuilder.DropTable(
+                name: "issued_documents");
+
+            migrationBuilder.DropTable(
+                name: "letterheads");
+
+            migrationBuilder.DropTable(
                 name: "result_sets");
 
             migrationBuilder.DropTable(
                 name: "score_changes");
+
+            migrationBuilder.DropTable(
+                name: "template_versions");
 
             migrationBuilder.DropTable(
                 name: "unit_contacts");

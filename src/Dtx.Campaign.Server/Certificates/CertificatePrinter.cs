@@ -1,0 +1,115 @@
+using Dtx.Campaign.Documents;
+using Dtx.Campaign.Server.Awards;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Email;
+using Dtx.Campaign.Server.Notices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dtx.Campaign.Server.Certificates;
+
+/// <summary>Makes Certificates of Merit from confirmed awards: one at a time for a download, or a campaign's batch in the background.</summary>
+internal sealed partial class CertificatePrinter(CampaignDbContext db, IOptions<EmailOptions> email, TimeProvider clock, ILogger<CertificatePrinter> logger)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
+    /// <summary>The public address a certificate's QR code points to.</summary>
+    public Uri VerificationUrl(Award award) =>
+        new($"{email.Value.PublicBaseUrl.TrimEnd('/')}/api/public/certificates/{Uri.EscapeDataString(award.Serial)}?code={Uri.EscapeDataString(award.VerificationCode)}");
+
+    public async Task<CertificateOfMerit> ModelAsync(Award award, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == award.CampaignId, ct);
+        var authority = await db.Authorities.AsNoTracking().FirstAsync(a => a.Id == campaign.AuthorityId, ct);
+        var letterhead = await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority);
+        return new CertificateOfMerit
+        {
+            Authority = letterhead.Authority, Awardee = award.UnitName, Class = (Documents.AwardClass)((int)award.Class + 1), CampaignName = campaign.NameVi,
+            Year = campaign.Year, Serial = award.Serial, VerificationCode = award.VerificationCode, VerificationUrl = VerificationUrl(award),
+            DecisionNumber = award.DecisionNumber ?? "", IssuedAt = award.ConfirmedAt, TimeZoneId = campaign.TimeZone, Signer = letterhead.Signer,
+        };
+    }
+
+    public async Task<byte[]> PdfAsync(Award award, CancellationToken ct) => CertificatePdfWriter.Write(await ModelAsync(award, ct));
+
+    /// <summary>Queues the campaign's batch (inside the caller's transaction) unless one exists.</summary>
+    public async Task QueueAsync(Guid campaignId, int total, CancellationToken ct)
+    {
+        if (await db.Set<CertificateBatch>().AnyAsync(b => b.CampaignId == campaignId, ct))
+            return;
+        db.Add(new CertificateBatch { Id = Guid.CreateVersion7(), CampaignId = campaignId, Status = BatchStatus.Pending, Total = total, CreatedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Works every batch that is pending, or whose lease ran out (its node died). Returns how many were finished.</summary>
+    public async Task<int> RunPendingAsync(CancellationToken ct)
+    {
+        var finished = 0;
+        while (await ClaimAsync(ct) is { } batch)
+        {
+            try
+            {
+                var awards = (await db.Set<Award>().AsNoTracking().Where(a => a.CampaignId == batch.CampaignId).ToListAsync(ct))
+                    .OrderBy(a => a.Serial, StringComparer.Ordinal).ToList();
+                var models = new List<CertificateOfMerit>(awards.Count);
+                foreach (var award in awards)
+                {
+                    models.Add(await ModelAsync(award, ct));
+                    // Progress the UI can show, saved every few certificates.
+                    if (models.Count % 10 == 0 || models.Count == awards.Count)
+                        await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id)
+                            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Done, models.Count).SetProperty(b => b.LeasedUntil, clock.GetUtcNow() + Lease), ct);
+                }
+                var pdf = CertificatePdfWriter.WriteMany(models);
+                await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(b => b.Pdf, pdf).SetProperty(b => b.Done, models.Count).SetProperty(b => b.Total, models.Count)
+                    .SetProperty(b => b.Status, BatchStatus.Done).SetProperty(b => b.FinishedAt, clock.GetUtcNow()), ct);
+                finished++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, batch.CampaignId, e.Message);
+                await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BatchStatus.Failed).SetProperty(b => b.Error, e.Message), ct);
+            }
+        }
+        return finished;
+    }
+
+    /// <summary>Takes one batch: a conditional update wins it for exactly one node.</summary>
+    private async Task<CertificateBatch?> ClaimAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var candidates = await db.Set<CertificateBatch>().AsNoTracking()
+            .Where(b => b.Status == BatchStatus.Pending || (b.Status == BatchStatus.Running && b.LeasedUntil < now))
+            .Select(b => new { b.Id, b.Status, b.LeasedUntil }).ToListAsync(ct);
+        foreach (var c in candidates)
+        {
+            var won = await db.Set<CertificateBatch>()
+                .Where(b => b.Id == c.Id && b.Status == c.Status && b.LeasedUntil == c.LeasedUntil)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BatchStatus.Running).SetProperty(b => b.LeasedUntil, now + Lease), ct);
+            if (won == 1)
+                return await db.Set<CertificateBatch>().AsNoTracking().FirstAsync(b => b.Id == c.Id, ct);
+        }
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Certificates of campaign {CampaignId} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, Guid campaignId, string error);
+}
+
+/// <summary>Prints queued certificate batches in the background on every node (each batch is claimed by one).</summary>
+internal sealed class CertificatePrinterService(IServiceScopeFactory scopes, IConfiguration configuration) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Certificates:PrintInBackground", true))
+            return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Certificates:PollSeconds", 5)));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CertificatePrinter>().RunPendingAsync(stoppingToken);
+        }
+    }
+}

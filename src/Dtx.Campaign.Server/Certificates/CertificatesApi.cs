@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Dtx.Campaign.Server.Awards;
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Certificates;
+
+internal static class CertificatesApi
+{
+    public const string VerifyLimit = "certificate-verify";
+
+    public sealed record BatchView(string Status, int Done, int Total, string? Error, DateTimeOffset? FinishedAt);
+    public sealed record Verification(bool Genuine, string? Serial, string? Awardee, string? Award, string? Campaign, int? Year, string? Decision);
+
+    public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/campaigns/{campaignId:guid}/certificates").WithTags("Certificates").RequireAuthorization();
+        group.MapGet("/", Progress).WithSummary("Progress of printing the campaign's Certificates of Merit (queued when the awards are confirmed).");
+        group.MapGet("/all.pdf", All).WithSummary("Every certificate of the campaign in one PDF, once printed.");
+        group.MapGet("/{serial}.pdf", One).WithSummary("One certificate: administrators, the council, and the awarded unit's people.");
+        app.MapGet("/api/public/certificates/{serial}", Verify).WithTags("Certificates").AllowAnonymous().RequireRateLimiting(VerifyLimit)
+            .WithSummary("Is this certificate genuine? Give its serial number and the code printed on it; a wrong code says only 'not genuine'.");
+        return app;
+    }
+
+    private static void RequireInsider(CouncilSeat seat, ClaimsPrincipal user)
+    {
+        if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
+            throw new CouncilForbiddenException("certificates are printed for administrators, observers and the council");
+    }
+
+    private static Task<IResult> Progress(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            RequireInsider(seat, user);
+            var batch = await db.Set<CertificateBatch>().AsNoTracking().Where(b => b.CampaignId == campaignId)
+                .Select(b => new BatchView(b.Status.ToString().ToLowerInvariant(), b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
+            return batch is null ? ApiProblems.NotFound($"Certificates of campaign {campaignId} (the awards are not confirmed yet)") : TypedResults.Ok(batch);
+        });
+
+    private static Task<IResult> All(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            RequireInsider(seat, user);
+            var batch = await db.Set<CertificateBatch>().AsNoTracking().FirstOrDefaultAsync(b => b.CampaignId == campaignId, ct);
+            if (batch?.Pdf is null)
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa in xong / Not printed yet",
+                    detail: batch is null ? "The awards are not confirmed yet." : $"{batch.Done}/{batch.Total} certificates printed ({batch.Status.ToString().ToLowerInvariant()}).");
+            return TypedResults.File(batch.Pdf, "application/pdf", $"bang-khen-{campaignId:N}.pdf");
+        });
+
+    private static Task<IResult> One(Guid campaignId, string serial, ClaimsPrincipal user, CampaignDbContext db, CertificatePrinter printer, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+        {
+            var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.CampaignId == campaignId && a.Serial == serial, ct);
+            if (award is null)
+                return ApiProblems.NotFound($"Certificate {serial}");
+            if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
+            {
+                var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+                if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == userId && m.UnitId == award.UnitId, ct))
+                    return ApiProblems.NotFound($"Certificate {serial}");
+            }
+            return TypedResults.File(await printer.PdfAsync(award, ct), "application/pdf", $"{serial}.pdf");
+        });
+
+    private static async Task<IResult> Verify(string serial, string? code, CampaignDbContext db, CancellationToken ct)
+    {
+        var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.Serial == serial, ct);
+        // The same answer for an unknown serial and a wrong code: guessing serials tells nothing.
+        if (award is null || code is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(award.VerificationCode), Encoding.UTF8.GetBytes(code.Trim().ToUpperInvariant())))
+            return TypedResults.Ok(new Verification(false, null, null, null, null, null, null));
+        var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == award.CampaignId, ct);
+        var awardName = award.Class switch { AwardClass.First => "Hạng Nhất", AwardClass.Second => "Hạng Nhì", _ => "Hạng Ba" };
+        return TypedResults.Ok(new Verification(true, award.Serial, award.UnitName, $"Bằng khen – {awardName}", campaign.NameVi, campaign.Year, award.DecisionNumber));
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dtx.Campaign.Server.Notices;
+
+/// <summary>
+/// How an organising authority signs its documents (Decree 30/2020): the governing body above it, its own
+/// name as printed, the place, the symbol after the number ("15/TB-UBND") and who signs in which capacity.
+/// </summary>
+public sealed class Letterhead
+{
+    public Guid AuthorityId { get; set; }
+    /// <summary>The governing body printed above the issuer (may be empty for a provincial People's Committee).</summary>
+    public string ParentName { get; set; } = "";
+    public required string IssuerName { get; set; }
+    public required string Place { get; set; }
+    public required string Symbol { get; set; }
+    public required string SignerCapacity { get; set; }
+    public required string SignerTitle { get; set; }
+    public required string SignerName { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string? UpdatedBy { get; set; }
+
+    /// <summary>What an authority without a configured letterhead prints: its own name, place and the People's Committee's usual symbol.</summary>
+    public static Letterhead Default(Units.OrganizingAuthority authority) => new()
+    {
+        AuthorityId = authority.Id, IssuerName = authority.NameVi.ToUpperInvariant(), Place = authority.Place.Length > 0 ? authority.Place : authority.NameVi,
+        Symbol = "UBND", SignerCapacity = "TM. ỦY BAN NHÂN DÂN", SignerTitle = "CHỦ TỊCH", SignerName = "(chưa cấu hình người ký)",
+    };
+
+    public Documents.Authority Authority => new(ParentName, IssuerName, Place);
+
+    public Documents.Signer Signer => new(SignerCapacity, SignerTitle, SignerName);
+}
+
+internal sealed class LetterheadConfiguration : IEntityTypeConfiguration<Letterhead>
+{
+    public void Configure(EntityTypeBuilder<Letterhead> builder)
+    {
+        builder.ToTable("letterheads");
+        builder.HasKey(x => x.AuthorityId);
+        builder.Property(x => x.ParentName).HasMaxLength(300);
+        builder.Property(x => x.IssuerName).HasMaxLength(300);
+        builder.Property(x => x.Place).HasMaxLength(100);
+        builder.Property(x => x.Symbol).HasMaxLength(30);
+        builder.Property(x => x.SignerCapacity).HasMaxLength(100);
+        builder.Property(x => x.SignerTitle).HasMaxLength(100);
+        builder.Property(x => x.SignerName).HasMaxLength(200);
+        builder.HasOne<Units.OrganizingAuthority>().WithOne().HasForeignKey<Letterhead>(x => x.AuthorityId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Dtx.Campaign.Documents;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Email;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Notices;
+
+/// <summary>Renders issued documents again, exactly as issued (their model with the template versions they recorded), as HTML, PDF or DOCX.</summary>
+internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templates)
+{
+    public async Task<(Notice Model, RenderedNotice Rendered)> RenderAsync(IssuedDocument document, string? modelType, string? modelJson, CancellationToken ct)
+    {
+        var set = await templates.AtVersionsAsync(document.TemplateVersions, ct);
+        var model = NoticeDesk.ReadModel(modelType ?? document.ModelType, modelJson ?? document.ModelJson);
+        return (model, new TemplateRenderer(set).RenderNotice(model, "vi"));
+    }
+
+    public static string FileName(IssuedDocument document, string extension) => $"{document.Number}-{document.TypeCode}-{document.Symbol}.{extension}";
+
+    /// <summary>The PDF of the notice an outbox e-mail carries (its recipient's copy), or null for a message that is not an issued notice.</summary>
+    public async Task<EmailComposer.Attachment?> AttachmentAsync(string payloadJson, CancellationToken ct)
+    {
+        var p = JsonDocument.Parse(payloadJson).RootElement;
+        if (!p.TryGetProperty("documentId", out var id) || !p.TryGetProperty("ModelJson", out var json) || json.ValueKind != JsonValueKind.String)
+            return null;
+        var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id.GetGuid(), ct);
+        if (document is null)
+            return null;
+        var (model, rendered) = await RenderAsync(document, p.GetProperty("ModelType").GetString(), json.GetString(), ct);
+        return new EmailComposer.Attachment(FileName(document, "pdf"), NoticePdfWriter.Write(model, rendered, "vi"));
+    }
+}

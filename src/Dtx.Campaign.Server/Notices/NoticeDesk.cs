@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Dtx.Campaign.Documents;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Email;
+using Dtx.Campaign.Server.IndexSets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dtx.Campaign.Server.Notices;
+
+/// <summary>One e-mail of an issued notice: its rendering for one recipient, and the model its PDF is made from.</summary>
+public sealed record NoticeLetter(string Subject, string Text, string Html, string ModelType, string ModelJson);
+
+/// <summary>
+/// Issues official notices: takes the next number of the authority's register, records the filed document
+/// (its model and the template versions in force) and renders each recipient's copy from the templates.
+/// </summary>
+internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register, NoticeTemplates templates, IndexSetCache sets,
+    IOptions<EmailOptions> email, TimeProvider clock)
+{
+    /// <summary>The notice templates the server fills with its own data (the others still use the interim e-mail wording).</summary>
+    public static readonly IReadOnlySet<string> Modelled = new HashSet<string>(StringComparer.Ordinal)
+        { "index-publication", "self-assessment-opening", "deadline-reminder", "deadline-closed", "preliminary-results" };
+
+    private static readonly Dictionary<string, Type> ModelTypes = typeof(Notice).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(Notice)) && !t.IsAbstract).ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    public sealed record Issue(IssuedDocument Document, TemplateRenderer Renderer, NoticeContext Context);
+
+    /// <summary>Takes a number and files the notice as addressed to all its recipients; call inside the step's transaction.</summary>
+    public async Task<Issue> IssueAsync(Campaigns.Campaign campaign, Func<NoticeContext, Notice> filed, string issuedBy, int recipients, Guid? unitId, CancellationToken ct,
+        string typeCode = "TB")
+    {
+        var context = await ContextAsync(campaign, ct);
+        var year = TimeZoneInfo.ConvertTime(context.IssuedAt, context.Zone).Year;
+        var number = await register.NextNumberAsync(campaign.AuthorityId, year, ct);
+        context = context with { Number = new DocumentNumber(number, typeCode, context.Letterhead.Symbol) };
+        var (set, versions) = await templates.CurrentAsync(ct);
+        var model = filed(context);
+        var document = new IssuedDocument
+        {
+            Id = Guid.CreateVersion7(), AuthorityId = campaign.AuthorityId, Year = year, Number = number, TypeCode = typeCode, Symbol = context.Letterhead.Symbol,
+            Template = model.TemplateName, TemplateVersions = versions, ModelType = model.GetType().Name, ModelJson = JsonSerializer.Serialize(model, model.GetType()),
+            CampaignId = campaign.Id, UnitId = unitId, Recipients = recipients, IssuedAt = context.IssuedAt, IssuedBy = issuedBy,
+        };
+        db.Add(document);
+        return new Issue(document, new TemplateRenderer(set), context);
+    }
+
+    /// <summary>One recipient's copy of an issued notice (its own unit and figures, the document's number).</summary>
+    public static NoticeLetter Letter(Issue issue, Notice model)
+    {
+        var rendered = issue.Renderer.RenderNotice(model, "vi");
+        return new NoticeLetter(rendered.Subject, rendered.Text, rendered.Html, model.GetType().Name, JsonSerializer.Serialize(model, model.GetType()));
+    }
+
+    public static Notice ReadModel(string type, string json) =>
+        ModelTypes.TryGetValue(type, out var t) ? (Notice)JsonSerializer.Deserialize(json, t)! : throw new InvalidDataException($"unknown notice model '{type}'");
+
+    /// <summary>What every notice of a campaign carries: letterhead, signer, date, campaign, and whom the filed copy is addressed to.</summary>
+    public sealed record NoticeContext(Letterhead Letterhead, DocumentNumber Number, DateTimeOffset IssuedAt, TimeZoneInfo Zone, Documents.Campaign Campaign,
+        IReadOnlyList<string> Recipients, IReadOnlyDictionary<string, Scoring.IndexSets.IndexSet> SetsByCategory);
+
+    private async Task<NoticeContext> ContextAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var authority = await db.Authorities.AsNoTracking().FirstAsync(a => a.Id == campaign.AuthorityId, ct);
+        var letterhead = await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority);
+        var chosen = await db.Set<Campaigns.CampaignIndexSet>().AsNoTracking().Where(s => s.CampaignId == campaign.Id).ToListAsync(ct);
+        var byCategory = new Dictionary<string, Scoring.IndexSets.IndexSet>(StringComparer.Ordinal);
+        foreach (var c in chosen.OrderBy(c => c.Category, StringComparer.Ordinal))
+            byCategory[c.Category] = await sets.GetAsync(db, c.IndexSetId, ct);
+        var first = byCategory.Values.FirstOrDefault();
+        var model = new Documents.Campaign(campaign.NameVi, campaign.Year, string.Join("; ", byCategory.Values.Select(s => s.Name.Vi)),
+            campaign.Schedule.SelfAssessmentOpensAt, campaign.Schedule.SelfAssessmentClosesAt, first?.MaxPoints ?? 0, email.Value.PublicBaseUrl);
+        List<string> recipients = [.. byCategory.Keys.Select(c => CategoryAddressee(c) + ";"), "Lưu: VT."];
+        return new NoticeContext(letterhead, new DocumentNumber(0, "TB", letterhead.Symbol), clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone),
+            model, recipients, byCategory);
+    }
+
+    /// <summary>"Nơi nhận" wording for a unit category.</summary>
+    public static string CategoryAddressee(string category) => category switch
+    {
+        "department" => "Các sở, ban, ngành",
+        "commune" => "UBND các xã, phường",
+        "district" => "UBND các quận, huyện, thị xã",
+        _ => $"Các đơn vị ({category})",
+    };
+
+    public static Documents.Unit UnitModel(Units.Unit unit) =>
+        new(unit.Code, unit.NameVi, unit.Category, unit.Contacts.FirstOrDefault(c => c.Role == Units.ContactRole.FocalOfficer) is { } f
+            ? new FocalOfficer(f.FullName, f.Email, f.Phone ?? "") : new FocalOfficer("", "", ""));
+
+    /// <summary>The unit named in the filed copy of a notice that each unit receives with its own details.</summary>
+    public static readonly Documents.Unit EveryUnit = new("", "Các đơn vị được đánh giá", "", new FocalOfficer("", "", ""));
+}

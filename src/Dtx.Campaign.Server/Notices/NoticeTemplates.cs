@@ -1,0 +1,127 @@
+using Dtx.Campaign.Documents;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dtx.Campaign.Server.Notices;
+
+/// <summary>A version of a template saved by an administrator; the shipped file is version 1.</summary>
+public sealed class TemplateVersion
+{
+    public Guid Id { get; set; }
+    /// <summary>e.g. "notices/deadline-reminder.vi.html".</summary>
+    public required string Name { get; set; }
+    public int Version { get; set; }
+    public required string Content { get; set; }
+    public DateTimeOffset SavedAt { get; set; }
+    public string? SavedBy { get; set; }
+}
+
+/// <summary>Refused template text, with each syntax error's line and column.</summary>
+public sealed class TemplateRejectedException(string name, IReadOnlyList<TemplateError> errors)
+    : Exception($"{name}: {string.Join("; ", errors)}")
+{
+    public string Name { get; } = name;
+    public IReadOnlyList<TemplateError> Errors { get; } = errors;
+}
+
+/// <summary>The templates shipped in <c>templates/</c>, read and checked once at start: a syntax error stops the server with line and column.</summary>
+internal sealed class ShippedTemplates
+{
+    public ShippedTemplates(IHostEnvironment environment)
+    {
+        Set = TemplateSet.FromDirectory(ShippedFiles.Folder(environment, "templates"));
+        if (Set.ValidateAll() is { Count: > 0 } errors)
+            throw new InvalidOperationException("The shipped templates have errors: " + string.Join("; ", errors));
+    }
+
+    public TemplateSet Set { get; }
+}
+
+/// <summary>
+/// The templates in force: the shipped files overlaid with the newest saved version of each. Every issued
+/// document records the versions it used, and can be rendered again with exactly those.
+/// </summary>
+internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shipped, AuditTrail audit, TimeProvider clock)
+{
+    public sealed record TemplateInfo(string Name, int Version, DateTimeOffset? SavedAt, string? SavedBy);
+
+    /// <summary>The set in force and the version of every template saved after the shipped one.</summary>
+    public async Task<(TemplateSet Set, Dictionary<string, int> Versions)> CurrentAsync(CancellationToken ct)
+    {
+        var latest = (await db.Set<TemplateVersion>().AsNoTracking()
+                .GroupBy(t => t.Name).Select(g => g.OrderByDescending(t => t.Version).First()).ToListAsync(ct));
+        return Overlay(latest);
+    }
+
+    /// <summary>The set as it was for a document: the recorded versions, version 1 (the file) for the rest.</summary>
+    public async Task<TemplateSet> AtVersionsAsync(IReadOnlyDictionary<string, int> versions, CancellationToken ct)
+    {
+        if (versions.Count == 0)
+            return shipped.Set;
+        var names = versions.Keys.ToList();
+        var rows = await db.Set<TemplateVersion>().AsNoTracking().Where(t => names.Contains(t.Name)).ToListAsync(ct);
+        return Overlay(rows.Where(r => versions.TryGetValue(r.Name, out var v) && v == r.Version).ToList()).Set;
+    }
+
+    private (TemplateSet Set, Dictionary<string, int> Versions) Overlay(IReadOnlyList<TemplateVersion> rows)
+    {
+        var set = shipped.Set;
+        foreach (var row in rows)
+            set = set.With(row.Name, row.Content);
+        return (set, rows.ToDictionary(r => r.Name, r => r.Version, StringComparer.Ordinal));
+    }
+
+    public async Task<IReadOnlyList<TemplateInfo>> ListAsync(CancellationToken ct)
+    {
+        var latest = (await db.Set<TemplateVersion>().AsNoTracking().ToListAsync(ct))
+            .GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.MaxBy(t => t.Version)!, StringComparer.Ordinal);
+        return shipped.Set.Names.Order(StringComparer.Ordinal)
+            .Select(n => latest.TryGetValue(n, out var t) ? new TemplateInfo(n, t.Version, t.SavedAt, t.SavedBy) : new TemplateInfo(n, 1, null, null)).ToList();
+    }
+
+    public async Task<(string Content, IReadOnlyList<TemplateInfo> History)?> GetAsync(string name, CancellationToken ct)
+    {
+        if (!shipped.Set.TryGet(name, out var file))
+            return null;
+        var rows = (await db.Set<TemplateVersion>().AsNoTracking().Where(t => t.Name == name).ToListAsync(ct)).OrderBy(t => t.Version).ToList();
+        var history = rows.Select(t => new TemplateInfo(name, t.Version, t.SavedAt, t.SavedBy)).Prepend(new TemplateInfo(name, 1, null, "templates/ (shipped)")).ToList();
+        return (rows.LastOrDefault()?.Content ?? file, history);
+    }
+
+    /// <summary>Saves a new version after checking its syntax; nothing is stored when it has an error.</summary>
+    public async Task<TemplateInfo> SaveAsync(string name, string content, string? user, CancellationToken ct)
+    {
+        if (!shipped.Set.TryGet(name, out _))
+            throw new KeyNotFoundException($"Template '{name}' (only the shipped templates can have new versions)");
+        if (content.Length > 200_000)
+            throw new TemplateRejectedException(name, [new TemplateError(name, 1, 1, "a template is at most 200 000 characters")]);
+        if (TemplateValidator.Validate(content, name) is { Count: > 0 } errors)
+            throw new TemplateRejectedException(name, errors);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var previous = await db.Set<TemplateVersion>().Where(t => t.Name == name).OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
+        var version = new TemplateVersion
+        {
+            Id = Guid.CreateVersion7(), Name = name, Version = (previous?.Version ?? 1) + 1, Content = content, SavedAt = clock.GetUtcNow(), SavedBy = user,
+        };
+        db.Add(version);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("template.saved", "template", name, new { Version = previous?.Version ?? 1 },
+            new { version.Version, Characters = content.Length }, Detail: name), ct);
+        await transaction.CommitAsync(ct);
+        return new TemplateInfo(name, version.Version, version.SavedAt, user);
+    }
+}
+
+internal sealed class TemplateVersionConfiguration : IEntityTypeConfiguration<TemplateVersion>
+{
+    public void Configure(EntityTypeBuilder<TemplateVersion> builder)
+    {
+        builder.ToTable("template_versions");
+        builder.Property(x => x.Name).HasMaxLength(200);
+        builder.Property(x => x.SavedBy).HasMaxLength(256);
+        builder.HasIndex(x => new { x.Name, x.Version }).IsUnique();
+    }
+}

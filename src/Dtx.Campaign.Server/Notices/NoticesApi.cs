@@ -1,0 +1,170 @@
+using System.Security.Claims;
+using Dtx.Campaign.Documents;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Certificates;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Notices;
+
+internal static class NoticesApi
+{
+    public sealed record LetterheadInput(string? ParentName, string IssuerName, string Place, string Symbol, string SignerCapacity, string SignerTitle, string SignerName);
+    public sealed record TemplateInput(string? Content);
+    public sealed record PreviewRequest(string Notice, string? Lang, Dictionary<string, string>? Drafts);
+    public sealed record DocumentView(Guid Id, string Number, string Template, DateTimeOffset IssuedAt, string IssuedBy, int Recipients, Guid? CampaignId, Guid? UnitId,
+        IReadOnlyDictionary<string, int> TemplateVersions);
+
+    public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api").WithTags("Notices").RequireAuthorization(Policies.Administer);
+        admin.MapGet("/authorities/{code}/letterhead", GetLetterhead).WithSummary("How the authority's documents are headed and signed (defaults until set).");
+        admin.MapPut("/authorities/{code}/letterhead", SaveLetterhead).WithSummary("Set the governing body, issuer name, place, document symbol and signer.");
+        admin.MapGet("/templates", ListTemplates).WithSummary("Every template with the version in force.");
+        admin.MapGet("/templates/{**name}", GetTemplate).WithSummary("A template's text in force and its versions (1 = the shipped file).");
+        admin.MapPut("/templates/{**name}", SaveTemplate).WithSummary("Save a new version; a syntax error is refused with line and column and nothing is stored.");
+        admin.MapPost("/template-previews", Preview).WithSummary("Render a notice with sample data, optionally with unsaved drafts of its templates.");
+        admin.MapGet("/documents", ListDocuments).WithSummary("The document register, newest first, optionally for one campaign.");
+
+        app.MapCertificates();
+        app.MapGet("/api/documents/{id:guid}/{format}", Download).WithTags("Notices").RequireAuthorization()
+            .WithSummary("An issued document as html, pdf or docx: for administrators and the units it was addressed to.");
+        return app;
+    }
+
+    private static async Task<IResult> GetLetterhead(string code, CampaignDbContext db, CancellationToken ct)
+    {
+        var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Code == code, ct);
+        if (authority is null)
+            return ApiProblems.NotFound($"Authority {code}");
+        return TypedResults.Ok(await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority));
+    }
+
+    private static async Task<IResult> SaveLetterhead(string code, LetterheadInput input, CampaignDbContext db, AuditTrail audit, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var authority = await db.Authorities.FirstOrDefaultAsync(a => a.Code == code, ct);
+        if (authority is null)
+            return ApiProblems.NotFound($"Authority {code}");
+        var errors = new Dictionary<string, string[]>();
+        void Required(string field, string? value, int max)
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Length > max)
+                errors[field] = [$"required, at most {max} characters"];
+        }
+        Required("issuerName", input.IssuerName, 300);
+        Required("place", input.Place, 100);
+        Required("signerCapacity", input.SignerCapacity, 100);
+        Required("signerTitle", input.SignerTitle, 100);
+        Required("signerName", input.SignerName, 200);
+        if (string.IsNullOrWhiteSpace(input.Symbol) || input.Symbol.Length > 30 || input.Symbol.Any(char.IsWhiteSpace) || input.Symbol.Contains('/'))
+            errors["symbol"] = ["the symbol after the number, e.g. UBND or SKHCN: no spaces or '/'"];
+        if (input.ParentName?.Length > 300)
+            errors["parentName"] = ["at most 300 characters"];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "Giá trị không hợp lệ / Invalid value");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var letterhead = await db.Set<Letterhead>().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct);
+        var before = letterhead is null ? null : new { letterhead.ParentName, letterhead.IssuerName, letterhead.Place, letterhead.Symbol, letterhead.SignerCapacity, letterhead.SignerTitle, letterhead.SignerName };
+        if (letterhead is null)
+        {
+            letterhead = Letterhead.Default(authority);
+            db.Add(letterhead);
+        }
+        (letterhead.ParentName, letterhead.IssuerName, letterhead.Place, letterhead.Symbol) = (input.ParentName?.Trim() ?? "", input.IssuerName.Trim(), input.Place.Trim(), input.Symbol.Trim());
+        (letterhead.SignerCapacity, letterhead.SignerTitle, letterhead.SignerName) = (input.SignerCapacity.Trim(), input.SignerTitle.Trim(), input.SignerName.Trim());
+        (letterhead.UpdatedAt, letterhead.UpdatedBy) = (clock.GetUtcNow(), user.Identity?.Name);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("letterhead.saved", "authority", authority.Id.ToString(), before, input, Detail: code), ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(letterhead);
+    }
+
+    private static async Task<IResult> ListTemplates(NoticeTemplates templates, CancellationToken ct) => TypedResults.Ok(await templates.ListAsync(ct));
+
+    private static async Task<IResult> GetTemplate(string name, NoticeTemplates templates, CancellationToken ct) =>
+        await templates.GetAsync(name, ct) is { } t ? TypedResults.Ok(new { name, t.Content, Versions = t.History }) : ApiProblems.NotFound($"Template '{name}'");
+
+    private static async Task<IResult> SaveTemplate(string name, TemplateInput input, NoticeTemplates templates, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await templates.SaveAsync(name, input.Content ?? "", user.Identity?.Name, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+        catch (TemplateRejectedException e)
+        {
+            return TemplateProblem(e.Errors);
+        }
+    }
+
+    private static IResult TemplateProblem(IReadOnlyList<TemplateError> errors) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Mẫu có lỗi cú pháp / The template has a syntax error",
+            detail: string.Join("; ", errors.Select(e => e.ToString())),
+            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { template = e.TemplateName, line = e.Line, column = e.Column, message = e.Message }) });
+
+    /// <summary>Renders a sample notice with the templates in force, or with drafts not yet saved.</summary>
+    private static async Task<IResult> Preview(PreviewRequest request, NoticeTemplates templates, CancellationToken ct)
+    {
+        // Every sample notice of the documents library, found by its template name.
+        var sample = typeof(Documents.Samples).GetProperties().Select(p => p.GetValue(null)).OfType<Notice>().FirstOrDefault(n => n.TemplateName == request.Notice);
+        if (sample is null)
+            return ApiProblems.NotFound($"Notice '{request.Notice}'");
+        var lang = request.Lang is "en" ? "en" : "vi";
+        var (set, _) = await templates.CurrentAsync(ct);
+        foreach (var (name, text) in request.Drafts ?? [])
+        {
+            if (!set.TryGet(name, out _))
+                return ApiProblems.NotFound($"Template '{name}'");
+            if (TemplateValidator.Validate(text, name) is { Count: > 0 } errors)
+                return TemplateProblem(errors);
+            set = set.With(name, text);
+        }
+        try
+        {
+            var rendered = new TemplateRenderer(set).RenderNotice(sample, lang);
+            return TypedResults.Ok(rendered);
+        }
+        catch (TemplateRenderException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Không hiển thị được mẫu / The template cannot be rendered", detail: e.Message);
+        }
+    }
+
+    private static async Task<IResult> ListDocuments(Guid? campaignId, CampaignDbContext db, CancellationToken ct)
+    {
+        var rows = await db.Set<IssuedDocument>().AsNoTracking().Where(d => campaignId == null || d.CampaignId == campaignId)
+            .OrderByDescending(d => d.IssuedAt).ThenByDescending(d => d.Number).Take(500).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(d => new DocumentView(d.Id, d.Display, d.Template, d.IssuedAt, d.IssuedBy, d.Recipients, d.CampaignId, d.UnitId, d.TemplateVersions)).ToList());
+    }
+
+    /// <summary>Administrators read every document; a unit's people read the documents of campaigns their unit takes part in (to one unit: only that unit's).</summary>
+    private static async Task<IResult> Download(Guid id, string format, ClaimsPrincipal user, CampaignDbContext db, NoticeArchive archive, CancellationToken ct)
+    {
+        var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (document is null)
+            return ApiProblems.NotFound($"Document {id}");
+        if (!user.IsInRole(Roles.SystemAdmin) && !user.IsInRole(Roles.CampaignAdmin))
+        {
+            var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+            var units = await db.Set<UnitMembership>().Where(m => m.UserId == userId).Select(m => m.UnitId).ToListAsync(ct);
+            var addressed = document.UnitId is { } only ? units.Contains(only)
+                : await db.Participants.AnyAsync(p => p.CampaignId == document.CampaignId && units.Contains(p.UnitId), ct);
+            if (!addressed)
+                return ApiProblems.NotFound($"Document {id}");
+        }
+        var (model, rendered) = await archive.RenderAsync(document, null, null, ct);
+        return format switch
+        {
+            "html" => TypedResults.Content(rendered.Html, "text/html; charset=utf-8"),
+            "pdf" => TypedResults.File(NoticePdfWriter.Write(model, rendered, "vi"), "application/pdf", NoticeArchive.FileName(document, "pdf")),
+            "docx" => TypedResults.File(NoticeDocxWriter.Write(model, rendered, "vi"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                NoticeArchive.FileName(document, "docx")),
+            _ => ApiProblems.NotFound($"Format '{format}' (use html, pdf or docx)"),
+        };
+    }
+}

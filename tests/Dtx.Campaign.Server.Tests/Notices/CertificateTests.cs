@@ -99,6 +99,36 @@ public abstract class CertificateTests(CampaignApp app)
         Assert.All(statuses[..^1], s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.InRange(statuses.Count, 2, 30);
     }
+
+    [Fact]
+    public async Task Serial_numbers_are_per_authority_and_year_and_never_shared_by_concurrent_confirmations()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"cs-{Guid.NewGuid():N}"[..18], "department"));
+        var campaignId = await TestCampaigns.CreateAsync(admin, new() { ["department"] = set }, launch: false);
+
+        // Ten confirmations at once, three certificates each; every third rolls back and gives its numbers back.
+        var taken = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            var campaign = await db.Campaigns.SingleAsync(c => c.Id == campaignId);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var serials = await scope.ServiceProvider.GetRequiredService<CertificatePrinter>().SerialsAsync(campaign, 3, CancellationToken.None);
+            if (i % 3 == 0)
+            {
+                await transaction.RollbackAsync();
+                return [];
+            }
+            await transaction.CommitAsync();
+            return serials;
+        }));
+        var committed = taken.SelectMany(s => s).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Enumerable.Range(1, 18).Select(n => $"BK-HN-2025-{n:D4}").ToList(), committed);
+        // Each confirmation's serials are consecutive.
+        Assert.All(taken.Where(s => s.Count > 0), s => Assert.Equal(int.Parse(s[0][^4..]) + 2, int.Parse(s[2][^4..])));
+    }
 }
 
 public sealed class CertificateTests_Postgres(PostgresApp app) : CertificateTests(app), IClassFixture<PostgresApp>;

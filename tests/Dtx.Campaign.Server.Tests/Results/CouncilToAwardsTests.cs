@@ -283,7 +283,7 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { awards = new[] { new { unitId = ids["SNV"], @class = "first" } } }), HttpStatusCode.BadRequest, "reason");
         var awards = await OkAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }));
         Assert.Equal(4, awards.GetArrayLength());
-        Assert.All(awards.EnumerateArray(), a => Assert.Matches("^BK-2025-\\d{4}$", a.GetProperty("serial").GetString()!));
+        Assert.All(awards.EnumerateArray(), a => Assert.Matches("^BK-HN-2025-\\d{4}$", a.GetProperty("serial").GetString()!));
         Assert.Equal(4, awards.EnumerateArray().Select(a => a.GetProperty("verificationCode").GetString()).Distinct().Count());
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Conflict, "already confirmed");
         // The award decision is a numbered document of its own; the certificates cite it.
@@ -322,7 +322,7 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         var publicSnv = await anonymous.GetStringAsync($"/api/public/results/{campaign}/units/SNV");
         Assert.DoesNotContain("Hai mô hình", publicSnv, StringComparison.Ordinal);
         var publicAwards = await anonymous.GetStringAsync($"/api/public/results/{campaign}/awards");
-        Assert.Contains("BK-2025-", publicAwards, StringComparison.Ordinal);
+        Assert.Contains("BK-HN-2025-", publicAwards, StringComparison.Ordinal);
         Assert.DoesNotContain(awards[0].GetProperty("verificationCode").GetString()!, publicAwards, StringComparison.Ordinal);
         var csv = await anonymous.GetAsync($"/api/public/results/{campaign}/export.csv");
         var checksum = published.GetProperty("checksum").GetString();

@@ -6,8 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Notices;
 
-/// <summary>The filed copy of a notice (addressed to all its recipients) and each unit's own copy (null: a recipient that is not a unit).</summary>
-internal sealed record NoticeCopies(Func<NoticeDesk.NoticeContext, Documents.Notice> Filed, Func<NoticeDesk.NoticeContext, Unit?, Documents.Notice> ForUnit);
+/// <summary>
+/// The filed copy of a notice (addressed to all its recipients) and each unit's own copy (null: a recipient that is not a unit).
+/// <paramref name="Issued"/>: a document issued earlier (e.g. the award decision, numbered when the chair confirmed the awards)
+/// that the step sends as it is instead of taking a new number.
+/// </summary>
+internal sealed record NoticeCopies(Func<NoticeDesk.NoticeContext, Documents.Notice> Filed, Func<NoticeDesk.NoticeContext, Unit?, Documents.Notice> ForUnit,
+    IssuedDocument? Issued = null);
 
 /// <summary>
 /// Fills one notice template with a campaign's own data. A class implementing this in the server assembly is
@@ -18,7 +23,8 @@ internal interface INoticeBuilder
     /// <summary>The notice template, e.g. "deadline-closed" (the workflow step's <c>template</c> parameter).</summary>
     string Template { get; }
 
-    Task<NoticeCopies> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct);
+    /// <summary>The copies, or null when the campaign has no data for this notice yet (the step then sends the interim wording).</summary>
+    Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct);
 }
 
 /// <summary>The notice builders by template name.</summary>
@@ -43,16 +49,16 @@ internal sealed class IndexPublicationBuilder : INoticeBuilder
 {
     public string Template => "index-publication";
 
-    public Task<NoticeCopies> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct) =>
-        Task.FromResult(new NoticeCopies(NoticeModels.IndexPublication, (c, _) => NoticeModels.IndexPublication(c)));
+    public Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct) =>
+        Task.FromResult<NoticeCopies?>(new NoticeCopies(NoticeModels.IndexPublication, (c, _) => NoticeModels.IndexPublication(c)));
 }
 
 internal sealed class SelfAssessmentOpeningBuilder : INoticeBuilder
 {
     public string Template => "self-assessment-opening";
 
-    public Task<NoticeCopies> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct) =>
-        Task.FromResult(new NoticeCopies(c => NoticeModels.Opening(c, NoticeDesk.EveryUnit, ""),
+    public Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct) =>
+        Task.FromResult<NoticeCopies?>(new NoticeCopies(c => NoticeModels.Opening(c, NoticeDesk.EveryUnit, ""),
             (c, u) => u is null ? NoticeModels.Opening(c, NoticeDesk.EveryUnit, "")
                 : NoticeModels.Opening(c, NoticeDesk.UnitModel(u), u.Contacts.FirstOrDefault(x => x.Role == ContactRole.FocalOfficer)?.Email ?? "")));
 }
@@ -62,7 +68,7 @@ internal sealed class DeadlineReminderBuilder(CampaignDbContext db) : INoticeBui
 {
     public string Template => "deadline-reminder";
 
-    public async Task<NoticeCopies> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
     {
         var participants = await db.Participants.AsNoTracking().Where(p => p.CampaignId == campaign.Id).ToDictionaryAsync(p => p.UnitId, ct);
         var deadline = campaign.Schedule.SelfAssessmentClosesAt;
@@ -82,7 +88,7 @@ internal sealed class DeadlineClosedBuilder(CampaignDbContext db) : INoticeBuild
 {
     public string Template => "deadline-closed";
 
-    public async Task<NoticeCopies> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
     {
         var rows = await (from p in db.Participants
                           join u in db.Units on p.UnitId equals u.Id
@@ -98,7 +104,7 @@ internal sealed class PreliminaryResultsBuilder(ResultsBook results) : INoticeBu
 {
     public string Template => "preliminary-results";
 
-    public async Task<NoticeCopies> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
     {
         var document = (await results.GetAsync(campaign.Id, ResultKinds.Preliminary, publishedOnly: false, ct))?.Document;
         var byUnit = document?.Categories.SelectMany(cat => cat.Units.Select(u => (u, RankOf: cat.Units.Count(x => x.Rank is not null))))
@@ -108,5 +114,21 @@ internal sealed class PreliminaryResultsBuilder(ResultsBook results) : INoticeBu
             (c, u) => u is not null && byUnit.TryGetValue(u.Id, out var r)
                 ? NoticeModels.Preliminary(c, NoticeDesk.UnitModel(u), r.u, r.RankOf, disputesClose)
                 : NoticeModels.Preliminary(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), null, 0, disputesClose));
+    }
+}
+
+/// <summary>The award decision is numbered when the chair confirms the awards; publication sends that document to every unit.</summary>
+internal sealed class AwardDecisionBuilder(CampaignDbContext db) : INoticeBuilder
+{
+    public string Template => "award-decision";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var decision = await db.Set<IssuedDocument>().AsNoTracking().Where(d => d.CampaignId == campaign.Id && d.Template == Template)
+            .OrderByDescending(d => d.IssuedAt).ThenByDescending(d => d.Number).FirstOrDefaultAsync(ct);
+        if (decision is null)
+            return null;
+        var model = NoticeDesk.ReadModel(decision.ModelType, decision.ModelJson);
+        return new NoticeCopies(_ => model, (_, _) => model, decision);
     }
 }

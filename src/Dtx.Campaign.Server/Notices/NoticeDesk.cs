@@ -43,11 +43,20 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
         return new Issue(document, new TemplateRenderer(set), context);
     }
 
+    /// <summary>A document issued earlier, ready to be sent again to its recipients: the templates at its recorded versions, its number and date.</summary>
+    public async Task<Issue> ReopenAsync(Campaigns.Campaign campaign, IssuedDocument document, CancellationToken ct)
+    {
+        var context = await ContextAsync(campaign, ct) with { Number = new DocumentNumber(document.Number, document.TypeCode, document.Symbol), IssuedAt = document.IssuedAt };
+        return new Issue(document, new TemplateRenderer(await templates.AtVersionsAsync(document.TemplateVersions, ct)), context);
+    }
+
     /// <summary>A notice as it would be issued now from the campaign's data (the filed copy, or one unit's), without taking a number or filing anything.</summary>
-    public async Task<Notice> PreviewAsync(Campaigns.Campaign campaign, INoticeBuilder builder, Units.Unit? unit, CancellationToken ct)
+    /// <returns>Null when the campaign has no data for the notice yet.</returns>
+    public async Task<Notice?> PreviewAsync(Campaigns.Campaign campaign, INoticeBuilder builder, Units.Unit? unit, CancellationToken ct)
     {
         var context = await ContextAsync(campaign, ct);
-        var copies = await builder.BuildAsync(campaign, ct);
+        if (await builder.BuildAsync(campaign, ct) is not { } copies)
+            return null;
         return unit is null ? copies.Filed(context) : copies.ForUnit(context, unit);
     }
 

@@ -128,6 +128,8 @@ internal static class NoticesApi
                     return ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
             }
             sample = await desk.PreviewAsync(campaign, builder, unit, ct);
+            if (sample is null)
+                return ApiProblems.Conflict($"Campaign {campaignId} has no data for the notice '{request.Notice}' yet (e.g. the awards are not confirmed); preview it without campaignId to use sample data.");
         }
         else
         {

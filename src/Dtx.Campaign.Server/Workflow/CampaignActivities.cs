@@ -84,7 +84,8 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders buil
             context.AddToOutbox("notice", new { template, audience, campaignId = campaign.Id });
             return new ActivityOutcome("queued", $"notice for '{audience}' (no individual recipients)");
         }
-        if (!builders.TryGet(template, out var builder))
+        var copies = builders.TryGet(template, out var builder) ? await builder.BuildAsync(campaign, cancellationToken) : null;
+        if (copies is null)
         {
             foreach (var r in recipients)
                 context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name },
@@ -92,8 +93,8 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders buil
             return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}");
         }
 
-        var copies = await builder.BuildAsync(campaign, cancellationToken);
-        var issue = await notices.IssueAsync(campaign, copies.Filed, context.Actor.Id, recipients.Count, null, cancellationToken);
+        var issue = copies.Issued is { } issued ? await notices.ReopenAsync(campaign, issued, cancellationToken)
+            : await notices.IssueAsync(campaign, copies.Filed, context.Actor.Id, recipients.Count, null, cancellationToken);
         foreach (var r in recipients)
         {
             var letter = NoticeDesk.Letter(issue, copies.ForUnit(issue.Context, r.Unit));

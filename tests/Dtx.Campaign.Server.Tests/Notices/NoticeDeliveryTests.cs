@@ -91,10 +91,13 @@ public abstract class NoticeDeliveryTests(CampaignApp app)
         var filed = await admin.PostAsJsonAsync("/api/template-previews", new { notice = "deadline-closed", campaignId = campaign });
         Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
         Assert.Equal(register.Length, (await admin.GetFromJsonAsync<JsonElement[]>($"/api/documents?campaignId={campaign}"))!.Length);
-        // Refused with what and where: a notice without campaign data, a unit outside the campaign, an unknown campaign.
-        var noData = await admin.PostAsJsonAsync("/api/template-previews", new { notice = "award-decision", campaignId = campaign });
-        Assert.Equal(HttpStatusCode.BadRequest, noData.StatusCode);
-        Assert.Contains("award-decision", await noData.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Refused with what and where: a notice without a builder, one whose data does not exist yet, a unit outside the campaign, an unknown campaign.
+        var noBuilder = await admin.PostAsJsonAsync("/api/template-previews", new { notice = "clarification-request", campaignId = campaign });
+        Assert.Equal(HttpStatusCode.BadRequest, noBuilder.StatusCode);
+        Assert.Contains("clarification-request", await noBuilder.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var notYet = await admin.PostAsJsonAsync("/api/template-previews", new { notice = "award-decision", campaignId = campaign });
+        Assert.Equal(HttpStatusCode.Conflict, notYet.StatusCode);
+        Assert.Contains("awards are not confirmed", await notYet.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var commune = await UnitIdAsync(app, "P-BA-DINH");
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/template-previews", new { notice = "self-assessment-opening", campaignId = campaign, unitId = commune })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/template-previews", new { notice = "deadline-closed", campaignId = Guid.NewGuid() })).StatusCode);

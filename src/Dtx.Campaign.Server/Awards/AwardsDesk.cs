@@ -126,8 +126,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
             throw new CouncilInputException("reason", "the list differs from the proposal computed from the ranking; give the reason for the change");
 
         var now = clock.GetUtcNow();
-        var year = seat.Campaign.Year;
-        var taken = await db.Set<Award>().CountAsync(a => a.Serial.StartsWith($"BK-{year}-"), ct);
+        var serials = await printer.SerialsAsync(seat.Campaign, chosen.Count, ct);
         var awards = chosen.OrderBy(c => units[c.UnitId].Category, StringComparer.Ordinal).ThenBy(c => c.Class).ThenBy(c => units[c.UnitId].Unit.Rank)
             .ThenBy(c => units[c.UnitId].Unit.UnitCode, StringComparer.Ordinal)
             .Select((c, i) =>
@@ -138,7 +137,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
                     Id = Guid.CreateVersion7(), CampaignId = seat.Campaign.Id, UnitId = u.UnitId, UnitCode = u.UnitCode, UnitName = u.UnitName, Category = category,
                     Class = c.Class, Rank = u.Rank!.Value, Percentage = u.Percentage,
                     AdjustmentReason = proposed.TryGetValue(c.UnitId, out var k) && k == c.Class ? null : reason,
-                    ConfirmedBy = seat.Actor, ConfirmedAt = now, Serial = $"BK-{year}-{taken + i + 1:D4}", VerificationCode = NewCode(),
+                    ConfirmedBy = seat.Actor, ConfirmedAt = now, Serial = serials[i], VerificationCode = NewCode(),
                 };
             }).ToList();
         // The award decision is an official document of its own (QĐ); the certificates cite its number.

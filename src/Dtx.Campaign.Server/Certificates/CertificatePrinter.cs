@@ -9,9 +9,23 @@ using Microsoft.Extensions.Options;
 namespace Dtx.Campaign.Server.Certificates;
 
 /// <summary>Makes Certificates of Merit from confirmed awards: one at a time for a download, or a campaign's batch in the background.</summary>
-internal sealed partial class CertificatePrinter(CampaignDbContext db, IOptions<EmailOptions> email, TimeProvider clock, ILogger<CertificatePrinter> logger)
+internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentRegister register, IOptions<EmailOptions> email, TimeProvider clock, ILogger<CertificatePrinter> logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Serial numbers for <paramref name="count"/> new certificates of a campaign, "BK-HN-2025-0001": per authority and
+    /// year from the register's locked counter, so two campaigns confirming awards at once never share one. Call
+    /// inside the transaction that stores the awards: a rollback gives the numbers back.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SerialsAsync(Campaigns.Campaign campaign, int count, CancellationToken ct)
+    {
+        if (count == 0)
+            return [];
+        var code = await db.Authorities.Where(a => a.Id == campaign.AuthorityId).Select(a => a.Code).SingleAsync(ct);
+        var first = await register.NextNumbersAsync(campaign.AuthorityId, campaign.Year, count, ct, DocumentRegister.Certificates);
+        return [.. Enumerable.Range(first, count).Select(n => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"BK-{code}-{campaign.Year}-{n:D4}"))];
+    }
 
     /// <summary>The public address a certificate's QR code points to.</summary>
     public Uri VerificationUrl(Award award) =>

@@ -4,11 +4,13 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dtx.Campaign.Server.Notices;
 
-/// <summary>The last number an authority issued in a year: the register's only shared state, locked while a number is taken.</summary>
+/// <summary>The last number an authority gave in a year in one series: the register's only shared state, locked while a number is taken.</summary>
 public sealed class DocumentCounter
 {
     public Guid AuthorityId { get; set; }
     public int Year { get; set; }
+    /// <summary><see cref="DocumentRegister.Documents"/> (the document register) or <see cref="DocumentRegister.Certificates"/> (serial numbers of Certificates of Merit).</summary>
+    public string Series { get; set; } = DocumentRegister.Documents;
     public int Last { get; set; }
 }
 
@@ -47,25 +49,33 @@ public sealed class IssuedDocument
 /// </summary>
 internal sealed class DocumentRegister(CampaignDbContext db)
 {
-    public async Task<int> NextNumberAsync(Guid authorityId, int year, CancellationToken ct)
+    public const string Documents = "documents";
+    public const string Certificates = "certificates";
+
+    public async Task<int> NextNumberAsync(Guid authorityId, int year, CancellationToken ct, string series = Documents) =>
+        await NextNumbersAsync(authorityId, year, 1, ct, series);
+
+    /// <summary>Takes <paramref name="count"/> consecutive numbers at once; returns the first.</summary>
+    public async Task<int> NextNumbersAsync(Guid authorityId, int year, int count, CancellationToken ct, string series = Documents)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("A document number is taken inside the transaction that stores the document.");
         if (db.Database.IsNpgsql())
         {
             await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO document_counters (\"AuthorityId\", \"Year\", \"Last\") VALUES ({authorityId}, {year}, 0) ON CONFLICT DO NOTHING", ct);
+                $"INSERT INTO document_counters (\"AuthorityId\", \"Year\", \"Series\", \"Last\") VALUES ({authorityId}, {year}, {series}, 0) ON CONFLICT DO NOTHING", ct);
             // The row lock holds until commit: a concurrent issuer waits here and then reads the advanced number.
             // UPDATE … RETURNING cannot be composed over: read the one row as a list.
             return (await db.Database.SqlQuery<int>(
-                $"UPDATE document_counters SET \"Last\" = \"Last\" + 1 WHERE \"AuthorityId\" = {authorityId} AND \"Year\" = {year} RETURNING \"Last\" AS \"Value\"")
-                .ToListAsync(ct)).Single();
+                $"UPDATE document_counters SET \"Last\" = \"Last\" + {count} WHERE \"AuthorityId\" = {authorityId} AND \"Year\" = {year} AND \"Series\" = {series} RETURNING \"Last\" AS \"Value\"")
+                .ToListAsync(ct)).Single() - count + 1;
         }
         // SQLite has one writer at a time: the transaction that reaches here holds the database.
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO document_counters (AuthorityId, Year, Last) VALUES ({authorityId}, {year}, 0) ON CONFLICT DO NOTHING", ct);
-        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE document_counters SET Last = Last + 1 WHERE AuthorityId = {authorityId} AND Year = {year}", ct);
-        return await db.Database.SqlQuery<int>($"SELECT Last AS Value FROM document_counters WHERE AuthorityId = {authorityId} AND Year = {year}").SingleAsync(ct);
+            $"INSERT INTO document_counters (AuthorityId, Year, Series, Last) VALUES ({authorityId}, {year}, {series}, 0) ON CONFLICT DO NOTHING", ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE document_counters SET Last = Last + {count} WHERE AuthorityId = {authorityId} AND Year = {year} AND Series = {series}", ct);
+        return await db.Database.SqlQuery<int>($"SELECT Last AS Value FROM document_counters WHERE AuthorityId = {authorityId} AND Year = {year} AND Series = {series}").SingleAsync(ct) - count + 1;
     }
 }
 
@@ -74,7 +84,8 @@ internal sealed class DocumentCounterConfiguration : IEntityTypeConfiguration<Do
     public void Configure(EntityTypeBuilder<DocumentCounter> builder)
     {
         builder.ToTable("document_counters");
-        builder.HasKey(x => new { x.AuthorityId, x.Year });
+        builder.HasKey(x => new { x.AuthorityId, x.Year, x.Series });
+        builder.Property(x => x.Series).HasMaxLength(20);
     }
 }
 

@@ -24,9 +24,13 @@ public sealed class Letterhead
     /// <summary>What an authority without a configured letterhead prints: its own name, place and the People's Committee's usual symbol.</summary>
     public static Letterhead Default(Units.OrganizingAuthority authority) => new()
     {
-        AuthorityId = authority.Id, IssuerName = authority.NameVi.ToUpperInvariant(), Place = authority.Place.Length > 0 ? authority.Place : authority.NameVi,
+        AuthorityId = authority.Id, IssuerName = FullIssuerName(authority.NameVi), Place = authority.Place.Length > 0 ? authority.Place : authority.NameVi,
         Symbol = "UBND", SignerCapacity = "TM. ỦY BAN NHÂN DÂN", SignerTitle = "CHỦ TỊCH", SignerName = "(chưa cấu hình người ký)",
     };
+
+    /// <summary>The issuer as printed: in capitals and in full (Decree 30 writes "ỦY BAN NHÂN DÂN", not "UBND").</summary>
+    public static string FullIssuerName(string name) =>
+        (name.StartsWith("UBND ", StringComparison.OrdinalIgnoreCase) ? "Ủy ban nhân dân " + name[5..] : name).ToUpper(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"));
 
     public Documents.Authority Authority => new(ParentName, IssuerName, Place);
 

@@ -9,6 +9,9 @@ namespace Dtx.Campaign.Server.Notices;
 /// <summary>Renders issued documents again, exactly as issued (their model with the template versions they recorded), as HTML, PDF or DOCX.</summary>
 internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templates)
 {
+    // Within one delivery run: a notice whose copies are identical (publication, deadline closed) is drawn as a PDF once, not once per recipient.
+    private readonly Dictionary<(Guid Document, string Type, string Json), EmailComposer.Attachment> drawn = [];
+
     public async Task<(Notice Model, RenderedNotice Rendered)> RenderAsync(IssuedDocument document, string? modelType, string? modelJson, CancellationToken ct)
     {
         var set = await templates.AtVersionsAsync(document.TemplateVersions, ct);
@@ -24,10 +27,15 @@ internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templa
         var p = JsonDocument.Parse(payloadJson).RootElement;
         if (!p.TryGetProperty("documentId", out var id) || !p.TryGetProperty("ModelJson", out var json) || json.ValueKind != JsonValueKind.String)
             return null;
-        var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id.GetGuid(), ct);
+        var key = (id.GetGuid(), p.GetProperty("ModelType").GetString() ?? "", json.GetString()!);
+        if (drawn.TryGetValue(key, out var done))
+            return done;
+        var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == key.Item1, ct);
         if (document is null)
             return null;
-        var (model, rendered) = await RenderAsync(document, p.GetProperty("ModelType").GetString(), json.GetString(), ct);
-        return new EmailComposer.Attachment(FileName(document, "pdf"), NoticePdfWriter.Write(model, rendered, "vi"));
+        var (model, rendered) = await RenderAsync(document, key.Item2, key.Item3, ct);
+        if (drawn.Count >= 32)
+            drawn.Clear();
+        return drawn[key] = new EmailComposer.Attachment(FileName(document, "pdf"), NoticePdfWriter.Write(model, rendered, "vi"));
     }
 }

@@ -18,10 +18,6 @@ public sealed record NoticeLetter(string Subject, string Text, string Html, stri
 internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register, NoticeTemplates templates, IndexSetCache sets,
     IOptions<EmailOptions> email, TimeProvider clock)
 {
-    /// <summary>The notice templates the server fills with its own data (the others still use the interim e-mail wording).</summary>
-    public static readonly IReadOnlySet<string> Modelled = new HashSet<string>(StringComparer.Ordinal)
-        { "index-publication", "self-assessment-opening", "deadline-reminder", "deadline-closed", "preliminary-results" };
-
     private static readonly Dictionary<string, Type> ModelTypes = typeof(Notice).Assembly.GetTypes()
         .Where(t => t.IsSubclassOf(typeof(Notice)) && !t.IsAbstract).ToDictionary(t => t.Name, StringComparer.Ordinal);
 
@@ -45,6 +41,23 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
         };
         db.Add(document);
         return new Issue(document, new TemplateRenderer(set), context);
+    }
+
+    /// <summary>A document issued earlier, ready to be sent again to its recipients: the templates at its recorded versions, its number and date.</summary>
+    public async Task<Issue> ReopenAsync(Campaigns.Campaign campaign, IssuedDocument document, CancellationToken ct)
+    {
+        var context = await ContextAsync(campaign, ct) with { Number = new DocumentNumber(document.Number, document.TypeCode, document.Symbol), IssuedAt = document.IssuedAt };
+        return new Issue(document, new TemplateRenderer(await templates.AtVersionsAsync(document.TemplateVersions, ct)), context);
+    }
+
+    /// <summary>A notice as it would be issued now from the campaign's data (the filed copy, or one unit's), without taking a number or filing anything.</summary>
+    /// <returns>Null when the campaign has no data for the notice yet.</returns>
+    public async Task<Notice?> PreviewAsync(Campaigns.Campaign campaign, INoticeBuilder builder, Units.Unit? unit, CancellationToken ct)
+    {
+        var context = await ContextAsync(campaign, ct);
+        if (await builder.BuildAsync(campaign, ct) is not { } copies)
+            return null;
+        return unit is null ? copies.Filed(context) : copies.ForUnit(context, unit);
     }
 
     /// <summary>One recipient's copy of an issued notice (its own unit and figures, the document's number).</summary>

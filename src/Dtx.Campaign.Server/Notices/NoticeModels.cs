@@ -3,7 +3,7 @@ using Dtx.Campaign.Server.Results;
 
 namespace Dtx.Campaign.Server.Notices;
 
-/// <summary>The notice models filled from the campaign's own data, for the templates in <see cref="NoticeDesk.Modelled"/>.</summary>
+/// <summary>The notice models filled from the campaign's own data, used by the <see cref="INoticeBuilder"/>s.</summary>
 internal static class NoticeModels
 {
     public static IndexPublicationNotice IndexPublication(NoticeDesk.NoticeContext c) => new()

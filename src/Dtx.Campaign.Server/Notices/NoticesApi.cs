@@ -13,7 +13,8 @@ internal static class NoticesApi
 {
     public sealed record LetterheadInput(string? ParentName, string IssuerName, string Place, string Symbol, string SignerCapacity, string SignerTitle, string SignerName);
     public sealed record TemplateInput(string? Content);
-    public sealed record PreviewRequest(string Notice, string? Lang, Dictionary<string, string>? Drafts);
+    /// <summary>A notice to preview: with the library's sample data, or with a campaign's own data (its filed copy, or one participating unit's copy).</summary>
+    public sealed record PreviewRequest(string Notice, string? Lang, Dictionary<string, string>? Drafts, Guid? CampaignId, Guid? UnitId);
     public sealed record DocumentView(Guid Id, string Number, string Template, DateTimeOffset IssuedAt, string IssuedBy, int Recipients, Guid? CampaignId, Guid? UnitId,
         IReadOnlyDictionary<string, int> TemplateVersions);
 
@@ -25,7 +26,7 @@ internal static class NoticesApi
         admin.MapGet("/templates", ListTemplates).WithSummary("Every template with the version in force.");
         admin.MapGet("/templates/{**name}", GetTemplate).WithSummary("A template's text in force and its versions (1 = the shipped file).");
         admin.MapPut("/templates/{**name}", SaveTemplate).WithSummary("Save a new version; a syntax error is refused with line and column and nothing is stored.");
-        admin.MapPost("/template-previews", Preview).WithSummary("Render a notice with sample data, optionally with unsaved drafts of its templates.");
+        admin.MapPost("/template-previews", Preview).WithSummary("Render a notice with sample data or a real campaign (and unit), optionally with unsaved drafts of its templates; nothing is issued.");
         admin.MapGet("/documents", ListDocuments).WithSummary("The document register, newest first, optionally for one campaign.");
 
         app.MapCertificates();
@@ -107,13 +108,36 @@ internal static class NoticesApi
             detail: string.Join("; ", errors.Select(e => e.ToString())),
             extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { template = e.TemplateName, line = e.Line, column = e.Column, message = e.Message }) });
 
-    /// <summary>Renders a sample notice with the templates in force, or with drafts not yet saved.</summary>
-    private static async Task<IResult> Preview(PreviewRequest request, NoticeTemplates templates, CancellationToken ct)
+    /// <summary>Renders a notice with the templates in force, or with drafts not yet saved: from sample data, or from a campaign's data without issuing it.</summary>
+    private static async Task<IResult> Preview(PreviewRequest request, NoticeTemplates templates, NoticeDesk desk, NoticeBuilders builders, CampaignDbContext db, CancellationToken ct)
     {
-        // Every sample notice of the documents library, found by its template name.
-        var sample = typeof(Documents.Samples).GetProperties().Select(p => p.GetValue(null)).OfType<Notice>().FirstOrDefault(n => n.TemplateName == request.Notice);
-        if (sample is null)
-            return ApiProblems.NotFound($"Notice '{request.Notice}'");
+        Notice? sample;
+        if (request.CampaignId is { } campaignId)
+        {
+            var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+            if (campaign is null)
+                return ApiProblems.NotFound($"Campaign {campaignId}");
+            if (!builders.TryGet(request.Notice ?? "", out var builder))
+                return ApiProblems.BadRequest($"Notice '{request.Notice}' is not filled from a campaign's data (these are: {string.Join(", ", builders.Templates.Order(StringComparer.Ordinal))}); preview it without campaignId to use sample data.", "notice");
+            Units.Unit? unit = null;
+            if (request.UnitId is { } unitId)
+            {
+                unit = await db.Units.AsNoTracking().Include(u => u.Contacts)
+                    .FirstOrDefaultAsync(u => u.Id == unitId && db.Participants.Any(p => p.CampaignId == campaignId && p.UnitId == u.Id), ct);
+                if (unit is null)
+                    return ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
+            }
+            sample = await desk.PreviewAsync(campaign, builder, unit, ct);
+            if (sample is null)
+                return ApiProblems.Conflict($"Campaign {campaignId} has no data for the notice '{request.Notice}' yet (e.g. the awards are not confirmed); preview it without campaignId to use sample data.");
+        }
+        else
+        {
+            // Every sample notice of the documents library, found by its template name.
+            sample = typeof(Documents.Samples).GetProperties().Select(p => p.GetValue(null)).OfType<Notice>().FirstOrDefault(n => n.TemplateName == request.Notice);
+            if (sample is null)
+                return ApiProblems.NotFound($"Notice '{request.Notice}'");
+        }
         var lang = request.Lang is "en" ? "en" : "vi";
         var (set, _) = await templates.CurrentAsync(ct);
         foreach (var (name, text) in request.Drafts ?? [])

@@ -16,6 +16,7 @@ internal static class NoticesServices
         services.AddScoped<NoticeTemplates>();
         services.AddScoped<DocumentRegister>();
         services.AddScoped<NoticeDesk>();
+        NoticeBuilders.Register(services);
         services.AddScoped<NoticeArchive>();
         services.AddScoped<Certificates.CertificatePrinter>();
         services.AddHostedService<Certificates.CertificatePrinterService>();

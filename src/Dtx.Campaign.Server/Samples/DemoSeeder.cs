@@ -10,7 +10,7 @@ namespace Dtx.Campaign.Server.Samples;
 /// Loads the sample index sets (published) and the demo units shipped in <c>data/</c>. Running it twice
 /// changes nothing: stored versions are skipped and units are updated in place.
 /// </summary>
-internal sealed class DemoSeeder(CampaignDbContext db, IndexSetCatalog catalog, UnitImport units, SampleData samples)
+internal sealed class DemoSeeder(CampaignDbContext db, IndexSetCatalog catalog, UnitImport units, SampleData samples, Audit.AuditTrail audit, TimeProvider clock)
 {
     public async Task<IReadOnlyList<string>> SeedAsync(CancellationToken ct)
     {
@@ -34,7 +34,29 @@ internal sealed class DemoSeeder(CampaignDbContext db, IndexSetCatalog catalog, 
             var summary = await units.ImportAsync(Path.GetFileName(path), content, ct);
             report.Add($"{Path.GetFileName(path)}: {summary.Created} units created, {summary.Updated} updated.");
         }
+        await DemoLetterheadsAsync(report, ct);
         return report;
+    }
+
+    /// <summary>
+    /// A letterhead for each authority that has none, so that demo notices carry a signer: an obvious
+    /// placeholder name ("Nguyễn Văn A") that administrators replace through <c>PUT /api/authorities/{code}/letterhead</c>.
+    /// </summary>
+    private async Task DemoLetterheadsAsync(List<string> report, CancellationToken ct)
+    {
+        var without = await db.Authorities.Where(a => !db.Set<Notices.Letterhead>().Any(l => l.AuthorityId == a.Id)).ToListAsync(ct);
+        foreach (var authority in without)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var letterhead = Notices.Letterhead.Default(authority);
+            (letterhead.SignerName, letterhead.UpdatedAt, letterhead.UpdatedBy) = ("Nguyễn Văn A", clock.GetUtcNow(), "seed-demo");
+            db.Add(letterhead);
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(new Audit.AuditEvent("letterhead.saved", "authority", authority.Id.ToString(), null,
+                new { letterhead.IssuerName, letterhead.Place, letterhead.Symbol, letterhead.SignerCapacity, letterhead.SignerTitle, letterhead.SignerName }, Detail: authority.Code), ct);
+            await transaction.CommitAsync(ct);
+            report.Add($"{authority.Code}: demo letterhead {letterhead.IssuerName}, signer {letterhead.SignerName} (replace it with the real one).");
+        }
     }
 }
 

@@ -1,6 +1,5 @@
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Notices;
-using Dtx.Campaign.Server.Results;
 using Dtx.Campaign.Server.Units;
 using Dtx.Campaign.Workflows.Activities;
 using Microsoft.EntityFrameworkCore;
@@ -53,7 +52,7 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
 /// re-run of the step cannot send it twice. Units are reached through their focal officers; the
 /// council through its members (or only its chair).
 /// </summary>
-internal sealed class SendNoticeActivity(NoticeDesk notices, ResultsBook results) : IActivity
+internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders builders) : IActivity
 {
     public string Name => "send-notice";
 
@@ -85,7 +84,8 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, ResultsBook results
             context.AddToOutbox("notice", new { template, audience, campaignId = campaign.Id });
             return new ActivityOutcome("queued", $"notice for '{audience}' (no individual recipients)");
         }
-        if (!NoticeDesk.Modelled.Contains(template))
+        var copies = builders.TryGet(template, out var builder) ? await builder.BuildAsync(campaign, cancellationToken) : null;
+        if (copies is null)
         {
             foreach (var r in recipients)
                 context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name },
@@ -93,8 +93,8 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, ResultsBook results
             return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}");
         }
 
-        var copies = await CopiesAsync(context, campaign, template, cancellationToken);
-        var issue = await notices.IssueAsync(campaign, copies.Filed, context.Actor.Id, recipients.Count, null, cancellationToken);
+        var issue = copies.Issued is { } issued ? await notices.ReopenAsync(campaign, issued, cancellationToken)
+            : await notices.IssueAsync(campaign, copies.Filed, context.Actor.Id, recipients.Count, null, cancellationToken);
         foreach (var r in recipients)
         {
             var letter = NoticeDesk.Letter(issue, copies.ForUnit(issue.Context, r.Unit));
@@ -105,45 +105,6 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, ResultsBook results
             }, keySuffix: $"{r.Unit?.Id:N}/{r.To.ToLowerInvariant()}");
         }
         return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}, document {issue.Document.Display}");
-    }
-
-    private sealed record Copies(Func<NoticeDesk.NoticeContext, Documents.Notice> Filed, Func<NoticeDesk.NoticeContext, Unit?, Documents.Notice> ForUnit);
-
-    /// <summary>The filed copy of a notice (addressed to all) and each unit's own copy, from the campaign's data.</summary>
-    private async Task<Copies> CopiesAsync(ActivityContext context, Campaigns.Campaign campaign, string template, CancellationToken ct)
-    {
-        switch (template)
-        {
-            case "index-publication":
-                return new Copies(NoticeModels.IndexPublication, (c, _) => NoticeModels.IndexPublication(c));
-            case "self-assessment-opening":
-                return new Copies(c => NoticeModels.Opening(c, NoticeDesk.EveryUnit, ""),
-                    (c, u) => u is null ? NoticeModels.Opening(c, NoticeDesk.EveryUnit, "") : NoticeModels.Opening(c, NoticeDesk.UnitModel(u),
-                        u.Contacts.FirstOrDefault(x => x.Role == ContactRole.FocalOfficer)?.Email ?? ""));
-            case "deadline-closed":
-            {
-                var rows = await (from p in context.Db.Set<Participant>()
-                                  join u in context.Db.Set<Unit>() on p.UnitId equals u.Id
-                                  where p.CampaignId == campaign.Id
-                                  select new { p.Status, u.NameVi }).ToListAsync(ct);
-                var missing = rows.Where(r => r.Status != ParticipantStatus.Submitted).Select(r => r.NameVi).Order(StringComparer.Ordinal).ToList();
-                Documents.Notice Closed(NoticeDesk.NoticeContext c) =>
-                    NoticeModels.Closed(c, campaign.Schedule.SelfAssessmentClosesAt, rows.Count - missing.Count, rows.Count, missing);
-                return new Copies(Closed, (c, _) => Closed(c));
-            }
-            case "preliminary-results":
-            {
-                var document = (await results.GetAsync(campaign.Id, ResultKinds.Preliminary, publishedOnly: false, ct))?.Document;
-                var byUnit = document?.Categories.SelectMany(cat => cat.Units.Select(u => (u, RankOf: cat.Units.Count(x => x.Rank is not null))))
-                    .ToDictionary(x => x.u.UnitId) ?? [];
-                return new Copies(c => NoticeModels.Preliminary(c, NoticeDesk.EveryUnit, null, 0, campaign.Schedule.DisputesClosesAt),
-                    (c, u) => u is not null && byUnit.TryGetValue(u.Id, out var r)
-                        ? NoticeModels.Preliminary(c, NoticeDesk.UnitModel(u), r.u, r.RankOf, campaign.Schedule.DisputesClosesAt)
-                        : NoticeModels.Preliminary(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), null, 0, campaign.Schedule.DisputesClosesAt));
-            }
-            default:
-                throw new InvalidOperationException($"No notice model for '{template}'.");
-        }
     }
 }
 

@@ -13,6 +13,7 @@ public abstract class SeedDemoTests(CampaignApp app)
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Contains("hanoi-2025-city.yaml: hanoi-city v2 published (34 indicators, 1000 points)", first.Output, StringComparison.Ordinal);
         Assert.Contains("hanoi-demo.csv: 143 units created", first.Output, StringComparison.Ordinal);
+        Assert.Contains("HN: demo letterhead ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI, signer Nguyễn Văn A", first.Output, StringComparison.Ordinal);
 
         var admin = await app.LoginAsAdminAsync();
         var sets = await admin.GetFromJsonAsync<JsonElement[]>("/api/index-sets");
@@ -25,6 +26,10 @@ public abstract class SeedDemoTests(CampaignApp app)
         Assert.Contains("hanoi-2025-city.yaml: already stored.", second.Output, StringComparison.Ordinal);
         Assert.Contains("0 units created, 143 updated", second.Output, StringComparison.Ordinal);
         Assert.Equal(6, (await admin.GetFromJsonAsync<JsonElement[]>("/api/index-sets"))!.Length);
+        // The demo letterhead is stored once; an administrator's own letterhead is never overwritten by a later run.
+        Assert.DoesNotContain("demo letterhead", second.Output, StringComparison.Ordinal);
+        var letterhead = await admin.GetFromJsonAsync<JsonElement>("/api/authorities/HN/letterhead");
+        Assert.Equal(("Nguyễn Văn A", "UBND", "Hà Nội"), (letterhead.GetProperty("signerName").GetString(), letterhead.GetProperty("symbol").GetString(), letterhead.GetProperty("place").GetString()));
     }
 }
 

@@ -283,7 +283,7 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { awards = new[] { new { unitId = ids["SNV"], @class = "first" } } }), HttpStatusCode.BadRequest, "reason");
         var awards = await OkAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }));
         Assert.Equal(4, awards.GetArrayLength());
-        Assert.All(awards.EnumerateArray(), a => Assert.Matches("^BK-2025-\\d{4}$", a.GetProperty("serial").GetString()!));
+        Assert.All(awards.EnumerateArray(), a => Assert.Matches("^BK-HN-2025-\\d{4}$", a.GetProperty("serial").GetString()!));
         Assert.Equal(4, awards.EnumerateArray().Select(a => a.GetProperty("verificationCode").GetString()).Distinct().Count());
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Conflict, "already confirmed");
         // The award decision is a numbered document of its own; the certificates cite it.
@@ -316,13 +316,26 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         // Publication on its date: the public reads rankings and the awards, without the council's notes or verification codes.
         await SetClockAsync(12, 30, 8);
         Assert.Equal("publication-and-awards", await StageAsync(campaign));
+        // Publication sends every unit the award decision numbered when the chair confirmed (no second number), as the official document.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>();
+            var decisions = (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                    db.Set<Dtx.Campaign.Workflows.Storage.OutboxMessage>().Where(m => m.Kind == "email").Select(m => m.PayloadJson)))
+                .Select(p => JsonDocument.Parse(p).RootElement)
+                .Where(p => p.GetProperty("template").GetString() == "award-decision" && p.GetProperty("campaignId").GetGuid() == campaign).ToList();
+            Assert.NotEmpty(decisions);
+            Assert.All(decisions, p => Assert.Equal(awards[0].GetProperty("decisionNumber").GetString(), p.GetProperty("document").GetString()));
+            Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", decisions[0].GetProperty("Html").GetString(), StringComparison.Ordinal);
+            Assert.Single(db.Set<Dtx.Campaign.Server.Notices.IssuedDocument>().Where(d => d.CampaignId == campaign && d.Template == "award-decision"));
+        }
         var published = await OkAsync(anonymous.GetAsync($"/api/public/results/{campaign}"));
         Assert.Equal("SNV", published.GetProperty("results").GetProperty("categories").EnumerateArray()
             .First(c => c.GetProperty("category").GetString() == "department").GetProperty("units")[0].GetProperty("unitCode").GetString());
         var publicSnv = await anonymous.GetStringAsync($"/api/public/results/{campaign}/units/SNV");
         Assert.DoesNotContain("Hai mô hình", publicSnv, StringComparison.Ordinal);
         var publicAwards = await anonymous.GetStringAsync($"/api/public/results/{campaign}/awards");
-        Assert.Contains("BK-2025-", publicAwards, StringComparison.Ordinal);
+        Assert.Contains("BK-HN-2025-", publicAwards, StringComparison.Ordinal);
         Assert.DoesNotContain(awards[0].GetProperty("verificationCode").GetString()!, publicAwards, StringComparison.Ordinal);
         var csv = await anonymous.GetAsync($"/api/public/results/{campaign}/export.csv");
         var checksum = published.GetProperty("checksum").GetString();

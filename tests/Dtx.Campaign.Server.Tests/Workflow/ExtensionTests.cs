@@ -25,7 +25,7 @@ public abstract class ExtensionTests(CampaignApp app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
-        var rows = await db.Set<OutboxMessage>().Where(m => m.Kind == "email").Select(m => m.PayloadJson).ToListAsync();
+        var rows = await db.Set<OutboxMessage>().Where(m => m.Kind == "email").OrderBy(m => m.CreatedAt).Select(m => m.PayloadJson).ToListAsync();
         return [.. rows.Select(r => JsonDocument.Parse(r).RootElement)
             .Where(p => p.GetProperty("campaignId").GetGuid() == campaign && p.GetProperty("template").GetString() == "deadline-reminder")
             .Select(p => (p.GetProperty("unitCode").GetString()!, p.GetProperty("role").GetString()!))];

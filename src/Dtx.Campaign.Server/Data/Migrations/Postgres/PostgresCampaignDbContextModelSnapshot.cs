@@ -813,10 +813,14 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<int>("Year")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Series")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("Last")
                         .HasColumnType("integer");
 
-                    b.HasKey("AuthorityId", "Year");
+                    b.HasKey("AuthorityId", "Year", "Series");
 
                     b.ToTable("document_counters", (string)null);
                 });

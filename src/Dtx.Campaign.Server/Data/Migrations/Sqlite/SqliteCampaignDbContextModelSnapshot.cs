@@ -808,10 +808,14 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<int>("Year")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Series")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Last")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("AuthorityId", "Year");
+                    b.HasKey("AuthorityId", "Year", "Series");
 
                     b.ToTable("document_counters", (string)null);
                 });

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCampaignDbContext))]
-    [Migration("20261123022103_Initial")]
+    [Migration("20261123030810_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -811,10 +811,14 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<int>("Year")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Series")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Last")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("AuthorityId", "Year");
+                    b.HasKey("AuthorityId", "Year", "Series");
 
                     b.ToTable("document_counters", (string)null);
                 });

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCampaignDbContext))]
-    [Migration("20261123022121_Initial")]
+    [Migration("20261123030959_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -816,10 +816,14 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<int>("Year")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Series")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("Last")
                         .HasColumnType("integer");
 
-                    b.HasKey("AuthorityId", "Year");
+                    b.HasKey("AuthorityId", "Year", "Series");
 
                     b.ToTable("document_counters", (string)null);
                 });

@@ -150,11 +150,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 {
                     AuthorityId = table.Column<Guid>(type: "uuid", nullable: false),
                     Year = table.Column<int>(type: "integer", nullable: false),
+                    Series = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Last = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_document_counters", x => new { x.AuthorityId, x.Year });
+                    table.PrimaryKey("PK_document_counters", x => new { x.AuthorityId, x.Year, x.Series });
                 });
 
             migrationBuilder.CreateTable(

@@ -148,11 +148,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 {
                     AuthorityId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Series = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Last = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_document_counters", x => new { x.AuthorityId, x.Year });
+                    table.PrimaryKey("PK_document_counters", x => new { x.AuthorityId, x.Year, x.Series });
                 });
 
             migrationBuilder.CreateTable(

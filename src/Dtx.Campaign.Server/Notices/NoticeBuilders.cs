@@ -1,0 +1,134 @@
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Results;
+using Dtx.Campaign.Server.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Notices;
+
+/// <summary>
+/// The filed copy of a notice (addressed to all its recipients) and each unit's own copy (null: a recipient that is not a unit).
+/// <paramref name="Issued"/>: a document issued earlier (e.g. the award decision, numbered when the chair confirmed the awards)
+/// that the step sends as it is instead of taking a new number.
+/// </summary>
+internal sealed record NoticeCopies(Func<NoticeDesk.NoticeContext, Documents.Notice> Filed, Func<NoticeDesk.NoticeContext, Unit?, Documents.Notice> ForUnit,
+    IssuedDocument? Issued = null);
+
+/// <summary>
+/// Fills one notice template with a campaign's own data. A class implementing this in the server assembly is
+/// found at start-up: a workflow step sending its template, and a preview with a real campaign, then use it.
+/// </summary>
+internal interface INoticeBuilder
+{
+    /// <summary>The notice template, e.g. "deadline-closed" (the workflow step's <c>template</c> parameter).</summary>
+    string Template { get; }
+
+    /// <summary>The copies, or null when the campaign has no data for this notice yet (the step then sends the interim wording).</summary>
+    Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct);
+}
+
+/// <summary>The notice builders by template name.</summary>
+internal sealed class NoticeBuilders(IEnumerable<INoticeBuilder> builders)
+{
+    private readonly Dictionary<string, INoticeBuilder> byTemplate = builders.ToDictionary(b => b.Template, StringComparer.Ordinal);
+
+    public bool TryGet(string template, out INoticeBuilder builder) => byTemplate.TryGetValue(template, out builder!);
+
+    public IReadOnlyCollection<string> Templates => byTemplate.Keys;
+
+    /// <summary>Registers every builder of the assembly, so that adding a notice is writing its builder.</summary>
+    public static void Register(IServiceCollection services)
+    {
+        foreach (var type in typeof(INoticeBuilder).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(INoticeBuilder).IsAssignableFrom(t)))
+            services.AddScoped(typeof(INoticeBuilder), type);
+        services.AddScoped<NoticeBuilders>();
+    }
+}
+
+internal sealed class IndexPublicationBuilder : INoticeBuilder
+{
+    public string Template => "index-publication";
+
+    public Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct) =>
+        Task.FromResult<NoticeCopies?>(new NoticeCopies(NoticeModels.IndexPublication, (c, _) => NoticeModels.IndexPublication(c)));
+}
+
+internal sealed class SelfAssessmentOpeningBuilder : INoticeBuilder
+{
+    public string Template => "self-assessment-opening";
+
+    public Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct) =>
+        Task.FromResult<NoticeCopies?>(new NoticeCopies(c => NoticeModels.Opening(c, NoticeDesk.EveryUnit, ""),
+            (c, u) => u is null ? NoticeModels.Opening(c, NoticeDesk.EveryUnit, "")
+                : NoticeModels.Opening(c, NoticeDesk.UnitModel(u), u.Contacts.FirstOrDefault(x => x.Role == ContactRole.FocalOfficer)?.Email ?? "")));
+}
+
+/// <summary>The filed reminder of a round; each unit's copy (its own deadline and progress) is made by the reminder round itself.</summary>
+internal sealed class DeadlineReminderBuilder(CampaignDbContext db) : INoticeBuilder
+{
+    public string Template => "deadline-reminder";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var participants = await db.Participants.AsNoTracking().Where(p => p.CampaignId == campaign.Id).ToDictionaryAsync(p => p.UnitId, ct);
+        var deadline = campaign.Schedule.SelfAssessmentClosesAt;
+        return new NoticeCopies(c => NoticeModels.Reminder(c, NoticeDesk.EveryUnit, deadline, 0, 0, 0), (c, u) =>
+        {
+            if (u is null || !participants.TryGetValue(u.Id, out var p))
+                return NoticeModels.Reminder(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), deadline, 0, 0, 0);
+            var own = p.ExtendedUntil ?? deadline;
+            var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(own, c.Zone).DateTime).DayNumber
+                - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.IssuedAt, c.Zone).DateTime).DayNumber;
+            return NoticeModels.Reminder(c, NoticeDesk.UnitModel(u), own, daysLeft, p.AnsweredCount, p.ApplicableCount);
+        });
+    }
+}
+
+internal sealed class DeadlineClosedBuilder(CampaignDbContext db) : INoticeBuilder
+{
+    public string Template => "deadline-closed";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var rows = await (from p in db.Participants
+                          join u in db.Units on p.UnitId equals u.Id
+                          where p.CampaignId == campaign.Id
+                          select new { p.Status, u.NameVi }).ToListAsync(ct);
+        var missing = rows.Where(r => r.Status != ParticipantStatus.Submitted).Select(r => r.NameVi).Order(StringComparer.Ordinal).ToList();
+        Documents.Notice Closed(NoticeDesk.NoticeContext c) => NoticeModels.Closed(c, campaign.Schedule.SelfAssessmentClosesAt, rows.Count - missing.Count, rows.Count, missing);
+        return new NoticeCopies(Closed, (c, _) => Closed(c));
+    }
+}
+
+internal sealed class PreliminaryResultsBuilder(ResultsBook results) : INoticeBuilder
+{
+    public string Template => "preliminary-results";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var document = (await results.GetAsync(campaign.Id, ResultKinds.Preliminary, publishedOnly: false, ct))?.Document;
+        var byUnit = document?.Categories.SelectMany(cat => cat.Units.Select(u => (u, RankOf: cat.Units.Count(x => x.Rank is not null))))
+            .ToDictionary(x => x.u.UnitId) ?? [];
+        var disputesClose = campaign.Schedule.DisputesClosesAt;
+        return new NoticeCopies(c => NoticeModels.Preliminary(c, NoticeDesk.EveryUnit, null, 0, disputesClose),
+            (c, u) => u is not null && byUnit.TryGetValue(u.Id, out var r)
+                ? NoticeModels.Preliminary(c, NoticeDesk.UnitModel(u), r.u, r.RankOf, disputesClose)
+                : NoticeModels.Preliminary(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), null, 0, disputesClose));
+    }
+}
+
+/// <summary>The award decision is numbered when the chair confirms the awards; publication sends that document to every unit.</summary>
+internal sealed class AwardDecisionBuilder(CampaignDbContext db) : INoticeBuilder
+{
+    public string Template => "award-decision";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var decision = await db.Set<IssuedDocument>().AsNoTracking().Where(d => d.CampaignId == campaign.Id && d.Template == Template)
+            .OrderByDescending(d => d.IssuedAt).ThenByDescending(d => d.Number).FirstOrDefaultAsync(ct);
+        if (decision is null)
+            return null;
+        var model = NoticeDesk.ReadModel(decision.ModelType, decision.ModelJson);
+        return new NoticeCopies(_ => model, (_, _) => model, decision);
+    }
+}

@@ -13,6 +13,9 @@ public static class Roles
 public static class RateLimits
 {
     public const string SignIn = "sign-in";
+
+    /// <summary>Requests that carry an API token, per client address: slows guessing of tokens.</summary>
+    public const string ApiTokens = "api-tokens";
 }
 
 public static class Policies
@@ -22,4 +25,7 @@ public static class Policies
 
     /// <summary>The unit in the route: its own focal officers and head, or an administrator.</summary>
     public const string UnitAccess = "unit-access";
+
+    /// <summary>A person in a session (the cookie), not an API token: managing tokens and two-factor authentication.</summary>
+    public const string Interactive = "interactive";
 }

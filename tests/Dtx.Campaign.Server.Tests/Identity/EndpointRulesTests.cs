@@ -17,6 +17,9 @@ public sealed partial class EndpointRulesTests(SqliteApp app) : IClassFixture<Sq
     private static readonly HashSet<string> Public =
     [
         "POST /api/auth/login",              // signing in
+        "POST /api/auth/login/two-factor",   // its second step (needs the short-lived cookie of the first)
+        "POST /api/auth/password-reset",     // a forgotten password; the same answer for every address
+        "POST /api/auth/set-password",       // the one-time link of an invitation or reset; the token is the secret
         "GET /calendar/{token}.ics",         // calendar apps cannot sign in; the token is the secret
         "GET /healthz",                      // load balancers
         "GET /openapi/{documentName}.json",  // the API's description, no data

@@ -45,7 +45,21 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         if (Smtp is not null)
             await Smtp.StartAsync();
         _ = Server; // start the host now: migrations and the first administrator.
+        // Administrators must use two-factor authentication: the first one is enrolled as they would be,
+        // and the test keeps the key to compute codes on the fake clock.
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Dtx.Campaign.Server.Identity.AppUser>>();
+        var admin = await users.FindByEmailAsync(AdminEmail) ?? throw new InvalidOperationException("no first administrator");
+        await users.ResetAuthenticatorKeyAsync(admin);
+        AuthenticatorKeys[AdminEmail] = (await users.GetAuthenticatorKeyAsync(admin))!;
+        await users.SetTwoFactorEnabledAsync(admin, true);
     }
+
+    /// <summary>The authenticator keys of the people enrolled in two-factor authentication during the test, by e-mail.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The code an authenticator app shows now (on the fake clock) for this key.</summary>
+    public string TotpCode(string key) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key)).ComputeTotp(Clock.GetUtcNow().UtcDateTime);
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -80,13 +94,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     }
 
     /// <summary>A client signed in as the first administrator.</summary>
-    public async Task<HttpClient> LoginAsAdminAsync()
-    {
-        var client = CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword });
-        response.EnsureSuccessStatusCode();
-        return client;
-    }
+    public Task<HttpClient> LoginAsAdminAsync() => LoginAsync(AdminEmail, AdminPassword);
 
     /// <summary>Resumes every timer bookmark due by the fake clock, in due order, until none is left; returns how many.</summary>
     public async Task<int> FireDueTimersAsync()
@@ -130,11 +138,30 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
             await users.AddToRolesAsync(user, roles);
     }
 
+    /// <summary>
+    /// A signed-in client. Does what the person would: the second step with a code from the authenticator
+    /// when two-factor is on, and enrolment first when an administrator has none yet.
+    /// </summary>
     public async Task<HttpClient> LoginAsync(string email, string password)
     {
         var client = CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         response.EnsureSuccessStatusCode();
+        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            return client;
+        var next = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("next").GetString();
+        if (next == "enrol-two-factor")
+        {
+            var enrol = await client.PostAsync("/api/auth/two-factor/enrol", null);
+            enrol.EnsureSuccessStatusCode();
+            var key = (await enrol.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString()!;
+            (await client.PostAsJsonAsync("/api/auth/two-factor/confirm", new { code = TotpCode(key) })).EnsureSuccessStatusCode();
+            AuthenticatorKeys[email] = key;
+            return client;
+        }
+        if (next != "two-factor" || !AuthenticatorKeys.TryGetValue(email, out var known))
+            throw new InvalidOperationException($"sign-in of {email} needs '{next}' and the test knows no authenticator key");
+        (await client.PostAsJsonAsync("/api/auth/login/two-factor", new { code = TotpCode(known) })).EnsureSuccessStatusCode();
         return client;
     }
 

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Identity;
+
+/// <summary>Marks the endpoints an administrator who has not yet enrolled in two-factor authentication may reach.</summary>
+public sealed class TwoFactorEnrolmentEndpoint;
+
+/// <summary>Who must sign in with a second factor.</summary>
+internal static class TwoFactorRule
+{
+    /// <summary>
+    /// Administrators. A per-campaign grant that needs it too (the council chair) adds its check here:
+    /// the gate and the sign-in both ask this one place.
+    /// </summary>
+    public static bool IsRequired(IEnumerable<string> roles) => roles.Any(r => r is Roles.SystemAdmin or Roles.CampaignAdmin);
+
+    public static bool IsRequired(ClaimsPrincipal user) => user.IsInRole(Roles.SystemAdmin) || user.IsInRole(Roles.CampaignAdmin);
+}
+
+/// <summary>
+/// Narrows what an authenticated request may do beyond its roles, before any endpoint runs:
+/// an administrator signed in without two-factor authentication reaches only the enrolment endpoints,
+/// and a read-only API token only reads.
+/// </summary>
+internal static class AccessGate
+{
+    public static IApplicationBuilder UseAccessGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true && context.GetEndpoint() is { } endpoint)
+        {
+            if (user.FindFirstValue(AccessClaims.TokenScope) == nameof(ApiTokenScope.ReadOnly) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                await Refuse(context, "Token chỉ được đọc / Read-only token", "This API token may only read (GET); it cannot change anything.");
+                return;
+            }
+            // The session cookie of an administrator: is two-factor enrolled? Asked of the database on each
+            // request (administrators only), so the rule holds however old the cookie is.
+            if (user.Identity.AuthenticationType == IdentityConstants.ApplicationScheme && TwoFactorRule.IsRequired(user)
+                && endpoint.Metadata.GetMetadata<TwoFactorEnrolmentEndpoint>() is null
+                && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id)
+            {
+                var db = context.RequestServices.GetRequiredService<CampaignDbContext>();
+                if (!await db.Users.AnyAsync(u => u.Id == id && u.TwoFactorEnabled, context.RequestAborted))
+                {
+                    await Refuse(context, "Cần bật xác thực hai bước / Two-factor authentication required",
+                        "Administrators must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
+                    return;
+                }
+            }
+        }
+        await next();
+    });
+
+    private static Task Refuse(HttpContext context, string title, string detail) =>
+        Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail).ExecuteAsync(context);
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dtx.Campaign.Server.Email;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtx.Campaign.Server.Tests.Identity;
+
+/// <summary>Invitations and password resets, end to end: the e-mail goes through the real SMTP server and the link is read from it.</summary>
+public abstract partial class AccountLinkTests(CampaignApp app)
+{
+    private const string Officer = "daumoi.p-ba-dinh@demo.hanoi.invalid";
+    private const string Head = "chutich.p-ba-dinh@demo.hanoi.invalid";
+
+    private async Task DeliverAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(1000, CancellationToken.None);
+        Assert.Equal(0, report.Failed);
+    }
+
+    private readonly HashSet<string> seenTokens = [];
+
+    /// <summary>The user id and token of the one link e-mailed to this address that the test has not read yet, from the delivered message.</summary>
+    private (string User, string Token, string Subject) LatestLink(string to)
+    {
+        var links = app.Smtp!.Messages().Where(m => m.To.Mailboxes.Any(b => b.Address == to))
+            .Select(m => (Match: LinkPattern().Match(m.TextBody ?? ""), Subject: m.Subject ?? "")).ToList();
+        Assert.All(links, l => Assert.True(l.Match.Success, "a message without a set-password link"));
+        var fresh = links.Where(l => !seenTokens.Contains(l.Match.Groups["token"].Value)).ToList();
+        Assert.Single(fresh);
+        seenTokens.Add(fresh[0].Match.Groups["token"].Value);
+        return (Uri.UnescapeDataString(fresh[0].Match.Groups["user"].Value), Uri.UnescapeDataString(fresh[0].Match.Groups["token"].Value), fresh[0].Subject);
+    }
+
+    private int MessagesTo(string to) => app.Smtp!.Messages().Count(m => m.To.Mailboxes.Any(b => b.Address == to));
+
+    private async Task<Guid> BaDinhAsync(HttpClient admin)
+    {
+        var units = await admin.GetFromJsonAsync<JsonElement[]>("/api/units?category=commune");
+        if (units!.Length == 0)
+        {
+            await app.ImportHanoiUnitsAsync(admin);
+            units = await admin.GetFromJsonAsync<JsonElement[]>("/api/units?category=commune");
+        }
+        return units!.Single(u => u.GetProperty("code").GetString() == "P-BA-DINH").GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task An_invited_focal_officer_sets_a_password_once_and_signs_in_to_their_unit()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        var unit = await BaDinhAsync(admin);
+
+        var invited = await admin.PostAsync($"/api/units/{unit}/invitations", null);
+        Assert.Equal(HttpStatusCode.OK, invited.StatusCode);
+        var rows = await invited.Content.ReadFromJsonAsync<JsonElement[]>();
+        Assert.Equal(["head:invited", "focal-officer:invited"], rows!.Select(r => $"{r.GetProperty("role").GetString()}:{r.GetProperty("status").GetString()}").Order().Reverse());
+        await DeliverAsync();
+        var (user, token, subject) = LatestLink(Officer);
+        Assert.Contains("Mời tham gia", subject, StringComparison.Ordinal);
+        Assert.Equal(1, MessagesTo(Head));
+
+        // Not signed in yet: there is no password.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = Officer, password = "Officer-Password-1" })).StatusCode);
+        var anonymous = app.CreateClient();
+        var common = await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Password-123!" });
+        Assert.Equal(HttpStatusCode.BadRequest, common.StatusCode);
+        Assert.Contains("too common", await common.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var ownEmail = await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Daumoi.P-Ba-Dinh-9" });
+        Assert.Contains("e-mail", await ownEmail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Officer-Password-1" })).StatusCode);
+        // The link works once.
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Another-Password-2" })).StatusCode);
+
+        var officer = await app.LoginAsync(Officer, "Officer-Password-1");
+        var me = await officer.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.Equal(Officer, me.GetProperty("email").GetString());
+        var members = await admin.GetFromJsonAsync<JsonElement[]>($"/api/units/{unit}/members");
+        Assert.Contains(members!, m => m.GetProperty("email").GetString() == Officer && m.GetProperty("role").GetString() == "focal-officer");
+        Assert.Contains(members!, m => m.GetProperty("email").GetString() == Head && m.GetProperty("role").GetString() == "head");
+
+        // Inviting again writes only to those who have not set a password.
+        var again = await (await admin.PostAsync($"/api/units/{unit}/invitations", null)).Content.ReadFromJsonAsync<JsonElement[]>();
+        Assert.Contains(again!, r => r.GetProperty("email").GetString() == Officer && r.GetProperty("status").GetString() == "active");
+        await DeliverAsync();
+        Assert.Equal(1, MessagesTo(Officer));
+        Assert.Equal(2, MessagesTo(Head));
+
+        var audit = await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?unit={unit}&limit=1000");
+        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "account.invited" && e.GetProperty("entityId").GetString() == Officer);
+        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "unit.role-granted" && e.GetProperty("entityId").GetString() == Head);
+        var activated = await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?person={Officer}&action=account.activated");
+        Assert.Single(activated!);
+    }
+
+    [Fact]
+    public async Task A_password_reset_answers_alike_for_unknown_addresses_works_once_and_expires()
+    {
+        var email = $"reset-{Guid.NewGuid():N}@test.local";
+        await app.CreateUserAsync(email, "First-Password-1");
+        var anonymous = app.CreateClient();
+        var before = MessagesTo(email);
+
+        var known = await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email });
+        var unknown = await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email = "nobody-" + email });
+        Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
+        Assert.Equal(known.StatusCode, unknown.StatusCode);
+        Assert.Equal(await known.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        await DeliverAsync();
+        Assert.Equal(before + 1, MessagesTo(email));
+        Assert.Equal(0, MessagesTo("nobody-" + email));
+
+        var (user, token, subject) = LatestLink(email);
+        Assert.Contains("Đặt lại mật khẩu", subject, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token = token[..^2] + "xx", password = "Second-Password-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Second-Password-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Third-Password-3" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email, password = "First-Password-1" })).StatusCode);
+        await app.LoginAsync(email, "Second-Password-2");
+
+        // A link past its two hours is refused.
+        await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email });
+        await DeliverAsync();
+        var (user2, token2, _) = LatestLink(email);
+        Assert.NotEqual(token, token2);
+        app.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user = user2, token = token2, password = "Fourth-Password-4" })).StatusCode);
+        await app.LoginAsync(email, "Second-Password-2");
+    }
+
+    [GeneratedRegex(@"/account/set-password\?user=(?<user>[^&\s]+)&token=(?<token>[^\s]+)")]
+    private static partial Regex LinkPattern();
+}
+
+public sealed class AccountLinkTests_Postgres(PostgresMailApp app) : AccountLinkTests(app), IClassFixture<PostgresMailApp>;
+
+public sealed class AccountLinkTests_Sqlite(SqliteMailApp app) : AccountLinkTests(app), IClassFixture<SqliteMailApp>;

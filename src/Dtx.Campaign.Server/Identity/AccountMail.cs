@@ -19,7 +19,8 @@ internal sealed class AccountMail(CampaignDbContext db, UserManager<AppUser> use
     /// <summary>Where a link lands: the page (or client) that posts the token and the new password to <c>/api/auth/set-password</c>.</summary>
     public const string LinkPath = "/account/set-password";
 
-    public async Task QueueInvitationAsync(AppUser user, string unitsText)
+    /// <summary>An invitation to set a first password; <paramref name="roleVi"/>/<paramref name="roleEn"/> say what the person is invited to do.</summary>
+    public async Task QueueInvitationAsync(AppUser user, string roleVi, string roleEn)
     {
         var token = await users.GenerateUserTokenAsync(user, LinkTokenProvider.Name, LinkTokenProvider.InvitationPurpose);
         var link = Link(user, token);
@@ -28,11 +29,11 @@ internal sealed class AccountMail(CampaignDbContext db, UserManager<AppUser> use
             "[Dtx] Mời tham gia hệ thống đánh giá chuyển đổi số / Invitation to the digital-transformation assessment",
             [
                 $"Kính gửi {user.FullName},",
-                $"Ông/Bà được mời làm đầu mối của {unitsText} trên hệ thống đánh giá chuyển đổi số.",
+                $"Ông/Bà được mời tham gia hệ thống đánh giá chuyển đổi số với vai trò {roleVi}.",
                 "Để đặt mật khẩu và kích hoạt tài khoản, vui lòng mở liên kết sau (chỉ dùng được một lần, hết hạn sau " + days + " ngày):",
                 link,
                 "",
-                $"Dear {user.FullName}, you are invited to act for {unitsText} in the digital-transformation assessment. " +
+                $"Dear {user.FullName}, you are invited to the digital-transformation assessment as {roleEn}. " +
                     $"Open the link above to set your password (it works once and expires in {days} days).",
             ]);
     }

@@ -92,15 +92,3 @@ internal static class ApiTokensApi
         return TypedResults.NoContent();
     }
 }
-
-internal static class AccountsApi
-{
-    /// <summary>Invitations, two-factor enrolment and API tokens (sign-in itself is <see cref="AuthApi.MapAuth"/>).</summary>
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
-    {
-        app.MapInvitations();
-        app.MapTwoFactor();
-        app.MapApiTokens();
-        return app;
-    }
-}

@@ -97,7 +97,7 @@ internal static class AuthApi
             if (await users.HasPasswordAsync(user))
                 await mail.QueueResetAsync(user);
             else
-                await mail.QueueInvitationAsync(user, "đơn vị của mình / your unit");
+                await mail.QueueInvitationAsync(user, "đã được giao", "already granted to you");
             await db.SaveChangesAsync(ct);
         }
         await audit.RecordAsync(new AuditEvent("password.reset-requested", "user", request.Email.Trim(), Detail: user is null ? "no such account" : null), ct);

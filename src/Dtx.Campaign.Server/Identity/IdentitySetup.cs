@@ -54,6 +54,7 @@ internal static class IdentitySetup
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.SystemAdmin, Roles.CampaignAdmin))
+            .AddPolicy(Policies.ManageAccounts, p => p.RequireRole(Roles.SystemAdmin))
             .AddPolicy(Policies.UnitAccess, p => p.RequireAuthenticatedUser().AddRequirements(new UnitAccessRequirement()))
             .AddPolicy(Policies.Interactive, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
         services.AddScoped<IAuthorizationHandler, UnitAccessHandler>();

@@ -48,9 +48,10 @@ internal sealed class Invitations(CampaignDbContext db, UserManager<AppUser> use
                     status = "invited";
                     if (mailed.Add(user.Id))
                     {
-                        var theirUnits = units.Where(u => u.Contacts.Any(c => string.Equals(c.Email.Trim(), email, StringComparison.OrdinalIgnoreCase)))
-                            .Select(u => $"{u.NameVi} ({u.Code})");
-                        await mail.QueueInvitationAsync(user, string.Join(", ", theirUnits));
+                        var theirUnits = string.Join(", ", units.Where(u => u.Contacts.Any(c => string.Equals(c.Email.Trim(), email, StringComparison.OrdinalIgnoreCase)))
+                            .Select(u => $"{u.NameVi} ({u.Code})"));
+                        await mail.QueueInvitationAsync(user, $"{(role == UnitRole.Head ? "thủ trưởng" : "cán bộ đầu mối")} của {theirUnits}",
+                            $"{(role == UnitRole.Head ? "head" : "focal officer")} of {theirUnits}");
                         await audit.RecordAsync(new AuditEvent("account.invited", "user", email, UnitId: unit.Id), ct);
                     }
                 }

@@ -20,6 +20,9 @@ public static class RateLimits
 
 public static class Policies
 {
+    /// <summary>Grant and withdraw the system roles: system administrators only.</summary>
+    public const string ManageAccounts = "manage-accounts";
+
     /// <summary>Import and publish index sets and units, launch campaigns.</summary>
     public const string Administer = "administer";
 

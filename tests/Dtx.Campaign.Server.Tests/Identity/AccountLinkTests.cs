@@ -131,6 +131,38 @@ public abstract partial class AccountLinkTests(CampaignApp app)
         await app.LoginAsync(email, "Second-Password-2");
     }
 
+    [Fact]
+    public async Task A_system_administrator_grants_system_roles_and_invites_people_who_have_no_account()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        var email = $"observer-{Guid.NewGuid():N}@test.local";
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync("/api/accounts", new { email, fullName = "Người theo dõi", roles = new[] { "chair" } })).StatusCode);
+        var saved = await admin.PutAsJsonAsync("/api/accounts", new { email, fullName = "Người theo dõi", roles = new[] { "observer" } });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        await DeliverAsync();
+        var (user, token, _) = LatestLink(email);
+        var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Observer-Password-1" })).StatusCode);
+        var observer = await app.LoginAsync(email, "Observer-Password-1");
+        Assert.Equal(["observer"], (await observer.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await observer.GetAsync("/api/accounts")).StatusCode);
+
+        // Promoted to campaign administrator: the next sign-in must enrol in two-factor first.
+        (await admin.PutAsJsonAsync("/api/accounts", new { email, roles = new[] { "observer", "campaign-admin" } })).EnsureSuccessStatusCode();
+        var promoted = app.CreateClient();
+        var login = await promoted.PostAsJsonAsync("/api/auth/login", new { email, password = "Observer-Password-1" });
+        Assert.Equal("enrol-two-factor", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("next").GetString());
+
+        var accounts = await admin.GetFromJsonAsync<JsonElement[]>("/api/accounts");
+        var row = accounts!.Single(a => a.GetProperty("email").GetString() == email);
+        Assert.Equal(["campaign-admin", "observer"], row.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(row.GetProperty("hasPassword").GetBoolean());
+        var changes = await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?person={email}&action=role.changed");
+        Assert.Equal(2, changes!.Length);
+        Assert.Contains("campaign-admin", changes[0].GetProperty("after").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PutAsJsonAsync("/api/accounts", new { email = CampaignApp.AdminEmail, roles = new[] { "campaign-admin" } })).StatusCode);
+    }
+
     [GeneratedRegex(@"/account/set-password\?user=(?<user>[^&\s]+)&token=(?<token>[^\s]+)")]
     private static partial Regex LinkPattern();
 }

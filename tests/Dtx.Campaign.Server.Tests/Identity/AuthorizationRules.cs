@@ -48,13 +48,13 @@ public static class AuthorizationRules
     public static readonly IReadOnlyDictionary<string, Caller> Rules = new Dictionary<string, Caller>(StringComparer.Ordinal)
     {
         // Signing in, links and infrastructure
-        ["POST /api/auth/login"] = Public,
-        ["POST /api/auth/login/two-factor"] = Public,
-        ["POST /api/auth/password-reset"] = Public,
-        ["POST /api/auth/set-password"] = Public,
-        ["GET /calendar/{token}.ics"] = Public,
-        ["GET /healthz"] = Public,
-        ["GET /openapi/{documentName}.json"] = Public,
+        ["POST /api/auth/login"] = Public,                    // signing in
+        ["POST /api/auth/login/two-factor"] = Public,         // its second step (needs the short-lived cookie of the first)
+        ["POST /api/auth/password-reset"] = Public,           // a forgotten password; the same answer for every address
+        ["POST /api/auth/set-password"] = Public,             // the one-time link of an invitation or reset; the token is the secret
+        ["GET /calendar/{token}.ics"] = Public,               // calendar apps cannot sign in; the token is the secret
+        ["GET /healthz"] = Public,                            // load balancers
+        ["GET /openapi/{documentName}.json"] = Public,        // the API's description, no data
         ["GET /api/auth/me"] = Signed,
         ["POST /api/auth/logout"] = Signed,
         ["GET /api/auth/two-factor/"] = Signed,
@@ -66,15 +66,17 @@ public static class AuthorizationRules
         ["GET /api/tokens/"] = Signed,
         ["DELETE /api/tokens/{id:guid}"] = Signed,
         ["POST /api/units/{unitId:guid}/invitations"] = Admins,
+        ["GET /api/accounts/"] = Caller.SystemAdmin,
+        ["PUT /api/accounts/"] = Caller.SystemAdmin,
         ["POST /api/campaigns/{campaignId:guid}/invitations"] = Admins,
-        // Published results and certificates
+        // Published results are for everyone; each answers 404 until they are published.
         ["GET /api/public/results/"] = Public,
         ["GET /api/public/results/{campaignId:guid}"] = Public,
         ["GET /api/public/results/{campaignId:guid}/units/{unitCode}"] = Public,
         ["GET /api/public/results/{campaignId:guid}/export.csv"] = Public,
         ["GET /api/public/results/{campaignId:guid}/export.xlsx"] = Public,
         ["GET /api/public/results/{campaignId:guid}/awards"] = Public,
-        ["GET /api/public/certificates/{serial}"] = Public,
+        ["GET /api/public/certificates/{serial}"] = Public,   // anyone checks a certificate (rate-limited; a wrong code tells nothing)
         // Index sets, units, members
         ["GET /api/index-sets/"] = Signed,
         ["GET /api/index-sets/{id:guid}"] = Signed,

@@ -132,6 +132,33 @@ public abstract partial class AccountLinkTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task A_campaign_invites_every_unit_and_an_unused_invitation_expires_but_can_be_asked_for_again()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await BaDinhAsync(admin);
+        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"in-{Guid.NewGuid():N}"[..16], "department"));
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = set }, launch: false);
+        var rows = await (await admin.PostAsync($"/api/campaigns/{campaign}/invitations", null)).Content.ReadFromJsonAsync<JsonElement[]>();
+        Assert.Equal(34, rows!.Length); // 17 departments, a head and a focal officer each
+        Assert.All(rows, r => Assert.Equal("invited", r.GetProperty("status").GetString()));
+        await DeliverAsync();
+        const string officer = "daumoi.snv@demo.hanoi.invalid";
+        var (user, token, _) = LatestLink(officer);
+
+        app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Department-Password-1" })).StatusCode);
+
+        // Asking for a reset without ever having set a password brings a fresh invitation.
+        Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email = officer })).StatusCode);
+        await DeliverAsync();
+        var (_, fresh, subject) = LatestLink(officer);
+        Assert.Contains("Mời tham gia", subject, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token = fresh, password = "Department-Password-1" })).StatusCode);
+        await app.LoginAsync(officer, "Department-Password-1");
+    }
+
+    [Fact]
     public async Task A_system_administrator_grants_system_roles_and_invites_people_who_have_no_account()
     {
         var admin = await app.LoginAsAdminAsync();

@@ -23,7 +23,7 @@ internal static class TwoFactorRule
 /// <summary>
 /// Narrows what an authenticated request may do beyond its roles, before any endpoint runs:
 /// an administrator signed in without two-factor authentication reaches only the enrolment endpoints,
-/// and a read-only API token only reads.
+/// a read-only API token only reads, and a unit token reaches only its unit's endpoints.
 /// </summary>
 internal static class AccessGate
 {
@@ -35,6 +35,13 @@ internal static class AccessGate
             if (user.FindFirstValue(AccessClaims.TokenScope) == nameof(ApiTokenScope.ReadOnly) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
                 await Refuse(context, "Token chỉ được đọc / Read-only token", "This API token may only read (GET); it cannot change anything.");
+                return;
+            }
+            // A unit token reaches the endpoints of its own unit only: not the lists of units or campaigns.
+            if (user.FindFirstValue(AccessClaims.TokenUnit) is { } tokenUnit && !(Guid.TryParse(context.GetRouteValue("unitId") as string, out var routeUnit) && routeUnit.ToString() == tokenUnit))
+            {
+                await Refuse(context, "Token của đơn vị khác / Another unit's token",
+                    "A unit API token reaches only the endpoints of its own unit (/api/campaigns/{campaignId}/units/{its unit id}/…).");
                 return;
             }
             // The session cookie of an administrator: is two-factor enrolled? Asked of the database on each

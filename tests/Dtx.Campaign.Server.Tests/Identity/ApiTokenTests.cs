@@ -64,6 +64,8 @@ public abstract class ApiTokenTests(CampaignApp app)
         Assert.Equal(HttpStatusCode.OK, (await machine.GetAsync($"/api/campaigns/{campaign}/units/{own}/self-assessment")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await machine.GetAsync($"/api/campaigns/{campaign}/units/{other}/self-assessment")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await machine.GetAsync("/api/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await machine.GetAsync("/api/units")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await machine.GetAsync($"/api/campaigns/{campaign}")).StatusCode);
         // Not the officer's own token list: someone else's token id is not found.
         Assert.Equal(HttpStatusCode.NotFound, (await officer.DeleteAsync($"/api/tokens/{readId}")).StatusCode);
 

@@ -18,7 +18,7 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
 {
     private const string Password = "Matrix-Password-1";
 
-    private sealed record World(Guid Campaign, Guid IndexSet, Guid OwnUnit, Dictionary<Caller, HttpClient> Clients);
+    private sealed record World(Guid Campaign, Guid IndexSet, Guid OwnUnit, Dictionary<Caller, HttpClient> Clients, HttpClient ReadOnlyToken, HttpClient UnitToken);
 
     private static IReadOnlyList<RouteEndpoint> Endpoints(CampaignApp app) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
@@ -72,7 +72,43 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
         Assert.True(failures.Count == 0, $"{failures.Count} answers differ from AuthorizationRules:\n" + string.Join("\n", failures));
     }
 
-    private async Task<World> BuildAsync()
+    [Fact]
+    public async Task API_tokens_never_reach_beyond_their_scope()
+    {
+        var world = await BuildAsync();
+        var failures = new List<string>();
+        foreach (var endpoint in Endpoints(app).OrderBy(Name, StringComparer.Ordinal))
+        {
+            var name = Name(endpoint);
+            if (!AuthorizationRules.Rules.TryGetValue(name, out var allowed) || allowed == AuthorizationRules.Public)
+                continue;
+            var sessionOnly = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == Policies.Interactive);
+            var reading = name.StartsWith("GET ", StringComparison.Ordinal);
+            // A system administrator's read-only token: what they may read, nothing else.
+            await Check("read-only token", world.ReadOnlyToken, reading && !sessionOnly && allowed.HasFlag(Caller.SystemAdmin));
+            // The own unit's focal officer's unit token: that unit's endpoints, nothing else.
+            await Check("unit token", world.UnitToken, endpoint.RoutePattern.Parameters.Any(p => p.Name == "unitId") && !sessionOnly && allowed.HasFlag(Caller.OfficerOwn));
+
+            async Task Check(string caller, HttpClient client, bool may)
+            {
+                using var request = Request(endpoint, world);
+                var status = (int)(await client.SendAsync(request)).StatusCode;
+                if (status >= 500)
+                    failures.Add($"{name} with a {caller}: server error {status}");
+                else if (may && status is 401 or 403)
+                    failures.Add($"{name} with a {caller}: refused ({status}) though within its scope");
+                else if (!may && status is not (401 or 403 or 404) && !(status == 400 && AuthorizationRules.ValidatesBeforeRefusing.Contains(name)))
+                    failures.Add($"{name} with a {caller}: answered {status} though beyond its scope");
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} answers to tokens beyond their scope:\n" + string.Join("\n", failures));
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CampaignApp, Task<World>> Worlds = [];
+
+    private Task<World> BuildAsync() => Worlds.GetValue(app, _ => BuildWorldAsync());
+
+    private async Task<World> BuildWorldAsync()
     {
         var admin = await app.LoginAsAdminAsync();
         await app.ImportHanoiUnitsAsync(admin);
@@ -98,7 +134,17 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
             [Caller.OfficerOther] = await Person("mx.officer.other@test.local", [], other),
             [Caller.HeadOwn] = await Person("mx.head.own@test.local", [], own, "head"),
         };
-        return new World(campaign, set, own, clients);
+        async Task<HttpClient> Token(HttpClient owner, object request)
+        {
+            var created = await owner.PostAsJsonAsync("/api/tokens", request);
+            created.EnsureSuccessStatusCode();
+            var client = app.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString());
+            return client;
+        }
+        return new World(campaign, set, own, clients,
+            await Token(clients[Caller.SystemAdmin], new { name = "matrix", scope = "read-only" }),
+            await Token(clients[Caller.OfficerOwn], new { name = "matrix", scope = "unit", unitId = own }));
     }
 
     /// <summary>The endpoint's route with real ids where they matter (the campaign, the own unit) and made-up values elsewhere.</summary>

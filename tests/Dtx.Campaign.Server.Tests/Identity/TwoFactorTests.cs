@@ -64,10 +64,20 @@ public abstract class TwoFactorTests(CampaignApp app)
         await reuse.PostAsJsonAsync("/api/auth/login", new { email, password = "Second-Admin-Password-1" });
         Assert.Equal(HttpStatusCode.Unauthorized, (await reuse.PostAsJsonAsync("/api/auth/login/two-factor", new { recoveryCode = recovery[0] })).StatusCode);
 
+        // Device and recovery codes lost: an operator resets two-factor on the server, and the next sign-in enrols again.
+        Assert.Equal(1, (await app.RunCliAsync("account", "reset-two-factor", "nobody@test.local")).ExitCode);
+        var (exit, output, _) = await app.RunCliAsync("account", "reset-two-factor", email);
+        Assert.Equal(0, exit);
+        Assert.Contains("off", output, StringComparison.Ordinal);
+        var fresh = app.CreateClient();
+        Assert.Equal("enrol-two-factor", (await Json(await fresh.PostAsJsonAsync("/api/auth/login", new { email, password = "Second-Admin-Password-1" }))).GetProperty("next").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await fresh.GetAsync("/api/units")).StatusCode);
+
         var admin = await app.LoginAsAdminAsync();
         var audit = await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?person={email}&limit=1000");
         Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "two-factor.enabled");
         Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "login.two-factor-failed");
+        Assert.Contains(audit!, e => e.GetProperty("action").GetString() == "two-factor.reset" && e.GetProperty("actor").GetString() == "cli");
     }
 
     [Fact]

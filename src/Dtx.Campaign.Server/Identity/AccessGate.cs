@@ -8,18 +8,6 @@ namespace Dtx.Campaign.Server.Identity;
 /// <summary>Marks the endpoints an administrator who has not yet enrolled in two-factor authentication may reach.</summary>
 public sealed class TwoFactorEnrolmentEndpoint;
 
-/// <summary>Who must sign in with a second factor.</summary>
-internal static class TwoFactorRule
-{
-    /// <summary>
-    /// Administrators. A per-campaign grant that needs it too (the council chair) adds its check here:
-    /// the gate and the sign-in both ask this one place.
-    /// </summary>
-    public static bool IsRequired(IEnumerable<string> roles) => roles.Any(r => r is Roles.SystemAdmin or Roles.CampaignAdmin);
-
-    public static bool IsRequired(ClaimsPrincipal user) => user.IsInRole(Roles.SystemAdmin) || user.IsInRole(Roles.CampaignAdmin);
-}
-
 /// <summary>
 /// Narrows what an authenticated request may do beyond its roles, before any endpoint runs:
 /// an administrator signed in without two-factor authentication reaches only the enrolment endpoints,
@@ -44,9 +32,9 @@ internal static class AccessGate
                     "A unit API token reaches only the endpoints of its own unit (/api/campaigns/{campaignId}/units/{its unit id}/…).");
                 return;
             }
-            // The session cookie of an administrator: is two-factor enrolled? Asked of the database on each
-            // request (administrators only), so the rule holds however old the cookie is.
-            if (user.Identity.AuthenticationType == IdentityConstants.ApplicationScheme && TwoFactorRule.IsRequired(user)
+            // The session of someone who must use two-factor (an administrator, a council chair): is it enrolled?
+            // Asked of the database on each of their requests, so enrolling takes effect at once.
+            if (user.Identity.AuthenticationType == IdentityConstants.ApplicationScheme && user.HasClaim(TwoFactorRule.RequiredClaim, "true")
                 && endpoint.Metadata.GetMetadata<TwoFactorEnrolmentEndpoint>() is null
                 && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id)
             {
@@ -54,7 +42,7 @@ internal static class AccessGate
                 if (!await db.Users.AnyAsync(u => u.Id == id && u.TwoFactorEnabled, context.RequestAborted))
                 {
                     await Refuse(context, "Cần bật xác thực hai bước / Two-factor authentication required",
-                        "Administrators must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
+                        "Administrators and council chairs must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
                     return;
                 }
             }

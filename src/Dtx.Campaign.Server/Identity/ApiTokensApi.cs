@@ -40,7 +40,7 @@ internal static class ApiTokensApi
             return ApiProblems.BadRequest($"A token expires within 1 to {MaxDays} days; {days} was asked.", "expiresInDays");
         switch (scope)
         {
-            case ApiTokenScope.Admin when !TwoFactorRule.IsRequired(await users.GetRolesAsync(user)):
+            case ApiTokenScope.Admin when !Roles.IsAdministrator(await users.GetRolesAsync(user)):
                 return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không được phép / Forbidden", detail: "Only administrators may create an admin token.");
             case ApiTokenScope.Unit when request.UnitId is null:
                 return ApiProblems.BadRequest("A unit token names its unit.", "unitId");
@@ -79,7 +79,7 @@ internal static class ApiTokensApi
     {
         var token = await db.Set<ApiToken>().FirstOrDefaultAsync(t => t.Id == id, ct);
         // Someone else's token is "not found" to anyone but an administrator: ids tell nothing.
-        if (token is null || (token.UserId != principal.FindFirstValue(ClaimTypes.NameIdentifier) && !TwoFactorRule.IsRequired(principal)))
+        if (token is null || (token.UserId != principal.FindFirstValue(ClaimTypes.NameIdentifier) && !Roles.IsAdministrator(principal)))
             return ApiProblems.NotFound($"Token {id}");
         if (token.RevokedAt is not null)
             return TypedResults.NoContent();

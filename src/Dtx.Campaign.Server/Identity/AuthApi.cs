@@ -36,7 +36,7 @@ internal static class AuthApi
     }
 
     private static async Task<Results<NoContent, Ok<NextStep>, ProblemHttpResult>> Login(LoginRequest request, SignInManager<AppUser> signIn,
-        UserManager<AppUser> users, AuditTrail audit, CancellationToken ct)
+        UserManager<AppUser> users, TwoFactorRule rule, AuditTrail audit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
             return ApiProblems.BadRequest("Give 'email' and 'password'.", string.IsNullOrWhiteSpace(request.Email) ? "email" : "password");
@@ -49,9 +49,9 @@ internal static class AuthApi
         if (result.Succeeded)
         {
             var user = await users.FindByEmailAsync(request.Email);
-            if (user is not null && TwoFactorRule.IsRequired(await users.GetRolesAsync(user)) && !user.TwoFactorEnabled)
+            if (user is not null && !user.TwoFactorEnabled && await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct))
                 return TypedResults.Ok(new NextStep("enrol-two-factor",
-                    "Quản trị viên phải bật xác thực hai bước / Administrators must enrol in two-factor authentication: until then only " +
+                    "Quản trị viên và chủ tịch hội đồng phải bật xác thực hai bước / Administrators and council chairs must enrol in two-factor authentication: until then only " +
                     "POST /api/auth/two-factor/enrol and /confirm (and /api/auth/me, /logout) answer."));
             return TypedResults.NoContent();
         }
@@ -152,12 +152,12 @@ internal static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<Me>, ProblemHttpResult>> GetMe(ClaimsPrincipal principal, UserManager<AppUser> users)
+    private static async Task<Results<Ok<Me>, ProblemHttpResult>> GetMe(ClaimsPrincipal principal, UserManager<AppUser> users, TwoFactorRule rule, CancellationToken ct)
     {
         var user = await users.GetUserAsync(principal);
         if (user is null)
             return ApiProblems.NotFound("The signed-in user");
         var roles = (await users.GetRolesAsync(user)).ToList();
-        return TypedResults.Ok(new Me(user.Email ?? "", user.FullName, roles, user.TwoFactorEnabled, TwoFactorRule.IsRequired(roles)));
+        return TypedResults.Ok(new Me(user.Email ?? "", user.FullName, roles, user.TwoFactorEnabled, await rule.IsRequiredAsync(user, roles, ct)));
     }
 }

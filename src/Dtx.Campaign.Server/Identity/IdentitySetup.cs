@@ -29,6 +29,7 @@ internal static class IdentitySetup
             .AddTokenProvider<TotpTokenProvider>(TotpTokenProvider.Name)
             .AddTokenProvider<LinkTokenProvider>(LinkTokenProvider.Name)
             .AddUserManager<AppUserManager>()
+            .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
             .AddPasswordValidator<PasswordPolicy>();
         services.ConfigureApplicationCookie(o =>
         {
@@ -60,6 +61,7 @@ internal static class IdentitySetup
         services.AddScoped<IAuthorizationHandler, UnitAccessHandler>();
         services.AddScoped<AdminBootstrap>();
         services.AddScoped<AccountMail>();
+        services.AddScoped<TwoFactorRule>();
         services.AddScoped<Invitations>();
         return services;
     }

@@ -8,6 +8,10 @@ public static class Roles
     public const string Observer = "observer";
 
     public static readonly IReadOnlyList<string> All = [SystemAdmin, CampaignAdmin, Observer];
+
+    public static bool IsAdministrator(IEnumerable<string> roles) => roles.Any(r => r is SystemAdmin or CampaignAdmin);
+
+    public static bool IsAdministrator(System.Security.Claims.ClaimsPrincipal user) => user.IsInRole(SystemAdmin) || user.IsInRole(CampaignAdmin);
 }
 
 public static class RateLimits

@@ -32,11 +32,11 @@ internal static class TwoFactorApi
         group.MapPost("/disable", Disable).WithSummary("Turn two-factor off with a current code; refused to those who must use it.");
     }
 
-    private static async Task<Results<Ok<Status>, ProblemHttpResult>> GetStatus(ClaimsPrincipal principal, UserManager<AppUser> users)
+    private static async Task<Results<Ok<Status>, ProblemHttpResult>> GetStatus(ClaimsPrincipal principal, UserManager<AppUser> users, TwoFactorRule rule, CancellationToken ct)
     {
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
-        return TypedResults.Ok(new Status(user.TwoFactorEnabled, TwoFactorRule.IsRequired(await users.GetRolesAsync(user)), await users.CountRecoveryCodesAsync(user)));
+        return TypedResults.Ok(new Status(user.TwoFactorEnabled, await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct), await users.CountRecoveryCodesAsync(user)));
     }
 
     private static async Task<Results<Ok<Enrolment>, ProblemHttpResult>> Enrol(ClaimsPrincipal principal, UserManager<AppUser> users, AuditTrail audit, CancellationToken ct)
@@ -92,12 +92,12 @@ internal static class TwoFactorApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Disable(CodeRequest request, ClaimsPrincipal principal, UserManager<AppUser> users,
-        SignInManager<AppUser> signIn, AuditTrail audit, CancellationToken ct)
+        SignInManager<AppUser> signIn, TwoFactorRule rule, AuditTrail audit, CancellationToken ct)
     {
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
-        if (TwoFactorRule.IsRequired(await users.GetRolesAsync(user)))
-            return ApiProblems.Conflict("Administrators must keep two-factor authentication on.");
+        if (await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct))
+            return ApiProblems.Conflict("Administrators and council chairs must keep two-factor authentication on.");
         if (!user.TwoFactorEnabled)
             return ApiProblems.Conflict("Two-factor authentication is already off.");
         if (!await ValidAsync(users, user, request.Code))

@@ -81,6 +81,25 @@ public abstract class TwoFactorTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task The_chair_of_a_council_must_enrol_too()
+    {
+        var chair = $"chair-{Guid.NewGuid():N}@test.local";
+        await app.CreateUserAsync(chair, "Chair-Password-1");
+        Assert.Equal(HttpStatusCode.NoContent, (await app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = chair, password = "Chair-Password-1" })).StatusCode);
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"ch-{Guid.NewGuid():N}"[..16], "commune"));
+        await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set }, launch: false,
+            council: [new { fullName = "Chủ tịch hội đồng", email = chair.ToUpperInvariant(), role = "chair" }]);
+
+        var client = app.CreateClient();
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email = chair, password = "Chair-Password-1" });
+        Assert.Equal("enrol-two-factor", (await Json(login)).GetProperty("next").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/campaigns")).StatusCode);
+        Assert.True((await Json(await client.GetAsync("/api/auth/two-factor"))).GetProperty("required").GetBoolean());
+    }
+
+    [Fact]
     public async Task Two_factor_is_optional_for_others_and_then_asked_at_every_sign_in()
     {
         var email = $"officer-{Guid.NewGuid():N}@test.local";

@@ -32,6 +32,7 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
 {
     private readonly RenderLimits _limits = limits ?? new RenderLimits();
     private readonly ConcurrentDictionary<string, Template> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Template> _includes = new(StringComparer.Ordinal);
 
     public TemplateSet Templates => templates;
 
@@ -64,12 +65,18 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
             CancellationToken = cts.Token,
             RegexTimeOut = TimeSpan.FromMilliseconds(200),
         };
+        // Included layouts are parsed once per renderer, not once per render (Scriban caches them per context).
+        foreach (var (path, parsed) in _includes)
+            context.CachedTemplates[path] = parsed;
         context.PushCulture(DocFormat.Culture(lang));
         var timeZoneId = model is Notice n ? n.TimeZoneId : DocFormat.DefaultTimeZoneId;
         context.PushGlobal(BuildGlobals(model, lang, timeZoneId));
         try
         {
-            return template.Render(context);
+            var output = template.Render(context);
+            foreach (var (path, parsed) in context.CachedTemplates)
+                _includes.TryAdd(path, parsed);
+            return output;
         }
         catch (OperationCanceledException ex)
         {

@@ -19,7 +19,7 @@ namespace Dtx.Campaign.Server.Cli;
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "account", "--help", "-h", "help"];
+    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "results", "account", "--help", "-h", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -36,6 +36,7 @@ public static class AdminCli
         root.Subcommands.Add(IndexSet(services, output, error));
         root.Subcommands.Add(Units(services, output, error));
         root.Subcommands.Add(Audit(services, output, error));
+        root.Subcommands.Add(Results(services, output, error));
         root.Subcommands.Add(Identity.AccountCommands.Build(services, output, error));
         root.Subcommands.Add(Workflow(output, error));
         var parsed = root.Parse(args);
@@ -175,6 +176,29 @@ public static class AdminCli
             return report.Intact ? 0 : 1;
         });
         return new Command("audit", "Audit log tools.") { verify };
+    }
+
+    private static Command Results(Func<IServiceProvider> services, TextWriter output, TextWriter error)
+    {
+        var verify = new Command("verify", "Recompute every stored result set from the database; exit 1 naming any whose figures differ (e.g. after a restore).");
+        verify.SetAction(async (_, ct) =>
+        {
+            await using var scope = services().CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            var book = scope.ServiceProvider.GetRequiredService<Server.Results.ResultsBook>();
+            var sets = await db.Set<Server.Results.ResultSet>().AsNoTracking().Select(r => new { r.CampaignId, r.Kind }).ToListAsync(ct);
+            var differing = 0;
+            foreach (var set in sets)
+            {
+                var report = (await book.RecomputeAsync(set.CampaignId, set.Kind, ct))!;
+                (report.Identical ? output : error).WriteLine($"campaign {set.CampaignId} {set.Kind}: {(report.Identical ? "identical" : "DIFFERENT")} (stored {report.StoredChecksum}, recomputed {report.RecomputedChecksum})");
+                if (!report.Identical)
+                    differing++;
+            }
+            output.WriteLine($"{sets.Count} result set(s) checked, {differing} different.");
+            return differing == 0 ? 0 : 1;
+        });
+        return new Command("results", "Result tools.") { verify };
     }
 
     /// <summary>Turns a refused file into exit code 1 with every problem on its own line.</summary>

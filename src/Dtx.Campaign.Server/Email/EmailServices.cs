@@ -8,7 +8,8 @@ internal static class EmailServices
     public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IMailTransport>(sp =>
+        // Scoped: one delivery run reuses one SMTP connection, closed when the run's scope ends.
+        services.AddScoped<IMailTransport>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EmailOptions>>().Value;
             return string.IsNullOrWhiteSpace(options.SmtpHost)

@@ -10,23 +10,55 @@ public interface IMailTransport
     Task SendAsync(MimeMessage message, CancellationToken ct);
 }
 
-/// <summary>MailKit over SMTP; one connection per batch would be faster, one per message is simplest to recover.</summary>
-internal sealed class SmtpMailTransport(EmailOptions options) : IMailTransport
+/// <summary>
+/// MailKit over SMTP. The connection is kept for the messages of one delivery run and closed with it; a
+/// failed send drops it, so the next message (or the retry) starts on a fresh connection.
+/// </summary>
+internal sealed class SmtpMailTransport(EmailOptions options) : IMailTransport, IAsyncDisposable
 {
+    private SmtpClient? client;
+
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
-        using var client = new SmtpClient();
+        try
+        {
+            if (client is not { IsConnected: true })
+                client = await ConnectAsync(ct);
+            await client.SendAsync(message, ct);
+        }
+        catch
+        {
+            client?.Dispose();
+            client = null;
+            throw;
+        }
+    }
+
+    private async Task<SmtpClient> ConnectAsync(CancellationToken ct)
+    {
+        client?.Dispose();
+        var fresh = new SmtpClient();
         var security = options.Security switch
         {
             SmtpSecurity.None => SecureSocketOptions.None,
             SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.StartTls,
         };
-        await client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, ct);
+        await fresh.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, ct);
         if (!string.IsNullOrEmpty(options.UserName))
-            await client.AuthenticateAsync(options.UserName, options.Password ?? "", ct);
-        await client.SendAsync(message, ct);
-        await client.DisconnectAsync(quit: true, ct);
+            await fresh.AuthenticateAsync(options.UserName, options.Password ?? "", ct);
+        return fresh;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (client is { IsConnected: true })
+        {
+            try { await client.DisconnectAsync(quit: true); }
+            catch (Exception e) when (e is IOException or MailKit.ServiceNotConnectedException or System.Net.Sockets.SocketException) { /* closing anyway */ }
+        }
+        client?.Dispose();
+        client = null;
     }
 }
 

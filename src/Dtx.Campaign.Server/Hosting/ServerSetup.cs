@@ -70,6 +70,11 @@ internal static class ServerSetup
 
     public static WebApplication MapCampaignServer(this WebApplication app)
     {
+        // A reverse proxy on the same host (loopback, trusted by default) passes the client's address and scheme.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+        });
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();

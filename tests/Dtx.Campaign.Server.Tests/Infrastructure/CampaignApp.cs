@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Dtx.Campaign.Server.Cli;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -59,7 +58,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The code an authenticator app shows now (on the fake clock) for this key.</summary>
-    public string TotpCode(string key) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key)).ComputeTotp(Clock.GetUtcNow().UtcDateTime);
+    public string TotpCode(string key) => TwoFactorSignIn.Code(key, Clock.GetUtcNow().UtcDateTime);
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -145,23 +144,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     public async Task<HttpClient> LoginAsync(string email, string password)
     {
         var client = CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
-        response.EnsureSuccessStatusCode();
-        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
-            return client;
-        var next = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("next").GetString();
-        if (next == "enrol-two-factor")
-        {
-            var enrol = await client.PostAsync("/api/auth/two-factor/enrol", null);
-            enrol.EnsureSuccessStatusCode();
-            var key = (await enrol.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString()!;
-            (await client.PostAsJsonAsync("/api/auth/two-factor/confirm", new { code = TotpCode(key) })).EnsureSuccessStatusCode();
-            AuthenticatorKeys[email] = key;
-            return client;
-        }
-        if (next != "two-factor" || !AuthenticatorKeys.TryGetValue(email, out var known))
-            throw new InvalidOperationException($"sign-in of {email} needs '{next}' and the test knows no authenticator key");
-        (await client.PostAsJsonAsync("/api/auth/login/two-factor", new { code = TotpCode(known) })).EnsureSuccessStatusCode();
+        await TwoFactorSignIn.SignInAsync(client, email, password, AuthenticatorKeys, () => Clock.GetUtcNow().UtcDateTime);
         return client;
     }
 

@@ -332,6 +332,26 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         Assert.True((await xlsx.Content.ReadAsByteArrayAsync()).Length > 1000);
 
+        // Backed up and restored into a new database (docs/operations.md), the results recompute identically and the audit chain holds.
+        var restored = await Backups.BackUpAndRestoreAsync(app.Database);
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Database:Provider"] = app.Database.Provider, ["ConnectionStrings:Campaign"] = restored,
+                ["Storage:DataDirectory"] = Path.Combine(Path.GetTempPath(), "dtx-tests", Guid.NewGuid().ToString("N")),
+            };
+            var (resultsExit, resultsOutput) = await ServerProcess.RunAsync(settings, "results", "verify");
+            Assert.True(resultsExit == 0, resultsOutput);
+            Assert.Contains("2 result set(s) checked, 0 different.", resultsOutput, StringComparison.Ordinal);
+            var (auditExit, auditOutput) = await ServerProcess.RunAsync(settings, "audit", "verify");
+            Assert.True(auditExit == 0, auditOutput);
+        }
+        finally
+        {
+            await Backups.DropAsync(app.Database.Provider, restored);
+        }
+
         // The score history of SNV's 6.1: verified 50 → 30 with the note, then 30 → 40 after the dispute.
         var history = (await OkAsync(admin.GetAsync($"{Unit("SNV")}/results"))).GetProperty("history").EnumerateArray()
             .Where(h => h.GetProperty("code").GetString() == "6.1").Select(h => (h.GetProperty("stage").GetString(), h.GetProperty("from").GetDecimal(), h.GetProperty("to").GetDecimal())).ToList();

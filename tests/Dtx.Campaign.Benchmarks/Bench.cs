@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.Units;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Dtx.Campaign.Benchmarks;
+
+/// <summary>What every benchmark shares: options, a fresh PostgreSQL database, an in-process server, generated data, and printing.</summary>
+internal static class Bench
+{
+    public static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string PostgresAdmin =>
+        Environment.GetEnvironmentVariable("DTX_BENCH_POSTGRES") is { Length: > 0 } c ? c : "Host=127.0.0.1;Port=5432;Username=dtx;Password=dtx;Database=postgres";
+
+    public static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], Invariant) : fallback;
+    }
+
+    public static void Print(string scenario, params (string Name, string Value)[] figures)
+    {
+        Console.WriteLine($"== {scenario}  ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        foreach (var (name, value) in figures)
+            Console.WriteLine($"   {name,-34} {value}");
+    }
+
+    public static string Ms(double ms) => ms.ToString("0.0", Invariant) + " ms";
+
+    public static string Ratio(double ours, double raw) => (ours / raw).ToString("0.00", Invariant);
+
+    public static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
+
+    public static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await action();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>A new, empty PostgreSQL database, dropped when disposed.</summary>
+    public sealed class Database : IAsyncDisposable
+    {
+        private readonly string name = $"dtx_bench_{Guid.NewGuid():N}";
+
+        public string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name, MaxPoolSize = 200 }.ConnectionString;
+
+        public static async Task<Database> CreateAsync()
+        {
+            var db = new Database();
+            await using var connection = new NpgsqlConnection(PostgresAdmin);
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE \"{db.name}\"", connection).ExecuteNonQueryAsync();
+            return db;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(PostgresAdmin);
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
+        }
+    }
+
+    public const string AdminEmail = "admin@bench.local";
+    public const string AdminPassword = "Bench-Admin-Password-1";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys = new();
+
+    /// <summary>Signs in as the administrator: enrols in two-factor on a fresh server, answers the code afterwards (real clock).</summary>
+    public static async Task SignInAsAdminAsync(HttpClient client)
+    {
+        static string Code(string key) => new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow);
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword });
+        response.EnsureSuccessStatusCode();
+        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            return;
+        var next = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("next").GetString();
+        if (next == "two-factor" && AuthenticatorKeys.TryGetValue(client.BaseAddress + AdminEmail, out var known))
+        {
+            (await client.PostAsJsonAsync("/api/auth/login/two-factor", new { code = Code(known) })).EnsureSuccessStatusCode();
+            return;
+        }
+        var enrol = await client.PostAsync("/api/auth/two-factor/enrol", null);
+        enrol.EnsureSuccessStatusCode();
+        var key = (await enrol.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString()!;
+        (await client.PostAsJsonAsync("/api/auth/two-factor/confirm", new { code = Code(key) })).EnsureSuccessStatusCode();
+        AuthenticatorKeys[client.BaseAddress + AdminEmail] = key;
+    }
+
+    /// <summary>The real server, in this process, on PostgreSQL (migrated), listening on <paramref name="port"/> when given.</summary>
+    public static async Task<WebApplication> StartServerAsync(Database database, int? port, Dictionary<string, string?>? extra = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres", ["Database:MigrateOnStart"] = "true", ["ConnectionStrings:Campaign"] = database.ConnectionString,
+            ["Bootstrap:AdminEmail"] = AdminEmail, ["Bootstrap:AdminPassword"] = AdminPassword,
+            ["Storage:DataDirectory"] = Path.Combine(Path.GetTempPath(), "dtx-bench-" + Guid.NewGuid().ToString("N")),
+            ["Scheduling:Enabled"] = "false", ["Email:DeliverInBackground"] = "false", ["Certificates:PrintInBackground"] = "false",
+            ["Security:SignInsPerMinute"] = "100000", ["Logging:LogLevel:Default"] = "Warning", ["Urls"] = port is { } p ? $"http://127.0.0.1:{p}" : "http://127.0.0.1:0",
+        };
+        foreach (var (k, v) in extra ?? [])
+            settings[k] = v;
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddCampaignServer();
+        var app = builder.Build();
+        app.MapCampaignServer();
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>An index set of <paramref name="groups"/> × <paramref name="perGroup"/> ratio indicators (percentages), 100 points.</summary>
+    public static IndexSet RatioSet(string key, string level, int groups, int perGroup) => new()
+    {
+        Key = key, Version = 1, Name = new LocalizedText($"Bộ chỉ số {key}", $"Index set {key}"), LegalReference = "Benchmark", Level = level, EffectiveYear = 2025,
+        IsSample = true,
+        Groups = [.. Enumerable.Range(1, groups).Select(g => new IndicatorNode
+        {
+            Code = g.ToString(Invariant), Name = new LocalizedText($"Nhóm {g}", $"Group {g}"), MaxPoints = perGroup * 10,
+            Children = [.. Enumerable.Range(1, perGroup).Select(i => new IndicatorNode
+            {
+                Code = $"{g}.{i}", Name = new LocalizedText($"Chỉ số {g}.{i}", $"Indicator {g}.{i}"), MaxPoints = 10, Method = new RatioMethod(),
+            })],
+        })],
+        RatingBands = [new RatingBand("low", new LocalizedText("Thấp", "Low"), 0, 65), new RatingBand("high", new LocalizedText("Cao", "High"), 65, 100)],
+        TieBreakGroups = ["1"],
+    };
+
+    /// <summary>An authority with <paramref name="units"/> units, the set published, and a running campaign open for self-assessment. Returns the campaign.</summary>
+    public static async Task<Campaigns> SeedAsync(IServiceProvider services, IndexSet set, int units)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+        var authority = new OrganizingAuthority { Id = Guid.CreateVersion7(), Code = "BN", NameVi = "UBND tỉnh Mẫu", NameEn = "Sample Province", Place = "Mẫu" };
+        db.Add(authority);
+        db.AddRange(Enumerable.Range(1, units).Select(i => new Unit
+        {
+            Id = Guid.CreateVersion7(), AuthorityId = authority.Id, Code = $"U{i:D5}", NameVi = $"UBND xã Mẫu {i}", NameEn = $"Sample commune {i}", Category = set.Level,
+            Contacts = [new UnitContact { Id = Guid.CreateVersion7(), Role = ContactRole.FocalOfficer, FullName = $"Cán bộ {i}", Email = $"u{i}@bench.invalid" }],
+        }));
+        await db.SaveChangesAsync();
+        using var workbook = new MemoryStream();
+        IndexSetWorkbook.Write(set, workbook);
+        workbook.Position = 0;
+        var record = await scope.ServiceProvider.GetRequiredService<IndexSetCatalog>().ImportAsync($"{set.Key}.xlsx", workbook, "bench", publish: true, CancellationToken.None);
+        var now = DateTime.UtcNow.AddHours(7);
+        string Local(double days) => now.AddDays(days).ToString("yyyy-MM-dd'T'HH:mm:ss", Invariant);
+        var schedule = new ScheduleInput(DateTime.Parse(Local(1), Invariant), DateTime.Parse(Local(2), Invariant), DateTime.Parse(Local(30), Invariant),
+            DateTime.Parse(Local(40), Invariant), DateTime.Parse(Local(41), Invariant), DateTime.Parse(Local(41), Invariant), DateTime.Parse(Local(50), Invariant),
+            DateTime.Parse(Local(60), Invariant));
+        var campaign = await scope.ServiceProvider.GetRequiredService<CreateCampaign>().HandleAsync(new CreateCampaignRequest("BN", 2025, "Đánh giá mẫu", "Sample assessment",
+            new() { [set.Level] = record.Id }, schedule, [new CouncilMemberInput("Chủ tịch", "chair@bench.invalid", CouncilRole.Chair)]), "bench", CancellationToken.None);
+        // Open it now without waiting for its workflow: self-assessment accepts saves while the campaign runs and the window is open.
+        await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Launched)
+            .SetProperty(c => c.Schedule.SelfAssessmentOpensAt, DateTimeOffset.UtcNow.AddDays(-1)));
+        var participants = await db.Participants.Where(p => p.CampaignId == campaign.Id).Select(p => new { p.Id, p.UnitId }).ToListAsync();
+        return new Campaigns(campaign.Id, participants.Select(p => (p.Id, p.UnitId)).ToList());
+    }
+
+    public sealed record Campaigns(Guid CampaignId, List<(Guid ParticipantId, Guid UnitId)> Participants);
+}

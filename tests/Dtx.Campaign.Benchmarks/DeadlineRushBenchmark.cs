@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Npgsql;
+
+namespace Dtx.Campaign.Benchmarks;
+
+/// <summary>
+/// Scenario 1: many clients saving indicator values at once over HTTP against the real server on
+/// PostgreSQL (authentication, authorization, validation, scoring, lock, audit), against a minimal
+/// endpoint doing the same single-row upsert with raw Npgsql. Same machine, same client, same run.
+/// </summary>
+internal static class DeadlineRushBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var units = Bench.Option(args, "units", 5000);
+        var clients = Bench.Option(args, "clients", 64);
+        var requests = Bench.Option(args, "requests", 6000);
+        await using var database = await Bench.Database.CreateAsync();
+        var port = FreePort();
+        await using var app = await Bench.StartServerAsync(database, port);
+        var set = Bench.RatioSet("bench-rush", "commune", 2, 3);
+        var seeded = await Bench.SeedAsync(app.Services, set, units);
+        var leaves = set.Leaves().Select(l => l.Code).ToList();
+        requests = Math.Min(requests, units * leaves.Count);
+
+        // The raw baseline: the same HTTP stack, no framework of ours, one upsert.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand("CREATE TABLE raw_answers (participant uuid, code varchar(50), number numeric, version int, updated_at timestamptz, PRIMARY KEY (participant, code))", connection)
+                .ExecuteNonQueryAsync();
+        }
+        var rawPort = FreePort();
+        var rawBuilder = WebApplication.CreateSlimBuilder();
+        rawBuilder.WebHost.UseUrls($"http://127.0.0.1:{rawPort}");
+        rawBuilder.Logging.ClearProviders();
+        var rawApp = rawBuilder.Build();
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 80 }.ConnectionString);
+        rawApp.MapPut("/raw/{participant:guid}/{code}", async (Guid participant, string code, HttpRequest request) =>
+        {
+            var body = await request.ReadFromJsonAsync<Dictionary<string, decimal>>();
+            await using var command = dataSource.CreateCommand(
+                "INSERT INTO raw_answers VALUES ($1, $2, $3, 1, now()) ON CONFLICT (participant, code) DO UPDATE SET number = excluded.number, version = raw_answers.version + 1, updated_at = now()");
+            command.Parameters.AddWithValue(participant);
+            command.Parameters.AddWithValue(code);
+            command.Parameters.AddWithValue(body!["number"]);
+            await command.ExecuteNonQueryAsync();
+            return Results.Ok();
+        });
+        await rawApp.StartAsync();
+
+        using var ours = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), MaxConnectionsPerServer = clients }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Bench.SignInAsAdminAsync(ours);
+        using var rawClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri($"http://127.0.0.1:{rawPort}") };
+
+        // Warm up both (JIT, pools), on pairs not used by the measured run.
+        await RunAsync(8, 50, i => ours.PutAsJsonAsync($"/api/campaigns/{seeded.CampaignId}/units/{seeded.Participants[units - 1 - i % 8].UnitId}/self-assessment/answers/{leaves[^1]}", new { number = i % 100, version = i < 8 ? 0 : 1 }));
+        await RunAsync(8, 50, i => rawClient.PutAsJsonAsync($"/raw/{Guid.NewGuid()}/{leaves[0]}", new { number = 50 }));
+
+        (string Url, object Body) Work(int i)
+        {
+            var (participant, unit) = seeded.Participants[i % (units - 8)];
+            return ($"{participant}|{unit}|{leaves[i / (units - 8) % (leaves.Count - 1)]}", new { number = (i * 7) % 101, version = 0 });
+        }
+        var oursRun = await RunAsync(clients, requests, i =>
+        {
+            var (key, body) = Work(i);
+            var parts = key.Split('|');
+            return ours.PutAsJsonAsync($"/api/campaigns/{seeded.CampaignId}/units/{parts[1]}/self-assessment/answers/{parts[2]}", body);
+        });
+        // PostgreSQL allows 100 connections by default: the idle server's pool gives its connections back first.
+        NpgsqlConnection.ClearAllPools();
+        var rawRun = await RunAsync(clients, requests, i =>
+        {
+            var (key, body) = Work(i);
+            var parts = key.Split('|');
+            return rawClient.PutAsJsonAsync($"/raw/{parts[0]}/{parts[2]}", body);
+        });
+        await rawApp.StopAsync();
+        await app.StopAsync();
+
+        Bench.Print($"deadline rush: {clients} clients, {requests} saves over {units} units",
+            ("ours: throughput", $"{oursRun.PerSecond:0} saves/s ({oursRun.Failed} failed)"),
+            ("ours: p50 / p99", $"{Bench.Ms(oursRun.P50)} / {Bench.Ms(oursRun.P99)}"),
+            ("raw upsert: throughput", $"{rawRun.PerSecond:0} saves/s ({rawRun.Failed} failed)"),
+            ("raw upsert: p50 / p99", $"{Bench.Ms(rawRun.P50)} / {Bench.Ms(rawRun.P99)}"),
+            ("ours / raw throughput", Bench.Ratio(oursRun.PerSecond, rawRun.PerSecond)),
+            ("goal", $"≥ 0.60 of raw and p99 < 100 ms: {(oursRun.PerSecond >= 0.6 * rawRun.PerSecond ? "throughput met" : "throughput NOT met")}, {(oursRun.P99 < 100 ? "p99 met" : "p99 NOT met")}"));
+    }
+
+    private sealed record Run(double PerSecond, double P50, double P99, int Failed);
+
+    private static async Task<Run> RunAsync(int clients, int requests, Func<int, Task<HttpResponseMessage>> send)
+    {
+        var next = -1;
+        var failed = 0;
+        var latencies = new ConcurrentBag<double>();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await send(i);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode)
+                    Interlocked.Increment(ref failed);
+            }
+        })));
+        var sorted = latencies.Order().ToList();
+        return new Run(requests / watch.Elapsed.TotalSeconds, Bench.Percentile(sorted, 50), Bench.Percentile(sorted, 99), failed);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Dtx.Campaign.Documents;
+using Dtx.Campaign.Server.Email;
+using Dtx.Campaign.Server.Hosting;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+
+namespace Dtx.Campaign.Benchmarks;
+
+/// <summary>
+/// Scenario 3: reminder e-mails rendered from the notice templates and delivered to a local SMTP server
+/// (Debian's aiosmtpd), the way the outbox does it, against a raw MailKit loop sending the same messages
+/// pre-rendered over one connection.
+/// </summary>
+internal static class RemindersBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var count = Bench.Option(args, "messages", 2000);
+        var withPdf = args.Contains("--with-pdf");
+        var port = FreeSmtpPort();
+        using var smtp = Process.Start(new ProcessStartInfo("/usr/bin/python3", $"-m aiosmtpd -n -l 127.0.0.1:{port} -c aiosmtpd.handlers.Sink")
+            { RedirectStandardError = true, RedirectStandardOutput = true }) ?? throw new InvalidOperationException("aiosmtpd did not start (apt-get install python3-aiosmtpd)");
+        try
+        {
+            await WaitForPortAsync(port);
+            if (withPdf)
+                PdfLicense.UseAgpl();
+            var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = AppContext.BaseDirectory };
+            var templates = TemplateSet.FromDirectory(ShippedFiles.Folder(environment, "templates"));
+            var renderer = new TemplateRenderer(templates);
+            var options = new EmailOptions { SmtpHost = "127.0.0.1", SmtpPort = port, Security = SmtpSecurity.None };
+            var composer = new EmailComposer(options);
+
+            // Ours: render each unit's copy, compose, and send through the server's transport (as OutboxDelivery does).
+            var transport = new SmtpMailTransport(options);
+            var ours = await Bench.TimeAsync(async () =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var (notice, payload) = Reminder(renderer, i);
+                    var attachment = withPdf ? new EmailComposer.Attachment("nhac-han.pdf", NoticePdfWriter.Write(notice, renderer.RenderNotice(notice))) : null;
+                    await transport.SendAsync(composer.Compose($"bench/{i}", payload, attachment), CancellationToken.None);
+                }
+                await transport.DisposeAsync();
+            });
+
+            // Raw: the same messages, rendered beforehand, sent in one loop on one connection.
+            var messages = Enumerable.Range(0, count).Select(i => composer.Compose($"raw/{i}", Reminder(renderer, i).Payload)).ToList();
+            var raw = await Bench.TimeAsync(async () =>
+            {
+                using var client = new SmtpClient();
+                await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
+                foreach (var message in messages)
+                    await client.SendAsync(message);
+                await client.DisconnectAsync(true);
+            });
+            Bench.Print($"reminder fan-out: {count} e-mails{(withPdf ? " with their PDF" : "")} to a local SMTP server",
+                ("ours: render + compose + send", $"{count / (ours / 1000):0} messages/s ({Bench.Ms(ours)})"),
+                ("raw MailKit loop (pre-rendered)", $"{count / (raw / 1000):0} messages/s ({Bench.Ms(raw)})"),
+                ("ours / raw rate", Bench.Ratio(raw, ours)),
+                ("goal", "≥ 0.80 of raw " + (raw / ours >= 0.8 ? "(met)" : "(NOT met)")));
+        }
+        finally
+        {
+            smtp.Kill();
+        }
+    }
+
+    private static (DeadlineReminderNotice Notice, string Payload) Reminder(TemplateRenderer renderer, int i)
+    {
+        var notice = Samples.DeadlineReminder with { Unit = Samples.Unit with { Code = $"U{i:D5}", Name = $"UBND xã Mẫu {i}" }, CompletedIndicators = i % 33 };
+        var rendered = renderer.RenderNotice(notice);
+        var payload = JsonSerializer.Serialize(new { to = $"u{i}@bench.invalid", name = $"Cán bộ {i}", rendered.Subject, rendered.Text, rendered.Html });
+        return (notice, payload);
+    }
+
+    private static int FreeSmtpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"the SMTP server did not listen on {port}");
+    }
+}

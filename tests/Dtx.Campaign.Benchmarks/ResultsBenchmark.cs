@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Dtx.Campaign.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Dtx.Campaign.Server.Results;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dtx.Campaign.Benchmarks;
+
+/// <summary>Scenario 2: final results (score, rank, aggregate, canonical JSON, store) for N units × M indicators, against one SQL aggregate over the same rows.</summary>
+internal static class ResultsBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var units = Bench.Option(args, "units", 5000);
+        var indicators = Bench.Option(args, "indicators", 60);
+        await using var database = await Bench.Database.CreateAsync();
+        await using var app = await Bench.StartServerAsync(database, port: null);
+        var set = Bench.RatioSet("bench-results", "commune", 6, Math.Max(1, indicators / 6));
+        var seeded = await Bench.SeedAsync(app.Services, set, units);
+        var leaves = set.Leaves().Select(l => l.Code).ToList();
+
+        // Every unit answered every indicator and submitted (binary COPY: seeding is not what is measured).
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var random = new Random(42);
+            await using (var writer = await connection.BeginBinaryImportAsync(
+                "COPY answers (\"Id\", \"ParticipantId\", \"IndicatorCode\", \"Number\", \"SelfScore\", \"Version\", \"UpdatedAt\") FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var (participant, _) in seeded.Participants)
+                    foreach (var code in leaves)
+                    {
+                        var percent = random.Next(0, 101);
+                        await writer.StartRowAsync();
+                        await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                        await writer.WriteAsync(participant, NpgsqlDbType.Uuid);
+                        await writer.WriteAsync(code, NpgsqlDbType.Varchar);
+                        await writer.WriteAsync((decimal)percent, NpgsqlDbType.Numeric);
+                        await writer.WriteAsync(percent / 10m, NpgsqlDbType.Numeric);
+                        await writer.WriteAsync(1, NpgsqlDbType.Integer);
+                        await writer.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+                    }
+                await writer.CompleteAsync();
+            }
+            await new NpgsqlCommand("UPDATE participants SET \"Status\" = 'Submitted'; ANALYZE answers;", connection).ExecuteNonQueryAsync();
+        }
+
+        // Raw: the one query that sums every unit's points.
+        var rawRows = 0;
+        var raw = await Bench.TimeAsync(async () =>
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            await using var reader = await new NpgsqlCommand("SELECT \"ParticipantId\", sum(\"SelfScore\") FROM answers GROUP BY 1", connection).ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                rawRows++;
+        });
+
+        var allocated = GC.GetTotalAllocatedBytes();
+        var ours = await Bench.TimeAsync(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ResultsBook>().ComputeAsync(seeded.CampaignId, ResultKinds.Final, "bench", CancellationToken.None);
+        });
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
+        double again;
+        bool identical;
+        {
+            var watch = Stopwatch.StartNew();
+            await using var scope = app.Services.CreateAsyncScope();
+            identical = (await scope.ServiceProvider.GetRequiredService<ResultsBook>().RecomputeAsync(seeded.CampaignId, ResultKinds.Final, CancellationToken.None))!.Identical;
+            again = watch.Elapsed.TotalMilliseconds;
+        }
+        long bytes;
+        await using (var scope = app.Services.CreateAsyncScope())
+            bytes = await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<ResultSet>().Select(r => (long)r.Document.Length).FirstAsync();
+        await app.StopAsync();
+
+        Bench.Print($"results: {units} units × {leaves.Count} indicators ({units * leaves.Count} answers)",
+            ("compute, rank, store (ours)", Bench.Ms(ours)),
+            ("recompute and compare", Bench.Ms(again) + (identical ? " (identical)" : " (DIFFERENT!)")),
+            ("SQL aggregate (raw)", Bench.Ms(raw) + $" ({rawRows} rows)"),
+            ("ours / raw", Bench.Ratio(ours, raw)),
+            ("result document", $"{bytes / 1024.0 / 1024:0.0} MB"),
+            ("allocated while computing", $"{allocated / 1024.0 / 1024:0} MB"),
+            ("goal", "< 2000 ms " + (ours < 2000 ? "(met)" : "(NOT met)")));
+    }
+}

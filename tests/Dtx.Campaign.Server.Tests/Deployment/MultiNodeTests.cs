@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Npgsql;
+
+namespace Dtx.Campaign.Server.Tests.Deployment;
+
+/// <summary>
+/// Three real server processes on one PostgreSQL (one Quartz cluster). One node is killed in the middle
+/// of self-assessment: the remaining nodes fire the deadline exactly once, every notice goes out exactly
+/// once, and what was saved through the dead node is still there. Runs on PostgreSQL only: several
+/// nodes need a shared server database (SQLite is the single-machine default).
+/// </summary>
+public sealed class MultiNodeTests : IAsyncLifetime
+{
+    private const string AdminEmail = "admin@cluster.test";
+    private const string AdminPassword = "Cluster-Admin-Password-1";
+    private readonly PostgresTestDatabase database = new();
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "dtx-cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly List<ServerProcess> nodes = [];
+
+    private Dictionary<string, string> Settings() => new()
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Campaign"] = database.ConnectionString,
+        ["Bootstrap:AdminEmail"] = AdminEmail,
+        ["Bootstrap:AdminPassword"] = AdminPassword,
+        ["Storage:DataDirectory"] = dataDirectory,
+        ["Scheduling:SchedulerName"] = "dtx-cluster-test",
+        ["Scheduling:ClusterCheckinSeconds"] = "2",
+        // The test counts the outbox: nobody delivers it.
+        ["Email:DeliverInBackground"] = "false",
+        ["Security:SignInsPerMinute"] = "1000",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public Task InitializeAsync() => database.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in nodes)
+            await node.DisposeAsync();
+        await database.DisposeAsync();
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys = new();
+
+    private static async Task<HttpClient> LoginAsync(ServerProcess node)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = node.Address };
+        // The administrator enrols in two-factor at the first sign-in; the nodes run on the real clock.
+        await TwoFactorSignIn.SignInAsync(client, AdminEmail, AdminPassword, AuthenticatorKeys, () => DateTime.UtcNow);
+        return client;
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task A_node_killed_mid_campaign_loses_no_saved_work_and_the_deadline_fires_exactly_once()
+    {
+        var settings = Settings();
+        var (migrated, output) = await ServerProcess.RunAsync(settings, "migrate");
+        Assert.True(migrated == 0, output);
+        var csv = Path.Combine(dataDirectory, "units.csv");
+        Directory.CreateDirectory(dataDirectory);
+        var demo = await File.ReadAllLinesAsync(RepositoryFiles.Data("units", "hanoi-demo.csv"));
+        await File.WriteAllLinesAsync(csv, demo.Take(1).Concat(demo.Where(l => l.Contains(",department,", StringComparison.Ordinal)).Take(6)));
+        var (imported, importOutput) = await ServerProcess.RunAsync(settings, "units", "import", csv);
+        Assert.True(imported == 0, importOutput);
+
+        for (var i = 0; i < 3; i++)
+            nodes.Add(await ServerProcess.StartAsync(settings));
+        var first = await LoginAsync(nodes[0]);
+        var set = await TestIndexSets.UploadAsync(first, TestIndexSets.Small($"mn-{Guid.NewGuid():N}"[..18], "department"));
+
+        // A campaign on the wall clock, seconds apart: publication, opening, then the deadline.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+        string At(double seconds) => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(seconds), zone).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var created = await first.PostAsJsonAsync("/api/campaigns", new
+        {
+            authority = "HN", year = 2025, nameVi = "Đánh giá nhiều nút", nameEn = "Multi-node assessment", indexSets = new Dictionary<string, Guid> { ["department"] = set },
+            schedule = new
+            {
+                indexPublicationAt = At(8), selfAssessmentOpensAt = At(12), selfAssessmentClosesAt = At(40), verificationEndsAt = At(7200),
+                preliminaryResultsAt = At(7300), disputesOpensAt = At(7300), disputesClosesAt = At(10000), finalPublicationAt = At(20000),
+            },
+            council = new[] { new { fullName = "Chủ tịch", email = "chair@cluster.test", role = "chair" } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await first.PostAsync($"/api/campaigns/{campaign}/launch", null)).EnsureSuccessStatusCode();
+        var units = (await first.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
+            .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
+        Assert.Equal(6, units.Count);
+
+        async Task<string> StageAsync(HttpClient client) =>
+            (await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("stage").GetString()!;
+        async Task WaitForStageAsync(HttpClient client, string stage)
+        {
+            for (var i = 0; i < 120 && await StageAsync(client) != stage; i++)
+                await Task.Delay(500);
+            Assert.Equal(stage, await StageAsync(client));
+        }
+        await WaitForStageAsync(first, "self-assessment");
+
+        // Work saved through the first node, which then dies without warning.
+        var codes = units.Keys.Order(StringComparer.Ordinal).ToList();
+        string Url(string code) => $"/api/campaigns/{campaign}/units/{units[code]}/self-assessment";
+        (await first.PutAsJsonAsync($"{Url(codes[0])}/answers/1.2", new { number = 75, version = 0 })).EnsureSuccessStatusCode();
+        nodes[0].Kill();
+
+        // The others carry on: a save and a full submission through the second and third.
+        var second = await LoginAsync(nodes[1]);
+        var third = await LoginAsync(nodes[2]);
+        (await second.PutAsJsonAsync($"{Url(codes[1])}/answers/1.2", new { number = 50, version = 0 })).EnsureSuccessStatusCode();
+        (await third.PostAsJsonAsync($"{Url(codes[2])}/evidence/references", new { code = "1.1", kind = "link", url = "https://example.gov.vn/qd" })).EnsureSuccessStatusCode();
+        foreach (var (code, body) in new (string, object)[] { ("1.1", new { yes = true, version = 0 }), ("1.2", new { number = 80, version = 0 }), ("1.3", new { number = 4, version = 0 }), ("2.1", new { number = 5, version = 0 }) })
+            (await third.PutAsJsonAsync($"{Url(codes[2])}/answers/{code}", body)).EnsureSuccessStatusCode();
+        (await third.PostAsync($"{Url(codes[2])}/submit", null)).EnsureSuccessStatusCode();
+
+        // The deadline fires on the surviving nodes.
+        await WaitForStageAsync(second, "council-verification");
+        var progress = (await third.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!.ToDictionary(r => r.GetProperty("unitCode").GetString()!);
+        Assert.Equal("submitted", progress[codes[2]].GetProperty("status").GetString());
+        Assert.Equal(5, progress.Values.Count(r => r.GetProperty("status").GetString() == "not-submitted"));
+        Assert.Equal(1, progress[codes[0]].GetProperty("answered").GetInt32());   // saved through the dead node
+        Assert.Equal(1, progress[codes[1]].GetProperty("answered").GetInt32());
+
+        // Exactly once: each stage entered once, each notice to each unit once.
+        var instance = await ScalarAsync<Guid>($"SELECT \"WorkflowInstanceId\" FROM campaigns WHERE \"Id\" = '{campaign}'");
+        foreach (var stage in new[] { "index-publication", "self-assessment", "council-verification" })
+            Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM wf_journal WHERE \"InstanceId\" = '{instance}' AND \"Outcome\" = 'entered' AND \"Stage\" = '{stage}'"));
+        foreach (var template in new[] { "index-publication", "self-assessment-opening", "deadline-closed" })
+            Assert.Equal(6L, await ScalarAsync<long>($"SELECT count(*) FROM wf_outbox WHERE \"InstanceId\" = '{instance}' AND \"PayloadJson\" LIKE '%\"template\":\"{template}\"%'"));
+    }
+}

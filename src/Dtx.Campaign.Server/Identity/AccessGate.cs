@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Dtx.Campaign.Server.Data;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Identity;
 
@@ -32,19 +30,14 @@ internal static class AccessGate
                     "A unit API token reaches only the endpoints of its own unit (/api/campaigns/{campaignId}/units/{its unit id}/…).");
                 return;
             }
-            // The session of someone who must use two-factor (an administrator, a council chair): is it enrolled?
-            // Asked of the database on each of their requests, so enrolling takes effect at once.
-            if (user.Identity.AuthenticationType == IdentityConstants.ApplicationScheme && user.HasClaim(TwoFactorRule.RequiredClaim, "true")
-                && endpoint.Metadata.GetMetadata<TwoFactorEnrolmentEndpoint>() is null
-                && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id)
+            // The session of someone who must use two-factor and has not enrolled: enrolment only. Confirming
+            // the enrolment renews the cookie without the claim.
+            if (user.Identity.AuthenticationType == IdentityConstants.ApplicationScheme && user.HasClaim(TwoFactorRule.MustEnrolClaim, "true")
+                && endpoint.Metadata.GetMetadata<TwoFactorEnrolmentEndpoint>() is null)
             {
-                var db = context.RequestServices.GetRequiredService<CampaignDbContext>();
-                if (!await db.Users.AnyAsync(u => u.Id == id && u.TwoFactorEnabled, context.RequestAborted))
-                {
-                    await Refuse(context, "Cần bật xác thực hai bước / Two-factor authentication required",
-                        "Administrators and council chairs must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
-                    return;
-                }
+                await Refuse(context, "Cần bật xác thực hai bước / Two-factor authentication required",
+                    "Administrators and council chairs must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
+                return;
             }
         }
         await next();

@@ -14,8 +14,11 @@ namespace Dtx.Campaign.Server.Identity;
 /// </summary>
 internal sealed class TwoFactorRule(CampaignDbContext db)
 {
-    /// <summary>On the session's principal, made at sign-in and at each security-stamp check: this person must use two-factor.</summary>
-    public const string RequiredClaim = "dtx:two-factor-required";
+    /// <summary>
+    /// On the session's principal, made at sign-in and at each security-stamp check (enabling or resetting
+    /// two-factor changes the stamp): this person must use two-factor and has not enrolled yet.
+    /// </summary>
+    public const string MustEnrolClaim = "dtx:must-enrol-two-factor";
 
     public async Task<bool> IsRequiredAsync(AppUser user, IEnumerable<string> roles, CancellationToken ct = default)
     {
@@ -26,15 +29,15 @@ internal sealed class TwoFactorRule(CampaignDbContext db)
     }
 }
 
-/// <summary>Adds <see cref="TwoFactorRule.RequiredClaim"/> to the principal of those who must use two-factor.</summary>
+/// <summary>Adds <see cref="TwoFactorRule.MustEnrolClaim"/> to the principal of those who must use two-factor and have not enrolled.</summary>
 internal sealed class AppClaimsPrincipalFactory(UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, TwoFactorRule rule)
     : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        if (await rule.IsRequiredAsync(user, identity.FindAll(Options.ClaimsIdentity.RoleClaimType).Select(c => c.Value)))
-            identity.AddClaim(new Claim(TwoFactorRule.RequiredClaim, "true"));
+        if (!user.TwoFactorEnabled && await rule.IsRequiredAsync(user, identity.FindAll(Options.ClaimsIdentity.RoleClaimType).Select(c => c.Value)))
+            identity.AddClaim(new Claim(TwoFactorRule.MustEnrolClaim, "true"));
         return identity;
     }
 }

@@ -89,3 +89,22 @@ public abstract class ApiTokenTests(CampaignApp app)
 public sealed class ApiTokenTests_Postgres(PostgresApp app) : ApiTokenTests(app), IClassFixture<PostgresApp>;
 
 public sealed class ApiTokenTests_Sqlite(SqliteApp app) : ApiTokenTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ApiTokenLimitTests(TokenLimitedApp app) : IClassFixture<TokenLimitedApp>
+{
+    [Fact]
+    public async Task Requests_with_a_token_are_rate_limited_and_sessions_are_not()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        var created = await admin.PostAsJsonAsync("/api/tokens", new { name = "busy client", scope = "read-only" });
+        var token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        var machine = app.CreateClient();
+        machine.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+            statuses.Add((await machine.GetAsync("/api/units")).StatusCode);
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/units")).StatusCode);
+    }
+}

@@ -35,6 +35,9 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// <summary>Sign-ins allowed per minute and address; tests sign in often, one test checks the limit.</summary>
     protected virtual int SignInsPerMinute => 10_000;
 
+    /// <summary>Requests with an API token allowed per minute and address; one test checks the limit.</summary>
+    protected virtual int TokenRequestsPerMinute => 10_000;
+
     /// <summary>A real SMTP server the app sends to, for tests of e-mail delivery; null: mail goes to the pickup folder.</summary>
     public SmtpTestServer? Smtp { get; protected init; }
 
@@ -80,6 +83,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Scheduling:Enabled", RunScheduler ? "true" : "false");
         builder.UseSetting("Security:SignInsPerMinute", SignInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Security:TokenRequestsPerMinute", TokenRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests deliver the outbox themselves, on the fake clock.
         builder.UseSetting("Email:DeliverInBackground", "false");
         builder.UseSetting("Certificates:PrintInBackground", "false");
@@ -200,6 +204,12 @@ public sealed class SqliteMailApp : CampaignApp
 public sealed class SignInLimitedApp() : CampaignApp(new SqliteTestDatabase())
 {
     protected override int SignInsPerMinute => 10;
+}
+
+/// <summary>An app with a small limit on requests that carry an API token.</summary>
+public sealed class TokenLimitedApp() : CampaignApp(new SqliteTestDatabase())
+{
+    protected override int TokenRequestsPerMinute => 5;
 }
 
 /// <summary>An app whose Quartz scheduler runs, for tests of the scheduler itself.</summary>

@@ -52,7 +52,7 @@ internal static class DeadlineRushBenchmark
         await rawApp.StartAsync();
 
         using var ours = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), MaxConnectionsPerServer = clients }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        (await ours.PostAsJsonAsync("/api/auth/login", new { email = Bench.AdminEmail, password = Bench.AdminPassword })).EnsureSuccessStatusCode();
+        await Bench.SignInAsAdminAsync(ours);
         using var rawClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri($"http://127.0.0.1:{rawPort}") };
 
         // Warm up both (JIT, pools), on pairs not used by the measured run.

@@ -51,10 +51,13 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             Error("timeZone", $"unknown time zone '{zoneId}' (use an IANA id such as Asia/Ho_Chi_Minh)");
             zone = TimeZoneInfo.Utc;
         }
+        if (request.Schedule is null)
+            throw CampaignRequestException.For("schedule", "is required");
         foreach (var (field, messages) in request.Schedule.Validate(zone))
             errors[field] = messages;
 
         // Index sets per category: each must exist and assess that category.
+        if (request.IndexSets is null) throw CampaignRequestException.For("indexSets", "choose an index set for at least one unit category");
         if (request.IndexSets.Count == 0) Error("indexSets", "choose an index set for at least one unit category");
         var setIds = request.IndexSets.Values.ToList();
         var sets = await db.IndexSets.AsNoTracking().Where(s => setIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);

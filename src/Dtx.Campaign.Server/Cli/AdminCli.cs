@@ -19,7 +19,7 @@ namespace Dtx.Campaign.Server.Cli;
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "results", "--help", "-h", "help"];
+    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "results", "account", "--help", "-h", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -37,6 +37,7 @@ public static class AdminCli
         root.Subcommands.Add(Units(services, output, error));
         root.Subcommands.Add(Audit(services, output, error));
         root.Subcommands.Add(Results(services, output, error));
+        root.Subcommands.Add(Identity.AccountCommands.Build(services, output, error));
         root.Subcommands.Add(Workflow(output, error));
         var parsed = root.Parse(args);
         using var actor = HttpAuditActor.Use("cli");

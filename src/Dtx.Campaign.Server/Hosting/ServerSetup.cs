@@ -13,7 +13,6 @@ using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Units;
 using Dtx.Campaign.Server.Workflow;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 
 namespace Dtx.Campaign.Server.Hosting;
 
@@ -58,6 +57,13 @@ internal static class ServerSetup
             o.AddPolicy(RateLimits.SignIn, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            // Requests with an API token, per address: machine clients are busy, token guessing is not allowed to be.
+            var tokenRequestsPerMinute = builder.Configuration.GetValue("Security:TokenRequestsPerMinute", 300);
+            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(RateLimits.ApiTokens + ":" + context.Connection.RemoteIpAddress,
+                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = tokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1) })
+                    : System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter(""));
         });
         return builder;
     }
@@ -75,12 +81,14 @@ internal static class ServerSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseAccessGate();
         app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         app.MapAuth();
+        app.MapAccounts();
         app.MapIndexSets();
         app.MapUnits();
         app.MapUnitMembers();
@@ -92,41 +100,5 @@ internal static class ServerSetup
         app.MapCouncilWork();
         app.MapNotices();
         return app;
-    }
-
-    private static IServiceCollection AddCampaignIdentity(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section));
-        services.AddIdentity<AppUser, IdentityRole>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-            })
-            .AddEntityFrameworkStores<CampaignDbContext>()
-            .AddDefaultTokenProviders();
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.Cookie.Name = "dtx.auth";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.SlidingExpiration = true;
-            // APIs answer 401/403 instead of redirecting to a login page.
-            o.Events.OnRedirectToLogin = context => Deny(context.Response, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = context => Deny(context.Response, StatusCodes.Status403Forbidden);
-        });
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.SystemAdmin, Roles.CampaignAdmin))
-            .AddPolicy(Policies.UnitAccess, p => p.RequireAuthenticatedUser().AddRequirements(new UnitAccessRequirement()));
-        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, UnitAccessHandler>();
-        services.AddScoped<AdminBootstrap>();
-        return services;
-    }
-
-    private static Task Deny(HttpResponse response, int status)
-    {
-        response.StatusCode = status;
-        return Task.CompletedTask;
     }
 }

@@ -25,6 +25,9 @@ internal sealed class UnitAccessHandler(IHttpContextAccessor accessor, CampaignD
         var userId = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null || accessor.HttpContext?.GetRouteValue("unitId") is not string raw || !Guid.TryParse(raw, out var unitId))
             return;
+        // A unit-scoped API token reaches its own unit only, whatever else its owner may do.
+        if (context.User.FindFirstValue(AccessClaims.TokenUnit) is { } tokenUnit && tokenUnit != unitId.ToString())
+            return;
         if (await db.Set<UnitMembership>().AnyAsync(m => m.UserId == userId && m.UnitId == unitId))
             context.Succeed(requirement);
     }

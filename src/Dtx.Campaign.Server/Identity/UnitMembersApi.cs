@@ -33,6 +33,8 @@ internal static class UnitMembersApi
     {
         if (!await db.Units.AnyAsync(u => u.Id == unitId, ct))
             return ApiProblems.NotFound($"Unit {unitId}");
+        if (string.IsNullOrWhiteSpace(request.Email))
+            return ApiProblems.BadRequest("Give the e-mail of the account.", "email");
         var user = await users.FindByEmailAsync(request.Email);
         if (user is null)
             return ApiProblems.BadRequest($"No account has the e-mail '{request.Email}'.", "email");

@@ -45,10 +45,13 @@ public sealed class MultiNodeTests : IAsyncLifetime
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys = new();
+
     private static async Task<HttpClient> LoginAsync(ServerProcess node)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = node.Address };
-        (await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
+        // The administrator enrols in two-factor at the first sign-in; the nodes run on the real clock.
+        await TwoFactorSignIn.SignInAsync(client, AdminEmail, AdminPassword, AuthenticatorKeys, () => DateTime.UtcNow);
         return client;
     }
 

@@ -13,22 +13,9 @@ namespace Dtx.Campaign.Server.Tests.Identity;
 /// </summary>
 public sealed partial class EndpointRulesTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
-    /// <summary>The deliberately public endpoints, each for a reason.</summary>
+    /// <summary>The deliberately public endpoints: those the authorization rules mark public (each line says why there).</summary>
     private static readonly HashSet<string> Public =
-    [
-        "POST /api/auth/login",              // signing in
-        "GET /calendar/{token}.ics",         // calendar apps cannot sign in; the token is the secret
-        "GET /healthz",                      // load balancers
-        "GET /openapi/{documentName}.json",  // the API's description, no data
-        // Published final results are for everyone; each answers 404 until they are published.
-        "GET /api/public/results/",
-        "GET /api/public/results/{campaignId:guid}",
-        "GET /api/public/results/{campaignId:guid}/units/{unitCode}",
-        "GET /api/public/results/{campaignId:guid}/export.csv",
-        "GET /api/public/results/{campaignId:guid}/export.xlsx",
-        "GET /api/public/results/{campaignId:guid}/awards",
-        "GET /api/public/certificates/{serial}",       // anyone checks a certificate (rate-limited; a wrong code tells nothing)
-    ];
+        [.. AuthorizationRules.Rules.Where(r => r.Value == AuthorizationRules.Public).Select(r => r.Key)];
 
     private IReadOnlyList<RouteEndpoint> Endpoints() =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();

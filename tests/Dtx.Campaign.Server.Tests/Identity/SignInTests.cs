@@ -16,6 +16,16 @@ public abstract class LockoutTests(CampaignApp app)
         Assert.Equal(HttpStatusCode.Locked, (await client.PostAsJsonAsync("/api/auth/login", new { email = "lock@test.local", password = "wrong-5" })).StatusCode);
         Assert.Equal(HttpStatusCode.Locked, (await client.PostAsJsonAsync("/api/auth/login", new { email = "lock@test.local", password = "Right-Password-1" })).StatusCode);
 
+        // The lockout runs on the application's clock: still locked at 14 minutes, released after 15.
+        app.Clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(HttpStatusCode.Locked, (await client.PostAsJsonAsync("/api/auth/login", new { email = "lock@test.local", password = "Right-Password-1" })).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/login", new { email = "lock@test.local", password = "Right-Password-1" })).StatusCode);
+
+        var admin = await app.LoginAsAdminAsync();
+        var audit = await admin.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/api/audit?person=lock@test.local&limit=1000");
+        Assert.Equal(4, audit!.Count(e => e.GetProperty("action").GetString() == "login.failed"));
+        Assert.Equal(3, audit!.Count(e => e.GetProperty("action").GetString() == "login.locked-out"));
     }
 }
 
@@ -39,5 +49,12 @@ public sealed class SignInLimitTests(SignInLimitedApp app) : IClassFixture<SignI
         Assert.Equal("DENY", health.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("nosniff", health.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains("frame-ancestors 'none'", health.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.False(health.Headers.Contains("Strict-Transport-Security"));
+
+        // Over HTTPS (a real host name: HSTS is never sent to localhost) browsers are told to stay on HTTPS.
+        var secure = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://dtx.example.vn/") });
+        var overTls = await secure.GetAsync("/healthz");
+        Assert.StartsWith("max-age=", overTls.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+        Assert.Equal("DENY", overTls.Headers.GetValues("X-Frame-Options").Single());
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Dtx.Campaign.Server.Cli;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -36,6 +35,9 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// <summary>Sign-ins allowed per minute and address; tests sign in often, one test checks the limit.</summary>
     protected virtual int SignInsPerMinute => 10_000;
 
+    /// <summary>Requests with an API token allowed per minute and address; one test checks the limit.</summary>
+    protected virtual int TokenRequestsPerMinute => 10_000;
+
     /// <summary>A real SMTP server the app sends to, for tests of e-mail delivery; null: mail goes to the pickup folder.</summary>
     public SmtpTestServer? Smtp { get; protected init; }
 
@@ -45,7 +47,21 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         if (Smtp is not null)
             await Smtp.StartAsync();
         _ = Server; // start the host now: migrations and the first administrator.
+        // Administrators must use two-factor authentication: the first one is enrolled as they would be,
+        // and the test keeps the key to compute codes on the fake clock.
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Dtx.Campaign.Server.Identity.AppUser>>();
+        var admin = await users.FindByEmailAsync(AdminEmail) ?? throw new InvalidOperationException("no first administrator");
+        await users.ResetAuthenticatorKeyAsync(admin);
+        AuthenticatorKeys[AdminEmail] = (await users.GetAuthenticatorKeyAsync(admin))!;
+        await users.SetTwoFactorEnabledAsync(admin, true);
     }
+
+    /// <summary>The authenticator keys of the people enrolled in two-factor authentication during the test, by e-mail.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The code an authenticator app shows now (on the fake clock) for this key.</summary>
+    public string TotpCode(string key) => TwoFactorSignIn.Code(key, Clock.GetUtcNow().UtcDateTime);
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -67,6 +83,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Scheduling:Enabled", RunScheduler ? "true" : "false");
         builder.UseSetting("Security:SignInsPerMinute", SignInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Security:TokenRequestsPerMinute", TokenRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests deliver the outbox themselves, on the fake clock.
         builder.UseSetting("Email:DeliverInBackground", "false");
         builder.UseSetting("Certificates:PrintInBackground", "false");
@@ -80,13 +97,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     }
 
     /// <summary>A client signed in as the first administrator.</summary>
-    public async Task<HttpClient> LoginAsAdminAsync()
-    {
-        var client = CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { email = AdminEmail, password = AdminPassword });
-        response.EnsureSuccessStatusCode();
-        return client;
-    }
+    public Task<HttpClient> LoginAsAdminAsync() => LoginAsync(AdminEmail, AdminPassword);
 
     /// <summary>Resumes every timer bookmark due by the fake clock, in due order, until none is left; returns how many.</summary>
     public async Task<int> FireDueTimersAsync()
@@ -130,11 +141,14 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
             await users.AddToRolesAsync(user, roles);
     }
 
+    /// <summary>
+    /// A signed-in client. Does what the person would: the second step with a code from the authenticator
+    /// when two-factor is on, and enrolment first when an administrator has none yet.
+    /// </summary>
     public async Task<HttpClient> LoginAsync(string email, string password)
     {
         var client = CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
-        response.EnsureSuccessStatusCode();
+        await TwoFactorSignIn.SignInAsync(client, email, password, AuthenticatorKeys, () => Clock.GetUtcNow().UtcDateTime);
         return client;
     }
 
@@ -190,6 +204,12 @@ public sealed class SqliteMailApp : CampaignApp
 public sealed class SignInLimitedApp() : CampaignApp(new SqliteTestDatabase())
 {
     protected override int SignInsPerMinute => 10;
+}
+
+/// <summary>An app with a small limit on requests that carry an API token.</summary>
+public sealed class TokenLimitedApp() : CampaignApp(new SqliteTestDatabase())
+{
+    protected override int TokenRequestsPerMinute => 5;
 }
 
 /// <summary>An app whose Quartz scheduler runs, for tests of the scheduler itself.</summary>

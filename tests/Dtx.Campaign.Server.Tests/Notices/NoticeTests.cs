@@ -104,8 +104,8 @@ public abstract class NoticeTests(CampaignApp app)
         Assert.Equal((byte)'P', (await docx.Content.ReadAsByteArrayAsync())[0]);   // a zip package
 
         // Only administrators and the units addressed read a document: someone with no unit gets 404.
-        await app.CreateUserAsync("outsider@demo.hanoi.invalid", "Outsider-Password-1");
-        var outsider = await app.LoginAsync("outsider@demo.hanoi.invalid", "Outsider-Password-1");
+        await app.CreateUserAsync("outsider@demo.hanoi.invalid", "Reader-Password-1");
+        var outsider = await app.LoginAsync("outsider@demo.hanoi.invalid", "Reader-Password-1");
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/documents/{id}/pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync("/api/templates")).StatusCode);
     }

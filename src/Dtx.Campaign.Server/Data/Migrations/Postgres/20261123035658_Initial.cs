@@ -730,6 +730,38 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "api_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    UnitId = table.Column<Guid>(type: "uuid", nullable: true),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_api_tokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_api_tokens_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "unit_contacts",
                 columns: table => new
                 {
@@ -1001,6 +1033,16 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 table: "answers",
                 columns: new[] { "ParticipantId", "IndicatorCode" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_tokens_UnitId",
+                table: "api_tokens",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_tokens_UserId",
+                table: "api_tokens",
+                column: "UserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -1276,6 +1318,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "answers");
+
+            migrationBuilder.DropTable(
+                name: "api_tokens");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");

@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
+using Dtx.Campaign.Server.Units;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Identity;
+
+/// <summary>
+/// Accounts for the people a unit lists as its contacts (focal officers, head): each gets an account
+/// (if they have none), the matching role at the unit, and, until they have set a password, an e-mail
+/// with a one-time link to set one. All or nothing: a contact whose e-mail is refused stops the batch.
+/// </summary>
+internal sealed class Invitations(CampaignDbContext db, UserManager<AppUser> users, AccountMail mail, AuditTrail audit, TimeProvider clock)
+{
+    public sealed record Invited(string Email, string FullName, string UnitCode, string Role, string Status);
+
+    public sealed class RefusedException(string message) : Exception(message);
+
+    public async Task<List<Invited>> InviteAsync(IReadOnlyList<Unit> units, string? grantedBy, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = new List<Invited>();
+        var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var unit in units.OrderBy(u => u.Code, StringComparer.Ordinal))
+        {
+            foreach (var contact in unit.Contacts.OrderBy(c => c.Role).ThenBy(c => c.Email, StringComparer.OrdinalIgnoreCase))
+            {
+                var email = contact.Email.Trim();
+                var user = await users.FindByEmailAsync(email);
+                if (user is null)
+                {
+                    user = new AppUser { UserName = email, Email = email, FullName = contact.FullName, CreatedAt = clock.GetUtcNow() };
+                    var created = await users.CreateAsync(user);
+                    if (!created.Succeeded)
+                        throw new RefusedException($"unit {unit.Code}, contact '{contact.FullName}' <{email}>: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+                    await audit.RecordAsync(new AuditEvent("account.created", "user", email, After: new { contact.FullName, Invited = true }, UnitId: unit.Id), ct);
+                }
+                var role = contact.Role == ContactRole.Head ? UnitRole.Head : UnitRole.FocalOfficer;
+                await GrantAsync(user, unit, role, grantedBy, ct);
+                var status = "active";
+                if (!await users.HasPasswordAsync(user))
+                {
+                    status = "invited";
+                    if (mailed.Add(user.Id))
+                    {
+                        var theirUnits = string.Join(", ", units.Where(u => u.Contacts.Any(c => string.Equals(c.Email.Trim(), email, StringComparison.OrdinalIgnoreCase)))
+                            .Select(u => $"{u.NameVi} ({u.Code})"));
+                        await mail.QueueInvitationAsync(user, $"{(role == UnitRole.Head ? "thủ trưởng" : "cán bộ đầu mối")} của {theirUnits}",
+                            $"{(role == UnitRole.Head ? "head" : "focal officer")} of {theirUnits}");
+                        await audit.RecordAsync(new AuditEvent("account.invited", "user", email, UnitId: unit.Id), ct);
+                    }
+                }
+                result.Add(new Invited(email, user.FullName, unit.Code, role == UnitRole.Head ? "head" : "focal-officer", status));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    private async Task GrantAsync(AppUser user, Unit unit, UnitRole role, string? grantedBy, CancellationToken ct)
+    {
+        var membership = await db.Set<UnitMembership>().FirstOrDefaultAsync(m => m.UserId == user.Id && m.UnitId == unit.Id, ct);
+        if (membership?.Role == role)
+            return;
+        var before = membership?.Role.ToString();
+        if (membership is null)
+        {
+            membership = new UnitMembership { Id = Guid.CreateVersion7(), UserId = user.Id, UnitId = unit.Id };
+            db.Add(membership);
+        }
+        membership.Role = role;
+        membership.GrantedAt = clock.GetUtcNow();
+        membership.GrantedBy = grantedBy;
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("unit.role-granted", "user", user.Email, before is null ? null : new { Role = before },
+            new { Role = role.ToString() }, UnitId: unit.Id), ct);
+    }
+}
+
+internal static class InvitationsApi
+{
+    public static void MapInvitations(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/units/{unitId:guid}/invitations", InviteUnit).WithTags("Identity").RequireAuthorization(Policies.Administer)
+            .WithSummary("Create accounts for the unit's contacts, grant their roles, and e-mail a one-time link to those without a password.");
+        app.MapPost("/api/campaigns/{campaignId:guid}/invitations", InviteCampaign).WithTags("Identity").RequireAuthorization(Policies.Administer)
+            .WithSummary("The same for every unit taking part in the campaign.");
+    }
+
+    private static async Task<Results<Ok<List<Invitations.Invited>>, ProblemHttpResult>> InviteUnit(Guid unitId, CampaignDbContext db, Invitations invitations,
+        ClaimsPrincipal admin, CancellationToken ct)
+    {
+        var unit = await db.Units.Include(u => u.Contacts).FirstOrDefaultAsync(u => u.Id == unitId, ct);
+        if (unit is null)
+            return ApiProblems.NotFound($"Unit {unitId}");
+        return await RunAsync(invitations, [unit], admin, ct);
+    }
+
+    private static async Task<Results<Ok<List<Invitations.Invited>>, ProblemHttpResult>> InviteCampaign(Guid campaignId, CampaignDbContext db, Invitations invitations,
+        ClaimsPrincipal admin, CancellationToken ct)
+    {
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
+            return ApiProblems.NotFound($"Campaign {campaignId}");
+        var units = await (from p in db.Set<Participant>()
+                           join u in db.Units.Include(u => u.Contacts) on p.UnitId equals u.Id
+                           where p.CampaignId == campaignId
+                           select u).ToListAsync(ct);
+        return await RunAsync(invitations, units, admin, ct);
+    }
+
+    private static async Task<Results<Ok<List<Invitations.Invited>>, ProblemHttpResult>> RunAsync(Invitations invitations, List<Unit> units, ClaimsPrincipal admin, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await invitations.InviteAsync(units, admin.Identity?.Name, ct));
+        }
+        catch (Invitations.RefusedException e)
+        {
+            return ApiProblems.BadRequest($"Nothing was stored: {e.Message}", "contacts");
+        }
+    }
+}

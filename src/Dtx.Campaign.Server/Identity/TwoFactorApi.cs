@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using QRCoder;
+
+namespace Dtx.Campaign.Server.Identity;
+
+/// <summary>
+/// Enrolment in TOTP two-factor authentication: a new authenticator key (with its <c>otpauth://</c> URI and
+/// a QR code to scan), confirmation with a first code, recovery codes, and switching it off where allowed.
+/// </summary>
+internal static class TwoFactorApi
+{
+    private const string Issuer = "Dtx.Campaign";
+
+    public sealed record Status(bool Enabled, bool Required, int RecoveryCodesLeft);
+    public sealed record Enrolment(string Key, string Uri, string QrCodePng);
+    public sealed record CodeRequest(string? Code);
+    public sealed record RecoveryCodes(IReadOnlyList<string> Codes);
+
+    public static void MapTwoFactor(this IEndpointRouteBuilder app)
+    {
+        // A session only, never a token; reachable before enrolment (that is what it is for).
+        var group = app.MapGroup("/api/auth/two-factor").WithTags("Identity").RequireAuthorization(Policies.Interactive)
+            .WithMetadata(new TwoFactorEnrolmentEndpoint()).RequireRateLimiting(RateLimits.SignIn);
+        group.MapGet("/", GetStatus).WithSummary("Whether two-factor authentication is on, required, and how many recovery codes are left.");
+        group.MapPost("/enrol", Enrol).WithSummary("A new authenticator key with its otpauth:// URI and QR code; refused while two-factor is on.");
+        group.MapPost("/confirm", Confirm).WithSummary("Turn two-factor on with a first code from the app; answers the recovery codes (shown once).");
+        group.MapPost("/recovery-codes", NewRecoveryCodes).WithSummary("Replace the recovery codes; needs a current code.");
+        group.MapPost("/disable", Disable).WithSummary("Turn two-factor off with a current code; refused to those who must use it.");
+    }
+
+    private static async Task<Results<Ok<Status>, ProblemHttpResult>> GetStatus(ClaimsPrincipal principal, UserManager<AppUser> users, TwoFactorRule rule, CancellationToken ct)
+    {
+        if (await users.GetUserAsync(principal) is not { } user)
+            return ApiProblems.NotFound("The signed-in user");
+        return TypedResults.Ok(new Status(user.TwoFactorEnabled, await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct), await users.CountRecoveryCodesAsync(user)));
+    }
+
+    private static async Task<Results<Ok<Enrolment>, ProblemHttpResult>> Enrol(ClaimsPrincipal principal, UserManager<AppUser> users, AuditTrail audit, CancellationToken ct)
+    {
+        if (await users.GetUserAsync(principal) is not { } user)
+            return ApiProblems.NotFound("The signed-in user");
+        if (user.TwoFactorEnabled)
+            return ApiProblems.Conflict("Two-factor authentication is already on; turn it off first to enrol a new device (POST /api/auth/two-factor/disable).");
+        await users.ResetAuthenticatorKeyAsync(user);
+        var key = (await users.GetAuthenticatorKeyAsync(user))!;
+        var uri = $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
+        using var generator = new QRCodeGenerator();
+        using var qr = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        var png = new PngByteQRCode(qr).GetGraphic(5);
+        await audit.RecordAsync(new AuditEvent("two-factor.key-issued", "user", user.Email), ct);
+        return TypedResults.Ok(new Enrolment(key, uri, "data:image/png;base64," + Convert.ToBase64String(png)));
+    }
+
+    private static async Task<Results<Ok<RecoveryCodes>, ProblemHttpResult>> Confirm(CodeRequest request, ClaimsPrincipal principal, UserManager<AppUser> users,
+        SignInManager<AppUser> signIn, AuditTrail audit, CancellationToken ct)
+    {
+        if (await users.GetUserAsync(principal) is not { } user)
+            return ApiProblems.NotFound("The signed-in user");
+        if (user.TwoFactorEnabled)
+            return ApiProblems.Conflict("Two-factor authentication is already on.");
+        if (string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user)))
+            return ApiProblems.Conflict("No authenticator key yet: POST /api/auth/two-factor/enrol first.");
+        if (!await ValidAsync(users, user, request.Code))
+        {
+            await audit.RecordAsync(new AuditEvent("two-factor.confirm-failed", "user", user.Email), ct);
+            return ApiProblems.BadRequest("The code does not match the authenticator key (check the device's clock).", "code");
+        }
+        await users.SetTwoFactorEnabledAsync(user, true);
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
+        await audit.RecordAsync(new AuditEvent("two-factor.enabled", "user", user.Email), ct);
+        // The stamp changed: renew the session cookie so this session goes on.
+        await signIn.RefreshSignInAsync(user);
+        return TypedResults.Ok(new RecoveryCodes(codes));
+    }
+
+    private static async Task<Results<Ok<RecoveryCodes>, ProblemHttpResult>> NewRecoveryCodes(CodeRequest request, ClaimsPrincipal principal,
+        UserManager<AppUser> users, AuditTrail audit, CancellationToken ct)
+    {
+        if (await users.GetUserAsync(principal) is not { } user)
+            return ApiProblems.NotFound("The signed-in user");
+        if (!user.TwoFactorEnabled)
+            return ApiProblems.Conflict("Two-factor authentication is off: enrol first.");
+        if (!await ValidAsync(users, user, request.Code))
+            return ApiProblems.BadRequest("The code does not match the authenticator key.", "code");
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
+        await audit.RecordAsync(new AuditEvent("two-factor.recovery-codes-renewed", "user", user.Email), ct);
+        return TypedResults.Ok(new RecoveryCodes(codes));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Disable(CodeRequest request, ClaimsPrincipal principal, UserManager<AppUser> users,
+        SignInManager<AppUser> signIn, TwoFactorRule rule, AuditTrail audit, CancellationToken ct)
+    {
+        if (await users.GetUserAsync(principal) is not { } user)
+            return ApiProblems.NotFound("The signed-in user");
+        if (await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct))
+            return ApiProblems.Conflict("Administrators and council chairs must keep two-factor authentication on.");
+        if (!user.TwoFactorEnabled)
+            return ApiProblems.Conflict("Two-factor authentication is already off.");
+        if (!await ValidAsync(users, user, request.Code))
+            return ApiProblems.BadRequest("The code does not match the authenticator key.", "code");
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await audit.RecordAsync(new AuditEvent("two-factor.disabled", "user", user.Email), ct);
+        await signIn.RefreshSignInAsync(user);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<bool> ValidAsync(UserManager<AppUser> users, AppUser user, string? code) =>
+        !string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code);
+}

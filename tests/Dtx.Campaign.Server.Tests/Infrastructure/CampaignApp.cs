@@ -44,7 +44,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         await Database.CreateAsync();
         if (Smtp is not null)
             await Smtp.StartAsync();
-        _ = Server; // start the host now: migrations and the first administrator.
+        StartServer(); // start the host now (in memory, or on Kestrel for browser tests): migrations and the first administrator.
     }
 
     async Task IAsyncLifetime.DisposeAsync()

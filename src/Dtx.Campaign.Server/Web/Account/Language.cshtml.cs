@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dtx.Campaign.Server.Web.Account;
 
-/// <summary>Remembers the reader's language (vi or en) in a cookie for a year, then returns to the page they were on.</summary>
-internal sealed class LanguageModel(TimeProvider clock) : PageModel
+/// <summary>
+/// Remembers the reader's language (vi or en) in a cookie for a year, then returns to the page they were on.
+/// Max-Age rather than an expiry date: the browser counts it on its own clock.
+/// </summary>
+internal sealed class LanguageModel : PageModel
 {
     public IActionResult OnGet() => Redirect("/");
 
@@ -13,7 +16,7 @@ internal sealed class LanguageModel(TimeProvider clock) : PageModel
     {
         var culture = language == "en" ? WebSetup.English : WebSetup.Vietnamese;
         Response.Cookies.Append(WebSetup.LanguageCookie, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { Expires = clock.GetUtcNow().AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = Request.IsHttps });
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = Request.IsHttps });
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
     }
 }

@@ -20,6 +20,9 @@ internal sealed class UiText
     /// <summary>A participant's or workflow's machine name (e.g. "in-progress") as words; the name itself when unknown.</summary>
     public string Status(string status) => Texts.TryGetValue("status." + status, out var text) ? (Language == "en" ? text.En : text.Vi) : status;
 
+    /// <summary>Why an indicator scored less than its maximum (the scoring engine's reason codes).</summary>
+    public string Shortfall(string reason) => Texts.TryGetValue("shortfall." + reason, out var text) ? (Language == "en" ? text.En : text.Vi) : reason;
+
     private static readonly Dictionary<string, (string Vi, string En)> Texts = new(StringComparer.Ordinal)
     {
         ["AppName"] = ("Đánh giá chuyển đổi số", "Digital transformation assessment"),
@@ -166,6 +169,16 @@ internal sealed class UiText
         ["status.completed"] = ("Đã hoàn thành", "Completed"),
         ["status.set-up"] = ("Thiết lập", "Set-up"),
         ["status.published"] = ("Đã công bố", "Published"),
+        ["shortfall.not-answered"] = ("chưa trả lời", "not answered"),
+        ["shortfall.no-evidence"] = ("thiếu minh chứng", "evidence missing"),
+        ["shortfall.answered-no"] = ("trả lời \"Không\"", "answered no"),
+        ["shortfall.below-target"] = ("chưa đạt chỉ tiêu", "below the target"),
+        ["shortfall.below-first-tier"] = ("dưới mức thấp nhất", "below the first tier"),
+        ["shortfall.below-top-tier"] = ("chưa đạt mức cao nhất", "below the top tier"),
+        ["shortfall.below-cap"] = ("chưa đạt mức tối đa", "below the cap"),
+        ["shortfall.council-judgement"] = ("do Hội đồng chấm", "scored by the council"),
+        ["shortfall.council-adjusted"] = ("Hội đồng điều chỉnh", "adjusted by the council"),
+        ["shortfall.children-short"] = ("chỉ tiêu thành phần chưa đủ điểm", "component indicators short"),
         ["status.superseded"] = ("Đã thay thế", "Superseded"),
     };
 }

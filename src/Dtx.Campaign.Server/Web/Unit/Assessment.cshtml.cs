@@ -19,6 +19,7 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
     public SelfAssessmentView View { get; private set; } = null!;
     public string Zone { get; private set; } = Display.DefaultZone;
     public IReadOnlyList<IndicatorNode> Groups { get; private set; } = [];
+    public IReadOnlyList<RatingBand> Bands { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
     public List<string> Errors { get; } = [];
     public Dictionary<string, string> CardStatus { get; } = new(StringComparer.Ordinal);
@@ -141,6 +142,8 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         return Page();
     }
 
+    public string? BandName => Bands.FirstOrDefault(b => b.Key == View.Band) is { } band ? (text.Language == "en" ? band.Name.En : band.Name.Vi) : View.Band;
+
     public IndicatorCard Card(IndicatorView indicator, string? problem = null) =>
         new(indicator, View.CampaignId, View.UnitId, View.Editable, Zone, problem ?? CardStatus.GetValueOrDefault(indicator.Code), problem is not null || CardStatus.ContainsKey(indicator.Code));
 
@@ -153,7 +156,8 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         Now = clock.GetUtcNow();
         Zone = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.TimeZone).FirstAsync(ct);
         var setId = await db.Participants.Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => p.IndexSetId).FirstAsync(ct);
-        Groups = (await sets.GetAsync(db, setId, ct)).Groups;
+        var set = await sets.GetAsync(db, setId, ct);
+        (Groups, Bands) = (set.Groups, set.RatingBands);
         return true;
     }
 }

@@ -1,0 +1,146 @@
+using System.Net.Http.Json;
+using System.Text;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Dtx.Campaign.Ui.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dtx.Campaign.Ui.Tests;
+
+/// <summary>The main path of a campaign through the pages, in Chromium: launch, fill with evidence, submit, see it on the dashboard.</summary>
+public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
+{
+    private const string Focal = "dau-moi@dong-anh.hanoi.invalid";
+    private const string FocalPassword = "Focal-Password-1";
+
+    private readonly PageChecks checks = new(output, app.Provider);
+
+    [Fact]
+    public async Task An_administrator_launches_a_focal_officer_fills_in_with_evidence_and_submits_and_the_dashboard_shows_it()
+    {
+        try
+        {
+            await WalkAsync();
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+
+    private async Task WalkAsync()
+    {
+        // Set-up through the API (the set-up form is not built yet): units, a published index set, a draft campaign, a focal officer.
+        var api = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(api);
+        var set = await TestIndexSets.UploadAsync(api, TestIndexSets.Small($"ui-{Guid.NewGuid():N}"[..16], "commune"));
+        var campaign = await TestCampaigns.CreateAsync(api, new() { ["commune"] = set }, launch: false);
+        var unit = (await TestCampaigns.UnitsAsync(api, campaign))["X-DONG-ANH"];
+        await app.CreateUserAsync(Focal, FocalPassword);
+        (await api.PostAsJsonAsync($"/api/units/{unit}/members", new { email = Focal, role = "focal-officer" })).EnsureSuccessStatusCode();
+        var baseUrl = api.BaseAddress!.ToString();
+        output.WriteLine($"server: {baseUrl}, screenshots: {checks.ScreenshotFolder}");
+
+        // The administrator signs in and launches the campaign from its dashboard.
+        var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Đợt đánh giá", Level = 1 })).ToBeVisibleAsync();
+        await checks.ScreenshotAsync(admin, "01-admin-campaigns");
+        await checks.AssertAccessibleAsync(admin);
+
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Đánh giá chuyển đổi số năm 2025" }).ClickAsync();
+        await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");
+        await admin.Locator("#launch").ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
+        await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Đã khởi động");
+        // The workflow now waits for its first timer, shown with its due time.
+        await Expect(admin.Locator("#pending tbody tr").First).ToContainTextAsync("23/10/2025");
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "not-started");
+        await checks.ScreenshotAsync(admin, "02-admin-dashboard-launched");
+        await checks.AssertAccessibleAsync(admin);
+
+        // Self-assessment opens on 1 November.
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+        await app.FireDueTimersAsync();
+
+        // The focal officer sees the task with its countdown and opens the form.
+        var focal = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await PageChecks.SignInAsync(focal, Focal, FocalPassword);
+        Assert.EndsWith("/unit", focal.Url, StringComparison.Ordinal);
+        await Expect(focal.Locator(".countdown").First).ToContainTextAsync("ngày");
+        await checks.ScreenshotAsync(focal, "03-unit-tasks");
+        await checks.AssertAccessibleAsync(focal);
+        await focal.GetByRole(AriaRole.Link, new() { Name = "Tự đánh giá" }).ClickAsync();
+        await Expect(focal.GetByRole(AriaRole.Heading, new() { Name = "Nhóm 1: Nhận thức số" })).ToBeVisibleAsync();
+
+        // Each answer saves itself (htmx on change) and says so; the score follows.
+        await focal.Locator("#ind-1-1").GetByLabel("Có", new() { Exact = true }).CheckAsync();
+        await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã lưu lúc");
+        await Expect(focal.Locator("#ind-1-1-score")).ToContainTextAsync("thiếu minh chứng", new() { IgnoreCase = true });
+
+        await focal.GetByLabel("Tử số (a)").FillAsync("30");
+        await focal.GetByLabel("Mẫu số (b)").FillAsync("40");
+        await focal.GetByLabel("Mẫu số (b)").PressAsync("Tab");
+        await Expect(focal.Locator("#ind-1-2-score strong")).ToHaveTextAsync("15,00");
+        await Expect(focal.Locator("#ind-1-2-status")).ToContainTextAsync("Đã lưu lúc");
+
+        await focal.Locator("#ind-1-3-number").FillAsync("3");
+        await focal.Locator("#ind-1-3-number").PressAsync("Tab");
+        await Expect(focal.Locator("#ind-1-3-score strong")).ToHaveTextAsync("15,00");
+
+        await focal.Locator("#ind-2-1-number").FillAsync("2");
+        await focal.Locator("#ind-2-1-explanation").FillAsync("Hai mô hình số được công nhận năm 2025");
+        await focal.Locator("#ind-2-1-explanation").PressAsync("Tab");
+        await Expect(focal.Locator("#ind-2-1-score strong")).ToHaveTextAsync("20,00");
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("50,00");
+        await Expect(focal.Locator("#checklist")).ToContainTextAsync("1.1");
+
+        // The evidence file of 1.1 completes it: full points and nothing left on the checklist.
+        await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        });
+        await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
+        await Expect(focal.Locator("#flash")).ToContainTextAsync("quyet-dinh-ban-chi-dao.pdf");
+        await Expect(focal.Locator("#ind-1-1").GetByRole(AriaRole.Link, new() { Name = "quyet-dinh-ban-chi-dao.pdf" })).ToBeVisibleAsync();
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");
+        await Expect(focal.Locator("#checklist")).ToContainTextAsync("Đã đủ thông tin để nộp.");
+        await checks.ScreenshotAsync(focal, "04-self-assessment-complete");
+        await checks.AssertAccessibleAsync(focal);
+        await focal.SetViewportSizeAsync(390, 844);
+        await checks.ScreenshotAsync(focal, "05-self-assessment-phone");
+        await focal.SetViewportSizeAsync(1280, 900);
+
+        await focal.Locator("#submit-assessment").ClickAsync();
+        await Expect(focal.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
+        await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
+        await checks.ScreenshotAsync(focal, "06-self-assessment-submitted");
+
+        // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units.
+        await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await admin.GotoAsync($"/admin/campaign/{campaign}");
+        await admin.GetByLabel("Lọc").SelectOptionAsync("submitted");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
+        await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(1);
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "submitted");
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH']")).ToContainTextAsync("4/4");
+        await checks.ScreenshotAsync(admin, "07-admin-dashboard-submitted");
+        await checks.AssertAccessibleAsync(admin);
+
+        // The language switch keeps the page and speaks English.
+        await admin.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Progress per unit" })).ToBeVisibleAsync();
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH']")).ToContainTextAsync("Submitted");
+        await checks.ScreenshotAsync(admin, "08-admin-dashboard-english");
+
+        // Nothing was refused by the content security policy, and no script failed.
+        Assert.Empty(checks.ConsoleErrors);
+    }
+}
+
+public sealed class MainPathTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : MainPathTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class MainPathTests_Sqlite(SqliteBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : MainPathTests(app, chromium, output), IClassFixture<SqliteBrowserApp>, IClassFixture<Chromium>;

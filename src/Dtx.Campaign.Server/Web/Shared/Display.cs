@@ -17,7 +17,7 @@ internal static class Display
     public static string Number(decimal value, int decimals = 1) => value.ToString("N" + decimals, CultureInfo.CurrentCulture);
 
     /// <summary>For input values: browsers send and expect a dot, whatever the page's language.</summary>
-    public static string Input(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+    public static string Input(decimal? value) => value?.ToString("G29", CultureInfo.InvariantCulture) ?? "";
 
     public static decimal? ParseInput(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null

@@ -29,6 +29,7 @@ internal static class WebSetup
             o.Conventions.AuthorizeFolder("/Unit");
             // The unit in the route: its own people or an administrator, as for the self-assessment API.
             o.Conventions.AuthorizePage("/Unit/Assessment", Policies.UnitAccess);
+            o.Conventions.AllowAnonymousToPage("/Index"); // it only sends people to the login page or to their work
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.AllowAnonymousToFolder("/Public");
         });

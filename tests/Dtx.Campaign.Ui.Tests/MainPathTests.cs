@@ -139,6 +139,55 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
     }
 }
 
+/// <summary>The administrator's import page: a refused file lists every problem with its line; a good file is stored.</summary>
+public abstract class ImportPageTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
+{
+    private readonly PageChecks checks = new(output, app.Provider);
+
+    [Fact]
+    public async Task A_refused_unit_file_shows_each_bad_row_with_its_line_and_a_good_one_is_imported()
+    {
+        var api = await app.LoginAsAdminAsync();
+        var page = await checks.NewPageAsync(chromium.Browser, api.BaseAddress!.ToString());
+        try
+        {
+            await PageChecks.SignInAsync(page, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Nhập dữ liệu" }).ClickAsync();
+
+            var bad = "authority,code,name_vi,name_en,category\nHN,X-MOT,UBND xã Một,Mot Commune,commune\nHN,,UBND xã Hai,Hai Commune,commune\nHN,X-BA,UBND xã Ba,Ba Commune,planet\n";
+            await page.GetByLabel("Tệp").First.SetInputFilesAsync(new FilePayload { Name = "don-vi-loi.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(bad) });
+            await page.Locator("#units-title + p + form button").ClickAsync();
+            var problems = page.Locator("#import-problems tbody tr");
+            await Expect(page.Locator("#import-problems")).ToContainTextAsync("don-vi-loi.csv");
+            Assert.True(await problems.CountAsync() >= 2, "each bad row is listed");
+            await Expect(problems.Filter(new() { HasText = "code" }).First.Locator("td").First).ToHaveTextAsync("3");
+            await Expect(problems.Filter(new() { HasText = "category" }).First.Locator("td").First).ToHaveTextAsync("4");
+            await checks.ScreenshotAsync(page, "09-admin-import-refused");
+            await checks.AssertAccessibleAsync(page);
+
+            // The refusal answered 400, which the browser logs; nothing else may have failed.
+            Assert.All(checks.ConsoleErrors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+            checks.ConsoleErrors.Clear();
+
+            var good = "authority,authority_name_vi,authority_name_en,code,name_vi,name_en,category\nHN,UBND TP Hà Nội,Hanoi People's Committee,X-MOT,UBND xã Một,Mot Commune,commune\n";
+            await page.GetByLabel("Tệp").First.SetInputFilesAsync(new FilePayload { Name = "don-vi.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(good) });
+            await page.Locator("#units-title + p + form button").ClickAsync();
+            await Expect(page.Locator("#import-result")).ToHaveTextAsync("Đã nhập: 1 đơn vị mới, 0 đơn vị cập nhật.");
+            Assert.Empty(checks.ConsoleErrors);
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+}
+
+public sealed class ImportPageTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : ImportPageTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class ImportPageTests_Sqlite(SqliteBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : ImportPageTests(app, chromium, output), IClassFixture<SqliteBrowserApp>, IClassFixture<Chromium>;
+
 public sealed class MainPathTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
     : MainPathTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
 

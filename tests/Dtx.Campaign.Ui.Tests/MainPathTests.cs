@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Dtx.Campaign.Ui.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -31,25 +32,38 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
 
     private async Task WalkAsync()
     {
-        // Set-up through the API (the set-up form is not built yet): units, a published index set, a draft campaign, a focal officer.
+        // Units, a published index set and a focal officer come through the API; the campaign is set up in the browser.
         var api = await app.LoginAsAdminAsync();
         await app.ImportHanoiUnitsAsync(api);
         var set = await TestIndexSets.UploadAsync(api, TestIndexSets.Small($"ui-{Guid.NewGuid():N}"[..16], "commune"));
-        var campaign = await TestCampaigns.CreateAsync(api, new() { ["commune"] = set }, launch: false);
-        var unit = (await TestCampaigns.UnitsAsync(api, campaign))["X-DONG-ANH"];
+        var unit = (await api.GetFromJsonAsync<JsonElement[]>("/api/units?category=commune"))!
+            .Single(u => u.GetProperty("code").GetString() == "X-DONG-ANH").GetProperty("id").GetGuid();
         await app.CreateUserAsync(Focal, FocalPassword);
         (await api.PostAsJsonAsync($"/api/units/{unit}/members", new { email = Focal, role = "focal-officer" })).EnsureSuccessStatusCode();
         var baseUrl = api.BaseAddress!.ToString();
         output.WriteLine($"server: {baseUrl}, screenshots: {checks.ScreenshotFolder}");
 
-        // The administrator signs in and launches the campaign from its dashboard.
+        // The administrator signs in and sets up the campaign: a date out of order is refused, naming the field.
         var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
         await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Đợt đánh giá", Level = 1 })).ToBeVisibleAsync();
-        await checks.ScreenshotAsync(admin, "01-admin-campaigns");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Thiết lập đợt đánh giá mới" }).ClickAsync();
+        await admin.GetByLabel("Loại: commune").SelectOptionAsync(set.ToString());
+        await admin.GetByLabel("Chủ tịch Hội đồng: họ và tên").FillAsync("Phó Chủ tịch UBND TP");
+        await admin.GetByLabel("Chủ tịch Hội đồng: thư điện tử").FillAsync(TestCampaigns.ChairEmail);
+        await Expect(admin.GetByLabel("Hạn chót tự đánh giá")).ToHaveValueAsync("2025-11-30T17:00");
+        await checks.ScreenshotAsync(admin, "01-admin-new-campaign");
         await checks.AssertAccessibleAsync(admin);
+        await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-10-30T17:00");
+        await admin.Locator("#create-campaign").ClickAsync();
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("schedule.selfAssessmentClosesAt");
+        await Expect(admin.GetByLabel("Loại: commune")).ToHaveValueAsync(set.ToString());
+        checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
+        await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-11-30T17:00");
+        await admin.Locator("#create-campaign").ClickAsync();
+        await admin.WaitForURLAsync("**/admin/campaign/*");
+        var campaign = Guid.Parse(admin.Url.Split('/').Last());
 
-        await admin.GetByRole(AriaRole.Link, new() { Name = "Đánh giá chuyển đổi số năm 2025" }).ClickAsync();
         await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");
         await admin.Locator("#launch").ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
@@ -57,6 +71,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         // The workflow now waits for its first timer, shown with its due time.
         await Expect(admin.Locator("#pending tbody tr").First).ToContainTextAsync("23/10/2025");
         await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "not-started");
+        await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(126); // every commune and ward of the demo units
         await checks.ScreenshotAsync(admin, "02-admin-dashboard-launched");
         await checks.AssertAccessibleAsync(admin);
 

@@ -48,7 +48,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Đợt đánh giá", Level = 1 })).ToBeVisibleAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "Thiết lập đợt đánh giá mới" }).ClickAsync();
-        await admin.GetByLabel("Loại: commune").SelectOptionAsync(set.ToString());
+        await admin.GetByLabel("Loại: Xã, phường").SelectOptionAsync(set.ToString());
         await admin.GetByLabel("Chủ tịch Hội đồng: họ và tên").FillAsync("Phó Chủ tịch UBND TP");
         await admin.GetByLabel("Chủ tịch Hội đồng: thư điện tử").FillAsync(TestCampaigns.ChairEmail);
         await Expect(admin.GetByLabel("Hạn chót tự đánh giá")).ToHaveValueAsync("2025-11-30T17:00");
@@ -57,7 +57,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-10-30T17:00");
         await admin.Locator("#create-campaign").ClickAsync();
         await Expect(admin.Locator("#errors")).ToContainTextAsync("schedule.selfAssessmentClosesAt");
-        await Expect(admin.GetByLabel("Loại: commune")).ToHaveValueAsync(set.ToString());
+        await Expect(admin.GetByLabel("Loại: Xã, phường")).ToHaveValueAsync(set.ToString());
         checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
         await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-11-30T17:00");
         await admin.Locator("#create-campaign").ClickAsync();

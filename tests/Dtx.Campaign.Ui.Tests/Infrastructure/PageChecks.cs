@@ -22,7 +22,12 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
 
     public async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, int width = 1280, int height = 900)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
+            // A Vietnamese reader's browser: date inputs and the file picker speak Vietnamese too.
+            Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh",
+        });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

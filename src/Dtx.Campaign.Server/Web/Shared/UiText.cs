@@ -23,6 +23,9 @@ internal sealed class UiText
     /// <summary>Why an indicator scored less than its maximum (the scoring engine's reason codes).</summary>
     public string Shortfall(string reason) => Texts.TryGetValue("shortfall." + reason, out var text) ? (Language == "en" ? text.En : text.Vi) : reason;
 
+    /// <summary>A unit category's name (department, district, commune, province); the code itself when unknown.</summary>
+    public string Category(string category) => Texts.TryGetValue("category." + category, out var text) ? (Language == "en" ? text.En : text.Vi) : category;
+
     private static readonly Dictionary<string, (string Vi, string En)> Texts = new(StringComparer.Ordinal)
     {
         ["AppName"] = ("Đánh giá chuyển đổi số", "Digital transformation assessment"),
@@ -203,6 +206,10 @@ internal sealed class UiText
         ["shortfall.council-judgement"] = ("do Hội đồng chấm", "scored by the council"),
         ["shortfall.council-adjusted"] = ("Hội đồng điều chỉnh", "adjusted by the council"),
         ["shortfall.children-short"] = ("chỉ tiêu thành phần chưa đủ điểm", "component indicators short"),
+        ["category.department"] = ("Sở, ban, ngành", "Departments"),
+        ["category.district"] = ("Quận, huyện, thị xã", "Districts"),
+        ["category.commune"] = ("Xã, phường", "Communes and wards"),
+        ["category.province"] = ("Tỉnh, thành phố", "Provinces"),
         ["status.superseded"] = ("Đã thay thế", "Superseded"),
     };
 }

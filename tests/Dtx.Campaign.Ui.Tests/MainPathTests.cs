@@ -111,13 +111,19 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#self-total")).ToHaveTextAsync("50,00");
         await Expect(focal.Locator("#checklist")).ToContainTextAsync("1.1");
 
+        // A program is not evidence: the refusal shows in the card, nothing is attached.
+        await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload { Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0] });
+        await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
+        await Expect(focal.Locator("#ind-1-1-status .error")).ToContainTextAsync("Tệp bị từ chối");
+        await Expect(focal.Locator("#ind-1-1")).ToContainTextAsync("Chưa có minh chứng.");
+
         // The evidence file of 1.1 completes it: full points and nothing left on the checklist.
         await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload
         {
             Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
         });
         await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
-        await Expect(focal.Locator("#flash")).ToContainTextAsync("quyet-dinh-ban-chi-dao.pdf");
+        await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã đính kèm quyet-dinh-ban-chi-dao.pdf.");
         await Expect(focal.Locator("#ind-1-1").GetByRole(AriaRole.Link, new() { Name = "quyet-dinh-ban-chi-dao.pdf" })).ToBeVisibleAsync();
         await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");
         await Expect(focal.Locator("#checklist")).ToContainTextAsync("Đã đủ thông tin để nộp.");

@@ -181,6 +181,7 @@ internal sealed class UiText
         ["Closed"] = ("Không thể thay đổi: {0}", "Closed for changes: {0}"),
         ["Group"] = ("Nhóm {0}", "Group {0}"),
         ["ShortfallReason"] = ("Lý do chưa đạt điểm", "Why points are missing"),
+        ["UploadProgress"] = ("Tiến độ tải tệp cho {0}", "Upload progress for {0}"),
         ["UploadFailed"] = ("Tệp bị từ chối: {0}", "The file was refused: {0}"),
 
         // Participant and workflow states

@@ -92,6 +92,8 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         {
             await using var content = file.OpenReadStream();
             var added = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
+            if (IsHtmx)
+                return await CardAsync(campaignId, unitId, code, text.Format("EvidenceAdded", added.FileName ?? file.FileName), error: false, ct);
             Flash = text.Format("EvidenceAdded", added.FileName ?? file.FileName);
             return Redirect(Url.Page("/Unit/Assessment", new { campaignId, unitId }) + "#" + IndicatorCard.IdOf(code));
         }
@@ -131,7 +133,25 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         }
     }
 
-    private Task<IActionResult> RefusedAsync(Guid campaignId, Guid unitId, string error, CancellationToken ct) => RefusedAsync(campaignId, unitId, [error], ct);
+    private async Task<IActionResult> RefusedAsync(Guid campaignId, Guid unitId, string error, CancellationToken ct)
+    {
+        // An upload through htmx answers with its card, the refusal in the card's status line.
+        var code = (string?)RouteData.Values["code"] ?? Request.Query["code"].ToString();
+        if (IsHtmx && !string.IsNullOrEmpty(code))
+            return await CardAsync(campaignId, unitId, code, error, error: true, ct);
+        return await RefusedAsync(campaignId, unitId, [error], ct);
+    }
+
+    /// <summary>One indicator's card with a status message, plus the totals and checklist out of band (htmx).</summary>
+    private async Task<IActionResult> CardAsync(Guid campaignId, Guid unitId, string code, string status, bool error, CancellationToken ct)
+    {
+        if (!await LoadAsync(campaignId, unitId, ct))
+            return NotFound();
+        var indicator = View.Indicators.FirstOrDefault(i => i.Code == code);
+        if (indicator is null)
+            return NotFound();
+        return Partial("_CardSaved", new AnswerSaved(Card(indicator) with { Status = status, StatusIsError = error }, this));
+    }
 
     private async Task<IActionResult> RefusedAsync(Guid campaignId, Guid unitId, IEnumerable<string> errors, CancellationToken ct)
     {

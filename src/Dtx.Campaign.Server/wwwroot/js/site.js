@@ -25,6 +25,15 @@
         }
     }
 
+    // Evidence uploads through htmx show their progress in the form's <progress> bar.
+    document.addEventListener('htmx:xhr:progress', function (event) {
+        var form = event.target.closest && event.target.closest('form[data-upload]');
+        var bar = form && form.querySelector('progress');
+        if (!bar || !event.detail.lengthComputable) return;
+        bar.hidden = false;
+        bar.value = Math.round(100 * event.detail.loaded / event.detail.total);
+    });
+
     document.addEventListener('DOMContentLoaded', function () {
         // The server's clock may differ from the reader's (tests move it): count from the server's "now".
         var serverNow = document.querySelector('[data-server-now]');

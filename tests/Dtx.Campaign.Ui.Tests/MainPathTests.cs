@@ -149,10 +149,22 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await checks.ScreenshotAsync(admin, "07-admin-dashboard-submitted");
         await checks.AssertAccessibleAsync(admin);
 
+        // An extension for another unit, with its reason; the dashboard marks the unit as extended.
+        var hoanKiem = (await TestCampaigns.UnitsAsync(await app.LoginAsAdminAsync(), campaign))["P-HOAN-KIEM"];
+        await admin.GetByLabel("Đơn vị", new() { Exact = true }).SelectOptionAsync(hoanKiem.ToString());
+        await admin.GetByLabel("Gia hạn đến (giờ địa phương)").FillAsync("2025-12-05T17:00");
+        await admin.GetByLabel("Lý do").FillAsync("Đơn vị đang sắp xếp lại bộ máy");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Gia hạn", Exact = true }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("05/12/2025 17:00");
+        await admin.GetByLabel("Lọc").SelectOptionAsync("extended");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
+        await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(1);
+        await Expect(admin.Locator("tr[data-unit='P-HOAN-KIEM']")).ToContainTextAsync("05/12/2025 17:00");
+
         // The language switch keeps the page and speaks English.
         await admin.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Progress per unit" })).ToBeVisibleAsync();
-        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH']")).ToContainTextAsync("Submitted");
+        await Expect(admin.Locator("tr[data-unit='P-HOAN-KIEM']")).ToContainTextAsync("Extended");
         await checks.ScreenshotAsync(admin, "08-admin-dashboard-english");
 
         // Nothing was refused by the content security policy, and no script failed.

@@ -35,6 +35,14 @@ if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
 fi
 /usr/bin/python3 -c "import aiosmtpd"
 
+# --- Browser: Debian's Chromium, driven by Playwright in tests/Dtx.Campaign.Ui.Tests (never `playwright install`)
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing Chromium for the browser tests"
+  apt_install chromium
+fi
+/usr/bin/chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
+  || { echo "test.sh: /usr/bin/chromium does not run; the browser tests need it." >&2; exit 1; }
+
 export DTX_TEST_POSTGRES="${DTX_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=dtx;Password=dtx;Database=postgres}"
 
 # --- Build and test ---------------------------------------------------------------------------

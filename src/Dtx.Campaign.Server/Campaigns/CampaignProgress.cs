@@ -29,6 +29,10 @@ internal sealed class CampaignProgress(CampaignDbContext db, TimeProvider clock)
             deadline, p.ExtendedUntil is not null, (open && now >= deadline) || p.Status == ParticipantStatus.NotSubmitted, p.SubmittedAt, p.SubmittedLate);
     }
 
+    /// <summary>The dashboard's filter: a status, or "overdue" / "extended", which cut across statuses.</summary>
+    public static bool Matches(CampaignsApi.ProgressRow row, string? status) =>
+        string.IsNullOrWhiteSpace(status) || row.Status == status || (status == "overdue" && row.Overdue) || (status == "extended" && row.Extended);
+
     public static string Kebab(ParticipantStatus status) => status switch
     {
         ParticipantStatus.NotStarted => "not-started",

@@ -159,7 +159,7 @@ internal static class CampaignsApi
         var rows = await progress.ForCampaignAsync(id, ct);
         if (rows is null)
             return ApiProblems.NotFound($"Campaign {id}");
-        return TypedResults.Ok(string.IsNullOrWhiteSpace(status) ? rows : rows.Where(r => r.Status == status || (status == "overdue" && r.Overdue) || (status == "extended" && r.Extended)).ToList());
+        return TypedResults.Ok(rows.Where(r => CampaignProgress.Matches(r, status)).ToList());
     }
 
     private static ValidationProblem Refused(CampaignRequestException refused, string? title = null) =>

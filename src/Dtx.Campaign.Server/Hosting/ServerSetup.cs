@@ -11,6 +11,7 @@ using Dtx.Campaign.Server.Results;
 using Dtx.Campaign.Server.Scheduling;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Units;
+using Dtx.Campaign.Server.Web;
 using Dtx.Campaign.Server.Workflow;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -38,6 +39,7 @@ internal static class ServerSetup
         services.AddEmail(builder.Configuration, builder.Environment);
         services.AddCouncilWork();
         services.AddNotices(builder.Configuration);
+        services.AddCampaignWeb();
 
         services.AddProblemDetails();
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.
@@ -99,6 +101,7 @@ internal static class ServerSetup
         app.MapAudit();
         app.MapCouncilWork();
         app.MapNotices();
+        app.MapCampaignWeb();
         return app;
     }
 }

@@ -56,8 +56,7 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
             foreach (var (caller, client) in world.Clients)
             {
                 using var request = Request(endpoint, world);
-                var response = await client.SendAsync(request);
-                var status = (int)response.StatusCode;
+                var status = Status(await client.SendAsync(request));
                 var may = allowed.HasFlag(caller);
                 if (status >= 500)
                     failures.Add($"{name} as {caller}: server error {status}");
@@ -92,7 +91,7 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
             async Task Check(string caller, HttpClient client, bool may)
             {
                 using var request = Request(endpoint, world);
-                var status = (int)(await client.SendAsync(request)).StatusCode;
+                var status = Status(await client.SendAsync(request));
                 if (status >= 500)
                     failures.Add($"{name} with a {caller}: server error {status}");
                 else if (may && status is 401 or 403)
@@ -102,6 +101,18 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
             }
         }
         Assert.True(failures.Count == 0, $"{failures.Count} answers to tokens beyond their scope:\n" + string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// The answer's status, where a web page that sent the caller on to the login page counts as 401 (the
+    /// "access denied" page answers 403 itself).
+    /// </summary>
+    private static int Status(HttpResponseMessage response)
+    {
+        var landed = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
+        return landed.Equals("/account/login", StringComparison.OrdinalIgnoreCase) && response.RequestMessage!.RequestUri!.Query.Contains("ReturnUrl", StringComparison.OrdinalIgnoreCase)
+            ? 401
+            : (int)response.StatusCode;
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CampaignApp, Task<World>> Worlds = [];

@@ -153,5 +153,20 @@ public static class AuthorizationRules
         ["GET /api/audit/"] = Admins,
         ["GET /api/audit/export.csv"] = Admins,
         ["GET /api/audit/verify"] = Admins,
+        // Web pages: a refused caller is sent to the login page (anonymous) or the "access denied" page (403)
+        ["GET /"] = Public,                                   // it only sends people to the login page or to their work
+        ["GET /Index"] = Public,
+        ["GET /Account/Login"] = Public,
+        ["GET /Account/Logout"] = Public,
+        ["GET /Account/Language"] = Public,
+        ["GET /Account/Denied"] = Public,
+        ["GET /Admin"] = Admins,
+        ["GET /Admin/Index"] = Admins,
+        ["GET /Admin/Imports"] = Admins,
+        ["GET /Admin/NewCampaign"] = Admins,
+        ["GET /Admin/Campaign/{id:guid}"] = Admins,
+        ["GET /Unit"] = Signed,                               // "my tasks": each person sees the units they belong to
+        ["GET /Unit/Index"] = Signed,
+        ["GET /Unit/Assessment/{campaignId:guid}/{unitId:guid}"] = Unit,
     };
 }

@@ -46,7 +46,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         await Database.CreateAsync();
         if (Smtp is not null)
             await Smtp.StartAsync();
-        _ = Server; // start the host now: migrations and the first administrator.
+        StartServer(); // start the host now (in memory, or on Kestrel for browser tests): migrations and the first administrator.
         // Administrators must use two-factor authentication: the first one is enrolled as they would be,
         // and the test keeps the key to compute codes on the fake clock.
         await using var scope = Services.CreateAsyncScope();

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Web.Shared;
+using Dtx.Campaign.Workflows.Definitions;
+using Dtx.Campaign.Workflows.Runtime;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Web.Admin;
+
+/// <summary>
+/// A campaign's dashboard: its stage, progress per unit with filters, what the workflow waits for, and
+/// the administrator's actions (launch, extensions). Every action calls the same use case as the API.
+/// </summary>
+internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progress, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
+    UiText text, TimeProvider clock) : PageModel
+{
+    public static readonly string[] Filters = ["not-started", "in-progress", "submitted", "overdue", "extended"];
+
+    public sealed record Pending(string Kind, string Name, string Stage, DateTimeOffset? Due);
+
+    public Campaigns.Campaign Campaign { get; private set; } = null!;
+    public List<CampaignsApi.ProgressRow> Rows { get; private set; } = [];
+    public List<CampaignsApi.ProgressRow> Open { get; private set; } = [];
+    public WorkflowDefinition? Definition { get; private set; }
+    public string? CurrentStage { get; private set; }
+    public List<Pending> Waiting { get; private set; } = [];
+    public Dictionary<string, int> Counts { get; private set; } = [];
+    public DateTimeOffset Now { get; private set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty]
+    public Guid? UnitId { get; set; }
+
+    [BindProperty]
+    public string? Until { get; set; }
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    public List<string> Errors { get; } = [];
+
+    [TempData]
+    public string? Flash { get; set; }
+
+    public string Zone => Campaign.TimeZone;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostLaunchAsync(Guid id, [FromServices] LaunchCampaign launch, CancellationToken ct)
+    {
+        try
+        {
+            await launch.HandleAsync(id, User.Identity?.Name, ct);
+            Flash = text["Launched"];
+            return RedirectToPage(new { id });
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (CampaignRequestException refused)
+        {
+            Errors.Add(text["CannotLaunch"]);
+            Errors.AddRange(refused.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
+            return await RefusedAsync(id, ct);
+        }
+    }
+
+    public async Task<IActionResult> OnPostExtensionAsync(Guid id, [FromServices] GrantExtension grant, CancellationToken ct)
+    {
+        if (UnitId is not { } unitId)
+            Errors.Add($"unit: {text["ChooseUnit"]}");
+        if (!DateTime.TryParseExact(Until, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var until))
+            Errors.Add($"until: {text["ExtendUntil"]}");
+        if (Errors.Count > 0)
+            return await RefusedAsync(id, ct);
+        try
+        {
+            var row = await grant.HandleAsync(id, UnitId!.Value, DateTime.SpecifyKind(until, DateTimeKind.Unspecified), Reason ?? "", User.Identity?.Name, ct);
+            var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == id, ct);
+            Flash = text.Format("ExtensionGranted", row.UnitName, Display.When(row.Deadline, campaign.TimeZone));
+            return RedirectToPage(new { id });
+        }
+        catch (KeyNotFoundException e)
+        {
+            Errors.Add(e.Message);
+            return await RefusedAsync(id, ct);
+        }
+        catch (CampaignRequestException refused)
+        {
+            Errors.AddRange(refused.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
+            return await RefusedAsync(id, ct);
+        }
+    }
+
+    private async Task<IActionResult> RefusedAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+            return NotFound();
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (campaign is null)
+            return false;
+        Campaign = campaign;
+        Now = clock.GetUtcNow();
+        var all = await progress.ForCampaignAsync(id, ct) ?? [];
+        Counts = Filters.ToDictionary(f => f, f => all.Count(r => CampaignProgress.Matches(r, f)), StringComparer.Ordinal);
+        Rows = all.Where(r => CampaignProgress.Matches(r, Filters.Contains(Status) ? Status : null)).ToList();
+        Open = all.Where(r => r.Status != "submitted").ToList();
+        if (campaign.WorkflowInstanceId is { } instanceId && await runtime.GetStateAsync(instanceId, ct) is { } state)
+        {
+            Definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
+            CurrentStage = state.Instance.CurrentStage;
+            Waiting = state.Pending.Select(b => new Pending(b.Kind.ToString().ToLowerInvariant(), b.Name, b.Stage,
+                b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null)).OrderBy(p => p.Due ?? DateTimeOffset.MaxValue).ToList();
+        }
+        else
+        {
+            Definition = definitions.Latest("annual-campaign");
+            CurrentStage = "set-up";
+        }
+        return true;
+    }
+}

@@ -1,0 +1,208 @@
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Server.SelfAssessments;
+using Dtx.Campaign.Server.Web.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.Web.Unit;
+
+/// <summary>
+/// A unit's self-assessment form. Each indicator saves on its own (htmx on change, or its Save button
+/// without script) through <see cref="SelfAssessment"/>, the same use case as the API: scoring,
+/// version checks, deadlines and the completeness list are its rules, not the page's.
+/// </summary>
+internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbContext db, IndexSetCache sets, UiText text, TimeProvider clock) : PageModel
+{
+    public SelfAssessmentView View { get; private set; } = null!;
+    public string Zone { get; private set; } = Display.DefaultZone;
+    public IReadOnlyList<IndicatorNode> Groups { get; private set; } = [];
+    public IReadOnlyList<RatingBand> Bands { get; private set; } = [];
+    public DateTimeOffset Now { get; private set; }
+    public List<string> Errors { get; } = [];
+    public Dictionary<string, string> CardStatus { get; } = new(StringComparer.Ordinal);
+
+    [TempData]
+    public string? Flash { get; set; }
+
+    public bool IsHtmx => Request.Headers.ContainsKey("HX-Request");
+
+    public async Task<IActionResult> OnGetAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+        await LoadAsync(campaignId, unitId, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAnswerAsync(Guid campaignId, Guid unitId, string code, [FromForm] AnswerForm form, CancellationToken ct)
+    {
+        string? problem = null;
+        var conflict = false;
+        try
+        {
+            var input = form.ToInput();
+            await assessment.SaveAnswerAsync(campaignId, unitId, code, input, User.Identity?.Name, ct);
+        }
+        catch (FormatException e)
+        {
+            problem = text.Format("InvalidNumber", e.Message);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AssessmentInputException e)
+        {
+            problem = string.Join("; ", e.Messages);
+        }
+        catch (AssessmentClosedException e)
+        {
+            problem = text.Format("Closed", e.Message);
+        }
+        catch (AnswerConflictException)
+        {
+            problem = text["SaveConflict"];
+            conflict = true;
+        }
+        if (!await LoadAsync(campaignId, unitId, ct))
+            return NotFound();
+        var indicator = View.Indicators.First(i => i.Code == code);
+        if (IsHtmx)
+        {
+            // A conflict redraws the whole card with the stored values; otherwise only the status, score and version change.
+            if (conflict)
+            {
+                Response.Headers["HX-Retarget"] = "#" + IndicatorCard.IdOf(code);
+                Response.Headers["HX-Reswap"] = "outerHTML";
+                return Partial("_Indicator", Card(indicator, problem));
+            }
+            return Partial("_AnswerSaved", new AnswerSaved(Card(indicator, problem), this));
+        }
+        if (problem is null)
+            return Redirect(Url.Page("/Unit/Assessment", new { campaignId, unitId }) + "#" + IndicatorCard.IdOf(code));
+        CardStatus[code] = problem;
+        Errors.Add($"{code}: {problem}");
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEvidenceAsync(Guid campaignId, Guid unitId, string code, IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+            return await RefusedAsync(campaignId, unitId, $"{code}: {text["ChooseFile"]}", ct);
+        try
+        {
+            await using var content = file.OpenReadStream();
+            var added = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
+            if (IsHtmx)
+                return await CardAsync(campaignId, unitId, code, text.Format("EvidenceAdded", added.FileName ?? file.FileName), error: false, ct);
+            Flash = text.Format("EvidenceAdded", added.FileName ?? file.FileName);
+            return Redirect(Url.Page("/Unit/Assessment", new { campaignId, unitId }) + "#" + IndicatorCard.IdOf(code));
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AssessmentInputException e)
+        {
+            return await RefusedAsync(campaignId, unitId, $"{code}: " + text.Format("UploadFailed", string.Join("; ", e.Messages)), ct);
+        }
+        catch (AssessmentClosedException e)
+        {
+            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+        }
+    }
+
+    public async Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        try
+        {
+            await assessment.SubmitAsync(campaignId, unitId, User.Identity?.Name, ct);
+            Flash = text["Submitted"];
+            return RedirectToPage(new { campaignId, unitId });
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AssessmentInputException e)
+        {
+            return await RefusedAsync(campaignId, unitId, [text["SubmitRefused"], .. e.Messages], ct);
+        }
+        catch (AssessmentClosedException e)
+        {
+            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+        }
+    }
+
+    private async Task<IActionResult> RefusedAsync(Guid campaignId, Guid unitId, string error, CancellationToken ct)
+    {
+        // An upload through htmx answers with its card, the refusal in the card's status line.
+        var code = (string?)RouteData.Values["code"] ?? Request.Query["code"].ToString();
+        if (IsHtmx && !string.IsNullOrEmpty(code))
+            return await CardAsync(campaignId, unitId, code, error, error: true, ct);
+        return await RefusedAsync(campaignId, unitId, [error], ct);
+    }
+
+    /// <summary>One indicator's card with a status message, plus the totals and checklist out of band (htmx).</summary>
+    private async Task<IActionResult> CardAsync(Guid campaignId, Guid unitId, string code, string status, bool error, CancellationToken ct)
+    {
+        if (!await LoadAsync(campaignId, unitId, ct))
+            return NotFound();
+        var indicator = View.Indicators.FirstOrDefault(i => i.Code == code);
+        if (indicator is null)
+            return NotFound();
+        return Partial("_CardSaved", new AnswerSaved(Card(indicator) with { Status = status, StatusIsError = error }, this));
+    }
+
+    private async Task<IActionResult> RefusedAsync(Guid campaignId, Guid unitId, IEnumerable<string> errors, CancellationToken ct)
+    {
+        Errors.AddRange(errors);
+        if (!await LoadAsync(campaignId, unitId, ct))
+            return NotFound();
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    public string? BandName => Bands.FirstOrDefault(b => b.Key == View.Band) is { } band ? (text.Language == "en" ? band.Name.En : band.Name.Vi) : View.Band;
+
+    public IndicatorCard Card(IndicatorView indicator, string? problem = null) =>
+        new(indicator, View.CampaignId, View.UnitId, View.Editable, Zone, problem ?? CardStatus.GetValueOrDefault(indicator.Code), problem is not null || CardStatus.ContainsKey(indicator.Code));
+
+    private async Task<bool> LoadAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        var view = await assessment.GetAsync(campaignId, unitId, ct);
+        if (view is null)
+            return false;
+        View = view;
+        Now = clock.GetUtcNow();
+        Zone = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.TimeZone).FirstAsync(ct);
+        var setId = await db.Participants.Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => p.IndexSetId).FirstAsync(ct);
+        var set = await sets.GetAsync(db, setId, ct);
+        (Groups, Bands) = (set.Groups, set.RatingBands);
+        return true;
+    }
+}
+
+/// <summary>The inputs of one indicator as the browser sends them: numbers as invariant strings (an input of type number always uses a dot).</summary>
+internal sealed class AnswerForm
+{
+    public string? Yes { get; set; }
+    public string? Numerator { get; set; }
+    public string? Denominator { get; set; }
+    public string? Number { get; set; }
+    public string? Explanation { get; set; }
+    public int Version { get; set; }
+
+    public AnswerInput ToInput() => new(
+        Yes switch { "true" => true, "false" => false, _ => null },
+        Display.ParseInput(Numerator), Display.ParseInput(Denominator), Display.ParseInput(Number),
+        string.IsNullOrWhiteSpace(Explanation) ? null : Explanation.Trim(), Version);
+}
+
+internal sealed record IndicatorCard(IndicatorView Indicator, Guid CampaignId, Guid UnitId, bool Editable, string Zone, string? Status, bool StatusIsError)
+{
+    public string Id => IdOf(Indicator.Code);
+
+    public static string IdOf(string code) => "ind-" + code.Replace('.', '-').Replace(':', '-');
+}
+
+internal sealed record AnswerSaved(IndicatorCard Card, AssessmentModel Page);

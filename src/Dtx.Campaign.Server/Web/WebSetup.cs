@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
+
+namespace Dtx.Campaign.Server.Web;
+
+/// <summary>
+/// The server-rendered web UI: Razor Pages rooted at <c>Web/</c>, one folder per area. Pages speak
+/// Vietnamese by default (vi-VN formats) and English when the <c>dtx.lang</c> cookie says so.
+/// </summary>
+internal static class WebSetup
+{
+    public const string LoginPath = "/account/login";
+
+    public static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
+    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+
+    public static IServiceCollection AddCampaignWeb(this IServiceCollection services)
+    {
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Web";
+            o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/Unit");
+            // The unit in the route: its own people or an administrator, as for the self-assessment API.
+            o.Conventions.AuthorizePage("/Unit/Assessment", Policies.UnitAccess);
+            o.Conventions.AllowAnonymousToPage("/Index"); // it only sends people to the login page or to their work
+            o.Conventions.AllowAnonymousToFolder("/Account");
+            o.Conventions.AllowAnonymousToFolder("/Public");
+        });
+        services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        // Vietnamese text is written as characters, not as numeric entities: smaller pages, readable source.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.AddScoped<UiText>();
+        // Pages send people to the login page; the API keeps answering 401/403 (see ServerSetup).
+        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        {
+            o.LoginPath = LoginPath;
+            o.AccessDeniedPath = "/account/denied";
+            var apiLogin = o.Events.OnRedirectToLogin;
+            var apiDenied = o.Events.OnRedirectToAccessDenied;
+            o.Events.OnRedirectToLogin = context => IsApi(context.Request) ? apiLogin(context) : Redirect(context);
+            o.Events.OnRedirectToAccessDenied = context => IsApi(context.Request) ? apiDenied(context) : Redirect(context);
+        });
+        return services;
+    }
+
+    public static WebApplication MapCampaignWeb(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        var localization = new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(Vietnamese),
+            SupportedCultures = [Vietnamese, English],
+            SupportedUICultures = [Vietnamese, English],
+            // Only the person's own choice counts, never the browser's Accept-Language: Vietnamese first.
+            RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageCookie }],
+        };
+        // The API keeps invariant formats; only pages are localised.
+        app.UseWhen(context => !IsApi(context.Request), branch => branch.UseRequestLocalization(localization));
+        app.MapRazorPages();
+        return app;
+    }
+
+    public const string LanguageCookie = "dtx.lang";
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

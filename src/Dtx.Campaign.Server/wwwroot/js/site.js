@@ -1,0 +1,48 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+    'use strict';
+
+    // Countdowns: elements with data-deadline (ISO instant) show the days and hours left, refreshed each minute.
+    function tick() {
+        document.querySelectorAll('[data-deadline]').forEach(function (el) {
+            var left = Date.parse(el.getAttribute('data-deadline')) - Date.now() + (Number(el.getAttribute('data-skew')) || 0);
+            if (isNaN(left)) return;
+            if (left <= 0) { el.textContent = el.getAttribute('data-passed') || ''; return; }
+            var days = Math.floor(left / 86400000);
+            var hours = Math.floor((left % 86400000) / 3600000);
+            el.textContent = (el.getAttribute('data-format') || '{0} d {1} h').replace('{0}', days).replace('{1}', hours);
+        });
+    }
+
+    // Autosave forms: say "unsaved" as soon as something is typed; htmx saves on change.
+    function markUnsaved(event) {
+        var form = event.target.closest('form[data-autosave]');
+        if (!form) return;
+        var status = form.querySelector('.save-status');
+        if (status && status.getAttribute('data-unsaved')) {
+            status.textContent = status.getAttribute('data-unsaved');
+            status.classList.remove('error');
+        }
+    }
+
+    // Evidence uploads through htmx show their progress in the form's <progress> bar.
+    document.addEventListener('htmx:xhr:progress', function (event) {
+        var form = event.target.closest && event.target.closest('form[data-upload]');
+        var bar = form && form.querySelector('progress');
+        if (!bar || !event.detail.lengthComputable) return;
+        bar.hidden = false;
+        bar.value = Math.round(100 * event.detail.loaded / event.detail.total);
+    });
+
+    document.addEventListener('DOMContentLoaded', function () {
+        // The server's clock may differ from the reader's (tests move it): count from the server's "now".
+        var serverNow = document.querySelector('[data-server-now]');
+        if (serverNow) {
+            var skew = Date.now() - Date.parse(serverNow.getAttribute('data-server-now'));
+            document.querySelectorAll('[data-deadline]').forEach(function (el) { el.setAttribute('data-skew', String(skew)); });
+        }
+        tick();
+        setInterval(tick, 60000);
+        document.addEventListener('input', markUnsaved);
+    });
+})();

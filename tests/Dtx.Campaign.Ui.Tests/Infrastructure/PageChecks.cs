@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Dtx.Campaign.Ui.Tests.Infrastructure;
+
+/// <summary>What every browser test does on the main pages: sign in, take a screenshot, run axe-core, watch the console.</summary>
+public sealed class PageChecks(ITestOutputHelper output, string provider)
+{
+    private static readonly Lazy<string> AxeSource = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js")));
+
+    /// <summary>Screenshots land here (printed in the test log), one folder per provider.</summary>
+    public string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots", provider.ToLowerInvariant())).FullName;
+
+    public List<string> ConsoleErrors { get; } = [];
+
+    public void PrintConsole()
+    {
+        foreach (var error in ConsoleErrors)
+            output.WriteLine("console: " + error);
+    }
+
+    public async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, int width = 1280, int height = 900)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
+            // A Vietnamese reader's browser: date inputs and the file picker speak Vietnamese too.
+            Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh",
+        });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+                ConsoleErrors.Add($"{page.Url}: {message.Text}");
+        };
+        page.PageError += (_, error) => ConsoleErrors.Add($"{page.Url}: {error}");
+        // htmx requests fail silently in the page: log them so that a failing step says why.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+                output.WriteLine($"HTTP {response.Status} {response.Request.Method} {response.Url}");
+        };
+        return page;
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Thư điện tử").FillAsync(email);
+        await page.GetByLabel("Mật khẩu").FillAsync(password);
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        Assert.DoesNotContain("/account/login", page.Url, StringComparison.Ordinal);
+    }
+
+    public async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ScreenshotFolder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        output.WriteLine($"screenshot: {path}");
+    }
+
+    /// <summary>Runs axe-core on the page and fails on any serious or critical violation, naming the rule and the elements.</summary>
+    public async Task AssertAccessibleAsync(IPage page)
+    {
+        // Evaluated through the DevTools protocol: the page's CSP forbids inline scripts, and stays as strict as it is in production.
+        await page.EvaluateAsync(AxeSource.Value);
+        var violations = await page.EvaluateAsync<JsonElement>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) }))
+            """);
+        var serious = violations.EnumerateArray()
+            .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
+            .Select(v => $"{v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}): {v.GetProperty("help").GetString()} at {string.Join(", ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()))}")
+            .ToList();
+        foreach (var v in violations.EnumerateArray().Where(v => v.GetProperty("impact").GetString() is not ("serious" or "critical")))
+            output.WriteLine($"axe ({v.GetProperty("impact").GetString()}) on {page.Url}: {v.GetProperty("id").GetString()}");
+        Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious));
+    }
+}

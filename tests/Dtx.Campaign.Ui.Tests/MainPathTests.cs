@@ -1,0 +1,228 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Dtx.Campaign.Ui.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dtx.Campaign.Ui.Tests;
+
+/// <summary>The main path of a campaign through the pages, in Chromium: launch, fill with evidence, submit, see it on the dashboard.</summary>
+public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
+{
+    private const string Focal = "dau-moi@dong-anh.hanoi.invalid";
+    private const string FocalPassword = "Focal-Password-1";
+
+    private readonly PageChecks checks = new(output, app.Provider);
+
+    [Fact]
+    public async Task An_administrator_launches_a_focal_officer_fills_in_with_evidence_and_submits_and_the_dashboard_shows_it()
+    {
+        try
+        {
+            await WalkAsync();
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+
+    private async Task WalkAsync()
+    {
+        // Units, a published index set and a focal officer come through the API; the campaign is set up in the browser.
+        var api = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(api);
+        var set = await TestIndexSets.UploadAsync(api, TestIndexSets.Small($"ui-{Guid.NewGuid():N}"[..16], "commune"));
+        var unit = (await api.GetFromJsonAsync<JsonElement[]>("/api/units?category=commune"))!
+            .Single(u => u.GetProperty("code").GetString() == "X-DONG-ANH").GetProperty("id").GetGuid();
+        await app.CreateUserAsync(Focal, FocalPassword);
+        (await api.PostAsJsonAsync($"/api/units/{unit}/members", new { email = Focal, role = "focal-officer" })).EnsureSuccessStatusCode();
+        var baseUrl = api.BaseAddress!.ToString();
+        output.WriteLine($"server: {baseUrl}, screenshots: {checks.ScreenshotFolder}");
+
+        // The administrator signs in and sets up the campaign: a date out of order is refused, naming the field.
+        var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Đợt đánh giá", Level = 1 })).ToBeVisibleAsync();
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Thiết lập đợt đánh giá mới" }).ClickAsync();
+        await admin.GetByLabel("Loại: Xã, phường").SelectOptionAsync(set.ToString());
+        await admin.GetByLabel("Chủ tịch Hội đồng: họ và tên").FillAsync("Phó Chủ tịch UBND TP");
+        await admin.GetByLabel("Chủ tịch Hội đồng: thư điện tử").FillAsync(TestCampaigns.ChairEmail);
+        await Expect(admin.GetByLabel("Hạn chót tự đánh giá")).ToHaveValueAsync("2025-11-30T17:00");
+        await checks.ScreenshotAsync(admin, "01-admin-new-campaign");
+        await checks.AssertAccessibleAsync(admin);
+        await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-10-30T17:00");
+        await admin.Locator("#create-campaign").ClickAsync();
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("schedule.selfAssessmentClosesAt");
+        await Expect(admin.GetByLabel("Loại: Xã, phường")).ToHaveValueAsync(set.ToString());
+        checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
+        await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-11-30T17:00");
+        await admin.Locator("#create-campaign").ClickAsync();
+        await admin.WaitForURLAsync("**/admin/campaign/*");
+        var campaign = Guid.Parse(admin.Url.Split('/').Last());
+
+        await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");
+        await admin.Locator("#launch").ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
+        await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Đã khởi động");
+        // The workflow now waits for its first timer, shown with its due time.
+        await Expect(admin.Locator("#pending tbody tr").First).ToContainTextAsync("23/10/2025");
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "not-started");
+        await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(126); // every commune and ward of the demo units
+        await checks.ScreenshotAsync(admin, "02-admin-dashboard-launched");
+        await checks.AssertAccessibleAsync(admin);
+
+        // Self-assessment opens on 1 November.
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+        await app.FireDueTimersAsync();
+
+        // The focal officer sees the task with its countdown and opens the form.
+        var focal = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await PageChecks.SignInAsync(focal, Focal, FocalPassword);
+        Assert.EndsWith("/unit", focal.Url, StringComparison.Ordinal);
+        await Expect(focal.Locator(".countdown").First).ToContainTextAsync("ngày");
+        await checks.ScreenshotAsync(focal, "03-unit-tasks");
+        await checks.AssertAccessibleAsync(focal);
+        await focal.GetByRole(AriaRole.Link, new() { Name = "Tự đánh giá" }).ClickAsync();
+        await Expect(focal.GetByRole(AriaRole.Heading, new() { Name = "Nhóm 1: Nhận thức số" })).ToBeVisibleAsync();
+
+        // Each answer saves itself (htmx on change) and says so; the score follows.
+        await focal.Locator("#ind-1-1").GetByLabel("Có", new() { Exact = true }).CheckAsync();
+        await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã lưu lúc");
+        await Expect(focal.Locator("#ind-1-1-score")).ToContainTextAsync("thiếu minh chứng", new() { IgnoreCase = true });
+
+        await focal.GetByLabel("Tử số (a)").FillAsync("30");
+        await focal.GetByLabel("Mẫu số (b)").FillAsync("40");
+        await focal.GetByLabel("Mẫu số (b)").PressAsync("Tab");
+        await Expect(focal.Locator("#ind-1-2-score strong")).ToHaveTextAsync("15,00");
+        await Expect(focal.Locator("#ind-1-2-status")).ToContainTextAsync("Đã lưu lúc");
+
+        await focal.Locator("#ind-1-3-number").FillAsync("3");
+        await focal.Locator("#ind-1-3-number").PressAsync("Tab");
+        await Expect(focal.Locator("#ind-1-3-score strong")).ToHaveTextAsync("15,00");
+
+        await focal.Locator("#ind-2-1-number").FillAsync("2");
+        await focal.Locator("#ind-2-1-explanation").FillAsync("Hai mô hình số được công nhận năm 2025");
+        await focal.Locator("#ind-2-1-explanation").PressAsync("Tab");
+        await Expect(focal.Locator("#ind-2-1-score strong")).ToHaveTextAsync("20,00");
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("50,00");
+        await Expect(focal.Locator("#checklist")).ToContainTextAsync("1.1");
+
+        // A program is not evidence: the refusal shows in the card, nothing is attached.
+        await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload { Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0] });
+        await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
+        await Expect(focal.Locator("#ind-1-1-status .error")).ToContainTextAsync("Tệp bị từ chối");
+        await Expect(focal.Locator("#ind-1-1")).ToContainTextAsync("Chưa có minh chứng.");
+
+        // The evidence file of 1.1 completes it: full points and nothing left on the checklist.
+        await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        });
+        await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
+        await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã đính kèm quyet-dinh-ban-chi-dao.pdf.");
+        await Expect(focal.Locator("#ind-1-1").GetByRole(AriaRole.Link, new() { Name = "quyet-dinh-ban-chi-dao.pdf" })).ToBeVisibleAsync();
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");
+        await Expect(focal.Locator("#checklist")).ToContainTextAsync("Đã đủ thông tin để nộp.");
+        await checks.ScreenshotAsync(focal, "04-self-assessment-complete");
+        await checks.AssertAccessibleAsync(focal);
+        await focal.SetViewportSizeAsync(390, 844);
+        await checks.ScreenshotAsync(focal, "05-self-assessment-phone");
+        await focal.SetViewportSizeAsync(1280, 900);
+
+        await focal.Locator("#submit-assessment").ClickAsync();
+        await Expect(focal.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
+        await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
+        await checks.ScreenshotAsync(focal, "06-self-assessment-submitted");
+
+        // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units.
+        await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await admin.GotoAsync($"/admin/campaign/{campaign}");
+        await admin.GetByLabel("Lọc").SelectOptionAsync("submitted");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
+        await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(1);
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "submitted");
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH']")).ToContainTextAsync("4/4");
+        await checks.ScreenshotAsync(admin, "07-admin-dashboard-submitted");
+        await checks.AssertAccessibleAsync(admin);
+
+        // An extension for another unit, with its reason; the dashboard marks the unit as extended.
+        var hoanKiem = (await TestCampaigns.UnitsAsync(await app.LoginAsAdminAsync(), campaign))["P-HOAN-KIEM"];
+        await admin.GetByLabel("Đơn vị", new() { Exact = true }).SelectOptionAsync(hoanKiem.ToString());
+        await admin.GetByLabel("Gia hạn đến (giờ địa phương)").FillAsync("2025-12-05T17:00");
+        await admin.GetByLabel("Lý do").FillAsync("Đơn vị đang sắp xếp lại bộ máy");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Gia hạn", Exact = true }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("05/12/2025 17:00");
+        await admin.GetByLabel("Lọc").SelectOptionAsync("extended");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
+        await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(1);
+        await Expect(admin.Locator("tr[data-unit='P-HOAN-KIEM']")).ToContainTextAsync("05/12/2025 17:00");
+
+        // The language switch keeps the page and speaks English.
+        await admin.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Progress per unit" })).ToBeVisibleAsync();
+        await Expect(admin.Locator("tr[data-unit='P-HOAN-KIEM']")).ToContainTextAsync("Extended");
+        await checks.ScreenshotAsync(admin, "08-admin-dashboard-english");
+
+        // Nothing was refused by the content security policy, and no script failed.
+        Assert.Empty(checks.ConsoleErrors);
+    }
+}
+
+/// <summary>The administrator's import page: a refused file lists every problem with its line; a good file is stored.</summary>
+public abstract class ImportPageTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
+{
+    private readonly PageChecks checks = new(output, app.Provider);
+
+    [Fact]
+    public async Task A_refused_unit_file_shows_each_bad_row_with_its_line_and_a_good_one_is_imported()
+    {
+        var api = await app.LoginAsAdminAsync();
+        var page = await checks.NewPageAsync(chromium.Browser, api.BaseAddress!.ToString());
+        try
+        {
+            await PageChecks.SignInAsync(page, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Nhập dữ liệu" }).ClickAsync();
+
+            var bad = "authority,code,name_vi,name_en,category\nHN,X-MOT,UBND xã Một,Mot Commune,commune\nHN,,UBND xã Hai,Hai Commune,commune\nHN,X-BA,UBND xã Ba,Ba Commune,planet\n";
+            await page.GetByLabel("Tệp").First.SetInputFilesAsync(new FilePayload { Name = "don-vi-loi.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(bad) });
+            await page.Locator("#units-title + p + form button").ClickAsync();
+            var problems = page.Locator("#import-problems tbody tr");
+            await Expect(page.Locator("#import-problems")).ToContainTextAsync("don-vi-loi.csv");
+            Assert.True(await problems.CountAsync() >= 2, "each bad row is listed");
+            await Expect(problems.Filter(new() { HasText = "code" }).First.Locator("td").First).ToHaveTextAsync("3");
+            await Expect(problems.Filter(new() { HasText = "category" }).First.Locator("td").First).ToHaveTextAsync("4");
+            await checks.ScreenshotAsync(page, "09-admin-import-refused");
+            await checks.AssertAccessibleAsync(page);
+
+            // The refusal answered 400, which the browser logs; nothing else may have failed.
+            Assert.All(checks.ConsoleErrors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+            checks.ConsoleErrors.Clear();
+
+            var good = "authority,authority_name_vi,authority_name_en,code,name_vi,name_en,category\nHN,UBND TP Hà Nội,Hanoi People's Committee,X-MOT,UBND xã Một,Mot Commune,commune\n";
+            await page.GetByLabel("Tệp").First.SetInputFilesAsync(new FilePayload { Name = "don-vi.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(good) });
+            await page.Locator("#units-title + p + form button").ClickAsync();
+            await Expect(page.Locator("#import-result")).ToHaveTextAsync("Đã nhập: 1 đơn vị mới, 0 đơn vị cập nhật.");
+            Assert.Empty(checks.ConsoleErrors);
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+}
+
+public sealed class ImportPageTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : ImportPageTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class ImportPageTests_Sqlite(SqliteBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : ImportPageTests(app, chromium, output), IClassFixture<SqliteBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class MainPathTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : MainPathTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class MainPathTests_Sqlite(SqliteBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : MainPathTests(app, chromium, output), IClassFixture<SqliteBrowserApp>, IClassFixture<Chromium>;

@@ -7,7 +7,7 @@ namespace Dtx.Campaign.Server.Web;
 /// files: one place to read both languages side by side. An unknown key throws, so a page that
 /// forgets a translation fails its browser test instead of showing a key.
 /// </summary>
-internal sealed class UiText
+internal sealed partial class UiText
 {
     public string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "en" : "vi";
 
@@ -26,7 +26,23 @@ internal sealed class UiText
     /// <summary>A unit category's name (department, district, commune, province); the code itself when unknown.</summary>
     public string Category(string category) => Texts.TryGetValue("category." + category, out var text) ? (Language == "en" ? text.En : text.Vi) : category;
 
-    private static readonly Dictionary<string, (string Vi, string En)> Texts = new(StringComparer.Ordinal)
+    // Each area keeps its texts in its own file (UiText.Account.cs, UiText.Council.cs, UiText.Public.cs);
+    // a key defined twice throws at start-up.
+    // Lazy: the order in which static fields of partial files are initialised is not defined.
+    private static readonly Lazy<Dictionary<string, (string Vi, string En)>> AllTexts = new(() => Merge(CommonTexts!, AccountTexts!, CouncilTexts!, PublicTexts!));
+
+    private static Dictionary<string, (string Vi, string En)> Texts => AllTexts.Value;
+
+    private static Dictionary<string, (string Vi, string En)> Merge(params Dictionary<string, (string Vi, string En)>[] parts)
+    {
+        var all = new Dictionary<string, (string Vi, string En)>(StringComparer.Ordinal);
+        foreach (var (key, text) in parts.SelectMany(p => p))
+            if (!all.TryAdd(key, text))
+                throw new InvalidOperationException($"UI text '{key}' is defined twice");
+        return all;
+    }
+
+    private static readonly Dictionary<string, (string Vi, string En)> CommonTexts = new(StringComparer.Ordinal)
     {
         ["AppName"] = ("Đánh giá chuyển đổi số", "Digital transformation assessment"),
         ["SkipToContent"] = ("Chuyển đến nội dung chính", "Skip to main content"),

@@ -45,7 +45,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
 
         // The administrator signs in and sets up the campaign: a date out of order is refused, naming the field.
         var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
-        await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await PageChecks.SignInAsync(admin, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Đợt đánh giá", Level = 1 })).ToBeVisibleAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "Thiết lập đợt đánh giá mới" }).ClickAsync();
         await admin.GetByLabel("Loại: Xã, phường").SelectOptionAsync(set.ToString());
@@ -81,7 +81,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
 
         // The focal officer sees the task with its countdown and opens the form.
         var focal = await checks.NewPageAsync(chromium.Browser, baseUrl);
-        await PageChecks.SignInAsync(focal, Focal, FocalPassword);
+        await PageChecks.SignInAsync(focal, app, Focal, FocalPassword);
         Assert.EndsWith("/unit", focal.Url, StringComparison.Ordinal);
         await Expect(focal.Locator(".countdown").First).ToContainTextAsync("ngày");
         await checks.ScreenshotAsync(focal, "03-unit-tasks");
@@ -139,7 +139,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await checks.ScreenshotAsync(focal, "06-self-assessment-submitted");
 
         // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units.
-        await PageChecks.SignInAsync(admin, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await PageChecks.SignInAsync(admin, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await admin.GotoAsync($"/admin/campaign/{campaign}");
         await admin.GetByLabel("Lọc").SelectOptionAsync("submitted");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
@@ -184,7 +184,7 @@ public abstract class ImportPageTests(CampaignApp app, Chromium chromium, ITestO
         var page = await checks.NewPageAsync(chromium.Browser, api.BaseAddress!.ToString());
         try
         {
-            await PageChecks.SignInAsync(page, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+            await PageChecks.SignInAsync(page, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
             await page.GetByRole(AriaRole.Link, new() { Name = "Nhập dữ liệu" }).ClickAsync();
 
             var bad = "authority,code,name_vi,name_en,category\nHN,X-MOT,UBND xã Một,Mot Commune,commune\nHN,,UBND xã Hai,Hai Commune,commune\nHN,X-BA,UBND xã Ba,Ba Commune,planet\n";

@@ -35,6 +35,12 @@ internal static class AccessGate
             if (user.Identity.AuthenticationType == IdentityConstants.ApplicationScheme && user.HasClaim(TwoFactorRule.MustEnrolClaim, "true")
                 && endpoint.Metadata.GetMetadata<TwoFactorEnrolmentEndpoint>() is null)
             {
+                // A web page sends the person to the enrolment page instead, and back afterwards.
+                if (!context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.Redirect("/account/enrol?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+                    return;
+                }
                 await Refuse(context, "Cần bật xác thực hai bước / Two-factor authentication required",
                     "Administrators and council chairs must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
                 return;

@@ -62,6 +62,7 @@ internal static class IdentitySetup
         services.AddScoped<AdminBootstrap>();
         services.AddScoped<AccountMail>();
         services.AddScoped<TwoFactorRule>();
+        services.AddScoped<SignInFlow>();
         services.AddScoped<Invitations>();
         return services;
     }

@@ -3,7 +3,6 @@ using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using QRCoder;
 
 namespace Dtx.Campaign.Server.Identity;
 
@@ -13,8 +12,6 @@ namespace Dtx.Campaign.Server.Identity;
 /// </summary>
 internal static class TwoFactorApi
 {
-    private const string Issuer = "Dtx.Campaign";
-
     public sealed record Status(bool Enabled, bool Required, int RecoveryCodesLeft);
     public sealed record Enrolment(string Key, string Uri, string QrCodePng);
     public sealed record CodeRequest(string? Code);
@@ -39,24 +36,17 @@ internal static class TwoFactorApi
         return TypedResults.Ok(new Status(user.TwoFactorEnabled, await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct), await users.CountRecoveryCodesAsync(user)));
     }
 
-    private static async Task<Results<Ok<Enrolment>, ProblemHttpResult>> Enrol(ClaimsPrincipal principal, UserManager<AppUser> users, AuditTrail audit, CancellationToken ct)
+    private static async Task<Results<Ok<Enrolment>, ProblemHttpResult>> Enrol(ClaimsPrincipal principal, UserManager<AppUser> users, SignInFlow flow, CancellationToken ct)
     {
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
-        if (user.TwoFactorEnabled)
-            return ApiProblems.Conflict("Two-factor authentication is already on; turn it off first to enrol a new device (POST /api/auth/two-factor/disable).");
-        await users.ResetAuthenticatorKeyAsync(user);
-        var key = (await users.GetAuthenticatorKeyAsync(user))!;
-        var uri = $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
-        using var generator = new QRCodeGenerator();
-        using var qr = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(qr).GetGraphic(5);
-        await audit.RecordAsync(new AuditEvent("two-factor.key-issued", "user", user.Email), ct);
-        return TypedResults.Ok(new Enrolment(key, uri, "data:image/png;base64," + Convert.ToBase64String(png)));
+        return await flow.IssueAuthenticatorKeyAsync(user, ct) is { } issued
+            ? TypedResults.Ok(new Enrolment(issued.Key, issued.Uri, issued.QrCodePng))
+            : ApiProblems.Conflict("Two-factor authentication is already on; turn it off first to enrol a new device (POST /api/auth/two-factor/disable).");
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, ProblemHttpResult>> Confirm(CodeRequest request, ClaimsPrincipal principal, UserManager<AppUser> users,
-        SignInManager<AppUser> signIn, AuditTrail audit, CancellationToken ct)
+        SignInFlow flow, CancellationToken ct)
     {
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
@@ -64,27 +54,19 @@ internal static class TwoFactorApi
             return ApiProblems.Conflict("Two-factor authentication is already on.");
         if (string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user)))
             return ApiProblems.Conflict("No authenticator key yet: POST /api/auth/two-factor/enrol first.");
-        if (!await ValidAsync(users, user, request.Code))
-        {
-            await audit.RecordAsync(new AuditEvent("two-factor.confirm-failed", "user", user.Email), ct);
-            return ApiProblems.BadRequest("The code does not match the authenticator key (check the device's clock).", "code");
-        }
-        await users.SetTwoFactorEnabledAsync(user, true);
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
-        await audit.RecordAsync(new AuditEvent("two-factor.enabled", "user", user.Email), ct);
-        // The stamp changed: renew the session cookie so this session goes on.
-        await signIn.RefreshSignInAsync(user);
-        return TypedResults.Ok(new RecoveryCodes(codes));
+        return await flow.ConfirmAuthenticatorAsync(user, request.Code, ct) is { } codes
+            ? TypedResults.Ok(new RecoveryCodes(codes))
+            : ApiProblems.BadRequest("The code does not match the authenticator key (check the device's clock).", "code");
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, ProblemHttpResult>> NewRecoveryCodes(CodeRequest request, ClaimsPrincipal principal,
-        UserManager<AppUser> users, AuditTrail audit, CancellationToken ct)
+        UserManager<AppUser> users, SignInFlow flow, AuditTrail audit, CancellationToken ct)
     {
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
         if (!user.TwoFactorEnabled)
             return ApiProblems.Conflict("Two-factor authentication is off: enrol first.");
-        if (!await ValidAsync(users, user, request.Code))
+        if (!await flow.CodeIsValidAsync(user, request.Code))
             return ApiProblems.BadRequest("The code does not match the authenticator key.", "code");
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
         await audit.RecordAsync(new AuditEvent("two-factor.recovery-codes-renewed", "user", user.Email), ct);
@@ -92,7 +74,7 @@ internal static class TwoFactorApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Disable(CodeRequest request, ClaimsPrincipal principal, UserManager<AppUser> users,
-        SignInManager<AppUser> signIn, TwoFactorRule rule, AuditTrail audit, CancellationToken ct)
+        SignInManager<AppUser> signIn, TwoFactorRule rule, SignInFlow flow, AuditTrail audit, CancellationToken ct)
     {
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
@@ -100,7 +82,7 @@ internal static class TwoFactorApi
             return ApiProblems.Conflict("Administrators and council chairs must keep two-factor authentication on.");
         if (!user.TwoFactorEnabled)
             return ApiProblems.Conflict("Two-factor authentication is already off.");
-        if (!await ValidAsync(users, user, request.Code))
+        if (!await flow.CodeIsValidAsync(user, request.Code))
             return ApiProblems.BadRequest("The code does not match the authenticator key.", "code");
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
@@ -109,6 +91,4 @@ internal static class TwoFactorApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<bool> ValidAsync(UserManager<AppUser> users, AppUser user, string? code) =>
-        !string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code);
 }

@@ -12,8 +12,14 @@ namespace Dtx.Campaign.Server.Identity;
 /// (the one who approves the stages). The one place to change the rule; the sign-in, the enrolment
 /// endpoints and <see cref="AccessGate"/> all ask it.
 /// </summary>
-internal sealed class TwoFactorRule(CampaignDbContext db)
+internal sealed class TwoFactorRule(CampaignDbContext db, IConfiguration configuration)
 {
+    /// <summary>
+    /// <c>Security:RequireTwoFactor</c>, on unless set to false — only the Development demo does, so that a
+    /// first-time visitor can sign in without an authenticator app. Two-factor stays available to everyone.
+    /// </summary>
+    public const string Setting = "Security:RequireTwoFactor";
+
     /// <summary>
     /// On the session's principal, made at sign-in and at each security-stamp check (enabling or resetting
     /// two-factor changes the stamp): this person must use two-factor and has not enrolled yet.
@@ -22,6 +28,8 @@ internal sealed class TwoFactorRule(CampaignDbContext db)
 
     public async Task<bool> IsRequiredAsync(AppUser user, IEnumerable<string> roles, CancellationToken ct = default)
     {
+        if (!configuration.GetValue(Setting, true))
+            return false;
         if (Roles.IsAdministrator(roles))
             return true;
         var email = (user.Email ?? "").ToLowerInvariant();

@@ -31,6 +31,8 @@ internal static class WebSetup
             o.Conventions.AuthorizePage("/Unit/Assessment", Policies.UnitAccess);
             o.Conventions.AllowAnonymousToPage("/Index"); // it only sends people to the login page or to their work
             o.Conventions.AllowAnonymousToFolder("/Account");
+            // Signing in, out and enrolling stay open to a session that must still enrol in two-factor (AccessGate).
+            o.Conventions.AddFolderApplicationModelConvention("/Account", m => m.EndpointMetadata.Add(new TwoFactorEnrolmentEndpoint()));
             o.Conventions.AllowAnonymousToFolder("/Public");
         });
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);

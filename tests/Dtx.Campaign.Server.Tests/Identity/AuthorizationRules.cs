@@ -160,6 +160,10 @@ public static class AuthorizationRules
         ["GET /Account/Logout"] = Public,
         ["GET /Account/Language"] = Public,
         ["GET /Account/Denied"] = Public,
+        ["GET /account/two-factor"] = Public,                 // the second step of a sign-in (its short-lived cookie)
+        ["GET /account/enrol"] = Public,                      // sends anyone not signed in to the login page
+        ["GET /account/forgot-password"] = Public,
+        ["GET /account/set-password"] = Public,               // the one-time link; the token is the secret
         ["GET /Admin"] = Admins,
         ["GET /Admin/Index"] = Admins,
         ["GET /Admin/Imports"] = Admins,

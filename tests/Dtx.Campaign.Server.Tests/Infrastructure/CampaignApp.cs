@@ -128,6 +128,15 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         }
     }
 
+    /// <summary>Delivers every due e-mail of the outbox now (tests deliver on the fake clock) and fails if any could not be sent.</summary>
+    public async Task DeliverMailAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Email.OutboxDelivery>().DeliverDueAsync(1000, CancellationToken.None);
+        if (report.Failed > 0)
+            throw new InvalidOperationException($"{report.Failed} e-mails could not be delivered");
+    }
+
     /// <summary>Creates a person who can sign in, with optional system roles.</summary>
     public async Task CreateUserAsync(string email, string password, params string[] roles)
     {

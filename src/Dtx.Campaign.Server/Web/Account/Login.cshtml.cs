@@ -1,15 +1,13 @@
-using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Identity;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Dtx.Campaign.Server.Web.Account;
 
-/// <summary>Sign-in with e-mail and password: the same Identity sign-in, lockout and audit as <c>/api/auth/login</c>.</summary>
+/// <summary>Sign-in with e-mail and password: the same flow, lockout and audit as <c>/api/auth/login</c>; a second factor on its own page.</summary>
 [EnableRateLimiting(RateLimits.SignIn)]
-internal sealed class LoginModel(SignInManager<AppUser> signIn, AuditTrail audit, UiText text) : PageModel
+internal sealed class LoginModel(SignInFlow flow, UiText text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -33,13 +31,23 @@ internal sealed class LoginModel(SignInManager<AppUser> signIn, AuditTrail audit
             Error = text.Format("FieldRequired", text[string.IsNullOrWhiteSpace(Email) ? "Email" : "Password"].ToLowerInvariant());
             return Page();
         }
-        var result = await signIn.PasswordSignInAsync(Email.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
-        await audit.RecordAsync(new AuditEvent(
-            result.Succeeded ? "login.succeeded" : result.IsLockedOut ? "login.locked-out" : "login.failed", "user", Email.Trim()), ct);
-        if (result.Succeeded)
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
-        Error = text[result.IsLockedOut ? "AccountLocked" : "SignInFailed"];
-        Response.StatusCode = result.IsLockedOut ? StatusCodes.Status423Locked : StatusCodes.Status401Unauthorized;
-        return Page();
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+        switch (await flow.PasswordAsync(Email, Password, ct))
+        {
+            case SignInOutcome.SignedIn:
+                return LocalRedirect(returnUrl);
+            case SignInOutcome.NeedsCode:
+                return RedirectToPage("/Account/TwoFactor", new { returnUrl });
+            case SignInOutcome.MustEnrol:
+                return RedirectToPage("/Account/Enrol", new { returnUrl });
+            case SignInOutcome.LockedOut:
+                Error = text["AccountLocked"];
+                Response.StatusCode = StatusCodes.Status423Locked;
+                return Page();
+            default:
+                Error = text["SignInFailed"];
+                Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Page();
+        }
     }
 }

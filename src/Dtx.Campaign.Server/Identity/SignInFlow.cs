@@ -1,0 +1,170 @@
+using Dtx.Campaign.Server.Audit;
+using Dtx.Campaign.Server.Data;
+using Microsoft.AspNetCore.Identity;
+using QRCoder;
+
+namespace Dtx.Campaign.Server.Identity;
+
+/// <summary>How a step of signing in ended.</summary>
+public enum SignInOutcome
+{
+    SignedIn,
+    /// <summary>The password was right; a code from the authenticator app (or a recovery code) comes next.</summary>
+    NeedsCode,
+    /// <summary>Signed in, but this person must enrol in two-factor authentication before anything else.</summary>
+    MustEnrol,
+    LockedOut,
+    Failed,
+}
+
+/// <summary>Why a one-time link could not set a password: the link itself, or the password chosen.</summary>
+public sealed record SetPasswordRefusal(string Field, string Message);
+
+/// <summary>A new authenticator key, its <c>otpauth://</c> URI and that URI as a QR code (PNG data URI).</summary>
+public sealed record AuthenticatorEnrolment(string Key, string Uri, string QrCodePng);
+
+/// <summary>
+/// Signing in, two-factor enrolment and one-time password links, once for both the API and the web pages:
+/// the same Identity checks, lockout and audit entries whichever door a person uses.
+/// </summary>
+internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppUser> users, TwoFactorRule rule, AuditTrail audit,
+    AccountMail mail, CampaignDbContext db)
+{
+    private const string Issuer = "Dtx.Campaign";
+
+    public async Task<SignInOutcome> PasswordAsync(string email, string password, CancellationToken ct)
+    {
+        email = email.Trim();
+        var result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
+        await audit.RecordAsync(new AuditEvent(
+            result.Succeeded ? "login.succeeded" : result.RequiresTwoFactor ? "login.password-accepted" : result.IsLockedOut ? "login.locked-out" : "login.failed",
+            "user", email), ct);
+        if (result.RequiresTwoFactor)
+            return SignInOutcome.NeedsCode;
+        if (result.Succeeded)
+        {
+            var user = await users.FindByEmailAsync(email);
+            return user is not null && !user.TwoFactorEnabled && await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct)
+                ? SignInOutcome.MustEnrol
+                : SignInOutcome.SignedIn;
+        }
+        return result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+    }
+
+    /// <summary>Whether a password step is waiting for its second factor (its short-lived cookie is there).</summary>
+    public async Task<bool> AwaitsCodeAsync() => await signIn.GetTwoFactorAuthenticationUserAsync() is not null;
+
+    /// <summary>The second step: a code from the authenticator app, or one of the recovery codes.</summary>
+    public async Task<SignInOutcome> SecondFactorAsync(string? code, string? recoveryCode, CancellationToken ct)
+    {
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null)
+            return SignInOutcome.Failed;
+        var result = code is { Length: > 0 }
+            ? await signIn.TwoFactorAuthenticatorSignInAsync(Compact(code), isPersistent: false, rememberClient: false)
+            : await signIn.TwoFactorRecoveryCodeSignInAsync(Compact(recoveryCode ?? ""));
+        await audit.RecordAsync(new AuditEvent(
+            result.Succeeded ? "login.succeeded" : result.IsLockedOut ? "login.locked-out" : "login.two-factor-failed", "user", user.Email,
+            Detail: code is { Length: > 0 } ? "authenticator code" : "recovery code"), ct);
+        return result.Succeeded ? SignInOutcome.SignedIn : result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+    }
+
+    /// <summary>A new authenticator key for someone not yet enrolled; null when two-factor is already on.</summary>
+    public async Task<AuthenticatorEnrolment?> IssueAuthenticatorKeyAsync(AppUser user, CancellationToken ct)
+    {
+        if (user.TwoFactorEnabled)
+            return null;
+        await users.ResetAuthenticatorKeyAsync(user);
+        var enrolment = Describe(user, (await users.GetAuthenticatorKeyAsync(user))!);
+        await audit.RecordAsync(new AuditEvent("two-factor.key-issued", "user", user.Email), ct);
+        return enrolment;
+    }
+
+    /// <summary>The key already issued and not yet confirmed, shown again (after a mistyped code).</summary>
+    public Task<AuthenticatorEnrolment?> DescribeAuthenticatorKeyAsync(AppUser user, string key) =>
+        Task.FromResult<AuthenticatorEnrolment?>(user.TwoFactorEnabled ? null : Describe(user, key));
+
+    private static AuthenticatorEnrolment Describe(AppUser user, string key)
+    {
+        var uri = $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
+        using var generator = new QRCodeGenerator();
+        using var qr = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        var png = new PngByteQRCode(qr).GetGraphic(5);
+        return new AuthenticatorEnrolment(key, uri, "data:image/png;base64," + Convert.ToBase64String(png));
+    }
+
+    /// <summary>Turns two-factor on with a first code; answers the recovery codes (shown once), or null when the code is wrong.</summary>
+    public async Task<IReadOnlyList<string>?> ConfirmAuthenticatorAsync(AppUser user, string? code, CancellationToken ct)
+    {
+        if (!await CodeIsValidAsync(user, code))
+        {
+            await audit.RecordAsync(new AuditEvent("two-factor.confirm-failed", "user", user.Email), ct);
+            return null;
+        }
+        await users.SetTwoFactorEnabledAsync(user, true);
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
+        await audit.RecordAsync(new AuditEvent("two-factor.enabled", "user", user.Email), ct);
+        // The stamp changed: renew the session cookie so this session goes on, without the "must enrol" mark.
+        await signIn.RefreshSignInAsync(user);
+        return codes;
+    }
+
+    public async Task<bool> CodeIsValidAsync(AppUser user, string? code) =>
+        !string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Compact(code));
+
+    /// <summary>Queues the link to set a new password (or a fresh invitation to whoever never set one); silent about unknown addresses.</summary>
+    public async Task RequestPasswordResetAsync(string email, CancellationToken ct)
+    {
+        email = email.Trim();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var user = await users.FindByEmailAsync(email);
+        if (user is not null)
+        {
+            if (await users.HasPasswordAsync(user))
+                await mail.QueueResetAsync(user);
+            else
+                await mail.QueueInvitationAsync(user, "đã được giao", "already granted to you");
+            await db.SaveChangesAsync(ct);
+        }
+        await audit.RecordAsync(new AuditEvent("password.reset-requested", "user", email, Detail: user is null ? "no such account" : null), ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Sets a password from the one-time link of an invitation or a reset; null when done (the link then no longer works).</summary>
+    public async Task<SetPasswordRefusal?> SetPasswordAsync(string userId, string token, string password, CancellationToken ct)
+    {
+        var refused = new SetPasswordRefusal("token", "The link is not valid: it was already used, has expired, or was altered. Ask for a new one.");
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+            return refused;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var invitation = !await users.HasPasswordAsync(user);
+        IdentityResult result;
+        if (invitation)
+        {
+            if (!await users.VerifyUserTokenAsync(user, LinkTokenProvider.Name, LinkTokenProvider.InvitationPurpose, token))
+                return refused;
+            // Adding the password changes the security stamp: the link cannot be used again.
+            result = await users.AddPasswordAsync(user, password);
+        }
+        else
+        {
+            result = await users.ResetPasswordAsync(user, token, password);
+            if (result.Errors.Any(e => e.Code == "InvalidToken"))
+                return refused;
+        }
+        if (!result.Succeeded)
+            return new SetPasswordRefusal("password", string.Join(" ", result.Errors.Select(e => e.Description)));
+        // The link came by e-mail: the address is proven. A reset also ends a lockout.
+        user.EmailConfirmed = true;
+        await users.UpdateAsync(user);
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordAsync(new AuditEvent(invitation ? "account.activated" : "password.reset", "user", user.Email), ct);
+        await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    // Apps show codes in groups ("123 456"); people copy them with the spaces.
+    private static string Compact(string code) => code.Replace(" ", "", StringComparison.Ordinal);
+}

@@ -1,0 +1,157 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Dtx.Campaign.Ui.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dtx.Campaign.Ui.Tests;
+
+/// <summary>The account pages in Chromium: an invitation link read from the real e-mail, a forgotten password, two-factor enrolment.</summary>
+public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
+{
+    private const string Officer = "daumoi.p-ba-dinh@demo.hanoi.invalid";
+
+    private readonly PageChecks checks = new(output, app.Provider);
+
+    private async Task<string> LinkTo(string email)
+    {
+        await app.DeliverMailAsync();
+        var message = app.Smtp!.Messages().Last(m => m.To.Mailboxes.Any(b => b.Address == email));
+        var link = Link().Match(message.TextBody ?? "");
+        Assert.True(link.Success, "the e-mail carries a set-password link");
+        return new Uri(link.Value).PathAndQuery; // the page on this test server's port
+    }
+
+    [Fact]
+    public async Task An_invited_officer_sets_a_password_from_the_emailed_link_once_and_signs_in()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var units = await admin.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/api/units?category=commune");
+        var unit = units!.Single(u => u.GetProperty("code").GetString() == "P-BA-DINH").GetProperty("id").GetGuid();
+        (await admin.PostAsync($"/api/units/{unit}/invitations", null)).EnsureSuccessStatusCode();
+        var link = await LinkTo(Officer);
+        Assert.StartsWith("/account/set-password?", link, StringComparison.Ordinal);
+
+        var page = await checks.NewPageAsync(chromium.Browser, admin.BaseAddress!.ToString());
+        try
+        {
+            await page.GotoAsync(link);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Đặt mật khẩu", Level = 1 })).ToBeVisibleAsync();
+            await checks.AssertAccessibleAsync(page);
+            await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Officer-Password-1");
+            await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Officer-Password-2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
+            await Expect(page.Locator("#set-password-error")).ToHaveTextAsync("Hai mật khẩu không giống nhau.");
+            // The server's own policy, named in the page: a common password is refused and nothing is stored.
+            await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Password-123!");
+            await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Password-123!");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
+            await Expect(page.Locator("#set-password-error")).ToContainTextAsync("quá phổ biến");
+            await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Officer-Password-1");
+            await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Officer-Password-1");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
+            await Expect(page.Locator("#password-set")).ToHaveTextAsync("Đã đặt mật khẩu. Mời đăng nhập.");
+            await checks.ScreenshotAsync(page, "20-account-password-set");
+
+            // The link works once.
+            await page.GotoAsync(link);
+            await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Another-Password-3");
+            await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Another-Password-3");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
+            await Expect(page.Locator("#link-broken")).ToBeVisibleAsync();
+
+            await PageChecks.SignInAsync(page, app, Officer, "Officer-Password-1");
+            Assert.EndsWith("/unit", page.Url, StringComparison.Ordinal);
+
+            // A forgotten password: the same answer for a known and an unknown address; the known one gets a new link.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Quên mật khẩu?" }).ClickAsync();
+            await page.GetByLabel("Thư điện tử").FillAsync("nobody@demo.hanoi.invalid");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Gửi liên kết" }).ClickAsync();
+            var unknown = await page.Locator("#reset-sent").TextContentAsync();
+            await page.GotoAsync("/account/forgot-password");
+            await page.GetByLabel("Thư điện tử").FillAsync(Officer);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Gửi liên kết" }).ClickAsync();
+            await Expect(page.Locator("#reset-sent")).ToHaveTextAsync(unknown!);
+            var reset = await LinkTo(Officer);
+            Assert.NotEqual(link, reset);
+            await page.GotoAsync(reset);
+            await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Officer-Password-4");
+            await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Officer-Password-4");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
+            await Expect(page.Locator("#password-set")).ToBeVisibleAsync();
+            await PageChecks.SignInAsync(page, app, Officer, "Officer-Password-4");
+            // The refusals answered 400, which the browser logs; nothing else may have failed.
+            Assert.All(checks.ConsoleErrors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+
+    [Fact]
+    public async Task A_new_administrator_must_enrol_in_two_factor_before_any_page_and_then_signs_in_with_a_code()
+    {
+        const string email = "quantri.moi@test.local";
+        await app.CreateUserAsync(email, "Campaign-Admin-1", Roles.CampaignAdmin);
+        var baseUrl = (await app.LoginAsAdminAsync()).BaseAddress!.ToString();
+        var page = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        try
+        {
+            await page.GotoAsync("/account/login?ReturnUrl=%2Fadmin%2Fimports");
+            await page.GetByLabel("Thư điện tử").FillAsync(email);
+            await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
+            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.WaitForURLAsync("**/account/enrol**");
+            // Every other page sends this session back to the enrolment page.
+            await page.GotoAsync("/admin");
+            await page.WaitForURLAsync("**/account/enrol?returnUrl=%2Fadmin");
+            await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
+            await checks.ScreenshotAsync(page, "21-account-enrol");
+            await checks.AssertAccessibleAsync(page);
+            var key = (await page.Locator("#authenticator-key").GetAttributeAsync("data-key"))!;
+            await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync("000000");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận và bật" }).ClickAsync();
+            await Expect(page.Locator("#enrol-error")).ToBeVisibleAsync();
+            Assert.Equal(key, await page.Locator("#authenticator-key").GetAttributeAsync("data-key")); // the key scanned stays the key
+            await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(app.TotpCode(key));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận và bật" }).ClickAsync();
+            await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Tiếp tục" }).ClickAsync();
+            await page.WaitForURLAsync("**/admin");
+            app.AuthenticatorKeys[email] = key;
+
+            // Next time: the password, then a code; a wrong code is refused.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
+            await page.GetByLabel("Thư điện tử").FillAsync(email);
+            await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
+            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.WaitForURLAsync("**/account/two-factor**");
+            await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync("000000");
+            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Tiếp tục" }).ClickAsync();
+            await Expect(page.Locator(".alert.error")).ToContainTextAsync("Mã không đúng");
+            await checks.AssertAccessibleAsync(page);
+            await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(app.TotpCode(key));
+            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Tiếp tục" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+
+    [GeneratedRegex(@"https?://\S+/account/set-password\?\S+")]
+    private static partial Regex Link();
+}
+
+public sealed class AccountPagesTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : AccountPagesTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class AccountPagesTests_Sqlite(SqliteBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : AccountPagesTests(app, chromium, output), IClassFixture<SqliteBrowserApp>, IClassFixture<Chromium>;

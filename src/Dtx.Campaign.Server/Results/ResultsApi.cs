@@ -61,20 +61,14 @@ internal static class ResultsApi
         await book.RecomputeAsync(campaignId, kind, ct) is { } report ? TypedResults.Ok(report)
             : ApiProblems.NotFound($"The {kind} results of campaign {campaignId}");
 
-    private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, CampaignDbContext db, ResultsBook book, DisputeDesk disputes, CancellationToken ct)
-    {
-        var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct);
-        if (participant is null)
-            return ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
-        UnitResult? Find((ResultSet, ResultDocument Document)? r) => r?.Document.Categories.SelectMany(c => c.Units).FirstOrDefault(u => u.UnitId == unitId);
-        var preliminary = Find(await book.GetAsync(campaignId, ResultKinds.Preliminary, publishedOnly: true, ct));
-        var final = Find(await book.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct));
-        if (preliminary is null && final is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa có kết quả / No results yet",
-                detail: "The council has not published results for this campaign yet.");
-        return TypedResults.Ok(new UnitResultsView(preliminary, final, await CouncilVerification.History(db, participant.Id, ct),
-            await disputes.ListAsync(campaignId, unitId, ct)));
-    }
+    private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, UnitResults results, CancellationToken ct) =>
+        await results.GetAsync(campaignId, unitId, ct) switch
+        {
+            null => ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}"),
+            { Preliminary: null, Final: null } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa có kết quả / No results yet",
+                detail: "The council has not published results for this campaign yet."),
+            var view => TypedResults.Ok(view),
+        };
 
     private static async Task<IResult> Published(CampaignDbContext db, CancellationToken ct)
     {

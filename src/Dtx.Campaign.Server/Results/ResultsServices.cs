@@ -15,6 +15,7 @@ internal static class ResultsServices
         services.AddScoped<ResultsBook>();
         services.AddScoped<AwardsDesk>();
         services.AddScoped<StageGates>();
+        services.AddScoped<UnitResults>();
         return services;
     }
 

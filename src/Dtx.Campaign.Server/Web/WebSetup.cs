@@ -27,8 +27,11 @@ internal static class WebSetup
             o.RootDirectory = "/Web";
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
             o.Conventions.AuthorizeFolder("/Unit");
+            // Who sits on which council is decided per campaign by the council's own services (CouncilPage).
+            o.Conventions.AuthorizeFolder("/Council");
             // The unit in the route: its own people or an administrator, as for the self-assessment API.
             o.Conventions.AuthorizePage("/Unit/Assessment", Policies.UnitAccess);
+            o.Conventions.AuthorizePage("/Unit/Results", Policies.UnitAccess);
             o.Conventions.AllowAnonymousToPage("/Index"); // it only sends people to the login page or to their work
             o.Conventions.AllowAnonymousToFolder("/Account");
             // Signing in, out and enrolling stay open to a session that must still enrol in two-factor (AccessGate).

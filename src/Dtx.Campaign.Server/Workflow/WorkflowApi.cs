@@ -59,27 +59,22 @@ internal static class WorkflowApi
     }
 
     private static async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> Approve(
-        Guid id, ApprovalRequest request, ClaimsPrincipal user, CampaignDbContext db, WorkflowRuntime runtime, StageGates gates, CancellationToken ct)
+        Guid id, ApprovalRequest request, ClaimsPrincipal user, StageApprovals approvals, CancellationToken ct)
     {
-        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Council).FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (campaign?.WorkflowInstanceId is not { } instanceId)
-            return ApiProblems.NotFound(campaign is null ? $"Campaign {id}" : $"The workflow of campaign {id} (it has not been launched)");
-        var actor = ActorFor(user, campaign);
-        // The gate's conditions are checked only for the chair, so that others learn first that they may not approve.
-        if (actor.Roles.Contains("council-chair") && await gates.CheckAsync(campaign, request.Stage, ct) is { Ready: false } check)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa đủ điều kiện phê duyệt / Not ready to approve",
-                detail: $"{check.Summary}. {check.Blocking.Count} item(s) remain, first: {check.Blocking[0]}",
-                extensions: new Dictionary<string, object?> { ["blocking"] = check.Blocking });
-        var result = await runtime.ApproveAsync(instanceId, request.Stage, actor, request.Comment, ct);
-        var stage = (await runtime.GetStateAsync(instanceId, ct))?.Instance.CurrentStage ?? "";
-        return result switch
+        var result = await approvals.ApproveAsync(id, request.Stage, request.Comment, user, ct);
+        return result.Outcome switch
         {
-            ResumeResult.Resumed => TypedResults.Ok(new ApprovalView("approved", stage)),
-            ResumeResult.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không có quyền phê duyệt / Not allowed to approve",
+            ApprovalOutcome.Approved => TypedResults.Ok(new ApprovalView("approved", result.Stage)),
+            ApprovalOutcome.NoSuchCampaign => ApiProblems.NotFound($"Campaign {id}"),
+            ApprovalOutcome.NotLaunched => ApiProblems.NotFound($"The workflow of campaign {id} (it has not been launched)"),
+            ApprovalOutcome.NotReady => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa đủ điều kiện phê duyệt / Not ready to approve",
+                detail: $"{result.Gate!.Summary}. {result.Gate.Blocking.Count} item(s) remain, first: {result.Gate.Blocking[0]}",
+                extensions: new Dictionary<string, object?> { ["blocking"] = result.Gate.Blocking }),
+            ApprovalOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không có quyền phê duyệt / Not allowed to approve",
                 detail: $"Only the chair of this campaign's Appraisal Council approves the end of '{request.Stage}'."),
-            ResumeResult.AlreadyConsumed => ApiProblems.Conflict($"'{request.Stage}' was already approved; nothing changed."),
-            ResumeResult.NotFound => ApiProblems.Conflict($"The campaign is not waiting for an approval of '{request.Stage}'; it is in '{stage}'."),
-            _ => ApiProblems.Conflict($"The approval could not be applied ({result}); the campaign stays in '{stage}'. See its journal."),
+            ApprovalOutcome.AlreadyApproved => ApiProblems.Conflict($"'{request.Stage}' was already approved; nothing changed."),
+            ApprovalOutcome.NotWaiting => ApiProblems.Conflict($"The campaign is not waiting for an approval of '{request.Stage}'; it is in '{result.Stage}'."),
+            _ => ApiProblems.Conflict($"The approval could not be applied ({result.Detail}); the campaign stays in '{result.Stage}'. See its journal."),
         };
     }
 

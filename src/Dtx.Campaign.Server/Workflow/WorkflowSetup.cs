@@ -18,6 +18,7 @@ internal static class WorkflowSetup
             .AddActivity<Results.PublishResultsActivity>()
             .AddActivity<Certificates.GenerateCertificatesActivity>();
         services.AddScoped<HostTimerScheduler>();
+        services.AddScoped<StageApprovals>();
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();
         return services;

@@ -172,5 +172,11 @@ public static class AuthorizationRules
         ["GET /Unit"] = Signed,                               // "my tasks": each person sees the units they belong to
         ["GET /Unit/Index"] = Signed,
         ["GET /Unit/Assessment/{campaignId:guid}/{unitId:guid}"] = Unit,
+        ["GET /unit/results/{campaignId:guid}/{unitId:guid}"] = Unit,
+        ["GET /Council"] = Signed,                            // the campaigns whose council the reader sits on (none: an empty list)
+        ["GET /Council/Index"] = Signed,
+        ["GET /council/{campaignId:guid}"] = Admins,          // and the campaign's council, by seat (council callers to come)
+        ["GET /council/{campaignId:guid}/units/{unitId:guid}"] = Admins,
+        ["GET /council/{campaignId:guid}/disputes"] = Admins,
     };
 }

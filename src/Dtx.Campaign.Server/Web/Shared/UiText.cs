@@ -20,6 +20,9 @@ internal sealed partial class UiText
     /// <summary>A participant's or workflow's machine name (e.g. "in-progress") as words; the name itself when unknown.</summary>
     public string Status(string status) => Texts.TryGetValue("status." + status, out var text) ? (Language == "en" ? text.En : text.Vi) : status;
 
+    /// <summary>A field named by a refusal (e.g. "note") as the form labels it; the name itself when unknown.</summary>
+    public string Field(string field) => Texts.TryGetValue("field." + field, out var text) ? (Language == "en" ? text.En : text.Vi) : field;
+
     /// <summary>Why an indicator scored less than its maximum (the scoring engine's reason codes).</summary>
     public string Shortfall(string reason) => Texts.TryGetValue("shortfall." + reason, out var text) ? (Language == "en" ? text.En : text.Vi) : reason;
 

@@ -111,6 +111,34 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         }
     }
 
+    /// <summary>The council's latest question while the self-assessment is returned for clarification.</summary>
+    public Verification.ClarificationRequest? Clarification { get; private set; }
+
+    [BindProperty]
+    public string? ClarificationAnswer { get; set; }
+
+    public async Task<IActionResult> OnPostClarificationAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        try
+        {
+            await assessment.AnswerClarificationAsync(campaignId, unitId, ClarificationAnswer, User.Identity?.Name, ct);
+            Flash = text["ClarificationSent"];
+            return RedirectToPage(new { campaignId, unitId });
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AssessmentInputException e)
+        {
+            return await RefusedAsync(campaignId, unitId, [.. e.Messages], ct);
+        }
+        catch (AssessmentClosedException e)
+        {
+            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+        }
+    }
+
     public async Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         try
@@ -178,6 +206,11 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         var setId = await db.Participants.Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => p.IndexSetId).FirstAsync(ct);
         var set = await sets.GetAsync(db, setId, ct);
         (Groups, Bands) = (set.Groups, set.RatingBands);
+        Clarification = view.Status == "returned-for-clarification"
+            ? (await db.Set<Verification.ClarificationRequest>().AsNoTracking()
+                .Where(c => db.Participants.Any(p => p.Id == c.ParticipantId && p.CampaignId == campaignId && p.UnitId == unitId))
+                .ToListAsync(ct)).OrderByDescending(c => c.RequestedAt).FirstOrDefault()
+            : null;
         return true;
     }
 }

@@ -1,0 +1,81 @@
+using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Verification;
+using Dtx.Campaign.Server.Workflow;
+using Dtx.Campaign.Workflows.Definitions;
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Storage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dtx.Campaign.Server.Web.Council;
+
+/// <summary>
+/// A campaign seen by its council: verification progress (a member sees the units assigned to them),
+/// assignments (organisers), and the approvals the workflow waits for, each with what its gate checks —
+/// the chair approves here.
+/// </summary>
+internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification verification, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
+    StageGates gates, StageApprovals approvals, UiText text) : CouncilPage(db, text)
+{
+    public sealed record Approval(string Stage, string StageName, GateCheck Gate);
+
+    public VerificationProgressView Progress { get; private set; } = null!;
+    public List<Approval> Approvals { get; private set; } = [];
+    public string StageName { get; private set; } = "";
+    public string Stage { get; private set; } = "";
+
+    [BindProperty]
+    public string? ApproveStage { get; set; }
+
+    [BindProperty]
+    public string? Comment { get; set; }
+
+    [BindProperty]
+    public Guid? MemberId { get; set; }
+
+    [BindProperty]
+    public Guid? AssignUnitId { get; set; }
+
+    public Task<IActionResult> OnGetAsync(Guid campaignId, CancellationToken ct) => ShowAsync(campaignId, ct);
+
+    public Task<IActionResult> OnPostApproveAsync(Guid campaignId, CancellationToken ct) =>
+        ActAsync(campaignId, ct, async seat =>
+        {
+            var result = await approvals.ApproveAsync(campaignId, ApproveStage ?? "", Comment, User, ct);
+            return result.Outcome switch
+            {
+                ApprovalOutcome.Approved => Text.Format("Approved", StageNameOf(ApproveStage ?? "")),
+                ApprovalOutcome.NotReady => throw new StageConflictException($"{result.Gate!.Summary}; {result.Gate.Blocking.Count}: {string.Join(", ", result.Gate.Blocking.Take(5))}"),
+                ApprovalOutcome.Forbidden => throw new CouncilForbiddenException(Text["OnlyChairApproves"]),
+                ApprovalOutcome.AlreadyApproved or ApprovalOutcome.NotWaiting => throw new StageConflictException(Text.Format("NotWaitingForApproval", StageNameOf(result.Stage))),
+                ApprovalOutcome.NoSuchCampaign => throw new KeyNotFoundException(campaignId.ToString()),
+                _ => throw new StageConflictException(result.Detail ?? result.Outcome.ToString()),
+            };
+        });
+
+    public Task<IActionResult> OnPostAssignAsync(Guid campaignId, CancellationToken ct) =>
+        ActAsync(campaignId, ct, async seat =>
+        {
+            if (MemberId is not { } member || AssignUnitId is not { } unit)
+                throw new CouncilInputException("assignments", Text["ChooseMemberAndUnit"]);
+            var made = await verification.AssignAsync(seat, [new AssignmentInput(unit, member, null)], ct);
+            return Text.Format("Assigned", made[0].MemberName, made[0].UnitCode);
+        }, "units-title");
+
+    private WorkflowDefinition? definition;
+
+    private string StageNameOf(string stage) => StageNames.Of(definition, stage, Text);
+
+    protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct)
+    {
+        Progress = await verification.ProgressAsync(seat, ct);
+        Stage = await CampaignStage.OfAsync(Db, seat.Campaign, ct);
+        if (seat.Campaign.WorkflowInstanceId is { } id && await runtime.GetStateAsync(id, ct) is { } state)
+        {
+            definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
+            foreach (var pending in state.Pending.Where(b => b.Kind == BookmarkKind.Approval))
+                Approvals.Add(new Approval(pending.Stage, StageNameOf(pending.Stage), await gates.CheckAsync(seat.Campaign, pending.Stage, ct)));
+        }
+        StageName = StageNameOf(Stage);
+    }
+}

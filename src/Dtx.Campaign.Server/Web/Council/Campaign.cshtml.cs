@@ -42,6 +42,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
         ActAsync(campaignId, ct, async seat =>
         {
             var result = await approvals.ApproveAsync(campaignId, ApproveStage ?? "", Comment, User, ct);
+            await LoadDefinitionAsync(seat, ct);
             return result.Outcome switch
             {
                 ApprovalOutcome.Approved => Text.Format("Approved", StageNameOf(ApproveStage ?? "")),
@@ -65,6 +66,12 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
     private WorkflowDefinition? definition;
 
     private string StageNameOf(string stage) => StageNames.Of(definition, stage, Text);
+
+    private async Task LoadDefinitionAsync(CouncilSeat seat, CancellationToken ct)
+    {
+        if (seat.Campaign.WorkflowInstanceId is { } id && await runtime.GetStateAsync(id, ct) is { } state)
+            definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
+    }
 
     protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct)
     {

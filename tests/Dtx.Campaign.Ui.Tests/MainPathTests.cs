@@ -138,9 +138,12 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
         await checks.ScreenshotAsync(focal, "06-self-assessment-submitted");
 
-        // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units.
+        // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units,
+        // after the outbox went to the SMTP server: the campaign's e-mails are counted, none failed.
+        await app.DeliverMailAsync();
         await PageChecks.SignInAsync(admin, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await admin.GotoAsync($"/admin/campaign/{campaign}");
+        await Expect(admin.Locator("#mail-counts")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Đã gửi: [1-9][0-9.]* · Đang chờ gửi: 0 · Gửi thất bại: 0$"));
         await admin.GetByLabel("Lọc").SelectOptionAsync("submitted");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
         await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(1);

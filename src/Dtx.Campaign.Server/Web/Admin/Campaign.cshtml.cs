@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Web.Shared;
 using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,13 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
     public static readonly string[] Filters = ["not-started", "in-progress", "submitted", "overdue", "extended"];
 
     public sealed record Pending(string Kind, string Name, string Stage, DateTimeOffset? Due);
+
+    public sealed record MailFailure(DateTimeOffset CreatedAt, int Attempts, string? Error);
+
+    /// <summary>The campaign workflow's e-mails in the outbox: delivered, waiting (incl. retries), given up.</summary>
+    public sealed record MailStatus(int Sent, int Pending, int Failed, IReadOnlyList<MailFailure> RecentFailures);
+
+    public MailStatus Mail { get; private set; } = new(0, 0, 0, []);
 
     public Campaigns.Campaign Campaign { get; private set; } = null!;
     public List<CampaignsApi.ProgressRow> Rows { get; private set; } = [];
@@ -118,6 +126,15 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
         Counts = Filters.ToDictionary(f => f, f => all.Count(r => CampaignProgress.Matches(r, f)), StringComparer.Ordinal);
         Rows = all.Where(r => CampaignProgress.Matches(r, Filters.Contains(Status) ? Status : null)).ToList();
         Open = all.Where(r => r.Status != "submitted").ToList();
+        if (campaign.WorkflowInstanceId is { } workflow)
+        {
+            var outbox = db.Set<OutboxMessage>().AsNoTracking().Where(m => m.InstanceId == workflow && m.Kind == "email");
+            var counts = await outbox.GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            var failures = await outbox.Where(m => m.Status == OutboxStatus.Failed || (m.Status == OutboxStatus.Pending && m.Attempts > 0))
+                .OrderByDescending(m => m.CreatedAt).Take(10).Select(m => new { m.CreatedAt, m.Attempts, m.LastError }).ToListAsync(ct);
+            Mail = new MailStatus(counts.GetValueOrDefault(OutboxStatus.Sent), counts.GetValueOrDefault(OutboxStatus.Pending), counts.GetValueOrDefault(OutboxStatus.Failed),
+                failures.Select(f => new MailFailure(new DateTimeOffset(DateTime.SpecifyKind(f.CreatedAt, DateTimeKind.Utc)), f.Attempts, f.LastError)).ToList());
+        }
         if (campaign.WorkflowInstanceId is { } instanceId && await runtime.GetStateAsync(instanceId, ct) is { } state)
         {
             Definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);

@@ -231,5 +231,10 @@ internal sealed partial class UiText
         ["category.commune"] = ("Xã, phường", "Communes and wards"),
         ["category.province"] = ("Tỉnh, thành phố", "Provinces"),
         ["status.superseded"] = ("Đã thay thế", "Superseded"),
+        ["MailStatus"] = ("Thư điện tử của đợt đánh giá", "The campaign's e-mail"),
+        ["MailCounts"] = ("Đã gửi: {0} · Đang chờ gửi: {1} · Gửi thất bại: {2}", "Sent: {0} · Waiting: {1} · Failed: {2}"),
+        ["MailFailures"] = ("Lỗi gửi gần đây", "Recent delivery errors"),
+        ["MailAttempts"] = ("Số lần thử", "Attempts"),
+        ["MailError"] = ("Lỗi", "Error"),
     };
 }

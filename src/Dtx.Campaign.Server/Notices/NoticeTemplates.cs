@@ -91,6 +91,29 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
         return (rows.LastOrDefault()?.Content ?? file, history);
     }
 
+    /// <summary>The notices the documents library has sample data for, by template name (previews without a campaign).</summary>
+    public static IReadOnlyList<Notice> Samples { get; } =
+        [.. typeof(Documents.Samples).GetProperties().Select(p => p.GetValue(null)).OfType<Notice>().OrderBy(n => n.TemplateName, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Renders a notice with the templates in force, replaced by the given unsaved drafts; nothing is stored.
+    /// Throws <see cref="KeyNotFoundException"/> for an unknown template, <see cref="TemplateRejectedException"/>
+    /// for a draft with a syntax error, <see cref="TemplateRenderException"/> when it cannot render.
+    /// </summary>
+    public async Task<RenderedNotice> RenderAsync(Notice notice, IReadOnlyDictionary<string, string>? drafts, string lang, CancellationToken ct)
+    {
+        var (set, _) = await CurrentAsync(ct);
+        foreach (var (name, text) in drafts ?? new Dictionary<string, string>())
+        {
+            if (!set.TryGet(name, out _))
+                throw new KeyNotFoundException($"Template '{name}'");
+            if (TemplateValidator.Validate(text, name) is { Count: > 0 } errors)
+                throw new TemplateRejectedException(name, errors);
+            set = set.With(name, text);
+        }
+        return new TemplateRenderer(set).RenderNotice(notice, lang is "en" ? "en" : "vi");
+    }
+
     /// <summary>Saves a new version after checking its syntax; nothing is stored when it has an error.</summary>
     public async Task<TemplateInfo> SaveAsync(string name, string content, string? user, CancellationToken ct)
     {

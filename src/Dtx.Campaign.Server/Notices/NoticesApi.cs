@@ -133,25 +133,21 @@ internal static class NoticesApi
         }
         else
         {
-            // Every sample notice of the documents library, found by its template name.
-            sample = typeof(Documents.Samples).GetProperties().Select(p => p.GetValue(null)).OfType<Notice>().FirstOrDefault(n => n.TemplateName == request.Notice);
+            sample = NoticeTemplates.Samples.FirstOrDefault(n => n.TemplateName == request.Notice);
             if (sample is null)
                 return ApiProblems.NotFound($"Notice '{request.Notice}'");
         }
-        var lang = request.Lang is "en" ? "en" : "vi";
-        var (set, _) = await templates.CurrentAsync(ct);
-        foreach (var (name, text) in request.Drafts ?? [])
-        {
-            if (!set.TryGet(name, out _))
-                return ApiProblems.NotFound($"Template '{name}'");
-            if (TemplateValidator.Validate(text, name) is { Count: > 0 } errors)
-                return TemplateProblem(errors);
-            set = set.With(name, text);
-        }
         try
         {
-            var rendered = new TemplateRenderer(set).RenderNotice(sample, lang);
-            return TypedResults.Ok(rendered);
+            return TypedResults.Ok(await templates.RenderAsync(sample, request.Drafts, request.Lang ?? "vi", ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+        catch (TemplateRejectedException e)
+        {
+            return TemplateProblem(e.Errors);
         }
         catch (TemplateRenderException e)
         {

@@ -168,6 +168,7 @@ public static class AuthorizationRules
         ["GET /Admin/Index"] = Admins,
         ["GET /Admin/Imports"] = Admins,
         ["GET /Admin/NewCampaign"] = Admins,
+        ["GET /Admin/Templates"] = Admins,
         ["GET /Admin/Campaign/{id:guid}"] = Admins,
         ["GET /Unit"] = Signed,                               // "my tasks": each person sees the units they belong to
         ["GET /Unit/Index"] = Signed,

@@ -131,10 +131,25 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// <summary>Delivers every due e-mail of the outbox now (tests deliver on the fake clock) and fails if any could not be sent.</summary>
     public async Task DeliverMailAsync()
     {
-        await using var scope = Services.CreateAsyncScope();
-        var report = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Email.OutboxDelivery>().DeliverDueAsync(1000, CancellationToken.None);
-        if (report.Failed > 0)
-            throw new InvalidOperationException($"{report.Failed} e-mails could not be delivered");
+        // The app's own delivery worker runs too and may hold a message at this moment (claimed, being sent):
+        // wait until no due e-mail is left, so that the SMTP server has everything when this returns.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var report = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Email.OutboxDelivery>().DeliverDueAsync(1000, CancellationToken.None);
+            if (report.Failed > 0)
+                throw new InvalidOperationException($"{report.Failed} e-mails could not be delivered");
+            var now = Clock.GetUtcNow().UtcDateTime;
+            var waiting = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>()
+                .Set<Dtx.Campaign.Workflows.Storage.OutboxMessage>()
+                .CountAsync(m => m.Kind == "email" && m.Status == Dtx.Campaign.Workflows.Storage.OutboxStatus.Pending && (m.NextAttemptAt == null || m.NextAttemptAt <= now));
+            if (waiting == 0)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{waiting} e-mails are still waiting to be sent");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Creates a person who can sign in, with optional system roles.</summary>

@@ -56,10 +56,13 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>What arrived, in order of arrival (a maildir lists its files in no particular order).</summary>
     public IReadOnlyList<MimeMessage> Messages()
     {
-        var inbox = Path.Combine(folder, "maildir", "new");
-        return Directory.Exists(inbox) ? Directory.EnumerateFiles(inbox).Select(f => MimeMessage.Load(f)).ToList() : [];
+        var inbox = new DirectoryInfo(Path.Combine(folder, "maildir", "new"));
+        return inbox.Exists
+            ? inbox.EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal).Select(f => MimeMessage.Load(f.FullName)).ToList()
+            : [];
     }
 
     public async ValueTask DisposeAsync()

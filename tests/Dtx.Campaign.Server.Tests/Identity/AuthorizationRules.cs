@@ -168,5 +168,10 @@ public static class AuthorizationRules
         ["GET /Unit"] = Signed,                               // "my tasks": each person sees the units they belong to
         ["GET /Unit/Index"] = Signed,
         ["GET /Unit/Assessment/{campaignId:guid}/{unitId:guid}"] = Unit,
+        ["GET /Public"] = Public,                             // published results: 404 until the final results are published
+        ["GET /Public/Index"] = Public,
+        ["GET /Public/Results/{campaignId:guid}"] = Public,
+        ["GET /public/results/{campaignId:guid}/units/{unitCode}"] = Public,
+        ["GET /Public/Certificates"] = Public,                // the certificate check, rate-limited as its API
     };
 }

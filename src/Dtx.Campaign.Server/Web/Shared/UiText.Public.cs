@@ -57,7 +57,7 @@ internal sealed partial class UiText
         ["BackToRanking"] = ("Bảng xếp hạng: {0}", "Ranking: {0}"),
         ["RankOf"] = ("{0}/{1}", "{0} of {1}"),
         ["YoyText"] = ("Năm {0}: {1}; thay đổi {2} điểm phần trăm.", "{0}: {1}; a change of {2} percentage points."),
-        ["YoyRank"] = ("Hạng năm trước: {0} (thay đổi {1} bậc).", "Last year's rank: {0} ({1} places)."),
+        ["YoyRank"] = ("Hạng năm trước: {0}.", "Last year's rank: {0}."),
         ["Groups"] = ("Kết quả theo nhóm chỉ số", "Results per indicator group"),
         ["GroupsCaption"] = ("Tỷ lệ điểm theo nhóm chỉ số của {0} so với trung bình của loại đơn vị", "Percentage per indicator group of {0} against the category's average"),
         ["GroupHeader"] = ("Nhóm chỉ số", "Indicator group"),

@@ -60,6 +60,18 @@ public abstract class PublicPagesTests(CampaignApp app)
         }
         Assert.Equal(78.06m, PublicResults.GroupAverages(document.Categories.Single(c => c.Category == "department"))["1"]);
     }
+
+    [Fact]
+    public async Task The_certificate_page_shares_the_rate_limit_of_the_certificate_api()
+    {
+        // 30 checks a minute per address (Security:VerificationsPerMinute), whether asked through the API or the page.
+        var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/public/certificates")).StatusCode);
+        for (var i = 0; i < 29; i++)
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/public/certificates/BK-HN-2026-9999?code=AAAAAAAAAA")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync("/public/certificates")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync("/api/public/certificates/BK-HN-2026-9999?code=AAAAAAAAAA")).StatusCode);
+    }
 }
 
 public sealed class PublicPagesTests_Postgres(PostgresApp app) : PublicPagesTests(app), IClassFixture<PostgresApp>;

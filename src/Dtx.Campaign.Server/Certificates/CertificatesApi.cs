@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
@@ -71,12 +69,9 @@ internal static class CertificatesApi
 
     private static async Task<IResult> Verify(string serial, string? code, CampaignDbContext db, CancellationToken ct)
     {
-        var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.Serial == serial, ct);
-        // The same answer for an unknown serial and a wrong code: guessing serials tells nothing.
-        if (award is null || code is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(award.VerificationCode), Encoding.UTF8.GetBytes(code.Trim().ToUpperInvariant())))
+        if (await CertificateCheck.VerifyAsync(db, serial, code, ct) is not { } genuine)
             return TypedResults.Ok(new Verification(false, null, null, null, null, null, null));
-        var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == award.CampaignId, ct);
-        var awardName = award.Class switch { AwardClass.First => "Hạng Nhất", AwardClass.Second => "Hạng Nhì", _ => "Hạng Ba" };
-        return TypedResults.Ok(new Verification(true, award.Serial, award.UnitName, $"Bằng khen – {awardName}", campaign.NameVi, campaign.Year, award.DecisionNumber));
+        var awardName = genuine.Class switch { AwardClass.First => "Hạng Nhất", AwardClass.Second => "Hạng Nhì", _ => "Hạng Ba" };
+        return TypedResults.Ok(new Verification(true, genuine.Serial, genuine.Awardee, $"Bằng khen – {awardName}", genuine.CampaignVi, genuine.Year, genuine.Decision));
     }
 }

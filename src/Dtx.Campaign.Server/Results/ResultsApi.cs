@@ -5,7 +5,6 @@ using Dtx.Campaign.Server.Disputes;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.Verification;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Results;
 
@@ -28,7 +27,7 @@ internal static class ResultsApi
 
         var open = app.MapGroup("/api/public/results").WithTags("Public results").AllowAnonymous();
         open.MapGet("/", Published).WithSummary("Campaigns whose final results are published.");
-        open.MapGet("/{campaignId:guid}", PublicResults).WithSummary("Published final results: rankings per category, group scores, aggregates.");
+        open.MapGet("/{campaignId:guid}", PublicRanking).WithSummary("Published final results: rankings per category, group scores, aggregates.");
         open.MapGet("/{campaignId:guid}/units/{unitCode}", PublicUnit).WithSummary("One unit's published final result, indicator by indicator.");
         open.MapGet("/{campaignId:guid}/export.csv", PublicCsv).WithSummary("Published ranking as CSV with the checksum.");
         open.MapGet("/{campaignId:guid}/export.xlsx", PublicXlsx).WithSummary("Published results as an Excel workbook with the checksum.");
@@ -70,44 +69,28 @@ internal static class ResultsApi
             var view => TypedResults.Ok(view),
         };
 
-    private static async Task<IResult> Published(CampaignDbContext db, CancellationToken ct)
-    {
-        var rows = await (from r in db.Set<ResultSet>().AsNoTracking()
-                          join c in db.Campaigns.AsNoTracking() on r.CampaignId equals c.Id
-                          where r.Kind == ResultKinds.Final && r.PublishedAt != null
-                          select new { c.Id, c.Year, c.NameVi, r.PublishedAt, r.Checksum }).ToListAsync(ct);
-        return TypedResults.Ok(rows.OrderByDescending(r => r.Year).ThenBy(r => r.NameVi)
-            .Select(r => new PublishedCampaign(r.Id, r.Year, r.NameVi, r.PublishedAt!.Value, r.Checksum)).ToList());
-    }
+    private static async Task<IResult> Published(PublicResults results, CancellationToken ct) =>
+        TypedResults.Ok((await results.ListAsync(ct)).Select(r => new PublishedCampaign(r.CampaignId, r.Year, r.NameVi, r.PublishedAt, r.Checksum)).ToList());
 
-    /// <summary>The public reads final results once published, without the council's internal notes.</summary>
-    private static async Task<IResult> PublicDocument(Guid campaignId, ResultsBook book, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer) =>
-        await book.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct) is { } r
-            ? answer(r.Set, r.Document with
-            {
-                Categories = r.Document.Categories.Select(c => c with
-                {
-                    Units = c.Units.Select(u => u with { Indicators = u.Indicators.Select(i => i with { Note = null }).ToList() }).ToList(),
-                }).ToList(),
-            })
-            : ApiProblems.NotFound($"Published results of campaign {campaignId}");
+    private static async Task<IResult> PublicDocument(Guid campaignId, PublicResults results, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer) =>
+        await results.GetAsync(campaignId, ct) is { } r ? answer(r.Set, r.Document) : ApiProblems.NotFound($"Published results of campaign {campaignId}");
 
-    private static Task<IResult> PublicResults(Guid campaignId, ResultsBook book, CancellationToken ct) =>
-        PublicDocument(campaignId, book, ct, (set, doc) => TypedResults.Ok(new
+    private static Task<IResult> PublicRanking(Guid campaignId, PublicResults results, CancellationToken ct) =>
+        PublicDocument(campaignId, results, ct, (set, doc) => TypedResults.Ok(new
         {
             set.Checksum, set.PublishedAt,
             Results = doc with { Categories = doc.Categories.Select(c => c with { Units = c.Units.Select(u => u with { Indicators = [] }).ToList() }).ToList() },
         }));
 
-    private static Task<IResult> PublicUnit(Guid campaignId, string unitCode, ResultsBook book, CancellationToken ct) =>
-        PublicDocument(campaignId, book, ct, (set, doc) =>
+    private static Task<IResult> PublicUnit(Guid campaignId, string unitCode, PublicResults results, CancellationToken ct) =>
+        PublicDocument(campaignId, results, ct, (set, doc) =>
             doc.Categories.SelectMany(c => c.Units.Select(u => (c.Category, u))).FirstOrDefault(x => x.u.UnitCode == unitCode) is { u: not null } found
                 ? TypedResults.Ok(new { set.Checksum, found.Category, Result = found.u })
                 : ApiProblems.NotFound($"Unit {unitCode} in the published results"));
 
-    private static Task<IResult> PublicCsv(Guid campaignId, ResultsBook book, CancellationToken ct) => PublicDocument(campaignId, book, ct, CsvFile);
+    private static Task<IResult> PublicCsv(Guid campaignId, PublicResults results, CancellationToken ct) => PublicDocument(campaignId, results, ct, CsvFile);
 
-    private static Task<IResult> PublicXlsx(Guid campaignId, ResultsBook book, CancellationToken ct) => PublicDocument(campaignId, book, ct, XlsxFile);
+    private static Task<IResult> PublicXlsx(Guid campaignId, PublicResults results, CancellationToken ct) => PublicDocument(campaignId, results, ct, XlsxFile);
 
     private static IResult CsvFile(ResultSet set, ResultDocument doc)
     {

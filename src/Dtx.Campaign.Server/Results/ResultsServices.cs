@@ -13,6 +13,7 @@ internal static class ResultsServices
         services.AddScoped<CouncilVerification>();
         services.AddScoped<DisputeDesk>();
         services.AddScoped<ResultsBook>();
+        services.AddScoped<PublicResults>();
         services.AddScoped<AwardsDesk>();
         services.AddScoped<StageGates>();
         services.AddScoped<UnitResults>();

@@ -5,6 +5,7 @@ internal sealed partial class UiText
     /// <summary>The Appraisal Council's pages: assigned units, verification, disputes, the chair's approvals.</summary>
     private static readonly Dictionary<string, (string Vi, string En)> CouncilTexts = new(StringComparer.Ordinal)
     {
+        ["Council"] = ("Hội đồng thẩm định", "Appraisal Council"),
         ["CouncilCampaigns"] = ("Các đợt đánh giá có Hội đồng của tôi", "Campaigns whose council I sit on"),
         ["NoCouncilSeats"] = ("Ông/Bà chưa là thành viên Hội đồng thẩm định của đợt đánh giá nào.", "You are not on the Appraisal Council of any campaign."),
         ["CouncilRole"] = ("Vai trò", "Role"),

@@ -121,7 +121,6 @@ internal sealed partial class UiText
         ["IndexSetsPerCategory"] = ("Bộ chỉ số theo loại đơn vị", "Index set per unit category"),
         ["UnitsJoinHelp"] = ("Mọi đơn vị đang hoạt động thuộc các loại được chọn sẽ tham gia.", "Every active unit of the chosen categories takes part."),
         ["NotTakingPart"] = ("— Không tham gia —", "— Not taking part —"),
-        ["Council"] = ("Hội đồng thẩm định", "Appraisal Council"),
         ["ChairName"] = ("Chủ tịch Hội đồng: họ và tên", "Council chair: full name"),
         ["ChairEmail"] = ("Chủ tịch Hội đồng: thư điện tử", "Council chair: e-mail"),
         ["SecretaryName"] = ("Thư ký: họ và tên", "Secretary: full name"),

@@ -1,0 +1,94 @@
+using System.Net;
+using Dtx.Campaign.Server.Results;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtx.Campaign.Server.Tests.Web;
+
+/// <summary>
+/// The public pages over HTTP: nothing before publication (404, like the public API), then the published figures
+/// in vi-VN formats. What a browser sees (charts, language switch, the certificate form) is in the UI tests.
+/// </summary>
+public abstract class PublicPagesTests(CampaignApp app)
+{
+    [Fact]
+    public async Task Results_pages_answer_404_until_the_final_results_are_published_then_show_them()
+    {
+        var anonymous = app.CreateClient();
+        var published = await PublishedCampaign.RunAsync(app, async campaign =>
+        {
+            // Final results computed and awards confirmed, publication due tomorrow: still nothing to see.
+            foreach (var path in new[] { $"/public/results/{campaign}", $"/public/results/{campaign}?category=commune", $"/public/results/{campaign}/units/SNV" })
+            {
+                var response = await anonymous.GetAsync(path);
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                var page = await response.Content.ReadAsStringAsync();
+                Assert.Contains(path.Contains("/units/", StringComparison.Ordinal) ? "Không tìm thấy kết quả" : "Chưa công bố kết quả", page, StringComparison.Ordinal);
+                Assert.DoesNotContain("Sở Nội vụ", page, StringComparison.Ordinal);
+                Assert.DoesNotContain("88%", page, StringComparison.Ordinal);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/public/results/{campaign}")).StatusCode);
+            var list = await anonymous.GetStringAsync("/public");
+            Assert.Contains("Đánh giá chuyển đổi số năm 2025", list, StringComparison.Ordinal);
+            Assert.DoesNotContain("Đánh giá chuyển đổi số năm 2026", list, StringComparison.Ordinal);
+        });
+
+        // Published: newest first, the ranking in vi-VN formats, a unit page, and still 404 for what does not exist.
+        var index = await anonymous.GetStringAsync("/public");
+        Assert.True(index.IndexOf("năm 2026", StringComparison.Ordinal) < index.IndexOf("năm 2025", StringComparison.Ordinal), "newest first");
+        var ranking = await anonymous.GetStringAsync($"/public/results/{published.Id}?category=department");
+        Assert.Contains("62,26%", ranking, StringComparison.Ordinal);
+        Assert.Contains("76,57%", ranking, StringComparison.Ordinal);
+        Assert.Contains("BK-HN-2026-", ranking, StringComparison.Ordinal);
+        Assert.DoesNotContain(published.Certificates[0].Code, ranking, StringComparison.Ordinal);
+        var communes = await anonymous.GetStringAsync($"/public/results/{published.Id}?category=commune");
+        Assert.Contains("P-BA-DINH", communes, StringComparison.Ordinal);
+        var unit = await anonymous.GetAsync($"/public/results/{published.Id}/units/SNV");
+        Assert.Equal(HttpStatusCode.OK, unit.StatusCode);
+        Assert.Contains("88%", await unit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/public/results/{published.Id}/units/NO-SUCH-UNIT")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/public/results/{Guid.NewGuid()}")).StatusCode);
+
+        // A link carrying the serial and the code (as a certificate's QR code could) is checked on opening.
+        var snv = published.Certificates.Single(c => c.UnitCode == "SNV");
+        Assert.Contains("Sở Nội vụ", await anonymous.GetStringAsync($"/public/certificates?serial={snv.Serial}&code={snv.Code}"), StringComparison.Ordinal);
+        var wrong = await anonymous.GetStringAsync($"/public/certificates?serial={snv.Serial}&code=AAAAAAAAAA");
+        Assert.Contains("Không tìm thấy Bằng khen", wrong, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sở Nội vụ", wrong, StringComparison.Ordinal);
+
+        // The unit page's category averages are the reference the calculator measured strengths and weaknesses against.
+        await using var scope = app.Services.CreateAsyncScope();
+        var (_, document) = (await scope.ServiceProvider.GetRequiredService<PublicResults>().GetAsync(published.Id, CancellationToken.None))!.Value;
+        foreach (var category in document.Categories)
+        {
+            var averages = PublicResults.GroupAverages(category);
+            foreach (var u in category.Units.Where(u => u.Status == ResultCalculator.Assessed))
+                foreach (var delta in u.Strengths.Concat(u.Weaknesses))
+                    Assert.Equal(delta.Change, u.Groups.Single(g => g.Code == delta.Code).Percentage - averages[delta.Code]);
+        }
+        Assert.Equal(78.06m, PublicResults.GroupAverages(document.Categories.Single(c => c.Category == "department"))["1"]);
+    }
+}
+
+public sealed class PublicPagesTests_Postgres(PostgresApp app) : PublicPagesTests(app), IClassFixture<PostgresApp>;
+
+public sealed class PublicPagesTests_Sqlite(SqliteApp app) : PublicPagesTests(app), IClassFixture<SqliteApp>;
+
+/// <summary>
+/// In a class of its own: the limit is per address for the whole app and would refuse the other tests' checks. On SQLite
+/// only: the limit never reaches the database.
+/// </summary>
+public sealed class CertificatePageLimitTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task The_certificate_page_shares_the_rate_limit_of_the_certificate_api()
+    {
+        // 30 checks a minute per address (Security:VerificationsPerMinute), whether asked through the API or the page:
+        // once the API refuses, so does the page.
+        var anonymous = app.CreateClient();
+        var calls = 0;
+        while ((await anonymous.GetAsync("/api/public/certificates/BK-HN-2026-9999?code=AAAAAAAAAA")).StatusCode == HttpStatusCode.OK)
+            Assert.True(++calls <= 30, "more than 30 checks allowed in a minute");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync("/public/certificates")).StatusCode);
+    }
+}

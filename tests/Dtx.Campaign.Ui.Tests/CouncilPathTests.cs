@@ -173,6 +173,15 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         var dongAnh = published.GetProperty("results").GetProperty("categories")[0].GetProperty("units").EnumerateArray()
             .First(u => u.GetProperty("unitCode").GetString() == "X-DONG-ANH");
         Assert.Equal(50m, dongAnh.GetProperty("total").GetDecimal());
+        // And anyone, without signing in, finds the ranking on the public pages.
+        var visitor = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await visitor.GotoAsync("/public");
+        await visitor.Locator($"a[href='/public/results/{campaign}']").ClickAsync();
+        await Expect(visitor.Locator("#ranking tr[data-unit='X-DONG-ANH'] [data-points]")).ToHaveTextAsync("50");
+        await Expect(visitor.Locator("#ranking tr[data-unit='X-DONG-ANH'] [data-rank]")).Not.ToHaveTextAsync("—");
+        await Expect(visitor.Locator("#ranking-chart")).ToHaveAttributeAsync("data-rendered", "true");
+        await checks.ScreenshotAsync(visitor, "34-public-ranking");
+        await checks.AssertAccessibleAsync(visitor);
         // The refused verdict answered 400, which the browser logs; nothing else may have failed.
         Assert.All(checks.ConsoleErrors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
     }

@@ -1,10 +1,14 @@
 using Dtx.Campaign.Server.Cli;
+using Dtx.Campaign.Server.Demo;
 using Dtx.Campaign.Server.Hosting;
 
 if (AdminCli.IsCommand(args))
     return await AdminCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
+// Development (the README's run command): an empty database gets the demo campaigns before the server starts.
+if (DemoStart.IsEnabled(builder.Configuration, builder.Environment))
+    await DemoStart.RunAsync(args, Console.Out);
 builder.AddCampaignServer();
 var app = builder.Build();
 app.MapCampaignServer();

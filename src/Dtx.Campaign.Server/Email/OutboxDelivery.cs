@@ -1,4 +1,5 @@
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Telemetry;
 using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace Dtx.Campaign.Server.Email;
 /// with the same Message-Id.
 /// </summary>
 internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTransport transport, EmailComposer composer, Notices.NoticeArchive archive,
-    TimeProvider clock, ILogger<OutboxDelivery> logger)
+    CampaignTelemetry telemetry, TimeProvider clock, ILogger<OutboxDelivery> logger)
 {
     public sealed record Report(int Sent, int Failed);
 
@@ -26,21 +27,27 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
             var message = await ClaimNextAsync(now, ct);
             if (message is null)
                 break;
+            using var activity = CampaignTelemetry.Source.StartActivity("email.deliver");
+            activity?.SetTag("dtx.outbox.message_id", message.Id.ToString());
             try
             {
                 await transport.SendAsync(composer.Compose(message.IdempotencyKey, message.PayloadJson, await archive.AttachmentAsync(message.PayloadJson, ct)), ct);
                 WorkflowOutbox.MarkSent(message, now);
+                telemetry.EmailsSent.Add(1);
                 sent++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 WorkflowOutbox.MarkFailed(message, e.Message, now);
+                telemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>("final", message.Status == OutboxStatus.Failed));
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
                 LogFailed(logger, message.Id, message.Attempts, e.Message);
                 failed++;
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
+        telemetry.ReportBacklog(await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending, ct));
         return new Report(sent, failed);
     }
 

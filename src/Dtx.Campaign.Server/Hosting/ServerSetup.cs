@@ -10,6 +10,7 @@ using Dtx.Campaign.Server.Notices;
 using Dtx.Campaign.Server.Results;
 using Dtx.Campaign.Server.Scheduling;
 using Dtx.Campaign.Server.SelfAssessments;
+using Dtx.Campaign.Server.Telemetry;
 using Dtx.Campaign.Server.Units;
 using Dtx.Campaign.Server.Web;
 using Dtx.Campaign.Server.Workflow;
@@ -40,6 +41,8 @@ internal static class ServerSetup
         services.AddCouncilWork();
         services.AddNotices(builder.Configuration);
         services.AddCampaignWeb();
+        builder.AddCampaignTelemetry();
+        services.AddOptions<Demo.DemoOptions>().Bind(builder.Configuration.GetSection(Demo.DemoOptions.Section));
 
         services.AddProblemDetails();
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.

@@ -80,14 +80,23 @@ public sealed class WorkflowResumeJob(IServiceScopeFactory scopes) : IJob
             return;
         }
 
+        // Quartz fires on the machine's clock, so lateness is measured on it too (not the application's TimeProvider).
+        var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+        TimerTelemetry.Lateness.Record(Math.Max(0, (DateTimeOffset.UtcNow - scheduled).TotalSeconds));
+        using var activity = TimerTelemetry.Source.StartActivity("timer.fire");
+        activity?.SetTag("dtx.bookmark.id", bookmarkId.ToString());
         await using var scope = scopes.CreateAsyncScope();
         var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
         try
         {
-            await runtime.ResumeAsync(bookmarkId, WorkflowActor.Timer, null, cancellationToken);
+            var result = await runtime.ResumeAsync(bookmarkId, WorkflowActor.Timer, null, cancellationToken);
+            TimerTelemetry.Fired.Add(1, new KeyValuePair<string, object?>("outcome", result.ToString()));
+            activity?.SetTag("dtx.timer.outcome", result.ToString());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            TimerTelemetry.Fired.Add(1, new KeyValuePair<string, object?>("outcome", "Failed"));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             // The database was unreachable or similar: the bookmark is still pending, so try again
             // in a minute rather than let the one-shot trigger complete (the reconciler is the backstop).
             var scheduler = scope.ServiceProvider.GetRequiredService<ITimerScheduler>();

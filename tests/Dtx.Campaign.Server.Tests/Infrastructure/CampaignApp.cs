@@ -46,6 +46,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         await Database.CreateAsync();
         if (Smtp is not null)
             await Smtp.StartAsync();
+        await BeforeStartAsync();
         StartServer(); // start the host now (in memory, or on Kestrel for browser tests): migrations and the first administrator.
         // Administrators must use two-factor authentication: the first one is enrolled as they would be,
         // and the test keeps the key to compute codes on the fake clock.
@@ -63,9 +64,16 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// <summary>The code an authenticator app shows now (on the fake clock) for this key.</summary>
     public string TotpCode(string key) => TwoFactorSignIn.Code(key, Clock.GetUtcNow().UtcDateTime);
 
+    /// <summary>Starts what the app talks to, before the app starts.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="BeforeStartAsync"/> started, after the app has stopped.</summary>
+    protected virtual ValueTask AfterStopAsync() => ValueTask.CompletedTask;
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        await AfterStopAsync();
         await Database.DisposeAsync();
         if (Smtp is not null)
             await Smtp.DisposeAsync();
@@ -222,6 +230,29 @@ public sealed class PostgresMailApp : CampaignApp
 public sealed class SqliteMailApp : CampaignApp
 {
     public SqliteMailApp() : base(new SqliteTestDatabase()) => Smtp = new SmtpTestServer();
+}
+
+/// <summary>An app that exports OpenTelemetry traces, metrics and logs to a local OTLP collector, and sends e-mail to a real SMTP server.</summary>
+public sealed class TelemetryApp : CampaignApp
+{
+    public TelemetryApp() : base(new SqliteTestDatabase()) => Smtp = new SmtpTestServer();
+
+    public OtlpCollector Collector { get; } = new();
+
+    protected override Task BeforeStartAsync() => Collector.StartAsync();
+
+    protected override ValueTask AfterStopAsync() => Collector.DisposeAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", Collector.Endpoint);
+        builder.UseSetting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        // Export often, so the test does not wait out the default minute.
+        builder.UseSetting("OTEL_METRIC_EXPORT_INTERVAL", "300");
+        builder.UseSetting("OTEL_BSP_SCHEDULE_DELAY", "200");
+        builder.UseSetting("OTEL_BLRP_SCHEDULE_DELAY", "200");
+    }
 }
 
 /// <summary>An app with the production limit on sign-ins.</summary>

@@ -62,9 +62,10 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await output + await error);
     }
 
-    /// <summary>Starts a node and waits until it answers /healthz.</summary>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts a node and waits until it answers /healthz (a minute by default).</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? startTimeout = null)
     {
+        var deadline = DateTime.UtcNow + (startTimeout ?? TimeSpan.FromMinutes(1));
         var port = FreePort();
         var all = new Dictionary<string, string>(settings) { ["Urls"] = $"http://127.0.0.1:{port}" };
         var node = new ServerProcess(Process.Start(StartInfo(all))!) { Port = port };
@@ -73,7 +74,7 @@ public sealed class ServerProcess : IAsyncDisposable
         node.process.BeginOutputReadLine();
         node.process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 120; i++)
+        while (DateTime.UtcNow < deadline)
         {
             if (node.process.HasExited)
                 throw new InvalidOperationException($"The node on port {port} exited with {node.process.ExitCode}: {node.Log}");

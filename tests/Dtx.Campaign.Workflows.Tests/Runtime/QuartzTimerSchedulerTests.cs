@@ -64,6 +64,19 @@ public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassF
     [Fact]
     public async Task A_quartz_trigger_resumes_its_bookmark_once_and_the_next_timer_is_scheduled()
     {
+        // What the timers report to OpenTelemetry, heard here the way its SDK hears it.
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var lateness = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == TimerTelemetry.Name)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => outcomes.Add(tags.ToArray().Single(t => t.Key == "outcome").Value as string ?? ""));
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lateness.Add(value));
+        listener.Start();
+
         var dates = WorkflowHarness.CampaignDates();
         dates["indexPublication.at"] = DateTimeOffset.UtcNow.AddSeconds(2);
         dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
@@ -109,6 +122,10 @@ public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassF
         Assert.Equal("index-publication", state!.Instance.CurrentStage);
         Assert.Single(state.Journal, j => j.Outcome == "transition");
         Assert.Contains(state.Journal, j => j.Outcome == "duplicate");
+        Assert.Contains("Resumed", outcomes);
+        Assert.Contains("AlreadyConsumed", outcomes);
+        Assert.True(lateness.Count >= 2, $"{lateness.Count} lateness measurements");
+        Assert.All(lateness, seconds => Assert.InRange(seconds, 0, 30));
     }
 
     [Fact]

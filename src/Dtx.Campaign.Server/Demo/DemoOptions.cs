@@ -1,0 +1,16 @@
+namespace Dtx.Campaign.Server.Demo;
+
+/// <summary>
+/// The demonstration data, bound from the <c>Demo</c> section; on only in the Development environment
+/// (<c>appsettings.Development.json</c>), never in production: its accounts share a published password.
+/// </summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>At start, fill an empty database with two campaigns and the people who work on them.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The password of every demo account (the administrator's comes from <c>Bootstrap:AdminPassword</c>).</summary>
+    public string Password { get; set; } = "";
+}

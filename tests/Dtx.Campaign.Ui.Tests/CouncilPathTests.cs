@@ -167,6 +167,33 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await chair.GetByRole(AriaRole.Button, new() { Name = "Phê duyệt kết thúc: Giải quyết kiến nghị" }).ClickAsync();
         await Expect(chair.Locator("#current-stage")).ToHaveTextAsync("Kết quả chính thức");
 
+        // Awards: the administrator sets one First-class award for communes; the chair confirms the list the ranking earns.
+        var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await PageChecks.SignInAsync(admin, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await admin.GotoAsync($"/admin/campaign/{campaign}");
+        await admin.Locator("#admin-awards-link").ClickAsync();
+        var communes = admin.Locator("#quotas tr[data-category='commune']");
+        foreach (var place in new[] { "First", "Second", "Third" })
+            await communes.Locator($"input[name$='.{place}']").FillAsync("400");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Lưu chỉ tiêu" }).ClickAsync();
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("0 to 1000");
+        await Expect(communes.Locator("input[name$='.Third']")).ToHaveValueAsync("400"); // what was typed stays
+        await communes.Locator("input[name$='.First']").FillAsync("1");
+        await communes.Locator("input[name$='.Second']").FillAsync("0");
+        await communes.Locator("input[name$='.Third']").FillAsync("0");
+        await communes.Locator("input[name$='.MinPercentage']").FillAsync("10");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Lưu chỉ tiêu" }).ClickAsync();
+        await Expect(admin.Locator("#flash")).ToHaveTextAsync("Đã lưu chỉ tiêu khen thưởng.");
+        await Expect(admin.Locator("#proposed-awards tbody tr")).ToHaveCountAsync(1);
+        await Expect(admin.Locator("#confirm-awards")).ToHaveCountAsync(0); // only the chair confirms
+        await chair.GotoAsync($"/council/{campaign}/awards");
+        var proposed = await chair.Locator("#proposed-awards tbody tr").GetAttributeAsync("data-unit");
+        await chair.Locator("#confirm-awards").ClickAsync();
+        await Expect(chair.Locator("#flash")).ToHaveTextAsync("Đã xác nhận 1 Bằng khen; quyết định khen thưởng đã được ban hành.");
+        await Expect(chair.Locator($"#confirmed-awards tr[data-unit='{proposed}'] a")).ToContainTextAsync("BK-");
+        await checks.ScreenshotAsync(chair, "35-council-awards");
+        await checks.AssertAccessibleAsync(chair);
+
         // Publication day: the final results are public; Dong Anh keeps the verified 50 points.
         await MoveClockAsync(12, 30, 9);
         var published = await app.CreateClient().GetFromJsonAsync<JsonElement>($"/api/public/results/{campaign}");

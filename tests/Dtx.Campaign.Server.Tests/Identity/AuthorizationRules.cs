@@ -179,6 +179,7 @@ public static class AuthorizationRules
         ["GET /council/{campaignId:guid}"] = Admins,          // and the campaign's council, by seat (council callers to come)
         ["GET /council/{campaignId:guid}/units/{unitId:guid}"] = Admins,
         ["GET /council/{campaignId:guid}/disputes"] = Admins,
+        ["GET /council/{campaignId:guid}/awards"] = Admins,
         ["GET /Public"] = Public,                             // published results: 404 until the final results are published
         ["GET /Public/Index"] = Public,
         ["GET /Public/Results/{campaignId:guid}"] = Public,

@@ -25,14 +25,15 @@ internal sealed class HostTimerScheduler(ISchedulerFactory factory) : ITimerSche
     {
         var pending = deferred ?? [];
         deferred = null;
-        var scheduler = await SchedulerAsync(ct);
+        // The last change of each bookmark is what counts (changes of different bookmarks commute):
+        // unschedules one by one, schedules in one job-store transaction.
+        var last = new Dictionary<Guid, DateTime?>();
         foreach (var (id, due) in pending)
-        {
-            if (due is { } at)
-                await scheduler.ScheduleAsync(id, at, ct);
-            else
-                await scheduler.UnscheduleAsync(id, ct);
-        }
+            last[id] = due;
+        var scheduler = await SchedulerAsync(ct);
+        foreach (var (id, _) in last.Where(change => change.Value is null))
+            await scheduler.UnscheduleAsync(id, ct);
+        await scheduler.ScheduleManyAsync(last.Where(change => change.Value is not null).Select(change => (change.Key, change.Value!.Value)).ToList(), ct);
     }
 
     private async ValueTask<QuartzTimerScheduler> SchedulerAsync(CancellationToken ct) => new(await factory.GetScheduler(ct));
@@ -43,6 +44,14 @@ internal sealed class HostTimerScheduler(ISchedulerFactory factory) : ITimerSche
             deferred.Add((bookmarkId, dueUtc));
         else
             await (await SchedulerAsync(cancellationToken)).ScheduleAsync(bookmarkId, dueUtc, cancellationToken);
+    }
+
+    public async ValueTask ScheduleManyAsync(IReadOnlyCollection<(Guid BookmarkId, DateTime DueUtc)> timers, CancellationToken cancellationToken = default)
+    {
+        if (deferred is not null)
+            deferred.AddRange(timers.Select(t => (t.BookmarkId, (DateTime?)t.DueUtc)));
+        else
+            await (await SchedulerAsync(cancellationToken)).ScheduleManyAsync(timers, cancellationToken);
     }
 
     public async ValueTask UnscheduleAsync(Guid bookmarkId, CancellationToken cancellationToken = default)

@@ -703,10 +703,7 @@ public sealed partial class WorkflowRuntime
                 await _scheduler.UnscheduleAsync(id, ct);
             }
 
-            foreach (var (id, due) in step.ToSchedule)
-            {
-                await _scheduler.ScheduleAsync(id, due, ct);
-            }
+            await _scheduler.ScheduleManyAsync(step.ToSchedule, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -9,6 +9,14 @@ public interface ITimerScheduler
 {
     ValueTask ScheduleAsync(Guid bookmarkId, DateTime dueUtc, CancellationToken cancellationToken = default);
 
+    /// <summary>Schedules many timers; a store may write them at once (one transaction instead of one each).</summary>
+    async ValueTask ScheduleManyAsync(IReadOnlyCollection<(Guid BookmarkId, DateTime DueUtc)> timers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(timers);
+        foreach (var (id, due) in timers)
+            await ScheduleAsync(id, due, cancellationToken);
+    }
+
     ValueTask UnscheduleAsync(Guid bookmarkId, CancellationToken cancellationToken = default);
 
     /// <summary>The bookmark ids that currently have a trigger, for reconciliation.</summary>

@@ -28,6 +28,7 @@ public static class TimerReconciler
             .OrderBy(b => b.DueUtc).ToList();
 
         var overdue = 0;
+        var timers = new List<(Guid, DateTime)>(pending.Count);
         foreach (var bookmark in pending)
         {
             var due = bookmark.DueUtc ?? now;
@@ -36,8 +37,10 @@ public static class TimerReconciler
                 due = now + (step * overdue++);
             }
 
-            await scheduler.ScheduleAsync(bookmark.Id, due, cancellationToken);
+            timers.Add((bookmark.Id, due));
         }
+
+        await scheduler.ScheduleManyAsync(timers, cancellationToken);
 
         var wanted = pending.Select(b => b.Id).ToHashSet();
         var orphans = (await scheduler.ListScheduledAsync(cancellationToken)).Where(id => !wanted.Contains(id)).ToList();

@@ -129,6 +129,26 @@ public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task Many_timers_are_scheduled_in_one_call_and_scheduling_one_again_replaces_its_trigger()
+    {
+        var quartz = _services.GetRequiredService<ITimerScheduler>();
+        var due = DateTime.UtcNow.AddDays(10);
+        var timers = Enumerable.Range(0, 250).Select(i => (Guid.NewGuid(), due.AddMinutes(i))).ToList();
+
+        await quartz.ScheduleManyAsync(timers);
+        await quartz.ScheduleManyAsync([(timers[0].Item1, due.AddDays(1))]);
+
+        var scheduled = await quartz.ListScheduledAsync();
+        Assert.All(timers, t => Assert.Contains(t.Item1, scheduled));
+        var moved = await _scheduler.GetTrigger(new TriggerKey(timers[0].Item1.ToString(), QuartzTimerScheduler.TriggerGroup));
+        Assert.Equal(due.AddDays(1), moved!.StartTimeUtc.UtcDateTime);
+        var last = await _scheduler.GetTrigger(new TriggerKey(timers[^1].Item1.ToString(), QuartzTimerScheduler.TriggerGroup));
+        Assert.Equal(due.AddMinutes(249), last!.StartTimeUtc.UtcDateTime);
+        foreach (var (id, _) in timers)
+            await quartz.UnscheduleAsync(id);
+    }
+
+    [Fact]
     public async Task The_quartz_schema_scripts_create_the_store_tables_on_sqlite()
     {
         var path = Path.Combine(Path.GetTempPath(), $"dtx_wf_test_quartz_{Guid.NewGuid():N}.db");

@@ -22,9 +22,9 @@ internal static class DemoStart
     {
         if (!configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
             return false;
-        return environment.IsDevelopment()
-            ? true
-            : throw new InvalidOperationException($"Demo:Enabled is set in the {environment.EnvironmentName} environment; the demo runs only in Development (its accounts have published passwords).");
+        if (!environment.IsDevelopment())
+            throw new InvalidOperationException($"Demo:Enabled is set in the {environment.EnvironmentName} environment; the demo runs only in Development (its accounts have published passwords).");
+        return true;
     }
 
     public static async Task RunAsync(string[] args, TextWriter output, CancellationToken ct = default)

@@ -47,7 +47,8 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
-        telemetry.ReportBacklog(await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending, ct));
+        if (telemetry.BacklogObserved)
+            telemetry.ReportBacklog(await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending, ct));
         return new Report(sent, failed);
     }
 

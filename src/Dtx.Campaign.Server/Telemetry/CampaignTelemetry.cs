@@ -21,7 +21,7 @@ internal sealed class CampaignTelemetry
         Meter = meters.Create(Name);
         EmailsSent = Meter.CreateCounter<long>("dtx.email.sent", description: "E-mails handed to the SMTP server");
         EmailsFailed = Meter.CreateCounter<long>("dtx.email.failed", description: "E-mail delivery attempts that failed; tagged final when not retried");
-        Meter.CreateObservableGauge("dtx.outbox.backlog",
+        OutboxBacklog = Meter.CreateObservableGauge("dtx.outbox.backlog",
             () => Interlocked.Read(ref backlog) is var value and >= 0 ? [new Measurement<long>(value)] : Array.Empty<Measurement<long>>(),
             description: "E-mails waiting in the outbox as of this node's last delivery round");
     }
@@ -31,6 +31,11 @@ internal sealed class CampaignTelemetry
     public Counter<long> EmailsSent { get; }
 
     public Counter<long> EmailsFailed { get; }
+
+    /// <summary>Whether anyone (an exporter, a listener) reads the backlog: counting it costs a query.</summary>
+    public bool BacklogObserved => OutboxBacklog.Enabled;
+
+    private ObservableGauge<long> OutboxBacklog { get; }
 
     public void ReportBacklog(long waiting) => Interlocked.Exchange(ref backlog, waiting);
 }

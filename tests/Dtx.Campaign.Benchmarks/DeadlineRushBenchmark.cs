@@ -64,20 +64,26 @@ internal static class DeadlineRushBenchmark
             var (participant, unit) = seeded.Participants[i % (units - 8)];
             return ($"{participant}|{unit}|{leaves[i / (units - 8) % (leaves.Count - 1)]}", new { number = (i * 7) % 101, version = 0 });
         }
+        Console.WriteLine($"measuring ours: {requests} saves (process {Environment.ProcessId})");
+        var sampler = WaitEventSampler.Start(database.ConnectionString);
         var oursRun = await RunAsync(clients, requests, i =>
         {
             var (key, body) = Work(i);
             var parts = key.Split('|');
             return ours.PutAsJsonAsync($"/api/campaigns/{seeded.CampaignId}/units/{parts[1]}/self-assessment/answers/{parts[2]}", body);
         });
+        var oursWaits = await sampler.StopAsync();
         // PostgreSQL allows 100 connections by default: the idle server's pool gives its connections back first.
         NpgsqlConnection.ClearAllPools();
+        Console.WriteLine($"measuring raw: {requests} upserts");
+        sampler = WaitEventSampler.Start(database.ConnectionString);
         var rawRun = await RunAsync(clients, requests, i =>
         {
             var (key, body) = Work(i);
             var parts = key.Split('|');
             return rawClient.PutAsJsonAsync($"/raw/{parts[0]}/{parts[2]}", body);
         });
+        var rawWaits = await sampler.StopAsync();
         await rawApp.StopAsync();
         await app.StopAsync();
 
@@ -88,6 +94,10 @@ internal static class DeadlineRushBenchmark
             ("raw upsert: p50 / p99", $"{Bench.Ms(rawRun.P50)} / {Bench.Ms(rawRun.P99)}"),
             ("ours / raw throughput", Bench.Ratio(oursRun.PerSecond, rawRun.PerSecond)),
             ("goal", $"≥ 0.60 of raw and p99 < 100 ms: {(oursRun.PerSecond >= 0.6 * rawRun.PerSecond ? "throughput met" : "throughput NOT met")}, {(oursRun.P99 < 100 ? "p99 met" : "p99 NOT met")}"));
+        // Where the database connections spent the run: average number of backends in each state.
+        Bench.Print("deadline rush: PostgreSQL backends by state (average per sample)",
+            [.. oursWaits.Take(8).Select(w => ("ours: " + w.State, w.Backends.ToString("0.0", Bench.Invariant))),
+             .. rawWaits.Take(5).Select(w => ("raw: " + w.State, w.Backends.ToString("0.0", Bench.Invariant)))]);
     }
 
     private sealed record Run(double PerSecond, double P50, double P99, int Failed);

@@ -57,6 +57,7 @@ internal static class ResultsBenchmark
                 rawRows++;
         });
 
+        Console.WriteLine($"measuring ours (process {Environment.ProcessId})");
         var allocated = GC.GetTotalAllocatedBytes();
         var ours = await Bench.TimeAsync(async () =>
         {

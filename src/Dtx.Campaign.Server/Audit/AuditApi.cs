@@ -10,7 +10,7 @@ namespace Dtx.Campaign.Server.Audit;
 internal static class AuditApi
 {
     public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, string? ActorAddress, string Action, string? EntityType,
-        string? EntityId, Guid? CampaignId, Guid? UnitId, string? Before, string? After, string? Detail, string Hash);
+        string? EntityId, Guid? CampaignId, Guid? UnitId, string? Before, string? After, string? Detail, string? Hash);
 
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {

@@ -6,10 +6,15 @@ namespace Dtx.Campaign.Server.Audit;
 /// <summary>
 /// One line of the append-only audit log. Entries are hash-chained: each hash covers the previous
 /// entry's hash and every field of this one, so editing or removing a row breaks the chain from there on.
+/// An entry is written with its change and sealed into the chain moments after it commits
+/// (<see cref="AuditSealer"/>): until then <see cref="Seq"/>, <see cref="PreviousHash"/> and <see cref="Hash"/> are null.
 /// </summary>
 public sealed class AuditEntry
 {
+    /// <summary>The row's number, given by the database when it is written.</summary>
     public long Id { get; set; }
+    /// <summary>The entry's position in the chain (1, 2, 3 … with no gaps), given when it is sealed.</summary>
+    public long? Seq { get; set; }
     public DateTimeOffset At { get; set; }
     /// <summary>The person (user name), or <c>system</c>, <c>timer</c>, <c>cli</c>.</summary>
     public required string Actor { get; set; }
@@ -24,8 +29,8 @@ public sealed class AuditEntry
     public string? Before { get; set; }
     public string? After { get; set; }
     public string? Detail { get; set; }
-    public required string PreviousHash { get; set; }
-    public required string Hash { get; set; }
+    public string? PreviousHash { get; set; }
+    public string? Hash { get; set; }
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
@@ -33,7 +38,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
         builder.ToTable("audit_entries");
-        builder.Property(x => x.Id).ValueGeneratedNever();
+        builder.Property(x => x.Id).ValueGeneratedOnAdd();
+        builder.HasIndex(x => x.Seq).IsUnique();
         builder.HasIndex(x => x.At);
         builder.HasIndex(x => x.Actor);
         builder.HasIndex(x => x.UnitId);

@@ -7,6 +7,9 @@ internal static class AuditServices
         services.AddHttpContextAccessor();
         services.AddScoped<IAuditActor, HttpAuditActor>();
         services.AddScoped<AuditTrail>();
+        services.AddSingleton<AuditSealingSignal>();
+        services.AddScoped<AuditSealer>();
+        services.AddHostedService<AuditSealingService>();
         services.AddScoped<AuditVerifier>();
         return services;
     }

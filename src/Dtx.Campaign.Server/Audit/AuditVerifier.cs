@@ -3,24 +3,32 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Audit;
 
-/// <summary>Walks the audit chain from the first entry and reports the first entry that does not hold.</summary>
-internal sealed class AuditVerifier(CampaignDbContext db)
+/// <summary>
+/// Seals what is waiting, then walks the audit chain from its first entry and reports the first entry
+/// that does not hold. Sealing first means every committed entry is checked; an entry edited before it
+/// was sealed cannot be told apart (see <see cref="AuditSealer"/>).
+/// </summary>
+internal sealed class AuditVerifier(CampaignDbContext db, AuditSealer sealer)
 {
     public sealed record Report(bool Intact, long Entries, long? FirstBrokenId, string Message);
 
     public async Task<Report> VerifyAsync(CancellationToken ct)
     {
+        await sealer.SealPendingAsync(ct);
         var previous = AuditTrail.Genesis;
-        long expectedId = 0, count = 0;
-        // Streamed in id order: the log can be long, and memory stays flat.
-        await foreach (var entry in db.Set<AuditEntry>().AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
+        long expected = 0, count = 0;
+        // Streamed in chain order: the log can be long, and memory stays flat. Entries written while this
+        // runs are not sealed yet and are left for the next check.
+        await foreach (var entry in db.Set<AuditEntry>().AsNoTracking().Where(e => e.Seq != null).OrderBy(e => e.Seq)
+                           .AsAsyncEnumerable().WithCancellation(ct))
         {
             count++;
-            if (entry.Id != ++expectedId)
-                return new Report(false, count, entry.Id, $"entry #{expectedId} is missing (the next entry is #{entry.Id}): entries were removed");
+            var seq = entry.Seq!.Value;
+            if (seq != ++expected)
+                return new Report(false, count, entry.Id, $"the entry at place {expected} of the chain is missing (the next is entry #{entry.Id} at place {seq}): entries were removed");
             if (entry.PreviousHash != previous)
-                return new Report(false, count, entry.Id, $"entry #{entry.Id} does not follow entry #{entry.Id - 1}: the chain was cut or reordered");
-            if (AuditTrail.HashOf(entry) != entry.Hash)
+                return new Report(false, count, entry.Id, $"entry #{entry.Id} does not follow the entry before it in the chain: the chain was cut or reordered");
+            if (AuditTrail.HashOf(entry, seq, previous) != entry.Hash)
                 return new Report(false, count, entry.Id, $"entry #{entry.Id} ({entry.Action} at {entry.At:u}) was altered after it was written");
             previous = entry.Hash;
         }

@@ -44,7 +44,8 @@ internal static class ResultCalculator
     private static CategoryResult Category(string category, List<ResultInputs> units, int? previousYear, Dictionary<Guid, UnitResult> previous)
     {
         var set = units[0].IndexSet;
-        var scored = units.Select(Score).ToList();
+        // Scoring a unit is pure and independent of the others: spread over the cores, kept in order.
+        var scored = units.AsParallel().AsOrdered().Select(Score).ToList();
         var ranked = scored.Where(s => s.Inputs.Status != Excluded).ToList();
         var ranks = Ranking.Rank(ranked.Select(s => new RankingEntry(s.Inputs.UnitId.ToString(), s.Score.Percentage,
                 set.TieBreakGroups.Select(code => s.Score.Groups.FirstOrDefault(g => g.Code == code)?.Points ?? 0).ToList())))
@@ -59,7 +60,7 @@ internal static class ResultCalculator
             return values.Count == 0 ? (decimal?)null : ScoringEngine.Round(values.Average());
         });
 
-        var results = scored.Select(s =>
+        var results = scored.AsParallel().AsOrdered().Select(s =>
         {
             var groups = s.Score.Groups.Where(g => g.MaxPoints > 0).Select(g =>
             {

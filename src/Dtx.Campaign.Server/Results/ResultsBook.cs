@@ -78,12 +78,17 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
                                   join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
                                   where p.CampaignId == campaignId
                                   select new { p, u.Code, u.NameVi }).ToListAsync(ct);
-        var ids = participants.Select(x => x.p.Id).ToList();
-        var answers = (await db.Set<Answer>().AsNoTracking().Where(a => ids.Contains(a.ParticipantId)).ToListAsync(ct)).ToLookup(a => a.ParticipantId);
-        var evidence = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => ids.Contains(e.ParticipantId))
+        // Rows are selected by campaign (a join, not a list of thousands of ids) and only the columns the
+        // results use are read: 5 000 units × 60 indicators is 300 000 answers.
+        var mine = db.Participants.Where(p => p.CampaignId == campaignId).Select(p => p.Id);
+        var answers = (await db.Set<Answer>().Where(a => mine.Contains(a.ParticipantId))
+            .Select(a => new ScoredAnswer(a.ParticipantId, a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.SelfScore))
+            .ToListAsync(ct)).ToLookup(a => a.ParticipantId);
+        var evidence = (await db.Set<EvidenceItem>().Where(e => mine.Contains(e.ParticipantId))
             .Select(e => new { e.ParticipantId, e.IndicatorCode }).Distinct().ToListAsync(ct)).ToLookup(e => e.ParticipantId, e => e.IndicatorCode);
-        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => ids.Contains(c.ParticipantId)).ToListAsync(ct)).ToLookup(c => c.ParticipantId);
-        var verdicts = (await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => ids.Contains(v.ParticipantId)).ToListAsync(ct)).ToLookup(v => v.ParticipantId);
+        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => mine.Contains(c.ParticipantId)).ToListAsync(ct)).ToLookup(c => c.ParticipantId);
+        var verdicts = (await db.Set<IndicatorVerdict>().Where(v => mine.Contains(v.ParticipantId))
+            .Select(v => new { v.ParticipantId, v.IndicatorCode, v.Points, v.Note }).ToListAsync(ct)).ToLookup(v => v.ParticipantId);
         var upheld = kind == ResultKinds.Final
             ? (await db.Set<Dispute>().AsNoTracking().Where(d => d.CampaignId == campaignId && d.Status == DisputeStatus.Upheld).ToListAsync(ct)).ToLookup(d => d.ParticipantId)
             : Enumerable.Empty<Dispute>().ToLookup(d => d.ParticipantId);
@@ -96,11 +101,11 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
                 : CouncilVerification.NeedsVerification(p, campaign) ? ResultCalculator.Assessed : ResultCalculator.NotSubmitted;
             var counts = status == ResultCalculator.Assessed;
             var withEvidence = evidence[p.Id].ToHashSet(StringComparer.Ordinal);
-            var mine = counts ? answers[p.Id].ToList() : [];
+            var answered = counts ? answers[p.Id].ToList() : [];
             inputs.Add(new ResultInputs(p.UnitId, x.Code, x.NameVi, p.Category, p.Flags.ToHashSet(StringComparer.Ordinal), await sets.GetAsync(db, p.IndexSetId, ct),
                 status, p.ExclusionReason,
-                mine.ToDictionary(a => a.IndicatorCode, a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, withEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal),
-                mine.ToDictionary(a => a.IndicatorCode, a => a.SelfScore, StringComparer.Ordinal),
+                answered.ToDictionary(a => a.IndicatorCode, a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, withEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal),
+                answered.ToDictionary(a => a.IndicatorCode, a => a.SelfScore, StringComparer.Ordinal),
                 counts ? verdicts[p.Id].ToDictionary(v => v.IndicatorCode, v => (v.Points, v.Note), StringComparer.Ordinal) : [],
                 counts ? upheld[p.Id].OrderBy(d => d.ResolvedAt).GroupBy(d => d.IndicatorCode)
                     .ToDictionary(g => g.Key, g => (g.Last().NewPoints!.Value, g.Last().Resolution), StringComparer.Ordinal) : [],
@@ -109,6 +114,8 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
         }
         return ResultCalculator.Compute(campaign.Id, campaign.Year, campaign.NameVi, kind, inputs, await PreviousAsync(campaign, ct));
     }
+
+    private sealed record ScoredAnswer(Guid ParticipantId, string IndicatorCode, bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, decimal SelfScore);
 
     /// <summary>The final results of the same authority's latest earlier campaign, for year-over-year change.</summary>
     private async Task<ResultDocument?> PreviousAsync(Campaigns.Campaign campaign, CancellationToken ct)

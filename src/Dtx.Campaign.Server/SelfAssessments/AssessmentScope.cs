@@ -66,11 +66,15 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
 
     public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, IndexSetCache sets, Guid campaignId, Guid unitId, CancellationToken ct)
     {
-        var campaign = await db.Set<Campaigns.Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct);
-        var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct);
-        if (campaign is null || participant is null)
+        // One round trip for the three rows: this runs on every save of the deadline day.
+        var row = await (
+            from participant in db.Set<Participant>()
+            where participant.CampaignId == campaignId && participant.UnitId == unitId
+            join campaign in db.Set<Campaigns.Campaign>() on participant.CampaignId equals campaign.Id
+            join unit in db.Units on participant.UnitId equals unit.Id
+            select new { campaign, participant, unit }).FirstOrDefaultAsync(ct);
+        if (row is null)
             return null;
-        var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
-        return new AssessmentScope(campaign, participant, unit, await sets.GetAsync(db, participant.IndexSetId, ct), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
+        return new AssessmentScope(row.campaign, row.participant, row.unit, await sets.GetAsync(db, row.participant.IndexSetId, ct), TimeZoneInfo.FindSystemTimeZoneById(row.campaign.TimeZone));
     }
 }

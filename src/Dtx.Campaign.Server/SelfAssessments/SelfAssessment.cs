@@ -64,7 +64,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             throw new AssessmentInputException($"answers.{code}.explanation", ["at most 4000 characters"]);
         scope.EnsureEditable(clock.GetUtcNow());
 
-        var answer = await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == code, ct);
+        // The unit's entries are read once: the answer to change, whether it has evidence, and the totals.
+        var entries = await EntriesAsync(scope, ct, trackAnswers: true);
+        var answer = entries.Answers.FirstOrDefault(a => a.IndicatorCode == code);
         // The same content again (a retry, an autosave after a save) is accepted as it stands.
         if (answer is not null && answer.Yes == input.Yes && answer.Numerator == input.Numerator && answer.Denominator == input.Denominator
             && answer.Number == input.Number && answer.Explanation == input.Explanation)
@@ -77,6 +79,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         {
             answer = new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code };
             db.Add(answer);
+            entries.Answers.Add(answer);
         }
         answer.Yes = input.Yes;
         answer.Numerator = input.Numerator;
@@ -86,10 +89,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         answer.Version++;
         answer.UpdatedAt = clock.GetUtcNow();
         answer.UpdatedBy = user;
-        var hasEvidence = await db.Set<EvidenceItem>().AnyAsync(e => e.ParticipantId == scope.Participant.Id && e.IndicatorCode == code, ct);
-        (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, value with { HasEvidence = hasEvidence });
-        await db.SaveChangesAsync(ct);
-        await RefreshTotalsAsync(scope, ct);
+        (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, value with { HasEvidence = entries.WithEvidence.Contains(code) });
+        ApplyTotals(scope, entries);
+        // The answer, the totals and the audit entry are written in one batch.
         await audit.RecordAsync(new AuditEvent("self-assessment.answer-saved", "answer", answer.Id.ToString(), before, ToView(answer),
             Detail: code, CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
@@ -318,47 +320,55 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     private async Task<AssessmentScope> LockedScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
-        {
-            var participantId = await db.Set<Participant>().Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct)
-                ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LockKey(participantId)})", ct);
-        }
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LockKey(campaignId, unitId)})", ct);
         return await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
     }
 
-    /// <summary>A 64-bit advisory-lock key for a participant (its id's first 8 bytes, tagged to avoid other lock users).</summary>
-    public static long LockKey(Guid participantId) => BitConverter.ToInt64(participantId.ToByteArray(), 0) ^ 0x5341_0000_0000_0000;
+    /// <summary>
+    /// A 64-bit advisory-lock key for one unit in one campaign, from the ids the request already has (no
+    /// query before the lock): the first 8 bytes of each, tagged to avoid other lock users.
+    /// </summary>
+    public static long LockKey(Guid campaignId, Guid unitId) =>
+        BitConverter.ToInt64(campaignId.ToByteArray(), 0) ^ BitConverter.ToInt64(unitId.ToByteArray(), 0) ^ 0x5341_0000_0000_0000;
 
     /// <summary>What a unit has entered, read once per operation: answers, evidence and bonus claims.</summary>
     private sealed record Entries(List<Answer> Answers, List<EvidenceItem> Evidence, List<BonusClaimRecord> Claims)
     {
         public HashSet<string> WithEvidence { get; } = Evidence.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
 
-        public HashSet<string> Answered { get; } = Answers.Where(a => a.Yes != null || a.Numerator != null || a.Number != null)
+        // Computed when asked (take it once per use): a save changes the answers after they were read.
+        public HashSet<string> Answered => Answers.Where(a => a.Yes != null || a.Numerator != null || a.Number != null)
             .Select(a => a.IndicatorCode).ToHashSet(StringComparer.Ordinal);
     }
 
-    private async Task<Entries> EntriesAsync(AssessmentScope scope, CancellationToken ct)
+    private async Task<Entries> EntriesAsync(AssessmentScope scope, CancellationToken ct, bool trackAnswers = false)
     {
         var id = scope.Participant.Id;
+        var answers = trackAnswers ? db.Set<Answer>() : db.Set<Answer>().AsNoTracking();
         return new Entries(
-            await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == id).ToListAsync(ct),
+            await answers.Where(a => a.ParticipantId == id).ToListAsync(ct),
             await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == id).OrderBy(e => e.AddedAt).ToListAsync(ct),
             await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == id).ToListAsync(ct));
     }
 
     private async Task RefreshTotalsAsync(AssessmentScope scope, CancellationToken ct)
     {
-        var entries = await EntriesAsync(scope, ct);
+        ApplyTotals(scope, await EntriesAsync(scope, ct));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Sets the unit's counts and self-score from its entries (saved with the caller's changes).</summary>
+    private static void ApplyTotals(AssessmentScope scope, Entries entries)
+    {
         var score = Score(scope, entries);
+        var answered = entries.Answered;
         var p = scope.Participant;
         p.ApplicableCount = scope.ApplicableLeaves.Count;
-        p.AnsweredCount = scope.ApplicableLeaves.Count(l => entries.Answered.Contains(l.Code));
+        p.AnsweredCount = scope.ApplicableLeaves.Count(l => answered.Contains(l.Code));
         p.SelfTotal = score.Total;
         p.SelfPercentage = score.Percentage;
         if (p.Status == ParticipantStatus.NotStarted && p.AnsweredCount > 0)
             p.Status = ParticipantStatus.InProgress;
-        await db.SaveChangesAsync(ct);
     }
 
     private static UnitScore Score(AssessmentScope scope, Entries entries)
@@ -374,9 +384,10 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     private static List<string> Missing(AssessmentScope scope, Entries entries)
     {
         var missing = new List<string>();
+        var answered = entries.Answered;
         foreach (var leaf in scope.ApplicableLeaves)
         {
-            if (!entries.Answered.Contains(leaf.Code))
+            if (!answered.Contains(leaf.Code))
                 missing.Add($"{leaf.Code} {leaf.Name.Vi}: chưa trả lời / not answered");
             else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code))
                 missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng / evidence required ({leaf.EvidenceRequirement})");

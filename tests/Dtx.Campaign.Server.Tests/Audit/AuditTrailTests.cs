@@ -38,6 +38,23 @@ public abstract class AuditTrailTests(CampaignApp app)
         Assert.Contains("Sở Một (đổi tên)", renamed.GetProperty("after").GetString(), StringComparison.Ordinal);
         Assert.Equal(CampaignApp.AdminEmail, renamed.GetProperty("actor").GetString());
 
+        // Many entries committed at once (sign-ins take no lock on the chain) are chained by the background
+        // sealer, without anyone asking, into one chain with no gaps.
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = $"nobody{i}@example.vn", password = "wrong-password" })));
+        Assert.All(attempts, a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (await db.AuditEntries.AnyAsync(e => e.Seq == null) && waited.Elapsed < TimeSpan.FromSeconds(15))
+                await Task.Delay(100);
+            var chain = await db.AuditEntries.OrderBy(e => e.Seq).Select(e => new { e.Seq, e.Hash }).ToListAsync();
+            Assert.True(chain.Count >= 45, $"{chain.Count} entries");
+            Assert.Equal(Enumerable.Range(1, chain.Count).Select(i => (long?)i), chain.Select(e => e.Seq));
+            Assert.All(chain, e => Assert.Equal(64, e.Hash?.Length));
+        }
+
         var intact = await app.RunCliAsync("audit", "verify");
         Assert.Equal(0, intact.ExitCode);
         Assert.Contains("audit chain intact", intact.Output, StringComparison.Ordinal);

@@ -26,7 +26,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Dtx.Campaign.Server.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -65,14 +68,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("bigint");
 
                     b.Property<Guid?>("UnitId")
                         .HasColumnType("uuid");
@@ -84,6 +88,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.HasIndex("At");
 
                     b.HasIndex("CampaignId");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("UnitId");
 
@@ -1051,7 +1058,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
                     b.Property<string>("Document")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("Kind")
                         .IsRequired()

@@ -21,6 +21,7 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Dtx.Campaign.Server.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -60,14 +61,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("UnitId")
                         .HasColumnType("TEXT");
@@ -79,6 +81,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.HasIndex("CampaignId");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("UnitId");
 

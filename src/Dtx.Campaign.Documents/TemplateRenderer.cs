@@ -40,9 +40,12 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
     public RenderedNotice RenderNotice(Notice notice, string lang = "vi")
     {
         ArgumentNullException.ThrowIfNull(notice);
-        var subject = Render(TemplateSet.NoticeName(notice.TemplateName, lang, "subject"), notice, lang, html: false);
-        var html = Render(TemplateSet.NoticeName(notice.TemplateName, lang, "html"), notice, lang, html: true);
-        var text = Render(TemplateSet.NoticeName(notice.TemplateName, lang, "text"), notice, lang, html: false);
+        // One context for the three parts: setting one up (Scriban copies its built-in functions) cost
+        // about as much as rendering, and a reminder round renders a notice per unit.
+        var context = NewContext(notice, lang);
+        var subject = Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "subject"), html: false);
+        var html = Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "html"), html: true);
+        var text = Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "text"), html: false);
         return new RenderedNotice(string.Join(' ', subject.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim(), html, text.Trim() + "\n");
     }
 
@@ -50,9 +53,12 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
     public string Render(string templateName, object model, string lang = "vi", bool html = true)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var template = Load(templateName);
-        using var cts = new CancellationTokenSource(_limits.TimeLimit);
-        var context = new SandboxContext(this, html, _limits)
+        return Render(NewContext(model, lang), templateName, html);
+    }
+
+    private SandboxContext NewContext(object model, string lang)
+    {
+        var context = new SandboxContext(this, _limits)
         {
             LoopLimit = _limits.LoopLimit,
             RecursiveLimit = _limits.RecursiveLimit,
@@ -62,7 +68,6 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
             EnableRelaxedMemberAccess = true,
             MemberFilter = static _ => false,
             TemplateLoader = new WhitelistLoader(templates),
-            CancellationToken = cts.Token,
             RegexTimeOut = TimeSpan.FromMilliseconds(200),
         };
         // Included layouts are parsed once per renderer, not once per render (Scriban caches them per context).
@@ -70,7 +75,21 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
             context.CachedTemplates[path] = parsed;
         context.PushCulture(DocFormat.Culture(lang));
         var timeZoneId = model is Notice n ? n.TimeZoneId : DocFormat.DefaultTimeZoneId;
-        context.PushGlobal(BuildGlobals(model, lang, timeZoneId));
+        context.PushGlobal(Formatters(lang, timeZoneId));
+        var globals = ToScript(model) as ScriptObject ?? [];
+        globals["lang"] = lang;
+        context.PushGlobal(globals);
+        return context;
+    }
+
+    private string Render(SandboxContext context, string templateName, bool html)
+    {
+        var template = Load(templateName);
+        using var cts = new CancellationTokenSource(_limits.TimeLimit);
+        context.CancellationToken = cts.Token;
+        context.Html = html;
+        // What a template assigns stays with that template: the next part of the notice starts clean.
+        context.PushGlobal(new ScriptObject());
         try
         {
             var output = template.Render(context);
@@ -100,6 +119,10 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
         {
             throw new TemplateRenderException($"Template '{templateName}' failed: {ex.Message}", ex);
         }
+        finally
+        {
+            context.PopGlobal();
+        }
     }
 
     /// <summary>Parses (once) and returns a template; a syntax error throws with line and column.</summary>
@@ -125,20 +148,26 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
         return _parsed.GetOrAdd(name, template);
     }
 
-    private static ScriptObject BuildGlobals(object model, string lang, string timeZoneId)
+    // The formatting functions of a language and time zone, made once: wrapping a delegate as a script
+    // function inspects it by reflection, which cost more than the rest of a render. Read-only, so a
+    // template cannot change what the next render sees.
+    private static readonly ConcurrentDictionary<(string Lang, string TimeZoneId), ScriptObject> FormatterSets = new();
+
+    private static ScriptObject Formatters(string lang, string timeZoneId) => FormatterSets.GetOrAdd((lang, timeZoneId), static key =>
     {
-        var globals = ToScript(model) as ScriptObject ?? [];
-        globals["lang"] = lang;
-        globals.Import("fmt_number", new Func<object, string>(v => DocFormat.Number(ToDecimal(v), lang)));
-        globals.Import("fmt_number1", new Func<object, string>(v => DocFormat.Number(ToDecimal(v), lang, 1)));
-        globals.Import("fmt_integer", new Func<object, string>(v => DocFormat.Integer((long)ToDecimal(v), lang)));
-        globals.Import("fmt_percent", new Func<object, string>(v => DocFormat.Percent(ToDecimal(v), lang)));
-        globals.Import("fmt_long_date", new Func<object, string>(v => DocFormat.LongDate(ToDate(v), timeZoneId, lang)));
-        globals.Import("fmt_short_date", new Func<object, string>(v => DocFormat.ShortDate(ToDate(v), timeZoneId, lang)));
-        globals.Import("fmt_date_time", new Func<object, string>(v => DocFormat.DateTime(ToDate(v), timeZoneId, lang)));
-        globals.Import("fmt_award", new Func<object, string>(v => DocFormat.AwardClass(Enum.Parse<AwardClass>(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "", true), lang)));
-        return globals;
-    }
+        var (lang, timeZoneId) = key;
+        var functions = new ScriptObject();
+        functions.Import("fmt_number", new Func<object, string>(v => DocFormat.Number(ToDecimal(v), lang)));
+        functions.Import("fmt_number1", new Func<object, string>(v => DocFormat.Number(ToDecimal(v), lang, 1)));
+        functions.Import("fmt_integer", new Func<object, string>(v => DocFormat.Integer((long)ToDecimal(v), lang)));
+        functions.Import("fmt_percent", new Func<object, string>(v => DocFormat.Percent(ToDecimal(v), lang)));
+        functions.Import("fmt_long_date", new Func<object, string>(v => DocFormat.LongDate(ToDate(v), timeZoneId, lang)));
+        functions.Import("fmt_short_date", new Func<object, string>(v => DocFormat.ShortDate(ToDate(v), timeZoneId, lang)));
+        functions.Import("fmt_date_time", new Func<object, string>(v => DocFormat.DateTime(ToDate(v), timeZoneId, lang)));
+        functions.Import("fmt_award", new Func<object, string>(v => DocFormat.AwardClass(Enum.Parse<AwardClass>(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "", true), lang)));
+        functions.IsReadOnly = true;
+        return functions;
+    });
 
     private static decimal ToDecimal(object? v) => v is null ? 0m : Convert.ToDecimal(v, CultureInfo.InvariantCulture);
 
@@ -177,17 +206,24 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
                 }
 
                 var obj = new ScriptObject();
-                foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                foreach (var (name, property) in ModelProperties.GetOrAdd(type, ReadableProperties))
                 {
-                    if (p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
-                    {
-                        obj[SnakeCase(p.Name)] = ToScript(p.GetValue(value));
-                    }
+                    obj[name] = ToScript(property.GetValue(value));
                 }
 
                 return obj;
         }
     }
+
+    // Held here, not only in the runtime's reflection cache: that cache is weakly held, and when a
+    // collection dropped it every render rebuilt the property getters' invoke stubs (dynamic methods,
+    // then their finalizers) — a third of the time of a reminder run.
+    private static readonly ConcurrentDictionary<Type, (string Name, PropertyInfo Property)[]> ModelProperties = new();
+
+    private static (string Name, PropertyInfo Property)[] ReadableProperties(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
+            .Select(p => (SnakeCase(p.Name), p))];
 
     internal static string SnakeCase(string name)
     {
@@ -241,19 +277,20 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
     private sealed class SandboxContext : TemplateContext
     {
         private readonly TemplateRenderer _renderer;
-        private readonly bool _html;
         private readonly RenderLimits _limits;
         private int _includeDepth;
 
-        public SandboxContext(TemplateRenderer renderer, bool html, RenderLimits limits)
+        public SandboxContext(TemplateRenderer renderer, RenderLimits limits)
         {
             _renderer = renderer;
-            _html = html;
             _limits = limits;
             var overrides = new ScriptObject();
             overrides.Import("include", new Func<string, object>(Include));
             PushGlobal(overrides);
         }
+
+        /// <summary>Whether the template being rendered is HTML: every value written is escaped.</summary>
+        public bool Html { get; set; }
 
         private object Include(string name)
         {
@@ -276,7 +313,7 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
                     PopOutput();
                 }
 
-                return _html ? new RawHtml(result) : result;
+                return Html ? new RawHtml(result) : result;
             }
             finally
             {
@@ -286,7 +323,7 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
 
         public override TemplateContext Write(SourceSpan span, object? textAsObject)
         {
-            if (!_html || textAsObject is null)
+            if (!Html || textAsObject is null)
             {
                 return base.Write(span, textAsObject!);
             }

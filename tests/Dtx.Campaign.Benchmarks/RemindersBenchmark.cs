@@ -35,6 +35,7 @@ internal static class RemindersBenchmark
             var composer = new EmailComposer(options);
 
             // Ours: render each unit's copy, compose, and send through the server's transport (as OutboxDelivery does).
+            Console.WriteLine($"measuring ours: {count} messages (process {Environment.ProcessId})");
             var transport = new SmtpMailTransport(options);
             var ours = await Bench.TimeAsync(async () =>
             {

@@ -31,6 +31,28 @@ public class SandboxTests
     }
 
     [Fact]
+    public void What_one_template_assigns_reaches_neither_the_other_parts_of_the_notice_nor_the_next_render()
+    {
+        // The subject sets a variable and tries to replace a shared formatting function; the HTML and
+        // text parts, rendered in the same context, print the variable only if it leaked.
+        var set = Shipped.Templates
+            .With("notices/deadline-reminder.vi.subject", "{{ leaked = 'RÒ RỈ' }}Nhắc hạn")
+            .With("notices/deadline-reminder.vi.html", "<p>{{ leaked }}|{{ fmt_number 1234.5 }}</p>")
+            .With("notices/deadline-reminder.vi.text", "{{ leaked }}|{{ fmt_number 1234.5 }}");
+        var renderer = new TemplateRenderer(set);
+
+        var first = renderer.RenderNotice(Samples.DeadlineReminder);
+        Assert.Equal("Nhắc hạn", first.Subject);
+        Assert.Equal("<p>|1.234,50</p>", first.Html);
+        Assert.Equal("|1.234,50\n", first.Text);
+
+        // Replacing a shared function only shadows it in that template.
+        var hostile = new TemplateRenderer(set.With("notices/deadline-reminder.vi.subject", "{{ fmt_number = 'x' }}Nhắc hạn"));
+        Assert.Equal(first, hostile.RenderNotice(Samples.DeadlineReminder));
+        Assert.Equal(first, renderer.RenderNotice(Samples.DeadlineReminder));
+    }
+
+    [Fact]
     public void Syntax_error_is_refused_with_line_and_column()
     {
         const string broken = "<p>ok</p>\n<p>{{ unit.name </p>\n{{ for x in y }}";

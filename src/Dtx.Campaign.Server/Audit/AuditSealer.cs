@@ -6,8 +6,9 @@ namespace Dtx.Campaign.Server.Audit;
 /// <summary>
 /// Chains committed audit entries: gives each unsealed entry, in the order of its row number, the next
 /// place in the chain, the previous entry's hash and its own. One sealer at a time (a PostgreSQL advisory
-/// lock across nodes, SQLite's single writer, a semaphore within the process), so the chain never forks;
-/// the writers of entries never wait for it.
+/// lock across nodes, a semaphore within the process), so the chain never forks; on PostgreSQL the writers
+/// of entries never wait for it. On SQLite, which has one writer at a time anyway, the trail chains its
+/// entries inside their own transaction (<see cref="ChainPendingAsync"/>).
 /// </summary>
 /// <remarks>
 /// The price of not chaining inside each transaction: an entry is unprotected from its commit until it is
@@ -48,9 +49,22 @@ internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signa
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({SealLockKey})", ct);
+        var chained = await ChainPendingAsync(ct);
+        await transaction.CommitAsync(ct);
+        foreach (var entry in chained)
+            db.Entry(entry).State = EntityState.Detached;
+        return chained.Count;
+    }
+
+    /// <summary>
+    /// Chains the unsealed entries in the current transaction, which must keep other sealers out (the
+    /// advisory lock; on SQLite the write lock every transaction takes).
+    /// </summary>
+    public async Task<List<AuditEntry>> ChainPendingAsync(CancellationToken ct)
+    {
         var pending = await db.Set<AuditEntry>().Where(e => e.Seq == null).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct);
         if (pending.Count == 0)
-            return 0;
+            return pending;
         var last = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Seq != null).OrderByDescending(e => e.Seq)
             .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(ct);
         var (seq, previous) = last is null ? (0L, AuditTrail.Genesis) : (last.Seq!.Value, last.Hash!);
@@ -61,10 +75,11 @@ internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signa
             entry.Hash = previous = AuditTrail.HashOf(entry, seq, entry.PreviousHash);
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        db.ChangeTracker.Clear();
-        return pending.Count;
+        return pending;
     }
+
+    /// <summary>Asks the sealing service for a round soon (it also runs every second).</summary>
+    public void Nudge() => signal.Nudge();
 }
 
 /// <summary>Wakes the sealing service when entries were written, and keeps one sealer per process.</summary>
@@ -86,11 +101,19 @@ internal sealed class AuditSealingSignal
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => wake.WaitAsync(timeout, ct);
 }
 
-/// <summary>Seals audit entries shortly after they are written, and every second in case a nudge came before the commit.</summary>
+/// <summary>
+/// Seals audit entries shortly after they are written, and every second in case a nudge came before the
+/// commit. PostgreSQL only: on SQLite the trail chains entries in their own transaction.
+/// </summary>
 internal sealed partial class AuditSealingService(IServiceScopeFactory scopes, AuditSealingSignal signal, ILogger<AuditSealingService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            if (!scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Database.IsNpgsql())
+                return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dtx.Campaign.Server.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Audit;
 
@@ -27,11 +28,12 @@ public interface IAuditActor
 
 /// <summary>
 /// Writes audit entries inside the caller's transaction, so an entry exists exactly when the change it
-/// describes was committed. Writing takes no lock: entries are chained afterwards by the
-/// <see cref="AuditSealer"/>, which the trail nudges. (Chaining inside the transaction meant one lock held
-/// until every commit, which serialised the saves of all units on the deadline day.)
+/// describes was committed. On PostgreSQL writing takes no lock: entries are chained after commit by the
+/// <see cref="AuditSealer"/>, which the trail nudges (chaining inside the transaction meant one lock held
+/// until every commit, which serialised the saves of all units on the deadline day). On SQLite the
+/// transaction already holds the only write lock, so the entries are chained in it.
 /// </summary>
-internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditSealingSignal sealing, TimeProvider clock)
+internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditSealer sealer, TimeProvider clock)
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -67,10 +69,14 @@ internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditS
                 Detail = e.Detail,
             });
         await db.SaveChangesAsync(ct);
+        var chainedHere = !db.Database.IsNpgsql();
+        if (chainedHere)
+            await sealer.ChainPendingAsync(ct);
         if (own is not null)
             await own.CommitAsync(ct);
         // Usually before the caller's commit: the sealer finds the entries on this nudge or on its next round.
-        sealing.Nudge();
+        if (!chainedHere)
+            sealer.Nudge();
     }
 
     /// <summary>The SHA-256 of the previous hash, the entry's place in the chain and every field of the entry, hex.</summary>

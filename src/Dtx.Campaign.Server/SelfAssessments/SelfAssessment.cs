@@ -326,10 +326,11 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
 
     /// <summary>
     /// A 64-bit advisory-lock key for one unit in one campaign, from the ids the request already has (no
-    /// query before the lock): the first 8 bytes of each, tagged to avoid other lock users.
+    /// query before the lock): the random last 8 bytes of each (the first bytes of version-7 ids are a
+    /// timestamp, alike for units imported together), tagged.
     /// </summary>
     public static long LockKey(Guid campaignId, Guid unitId) =>
-        BitConverter.ToInt64(campaignId.ToByteArray(), 0) ^ BitConverter.ToInt64(unitId.ToByteArray(), 0) ^ 0x5341_0000_0000_0000;
+        BitConverter.ToInt64(campaignId.ToByteArray(), 8) ^ BitConverter.ToInt64(unitId.ToByteArray(), 8) ^ 0x5341_0000_0000_0000;
 
     /// <summary>What a unit has entered, read once per operation: answers, evidence and bonus claims.</summary>
     private sealed record Entries(List<Answer> Answers, List<EvidenceItem> Evidence, List<BonusClaimRecord> Claims)

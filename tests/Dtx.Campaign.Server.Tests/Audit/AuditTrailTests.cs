@@ -38,8 +38,8 @@ public abstract class AuditTrailTests(CampaignApp app)
         Assert.Contains("Sở Một (đổi tên)", renamed.GetProperty("after").GetString(), StringComparison.Ordinal);
         Assert.Equal(CampaignApp.AdminEmail, renamed.GetProperty("actor").GetString());
 
-        // Many entries committed at once (sign-ins take no lock on the chain) are chained by the background
-        // sealer, without anyone asking, into one chain with no gaps.
+        // Many entries committed at once are chained, without anyone asking, into one chain with no gaps: on
+        // PostgreSQL by the background sealer after commit (sign-ins take no lock), on SQLite in their transaction.
         var attempts = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
             app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = $"nobody{i}@example.vn", password = "wrong-password" })));
         Assert.All(attempts, a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));

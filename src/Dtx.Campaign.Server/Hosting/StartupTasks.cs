@@ -21,6 +21,11 @@ internal sealed class StartupTasks(
         var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
         if (database.Value.ShouldMigrateOnStart)
             await db.Database.MigrateAsync(cancellationToken);
+        else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() is { Count: > 0 } pending)
+            // Said plainly instead of failing on the first missing table: a new database or a new release.
+            throw new InvalidOperationException(
+                $"The database is missing {pending.Count} migration(s) of this release (first: {pending[0]}). " +
+                "Run 'dtx-campaign.dll migrate' once with this release, then start the server (docs/operations.md, Upgrades).");
         var created = await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().EnsureAsync(bootstrap.Value, cancellationToken);
         lifetime.ApplicationStarted.Register(() => PrintWelcome(created));
     }

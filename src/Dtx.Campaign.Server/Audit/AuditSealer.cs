@@ -57,12 +57,12 @@ internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signa
     }
 
     /// <summary>
-    /// Chains the unsealed entries in the current transaction, which must keep other sealers out (the
-    /// advisory lock; on SQLite the write lock every transaction takes).
+    /// Chains up to <paramref name="limit"/> unsealed entries in the current transaction, which must keep
+    /// other sealers out (the advisory lock; on SQLite the write lock every transaction takes).
     /// </summary>
-    public async Task<List<AuditEntry>> ChainPendingAsync(CancellationToken ct)
+    public async Task<List<AuditEntry>> ChainPendingAsync(CancellationToken ct, int limit = BatchSize)
     {
-        var pending = await db.Set<AuditEntry>().Where(e => e.Seq == null).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct);
+        var pending = await db.Set<AuditEntry>().Where(e => e.Seq == null).OrderBy(e => e.Id).Take(limit).ToListAsync(ct);
         if (pending.Count == 0)
             return pending;
         var last = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Seq != null).OrderByDescending(e => e.Seq)

@@ -71,7 +71,7 @@ internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditS
         await db.SaveChangesAsync(ct);
         var chainedHere = !db.Database.IsNpgsql();
         if (chainedHere)
-            await sealer.ChainPendingAsync(ct);
+            await sealer.ChainPendingAsync(ct, limit: int.MaxValue); // all of them: SQLite has no sealing service
         if (own is not null)
             await own.CommitAsync(ct);
         // Usually before the caller's commit: the sealer finds the entries on this nudge or on its next round.

@@ -80,14 +80,14 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
                                   select new { p, u.Code, u.NameVi }).ToListAsync(ct);
         // Rows are selected by campaign (a join, not a list of thousands of ids) and only the columns the
         // results use are read: 5 000 units × 60 indicators is 300 000 answers.
-        var mine = db.Participants.Where(p => p.CampaignId == campaignId).Select(p => p.Id);
-        var answers = (await db.Set<Answer>().Where(a => mine.Contains(a.ParticipantId))
+        var participantIds = db.Participants.Where(p => p.CampaignId == campaignId).Select(p => p.Id);
+        var answers = (await db.Set<Answer>().Where(a => participantIds.Contains(a.ParticipantId))
             .Select(a => new ScoredAnswer(a.ParticipantId, a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.SelfScore))
             .ToListAsync(ct)).ToLookup(a => a.ParticipantId);
-        var evidence = (await db.Set<EvidenceItem>().Where(e => mine.Contains(e.ParticipantId))
+        var evidence = (await db.Set<EvidenceItem>().Where(e => participantIds.Contains(e.ParticipantId))
             .Select(e => new { e.ParticipantId, e.IndicatorCode }).Distinct().ToListAsync(ct)).ToLookup(e => e.ParticipantId, e => e.IndicatorCode);
-        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => mine.Contains(c.ParticipantId)).ToListAsync(ct)).ToLookup(c => c.ParticipantId);
-        var verdicts = (await db.Set<IndicatorVerdict>().Where(v => mine.Contains(v.ParticipantId))
+        var claims = (await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => participantIds.Contains(c.ParticipantId)).ToListAsync(ct)).ToLookup(c => c.ParticipantId);
+        var verdicts = (await db.Set<IndicatorVerdict>().Where(v => participantIds.Contains(v.ParticipantId))
             .Select(v => new { v.ParticipantId, v.IndicatorCode, v.Points, v.Note }).ToListAsync(ct)).ToLookup(v => v.ParticipantId);
         var upheld = kind == ResultKinds.Final
             ? (await db.Set<Dispute>().AsNoTracking().Where(d => d.CampaignId == campaignId && d.Status == DisputeStatus.Upheld).ToListAsync(ct)).ToLookup(d => d.ParticipantId)

@@ -6,10 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Dtx.Campaign.Server.Email;
 
 /// <summary>
-/// Delivers due outbox e-mails, one per short transaction. On PostgreSQL a row is claimed with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so several nodes share the work and never send the same row twice;
-/// a transient failure is retried with back-off, a message that keeps failing ends as failed for an
-/// administrator to see. Delivery is at least once: a crash between the send and the commit resends,
+/// Delivers due outbox e-mails, one at a time. On PostgreSQL a row is claimed with
+/// <c>FOR UPDATE SKIP LOCKED</c> in a transaction held through the send, so several nodes share the work
+/// and never send the same row twice. On SQLite, whose one write lock would make every other write wait
+/// for the SMTP server, a short transaction leases the message (due again only after
+/// <see cref="Lease"/>), the send runs outside any transaction, and the outcome is saved after.
+/// A transient failure is retried with back-off, a message that keeps failing ends as failed for an
+/// administrator to see. Delivery is at least once: a crash between the send and the save resends,
 /// with the same Message-Id.
 /// </summary>
 internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTransport transport, EmailComposer composer, Notices.NoticeArchive archive,
@@ -17,14 +20,17 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
 {
     public sealed record Report(int Sent, int Failed);
 
+    /// <summary>On SQLite, how long a message being sent stays claimed: longer than the SMTP client's time-outs.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
     public async Task<Report> DeliverDueAsync(int max, CancellationToken ct)
     {
         int sent = 0, failed = 0;
         for (var i = 0; i < max; i++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            var message = await ClaimNextAsync(now, ct);
+            await using var transaction = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(ct) : null;
+            var message = transaction is not null ? await ClaimNextAsync(now, ct) : await LeaseNextAsync(now, ct);
             if (message is null)
                 break;
             using var activity = CampaignTelemetry.Source.StartActivity("email.deliver");
@@ -45,11 +51,24 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
                 failed++;
             }
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            if (transaction is not null)
+                await transaction.CommitAsync(ct);
         }
         if (telemetry.BacklogObserved)
             telemetry.ReportBacklog(await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending, ct));
         return new Report(sent, failed);
+    }
+
+    private async Task<OutboxMessage?> LeaseNextAsync(DateTime now, CancellationToken ct)
+    {
+        await using var lease = await db.Database.BeginTransactionAsync(ct);
+        var message = await ClaimNextAsync(now, ct);
+        if (message is null)
+            return null;
+        message.NextAttemptAt = now + Lease;
+        await db.SaveChangesAsync(ct);
+        await lease.CommitAsync(ct);
+        return message;
     }
 
     private async Task<OutboxMessage?> ClaimNextAsync(DateTime now, CancellationToken ct)

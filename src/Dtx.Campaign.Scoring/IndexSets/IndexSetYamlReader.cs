@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,8 +14,14 @@ public sealed record IndexSetReadResult(IndexSet? Set, IReadOnlyList<IndexSetPro
 /// </summary>
 public static class IndexSetYamlReader
 {
+    /// <summary>The field of a problem that is a broken size, depth or node-count limit rather than a content mistake.</summary>
+    public const string LimitField = "(limit)";
+
     public static IndexSetReadResult Read(string yaml)
     {
+        // Checked before loading: the loader itself recurses and expands aliases.
+        if (YamlLimits.Check(yaml) is { } breach)
+            return new IndexSetReadResult(null, [new IndexSetProblem(breach.Line, LimitField, breach.Message)]);
         var stream = new YamlStream();
         try
         {

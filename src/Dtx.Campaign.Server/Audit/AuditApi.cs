@@ -54,8 +54,8 @@ internal static class AuditApi
         return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", "audit.csv");
     }
 
-    private static async Task<Ok<AuditVerifier.Report>> Verify(AuditVerifier verifier, CancellationToken ct) =>
-        TypedResults.Ok(await verifier.VerifyAsync(ct));
+    private static async Task<Ok<AuditVerifier.Report>> Verify(AuditVerifier verifier, string? head, CancellationToken ct) =>
+        TypedResults.Ok(await verifier.VerifyAsync(ct, head));
 
     private static string Quote(string? value) =>
         value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;

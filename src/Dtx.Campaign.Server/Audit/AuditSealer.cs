@@ -19,7 +19,7 @@ namespace Dtx.Campaign.Server.Audit;
 internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signal)
 {
     // Any fixed number: the key of the advisory lock that lets one sealer at a time extend the chain.
-    private const long SealLockKey = 0x647478_61756474;
+    internal const long SealLockKey = 0x647478_61756474;
     private const int BatchSize = 1000;
 
     /// <summary>Seals every entry committed so far; returns how many it sealed.</summary>

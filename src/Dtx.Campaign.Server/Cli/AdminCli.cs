@@ -167,20 +167,31 @@ public static class AdminCli
 
     private static Command Audit(Func<IServiceProvider> services, TextWriter output, TextWriter error)
     {
-        var verify = new Command("verify", "Check the audit log's hash chain; exit 1 naming the first broken entry.");
-        verify.SetAction(async (_, ct) =>
+        var head = new Option<string?>("--head") { Description = "A head hash recorded earlier (printed by verify and anchor): the chain must still contain it." };
+        var verify = new Command("verify", "Check the audit log's hash chain, unsealed entries and the anchor file; exit 1 naming the first break.") { head };
+        verify.SetAction(async (parsed, ct) =>
         {
             await using var scope = services().CreateAsyncScope();
-            var report = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(ct);
+            var report = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(ct, parsed.GetValue(head));
             (report.Intact ? output : error).WriteLine(report.Message);
             return report.Intact ? 0 : 1;
         });
-        return new Command("audit", "Audit log tools.") { verify };
+        var anchor = new Command("anchor", "Append the chain's head to the anchor file (the server also does it daily); print it.");
+        anchor.SetAction(async (_, ct) =>
+        {
+            await using var scope = services().CreateAsyncScope();
+            var anchors = scope.ServiceProvider.GetRequiredService<AuditAnchors>();
+            var written = await anchors.AppendHeadAsync(ct);
+            output.WriteLine(written is null ? "Nothing anchored: the chain is empty or Audit:AnchorFile is not set."
+                : $"Anchored place {written.Seq} hash {written.Hash} in {anchors.FilePath}");
+            return 0;
+        });
+        return new Command("audit", "Audit log tools.") { verify, anchor };
     }
 
     private static Command Results(Func<IServiceProvider> services, TextWriter output, TextWriter error)
     {
-        var verify = new Command("verify", "Recompute every stored result set from the database; exit 1 naming any whose figures differ (e.g. after a restore).");
+        var verify = new Command("verify", "Hash every stored result document and recompute it from the database; exit 1 naming the units and figures that differ (an edited document, or a restore).");
         verify.SetAction(async (_, ct) =>
         {
             await using var scope = services().CreateAsyncScope();
@@ -191,7 +202,9 @@ public static class AdminCli
             foreach (var set in sets)
             {
                 var report = (await book.RecomputeAsync(set.CampaignId, set.Kind, ct))!;
-                (report.Identical ? output : error).WriteLine($"campaign {set.CampaignId} {set.Kind}: {(report.Identical ? "identical" : "DIFFERENT")} (stored {report.StoredChecksum}, recomputed {report.RecomputedChecksum})");
+                (report.Identical ? output : error).WriteLine($"campaign {set.CampaignId} {set.Kind}: {(report.Identical ? "identical" : "DIFFERENT")} (checksum {report.StoredChecksum}, stored document {report.DocumentChecksum}, recomputed {report.RecomputedChecksum})");
+                foreach (var difference in report.Differences)
+                    error.WriteLine($"  {difference}");
                 if (!report.Identical)
                     differing++;
             }

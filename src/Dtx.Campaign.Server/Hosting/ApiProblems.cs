@@ -7,12 +7,19 @@ namespace Dtx.Campaign.Server.Hosting;
 internal static class ApiProblems
 {
     public static ProblemHttpResult FileRejected(ImportRejectedException rejected) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Tệp bị từ chối / The file was refused",
-            detail: $"{rejected.Problems.Count} problem(s) in {rejected.File}; nothing was stored. First: {rejected.Problems[0]}",
-            type: "https://dtx-campaign.example/problems/file-rejected",
-            extensions: new Dictionary<string, object?> { ["problems"] = rejected.Problems });
+        rejected.Limit is { } limit
+            ? TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Tệp vượt giới hạn / The file exceeds a limit",
+                detail: $"{rejected.File}: nothing was stored. {rejected.Problems[0]}",
+                type: "https://dtx-campaign.example/problems/file-limit",
+                extensions: new Dictionary<string, object?> { ["limit"] = limit, ["problems"] = rejected.Problems })
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Tệp bị từ chối / The file was refused",
+                detail: $"{rejected.Problems.Count} problem(s) in {rejected.File}; nothing was stored. First: {rejected.Problems[0]}",
+                type: "https://dtx-campaign.example/problems/file-rejected",
+                extensions: new Dictionary<string, object?> { ["problems"] = rejected.Problems });
 
     public static ProblemHttpResult BadRequest(string detail, string? field = null) =>
         TypedResults.Problem(

@@ -28,10 +28,18 @@ internal static class TabularFile
         try
         {
             if (IsExcel(fileName))
-                return (ReadExcel(content), null);
+            {
+                ImportLimits.CheckZip(fileName, content);
+                return (ReadExcel(fileName, content), null);
+            }
             if (IsCsv(fileName))
-                return (ReadCsv(content), null);
+                return (ReadCsv(fileName, content), null);
             return ([], new FileProblem(fileName, null, "file", "unsupported file type: use .csv (UTF-8) or .xlsx"));
+        }
+        catch (MaxFieldSizeException e)
+        {
+            throw ImportLimits.Refused(fileName, "file", "cell-length",
+                $"Một trường dài quá {ImportLimits.MaxCellLength} ký tự / a field is longer than {ImportLimits.MaxCellLength} characters", e.Context?.Parser?.Row);
         }
         catch (Exception e) when (e is CsvHelperException or InvalidDataException or IOException or FormatException or InvalidOperationException)
         {
@@ -42,7 +50,7 @@ internal static class TabularFile
     public static string Normalise(string header) =>
         header.Trim().ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
 
-    private static List<Row> ReadCsv(Stream content)
+    private static List<Row> ReadCsv(string fileName, Stream content)
     {
         using var reader = new StreamReader(content, leaveOpen: true);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -50,14 +58,20 @@ internal static class TabularFile
             DetectDelimiter = true,
             PrepareHeaderForMatch = a => Normalise(a.Header),
             BadDataFound = null,
+            // Stops CsvHelper from buffering an endless quoted field.
+            MaxFieldSize = ImportLimits.MaxCellLength,
         };
         using var csv = new CsvReader(reader, config);
         var rows = new List<Row>();
         if (!csv.Read() || !csv.ReadHeader())
             return rows;
         var headers = csv.HeaderRecord!.Select(Normalise).ToArray();
+        if (headers.Length > ImportLimits.MaxColumns)
+            throw ImportLimits.Refused(fileName, "row 1", "columns", $"Quá {ImportLimits.MaxColumns} cột / more than {ImportLimits.MaxColumns} columns", 1);
         while (csv.Read())
         {
+            if (csv.Parser.Row > ImportLimits.MaxRows)
+                throw ImportLimits.Refused(fileName, $"row {csv.Parser.Row}", "rows", $"Quá {ImportLimits.MaxRows} dòng / more than {ImportLimits.MaxRows} rows", csv.Parser.Row);
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < headers.Length; i++)
                 cells[headers[i]] = csv.GetField(i) ?? "";
@@ -67,7 +81,7 @@ internal static class TabularFile
         return rows;
     }
 
-    private static List<Row> ReadExcel(Stream content)
+    private static List<Row> ReadExcel(string fileName, Stream content)
     {
         var rows = new List<Row>();
         var number = 1;
@@ -78,6 +92,7 @@ internal static class TabularFile
                 kv => Normalise(kv.Key),
                 kv => Convert.ToString(kv.Value, CultureInfo.InvariantCulture) ?? "",
                 StringComparer.Ordinal);
+            ImportLimits.CheckRow(fileName, null, number, cells);
             if (cells.Values.All(string.IsNullOrWhiteSpace))
                 continue;
             rows.Add(new Row(number, cells));

@@ -11,20 +11,20 @@ internal sealed class IndexSetFiles(UnitCategoryCatalog categories)
     public async Task<IndexSet> ReadAsync(string fileName, Stream content, CancellationToken ct)
     {
         // Buffered: the workbook reader reads the stream once per sheet, and index sets are small.
-        var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, ct);
-        buffer.Position = 0;
+        using var buffer = await ImportLimits.BufferAsync(fileName, content, ct);
 
         IndexSet set;
         if (fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
         {
+            ImportLimits.CheckZip(fileName, buffer);
             set = IndexSetWorkbook.Read(fileName, buffer);
         }
         else if (fileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
         {
             var result = IndexSetYamlReader.Read(Encoding.UTF8.GetString(buffer.ToArray()));
             if (result.Set is null)
-                throw new ImportRejectedException(fileName, result.Problems.Select(p => new FileProblem(fileName, p.Line, p.Field, p.Message)).ToList());
+                throw new ImportRejectedException(fileName, result.Problems.Select(p => new FileProblem(fileName, p.Line, p.Field, p.Message)).ToList(),
+                    result.Problems.FirstOrDefault(p => p.Field == IndexSetYamlReader.LimitField) is { } limit ? ImportLimits.NameIn(limit.Message) : null);
             set = result.Set;
         }
         else

@@ -21,7 +21,7 @@ internal static class IndexSetWorkbook
         try
         {
             var names = content.GetSheetNames();
-            sheets = names.ToDictionary(n => n, n => ReadSheet(content, n), StringComparer.OrdinalIgnoreCase);
+            sheets = names.ToDictionary(n => n, n => ReadSheet(fileName, content, n), StringComparer.OrdinalIgnoreCase);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or FormatException)
         {
@@ -115,7 +115,7 @@ internal static class IndexSetWorkbook
         public string Get(string column) => Cells.TryGetValue(column, out var value) ? value.Trim() : "";
     }
 
-    private static List<TabularSheetRow> ReadSheet(Stream content, string sheet)
+    private static List<TabularSheetRow> ReadSheet(string fileName, Stream content, string sheet)
     {
         var rows = new List<TabularSheetRow>();
         var number = 1;
@@ -123,6 +123,7 @@ internal static class IndexSetWorkbook
         {
             number++;
             var cells = raw.ToDictionary(kv => TabularFile.Normalise(kv.Key), kv => Convert.ToString(kv.Value, Invariant) ?? "", StringComparer.Ordinal);
+            ImportLimits.CheckRow(fileName, sheet, number, cells);
             if (cells.Values.Any(c => !string.IsNullOrWhiteSpace(c)))
                 rows.Add(new TabularSheetRow(number, cells));
         }

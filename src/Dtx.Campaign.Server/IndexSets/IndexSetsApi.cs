@@ -25,7 +25,7 @@ internal static class IndexSetsApi
         group.MapGet("/", List).WithSummary("Every stored version, newest first; filter by key or status.");
         group.MapGet("/{id:guid}", Get).WithSummary("One version with its full indicator tree, methods, bonus rules and rating bands.");
 
-        var admin = group.MapGroup("").RequireAuthorization(Policies.Administer).DisableAntiforgery();
+        var admin = group.MapGroup("").RequireAuthorization(Policies.Administer).DisableAntiforgery().LimitImportBody();
         admin.MapPost("/", Create).WithSummary("Create a draft from a YAML or Excel file (multipart field 'file'); ?publish=true publishes it at once.");
         admin.MapPost("/validate", Validate).WithSummary("Validate a file without storing it; lists every problem with its line.");
         admin.MapPost("/{id:guid}/publish", Publish).WithSummary("Publish a draft; the previous published version of the same key becomes superseded.");
@@ -69,13 +69,17 @@ internal static class IndexSetsApi
         }
     }
 
-    private static async Task<Ok<ValidationReport>> Validate(IFormFile file, IndexSetFiles files, CancellationToken ct)
+    private static async Task<Results<Ok<ValidationReport>, ProblemHttpResult>> Validate(IFormFile file, IndexSetFiles files, CancellationToken ct)
     {
         try
         {
             await using var content = file.OpenReadStream();
             var set = await files.ReadAsync(file.FileName, content, ct);
             return TypedResults.Ok(new ValidationReport(true, set.Key, set.Version, set.Leaves().Count(), set.MaxPoints, []));
+        }
+        catch (ImportRejectedException rejected) when (rejected.Limit is not null)
+        {
+            return ApiProblems.FileRejected(rejected);
         }
         catch (ImportRejectedException rejected)
         {

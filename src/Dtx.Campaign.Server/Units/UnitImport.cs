@@ -29,7 +29,8 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
 
     public async Task<Summary> ImportAsync(string fileName, Stream content, CancellationToken cancellationToken)
     {
-        var (rows, unreadable) = TabularFile.Read(fileName, content);
+        using var buffer = await ImportLimits.BufferAsync(fileName, content, cancellationToken);
+        var (rows, unreadable) = TabularFile.Read(fileName, buffer);
         if (unreadable is not null)
             throw new ImportRejectedException(fileName, [unreadable]);
 

@@ -18,7 +18,7 @@ internal static class UnitsApi
         var group = app.MapGroup("/api/units").WithTags("Units").RequireAuthorization();
         group.MapGet("/", List).WithSummary("List units, filtered by authority, category or flag.");
         group.MapGet("/{id:guid}", Get).WithSummary("One unit with its contacts.");
-        group.MapPost("/import", Import).RequireAuthorization(Policies.Administer).DisableAntiforgery()
+        group.MapPost("/import", Import).RequireAuthorization(Policies.Administer).DisableAntiforgery().LimitImportBody()
             .WithSummary("Import units from a CSV or Excel file (multipart field 'file'); one bad row refuses the whole file.");
         return group;
     }

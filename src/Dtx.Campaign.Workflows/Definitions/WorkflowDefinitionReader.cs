@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -40,8 +41,15 @@ public static class WorkflowDefinitionReader
             : new DefinitionReadResult(null, reader.Problems);
     }
 
-    public static DefinitionReadResult ReadFile(string path, WorkflowCatalog catalog) =>
-        Read(File.ReadAllText(path), Path.GetFileName(path), catalog);
+    public static DefinitionReadResult ReadFile(string path, WorkflowCatalog catalog)
+    {
+        // Refused by its length on disk before it is read into memory (4 bytes per character at most in UTF-8).
+        var length = new FileInfo(path).Length;
+        if (length > 4L * YamlLimits.MaxCharacters)
+            return new DefinitionReadResult(null, [new WorkflowProblem(Path.GetFileName(path), 1, "(limit)",
+                $"Tệp quá lớn: {length} byte / the file has {length} bytes, the limit is {4L * YamlLimits.MaxCharacters} (limit: size)")]);
+        return Read(File.ReadAllText(path), Path.GetFileName(path), catalog);
+    }
 
     private sealed class Reader(string file, WorkflowCatalog catalog)
     {
@@ -52,6 +60,12 @@ public static class WorkflowDefinitionReader
 
         public WorkflowDefinition? ReadDocument(string yaml)
         {
+            // Checked before loading: the loader itself recurses and expands aliases.
+            if (YamlLimits.Check(yaml) is { } breach)
+            {
+                Problems.Add(new WorkflowProblem(file, breach.Line, "(limit)", breach.Message));
+                return null;
+            }
             var stream = new YamlStream();
             try
             {

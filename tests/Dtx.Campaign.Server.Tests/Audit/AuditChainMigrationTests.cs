@@ -47,7 +47,12 @@ public abstract class AuditChainMigrationTests(ITestDatabase database) : IAsyncL
         {
             db.Add(new AuditEntry { At = new DateTimeOffset(2025, 10, 1, 1, 0, 0, TimeSpan.Zero), Actor = "cli", Action = "new.1" });
             await db.SaveChangesAsync();
-            var report = await new AuditVerifier(db, new AuditSealer(db, new AuditSealingSignal())).VerifyAsync(CancellationToken.None);
+            // The verifier never seals: the sealer chains the new entry first, as the server would.
+            await new AuditSealer(db, new AuditSealingSignal()).SealPendingAsync(CancellationToken.None);
+            var options = Microsoft.Extensions.Options.Options.Create(new AuditOptions { AnchorFile = null });
+            var anchors = new AuditAnchors(db, TimeProvider.System, options, Microsoft.Extensions.Options.Options.Create(new StorageOptions()),
+                new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = Path.GetTempPath() });
+            var report = await new AuditVerifier(db, TimeProvider.System, options, anchors).VerifyAsync(CancellationToken.None);
             Assert.True(report.Intact, report.Message);
             Assert.Equal(4, report.Entries);
             var newest = await db.AuditEntries.SingleAsync(e => e.Action == "new.1");

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Results;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtx.Campaign.Server.Tests.Results;
+
+/// <summary><c>results verify</c> hashes the stored document, so an edit that leaves the checksum column alone is found and named.</summary>
+public abstract partial class ResultsVerifyTests(CampaignApp app)
+{
+    [GeneratedRegex("(\"unitCode\":\"SNV\".*?\"total\":)([0-9.]+)")]
+    private static partial Regex SnvTotal();
+
+    [Fact]
+    public async Task A_unit_total_edited_inside_the_stored_document_is_reported_with_exit_1()
+    {
+        var published = await PublishedCampaign.RunAsync(app);
+        var clean = await app.RunCliAsync("results", "verify");
+        Assert.True(clean.ExitCode == 0, clean.Output + clean.Error);
+
+        string checksum;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            var set = await db.Set<ResultSet>().SingleAsync(r => r.CampaignId == published.Id && r.Kind == ResultKinds.Final);
+            checksum = set.Checksum;
+            var match = SnvTotal().Match(set.Document);
+            Assert.Equal("88", match.Groups[2].Value);
+            // The forger changes one figure and leaves the checksum column as it was.
+            var forged = SnvTotal().Replace(set.Document, m => m.Groups[1].Value + "98", 1);
+            await db.Set<ResultSet>().Where(r => r.Id == set.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, forged));
+        }
+
+        var (exit, output, error) = await app.RunCliAsync("results", "verify");
+        Assert.Equal(1, exit);
+        Assert.Contains($"campaign {published.Id} final: DIFFERENT (checksum {checksum}, stored document ", error, StringComparison.Ordinal);
+        Assert.Contains($"recomputed {checksum})", error, StringComparison.Ordinal);
+        Assert.Contains("SNV total: stored 98, recomputed 88", error, StringComparison.Ordinal);
+        Assert.Contains("1 different.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("SYT", error, StringComparison.Ordinal);
+    }
+}
+
+public sealed class ResultsVerifyTests_Postgres(PostgresApp app) : ResultsVerifyTests(app), IClassFixture<PostgresApp>;
+
+public sealed class ResultsVerifyTests_Sqlite(SqliteApp app) : ResultsVerifyTests(app), IClassFixture<SqliteApp>;

@@ -57,7 +57,9 @@ internal static class AuditApi
     private static async Task<Ok<AuditVerifier.Report>> Verify(AuditVerifier verifier, string? head, CancellationToken ct) =>
         TypedResults.Ok(await verifier.VerifyAsync(ct, head));
 
-    private static string Quote(string? value) =>
+    private static string Quote(string? value) => QuoteCsv(Imports.SpreadsheetText.Safe(value));
+
+    private static string QuoteCsv(string? value) =>
         value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static AuditEntryDto ToDto(AuditEntry e) =>

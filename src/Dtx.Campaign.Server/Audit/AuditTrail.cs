@@ -35,6 +35,10 @@ public interface IAuditActor
 /// </summary>
 internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditSealer sealer, TimeProvider clock)
 {
+    private const int MaxDetailLength = 4000;
+
+    private static string? Cap(string? value, int max) => Imports.SpreadsheetText.Cap(value, max);
+
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     // Stored for people to read: Vietnamese stays Vietnamese, not \u escapes. The values are data,
@@ -53,20 +57,21 @@ internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditS
         // PostgreSQL keeps microseconds: hash exactly what will be read back.
         var now = clock.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        // Capped to the columns: what someone typed as an e-mail address (200 KB) is kept as its first 100 characters.
         foreach (var e in events)
             db.Add(new AuditEntry
             {
                 At = now,
-                Actor = actor.Name,
-                ActorAddress = actor.Address,
-                Action = e.Action,
-                EntityType = e.EntityType,
-                EntityId = e.EntityId,
+                Actor = Cap(actor.Name, 256)!,
+                ActorAddress = Cap(actor.Address, 100),
+                Action = Cap(e.Action, 100)!,
+                EntityType = Cap(e.EntityType, 100),
+                EntityId = Cap(e.EntityId, 100),
                 CampaignId = e.CampaignId,
                 UnitId = e.UnitId,
                 Before = e.Before is null ? null : JsonSerializer.Serialize(e.Before, Json),
                 After = e.After is null ? null : JsonSerializer.Serialize(e.After, Json),
-                Detail = e.Detail,
+                Detail = Cap(e.Detail, MaxDetailLength),
             });
         await db.SaveChangesAsync(ct);
         var chainedHere = !db.Database.IsNpgsql();

@@ -33,4 +33,70 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
             return (null, $"the content of '{fileName}' is not a {extension} file");
         return (type, null);
     }
+
+    /// <summary>
+    /// Whether the whole content has the structure of its type, beyond the first bytes: a PDF ends with its
+    /// cross-reference trailer and <c>%%EOF</c>, an OOXML file is a package with <c>[Content_Types].xml</c> and its
+    /// main part (within the import zip limits), a PNG starts with its IHDR chunk, a JPEG with a marker segment.
+    /// </summary>
+    public string? StructureProblem(Stream content, string fileName)
+    {
+        content.Position = 0;
+        try
+        {
+            switch (Extension)
+            {
+                case ".pdf":
+                    // The end of a PDF (incremental updates included) is "startxref", an offset and "%%EOF".
+                    var tailLength = (int)Math.Min(content.Length, 2048);
+                    var tail = new byte[tailLength];
+                    content.Seek(-tailLength, SeekOrigin.End);
+                    content.ReadExactly(tail);
+                    var text = System.Text.Encoding.Latin1.GetString(tail);
+                    return text.Contains("%%EOF", StringComparison.Ordinal) && (text.Contains("startxref", StringComparison.Ordinal) || text.Contains("trailer", StringComparison.Ordinal))
+                        ? null : $"'{fileName}' starts like a PDF but has no PDF trailer (startxref … %%EOF): it is not a PDF document";
+                case ".png":
+                    var png = new byte[16];
+                    return content.ReadAtLeast(png, 16, throwOnEndOfStream: false) == 16 && png.AsSpan(12, 4).SequenceEqual("IHDR"u8)
+                        ? null : $"'{fileName}' has no PNG header chunk (IHDR)";
+                case ".jpg" or ".jpeg":
+                    var jpeg = new byte[4];
+                    return content.ReadAtLeast(jpeg, 4, throwOnEndOfStream: false) == 4 && jpeg[3] >= 0xC0 && jpeg[3] != 0xFF
+                        ? null : $"'{fileName}' has no JPEG marker after its start of image";
+                default:
+                    if (Imports.ImportLimits.ZipProblem(content) is { } limit)
+                        return $"{limit.Message} (limit: {limit.Limit})";
+                    content.Position = 0;
+                    using (var zip = new System.IO.Compression.ZipArchive(content, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+                    {
+                        var main = Extension switch { ".docx" => "word/document.xml", ".xlsx" => "xl/workbook.xml", _ => "ppt/presentation.xml" };
+                        if (zip.GetEntry("[Content_Types].xml") is null || zip.GetEntry(main) is null)
+                            return $"'{fileName}' is a zip file but not an Office document: it lacks [Content_Types].xml or {main}";
+                    }
+                    return null;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return $"'{fileName}' is not a readable {Extension} file";
+        }
+        finally
+        {
+            content.Position = 0;
+        }
+    }
+
+    /// <summary>
+    /// The name to store and show: no folders, no control characters and no bidirectional overrides, which make
+    /// "gpj.exe" look like "exe.jpg" in a list.
+    /// </summary>
+    public static string CleanFileName(string fileName)
+    {
+        var name = Path.GetFileName(fileName.Replace('\\', '/'));
+        var clean = new string(name.Where(c => !char.IsControl(c) && !IsBidiControl(c)).ToArray()).Trim();
+        return clean.Length == 0 ? "file" : clean;
+    }
+
+    private static bool IsBidiControl(char c) =>
+        c is '\u200E' or '\u200F' or '\u061C' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

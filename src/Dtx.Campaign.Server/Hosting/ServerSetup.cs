@@ -85,6 +85,7 @@ internal static class ServerSetup
             app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHostileTextGuard();
         app.UseAuthentication();
         app.UseAccessGate();
         app.UseAuthorization();

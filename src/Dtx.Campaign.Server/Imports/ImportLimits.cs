@@ -79,6 +79,9 @@ internal static class ImportLimits
         }
     }
 
+    private static readonly System.Buffers.SearchValues<char> ForbiddenCharacters = System.Buffers.SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
+
     /// <summary>Refuses a row past <see cref="MaxRows"/>, with more than <see cref="MaxColumns"/> cells, or with a cell longer than <see cref="MaxCellLength"/>.</summary>
     public static void CheckRow(string fileName, string? sheet, int number, IReadOnlyDictionary<string, string> cells)
     {
@@ -88,8 +91,14 @@ internal static class ImportLimits
         if (cells.Count > MaxColumns)
             throw Refused(fileName, $"{where}row {number}", "columns", $"Quá {MaxColumns} cột / more than {MaxColumns} columns", number);
         foreach (var (column, value) in cells)
+        {
             if (value.Length > MaxCellLength)
                 throw Refused(fileName, where + column, "cell-length", $"Ô dài {value.Length} ký tự, tối đa {MaxCellLength} / the cell has {value.Length} characters, the limit is {MaxCellLength}", number);
+            // A NUL cannot be stored in PostgreSQL text; a bidirectional override makes a name read backwards.
+            if (value.AsSpan().IndexOfAny(ForbiddenCharacters) >= 0)
+                throw new ImportRejectedException(fileName, [new FileProblem(fileName, number, where + column,
+                    "Ô chứa ký tự điều khiển hoặc ký tự đảo chiều (bidi) / the cell contains a control or bidirectional-override character: remove it")]);
+        }
     }
 
     /// <summary>The limit's name in a message ending "(limit: NAME)", as every limit message here does.</summary>

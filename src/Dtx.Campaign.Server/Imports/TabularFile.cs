@@ -75,6 +75,7 @@ internal static class TabularFile
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < headers.Length; i++)
                 cells[headers[i]] = csv.GetField(i) ?? "";
+            ImportLimits.CheckRow(fileName, null, csv.Parser.Row, cells);
             // CsvHelper counts the header as row 1, as a spreadsheet does.
             rows.Add(new Row(csv.Parser.Row, cells));
         }

@@ -114,7 +114,10 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
         return new TemplateRenderer(set).RenderNotice(notice, lang is "en" ? "en" : "vi");
     }
 
-    /// <summary>Saves a new version after checking its syntax; nothing is stored when it has an error.</summary>
+    /// <summary>
+    /// Saves a new version after checking its syntax and rendering every sample notice in both languages with it,
+    /// inside the sandbox's limits; nothing is stored when it has an error or cannot render (an endless loop).
+    /// </summary>
     public async Task<TemplateInfo> SaveAsync(string name, string content, string? user, CancellationToken ct)
     {
         if (!shipped.Set.TryGet(name, out _))
@@ -123,6 +126,7 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
             throw new TemplateRejectedException(name, [new TemplateError(name, 1, 1, "a template is at most 200 000 characters")]);
         if (TemplateValidator.Validate(content, name) is { Count: > 0 } errors)
             throw new TemplateRejectedException(name, errors);
+        await TrialRenderAsync(name, content, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var previous = await db.Set<TemplateVersion>().Where(t => t.Name == name).OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
         var version = new TemplateVersion
@@ -135,6 +139,28 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
             new { version.Version, Characters = content.Length }, Detail: name), ct);
         await transaction.CommitAsync(ct);
         return new TemplateInfo(name, version.Version, version.SavedAt, user);
+    }
+
+    /// <summary>A version that parses but can never render would fail the next reminder round, not the save.</summary>
+    private async Task TrialRenderAsync(string name, string content, CancellationToken ct)
+    {
+        var (current, _) = await CurrentAsync(ct);
+        var renderer = new TemplateRenderer(current.With(name, content));
+        foreach (var notice in Samples)
+        {
+            foreach (var lang in (string[])["vi", "en"])
+            {
+                try
+                {
+                    renderer.RenderNotice(notice, lang);
+                }
+                catch (TemplateRenderException e)
+                {
+                    throw new TemplateRejectedException(name, e.Errors.Count > 0 ? e.Errors
+                        : [new TemplateError(name, 1, 1, $"the sample notice '{notice.TemplateName}' ({lang}) cannot be rendered: {e.Message}")]);
+                }
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using Dtx.Campaign.Server.Imports;
 using MiniExcelLibs;
 
 namespace Dtx.Campaign.Server.Results;
@@ -27,13 +28,13 @@ internal static class ResultsExport
             ["ranking"] = RankingRows(document, checksum),
             ["groups"] = units.SelectMany(x => x.Unit.Groups.Select(g => new Dictionary<string, object?>
             {
-                ["category"] = x.Category, ["unit_code"] = x.Unit.UnitCode, ["group"] = g.Code, ["name_vi"] = g.NameVi,
+                ["category"] = x.Category, ["unit_code"] = Safe(x.Unit.UnitCode), ["group"] = g.Code, ["name_vi"] = Safe(g.NameVi),
                 ["points"] = g.Points, ["max"] = g.Max, ["percentage"] = g.Percentage,
             })).ToList(),
             ["indicators"] = units.SelectMany(x => x.Unit.Indicators.Select(i => new Dictionary<string, object?>
             {
-                ["category"] = x.Category, ["unit_code"] = x.Unit.UnitCode, ["indicator"] = i.Code, ["max"] = i.Max, ["self"] = i.SelfPoints,
-                ["verified"] = i.VerifiedPoints, ["after_dispute"] = i.DisputePoints, ["points"] = i.Points, ["note"] = i.Note,
+                ["category"] = x.Category, ["unit_code"] = Safe(x.Unit.UnitCode), ["indicator"] = i.Code, ["max"] = i.Max, ["self"] = i.SelfPoints,
+                ["verified"] = i.VerifiedPoints, ["after_dispute"] = i.DisputePoints, ["points"] = i.Points, ["note"] = Safe(i.Note),
             })).ToList(),
             ["aggregates"] = document.Categories.Select(c => new Dictionary<string, object?>
             {
@@ -42,17 +43,20 @@ internal static class ResultsExport
                 ["median_percentage"] = c.Aggregate.MedianPercentage,
                 ["bands"] = string.Join("; ", c.Aggregate.Bands.Select(b => $"{b.Key}: {b.Count}")),
             }).ToList(),
-            ["checksum"] = new[] { new Dictionary<string, object?> { ["campaign"] = document.CampaignName, ["kind"] = document.Kind, ["sha256"] = checksum } },
+            ["checksum"] = new[] { new Dictionary<string, object?> { ["campaign"] = Safe(document.CampaignName), ["kind"] = document.Kind, ["sha256"] = checksum } },
         };
         using var stream = new MemoryStream();
         stream.SaveAs(sheets);
         return stream.ToArray();
     }
 
+    // Names come from imported files and people: never let a spreadsheet run them as formulas.
+    private static string? Safe(string? text) => SpreadsheetText.Safe(text);
+
     private sealed record RankingRow(string Category, int? Rank, string UnitCode, string UnitName, string Status, decimal Total, decimal Bonus,
         decimal ApplicableMax, decimal Percentage, string? Band, decimal? PercentageChange, int? RankChange, string Checksum);
 
     private static List<RankingRow> RankingRows(ResultDocument document, string checksum) =>
-        document.Categories.SelectMany(c => c.Units.Select(u => new RankingRow(c.Category, u.Rank, u.UnitCode, u.UnitName, u.Status, u.Total, u.Bonus,
-            u.ApplicableMax, u.Percentage, u.Band, u.Previous?.PercentageChange, u.Previous?.RankChange, checksum))).ToList();
+        document.Categories.SelectMany(c => c.Units.Select(u => new RankingRow(c.Category, u.Rank, Safe(u.UnitCode)!, Safe(u.UnitName)!, u.Status, u.Total, u.Bonus,
+            u.ApplicableMax, u.Percentage, Safe(u.Band), u.Previous?.PercentageChange, u.Previous?.RankChange, checksum))).ToList();
 }

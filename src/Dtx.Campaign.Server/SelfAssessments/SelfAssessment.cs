@@ -217,6 +217,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         var (type, refusal) = EvidenceFileType.Detect(fileName, head.AsSpan(0, read));
         if (type is null)
             throw new AssessmentInputException("file", [refusal!]);
+        if (type.StructureProblem(content, fileName) is { } malformed)
+            throw new AssessmentInputException("file", [malformed]);
         content.Position = 0;
         // Checked before the file is stored, and again under the lock before it is recorded.
         var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
@@ -225,7 +227,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         var (sha256, size) = await store.SaveAsync(content, ct);
         return await AddEvidenceAsync(campaignId, unitId, code, user, new EvidenceItem
         {
-            IndicatorCode = code, Kind = EvidenceKind.File, FileName = Path.GetFileName(fileName), ContentType = type.ContentType, Size = size, Sha256 = sha256,
+            IndicatorCode = code, Kind = EvidenceKind.File, FileName = EvidenceFileType.CleanFileName(fileName), ContentType = type.ContentType, Size = size, Sha256 = sha256,
         }, ct);
     }
 

@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dtx.Campaign.Server.Hosting;
+
+/// <summary>
+/// Refuses a JSON request body that carries a NUL or a bidirectional-override character in any text, or that is
+/// larger than any of this API's JSON bodies needs. A NUL cannot be stored in PostgreSQL text (the save failed
+/// with 500) and an override makes a name read backwards ("gpj.exe"); neither belongs in a name, note or template.
+/// Checked once here rather than in every endpoint, before model binding.
+/// </summary>
+internal static partial class HostileTextGuard
+{
+    /// <summary>The largest JSON body: a notice template is at most 200 000 characters.</summary>
+    public const long MaxJsonBytes = 2 * 1024 * 1024;
+
+    // Raw characters, and the JSON escapes of the same characters.
+    [GeneratedRegex(@"[\u0000\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]|\\u(0000|200[eEfF]|061[cC]|202[a-eA-E]|206[6-9])")]
+    private static partial Regex Forbidden();
+
+    public static IApplicationBuilder UseHostileTextGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && request.HasJsonContentType())
+        {
+            if (request.ContentLength > MaxJsonBytes)
+            {
+                await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Nội dung JSON quá {MaxJsonBytes} byte / the JSON body is larger than {MaxJsonBytes} bytes (limit: json-size)");
+                return;
+            }
+            request.EnableBuffering();
+            var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxJsonBytes)
+                {
+                    await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Nội dung JSON quá {MaxJsonBytes} byte / the JSON body is larger than {MaxJsonBytes} bytes (limit: json-size)");
+                    return;
+                }
+            }
+            request.Body.Position = 0;
+            var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            if (Forbidden().Match(text) is { Success: true } match)
+            {
+                var line = text.AsSpan(0, match.Index).Count('\n') + 1;
+                await RefuseAsync(context, StatusCodes.Status400BadRequest,
+                    $"Văn bản chứa ký tự NUL hoặc ký tự đảo chiều (bidi) ở dòng {line}, vị trí {match.Index} / the body contains a NUL or bidirectional-override character at line {line}, offset {match.Index}: remove it");
+                return;
+            }
+        }
+        await next(context);
+    });
+
+    private static async Task RefuseAsync(HttpContext context, int status, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = "Yêu cầu bị từ chối / The request was refused", Detail = detail },
+        });
+    }
+}

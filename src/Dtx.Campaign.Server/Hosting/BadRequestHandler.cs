@@ -16,7 +16,10 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExce
             return false;
         var detail = bad.InnerException is JsonException json
             ? $"The JSON body is not valid at {json.Path ?? "$"} (line {json.LineNumber + 1}, byte {json.BytePositionInLine}): {FirstSentence(json.Message)}"
-            : bad.Message;
+            : bad.InnerException is InvalidDataException or IOException
+                // The form reader's own words name the limit ("Multipart body length limit 10551296 exceeded").
+                ? $"{bad.Message} {bad.InnerException.Message}"
+                : bad.Message;
         context.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

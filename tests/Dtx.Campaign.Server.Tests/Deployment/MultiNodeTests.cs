@@ -96,7 +96,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await first.PostAsync($"/api/campaigns/{campaign}/launch", null)).EnsureSuccessStatusCode();
+        var launched = await first.PostAsync($"/api/campaigns/{campaign}/launch", null);
+        Assert.True(launched.IsSuccessStatusCode, await launched.Content.ReadAsStringAsync());
         var units = (await first.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
             .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
         Assert.Equal(6, units.Count);

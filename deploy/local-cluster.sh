@@ -14,9 +14,10 @@ pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0
 psql "postgresql://dtx:dtx@127.0.0.1:5432/postgres" -tAc "select 1 from pg_database where datname='$DB'" | grep -q 1 \
   || psql "postgresql://dtx:dtx@127.0.0.1:5432/postgres" -qc "create database $DB"
 
+# The published build, as in production; it finds its appsettings.json and static files from its own folder.
 dotnet publish src/Dtx.Campaign.Server -c Release -o "$WORK/app" --nologo -v quiet
 export Database__Provider=Postgres ConnectionStrings__Campaign="$PG;Database=$DB" Scheduling__SchedulerName=dtx-local-cluster
-dotnet "$WORK/app/dtx-campaign.dll" migrate
+dotnet "$WORK/app/dtx-campaign.dll" migrate | tee "$WORK/migrate.log"
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -41,6 +42,8 @@ NGINX
 nginx -c "$WORK/nginx.conf" -g "daemon off;" &
 pids+=($!)
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:5080/healthz >/dev/null 2>&1 && break; sleep 1; done
-echo "Three nodes behind http://127.0.0.1:5080 (logs in $WORK). The first node printed the admin password:"
-grep -h "password" "$WORK"/node-*.log || true
+echo "Three nodes behind http://127.0.0.1:5080 (logs in $WORK)."
+# migrate creates the first administrator on a new database and prints its password once.
+grep -h "First administrator" "$WORK/migrate.log" \
+  || echo "The database $DB already had its administrator (its password was printed when it was created; drop the database to start again)."
 wait

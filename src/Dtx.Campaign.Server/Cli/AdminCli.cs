@@ -41,7 +41,8 @@ public static class AdminCli
         root.Subcommands.Add(Workflow(output, error));
         var parsed = root.Parse(args);
         using var actor = HttpAuditActor.Use("cli");
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        // Exceptions reach Program, which turns a start-up precondition (database unreachable, bad setting) into one message and exit 1.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ public static class AdminCli
 
     private static IServiceProvider BuildServices()
     {
-        var builder = WebApplication.CreateBuilder();
+        var builder = ServerHost.CreateBuilder([]);
         builder.AddCampaignServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         return builder.Build().Services;
@@ -70,8 +71,10 @@ public static class AdminCli
         {
             await using var scope = services().CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            await db.Database.MigrateAsync(ct);
+            var provider = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            await DatabaseSetup.EnsureReachableAsync(db, provider, ct);
+            var pending = await DatabaseSetup.PendingMigrationsAsync(db, provider, ct);
+            await DatabaseSetup.MigrateAsync(db, provider, ct);
             output.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
             var created = await scope.ServiceProvider.GetRequiredService<AdminBootstrap>()
                 .EnsureAsync(scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value, ct);
@@ -89,7 +92,7 @@ public static class AdminCli
         {
             await using var scope = services().CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
-            await db.Database.MigrateAsync(ct);
+            await DatabaseSetup.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider, ct);
             var report = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
             foreach (var line in report)
                 output.WriteLine(line);

@@ -11,6 +11,14 @@ public sealed class DemoOptions
     /// <summary>At start, fill an empty database with two campaigns and the people who work on them.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>The password of every demo account (the administrator's comes from <c>Bootstrap:AdminPassword</c>).</summary>
+    /// <summary>The password of every demo account but the administrator.</summary>
     public string Password { get; set; } = "";
+
+    /// <summary>
+    /// The demo's administrator. Not <c>Bootstrap:*</c>: those create the first administrator of any database
+    /// (also by <c>migrate</c>), and a published password must only ever open the demo's own database.
+    /// </summary>
+    public string AdminEmail { get; set; } = "";
+
+    public string AdminPassword { get; set; } = "";
 }

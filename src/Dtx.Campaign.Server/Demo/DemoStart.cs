@@ -23,7 +23,7 @@ internal static class DemoStart
         if (!configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
             return false;
         if (!environment.IsDevelopment())
-            throw new InvalidOperationException($"Demo:Enabled is set in the {environment.EnvironmentName} environment; the demo runs only in Development (its accounts have published passwords).");
+            throw new StartupRefusedException($"Demo:Enabled is set in the {environment.EnvironmentName} environment; the demo runs only in Development (its accounts have published passwords).");
         return true;
     }
 
@@ -32,7 +32,7 @@ internal static class DemoStart
         var realNow = TimeProvider.System.GetUtcNow();
         // The demo's story starts a little over a year ago.
         var clock = new DemoClock(realNow.AddYears(-1).AddDays(-40));
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = ServerHost.CreateBuilder(args);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Scheduling:Enabled"] = "false" });
         builder.AddCampaignServer();
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
@@ -40,16 +40,17 @@ internal static class DemoStart
         await using var app = builder.Build();
         var services = app.Services;
         var options = services.GetRequiredService<IOptions<DemoOptions>>().Value;
-        var bootstrap = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
-        if (string.IsNullOrEmpty(options.Password) || string.IsNullOrEmpty(bootstrap.AdminPassword))
-            throw new InvalidOperationException("Demo:Enabled needs Demo:Password and Bootstrap:AdminPassword (appsettings.Development.json sets both)");
+        if (string.IsNullOrEmpty(options.Password) || string.IsNullOrEmpty(options.AdminEmail) || string.IsNullOrEmpty(options.AdminPassword))
+            throw new StartupRefusedException("Demo:Enabled needs Demo:Password, Demo:AdminEmail and Demo:AdminPassword (appsettings.Development.json sets them).");
+        var bootstrap = new BootstrapOptions { AdminEmail = options.AdminEmail, AdminPassword = options.AdminPassword };
+        await DemoDatabase.ClaimAsync(services, ct);
 
         using var actor = Audit.HttpAuditActor.Use(DemoPeople.AdminActor);
         bool seeded;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
-            await db.Database.MigrateAsync(ct);
+            await DatabaseSetup.MigrateAsync(db, DatabaseProvider.Sqlite, ct);
             await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().EnsureAsync(bootstrap, ct);
             seeded = await db.Campaigns.AnyAsync(ct);
         }

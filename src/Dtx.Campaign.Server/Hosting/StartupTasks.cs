@@ -2,7 +2,6 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Dtx.Campaign.Server.Hosting;
@@ -20,12 +19,10 @@ internal sealed class StartupTasks(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
         if (database.Value.ShouldMigrateOnStart)
-            await db.Database.MigrateAsync(cancellationToken);
-        else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() is { Count: > 0 } pending)
-            // Said plainly instead of failing on the first missing table: a new database or a new release.
-            throw new InvalidOperationException(
-                $"The database is missing {pending.Count} migration(s) of this release (first: {pending[0]}). " +
-                "Run 'dtx-campaign.dll migrate' once with this release, then start the server (docs/operations.md, Upgrades).");
+            await DatabaseSetup.MigrateAsync(db, database.Value.Provider, cancellationToken);
+        else
+            // Program checks this before the host starts; here for hosts started otherwise (the test host).
+            await StartupChecks.EnsureMigratedAsync(db, database.Value.Provider, cancellationToken);
         var created = await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().EnsureAsync(bootstrap.Value, cancellationToken);
         lifetime.ApplicationStarted.Register(() => PrintWelcome(created));
     }

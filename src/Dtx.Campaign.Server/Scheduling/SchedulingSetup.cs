@@ -24,8 +24,8 @@ public sealed class SchedulingOptions
 
 /// <summary>
 /// Quartz with a persistent ADO job store: clustered on PostgreSQL (several nodes share the timers and
-/// each fires once), plain on the embedded SQLite default. Quartz creates any of its tables that are
-/// missing at start; it never drops one.
+/// each fires once), plain on the embedded SQLite default. Its tables are created by <c>migrate</c>
+/// (<see cref="DatabaseSetup"/>), never at start, so the runtime role needs no right to create tables.
 /// </summary>
 internal static class SchedulingSetup
 {
@@ -49,7 +49,6 @@ internal static class SchedulingSetup
             quartz.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
-                store.ProvisionSchema();
                 // Triggers are created in the same transaction as the workflow step that needs them.
                 store.ConfigureStore(o => o.AcceptEnlistedTransactions = true);
                 if (database.Provider == DatabaseProvider.Postgres)

@@ -84,19 +84,24 @@ public sealed class MultiNodeTests : IAsyncLifetime
         // A campaign on the wall clock, seconds apart: publication, opening, then the deadline.
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
         string At(double seconds) => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(seconds), zone).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        // The deadline is far off at first and moved to a few seconds ahead once the work is done (its pending timer moves
+        // with it), so that a slow machine cannot make the test race the wall clock.
+        var (publication, opening, later) = (At(30), At(35), At(7200));
+        object Schedule(string closes) => new
+        {
+            indexPublicationAt = publication, selfAssessmentOpensAt = opening, selfAssessmentClosesAt = closes, verificationEndsAt = later,
+            preliminaryResultsAt = At(7300), disputesOpensAt = At(7300), disputesClosesAt = At(10000), finalPublicationAt = At(20000),
+        };
         var created = await first.PostAsJsonAsync("/api/campaigns", new
         {
             authority = "HN", year = 2025, nameVi = "Đánh giá nhiều nút", nameEn = "Multi-node assessment", indexSets = new Dictionary<string, Guid> { ["department"] = set },
-            schedule = new
-            {
-                indexPublicationAt = At(8), selfAssessmentOpensAt = At(12), selfAssessmentClosesAt = At(40), verificationEndsAt = At(7200),
-                preliminaryResultsAt = At(7300), disputesOpensAt = At(7300), disputesClosesAt = At(10000), finalPublicationAt = At(20000),
-            },
+            schedule = Schedule(At(3600)),
             council = new[] { new { fullName = "Chủ tịch", email = "chair@cluster.test", role = "chair" } },
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await first.PostAsync($"/api/campaigns/{campaign}/launch", null)).EnsureSuccessStatusCode();
+        var launched = await first.PostAsync($"/api/campaigns/{campaign}/launch", null);
+        Assert.True(launched.IsSuccessStatusCode, await launched.Content.ReadAsStringAsync());
         var units = (await first.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
             .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
         Assert.Equal(6, units.Count);
@@ -126,7 +131,9 @@ public sealed class MultiNodeTests : IAsyncLifetime
             (await third.PutAsJsonAsync($"{Url(codes[2])}/answers/{code}", body)).EnsureSuccessStatusCode();
         (await third.PostAsync($"{Url(codes[2])}/submit", null)).EnsureSuccessStatusCode();
 
-        // The deadline fires on the surviving nodes.
+        // The deadline, moved to ten seconds from now, fires on the surviving nodes.
+        var moved = await second.PutAsJsonAsync($"/api/campaigns/{campaign}/schedule", Schedule(At(10)));
+        Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
         await WaitForStageAsync(second, "council-verification");
         var progress = (await third.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!.ToDictionary(r => r.GetProperty("unitCode").GetString()!);
         Assert.Equal("submitted", progress[codes[2]].GetProperty("status").GetString());

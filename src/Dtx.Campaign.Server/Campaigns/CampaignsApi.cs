@@ -15,7 +15,18 @@ internal static class CampaignsApi
 
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
         IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId,
-        IReadOnlyList<int> ReminderDays, int GraceDays);
+        IReadOnlyList<int> ReminderDays, int GraceDays, bool EarlyClose, IReadOnlyList<CouncilSeatView> CouncilSeats, IReadOnlyList<ParticipantView> Participants,
+        StageSteps Steps);
+
+    /// <summary>A council seat with the id that assignments and approvals need, and the unit its member works for.</summary>
+    public sealed record CouncilSeatView(Guid Id, string FullName, string Email, string Role, Guid? UnitId, string? UnitCode);
+
+    /// <summary>A participating unit with the ids the unit's own endpoints need.</summary>
+    public sealed record ParticipantView(Guid Id, Guid UnitId, string UnitCode, string UnitName, string Category, string Status, DateTimeOffset? ExtendedUntil);
+
+    /// <summary>When the workflow's steps acted on the campaign (null: not yet).</summary>
+    public sealed record StageSteps(DateTimeOffset? IndexPublishedAt, DateTimeOffset? SelfAssessmentOpenedAt, DateTimeOffset? DisputesOpenedAt,
+        DateTimeOffset? DisputesClosedAt, DateTimeOffset? ArchivedAt);
 
     public sealed record CopyRequest(int? Year);
 
@@ -63,10 +74,17 @@ internal static class CampaignsApi
         if (c is null)
             return ApiProblems.NotFound($"Campaign {id}");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone);
+        var unitIds = c.Participants.Select(p => p.UnitId).Concat(c.Council.Select(m => m.UnitId).OfType<Guid>()).Distinct().ToList();
+        var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         return TypedResults.Ok(new CampaignDetail(ToSummary(c, await StagesAsync(db, [c], ct)), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
-            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.GraceDays));
+            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.GraceDays, c.EarlyClose,
+            c.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName, StringComparer.Ordinal).Select(m => new CouncilSeatView(m.Id, m.FullName, m.Email, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(m.Role.ToString()),
+                m.UnitId, m.UnitId is { } u && units.TryGetValue(u, out var mu) ? mu.Code : null)).ToList(),
+            c.Participants.Where(p => units.ContainsKey(p.UnitId)).OrderBy(p => units[p.UnitId].Code, StringComparer.Ordinal)
+                .Select(p => new ParticipantView(p.Id, p.UnitId, units[p.UnitId].Code, units[p.UnitId].NameVi, p.Category, CampaignProgress.Kebab(p.Status), p.ExtendedUntil)).ToList(),
+            new StageSteps(c.IndexPublishedAt, c.SelfAssessmentOpenedAt, c.DisputesOpenedAt, c.DisputesClosedAt, c.ArchivedAt)));
     }
 
     private static async Task<Results<Created<CampaignSummary>, ValidationProblem>> Create(

@@ -21,7 +21,8 @@ public sealed record CreateCampaignRequest(
     string? TimeZone = null,
     bool? CountUnsubmittedDrafts = null,
     List<int>? ReminderDays = null,
-    int? GraceDays = null);
+    int? GraceDays = null,
+    bool? EarlyClose = null);
 
 /// <summary>Thrown when a request is refused; <see cref="Errors"/> is keyed by the field at fault.</summary>
 public sealed class CampaignRequestException(Dictionary<string, string[]> errors)
@@ -119,6 +120,7 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             CountUnsubmittedDrafts = request.CountUnsubmittedDrafts ?? false,
             ReminderDays = [.. reminderDays.OrderDescending()],
             GraceDays = request.GraceDays ?? 0,
+            EarlyClose = request.EarlyClose ?? false,
             CreatedAt = now,
             CreatedBy = user,
         };

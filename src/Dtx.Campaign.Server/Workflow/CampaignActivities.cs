@@ -67,7 +67,8 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders buil
         var audience = context.Parameter("audience") ?? "all-units";
         List<Recipient> recipients = audience switch
         {
-            "all-units" => (await (from p in context.Db.Set<Participant>()
+            // A public notice (the final results) is filed and published, and each unit gets its copy by e-mail too.
+            "all-units" or "public" => (await (from p in context.Db.Set<Participant>()
                                    join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
                                    where p.CampaignId == campaign.Id
                                    orderby u.Code
@@ -161,9 +162,9 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
         var queued = 0;
         foreach (var (participant, unit, deadline, graceEnd, daysLeft, overdue, withHead) in due)
         {
-            // Overdue reminders keep the interim wording, which states the grace period; the template speaks of days left.
-            var letter = overdue ? null : NoticeDesk.Letter(issue, NoticeModels.Reminder(issue.Context, NoticeDesk.UnitModel(unit), deadline, daysLeft,
-                participant.AnsweredCount, participant.ApplicableCount));
+            // Overdue, the template states until when a late submission is still accepted instead of the days left.
+            var letter = NoticeDesk.Letter(issue, NoticeModels.Reminder(issue.Context, NoticeDesk.UnitModel(unit), deadline, daysLeft,
+                participant.AnsweredCount, participant.ApplicableCount) with { GraceEndsAt = overdue ? graceEnd : null });
             foreach (var contact in unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (withHead && c.Role == ContactRole.Head)))
             {
                 context.AddToOutbox("email", new
@@ -183,7 +184,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
                     applicable = participant.ApplicableCount,
                     documentId = issue.Document.Id,
                     document = issue.Document.Display,
-                    letter?.Subject, letter?.Text, letter?.Html, letter?.ModelType, letter?.ModelJson,
+                    letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
                 }, keySuffix: $"{unit.Id:N}/{contact.Email.ToLowerInvariant()}");
                 queued++;
             }

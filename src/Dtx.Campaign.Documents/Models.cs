@@ -65,6 +65,10 @@ public sealed record DeadlineReminderNotice : Notice
     /// <summary>Set once the deadline has passed: until when a late submission is still accepted.</summary>
     public DateTimeOffset? GraceEndsAt { get; init; }
     public int DaysLeft { get; init; }
+    /// <summary>Set in the last reminder of the deadline's day: the hours left (the templates then speak of hours, not days).</summary>
+    public int HoursLeft { get; init; }
+    /// <summary>The filed copy's list of the units reminded, each with its progress (empty in a unit's own copy).</summary>
+    public IReadOnlyList<string> RemindedUnits { get; init; } = [];
     public int CompletedIndicators { get; init; }
     public int TotalIndicators { get; init; }
     public decimal CompletionPercent => TotalIndicators == 0 ? 0 : Math.Round(100m * CompletedIndicators / TotalIndicators, 2);

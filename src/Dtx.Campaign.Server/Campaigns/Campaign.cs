@@ -34,7 +34,11 @@ public sealed class Campaign
     /// <summary>Whether self-assessment closes as soon as every unit has submitted (the workflow's <c>all-units-submitted</c> event), before its deadline.</summary>
     public bool EarlyClose { get; set; }
 
+    /// <summary>Hours before the deadline at which units that have not submitted get a last reminder (with their head); 0 = none.</summary>
+    public int ReminderHours { get; set; } = DefaultReminderHours;
+
     public static readonly IReadOnlyList<int> DefaultReminderDays = [7, 3, 1];
+    public const int DefaultReminderHours = 2;
 
     /// <summary>Until when a deadline still accepts changes: the deadline itself, or the end of the grace period after it.</summary>
     public DateTimeOffset GraceEnd(DateTimeOffset deadline) => deadline.AddDays(GraceDays);

@@ -15,7 +15,7 @@ internal static class CampaignsApi
 
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
         IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId,
-        IReadOnlyList<int> ReminderDays, int GraceDays, bool EarlyClose, IReadOnlyList<CouncilSeatView> CouncilSeats, IReadOnlyList<ParticipantView> Participants,
+        IReadOnlyList<int> ReminderDays, int ReminderHours, int GraceDays, bool EarlyClose, IReadOnlyList<CouncilSeatView> CouncilSeats, IReadOnlyList<ParticipantView> Participants,
         StageSteps Steps);
 
     /// <summary>A council seat with the id that assignments and approvals need, and the unit its member works for.</summary>
@@ -49,6 +49,8 @@ internal static class CampaignsApi
         admin.MapPut("/{id:guid}/schedule", UpdateSchedule)
             .WithSummary("Change the dates (local times). On a launched campaign only future dates move, and its pending timers and reminders move with them.");
         admin.MapPost("/{id:guid}/launch", Launch).WithSummary("Launch a draft: refused while an index set is unpublished, the council has no chair or a date has passed.");
+        admin.MapPost("/{id:guid}/reminders", SendReminders)
+            .WithSummary("Send a deadline reminder now to chosen units (ids); those that submitted or are closed get none and are listed with why.");
         admin.MapPost("/{id:guid}/units/{unitId:guid}/extension", GrantExtension).WithSummary("Give one unit a later self-assessment deadline, with a reason.");
         return group;
     }
@@ -79,7 +81,7 @@ internal static class CampaignsApi
         return TypedResults.Ok(new CampaignDetail(ToSummary(c, await StagesAsync(db, [c], ct)), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
-            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.GraceDays, c.EarlyClose,
+            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.ReminderHours, c.GraceDays, c.EarlyClose,
             c.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName, StringComparer.Ordinal).Select(m => new CouncilSeatView(m.Id, m.FullName, m.Email, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(m.Role.ToString()),
                 m.UnitId, m.UnitId is { } u && units.TryGetValue(u, out var mu) ? mu.Code : null)).ToList(),
             c.Participants.Where(p => units.ContainsKey(p.UnitId)).OrderBy(p => units[p.UnitId].Code, StringComparer.Ordinal)
@@ -152,6 +154,23 @@ internal static class CampaignsApi
         catch (CampaignRequestException refused)
         {
             return Refused(refused, "Chưa thể khởi động đợt đánh giá / The campaign cannot be launched yet");
+        }
+    }
+
+    private static async Task<Results<Ok<RemindNowResult>, ValidationProblem, ProblemHttpResult>> SendReminders(
+        Guid id, RemindNowRequest request, RemindNow remind, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await remind.HandleAsync(id, request, user.Identity?.Name, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused, "Không gửi được nhắc hạn / The reminder was not sent");
         }
     }
 

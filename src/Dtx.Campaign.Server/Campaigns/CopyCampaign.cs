@@ -40,7 +40,8 @@ internal sealed class CopyCampaign(CampaignDbContext db, CreateCampaign create)
             source.CountUnsubmittedDrafts,
             [.. source.ReminderDays],
             source.GraceDays,
-            source.EarlyClose);
+            source.EarlyClose,
+            source.ReminderHours);
         return await create.HandleAsync(request, user, ct, copiedFrom: source.Id);
     }
 }

@@ -47,7 +47,7 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
 
         // The annual workflow starts in the same transaction: a launch either has its workflow or did not happen.
         var actor = WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin);
-        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule, campaign.GraceDays),
+        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule, campaign.GraceDays, campaign.ReminderHours),
             Variables: new Dictionary<string, string> { ["earlyCloseEnabled"] = campaign.EarlyClose ? "true" : "false" },
             TimeZoneId: campaign.TimeZone, Actor: actor), ct);
         campaign.WorkflowInstanceId = instance.Id;

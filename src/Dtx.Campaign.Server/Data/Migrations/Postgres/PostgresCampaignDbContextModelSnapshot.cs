@@ -269,6 +269,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("integer[]");
 
+                    b.Property<int>("ReminderHours")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("SelfAssessmentOpenedAt")
                         .HasColumnType("timestamp with time zone");
 

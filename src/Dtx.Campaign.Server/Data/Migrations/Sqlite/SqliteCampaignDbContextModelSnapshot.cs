@@ -262,6 +262,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ReminderHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SelfAssessmentOpenedAt")
                         .HasColumnType("INTEGER");
 

@@ -14,7 +14,8 @@ public sealed record Campaign(string Name, int Year, string IndexSetName, DateTi
 /// <summary>One row of a score table: a group or an indicator, with the council's note on what did not score.</summary>
 public sealed record ScoreLine(string Code, string Name, decimal Score, decimal Max, string Note);
 
-public sealed record RankingRow(int Rank, string UnitName, decimal Score, decimal Percent, string Band);
+/// <summary>A ranked unit; <paramref name="Band"/> is the band's Vietnamese name, <paramref name="BandEn"/> its English one (never the band's key).</summary>
+public sealed record RankingRow(int Rank, string UnitName, decimal Score, decimal Percent, string Band, string BandEn = "");
 
 public sealed record ClarificationItem(string IndicatorCode, string IndicatorName, string Question);
 
@@ -61,7 +62,13 @@ public sealed record DeadlineReminderNotice : Notice
     public override string TemplateName => "deadline-reminder";
     public required Unit Unit { get; init; }
     public required DateTimeOffset Deadline { get; init; }
+    /// <summary>Set once the deadline has passed: until when a late submission is still accepted.</summary>
+    public DateTimeOffset? GraceEndsAt { get; init; }
     public int DaysLeft { get; init; }
+    /// <summary>Set in the last reminder of the deadline's day: the hours left (the templates then speak of hours, not days).</summary>
+    public int HoursLeft { get; init; }
+    /// <summary>The filed copy's list of the units reminded, each with its progress (empty in a unit's own copy).</summary>
+    public IReadOnlyList<string> RemindedUnits { get; init; } = [];
     public int CompletedIndicators { get; init; }
     public int TotalIndicators { get; init; }
     public decimal CompletionPercent => TotalIndicators == 0 ? 0 : Math.Round(100m * CompletedIndicators / TotalIndicators, 2);
@@ -90,10 +97,14 @@ public sealed record PreliminaryResultsNotice : Notice
     public required Unit Unit { get; init; }
     public decimal TotalScore { get; init; }
     public decimal Percent { get; init; }
+    /// <summary>The band's name in Vietnamese (<see cref="BandEn"/> in English).</summary>
     public string Band { get; init; } = "";
+    public string BandEn { get; init; } = "";
     public int Rank { get; init; }
     public int RankOf { get; init; }
     public required IReadOnlyList<ScoreLine> Lines { get; init; }
+    /// <summary>The filed copy's table of every unit's preliminary result (empty in a unit's own copy).</summary>
+    public IReadOnlyList<RankingRow> Rankings { get; init; } = [];
     public required DateTimeOffset DisputeDeadline { get; init; }
     public override IReadOnlyList<ScoreLine> ScoreTable => Lines;
 }

@@ -31,8 +31,14 @@ public sealed class Campaign
     public List<int> ReminderDays { get; set; } = [.. DefaultReminderDays];
     /// <summary>Days after a unit's deadline during which it may still submit (marked late) and is reminded daily; 0 = none.</summary>
     public int GraceDays { get; set; }
+    /// <summary>Whether self-assessment closes as soon as every unit has submitted (the workflow's <c>all-units-submitted</c> event), before its deadline.</summary>
+    public bool EarlyClose { get; set; }
+
+    /// <summary>Hours before the deadline at which units that have not submitted get a last reminder (with their head); 0 = none.</summary>
+    public int ReminderHours { get; set; } = DefaultReminderHours;
 
     public static readonly IReadOnlyList<int> DefaultReminderDays = [7, 3, 1];
+    public const int DefaultReminderHours = 2;
 
     /// <summary>Until when a deadline still accepts changes: the deadline itself, or the end of the grace period after it.</summary>
     public DateTimeOffset GraceEnd(DateTimeOffset deadline) => deadline.AddDays(GraceDays);
@@ -40,6 +46,15 @@ public sealed class Campaign
     public string? CreatedBy { get; set; }
     public DateTimeOffset? LaunchedAt { get; set; }
     public string? LaunchedBy { get; set; }
+    /// <summary>
+    /// When each stage's step acted (stamped by the workflow step itself, null until then): what a stage opened
+    /// or closed is read from here, not worked out again from the schedule and the clock.
+    /// </summary>
+    public DateTimeOffset? IndexPublishedAt { get; set; }
+    public DateTimeOffset? SelfAssessmentOpenedAt { get; set; }
+    public DateTimeOffset? DisputesOpenedAt { get; set; }
+    public DateTimeOffset? DisputesClosedAt { get; set; }
+    public DateTimeOffset? ArchivedAt { get; set; }
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
 
     public List<CampaignIndexSet> IndexSets { get; set; } = [];

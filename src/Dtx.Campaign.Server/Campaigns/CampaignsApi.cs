@@ -15,7 +15,18 @@ internal static class CampaignsApi
 
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
         IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId,
-        IReadOnlyList<int> ReminderDays, int GraceDays);
+        IReadOnlyList<int> ReminderDays, int ReminderHours, int GraceDays, bool EarlyClose, IReadOnlyList<CouncilSeatView> CouncilSeats, IReadOnlyList<ParticipantView> Participants,
+        StageSteps Steps);
+
+    /// <summary>A council seat with the id that assignments and approvals need, and the unit its member works for.</summary>
+    public sealed record CouncilSeatView(Guid Id, string FullName, string Email, string Role, Guid? UnitId, string? UnitCode);
+
+    /// <summary>A participating unit with the ids the unit's own endpoints need.</summary>
+    public sealed record ParticipantView(Guid Id, Guid UnitId, string UnitCode, string UnitName, string Category, string Status, DateTimeOffset? ExtendedUntil);
+
+    /// <summary>When the workflow's steps acted on the campaign (null: not yet).</summary>
+    public sealed record StageSteps(DateTimeOffset? IndexPublishedAt, DateTimeOffset? SelfAssessmentOpenedAt, DateTimeOffset? DisputesOpenedAt,
+        DateTimeOffset? DisputesClosedAt, DateTimeOffset? ArchivedAt);
 
     public sealed record CopyRequest(int? Year);
 
@@ -38,6 +49,8 @@ internal static class CampaignsApi
         admin.MapPut("/{id:guid}/schedule", UpdateSchedule)
             .WithSummary("Change the dates (local times). On a launched campaign only future dates move, and its pending timers and reminders move with them.");
         admin.MapPost("/{id:guid}/launch", Launch).WithSummary("Launch a draft: refused while an index set is unpublished, the council has no chair or a date has passed.");
+        admin.MapPost("/{id:guid}/reminders", SendReminders)
+            .WithSummary("Send a deadline reminder now to chosen units (ids); those that submitted or are closed get none and are listed with why.");
         admin.MapPost("/{id:guid}/units/{unitId:guid}/extension", GrantExtension).WithSummary("Give one unit a later self-assessment deadline, with a reason.");
         return group;
     }
@@ -63,10 +76,17 @@ internal static class CampaignsApi
         if (c is null)
             return ApiProblems.NotFound($"Campaign {id}");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(c.TimeZone);
+        var unitIds = c.Participants.Select(p => p.UnitId).Concat(c.Council.Select(m => m.UnitId).OfType<Guid>()).Distinct().ToList();
+        var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         return TypedResults.Ok(new CampaignDetail(ToSummary(c, await StagesAsync(db, [c], ct)), ScheduleInput.FromUtc(c.Schedule, zone), c.Schedule,
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
-            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.GraceDays));
+            c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.ReminderHours, c.GraceDays, c.EarlyClose,
+            c.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName, StringComparer.Ordinal).Select(m => new CouncilSeatView(m.Id, m.FullName, m.Email, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(m.Role.ToString()),
+                m.UnitId, m.UnitId is { } u && units.TryGetValue(u, out var mu) ? mu.Code : null)).ToList(),
+            c.Participants.Where(p => units.ContainsKey(p.UnitId)).OrderBy(p => units[p.UnitId].Code, StringComparer.Ordinal)
+                .Select(p => new ParticipantView(p.Id, p.UnitId, units[p.UnitId].Code, units[p.UnitId].NameVi, p.Category, CampaignProgress.Kebab(p.Status), p.ExtendedUntil)).ToList(),
+            new StageSteps(c.IndexPublishedAt, c.SelfAssessmentOpenedAt, c.DisputesOpenedAt, c.DisputesClosedAt, c.ArchivedAt)));
     }
 
     private static async Task<Results<Created<CampaignSummary>, ValidationProblem>> Create(
@@ -134,6 +154,23 @@ internal static class CampaignsApi
         catch (CampaignRequestException refused)
         {
             return Refused(refused, "Chưa thể khởi động đợt đánh giá / The campaign cannot be launched yet");
+        }
+    }
+
+    private static async Task<Results<Ok<RemindNowResult>, ValidationProblem, ProblemHttpResult>> SendReminders(
+        Guid id, RemindNowRequest request, RemindNow remind, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await remind.HandleAsync(id, request, user.Identity?.Name, ct));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message);
+        }
+        catch (CampaignRequestException refused)
+        {
+            return Refused(refused, "Không gửi được nhắc hạn / The reminder was not sent");
         }
     }
 

@@ -9,6 +9,7 @@ internal static class CampaignsServices
         services.AddScoped<LaunchCampaign>();
         services.AddScoped<ChangeSchedule>();
         services.AddScoped<GrantExtension>();
+        services.AddScoped<RemindNow>();
         services.AddScoped<CampaignProgress>();
         return services;
     }

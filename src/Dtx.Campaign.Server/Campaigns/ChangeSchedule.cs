@@ -25,8 +25,8 @@ internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workf
             throw new CampaignRequestException(errors);
 
         var now = clock.GetUtcNow();
-        var before = CampaignDates.Of(campaign.Schedule, campaign.GraceDays);
-        var after = CampaignDates.Of(schedule.ToUtc(zone), campaign.GraceDays);
+        var before = CampaignDates.Of(campaign.Schedule, campaign.GraceDays, campaign.ReminderHours);
+        var after = CampaignDates.Of(schedule.ToUtc(zone), campaign.GraceDays, campaign.ReminderHours);
         var changed = after.Where(d => before[d.Key] != d.Value).ToList();
         if (campaign.Status == CampaignStatus.Launched)
             foreach (var (name, value) in changed.Where(d => before[d.Key] <= now || d.Value <= now))

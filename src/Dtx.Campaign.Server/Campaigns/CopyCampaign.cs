@@ -39,7 +39,9 @@ internal sealed class CopyCampaign(CampaignDbContext db, CreateCampaign create)
             source.TimeZone,
             source.CountUnsubmittedDrafts,
             [.. source.ReminderDays],
-            source.GraceDays);
+            source.GraceDays,
+            source.EarlyClose,
+            source.ReminderHours);
         return await create.HandleAsync(request, user, ct, copiedFrom: source.Id);
     }
 }

@@ -21,7 +21,9 @@ public sealed record CreateCampaignRequest(
     string? TimeZone = null,
     bool? CountUnsubmittedDrafts = null,
     List<int>? ReminderDays = null,
-    int? GraceDays = null);
+    int? GraceDays = null,
+    bool? EarlyClose = null,
+    int? ReminderHours = null);
 
 /// <summary>Thrown when a request is refused; <see cref="Errors"/> is keyed by the field at fault.</summary>
 public sealed class CampaignRequestException(Dictionary<string, string[]> errors)
@@ -96,6 +98,8 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
         var reminderDays = request.ReminderDays ?? [.. Campaign.DefaultReminderDays];
         if (reminderDays.Any(d => d is < 1 or > 60) || reminderDays.Distinct().Count() != reminderDays.Count || reminderDays.Count > 10)
             Error("reminderDays", "up to 10 different numbers of days before the deadline, each from 1 to 60 (e.g. [7, 3, 1])");
+        if (request.ReminderHours is < 0 or > 24)
+            Error("reminderHours", $"from 0 (no last reminder) to 24 hours before the deadline, not {request.ReminderHours}");
         if (request.GraceDays is < 0 or > 14)
             Error("graceDays", "from 0 (no late submissions) to 14 days");
         else if (request.GraceDays > 0 && request.Schedule.Validate(zone).Count == 0
@@ -119,6 +123,8 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             CountUnsubmittedDrafts = request.CountUnsubmittedDrafts ?? false,
             ReminderDays = [.. reminderDays.OrderDescending()],
             GraceDays = request.GraceDays ?? 0,
+            EarlyClose = request.EarlyClose ?? false,
+            ReminderHours = request.ReminderHours ?? Campaign.DefaultReminderHours,
             CreatedAt = now,
             CreatedBy = user,
         };

@@ -46,14 +46,21 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
             throw new CampaignRequestException(errors);
 
         // The annual workflow starts in the same transaction: a launch either has its workflow or did not happen.
-        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule, campaign.GraceDays),
-            TimeZoneId: campaign.TimeZone, Actor: WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin)), ct);
+        var actor = WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin);
+        var instance = await workflows.StartAsync(new StartWorkflow("annual-campaign", campaign.Id.ToString(), Workflow.CampaignDates.Of(campaign.Schedule, campaign.GraceDays, campaign.ReminderHours),
+            Variables: new Dictionary<string, string> { ["earlyCloseEnabled"] = campaign.EarlyClose ? "true" : "false" },
+            TimeZoneId: campaign.TimeZone, Actor: actor), ct);
         campaign.WorkflowInstanceId = instance.Id;
         campaign.Status = CampaignStatus.Launched;
         campaign.LaunchedAt = clock.GetUtcNow();
         campaign.LaunchedBy = user;
         campaign.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
+        // Launching is the administrator's word that the index may be published now, not on its date:
+        // the definition's set-up stage waits for this event. Same transaction: published, or not launched.
+        var launched = await workflows.RaiseEventAsync(instance.Id, "campaign-launched", actor, ct);
+        if (launched is not (ResumeResult.Resumed or ResumeResult.NotFound))
+            throw new InvalidOperationException($"The workflow of campaign {campaign.Id} did not take the launch ({launched}).");
         await audit.RecordAsync(new AuditEvent("campaign.launched", "campaign", campaign.Id.ToString(),
             Before: new { Status = "draft" }, After: new { Status = "launched", Workflow = $"{instance.DefinitionKey} v{instance.DefinitionVersion}" }, CampaignId: campaign.Id), ct);
         await transaction.CommitAsync(ct);

@@ -37,6 +37,8 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
         var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
         await CampaignStage.RequireAsync(db, scope.Campaign, "Filing a dispute", ct, "dispute-window");
         var now = clock.GetUtcNow();
+        if (scope.Campaign.DisputesClosedAt is { } closed)
+            throw new StageConflictException($"the dispute window closed at {scope.Local(closed)}");
         if (now >= scope.Campaign.Schedule.DisputesClosesAt)
             throw new StageConflictException($"the dispute window closed at {scope.Local(scope.Campaign.Schedule.DisputesClosesAt)}");
         if (scope.Participant.Verification == VerificationStatus.Excluded)

@@ -107,13 +107,13 @@ internal sealed class PreliminaryResultsBuilder(ResultsBook results) : INoticeBu
     public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
     {
         var document = (await results.GetAsync(campaign.Id, ResultKinds.Preliminary, publishedOnly: false, ct))?.Document;
-        var byUnit = document?.Categories.SelectMany(cat => cat.Units.Select(u => (u, RankOf: cat.Units.Count(x => x.Rank is not null))))
-            .ToDictionary(x => x.u.UnitId) ?? [];
+        var byUnit = ResultLookup.ByUnit(document);
+        var rankings = ResultLookup.Rankings(document);
         var disputesClose = campaign.Schedule.DisputesClosesAt;
-        return new NoticeCopies(c => NoticeModels.Preliminary(c, NoticeDesk.EveryUnit, null, 0, disputesClose),
+        return new NoticeCopies(c => NoticeModels.Preliminary(c, NoticeDesk.EveryUnit, null, 0, disputesClose) with { Rankings = rankings },
             (c, u) => u is not null && byUnit.TryGetValue(u.Id, out var r)
-                ? NoticeModels.Preliminary(c, NoticeDesk.UnitModel(u), r.u, r.RankOf, disputesClose)
-                : NoticeModels.Preliminary(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), null, 0, disputesClose));
+                ? NoticeModels.Preliminary(c, NoticeDesk.UnitModel(u), r.Unit, r.RankOf, disputesClose) with { Band = r.BandVi, BandEn = r.BandEn }
+                : NoticeModels.Preliminary(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), null, 0, disputesClose) with { Rankings = u is null ? rankings : [] });
     }
 }
 
@@ -130,5 +130,101 @@ internal sealed class AwardDecisionBuilder(CampaignDbContext db) : INoticeBuilde
             return null;
         var model = NoticeDesk.ReadModel(decision.ModelType, decision.ModelJson);
         return new NoticeCopies(_ => model, (_, _) => model, decision);
+    }
+}
+
+/// <summary>A unit's line in a result document, with its category's ranked count and its band's names (never the band's key).</summary>
+internal sealed record UnitStanding(UnitResult Unit, string Category, int RankOf, string BandVi, string BandEn);
+
+internal static class ResultLookup
+{
+    public static Dictionary<Guid, UnitStanding> ByUnit(ResultDocument? document) =>
+        document?.Categories.SelectMany(cat => cat.Units.Select(u =>
+        {
+            var band = cat.Aggregate.Bands.FirstOrDefault(b => b.Key == u.Band);
+            return new UnitStanding(u, cat.Category, cat.Units.Count(x => x.Rank is not null), band?.NameVi ?? "", band?.NameEn ?? "");
+        })).ToDictionary(x => x.Unit.UnitId) ?? [];
+
+    /// <summary>Every ranked unit by category then rank; with several categories each name says its category.</summary>
+    public static IReadOnlyList<Documents.RankingRow> Rankings(ResultDocument? document)
+    {
+        if (document is null)
+            return [];
+        var several = document.Categories.Count > 1;
+        return [.. document.Categories.SelectMany(cat => cat.Units.Where(u => u.Rank is not null).OrderBy(u => u.Rank).ThenBy(u => u.UnitCode, StringComparer.Ordinal).Select(u =>
+        {
+            var band = cat.Aggregate.Bands.FirstOrDefault(b => b.Key == u.Band);
+            return new Documents.RankingRow(u.Rank!.Value, several ? $"{u.UnitName} ({NoticeDesk.CategoryAddressee(cat.Category)})" : u.UnitName,
+                u.Total + u.Bonus, u.Percentage, band?.NameVi ?? "", band?.NameEn ?? "");
+        }))];
+    }
+}
+
+/// <summary>The final results, published on entering publication-and-awards: every ranked unit with its points, percentage and band.</summary>
+internal sealed class FinalResultsBuilder(ResultsBook results) : INoticeBuilder
+{
+    public string Template => "final-results";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var document = (await results.GetAsync(campaign.Id, ResultKinds.Final, publishedOnly: false, ct))?.Document;
+        if (document is null)
+            return null;
+        var rankings = ResultLookup.Rankings(document);
+        var assessed = document.Categories.Sum(c => c.Aggregate.Assessed);
+        // Averages over every assessed unit of every category (each category's own average is in its row of the results).
+        var average = assessed == 0 ? 0 : Math.Round(document.Categories.Sum(c => c.Aggregate.AverageTotal * c.Aggregate.Assessed) / assessed, 2);
+        var averagePercent = assessed == 0 ? 0 : Math.Round(document.Categories.Sum(c => c.Aggregate.AveragePercentage * c.Aggregate.Assessed) / assessed, 2);
+        var category = string.Join(", ", document.Categories.Select(c => NoticeDesk.CategoryAddressee(c.Category).ToLowerInvariant()));
+        Documents.Notice Final(NoticeDesk.NoticeContext c) => new Documents.FinalResultsNotice
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = c.Recipients, Category = category, AverageScore = average, AveragePercent = averagePercent, Rankings = rankings,
+        };
+        return new NoticeCopies(Final, (c, _) => Final(c));
+    }
+}
+
+/// <summary>The dispute window's opening: each unit's copy repeats its preliminary figures and the closing time.</summary>
+internal sealed class DisputeWindowBuilder(ResultsBook results) : INoticeBuilder
+{
+    public string Template => "dispute-window-opened";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var byUnit = ResultLookup.ByUnit((await results.GetAsync(campaign.Id, ResultKinds.Preliminary, publishedOnly: false, ct))?.Document);
+        var closes = campaign.Schedule.DisputesClosesAt;
+        Documents.DisputeWindowNotice Model(NoticeDesk.NoticeContext c, Documents.Unit unit) => new()
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = c.Recipients, Unit = unit, ClosesAt = closes,
+        };
+        return new NoticeCopies(c => Model(c, NoticeDesk.EveryUnit), (c, u) =>
+        {
+            if (u is null || !byUnit.TryGetValue(u.Id, out var s))
+                return Model(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u));
+            return Model(c, NoticeDesk.UnitModel(u)) with
+            {
+                TotalScore = s.Unit.Total + s.Unit.Bonus, Percent = s.Unit.Percentage, Band = s.BandVi, BandEn = s.BandEn, Rank = s.Unit.Rank ?? 0, RankOf = s.RankOf,
+            };
+        });
+    }
+}
+
+/// <summary>To the council when self-assessment closes: how many units submitted, and when verification ends.</summary>
+internal sealed class VerificationStartedBuilder(CampaignDbContext db) : INoticeBuilder
+{
+    public string Template => "verification-started";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var statuses = await db.Participants.AsNoTracking().Where(p => p.CampaignId == campaign.Id).Select(p => p.Status).ToListAsync(ct);
+        Documents.Notice Model(NoticeDesk.NoticeContext c) => new Documents.VerificationStartedNotice
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = ["Các thành viên Hội đồng thẩm định;", "Lưu: VT."], SubmittedUnits = statuses.Count(s => s == ParticipantStatus.Submitted),
+            TotalUnits = statuses.Count, VerificationEndsAt = campaign.Schedule.VerificationEndsAt,
+        };
+        return new NoticeCopies(Model, (c, _) => Model(c));
     }
 }

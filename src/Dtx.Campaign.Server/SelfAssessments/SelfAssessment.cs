@@ -42,7 +42,8 @@ public sealed class AnswerConflictException(AnswerView current) : Exception($"in
 /// Changes to one unit are serialised (an advisory lock on PostgreSQL, the single writer on SQLite)
 /// so that a save and a submit, or a submit and the deadline, cannot both win.
 /// </summary>
-internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, IEvidenceStore store, IOptions<EvidenceOptions> evidenceOptions, AuditTrail audit, TimeProvider clock)
+internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, IEvidenceStore store, IOptions<EvidenceOptions> evidenceOptions, AuditTrail audit, TimeProvider clock,
+    Dtx.Campaign.Workflows.Runtime.WorkflowRuntime workflows)
 {
     public async Task<SelfAssessmentView?> GetAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
@@ -283,7 +284,22 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage },
             CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
+        await RaiseAllSubmittedAsync(scope.Campaign, user, ct);
         return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>
+    /// The last unit to submit raises <c>all-units-submitted</c>: the workflow closes self-assessment early when the
+    /// campaign allows it (its guard), and ignores it otherwise. After the submission's commit, so that a failing
+    /// close becomes the workflow's incident and never refuses the unit's submission.
+    /// </summary>
+    private async Task RaiseAllSubmittedAsync(Campaigns.Campaign campaign, string? user, CancellationToken ct)
+    {
+        if (campaign.WorkflowInstanceId is not { } instance
+            || await db.Participants.AnyAsync(p => p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted
+                || p.Status == ParticipantStatus.InProgress || p.Status == ParticipantStatus.ReturnedForClarification), ct))
+            return;
+        await workflows.RaiseEventAsync(instance, "all-units-submitted", Dtx.Campaign.Workflows.Runtime.WorkflowActor.User(user ?? "system"), ct);
     }
 
     /// <summary>The unit's answer to the council's open clarification request; it then edits what is needed and resubmits.</summary>
@@ -384,6 +400,13 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs, claims);
     }
 
+    /// <summary>
+    /// Evidence backs a claim: an answer that would earn points once evidenced needs it; a "No", a zero or
+    /// an empty figure declares nothing and needs none (officers must not invent evidence for what they lack).
+    /// </summary>
+    private static bool ClaimsPoints(IndicatorNode leaf, Answer answer) =>
+        ScoringEngine.ScoreLeaf(leaf, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true)).Points > 0;
+
     private static List<string> Missing(AssessmentScope scope, Entries entries)
     {
         var missing = new List<string>();
@@ -392,8 +415,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         {
             if (!answered.Contains(leaf.Code))
                 missing.Add($"{leaf.Code} {leaf.Name.Vi}: chưa trả lời / not answered");
-            else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code))
-                missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng / evidence required ({leaf.EvidenceRequirement})");
+            else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code) && ClaimsPoints(leaf, entries.Answers.First(a => a.IndicatorCode == leaf.Code)))
+                missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng cho điểm tự chấm / evidence required to claim points ({leaf.EvidenceRequirement})");
         }
         missing.AddRange(entries.Claims.Where(c => c.Count > 0 && !entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
             .Select(c => $"{BonusClaimRecord.EvidenceCode(c.RuleKey)}: điểm thưởng cần minh chứng / a bonus claim needs evidence"));

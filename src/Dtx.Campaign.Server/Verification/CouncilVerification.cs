@@ -44,7 +44,8 @@ public sealed record UnitReviewView(UnitVerificationView Unit, SelfAssessmentVie
 /// from the unit), a verdict per indicator, returning a unit for clarification, and marking a unit
 /// verified or excluded. Only in the council-verification stage.
 /// </summary>
-internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache sets, SelfAssessment selfAssessment, AuditTrail audit, TimeProvider clock)
+internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache sets, SelfAssessment selfAssessment, AuditTrail audit, TimeProvider clock,
+    Notices.NoticeDesk notices)
 {
     private const string Stage = "council-verification";
 
@@ -197,9 +198,8 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         var (scope, member) = await ReviewScopeAsync(seat, unitId, null, ct);
         if (scope.Participant.Status != ParticipantStatus.Submitted)
             throw new StageConflictException($"only a submitted self-assessment can be returned; {scope.Unit.Code} is {CampaignProgress.Kebab(scope.Participant.Status)}");
-        if (!DateTime.TryParseExact(input.DueAt, ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-            throw new CouncilInputException("dueAt", $"'{input.DueAt}' is not a local date and time like 2025-11-20 17:00 ({scope.Zone.Id})");
-        var due = new DateTimeOffset(local, scope.Zone.GetUtcOffset(local)).ToUniversalTime();
+        if (LocalDateTimeInput.TryParse(input.DueAt, scope.Zone, out var due) is { } refusal)
+            throw new CouncilInputException("dueAt", refusal);
         var now = clock.GetUtcNow();
         if (due <= now)
             throw new CouncilInputException("dueAt", $"{input.DueAt} ({scope.Zone.Id}) is already past");
@@ -215,7 +215,16 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         scope.Participant.ClarificationDueAt = due;
         scope.Participant.ConcurrencyStamp = Guid.NewGuid();
         var unit = await db.Units.AsNoTracking().Include(u => u.Contacts).FirstAsync(u => u.Id == unitId, ct);
-        foreach (var contact in unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer))
+        // The request is an official notice of the council, numbered and filed, rendered from its template.
+        Documents.ClarificationRequestNotice Notice(Notices.NoticeDesk.NoticeContext c) => new()
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = [unit.NameVi + ";", "Lưu: VT."], Unit = Notices.NoticeDesk.UnitModel(unit), RespondBy = due, Items = [new("", "", request.Questions)],
+        };
+        var contacts = unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer).ToList();
+        var issue = await notices.IssueAsync(seat.Campaign, Notice, member.FullName, contacts.Count, unitId, ct);
+        var letter = Notices.NoticeDesk.Letter(issue, Notice(issue.Context));
+        foreach (var contact in contacts)
             db.Add(new OutboxMessage
             {
                 Id = Guid.NewGuid(), CreatedAt = now.UtcDateTime, Kind = "email", Status = OutboxStatus.Pending, NextAttemptAt = now.UtcDateTime,
@@ -223,7 +232,8 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
                 PayloadJson = JsonSerializer.Serialize(new
                 {
                     template = "clarification-request", campaignId = seat.Campaign.Id, unitId, unitCode = unit.Code, to = contact.Email, name = contact.FullName,
-                    questions = request.Questions, deadlineUtc = due,
+                    questions = request.Questions, deadlineUtc = due, documentId = issue.Document.Id, document = issue.Document.Display,
+                    letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
                 }),
             });
         await db.SaveChangesAsync(ct);

@@ -67,7 +67,8 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders buil
         var audience = context.Parameter("audience") ?? "all-units";
         List<Recipient> recipients = audience switch
         {
-            "all-units" => (await (from p in context.Db.Set<Participant>()
+            // A public notice (the final results) is filed and published, and each unit gets its copy by e-mail too.
+            "all-units" or "public" => (await (from p in context.Db.Set<Participant>()
                                    join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
                                    where p.CampaignId == campaign.Id
                                    orderby u.Code
@@ -131,6 +132,8 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
         var campaign = await ActivityCampaign.LoadAsync(context, cancellationToken);
         var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
         var only = ActivityCampaign.UnitId(context);
+        // The last call (annual-campaign v3): every unit still open, hours before the deadline, its head too.
+        var hoursRound = context.Parameter("round") == "hours";
         var units = await (from p in context.Db.Set<Participant>()
                            join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
                            where p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress)
@@ -147,6 +150,12 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
             var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, context.TimeZone).DateTime).DayNumber
                 - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, context.TimeZone).DateTime).DayNumber;
             var overdue = deadline <= now;
+            if (hoursRound)
+            {
+                if (!overdue && campaign.ReminderHours > 0)
+                    due.Add((participant, unit, deadline, graceEnd, daysLeft, false, true));
+                continue;
+            }
             if (overdue ? now >= graceEnd : !campaign.ReminderDays.Contains(daysLeft))
                 continue;
             due.Add((participant, unit, deadline, graceEnd, daysLeft, overdue, overdue || daysLeft == campaign.ReminderDays.Min()));
@@ -156,14 +165,18 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
 
         // One official reminder (công văn đôn đốc) per round, each unit receiving its own figures.
         var template = context.Parameter("template") ?? "deadline-reminder";
-        var issue = await notices.IssueAsync(campaign, c => NoticeModels.Reminder(c, NoticeDesk.EveryUnit, campaign.Schedule.SelfAssessmentClosesAt, 0, 0, 0),
+        var remindedUnits = due.Select(d => $"{d.Unit.NameVi} ({d.Participant.AnsweredCount}/{d.Participant.ApplicableCount})").ToList();
+        var issue = await notices.IssueAsync(campaign, c => NoticeModels.Reminder(c, NoticeDesk.EveryUnit, due[0].Deadline, due.Min(d => d.DaysLeft), 0, 0) with { RemindedUnits = remindedUnits },
             context.Actor.Id, due.Count, only, cancellationToken);
         var queued = 0;
         foreach (var (participant, unit, deadline, graceEnd, daysLeft, overdue, withHead) in due)
         {
-            // Overdue reminders keep the interim wording, which states the grace period; the template speaks of days left.
-            var letter = overdue ? null : NoticeDesk.Letter(issue, NoticeModels.Reminder(issue.Context, NoticeDesk.UnitModel(unit), deadline, daysLeft,
-                participant.AnsweredCount, participant.ApplicableCount));
+            // Overdue, the template states until when a late submission is still accepted instead of the days left.
+            var letter = NoticeDesk.Letter(issue, NoticeModels.Reminder(issue.Context, NoticeDesk.UnitModel(unit), deadline, daysLeft,
+                participant.AnsweredCount, participant.ApplicableCount) with
+            {
+                GraceEndsAt = overdue ? graceEnd : null, HoursLeft = hoursRound ? (int)Math.Ceiling((deadline - now).TotalHours) : 0,
+            });
             foreach (var contact in unit.Contacts.Where(c => c.Role == ContactRole.FocalOfficer || (withHead && c.Role == ContactRole.Head)))
             {
                 context.AddToOutbox("email", new
@@ -183,7 +196,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
                     applicable = participant.ApplicableCount,
                     documentId = issue.Document.Id,
                     document = issue.Document.Display,
-                    letter?.Subject, letter?.Text, letter?.Html, letter?.ModelType, letter?.ModelJson,
+                    letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
                 }, keySuffix: $"{unit.Id:N}/{contact.Email.ToLowerInvariant()}");
                 queued++;
             }

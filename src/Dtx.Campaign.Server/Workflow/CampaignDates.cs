@@ -5,8 +5,10 @@ namespace Dtx.Campaign.Server.Workflow;
 /// <summary>The campaign's schedule under the date names the workflow definitions use.</summary>
 internal static class CampaignDates
 {
-    public static Dictionary<string, DateTimeOffset> Of(CampaignSchedule s, int graceDays) => new(StringComparer.Ordinal)
+    public static Dictionary<string, DateTimeOffset> Of(CampaignSchedule s, int graceDays, int reminderHours = Campaigns.Campaign.DefaultReminderHours) => new(StringComparer.Ordinal)
     {
+        // The last reminder, hours before the deadline (annual-campaign v3); with 0 hours the round finds nothing to do.
+        ["selfAssessment.lastCallAt"] = s.SelfAssessmentClosesAt.AddHours(-Math.Max(reminderHours, 0)),
         ["indexPublication.at"] = s.IndexPublicationAt,
         ["selfAssessment.opensAt"] = s.SelfAssessmentOpensAt,
         ["selfAssessment.closesAt"] = s.SelfAssessmentClosesAt,

@@ -12,6 +12,11 @@ internal static class WorkflowSetup
     {
         services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"))
             .AddActivity<CloseSelfAssessmentActivity>()
+            .AddActivity<PublishIndexActivity>()
+            .AddActivity<OpenSelfAssessmentActivity>()
+            .AddActivity<OpenDisputesActivity>()
+            .AddActivity<CloseDisputesActivity>()
+            .AddActivity<ArchiveCampaignActivity>()
             .AddActivity<SendReminderActivity>()
             .AddActivity<SendNoticeActivity>()
             .AddActivity<Results.ComputeResultsActivity>()

@@ -20,7 +20,7 @@ public sealed record WorkflowCatalog(
         new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
         {
             ["send-notice"] = Set("template", "audience"),
-            ["send-reminder"] = Set("template", "audience"),
+            ["send-reminder"] = Set("template", "audience", "round"),
             ["publish-index"] = Set(),
             ["open-self-assessment"] = Set(),
             ["close-self-assessment"] = Set(),
@@ -41,7 +41,7 @@ public sealed record WorkflowCatalog(
         Set("council-chair", "council-secretary", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
         Set(
             "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "selfAssessment.graceEndsAt", "verification.endsAt",
-            "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at"),
+            "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at", "selfAssessment.lastCallAt"),
         Set(
             "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",
             "unit-resubmitted", "dispute-filed", "results-finalised"),

@@ -98,6 +98,7 @@ public static class AuthorizationRules
         ["PUT /api/campaigns/{id:guid}/schedule"] = Admins,
         ["POST /api/campaigns/{id:guid}/launch"] = Admins,
         ["POST /api/campaigns/{id:guid}/units/{unitId:guid}/extension"] = Admins,
+        ["POST /api/campaigns/{id:guid}/reminders"] = Admins,
         ["GET /api/campaigns/{campaignId:guid}/targets/"] = Signed,
         ["PUT /api/campaigns/{campaignId:guid}/targets/{code}"] = Admins,
         // Self-assessment: the unit's own people

@@ -186,7 +186,7 @@ internal sealed partial class UiText
         ["SaveConflict"] = ("Người khác đã sửa chỉ tiêu này; giá trị mới nhất đang được hiển thị, vui lòng nhập lại thay đổi.", "Someone else changed this indicator; the latest values are shown, please apply your change again."),
         ["InvalidNumber"] = ("Giá trị không phải là số: {0}", "Not a number: {0}"),
         ["Evidence"] = ("Minh chứng", "Evidence"),
-        ["EvidenceRequired"] = ("Bắt buộc có minh chứng", "Evidence required"),
+        ["EvidenceRequired"] = ("Cần minh chứng để được tính điểm (trả lời \"Không\" hoặc 0 thì không cần)", "Evidence required to claim points (a \"No\" or a zero needs none)"),
         ["EvidenceFile"] = ("Tệp minh chứng cho {0}", "Evidence file for {0}"),
         ["AttachFile"] = ("Đính kèm tệp", "Attach file"),
         ["NoEvidence"] = ("Chưa có minh chứng.", "No evidence yet."),

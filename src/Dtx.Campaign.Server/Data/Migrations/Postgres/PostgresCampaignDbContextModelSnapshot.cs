@@ -214,6 +214,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("AuthorityId")
                         .HasColumnType("uuid");
 
@@ -233,8 +236,20 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<string>("CreatedBy")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("DisputesClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DisputesOpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("EarlyClose")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("GraceDays")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("IndexPublishedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("LaunchedAt")
                         .HasColumnType("timestamp with time zone");
@@ -253,6 +268,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.PrimitiveCollection<List<int>>("ReminderDays")
                         .IsRequired()
                         .HasColumnType("integer[]");
+
+                    b.Property<int>("ReminderHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SelfAssessmentOpenedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()

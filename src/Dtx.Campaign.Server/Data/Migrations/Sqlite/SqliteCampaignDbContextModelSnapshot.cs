@@ -207,6 +207,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("AuthorityId")
                         .HasColumnType("TEXT");
 
@@ -226,7 +229,19 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<string>("CreatedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DisputesClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DisputesOpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EarlyClose")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("GraceDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IndexPublishedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LaunchedAt")
@@ -246,6 +261,12 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.PrimitiveCollection<string>("ReminderDays")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ReminderHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SelfAssessmentOpenedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()

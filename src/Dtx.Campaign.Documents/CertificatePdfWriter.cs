@@ -19,7 +19,7 @@ public static class CertificatePdfWriter
     {
         ArgumentNullException.ThrowIfNull(certificates);
         EmbeddedFontResolver.EnsureInstalled();
-        using var document = PdfLicense.NewDocument();
+        using var document = new PdfDocument();
         document.Info.Title = DocFormat.IsEnglish(lang) ? "Certificate of Merit" : "Bằng khen";
         foreach (var c in certificates)
         {

@@ -22,7 +22,7 @@ public static class NoticePdfWriter
         var content = NoticeContent.FromHtml(rendered.Html);
         var en = DocFormat.IsEnglish(lang);
 
-        using var document = PdfLicense.NewDocument();
+        using var document = new PdfDocument();
         document.Info.Title = $"{content.Title} {notice.Number}";
         document.Info.Subject = content.Subject;
         document.Info.Author = notice.Authority.Name;

@@ -1,3 +1,4 @@
+using System.Text;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -42,6 +43,14 @@ public static class CertificatePdfWriter
 
     private static void DrawPage(PdfDocument document, CertificateOfMerit c, string lang)
     {
+        // Names arrive decomposed (NFD) from some imports and forms; print the precomposed letters the fonts draw well.
+        c = c with
+        {
+            Awardee = c.Awardee.Normalize(NormalizationForm.FormC),
+            CampaignName = c.CampaignName.Normalize(NormalizationForm.FormC),
+            Authority = new(c.Authority.ParentName.Normalize(NormalizationForm.FormC), c.Authority.Name.Normalize(NormalizationForm.FormC), c.Authority.Place.Normalize(NormalizationForm.FormC)),
+            Signer = new(c.Signer.Capacity.Normalize(NormalizationForm.FormC), c.Signer.Title.Normalize(NormalizationForm.FormC), c.Signer.Name.Normalize(NormalizationForm.FormC)),
+        };
         var en = DocFormat.IsEnglish(lang);
         var page = document.AddPage();
         page.Size = PageSize.A4;

@@ -1,3 +1,4 @@
+using System.Text;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -30,14 +31,16 @@ public static class NoticePdfWriter
 
         // Header: authority on the left, national title on the right, each centred in its column.
         var width = writer.Width;
-        var leftCol = width * 0.42;
+        var leftCol = width * 0.40;
         var rightCol = width - leftCol;
         var y0 = writer.Y;
         var yLeft = writer.Centered(notice.Authority.ParentName, Fonts.Regular12, 0, leftCol, y0);
-        yLeft = writer.Centered(notice.Authority.Name, Fonts.Bold12, 0, leftCol, yLeft);
+        yLeft = writer.Centered(notice.Authority.Name, writer.Fit(notice.Authority.Name, Fonts.Bold12, leftCol), 0, leftCol, yLeft);
         writer.Rule(leftCol / 2 - 25, leftCol / 2 + 25, yLeft + 1);
         yLeft = writer.Centered((en ? "No. " : "Số: ") + notice.Number, Fonts.Regular12, 0, leftCol, yLeft + 6);
-        var yRight = writer.Centered(en ? "SOCIALIST REPUBLIC OF VIET NAM" : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Fonts.Bold12, leftCol, rightCol, y0);
+        // Decree 30/2020: the national title stands on one line; DejaVu is wider than the usual Times, so it may shrink a little.
+        var nation = en ? "SOCIALIST REPUBLIC OF VIET NAM" : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+        var yRight = writer.Centered(nation, writer.Fit(nation, Fonts.Bold12, rightCol), leftCol, rightCol, y0);
         var motto = en ? "Independence - Freedom - Happiness" : "Độc lập - Tự do - Hạnh phúc";
         yRight = writer.Centered(motto, Fonts.Bold13, leftCol, rightCol, yRight);
         var mottoWidth = writer.Measure(motto, Fonts.Bold13);
@@ -119,6 +122,19 @@ public static class NoticePdfWriter
         private XGraphics G => _gfx ?? (NewPage() is not null ? _gfx! : throw new InvalidOperationException());
 
         public double Measure(string text, XFont font) => G.MeasureString(text, font).Width;
+
+        /// <summary><paramref name="font"/>, made smaller (not under 10 pt) until <paramref name="text"/> fits on one line of <paramref name="width"/>.</summary>
+        public XFont Fit(string text, XFont font, double width)
+        {
+            var size = font.Size;
+            while (size > 10 && Measure(text, font) > width)
+            {
+                size -= 0.5;
+                font = new XFont(font.FontFamily.Name, size, font.Style);
+            }
+
+            return font;
+        }
 
         public void EnsureSpace(double height)
         {
@@ -222,6 +238,8 @@ public static class NoticePdfWriter
         {
             var width = firstWidth;
             var line = "";
+            // NFD input (combining marks) would be drawn as separate marks; the fonts' precomposed letters are meant.
+            text = text.Normalize(NormalizationForm.FormC);
             foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 var candidate = line.Length == 0 ? word : line + " " + word;

@@ -157,6 +157,7 @@ public class VietnameseLettersTests
     {
         var certificate = Samples.Certificate with { Awardee = DotBelowUnit.Normalize(NormalizationForm.FormD) };
         var path = Tools.Save(CertificatePdfWriter.Write(certificate), "ocr", "certificate.vi");
+        Tools.Png(Tools.Save(CertificatePdfWriter.Write(Samples.Certificate), "layout", "certificate.vi"));
         Assert.Contains(DotBelowUnit, Collapse(Tools.PdfToText(path)), StringComparison.Ordinal);
         var read = Tools.Ocr(path);
         Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", read, StringComparison.Ordinal);

@@ -32,6 +32,33 @@ public static class CertificatePdfWriter
         return output.ToArray();
     }
 
+    /// <summary>
+    /// "Đã có thành tích xuất sắc, đạt Giải Nhất khối Sở, ban, ngành trong Đánh giá chuyển đổi số năm 2025": the year is
+    /// added only when the campaign's name does not already say it.
+    /// </summary>
+    public static string Achievement(CertificateOfMerit c, string lang = "vi")
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var en = DocFormat.IsEnglish(lang);
+        var award = DocFormat.AwardClass(c.Class, lang);
+        var campaign = c.CampaignName.Normalize(NormalizationForm.FormC).Trim();
+        var year = c.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!campaign.Contains(year, StringComparison.Ordinal))
+            campaign += en ? $" {year}" : $" năm {year}";
+        var category = string.IsNullOrWhiteSpace(c.Category) ? "" : " " + c.Category.Normalize(NormalizationForm.FormC).Trim();
+        return en
+            ? $"for outstanding achievement: {award}{category} in the {campaign}"
+            : $"Đã có thành tích xuất sắc, đạt {award}{category} trong {campaign}";
+    }
+
+    /// <summary>"Quyết định số 23/QĐ-UBND ngày 23/10/2025".</summary>
+    public static string Decision(CertificateOfMerit c, string lang = "vi")
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var date = DocFormat.ShortDate(c.DecisionDate ?? c.IssuedAt, c.TimeZoneId, lang);
+        return DocFormat.IsEnglish(lang) ? $"Decision No. {c.DecisionNumber} of {date}" : $"Quyết định số {c.DecisionNumber} ngày {date}";
+    }
+
     /// <summary>PNG bytes of a QR code for <paramref name="url"/>.</summary>
     public static byte[] QrPng(Uri url)
     {
@@ -90,11 +117,8 @@ public static class CertificatePdfWriter
         Center(en ? "awards" : "TẶNG", 15, XFontStyleEx.Bold, XColors.Black, 4);
         Center(en ? "CERTIFICATE OF MERIT" : "BẰNG KHEN", 44, XFontStyleEx.Bold, Red, 10);
         Center(c.Awardee, 24, XFontStyleEx.Bold, XColor.FromArgb(20, 40, 120), 10);
-        var award = DocFormat.AwardClass(c.Class, lang);
-        Center(en
-            ? $"for achieving the {award} award in the {c.CampaignName} {c.Year}"
-            : $"Đã đạt {award} trong {c.CampaignName} năm {c.Year}", 16, XFontStyleEx.Italic, XColors.Black, 4);
-        Center((en ? "Decision No. " : "Quyết định số ") + c.DecisionNumber, 12, XFontStyleEx.Regular, XColors.Black, 4);
+        Center(Achievement(c, lang), 16, XFontStyleEx.Italic, XColors.Black, 4);
+        Center(Decision(c, lang), 12, XFontStyleEx.Regular, XColors.Black, 4);
 
         // Bottom row: QR code and serial on the left, place/date and signature on the right.
         using (var qr = XImage.FromStream(new MemoryStream(QrPng(c.VerificationUrl))))

@@ -12,6 +12,16 @@ if (DemoStart.IsEnabled(builder.Configuration, builder.Environment))
 builder.AddCampaignServer();
 var app = builder.Build();
 app.MapCampaignServer();
+try
+{
+    // Settings validated before the host starts, so that one that cannot work stops it with its message, not a trace.
+    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("dtx-campaign: " + string.Join(Environment.NewLine, ex.Failures));
+    return 1;
+}
 await app.RunAsync();
 return 0;
 

@@ -12,20 +12,25 @@ public static class CertificatePdfWriter
     private static readonly XColor Red = XColor.FromArgb(176, 18, 24);
     private static readonly XColor Gold = XColor.FromArgb(191, 144, 0);
 
-    /// <summary>One certificate as a one-page PDF.</summary>
-    public static byte[] Write(CertificateOfMerit certificate, string lang = "vi") => WriteMany([certificate], lang);
+    /// <summary>One certificate as a one-page PDF, signed with <paramref name="signer"/> if given (else the page says it is not signed).</summary>
+    public static byte[] Write(CertificateOfMerit certificate, string lang = "vi", DocumentSigner? signer = null) => WriteMany([certificate], lang, signer);
 
     /// <summary>Several certificates, one page each, in one PDF (e.g. all awards of a campaign for printing).</summary>
-    public static byte[] WriteMany(IEnumerable<CertificateOfMerit> certificates, string lang = "vi")
+    public static byte[] WriteMany(IEnumerable<CertificateOfMerit> certificates, string lang = "vi", DocumentSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(certificates);
         EmbeddedFontResolver.EnsureInstalled();
         using var document = new PdfDocument();
         document.Info.Title = DocFormat.IsEnglish(lang) ? "Certificate of Merit" : "Bằng khen";
+        CertificateOfMerit? last = null;
         foreach (var c in certificates)
         {
-            DrawPage(document, c, lang);
+            DrawPage(document, c, lang, signed: signer is not null);
+            last = c;
         }
+
+        if (signer is not null && last is not null)
+            signer.Prepare(document, DocFormat.IsEnglish(lang) ? "Certificate of Merit " + last.Serial : "Bằng khen số " + last.Serial, last.Authority.Place);
 
         using var output = new MemoryStream();
         document.Save(output, false);
@@ -68,7 +73,7 @@ public static class CertificatePdfWriter
         return new PngByteQRCode(data).GetGraphic(8, [0, 0, 0, 255], [255, 255, 255, 255], drawQuietZones: true);
     }
 
-    private static void DrawPage(PdfDocument document, CertificateOfMerit c, string lang)
+    private static void DrawPage(PdfDocument document, CertificateOfMerit c, string lang, bool signed)
     {
         // Names arrive decomposed (NFD) from some imports and forms; print the precomposed letters the fonts draw well.
         c = c with
@@ -142,5 +147,10 @@ public static class CertificatePdfWriter
         g.DrawString(c.Signer.Title, sign, XBrushes.Black, right, XStringFormats.TopCenter);
         right.Offset(0, 80);
         g.DrawString(c.Signer.Name, sign, XBrushes.Black, right, XStringFormats.TopCenter);
+        if (!signed)
+        {
+            right.Offset(0, 24);
+            g.DrawString(en ? "Electronic copy not digitally signed." : "Bản điện tử chưa được ký số.", new XFont(serif, 8, XFontStyleEx.Italic), XBrushes.Gray, right, XStringFormats.TopCenter);
+        }
     }
 }

@@ -14,8 +14,11 @@ public static class NoticePdfWriter
     private const double Top = 20 * Mm;
     private const double Bottom = 20 * Mm;
 
-    /// <summary>Renders <paramref name="notice"/> with the wording of <paramref name="rendered"/> (from <see cref="TemplateRenderer.RenderNotice"/>).</summary>
-    public static byte[] Write(Notice notice, RenderedNotice rendered, string lang = "vi")
+    /// <summary>
+    /// Renders <paramref name="notice"/> with the wording of <paramref name="rendered"/> (from <see cref="TemplateRenderer.RenderNotice"/>),
+    /// signed with <paramref name="signer"/> (the issuing authority's certificate); without one the page says the copy is not signed.
+    /// </summary>
+    public static byte[] Write(Notice notice, RenderedNotice rendered, string lang = "vi", DocumentSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(rendered);
@@ -79,7 +82,10 @@ public static class NoticePdfWriter
         ys = writer.Centered(notice.Signer.Title, Fonts.Bold13, width * 0.45, width * 0.55, ys);
         ys = writer.Centered(notice.Signer.Name, Fonts.Bold13, width * 0.45, width * 0.55, ys + 60);
         writer.Y = Math.Max(y, ys);
+        if (signer is null)
+            writer.Note(en ? "Electronic copy not digitally signed (no signing certificate is configured for the issuing authority)." : "Bản điện tử chưa được ký số (cơ quan ban hành chưa cấu hình chứng thư số).");
         writer.Dispose();
+        signer?.Prepare(document, (en ? "Issued: " : "Ban hành văn bản số ") + notice.Number, notice.Authority.Place);
 
         using var output = new MemoryStream();
         document.Save(output, false);
@@ -95,6 +101,7 @@ public static class NoticePdfWriter
         public static readonly XFont Bold12 = new(EmbeddedFontResolver.Serif, 12, XFontStyleEx.Bold);
         public static readonly XFont Bold13 = new(EmbeddedFontResolver.Serif, 13, XFontStyleEx.Bold);
         public static readonly XFont Bold14 = new(EmbeddedFontResolver.Serif, 14, XFontStyleEx.Bold);
+        public static readonly XFont Italic9 = new(EmbeddedFontResolver.Serif, 9, XFontStyleEx.Italic);
         public static readonly XFont Italic13 = new(EmbeddedFontResolver.Serif, 13, XFontStyleEx.Italic);
         public static readonly XFont BoldItalic12 = new(EmbeddedFontResolver.Serif, 12, XFontStyleEx.BoldItalic);
     }
@@ -135,6 +142,10 @@ public static class NoticePdfWriter
 
             return font;
         }
+
+        /// <summary>A small grey line in the bottom margin of the current page.</summary>
+        public void Note(string text) =>
+            G.DrawString(text, Fonts.Italic9, XBrushes.Gray, new XRect(Left, _page!.Height.Point - Bottom + 8, Width, 12), XStringFormats.TopLeft);
 
         public void EnsureSpace(double height)
         {

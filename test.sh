@@ -35,6 +35,12 @@ if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
 fi
 /usr/bin/python3 -c "import aiosmtpd"
 
+# --- Documents: poppler (pdftotext, pdftoppm, pdfsig) and tesseract with the Vietnamese model read PDFs back
+if ! command -v pdftoppm >/dev/null || ! command -v tesseract >/dev/null || [ -z "$(ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata 2>/dev/null)" ]; then
+  echo "test.sh: installing poppler-utils, tesseract-ocr, tesseract-ocr-vie"
+  apt_install poppler-utils tesseract-ocr tesseract-ocr-vie
+fi
+
 # --- Browser: Debian's Chromium, driven by Playwright in tests/Dtx.Campaign.Ui.Tests (never `playwright install`)
 if [ ! -x /usr/bin/chromium ]; then
   echo "test.sh: installing Chromium for the browser tests"

@@ -1,3 +1,4 @@
+using System.Text;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -11,24 +12,56 @@ public static class CertificatePdfWriter
     private static readonly XColor Red = XColor.FromArgb(176, 18, 24);
     private static readonly XColor Gold = XColor.FromArgb(191, 144, 0);
 
-    /// <summary>One certificate as a one-page PDF.</summary>
-    public static byte[] Write(CertificateOfMerit certificate, string lang = "vi") => WriteMany([certificate], lang);
+    /// <summary>One certificate as a one-page PDF, signed with <paramref name="signer"/> if given (else the page says it is not signed).</summary>
+    public static byte[] Write(CertificateOfMerit certificate, string lang = "vi", DocumentSigner? signer = null) => WriteMany([certificate], lang, signer);
 
     /// <summary>Several certificates, one page each, in one PDF (e.g. all awards of a campaign for printing).</summary>
-    public static byte[] WriteMany(IEnumerable<CertificateOfMerit> certificates, string lang = "vi")
+    public static byte[] WriteMany(IEnumerable<CertificateOfMerit> certificates, string lang = "vi", DocumentSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(certificates);
         EmbeddedFontResolver.EnsureInstalled();
-        using var document = PdfLicense.NewDocument();
+        using var document = new PdfDocument();
         document.Info.Title = DocFormat.IsEnglish(lang) ? "Certificate of Merit" : "Bằng khen";
+        CertificateOfMerit? last = null;
         foreach (var c in certificates)
         {
-            DrawPage(document, c, lang);
+            DrawPage(document, c, lang, signed: signer is not null);
+            last = c;
         }
+
+        if (signer is not null && last is not null)
+            signer.Prepare(document, DocFormat.IsEnglish(lang) ? "Certificate of Merit " + last.Serial : "Bằng khen số " + last.Serial, last.Authority.Place);
 
         using var output = new MemoryStream();
         document.Save(output, false);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// "Đã có thành tích xuất sắc, đạt Giải Nhất khối Sở, ban, ngành trong Đánh giá chuyển đổi số năm 2025": the year is
+    /// added only when the campaign's name does not already say it.
+    /// </summary>
+    public static string Achievement(CertificateOfMerit c, string lang = "vi")
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var en = DocFormat.IsEnglish(lang);
+        var award = DocFormat.AwardClass(c.Class, lang);
+        var campaign = c.CampaignName.Normalize(NormalizationForm.FormC).Trim();
+        var year = c.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!campaign.Contains(year, StringComparison.Ordinal))
+            campaign += en ? $" {year}" : $" năm {year}";
+        var category = string.IsNullOrWhiteSpace(c.Category) ? "" : " " + c.Category.Normalize(NormalizationForm.FormC).Trim();
+        return en
+            ? $"for outstanding achievement: {award}{category} in the {campaign}"
+            : $"Đã có thành tích xuất sắc, đạt {award}{category} trong {campaign}";
+    }
+
+    /// <summary>"Quyết định số 23/QĐ-UBND ngày 23/10/2025".</summary>
+    public static string Decision(CertificateOfMerit c, string lang = "vi")
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var date = DocFormat.ShortDate(c.DecisionDate ?? c.IssuedAt, c.TimeZoneId, lang);
+        return DocFormat.IsEnglish(lang) ? $"Decision No. {c.DecisionNumber} of {date}" : $"Quyết định số {c.DecisionNumber} ngày {date}";
     }
 
     /// <summary>PNG bytes of a QR code for <paramref name="url"/>.</summary>
@@ -40,8 +73,16 @@ public static class CertificatePdfWriter
         return new PngByteQRCode(data).GetGraphic(8, [0, 0, 0, 255], [255, 255, 255, 255], drawQuietZones: true);
     }
 
-    private static void DrawPage(PdfDocument document, CertificateOfMerit c, string lang)
+    private static void DrawPage(PdfDocument document, CertificateOfMerit c, string lang, bool signed)
     {
+        // Names arrive decomposed (NFD) from some imports and forms; print the precomposed letters the fonts draw well.
+        c = c with
+        {
+            Awardee = c.Awardee.Normalize(NormalizationForm.FormC),
+            CampaignName = c.CampaignName.Normalize(NormalizationForm.FormC),
+            Authority = new(c.Authority.ParentName.Normalize(NormalizationForm.FormC), c.Authority.Name.Normalize(NormalizationForm.FormC), c.Authority.Place.Normalize(NormalizationForm.FormC)),
+            Signer = new(c.Signer.Capacity.Normalize(NormalizationForm.FormC), c.Signer.Title.Normalize(NormalizationForm.FormC), c.Signer.Name.Normalize(NormalizationForm.FormC)),
+        };
         var en = DocFormat.IsEnglish(lang);
         var page = document.AddPage();
         page.Size = PageSize.A4;
@@ -81,11 +122,8 @@ public static class CertificatePdfWriter
         Center(en ? "awards" : "TẶNG", 15, XFontStyleEx.Bold, XColors.Black, 4);
         Center(en ? "CERTIFICATE OF MERIT" : "BẰNG KHEN", 44, XFontStyleEx.Bold, Red, 10);
         Center(c.Awardee, 24, XFontStyleEx.Bold, XColor.FromArgb(20, 40, 120), 10);
-        var award = DocFormat.AwardClass(c.Class, lang);
-        Center(en
-            ? $"for achieving the {award} award in the {c.CampaignName} {c.Year}"
-            : $"Đã đạt {award} trong {c.CampaignName} năm {c.Year}", 16, XFontStyleEx.Italic, XColors.Black, 4);
-        Center((en ? "Decision No. " : "Quyết định số ") + c.DecisionNumber, 12, XFontStyleEx.Regular, XColors.Black, 4);
+        Center(Achievement(c, lang), 16, XFontStyleEx.Italic, XColors.Black, 4);
+        Center(Decision(c, lang), 12, XFontStyleEx.Regular, XColors.Black, 4);
 
         // Bottom row: QR code and serial on the left, place/date and signature on the right.
         using (var qr = XImage.FromStream(new MemoryStream(QrPng(c.VerificationUrl))))
@@ -109,5 +147,10 @@ public static class CertificatePdfWriter
         g.DrawString(c.Signer.Title, sign, XBrushes.Black, right, XStringFormats.TopCenter);
         right.Offset(0, 80);
         g.DrawString(c.Signer.Name, sign, XBrushes.Black, right, XStringFormats.TopCenter);
+        if (!signed)
+        {
+            right.Offset(0, 24);
+            g.DrawString(en ? "Electronic copy not digitally signed." : "Bản điện tử chưa được ký số.", new XFont(serif, 8, XFontStyleEx.Italic), XBrushes.Gray, right, XStringFormats.TopCenter);
+        }
     }
 }

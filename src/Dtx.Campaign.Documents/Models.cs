@@ -146,6 +146,10 @@ public sealed record CertificateOfMerit
     public required string VerificationCode { get; init; }
     public required Uri VerificationUrl { get; init; }
     public required string DecisionNumber { get; init; }
+    /// <summary>Date of the award decision; <see cref="IssuedAt"/> when not given.</summary>
+    public DateTimeOffset? DecisionDate { get; init; }
+    /// <summary>The category the award is in, as it reads after the award ("khối Sở, ban, ngành"); optional.</summary>
+    public string? Category { get; init; }
     public required DateTimeOffset IssuedAt { get; init; }
     public string TimeZoneId { get; init; } = DocFormat.DefaultTimeZoneId;
     public required Signer Signer { get; init; }

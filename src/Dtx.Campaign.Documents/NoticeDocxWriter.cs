@@ -106,7 +106,7 @@ public static class NoticeDocxWriter
             paraProps.Append(new Indentation { FirstLine = "567" });
         }
 
-        return new Paragraph(paraProps, new Run(runProps, new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
+        return new Paragraph(paraProps, new Run(runProps, new Text(text.Normalize(System.Text.NormalizationForm.FormC)) { Space = SpaceProcessingModeValues.Preserve }));
     }
 
     private static Table TwoColumns(IEnumerable<Paragraph> left, IEnumerable<Paragraph> right, int leftPercent)

@@ -1,3 +1,4 @@
+using System.Text;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -13,8 +14,11 @@ public static class NoticePdfWriter
     private const double Top = 20 * Mm;
     private const double Bottom = 20 * Mm;
 
-    /// <summary>Renders <paramref name="notice"/> with the wording of <paramref name="rendered"/> (from <see cref="TemplateRenderer.RenderNotice"/>).</summary>
-    public static byte[] Write(Notice notice, RenderedNotice rendered, string lang = "vi")
+    /// <summary>
+    /// Renders <paramref name="notice"/> with the wording of <paramref name="rendered"/> (from <see cref="TemplateRenderer.RenderNotice"/>),
+    /// signed with <paramref name="signer"/> (the issuing authority's certificate); without one the page says the copy is not signed.
+    /// </summary>
+    public static byte[] Write(Notice notice, RenderedNotice rendered, string lang = "vi", DocumentSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(rendered);
@@ -22,7 +26,7 @@ public static class NoticePdfWriter
         var content = NoticeContent.FromHtml(rendered.Html);
         var en = DocFormat.IsEnglish(lang);
 
-        using var document = PdfLicense.NewDocument();
+        using var document = new PdfDocument();
         document.Info.Title = $"{content.Title} {notice.Number}";
         document.Info.Subject = content.Subject;
         document.Info.Author = notice.Authority.Name;
@@ -30,14 +34,16 @@ public static class NoticePdfWriter
 
         // Header: authority on the left, national title on the right, each centred in its column.
         var width = writer.Width;
-        var leftCol = width * 0.42;
+        var leftCol = width * 0.40;
         var rightCol = width - leftCol;
         var y0 = writer.Y;
         var yLeft = writer.Centered(notice.Authority.ParentName, Fonts.Regular12, 0, leftCol, y0);
-        yLeft = writer.Centered(notice.Authority.Name, Fonts.Bold12, 0, leftCol, yLeft);
+        yLeft = writer.Centered(notice.Authority.Name, writer.Fit(notice.Authority.Name, Fonts.Bold12, leftCol), 0, leftCol, yLeft);
         writer.Rule(leftCol / 2 - 25, leftCol / 2 + 25, yLeft + 1);
         yLeft = writer.Centered((en ? "No. " : "Số: ") + notice.Number, Fonts.Regular12, 0, leftCol, yLeft + 6);
-        var yRight = writer.Centered(en ? "SOCIALIST REPUBLIC OF VIET NAM" : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Fonts.Bold12, leftCol, rightCol, y0);
+        // Decree 30/2020: the national title stands on one line; DejaVu is wider than the usual Times, so it may shrink a little.
+        var nation = en ? "SOCIALIST REPUBLIC OF VIET NAM" : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+        var yRight = writer.Centered(nation, writer.Fit(nation, Fonts.Bold12, rightCol), leftCol, rightCol, y0);
         var motto = en ? "Independence - Freedom - Happiness" : "Độc lập - Tự do - Hạnh phúc";
         yRight = writer.Centered(motto, Fonts.Bold13, leftCol, rightCol, yRight);
         var mottoWidth = writer.Measure(motto, Fonts.Bold13);
@@ -76,7 +82,10 @@ public static class NoticePdfWriter
         ys = writer.Centered(notice.Signer.Title, Fonts.Bold13, width * 0.45, width * 0.55, ys);
         ys = writer.Centered(notice.Signer.Name, Fonts.Bold13, width * 0.45, width * 0.55, ys + 60);
         writer.Y = Math.Max(y, ys);
+        if (signer is null)
+            writer.Note(en ? "Electronic copy not digitally signed (no signing certificate is configured for the issuing authority)." : "Bản điện tử chưa được ký số (cơ quan ban hành chưa cấu hình chứng thư số).");
         writer.Dispose();
+        signer?.Prepare(document, (en ? "Issued: " : "Ban hành văn bản số ") + notice.Number, notice.Authority.Place);
 
         using var output = new MemoryStream();
         document.Save(output, false);
@@ -92,6 +101,7 @@ public static class NoticePdfWriter
         public static readonly XFont Bold12 = new(EmbeddedFontResolver.Serif, 12, XFontStyleEx.Bold);
         public static readonly XFont Bold13 = new(EmbeddedFontResolver.Serif, 13, XFontStyleEx.Bold);
         public static readonly XFont Bold14 = new(EmbeddedFontResolver.Serif, 14, XFontStyleEx.Bold);
+        public static readonly XFont Italic9 = new(EmbeddedFontResolver.Serif, 9, XFontStyleEx.Italic);
         public static readonly XFont Italic13 = new(EmbeddedFontResolver.Serif, 13, XFontStyleEx.Italic);
         public static readonly XFont BoldItalic12 = new(EmbeddedFontResolver.Serif, 12, XFontStyleEx.BoldItalic);
     }
@@ -119,6 +129,23 @@ public static class NoticePdfWriter
         private XGraphics G => _gfx ?? (NewPage() is not null ? _gfx! : throw new InvalidOperationException());
 
         public double Measure(string text, XFont font) => G.MeasureString(text, font).Width;
+
+        /// <summary><paramref name="font"/>, made smaller (not under 10 pt) until <paramref name="text"/> fits on one line of <paramref name="width"/>.</summary>
+        public XFont Fit(string text, XFont font, double width)
+        {
+            var size = font.Size;
+            while (size > 10 && Measure(text, font) > width)
+            {
+                size -= 0.5;
+                font = new XFont(font.FontFamily.Name, size, font.Style);
+            }
+
+            return font;
+        }
+
+        /// <summary>A small grey line in the bottom margin of the current page.</summary>
+        public void Note(string text) =>
+            G.DrawString(text, Fonts.Italic9, XBrushes.Gray, new XRect(Left, _page!.Height.Point - Bottom + 8, Width, 12), XStringFormats.TopLeft);
 
         public void EnsureSpace(double height)
         {
@@ -222,6 +249,8 @@ public static class NoticePdfWriter
         {
             var width = firstWidth;
             var line = "";
+            // NFD input (combining marks) would be drawn as separate marks; the fonts' precomposed letters are meant.
+            text = text.Normalize(NormalizationForm.FormC);
             foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 var candidate = line.Length == 0 ? word : line + " " + word;

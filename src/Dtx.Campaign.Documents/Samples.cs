@@ -110,7 +110,7 @@ public static class Samples
     {
         Authority = new("", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội"), Awardee = "Sở Khoa học và Công nghệ", Class = AwardClass.First,
         CampaignName = "Đánh giá chuyển đổi số", Year = 2025, Serial = "BK-2025-0001", VerificationCode = "7KQ4-M2ZP",
-        VerificationUrl = new Uri("https://dtx.hanoi.gov.vn/verify/BK-2025-0001?code=7KQ4-M2ZP"),
-        DecisionNumber = "23/QĐ-UBND", IssuedAt = IssuedAt, Signer = new("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Minh Quang"),
+        VerificationUrl = new Uri("https://dtx.hanoi.gov.vn/public/certificates?serial=BK-2025-0001&code=7KQ4-M2ZP"),
+        DecisionNumber = "23/QĐ-UBND", Category = "khối Sở, ban, ngành", IssuedAt = IssuedAt, Signer = new("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Minh Quang"),
     };
 }

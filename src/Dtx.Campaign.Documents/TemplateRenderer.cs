@@ -92,7 +92,8 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
         context.PushGlobal(new ScriptObject());
         try
         {
-            var output = template.Render(context);
+            // Names arrive decomposed (NFD) from some imports and forms; a notice always says them precomposed (NFC).
+            var output = template.Render(context).Normalize(NormalizationForm.FormC);
             foreach (var (path, parsed) in context.CachedTemplates)
                 _includes.TryAdd(path, parsed);
             return output;

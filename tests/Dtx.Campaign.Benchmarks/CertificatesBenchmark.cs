@@ -9,7 +9,6 @@ internal static class CertificatesBenchmark
     public static Task RunAsync(string[] args)
     {
         var count = Bench.Option(args, "count", 1000);
-        PdfLicense.UseAgpl();
         CertificateOfMerit Certificate(int i) => Samples.Certificate with { Serial = $"BK-2025-{i:D4}", Awardee = $"UBND xã Mẫu {i}" };
         CertificatePdfWriter.Write(Certificate(0));   // warm-up: fonts, JIT
         var before = GC.GetTotalAllocatedBytes();

@@ -26,8 +26,6 @@ internal static class RemindersBenchmark
         try
         {
             await WaitForPortAsync(port);
-            if (withPdf)
-                PdfLicense.UseAgpl();
             var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = AppContext.BaseDirectory };
             var templates = TemplateSet.FromDirectory(ShippedFiles.Folder(environment, "templates"));
             var renderer = new TemplateRenderer(templates);

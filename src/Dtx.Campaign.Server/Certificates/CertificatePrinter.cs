@@ -27,9 +27,18 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
         return [.. Enumerable.Range(first, count).Select(n => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"BK-{code}-{campaign.Year}-{n:D4}"))];
     }
 
-    /// <summary>The public address a certificate's QR code points to.</summary>
+    /// <summary>The public page a certificate's QR code opens (HTML, checked on opening; not the JSON API).</summary>
     public Uri VerificationUrl(Award award) =>
-        new($"{email.Value.PublicBaseUrl.TrimEnd('/')}/api/public/certificates/{Uri.EscapeDataString(award.Serial)}?code={Uri.EscapeDataString(award.VerificationCode)}");
+        new($"{email.Value.PublicBaseUrl.TrimEnd('/')}/public/certificates?serial={Uri.EscapeDataString(award.Serial)}&code={Uri.EscapeDataString(award.VerificationCode)}");
+
+    /// <summary>The category as it reads after the award on the certificate.</summary>
+    public static string CategoryWording(string category) => category switch
+    {
+        "department" => "khối Sở, ban, ngành",
+        "commune" => "khối xã, phường",
+        "district" => "khối quận, huyện, thị xã",
+        _ => "",
+    };
 
     public async Task<CertificateOfMerit> ModelAsync(Award award, CancellationToken ct)
     {
@@ -40,7 +49,7 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
         {
             Authority = letterhead.Authority, Awardee = award.UnitName, Class = (Documents.AwardClass)((int)award.Class + 1), CampaignName = campaign.NameVi,
             Year = campaign.Year, Serial = award.Serial, VerificationCode = award.VerificationCode, VerificationUrl = VerificationUrl(award),
-            DecisionNumber = award.DecisionNumber ?? "", IssuedAt = award.ConfirmedAt, TimeZoneId = campaign.TimeZone, Signer = letterhead.Signer,
+            DecisionNumber = award.DecisionNumber ?? "", Category = CategoryWording(award.Category), IssuedAt = award.ConfirmedAt, TimeZoneId = campaign.TimeZone, Signer = letterhead.Signer,
         };
     }
 

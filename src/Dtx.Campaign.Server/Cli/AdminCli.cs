@@ -19,7 +19,7 @@ namespace Dtx.Campaign.Server.Cli;
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "results", "account", "--help", "-h", "help"];
+    private static readonly string[] Commands = ["migrate", "seed-demo", "index-set", "units", "workflow", "audit", "results", "account", "document", "--help", "-h", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -39,6 +39,7 @@ public static class AdminCli
         root.Subcommands.Add(Results(services, output, error));
         root.Subcommands.Add(Identity.AccountCommands.Build(services, output, error));
         root.Subcommands.Add(Workflow(output, error));
+        root.Subcommands.Add(Document(output, error));
         var parsed = root.Parse(args);
         using var actor = HttpAuditActor.Use("cli");
         // Exceptions reach Program, which turns a start-up precondition (database unreachable, bad setting) into one message and exit 1.
@@ -166,6 +167,30 @@ public static class AdminCli
         var graph = new Command("graph", "Print the definition as a Mermaid (or DOT) diagram.") { file, format, current };
         graph.SetAction(parsed => WorkflowCommands.Graph(parsed.GetValue(file)!.FullName, output, error, parsed.GetValue(format) == "dot", parsed.GetValue(current)));
         return new Command("workflow", "Validate and draw workflow definitions.") { validate, graph };
+    }
+
+    private static Command Document(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("FILE") { CustomParser = CallerPath, Description = "An issued PDF (notice or Certificate of Merit)." };
+        var verify = new Command("verify", "Who signed a PDF, when, and whether it changed since; exit 1 when unsigned, altered or unreadable.") { file };
+        verify.SetAction(parsed =>
+        {
+            var path = parsed.GetValue(file)!;
+            if (!path.Exists)
+            {
+                error.WriteLine($"{path.FullName}: không có tệp / no such file");
+                return 1;
+            }
+            var report = Documents.DocumentVerifier.Verify(File.ReadAllBytes(path.FullName));
+            var writer = report.Intact ? output : error;
+            writer.WriteLine($"{path.FullName}: {report.Detail}");
+            if (report.Signer is not null)
+                writer.WriteLine($"  Người ký / signer: {report.Signer}");
+            if (report.SignedAt is { } at)
+                writer.WriteLine($"  Thời điểm ký / signed at: {at:yyyy-MM-dd HH:mm:ss} UTC");
+            return report.Intact ? 0 : 1;
+        });
+        return new Command("document", "Issued documents.") { verify };
     }
 
     private static Command Audit(Func<IServiceProvider> services, TextWriter output, TextWriter error)

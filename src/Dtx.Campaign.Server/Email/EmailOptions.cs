@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Dtx.Campaign.Server.Email;
 
@@ -33,6 +34,26 @@ public sealed class EmailOptions
     /// <summary>Messages sent per poll at most, to respect the relay's limits.</summary>
     [Range(1, 10000)]
     public int BatchSize { get; set; } = 50;
-    /// <summary>Public address of the server, for links in messages.</summary>
+    /// <summary>
+    /// Public address of the server: the one setting for every link in documents and e-mails (certificate QR codes,
+    /// portal links, invitations). Production refuses to start while it is left at localhost.
+    /// </summary>
     public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+}
+
+/// <summary>In Production, <see cref="EmailOptions.PublicBaseUrl"/> must be an absolute http(s) address people can reach.</summary>
+internal sealed class PublicBaseUrlValidation(bool production) : IValidateOptions<EmailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EmailOptions options)
+    {
+        if (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            return ValidateOptionsResult.Fail(
+                $"Email:PublicBaseUrl '{options.PublicBaseUrl}' không phải địa chỉ http(s) đầy đủ / is not an absolute http(s) address, e.g. https://dtx.hanoi.gov.vn");
+        if (production && (url.IsLoopback || url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)))
+            return ValidateOptionsResult.Fail(
+                $"Email:PublicBaseUrl chưa được đặt (đang là '{options.PublicBaseUrl}'): mã QR và liên kết trong văn bản, thư sẽ không mở được. / "
+                + $"Email:PublicBaseUrl is unset or points to this machine ('{options.PublicBaseUrl}'): certificate QR codes and links in documents and e-mails would not open. "
+                + "Set it to the address people reach the server at, e.g. Email__PublicBaseUrl=https://dtx.hanoi.gov.vn");
+        return ValidateOptionsResult.Success;
+    }
 }

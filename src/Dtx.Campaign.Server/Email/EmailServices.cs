@@ -8,6 +8,7 @@ internal static class EmailServices
     public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmailOptions>>(new PublicBaseUrlValidation(environment.IsProduction()));
         // Scoped: one delivery run reuses one SMTP connection, closed when the run's scope ends.
         services.AddScoped<IMailTransport>(sp =>
         {

@@ -47,6 +47,7 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Email__PublicBaseUrl"] = "https://dtx.example.test";   // Production refuses localhost links
         foreach (var (key, value) in settings)
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         return info;

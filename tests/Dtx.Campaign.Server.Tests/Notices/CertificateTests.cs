@@ -66,6 +66,10 @@ public abstract class CertificateTests(CampaignApp app)
             Assert.Contains(NoticeDeliveryTests.Squeeze("Sở Nội vụ"), first, StringComparison.Ordinal);
             Assert.Contains("BK-2025-0001", first, StringComparison.Ordinal);
             Assert.Contains(NoticeDeliveryTests.Squeeze("BẰNG KHEN"), first, StringComparison.Ordinal);
+            Assert.Contains(NoticeDeliveryTests.Squeeze("đạt Giải Nhất khối Sở, ban, ngành"), first, StringComparison.Ordinal);
+            // The QR code and printed link open the public page, not the JSON API.
+            Assert.Contains("/public/certificates?serial=BK-2025-0001&code=ABCDEFGHJK", first, StringComparison.Ordinal);
+            Assert.DoesNotContain("/api/public", first, StringComparison.Ordinal);
         }
 
         // One certificate: its own unit reads it; another unit gets 404, as for a serial that does not exist.
@@ -85,13 +89,17 @@ public abstract class CertificateTests(CampaignApp app)
         Assert.True(genuine.GetProperty("genuine").GetBoolean());
         Assert.Equal(("Sở Y tế", "Bằng khen – Hạng Nhì", "7/QĐ-UBND"),
             (genuine.GetProperty("awardee").GetString(), genuine.GetProperty("award").GetString(), genuine.GetProperty("decision").GetString()));
+        // The page the QR code opens, with the serial and code as a person types them (lower case, spaces).
+        var page = await anyone.GetStringAsync("/public/certificates?serial=%20bk%202025%200002&code=mnpq%20rstuvw");
+        Assert.Contains("data-genuine=\"true\"", page, StringComparison.Ordinal);
+        Assert.Contains("Sở Y tế", page, StringComparison.Ordinal);
         var wrong = await anyone.GetStringAsync("/api/public/certificates/BK-2025-0002?code=ABCDEFGHJK");
         Assert.Equal(await anyone.GetStringAsync("/api/public/certificates/BK-2025-0404?code=ABCDEFGHJK"), wrong);
         Assert.Equal(await anyone.GetStringAsync("/api/public/certificates/BK-2025-0002"), wrong);
         Assert.False(JsonDocument.Parse(wrong).RootElement.GetProperty("genuine").GetBoolean());
         Assert.DoesNotContain("Sở Y tế", wrong, StringComparison.Ordinal);
 
-        // Guessing codes is slowed: within one minute at most 30 checks per address (6 used above), then 429.
+        // Guessing codes is slowed: within one minute at most 30 checks per address (7 used above), then 429.
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 30 && !statuses.Contains(HttpStatusCode.TooManyRequests); i++)
             statuses.Add((await anyone.GetAsync($"/api/public/certificates/BK-2025-0001?code=GUESS{i:D5}")).StatusCode);

@@ -58,6 +58,9 @@ public static class TwoFactorSignIn
 
     public static async Task SignInAsync(HttpClient client, string email, string password, IDictionary<string, string> keys, Func<DateTime> utcNow, Func<DateTime, Task> waitUntil)
     {
+        // A cookie session's changes must name their origin, as a browser's do (the server refuses cross-site ones).
+        if (!client.DefaultRequestHeaders.Contains("Origin") && client.BaseAddress is { } origin)
+            client.DefaultRequestHeaders.Add("Origin", origin.GetLeftPart(UriPartial.Authority));
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         response.EnsureSuccessStatusCode();
         if (response.StatusCode == HttpStatusCode.NoContent)

@@ -51,17 +51,19 @@ internal static class ServerSetup
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
         services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");
-        // Sign-in attempts per client address: slows password guessing before lockout even starts.
-        var signInsPerMinute = builder.Configuration.GetValue("Security:SignInsPerMinute", 10);
+        // Sign-in requests per client address, a flood guard only: attempts are counted per account and address by
+        // SignInThrottle, so that an office behind one address signs in together. Opening a page is never limited.
+        var signInRequestsPerMinute = builder.Configuration.GetValue("Security:SignInRequestsPerAddressPerMinute", 300);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(Certificates.CertificatesApi.VerifyLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("Security:VerificationsPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
-            o.AddPolicy(RateLimits.SignIn, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(RateLimits.SignIn, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("pages")
+                : System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = signInRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
             // Requests with an API token, per address: machine clients are busy, token guessing is not allowed to be.
             var tokenRequestsPerMinute = builder.Configuration.GetValue("Security:TokenRequestsPerMinute", 300);
             o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -80,7 +82,10 @@ internal static class ServerSetup
         {
             ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
         });
+        // Behind HTTPS (the scheme from the proxy, above) every cookie is Secure: session, two-factor step, antiforgery, language.
+        app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.SameAsRequest });
         app.UseSecurityHeaders();
+        app.UseCrossSiteRequestCheck();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseExceptionHandler();

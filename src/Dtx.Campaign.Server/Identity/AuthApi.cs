@@ -38,6 +38,8 @@ internal static class AuthApi
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
             return ApiProblems.BadRequest("Give 'email' and 'password'.", string.IsNullOrWhiteSpace(request.Email) ? "email" : "password");
+        if (SignInInput.TooLong(("email", request.Email, SignInInput.MaxEmail), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
+            return ApiProblems.BadRequest(tooLong, request.Email.Length > SignInInput.MaxEmail ? "email" : "password");
         return await flow.PasswordAsync(request.Email, request.Password, ct) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
@@ -46,6 +48,7 @@ internal static class AuthApi
                 "Quản trị viên và chủ tịch hội đồng phải bật xác thực hai bước / Administrators and council chairs must enrol in two-factor authentication: until then only " +
                 "POST /api/auth/two-factor/enrol and /confirm (and /api/auth/me, /logout) answer.")),
             SignInOutcome.LockedOut => Locked(),
+            SignInOutcome.TooManyAttempts => TooMany(),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Đăng nhập thất bại / Sign-in failed", detail: "The e-mail or password is wrong."),
         };
     }
@@ -57,6 +60,8 @@ internal static class AuthApi
                 detail: "Sign in with the e-mail and password first (POST /api/auth/login); the second step expires after a few minutes.");
         if (string.IsNullOrWhiteSpace(request.Code) == string.IsNullOrWhiteSpace(request.RecoveryCode))
             return ApiProblems.BadRequest("Give either 'code' (6 digits from the authenticator app) or 'recoveryCode'.", "code");
+        if (SignInInput.TooLong(("code", request.Code, SignInInput.MaxCode), ("recoveryCode", request.RecoveryCode, SignInInput.MaxRecoveryCode)) is { } tooLong)
+            return ApiProblems.BadRequest(tooLong, (request.Code?.Length ?? 0) > SignInInput.MaxCode ? "code" : "recoveryCode");
         return await flow.SecondFactorAsync(request.Code, request.RecoveryCode, ct) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
@@ -68,10 +73,16 @@ internal static class AuthApi
     private static ProblemHttpResult Locked() =>
         TypedResults.Problem(statusCode: StatusCodes.Status423Locked, title: "Tài khoản tạm khóa / Account locked", detail: "Too many failed attempts; try again later.");
 
+    private static ProblemHttpResult TooMany() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Quá nhiều lần thử / Too many attempts",
+            detail: "Quá nhiều lần đăng nhập vào tài khoản này từ địa chỉ này trong một phút; hãy thử lại sau. / Too many sign-ins to this account from this address this minute; try again shortly.");
+
     private static async Task<Results<Accepted, ProblemHttpResult>> RequestReset(ResetRequest request, SignInFlow flow, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email))
             return ApiProblems.BadRequest("Give the e-mail address of the account.", "email");
+        if (SignInInput.TooLong(("email", request.Email, SignInInput.MaxEmail)) is { } tooLong)
+            return ApiProblems.BadRequest(tooLong, "email");
         await flow.RequestPasswordResetAsync(request.Email, ct);
         // The same answer either way: the endpoint must not tell which addresses have accounts.
         return TypedResults.Accepted((string?)null);
@@ -83,6 +94,8 @@ internal static class AuthApi
             return ApiProblems.BadRequest("Give 'user' and 'token' as they appear in the link of the e-mail.", "token");
         if (string.IsNullOrEmpty(request.Password))
             return ApiProblems.BadRequest("Give the new password.", "password");
+        if (SignInInput.TooLong(("user", request.User, SignInInput.MaxEmail), ("token", request.Token, SignInInput.MaxLinkToken), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
+            return ApiProblems.BadRequest(tooLong);
         return await flow.SetPasswordAsync(request.User, request.Token, request.Password, ct) is { } refusal
             ? ApiProblems.BadRequest(refusal.Message, refusal.Field)
             : TypedResults.NoContent();

@@ -63,6 +63,11 @@ internal static class IdentitySetup
         services.AddScoped<AccountMail>();
         services.AddScoped<TwoFactorRule>();
         services.AddScoped<SignInFlow>();
+        services.AddOptions<SignInThrottleOptions>().Bind(configuration.GetSection(SignInThrottleOptions.Section))
+            .Validate(o => o.FailuresPerAddress > 0 && o.FailuresPerAccount >= o.FailuresPerAddress && o.Window > TimeSpan.Zero,
+                "Security:SignIn needs FailuresPerAddress > 0, FailuresPerAccount >= FailuresPerAddress and a positive Window.")
+            .ValidateOnStart();
+        services.AddScoped<SignInThrottle>();
         services.AddScoped<Invitations>();
         return services;
     }

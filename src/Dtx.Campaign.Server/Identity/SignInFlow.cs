@@ -13,8 +13,11 @@ public enum SignInOutcome
     NeedsCode,
     /// <summary>Signed in, but this person must enrol in two-factor authentication before anything else.</summary>
     MustEnrol,
+    /// <summary>Too many wrong passwords for this account from this address (or from everywhere): the same answer whether the account exists or not.</summary>
     LockedOut,
     Failed,
+    /// <summary>Too many attempts this minute for this account from this address.</summary>
+    TooManyAttempts,
 }
 
 /// <summary>Why a one-time link could not set a password: the link itself, or the password chosen.</summary>
@@ -28,27 +31,52 @@ public sealed record AuthenticatorEnrolment(string Key, string Uri, string QrCod
 /// the same Identity checks, lockout and audit entries whichever door a person uses.
 /// </summary>
 internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppUser> users, TwoFactorRule rule, AuditTrail audit,
-    AccountMail mail, CampaignDbContext db)
+    AccountMail mail, CampaignDbContext db, SignInThrottle throttle, IPasswordHasher<AppUser> hasher, IHttpContextAccessor http)
 {
     private const string Issuer = "Dtx.Campaign";
 
+    // A hash of a password nobody knows, checked when the account does not exist: an unknown address costs
+    // the same hashing as a known one, so the time of the answer does not tell which addresses have accounts.
+    private static string? unknownAccountHash;
+
+    /// <summary>The password step. The caller has checked the lengths (<see cref="SignInInput"/>).</summary>
     public async Task<SignInOutcome> PasswordAsync(string email, string password, CancellationToken ct)
     {
         email = email.Trim();
-        var result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
+        var address = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        if (await throttle.TooManyAttemptsAsync(email, address, ct))
+            return SignInOutcome.TooManyAttempts;
+        // Counted per account and address before the password is even checked, known account or not.
+        if (await throttle.IsLockedAsync(email, address, ct))
+        {
+            await audit.RecordAsync(new AuditEvent("login.locked-out", "user", email, Detail: "too many wrong passwords"), ct);
+            return SignInOutcome.LockedOut;
+        }
+        var user = await users.FindByEmailAsync(email);
+        SignInResult result;
+        if (user is null)
+        {
+            unknownAccountHash ??= hasher.HashPassword(new AppUser(), Guid.NewGuid().ToString());
+            hasher.VerifyHashedPassword(new AppUser(), unknownAccountHash, password);
+            result = SignInResult.Failed;
+        }
+        else
+        {
+            // Identity's own lockout is not used for passwords (it would let anyone lock anyone out); it still
+            // counts wrong second-factor codes, which only someone with the password can reach.
+            result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
+        }
         await audit.RecordAsync(new AuditEvent(
-            result.Succeeded ? "login.succeeded" : result.RequiresTwoFactor ? "login.password-accepted" : result.IsLockedOut ? "login.locked-out" : "login.failed",
+            result.Succeeded ? "login.succeeded" : result.RequiresTwoFactor ? "login.password-accepted" : result.IsLockedOut ? "login.locked-out" : SignInThrottle.FailedAction,
             "user", email), ct);
         if (result.RequiresTwoFactor)
             return SignInOutcome.NeedsCode;
         if (result.Succeeded)
-        {
-            var user = await users.FindByEmailAsync(email);
-            return user is not null && !user.TwoFactorEnabled && await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct)
+            return !user!.TwoFactorEnabled && await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct)
                 ? SignInOutcome.MustEnrol
                 : SignInOutcome.SignedIn;
-        }
-        return result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+        // The wrong password that reaches the limit answers as the next attempts will.
+        return result.IsLockedOut || await throttle.IsLockedAsync(email, address, ct) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
     }
 
     /// <summary>Whether a password step is waiting for its second factor (its short-lived cookie is there).</summary>
@@ -63,6 +91,8 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
         var result = code is { Length: > 0 }
             ? await signIn.TwoFactorAuthenticatorSignInAsync(Compact(code), isPersistent: false, rememberClient: false)
             : await signIn.TwoFactorRecoveryCodeSignInAsync(Compact(recoveryCode ?? ""));
+        if (!result.Succeeded)
+            ForgetUnsavedChanges();
         await audit.RecordAsync(new AuditEvent(
             result.Succeeded ? "login.succeeded" : result.IsLockedOut ? "login.locked-out" : "login.two-factor-failed", "user", user.Email,
             Detail: code is { Length: > 0 } ? "authenticator code" : "recovery code"), ct);
@@ -109,8 +139,17 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
         return codes;
     }
 
-    public async Task<bool> CodeIsValidAsync(AppUser user, string? code) =>
-        !string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Compact(code));
+    public async Task<bool> CodeIsValidAsync(AppUser user, string? code)
+    {
+        if (!string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Compact(code)))
+            return true;
+        ForgetUnsavedChanges();
+        return false;
+    }
+
+    // A code refused because another request used it first leaves the user's row changed but unsaved (its
+    // concurrency stamp no longer matches): the audit entry that follows must not try to save it again.
+    private void ForgetUnsavedChanges() => db.ChangeTracker.Clear();
 
     /// <summary>Queues the link to set a new password (or a fresh invitation to whoever never set one); silent about unknown addresses.</summary>
     public async Task RequestPasswordResetAsync(string email, CancellationToken ct)

@@ -90,6 +90,7 @@ public sealed class DemoStartTests : IAsyncLifetime
     private async Task<HttpClient> SignInAsync(string email, string password)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server!.Address };
+        client.DefaultRequestHeaders.Add("Origin", server.Address.GetLeftPart(UriPartial.Authority)); // as a browser: the server refuses cross-site changes
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         return client;

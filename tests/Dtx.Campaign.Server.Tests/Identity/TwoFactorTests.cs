@@ -81,6 +81,47 @@ public abstract class TwoFactorTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task Each_code_signs_in_once_and_the_code_that_confirmed_enrolment_never()
+    {
+        var email = $"once-{Guid.NewGuid():N}@test.local";
+        await app.CreateUserAsync(email, "Once-Password-1");
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/login", new { email, password = "Once-Password-1" })).StatusCode);
+        var key = (await Json(await client.PostAsync("/api/auth/two-factor/enrol", null))).GetProperty("key").GetString()!;
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var enrolment = TwoFactorSignIn.Code(key, now);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/two-factor/confirm", new { code = enrolment })).StatusCode);
+
+        async Task<HttpStatusCode> SignIn(string code)
+        {
+            var next = app.CreateClient();
+            Assert.Equal("two-factor", (await Json(await next.PostAsJsonAsync("/api/auth/login", new { email, password = "Once-Password-1" }))).GetProperty("next").GetString());
+            return (await next.PostAsJsonAsync("/api/auth/login/two-factor", new { code })).StatusCode;
+        }
+        // Still inside the same 30 seconds: the enrolment code is spent.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignIn(enrolment));
+        // The next step's code (the phone a little ahead) signs in once; the same code again does not, nor an older one.
+        var ahead = TwoFactorSignIn.Code(key, now.AddSeconds(30));
+        Assert.Equal(HttpStatusCode.NoContent, await SignIn(ahead));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignIn(ahead));
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignIn(ahead));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignIn(enrolment));
+        // The step after is a new code.
+        Assert.Equal(HttpStatusCode.NoContent, await SignIn(TwoFactorSignIn.Code(key, app.Clock.GetUtcNow().UtcDateTime.AddSeconds(30))));
+
+        // Two sign-ins racing with one fresh code: one of them gets in.
+        app.Clock.Advance(TimeSpan.FromSeconds(90));
+        var fresh = TwoFactorSignIn.Code(key, app.Clock.GetUtcNow().UtcDateTime);
+        var racers = new[] { app.CreateClient(), app.CreateClient() };
+        foreach (var racer in racers)
+            Assert.Equal("two-factor", (await Json(await racer.PostAsJsonAsync("/api/auth/login", new { email, password = "Once-Password-1" }))).GetProperty("next").GetString());
+        var raced = await Task.WhenAll(racers.Select(r => r.PostAsJsonAsync("/api/auth/login/two-factor", new { code = fresh })));
+        Assert.Equal(1, raced.Count(r => r.StatusCode == HttpStatusCode.NoContent));
+        Assert.All(raced.Where(r => r.StatusCode != HttpStatusCode.NoContent), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+    }
+
+    [Fact]
     public async Task The_chair_of_a_council_must_enrol_too()
     {
         var chair = $"chair-{Guid.NewGuid():N}@test.local";

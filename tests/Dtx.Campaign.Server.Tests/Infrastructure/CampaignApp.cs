@@ -32,8 +32,11 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// </summary>
     protected virtual bool RunScheduler => false;
 
-    /// <summary>Sign-ins allowed per minute and address; tests sign in often, one test checks the limit.</summary>
+    /// <summary>Sign-ins allowed per minute, account and address; tests sign in often, one test checks the limit.</summary>
     protected virtual int SignInsPerMinute => 10_000;
+
+    /// <summary>Sign-in requests allowed per minute and address (a flood guard); tests sign in often, one test keeps the default.</summary>
+    protected virtual int SignInRequestsPerAddressPerMinute => 10_000;
 
     /// <summary>Requests with an API token allowed per minute and address; one test checks the limit.</summary>
     protected virtual int TokenRequestsPerMinute => 10_000;
@@ -61,8 +64,19 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     /// <summary>The authenticator keys of the people enrolled in two-factor authentication during the test, by e-mail.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The code an authenticator app shows now (on the fake clock) for this key.</summary>
-    public string TotpCode(string key) => TwoFactorSignIn.Code(key, Clock.GetUtcNow().UtcDateTime);
+    /// <summary>
+    /// A code an authenticator app shows (on the fake clock) for this key that the server has not taken yet:
+    /// each code signs in once, so when the current step's and the next step's codes were used, the clock
+    /// moves on to the next step, as it would while the person waits.
+    /// </summary>
+    public string TotpCode(string key) => TwoFactorSignIn.UnusedCodeAsync(key, () => Clock.GetUtcNow().UtcDateTime, MoveClockToAsync).GetAwaiter().GetResult();
+
+    private Task MoveClockToAsync(DateTime utc)
+    {
+        if (utc > Clock.GetUtcNow().UtcDateTime)
+            Clock.SetUtcNow(new DateTimeOffset(utc, TimeSpan.Zero));
+        return Task.CompletedTask;
+    }
 
     /// <summary>Starts what the app talks to, before the app starts.</summary>
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
@@ -91,6 +105,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Scheduling:Enabled", RunScheduler ? "true" : "false");
         builder.UseSetting("Security:SignInsPerMinute", SignInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Security:SignInRequestsPerAddressPerMinute", SignInRequestsPerAddressPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Security:TokenRequestsPerMinute", TokenRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests deliver the outbox themselves, on the fake clock.
         builder.UseSetting("Email:DeliverInBackground", "false");
@@ -102,6 +117,16 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
             builder.UseSetting("Email:Security", "None");
         }
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    /// <summary>
+    /// Clients name their origin as a browser does (Origin on every request): the server refuses changes
+    /// made with its cookies from another site, or from a client that names no origin.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("Origin", client.BaseAddress!.GetLeftPart(UriPartial.Authority));
     }
 
     /// <summary>A client signed in as the first administrator.</summary>
@@ -180,7 +205,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     public async Task<HttpClient> LoginAsync(string email, string password)
     {
         var client = CreateClient();
-        await TwoFactorSignIn.SignInAsync(client, email, password, AuthenticatorKeys, () => Clock.GetUtcNow().UtcDateTime);
+        await TwoFactorSignIn.SignInAsync(client, email, password, AuthenticatorKeys, () => Clock.GetUtcNow().UtcDateTime, MoveClockToAsync);
         return client;
     }
 
@@ -255,10 +280,12 @@ public sealed class TelemetryApp : CampaignApp
     }
 }
 
-/// <summary>An app with the production limit on sign-ins.</summary>
+/// <summary>An app with the production limits on sign-ins.</summary>
 public sealed class SignInLimitedApp() : CampaignApp(new SqliteTestDatabase())
 {
     protected override int SignInsPerMinute => 10;
+
+    protected override int SignInRequestsPerAddressPerMinute => 300;
 }
 
 /// <summary>An app with a small limit on requests that carry an API token.</summary>

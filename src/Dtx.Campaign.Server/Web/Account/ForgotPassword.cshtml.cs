@@ -28,6 +28,12 @@ internal sealed class ForgotPasswordModel(SignInFlow flow, UiText text) : PageMo
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
+        if (Email.Length > SignInInput.MaxEmail)
+        {
+            Error = text.Format("FieldTooLong", text["Email"], SignInInput.MaxEmail);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         await flow.RequestPasswordResetAsync(Email, ct);
         Sent = true;
         return Page();

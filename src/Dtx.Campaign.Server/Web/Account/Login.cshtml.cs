@@ -31,6 +31,13 @@ internal sealed class LoginModel(SignInFlow flow, UiText text) : PageModel
             Error = text.Format("FieldRequired", text[string.IsNullOrWhiteSpace(Email) ? "Email" : "Password"].ToLowerInvariant());
             return Page();
         }
+        if (Email.Length > SignInInput.MaxEmail || Password.Length > SignInInput.MaxPassword)
+        {
+            var email = Email.Length > SignInInput.MaxEmail;
+            Error = text.Format("FieldTooLong", text[email ? "Email" : "Password"], email ? SignInInput.MaxEmail : SignInInput.MaxPassword);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
         switch (await flow.PasswordAsync(Email, Password, ct))
         {
@@ -43,6 +50,10 @@ internal sealed class LoginModel(SignInFlow flow, UiText text) : PageModel
             case SignInOutcome.LockedOut:
                 Error = text["AccountLocked"];
                 Response.StatusCode = StatusCodes.Status423Locked;
+                return Page();
+            case SignInOutcome.TooManyAttempts:
+                Error = text["TooManyAttempts"];
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 return Page();
             default:
                 Error = text["SignInFailed"];

@@ -33,6 +33,13 @@ internal sealed class TwoFactorModel(SignInFlow flow, UiText text) : PageModel
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
+        if (Code?.Length > SignInInput.MaxCode || RecoveryCode?.Length > SignInInput.MaxRecoveryCode)
+        {
+            var code = Code?.Length > SignInInput.MaxCode;
+            Error = text.Format("FieldTooLong", text[code ? "AuthenticatorCode" : "RecoveryCode"], code ? SignInInput.MaxCode : SignInInput.MaxRecoveryCode);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         switch (await flow.SecondFactorAsync(string.IsNullOrWhiteSpace(Code) ? null : Code, RecoveryCode, ct))
         {
             case SignInOutcome.SignedIn:

@@ -18,6 +18,8 @@ internal sealed partial class UiText
         ["RecoveryCode"] = ("Mã khôi phục", "Recovery code"),
         ["Continue"] = ("Tiếp tục", "Continue"),
         ["CodeRequired"] = ("Nhập mã xác thực hoặc mã khôi phục.", "Enter the authentication code or a recovery code."),
+        ["FieldTooLong"] = ("{0} dài quá {1} ký tự.", "The {0} is longer than {1} characters."),
+        ["TooManyAttempts"] = ("Quá nhiều lần đăng nhập vào tài khoản này từ địa chỉ này trong một phút; hãy thử lại sau.", "Too many sign-ins to this account from this address this minute; try again shortly."),
         ["WrongCode"] = ("Mã không đúng hoặc đã hết hạn. Kiểm tra đồng hồ của điện thoại và thử lại.", "The code is wrong or has expired. Check the phone's clock and try again."),
         ["EnrolTitle"] = ("Bật xác thực hai bước", "Turn on two-factor authentication"),
         ["EnrolText"] = ("Quản trị viên và Chủ tịch Hội đồng phải dùng xác thực hai bước. Quét mã QR bằng ứng dụng xác thực (hoặc nhập khóa), rồi nhập mã ứng dụng hiển thị.",

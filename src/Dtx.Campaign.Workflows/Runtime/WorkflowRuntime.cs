@@ -386,6 +386,16 @@ public sealed partial class WorkflowRuntime
                     return ResumeResult.Forbidden;
                 }
 
+                if (bookmark.DueUtc is { } dueAt && dueAt > step.Now)
+                {
+                    // A stale trigger (an extension raced a reconcile, a node's clock ahead): the bookmark
+                    // in the database decides, so the timer waits for its own due time.
+                    Journal(step, stage.Key, null, "early", $"timer '{bookmark.Name}' fired at {step.Now:O} before its due time {dueAt:O}; rescheduled");
+                    step.ToSchedule.Add((bookmark.Id, dueAt));
+                    step.Save();
+                    return ResumeResult.NotDue;
+                }
+
                 var timer = TimerOf(definition, bookmark);
                 Consume(step, bookmark, "timer-fired", timer.At.Describe());
                 if (timer.Guard is not null && !await GuardAsync(step, stage, timer.Guard, timer.Activity, ct))

@@ -23,7 +23,7 @@ public sealed class FlakyActivity(string name) : IActivity
 /// The runtime with a fake clock and a hand-fired scheduler. Each operation gets a fresh DbContext and
 /// runtime, as each request or job would in the host.
 /// </summary>
-public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionStore? definitions = null)
+public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionStore? definitions = null, Scheduling.ITimerScheduler? timers = null)
 {
     public static readonly TimeZoneInfo Hanoi = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
 
@@ -73,7 +73,7 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
         activities.Add(GenerateCertificates);
         activities.Add(PublishIndex);
         return new WorkflowRuntime(db, definitions ?? Definitions, activities, [new VariableGuard("early-close-enabled", "earlyCloseEnabled")],
-            Scheduler, Time, new WorkflowRuntimeOptions());
+            timers ?? Scheduler, Time, new WorkflowRuntimeOptions());
     }
 
     public async Task<T> WithRuntime<T>(Func<WorkflowRuntime, Task<T>> action)

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -60,7 +61,8 @@ public sealed partial class WorkflowRuntime
     private readonly ITimerScheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly WorkflowRuntimeOptions _options;
-    private readonly ILogger _logger;
+    private readonly IServiceScopeFactory? _scopes;
+    private ILogger _logger;
 
     public WorkflowRuntime(
         DbContext db,
@@ -70,8 +72,10 @@ public sealed partial class WorkflowRuntime
         ITimerScheduler scheduler,
         TimeProvider time,
         WorkflowRuntimeOptions? options = null,
-        ILogger<WorkflowRuntime>? logger = null)
+        ILogger<WorkflowRuntime>? logger = null,
+        IServiceScopeFactory? scopes = null)
     {
+        _scopes = scopes;
         _db = db;
         _definitions = definitions;
         _scheduler = scheduler;
@@ -136,7 +140,8 @@ public sealed partial class WorkflowRuntime
                 // Starting is idempotent per (definition, correlation) while an instance runs: a
                 // double click on "launch" or a retried request returns the running instance.
                 var existing = await Instances.FirstOrDefaultAsync(
-                    i => i.DefinitionKey == definition.Key && i.CorrelationId == request.CorrelationId && i.Status == WorkflowStatus.Running,
+                    i => i.DefinitionKey == definition.Key && i.CorrelationId == request.CorrelationId
+                        && (i.Status == WorkflowStatus.Running || i.Status == WorkflowStatus.Faulted),
                     cancellationToken);
                 if (existing is not null)
                 {
@@ -182,7 +187,7 @@ public sealed partial class WorkflowRuntime
                 return await ResumeLockedAsync(step, instanceId.Value, bookmarkId, actor, comment, cancellationToken);
             }, cancellationToken);
         }
-        catch (DbUpdateException) when (_db.Database.CurrentTransaction is null)
+        catch (DbUpdateException ex) when (_db.Database.CurrentTransaction is null)
         {
             // The second guard (row version, unique consumption) caught a concurrent step.
             _db.ChangeTracker.Clear();
@@ -192,12 +197,14 @@ public sealed partial class WorkflowRuntime
                 return ResumeResult.AlreadyConsumed;
             }
 
-            throw;
+            // Any other database error (a unique key of an activity's row, a concurrency conflict) is an incident like any other failure.
+            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, failedStep?.FailedAt, ex, cancellationToken);
+            return ResumeResult.Faulted;
         }
         catch (Exception ex) when (ex is not OperationCanceledException && _db.Database.CurrentTransaction is null)
         {
             _db.ChangeTracker.Clear();
-            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, ex, cancellationToken);
+            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, failedStep?.FailedAt, ex, cancellationToken);
             return ResumeResult.Faulted;
         }
     }
@@ -287,7 +294,7 @@ public sealed partial class WorkflowRuntime
         {
             var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
                 ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
-            if (instance.Status != WorkflowStatus.Running)
+            if (!IsActive(instance))
             {
                 // Cancelling a finished or already cancelled instance changes nothing.
                 return false;
@@ -369,7 +376,7 @@ public sealed partial class WorkflowRuntime
             return ResumeResult.Cancelled;
         }
 
-        if (bookmark.ConsumedAt is not null || instance.Status != WorkflowStatus.Running || bookmark.Stage != instance.CurrentStage)
+        if (bookmark.ConsumedAt is not null || !IsActive(instance) || bookmark.Stage != instance.CurrentStage)
         {
             Journal(step, instance.CurrentStage, null, "duplicate", $"{bookmark.Kind} '{bookmark.Name}' already consumed by {bookmark.ConsumedBy ?? "a stage change"}");
             step.Save();
@@ -416,7 +423,7 @@ public sealed partial class WorkflowRuntime
                     await RunActivityAsync(step, stage.Key, timer.Activity!, 100 + Math.Abs(timer.Index), ct);
                 }
 
-                if (timer.Repeats && instance.CurrentStage == stage.Key && instance.Status == WorkflowStatus.Running)
+                if (timer.Repeats && instance.CurrentStage == stage.Key && IsActive(instance))
                 {
                     ArmNext(step, stage.Key, timer, bookmark.DueUtc ?? step.Now);
                 }
@@ -452,9 +459,7 @@ public sealed partial class WorkflowRuntime
             }
         }
 
-        instance.Incident = null;
-        instance.IncidentAt = null;
-        instance.IncidentCount = 0;
+        ClearIncident(instance);
         step.Save();
         return ResumeResult.Resumed;
     }
@@ -577,6 +582,7 @@ public sealed partial class WorkflowRuntime
         var outcome = await _activities[invocation.Activity].ExecuteAsync(NewContext(step, stage, invocation, position), ct);
         Journal(step, stage, invocation.Activity, outcome.Name, outcome.Detail);
         step.CurrentActivity = null;
+        step.Ran.Add(invocation.Activity);
     }
 
     private async Task<bool> GuardAsync(Step step, StageDefinition stage, string guard, ActivityInvocation? invocation, CancellationToken ct) =>
@@ -623,7 +629,41 @@ public sealed partial class WorkflowRuntime
         });
     }
 
-    private async Task RecordIncidentAsync(Guid instanceId, Guid bookmarkId, string? activity, Exception error, CancellationToken ct)
+    /// <summary>Running, or faulted and waiting for a retry: either way its bookmarks may be resumed.</summary>
+    private static bool IsActive(WorkflowInstance instance) => instance.Status is WorkflowStatus.Running or WorkflowStatus.Faulted;
+
+    private static void ClearIncident(WorkflowInstance instance)
+    {
+        instance.Incident = null;
+        instance.IncidentAt = null;
+        instance.IncidentCount = 0;
+        if (instance.Status == WorkflowStatus.Faulted)
+        {
+            instance.Status = WorkflowStatus.Running;
+        }
+    }
+
+    /// <summary>
+    /// Records a failed step in a fresh DbContext (the failed one may hold a broken connection or
+    /// entities in an impossible state); without a scope factory, the same context cleared and reconnected.
+    /// </summary>
+    private async Task RecordIncidentAsync(Guid instanceId, Guid bookmarkId, string? activity, string? where, Exception error, CancellationToken ct)
+    {
+        _db.ChangeTracker.Clear();
+        if (_scopes is null)
+        {
+            await _db.Database.CloseConnectionAsync();
+            await RecordIncidentCoreAsync(instanceId, bookmarkId, activity, where, error, ct);
+            return;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var fresh = (DbContext)scope.ServiceProvider.GetRequiredService(_db.GetType());
+        await new WorkflowRuntime(fresh, _definitions, _activities.Values, _guards.Values, _scheduler, _time, _options, null)
+            { _logger = _logger }.RecordIncidentCoreAsync(instanceId, bookmarkId, activity, where, error, ct);
+    }
+
+    private async Task RecordIncidentCoreAsync(Guid instanceId, Guid bookmarkId, string? activity, string? where, Exception error, CancellationToken ct)
     {
         var retryAt = await InTransactionAsync(instanceId, async step =>
         {
@@ -637,7 +677,15 @@ public sealed partial class WorkflowRuntime
             step.Bind(instance, WorkflowActor.System, "incident", Now);
             instance.IncidentCount++;
             instance.IncidentAt = step.Now;
-            instance.Incident = $"{instance.CurrentStage}/{activity ?? "(step)"}: {error.GetType().Name}: {error.Message}";
+            // The innermost error names the cause (a DbUpdateException's own message only says "see the inner exception").
+            var cause = error.GetBaseException();
+            var incident = $"{instance.CurrentStage}/{where ?? "(step)"}: {error.GetType().Name}: {(cause == error ? error.Message : $"{error.Message} → {cause.GetType().Name}: {cause.Message}")}";
+            instance.Incident = incident.Length > 3500 ? incident[..3500] : incident;
+            if (instance.Status == WorkflowStatus.Running)
+            {
+                instance.Status = WorkflowStatus.Faulted;
+            }
+
             DateTime? retry = null;
             if (bookmark is { Kind: BookmarkKind.Timer, ConsumedAt: null })
             {
@@ -655,7 +703,7 @@ public sealed partial class WorkflowRuntime
             step.Save();
             return retry;
         }, ct);
-        LogIncident(_logger, instanceId, activity, retryAt, error);
+        LogIncident(_logger, instanceId, where, retryAt, error);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow instance {InstanceId}: activity {Activity} failed; the step was rolled back (timer retry at {RetryAt}).")]
@@ -822,6 +870,11 @@ public sealed partial class WorkflowRuntime
         public List<Guid> ToUnschedule { get; } = [];
         public List<OutboxMessage> Outbox { get; } = [];
         public string? CurrentActivity { get; set; }
+
+        /// <summary>The activities that ran, for an incident raised at commit (e.g. a unique key of a row one of them wrote).</summary>
+        public List<string> Ran { get; } = [];
+
+        public string? FailedAt => CurrentActivity ?? (Ran.Count > 0 ? $"commit after {string.Join(", ", Ran)}" : null);
 
         public void Bind(WorkflowInstance instance, WorkflowActor actor, string stepKey, DateTime now)
         {

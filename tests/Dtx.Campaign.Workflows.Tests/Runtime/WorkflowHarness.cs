@@ -4,6 +4,7 @@ using Dtx.Campaign.Workflows.Runtime;
 using Dtx.Campaign.Workflows.Storage;
 using Dtx.Campaign.Workflows.Tests.Definitions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dtx.Campaign.Workflows.Tests.Runtime;
@@ -15,8 +16,24 @@ public sealed class FlakyActivity(string name) : IActivity
 
     public string Name { get; } = name;
 
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
-        Failing ? throw new InvalidOperationException("document service unavailable") : ValueTask.FromResult(ActivityOutcome.Done);
+    /// <summary>When set, the activity writes a row whose unique key already exists: the step fails in the database, at commit.</summary>
+    public string? ClashingOutboxKey { get; set; }
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Failing)
+        {
+            throw new InvalidOperationException("document service unavailable");
+        }
+
+        if (ClashingOutboxKey is { } key)
+        {
+            context.Db.Add(new OutboxMessage { Id = Guid.NewGuid(), Kind = "test", IdempotencyKey = key, PayloadJson = "{}", CreatedAt = context.NowUtc });
+        }
+
+        return ValueTask.FromResult(ActivityOutcome.Done);
+    }
 }
 
 /// <summary>
@@ -43,7 +60,13 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
 
     public FlakyActivity PublishIndex { get; } = new("publish-index");
 
+    public FlakyActivity ComputeResults { get; } = new("compute-results");
+
     public ITestDatabase Database => database;
+
+    /// <summary>A fresh DbContext per scope, as the host's DI gives the runtime for recording an incident.</summary>
+    private IServiceScopeFactory Scopes { get; } = new ServiceCollection().AddScoped(_ => database.NewContext())
+        .BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 
     public static DateTimeOffset Local(int month, int day, int hour, int minute = 0) =>
         new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(7));
@@ -72,8 +95,9 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
         activities.Add(new SendNoticeActivity("send-reminder"));
         activities.Add(GenerateCertificates);
         activities.Add(PublishIndex);
+        activities.Add(ComputeResults);
         return new WorkflowRuntime(db, definitions ?? Definitions, activities, [new VariableGuard("early-close-enabled", "earlyCloseEnabled")],
-            timers ?? Scheduler, Time, new WorkflowRuntimeOptions());
+            timers ?? Scheduler, Time, new WorkflowRuntimeOptions(), scopes: Scopes);
     }
 
     public async Task<T> WithRuntime<T>(Func<WorkflowRuntime, Task<T>> action)

@@ -274,6 +274,7 @@ public sealed partial class WorkflowRuntime
                 }
 
                 bookmark.DueUtc = timer.At.Resolve(step.Dates[dateName], step.Zone);
+                bookmark.Payload = TimerPayload(timer.Index, bookmark.DueUtc.Value);
                 step.ToSchedule.Add((bookmark.Id, bookmark.DueUtc.Value));
                 moved++;
             }
@@ -404,7 +405,8 @@ public sealed partial class WorkflowRuntime
                 }
 
                 var timer = TimerOf(definition, bookmark);
-                Consume(step, bookmark, "timer-fired", timer.At.Describe());
+                var scheduled = ScheduledOf(bookmark);
+                Consume(step, bookmark, "timer-fired", $"{timer.At.Describe()}; due {scheduled:O}, fired {step.Now:O}");
                 if (timer.Guard is not null && !await GuardAsync(step, stage, timer.Guard, timer.Activity, ct))
                 {
                     Journal(step, stage.Key, null, "not-taken", $"guard '{timer.Guard}' is false");
@@ -425,7 +427,8 @@ public sealed partial class WorkflowRuntime
 
                 if (timer.Repeats && instance.CurrentStage == stage.Key && IsActive(instance))
                 {
-                    ArmNext(step, stage.Key, timer, bookmark.DueUtc ?? step.Now);
+                    // From the schedule, not from when it ran: a round retried at 08:01 arms the next at 08:00.
+                    ArmNext(step, stage.Key, timer, scheduled ?? step.Now);
                 }
 
                 break;
@@ -524,7 +527,7 @@ public sealed partial class WorkflowRuntime
     private void Arm(Step step, string stage, TimerDefinition timer, DateTime due)
     {
         var bookmark = NewBookmark(step, BookmarkKind.Timer, timer.At.Describe() + (timer.Repeats ? $" every {timer.Every} until {timer.Until}" : ""), stage,
-            $"{{\"timer\":{timer.Index}}}");
+            TimerPayload(timer.Index, due));
         bookmark.DueUtc = due;
         step.ToSchedule.Add((bookmark.Id, due));
     }
@@ -827,6 +830,21 @@ public sealed partial class WorkflowRuntime
     {
         var index = PayloadIndex(bookmark, "timer");
         return definition.Stage(bookmark.Stage).Timers.Single(t => t.Index == index);
+    }
+
+    /// <summary>
+    /// A timer bookmark's payload keeps its scheduled time: <see cref="Bookmark.DueUtc"/> moves to the next
+    /// retry after a failure, but the journal and the next round of a repeating timer go by the schedule.
+    /// </summary>
+    private static string TimerPayload(int index, DateTime scheduledUtc) =>
+        JsonSerializer.Serialize(new { timer = index, scheduled = DateTime.SpecifyKind(scheduledUtc, DateTimeKind.Utc) });
+
+    private static DateTime? ScheduledOf(Bookmark bookmark)
+    {
+        using var json = JsonDocument.Parse(bookmark.Payload);
+        return json.RootElement.TryGetProperty("scheduled", out var at) && at.TryGetDateTime(out var value)
+            ? DateTime.SpecifyKind(value.ToUniversalTime(), DateTimeKind.Utc)
+            : bookmark.DueUtc;
     }
 
     private static int PayloadIndex(Bookmark bookmark, string name)

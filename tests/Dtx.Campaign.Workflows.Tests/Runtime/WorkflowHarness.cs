@@ -36,6 +36,17 @@ public sealed class FlakyActivity(string name) : IActivity
     }
 }
 
+/// <summary>A real activity that can be made to fail, e.g. the reminder round while the mail queue's table is locked.</summary>
+public sealed class FailingWhileSet(IActivity inner) : IActivity
+{
+    public bool Failing { get; set; }
+
+    public string Name => inner.Name;
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        Failing ? throw new TimeoutException("lock timeout") : inner.ExecuteAsync(context, cancellationToken);
+}
+
 /// <summary>
 /// The runtime with a fake clock and a hand-fired scheduler. Each operation gets a fresh DbContext and
 /// runtime, as each request or job would in the host.
@@ -61,6 +72,8 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
     public FlakyActivity PublishIndex { get; } = new("publish-index");
 
     public FlakyActivity ComputeResults { get; } = new("compute-results");
+
+    public FailingWhileSet Reminders { get; } = new(new SendNoticeActivity("send-reminder"));
 
     public ITestDatabase Database => database;
 
@@ -92,7 +105,7 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
         }
 
         activities.Add(new SendNoticeActivity("send-notice"));
-        activities.Add(new SendNoticeActivity("send-reminder"));
+        activities.Add(Reminders);
         activities.Add(GenerateCertificates);
         activities.Add(PublishIndex);
         activities.Add(ComputeResults);

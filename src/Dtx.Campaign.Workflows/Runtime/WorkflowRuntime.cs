@@ -480,8 +480,22 @@ public sealed partial class WorkflowRuntime
         var instance = step.Instance;
         instance.CurrentStage = stage.Key;
         Journal(step, stage.Key, null, "entered", null);
+        // Catch-up after downtime: a stage whose own end is already due is only passed through. Its
+        // work runs (windows open and close), but its notices are no longer timely and are skipped,
+        // so that only the stage the instance comes to rest in announces itself: no burst of
+        // "published", "open" and "closed" in the same minute.
+        var passedBy = stage.Timers.Where(t => t.TransitionTo is not null && t.Guard is null)
+            .Select(t => (Timer: t, Due: t.At.Resolve(step.Dates[t.At.DateName], step.Zone)))
+            .Where(t => t.Due <= step.Now).OrderBy(t => t.Due).FirstOrDefault();
         for (var i = 0; i < stage.OnEnter.Count; i++)
         {
+            if (passedBy.Timer is not null && stage.OnEnter[i].Activity == "send-notice")
+            {
+                Journal(step, stage.Key, stage.OnEnter[i].Activity, "skipped",
+                    $"{stage.OnEnter[i].Parameter("template")}: not timely, the stage ended at {passedBy.Due:O} ({passedBy.Timer.At.Describe()}) before it was entered at {step.Now:O}");
+                continue;
+            }
+
             await RunActivityAsync(step, stage.Key, stage.OnEnter[i], i, ct);
         }
 

@@ -148,6 +148,7 @@ public sealed partial class WorkflowRuntime
                     return existing;
                 }
 
+                await DefinitionPins.PinAsync(_db, _definitions, definition, now, cancellationToken);
                 _db.Add(instance);
                 step.Bind(instance, actor, "start", now);
                 Journal(step, definition.InitialStage.Key, null, "started", $"{definition.Key} v{definition.Version} for {instance.CorrelationId}");
@@ -837,7 +838,7 @@ public sealed partial class WorkflowRuntime
     }
 
     private WorkflowDefinition DefinitionOf(WorkflowInstance instance) =>
-        _definitions.Find(instance.DefinitionKey, instance.DefinitionVersion)
+        DefinitionPins.Resolve(_db, _definitions, instance.DefinitionKey, instance.DefinitionVersion)
         ?? throw new InvalidOperationException($"Instance {instance.Id} runs on '{instance.DefinitionKey}' v{instance.DefinitionVersion}, which is no longer loaded; keep old versions in workflows/.");
 
     private static TimerDefinition TimerOf(WorkflowDefinition definition, Bookmark bookmark)

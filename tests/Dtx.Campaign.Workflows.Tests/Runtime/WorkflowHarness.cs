@@ -55,13 +55,11 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
 {
     public static readonly TimeZoneInfo Hanoi = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
 
-    private static readonly IWorkflowDefinitionStore Definitions = new WorkflowDefinitionStore(
-    [
-        WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v1.yaml"),
-        WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v2.yaml"),
-        WorkflowDefinitionReaderTests.LoadShipped("unit-assessment.v1.yaml"),
-        WorkflowDefinitionReaderTests.LoadShipped("unit-extension.v1.yaml"),
-    ]);
+    // From the files, with their texts: the runtime pins each version an instance starts on.
+    private static readonly IWorkflowDefinitionStore Definitions = WorkflowDefinitionStore.FromFiles(
+        new[] { "annual-campaign.v1.yaml", "annual-campaign.v2.yaml", "unit-assessment.v1.yaml", "unit-extension.v1.yaml" }
+            .Select(WorkflowDefinitionReaderTests.ShippedPath),
+        WorkflowCatalog.Default);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero));
 

@@ -25,6 +25,12 @@ public sealed class WorkflowRuntimeOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A stage entered this long after its own end fell due (catch-up after downtime) is passed through
+    /// without its notices; a stage entered on time, or seconds late, announces itself as usual.
+    /// </summary>
+    public TimeSpan StalePassageAfter { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Starting a workflow: which definition, for what, with which campaign dates.</summary>
@@ -487,7 +493,7 @@ public sealed partial class WorkflowRuntime
         // "published", "open" and "closed" in the same minute.
         var passedBy = stage.Timers.Where(t => t.TransitionTo is not null && t.Guard is null)
             .Select(t => (Timer: t, Due: t.At.Resolve(step.Dates[t.At.DateName], step.Zone)))
-            .Where(t => t.Due <= step.Now).OrderBy(t => t.Due).FirstOrDefault();
+            .Where(t => t.Due < step.Now - _options.StalePassageAfter).OrderBy(t => t.Due).FirstOrDefault();
         for (var i = 0; i < stage.OnEnter.Count; i++)
         {
             if (passedBy.Timer is not null && stage.OnEnter[i].Activity == "send-notice")

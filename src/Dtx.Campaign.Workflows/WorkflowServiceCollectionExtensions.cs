@@ -84,7 +84,8 @@ public static class WorkflowServiceCollectionExtensions
             sp.GetRequiredService<ITimerScheduler>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WorkflowRuntimeOptions>(),
-            sp.GetService<ILogger<WorkflowRuntime>>()));
+            sp.GetService<ILogger<WorkflowRuntime>>(),
+            sp.GetService<IServiceScopeFactory>()));
 
         var builder = new WorkflowBuilder(services);
         foreach (var name in new[]

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dtx.Campaign.Server.Email;
 
 /// <summary>
-/// Delivers due outbox e-mails, one at a time. On PostgreSQL a row is claimed with
+/// Delivers due outbox e-mails, one at a time (after <see cref="NoticeFanOut"/> has turned pending notices into e-mails). On PostgreSQL a row is claimed with
 /// <c>FOR UPDATE SKIP LOCKED</c> in a transaction held through the send, so several nodes share the work
 /// and never send the same row twice. On SQLite, whose one write lock would make every other write wait
 /// for the SMTP server, a short transaction leases the message (due again only after
@@ -16,7 +16,7 @@ namespace Dtx.Campaign.Server.Email;
 /// with the same Message-Id.
 /// </summary>
 internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTransport transport, EmailComposer composer, Notices.NoticeArchive archive,
-    CampaignTelemetry telemetry, TimeProvider clock, ILogger<OutboxDelivery> logger)
+    CampaignTelemetry telemetry, TimeProvider clock, ILogger<OutboxDelivery> logger, NoticeFanOut? notices = null)
 {
     public sealed record Report(int Sent, int Failed);
 
@@ -26,6 +26,9 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
     public async Task<Report> DeliverDueAsync(int max, CancellationToken ct)
     {
         int sent = 0, failed = 0;
+        // Notices to an audience become e-mails to its people first, so they go out in this same round.
+        if (notices is not null)
+            await notices.ExpandPendingAsync(clock.GetUtcNow().UtcDateTime, max, ct);
         for (var i = 0; i < max; i++)
         {
             var now = clock.GetUtcNow().UtcDateTime;

@@ -39,13 +39,16 @@ internal sealed class StageApprovals(CampaignDbContext db, WorkflowRuntime runti
         if (actor.Roles.Contains("council-chair") && await gates.CheckAsync(campaign, stage, ct) is { Ready: false } check)
             return new ApprovalResult(ApprovalOutcome.NotReady, stage, check);
         var result = await runtime.ApproveAsync(instanceId, stage, actor, comment, ct);
-        var now = (await runtime.GetStateAsync(instanceId, ct))?.Instance.CurrentStage ?? "";
+        var state = (await runtime.GetStateAsync(instanceId, ct))?.Instance;
+        var now = state?.CurrentStage ?? "";
         return result switch
         {
             ResumeResult.Resumed => new ApprovalResult(ApprovalOutcome.Approved, now),
             ResumeResult.Forbidden => new ApprovalResult(ApprovalOutcome.Forbidden, now),
             ResumeResult.AlreadyConsumed => new ApprovalResult(ApprovalOutcome.AlreadyApproved, now),
             ResumeResult.NotFound => new ApprovalResult(ApprovalOutcome.NotWaiting, now),
+            // A failed step was rolled back and recorded as an incident (journal 'faulted'); say what failed.
+            ResumeResult.Faulted => new ApprovalResult(ApprovalOutcome.Failed, now, Detail: state?.Incident ?? result.ToString()),
             _ => new ApprovalResult(ApprovalOutcome.Failed, now, Detail: result.ToString()),
         };
     }

@@ -74,7 +74,8 @@ internal static class WorkflowApi
                 detail: $"Only the chair of this campaign's Appraisal Council approves the end of '{request.Stage}'."),
             ApprovalOutcome.AlreadyApproved => ApiProblems.Conflict($"'{request.Stage}' was already approved; nothing changed."),
             ApprovalOutcome.NotWaiting => ApiProblems.Conflict($"The campaign is not waiting for an approval of '{request.Stage}'; it is in '{result.Stage}'."),
-            _ => ApiProblems.Conflict($"The approval could not be applied ({result.Detail}); the campaign stays in '{result.Stage}'. See its journal."),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Không thực hiện được phê duyệt / The approval could not be applied",
+                detail: $"The approval of '{request.Stage}' failed and was rolled back ({result.Detail}); the campaign stays in '{result.Stage}'. The incident is on the campaign's workflow page, where it can be retried."),
         };
     }
 

@@ -25,6 +25,7 @@ internal static class WorkflowSetup
         services.AddScoped<HostTimerScheduler>();
         services.AddScoped<StageApprovals>();
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
+        services.AddHostedService<PinnedVersionsCheck>();
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();
         return services;
     }

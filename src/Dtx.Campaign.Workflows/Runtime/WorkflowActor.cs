@@ -38,4 +38,7 @@ public enum ResumeResult
 
     /// <summary>An activity threw: the step was rolled back and an incident recorded on the instance.</summary>
     Faulted,
+
+    /// <summary>A timer fired before its bookmark's due time (e.g. a stale trigger after an extension): nothing ran; it was rescheduled to its due time and journaled <c>early</c>.</summary>
+    NotDue,
 }

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -24,6 +25,12 @@ public sealed class WorkflowRuntimeOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A stage entered this long after its own end fell due (catch-up after downtime) is passed through
+    /// without its notices; a stage entered on time, or seconds late, announces itself as usual.
+    /// </summary>
+    public TimeSpan StalePassageAfter { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Starting a workflow: which definition, for what, with which campaign dates.</summary>
@@ -60,7 +67,8 @@ public sealed partial class WorkflowRuntime
     private readonly ITimerScheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly WorkflowRuntimeOptions _options;
-    private readonly ILogger _logger;
+    private readonly IServiceScopeFactory? _scopes;
+    private ILogger _logger;
 
     public WorkflowRuntime(
         DbContext db,
@@ -70,8 +78,10 @@ public sealed partial class WorkflowRuntime
         ITimerScheduler scheduler,
         TimeProvider time,
         WorkflowRuntimeOptions? options = null,
-        ILogger<WorkflowRuntime>? logger = null)
+        ILogger<WorkflowRuntime>? logger = null,
+        IServiceScopeFactory? scopes = null)
     {
+        _scopes = scopes;
         _db = db;
         _definitions = definitions;
         _scheduler = scheduler;
@@ -136,13 +146,15 @@ public sealed partial class WorkflowRuntime
                 // Starting is idempotent per (definition, correlation) while an instance runs: a
                 // double click on "launch" or a retried request returns the running instance.
                 var existing = await Instances.FirstOrDefaultAsync(
-                    i => i.DefinitionKey == definition.Key && i.CorrelationId == request.CorrelationId && i.Status == WorkflowStatus.Running,
+                    i => i.DefinitionKey == definition.Key && i.CorrelationId == request.CorrelationId
+                        && (i.Status == WorkflowStatus.Running || i.Status == WorkflowStatus.Faulted),
                     cancellationToken);
                 if (existing is not null)
                 {
                     return existing;
                 }
 
+                await DefinitionPins.PinAsync(_db, _definitions, definition, now, cancellationToken);
                 _db.Add(instance);
                 step.Bind(instance, actor, "start", now);
                 Journal(step, definition.InitialStage.Key, null, "started", $"{definition.Key} v{definition.Version} for {instance.CorrelationId}");
@@ -182,7 +194,7 @@ public sealed partial class WorkflowRuntime
                 return await ResumeLockedAsync(step, instanceId.Value, bookmarkId, actor, comment, cancellationToken);
             }, cancellationToken);
         }
-        catch (DbUpdateException) when (_db.Database.CurrentTransaction is null)
+        catch (DbUpdateException ex) when (_db.Database.CurrentTransaction is null)
         {
             // The second guard (row version, unique consumption) caught a concurrent step.
             _db.ChangeTracker.Clear();
@@ -192,12 +204,14 @@ public sealed partial class WorkflowRuntime
                 return ResumeResult.AlreadyConsumed;
             }
 
-            throw;
+            // Any other database error (a unique key of an activity's row, a concurrency conflict) is an incident like any other failure.
+            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, failedStep?.FailedAt, ex, cancellationToken);
+            return ResumeResult.Faulted;
         }
         catch (Exception ex) when (ex is not OperationCanceledException && _db.Database.CurrentTransaction is null)
         {
             _db.ChangeTracker.Clear();
-            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, ex, cancellationToken);
+            await RecordIncidentAsync(instanceId.Value, bookmarkId, failedStep?.CurrentActivity, failedStep?.FailedAt, ex, cancellationToken);
             return ResumeResult.Faulted;
         }
     }
@@ -267,6 +281,7 @@ public sealed partial class WorkflowRuntime
                 }
 
                 bookmark.DueUtc = timer.At.Resolve(step.Dates[dateName], step.Zone);
+                bookmark.Payload = TimerPayload(timer.Index, bookmark.DueUtc.Value);
                 step.ToSchedule.Add((bookmark.Id, bookmark.DueUtc.Value));
                 moved++;
             }
@@ -287,7 +302,7 @@ public sealed partial class WorkflowRuntime
         {
             var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
                 ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
-            if (instance.Status != WorkflowStatus.Running)
+            if (!IsActive(instance))
             {
                 // Cancelling a finished or already cancelled instance changes nothing.
                 return false;
@@ -369,7 +384,7 @@ public sealed partial class WorkflowRuntime
             return ResumeResult.Cancelled;
         }
 
-        if (bookmark.ConsumedAt is not null || instance.Status != WorkflowStatus.Running || bookmark.Stage != instance.CurrentStage)
+        if (bookmark.ConsumedAt is not null || !IsActive(instance) || bookmark.Stage != instance.CurrentStage)
         {
             Journal(step, instance.CurrentStage, null, "duplicate", $"{bookmark.Kind} '{bookmark.Name}' already consumed by {bookmark.ConsumedBy ?? "a stage change"}");
             step.Save();
@@ -386,8 +401,19 @@ public sealed partial class WorkflowRuntime
                     return ResumeResult.Forbidden;
                 }
 
+                if (bookmark.DueUtc is { } dueAt && dueAt > step.Now)
+                {
+                    // A stale trigger (an extension raced a reconcile, a node's clock ahead): the bookmark
+                    // in the database decides, so the timer waits for its own due time.
+                    Journal(step, stage.Key, null, "early", $"timer '{bookmark.Name}' fired at {step.Now:O} before its due time {dueAt:O}; rescheduled");
+                    step.ToSchedule.Add((bookmark.Id, dueAt));
+                    step.Save();
+                    return ResumeResult.NotDue;
+                }
+
                 var timer = TimerOf(definition, bookmark);
-                Consume(step, bookmark, "timer-fired", timer.At.Describe());
+                var scheduled = ScheduledOf(bookmark);
+                Consume(step, bookmark, "timer-fired", $"{timer.At.Describe()}; due {scheduled:O}, fired {step.Now:O}");
                 if (timer.Guard is not null && !await GuardAsync(step, stage, timer.Guard, timer.Activity, ct))
                 {
                     Journal(step, stage.Key, null, "not-taken", $"guard '{timer.Guard}' is false");
@@ -406,9 +432,10 @@ public sealed partial class WorkflowRuntime
                     await RunActivityAsync(step, stage.Key, timer.Activity!, 100 + Math.Abs(timer.Index), ct);
                 }
 
-                if (timer.Repeats && instance.CurrentStage == stage.Key && instance.Status == WorkflowStatus.Running)
+                if (timer.Repeats && instance.CurrentStage == stage.Key && IsActive(instance))
                 {
-                    ArmNext(step, stage.Key, timer, bookmark.DueUtc ?? step.Now);
+                    // From the schedule, not from when it ran: a round retried at 08:01 arms the next at 08:00.
+                    ArmNext(step, stage.Key, timer, scheduled ?? step.Now);
                 }
 
                 break;
@@ -442,9 +469,7 @@ public sealed partial class WorkflowRuntime
             }
         }
 
-        instance.Incident = null;
-        instance.IncidentAt = null;
-        instance.IncidentCount = 0;
+        ClearIncident(instance);
         step.Save();
         return ResumeResult.Resumed;
     }
@@ -462,8 +487,22 @@ public sealed partial class WorkflowRuntime
         var instance = step.Instance;
         instance.CurrentStage = stage.Key;
         Journal(step, stage.Key, null, "entered", null);
+        // Catch-up after downtime: a stage whose own end is already due is only passed through. Its
+        // work runs (windows open and close), but its notices are no longer timely and are skipped,
+        // so that only the stage the instance comes to rest in announces itself: no burst of
+        // "published", "open" and "closed" in the same minute.
+        var passedBy = stage.Timers.Where(t => t.TransitionTo is not null && t.Guard is null)
+            .Select(t => (Timer: t, Due: t.At.Resolve(step.Dates[t.At.DateName], step.Zone)))
+            .Where(t => t.Due < step.Now - _options.StalePassageAfter).OrderBy(t => t.Due).FirstOrDefault();
         for (var i = 0; i < stage.OnEnter.Count; i++)
         {
+            if (passedBy.Timer is not null && stage.OnEnter[i].Activity == "send-notice")
+            {
+                Journal(step, stage.Key, stage.OnEnter[i].Activity, "skipped",
+                    $"{stage.OnEnter[i].Parameter("template")}: not timely, the stage ended at {passedBy.Due:O} ({passedBy.Timer.At.Describe()}) before it was entered at {step.Now:O}");
+                continue;
+            }
+
             await RunActivityAsync(step, stage.Key, stage.OnEnter[i], i, ct);
         }
 
@@ -509,7 +548,7 @@ public sealed partial class WorkflowRuntime
     private void Arm(Step step, string stage, TimerDefinition timer, DateTime due)
     {
         var bookmark = NewBookmark(step, BookmarkKind.Timer, timer.At.Describe() + (timer.Repeats ? $" every {timer.Every} until {timer.Until}" : ""), stage,
-            $"{{\"timer\":{timer.Index}}}");
+            TimerPayload(timer.Index, due));
         bookmark.DueUtc = due;
         step.ToSchedule.Add((bookmark.Id, due));
     }
@@ -567,6 +606,7 @@ public sealed partial class WorkflowRuntime
         var outcome = await _activities[invocation.Activity].ExecuteAsync(NewContext(step, stage, invocation, position), ct);
         Journal(step, stage, invocation.Activity, outcome.Name, outcome.Detail);
         step.CurrentActivity = null;
+        step.Ran.Add(invocation.Activity);
     }
 
     private async Task<bool> GuardAsync(Step step, StageDefinition stage, string guard, ActivityInvocation? invocation, CancellationToken ct) =>
@@ -613,7 +653,41 @@ public sealed partial class WorkflowRuntime
         });
     }
 
-    private async Task RecordIncidentAsync(Guid instanceId, Guid bookmarkId, string? activity, Exception error, CancellationToken ct)
+    /// <summary>Running, or faulted and waiting for a retry: either way its bookmarks may be resumed.</summary>
+    private static bool IsActive(WorkflowInstance instance) => instance.Status is WorkflowStatus.Running or WorkflowStatus.Faulted;
+
+    private static void ClearIncident(WorkflowInstance instance)
+    {
+        instance.Incident = null;
+        instance.IncidentAt = null;
+        instance.IncidentCount = 0;
+        if (instance.Status == WorkflowStatus.Faulted)
+        {
+            instance.Status = WorkflowStatus.Running;
+        }
+    }
+
+    /// <summary>
+    /// Records a failed step in a fresh DbContext (the failed one may hold a broken connection or
+    /// entities in an impossible state); without a scope factory, the same context cleared and reconnected.
+    /// </summary>
+    private async Task RecordIncidentAsync(Guid instanceId, Guid bookmarkId, string? activity, string? where, Exception error, CancellationToken ct)
+    {
+        _db.ChangeTracker.Clear();
+        if (_scopes is null)
+        {
+            await _db.Database.CloseConnectionAsync();
+            await RecordIncidentCoreAsync(instanceId, bookmarkId, activity, where, error, ct);
+            return;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var fresh = (DbContext)scope.ServiceProvider.GetRequiredService(_db.GetType());
+        await new WorkflowRuntime(fresh, _definitions, _activities.Values, _guards.Values, _scheduler, _time, _options, null)
+            { _logger = _logger }.RecordIncidentCoreAsync(instanceId, bookmarkId, activity, where, error, ct);
+    }
+
+    private async Task RecordIncidentCoreAsync(Guid instanceId, Guid bookmarkId, string? activity, string? where, Exception error, CancellationToken ct)
     {
         var retryAt = await InTransactionAsync(instanceId, async step =>
         {
@@ -627,7 +701,15 @@ public sealed partial class WorkflowRuntime
             step.Bind(instance, WorkflowActor.System, "incident", Now);
             instance.IncidentCount++;
             instance.IncidentAt = step.Now;
-            instance.Incident = $"{instance.CurrentStage}/{activity ?? "(step)"}: {error.GetType().Name}: {error.Message}";
+            // The innermost error names the cause (a DbUpdateException's own message only says "see the inner exception").
+            var cause = error.GetBaseException();
+            var incident = $"{instance.CurrentStage}/{where ?? "(step)"}: {error.GetType().Name}: {(cause == error ? error.Message : $"{error.Message} → {cause.GetType().Name}: {cause.Message}")}";
+            instance.Incident = incident.Length > 3500 ? incident[..3500] : incident;
+            if (instance.Status == WorkflowStatus.Running)
+            {
+                instance.Status = WorkflowStatus.Faulted;
+            }
+
             DateTime? retry = null;
             if (bookmark is { Kind: BookmarkKind.Timer, ConsumedAt: null })
             {
@@ -645,7 +727,7 @@ public sealed partial class WorkflowRuntime
             step.Save();
             return retry;
         }, ct);
-        LogIncident(_logger, instanceId, activity, retryAt, error);
+        LogIncident(_logger, instanceId, where, retryAt, error);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow instance {InstanceId}: activity {Activity} failed; the step was rolled back (timer retry at {RetryAt}).")]
@@ -762,13 +844,28 @@ public sealed partial class WorkflowRuntime
     }
 
     private WorkflowDefinition DefinitionOf(WorkflowInstance instance) =>
-        _definitions.Find(instance.DefinitionKey, instance.DefinitionVersion)
+        DefinitionPins.Resolve(_db, _definitions, instance.DefinitionKey, instance.DefinitionVersion)
         ?? throw new InvalidOperationException($"Instance {instance.Id} runs on '{instance.DefinitionKey}' v{instance.DefinitionVersion}, which is no longer loaded; keep old versions in workflows/.");
 
     private static TimerDefinition TimerOf(WorkflowDefinition definition, Bookmark bookmark)
     {
         var index = PayloadIndex(bookmark, "timer");
         return definition.Stage(bookmark.Stage).Timers.Single(t => t.Index == index);
+    }
+
+    /// <summary>
+    /// A timer bookmark's payload keeps its scheduled time: <see cref="Bookmark.DueUtc"/> moves to the next
+    /// retry after a failure, but the journal and the next round of a repeating timer go by the schedule.
+    /// </summary>
+    private static string TimerPayload(int index, DateTime scheduledUtc) =>
+        JsonSerializer.Serialize(new { timer = index, scheduled = DateTime.SpecifyKind(scheduledUtc, DateTimeKind.Utc) });
+
+    private static DateTime? ScheduledOf(Bookmark bookmark)
+    {
+        using var json = JsonDocument.Parse(bookmark.Payload);
+        return json.RootElement.TryGetProperty("scheduled", out var at) && at.TryGetDateTime(out var value)
+            ? DateTime.SpecifyKind(value.ToUniversalTime(), DateTimeKind.Utc)
+            : bookmark.DueUtc;
     }
 
     private static int PayloadIndex(Bookmark bookmark, string name)
@@ -812,6 +909,11 @@ public sealed partial class WorkflowRuntime
         public List<Guid> ToUnschedule { get; } = [];
         public List<OutboxMessage> Outbox { get; } = [];
         public string? CurrentActivity { get; set; }
+
+        /// <summary>The activities that ran, for an incident raised at commit (e.g. a unique key of a row one of them wrote).</summary>
+        public List<string> Ran { get; } = [];
+
+        public string? FailedAt => CurrentActivity ?? (Ran.Count > 0 ? $"commit after {string.Join(", ", Ran)}" : null);
 
         public void Bind(WorkflowInstance instance, WorkflowActor actor, string stepKey, DateTime now)
         {

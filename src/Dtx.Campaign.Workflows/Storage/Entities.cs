@@ -110,3 +110,20 @@ public sealed class OutboxMessage
     public string? LastError { get; set; }
     public DateTime? SentAt { get; set; }
 }
+
+/// <summary>
+/// A definition version as it was when an instance first pinned it: its text and SHA-256. Running
+/// instances are driven by this text, so editing or deleting the shipped file cannot change them, and
+/// the host refuses to start when a shipped file of a pinned version no longer has this hash.
+/// </summary>
+public sealed class PinnedDefinition
+{
+    public required string Key { get; set; }
+    public int Version { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the UTF-8 text.</summary>
+    public required string ContentHash { get; set; }
+    public required string Text { get; set; }
+    public string? FileName { get; set; }
+    public DateTime PinnedAt { get; set; }
+}

@@ -12,6 +12,7 @@ public static class WorkflowModel
     public const string BookmarksTable = "wf_bookmarks";
     public const string JournalTable = "wf_journal";
     public const string OutboxTable = "wf_outbox";
+    public const string PinnedDefinitionsTable = "wf_pinned_definitions";
 
     /// <summary>
     /// Call from the host's <c>OnModelCreating</c>: <c>modelBuilder.ApplyWorkflowModel();</c>. Then a
@@ -24,6 +25,15 @@ public static class WorkflowModel
         modelBuilder.ApplyConfiguration(new BookmarkConfiguration());
         modelBuilder.ApplyConfiguration(new JournalConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxConfiguration());
+        modelBuilder.Entity<PinnedDefinition>(e =>
+        {
+            e.ToTable(PinnedDefinitionsTable);
+            e.HasKey(x => new { x.Key, x.Version });
+            e.Property(x => x.Key).HasMaxLength(100);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.FileName).HasMaxLength(200);
+            e.Property(x => x.PinnedAt).AsUtc();
+        });
         return modelBuilder;
     }
 

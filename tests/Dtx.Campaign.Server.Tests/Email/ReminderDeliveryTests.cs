@@ -22,7 +22,10 @@ public abstract class ReminderDeliveryTests(CampaignApp app)
         var commune = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"rm-com-{Guid.NewGuid():N}"[..20], "commune"));
         await TestCampaigns.CreateAsync(admin, new() { ["department"] = city, ["commune"] = commune });
 
-        // Publication and opening notices first: one to each unit each.
+        // Publication and opening notices first: one to each unit each. Each stage is entered on its own
+        // date: a stage already over when entered would not announce itself (catch-up rule, docs/workflows.md).
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 10, 23, 1, 0, 0, TimeSpan.Zero));
+        await app.FireDueTimersAsync();
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 2, 1, 0, 0, TimeSpan.Zero));
         await app.FireDueTimersAsync();
         Assert.Equal(new OutboxDelivery.Report(286, 0), await DeliverAsync());

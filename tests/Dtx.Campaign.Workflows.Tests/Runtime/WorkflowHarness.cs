@@ -4,6 +4,7 @@ using Dtx.Campaign.Workflows.Runtime;
 using Dtx.Campaign.Workflows.Storage;
 using Dtx.Campaign.Workflows.Tests.Definitions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dtx.Campaign.Workflows.Tests.Runtime;
@@ -15,25 +16,50 @@ public sealed class FlakyActivity(string name) : IActivity
 
     public string Name { get; } = name;
 
+    /// <summary>When set, the activity writes a row whose unique key already exists: the step fails in the database, at commit.</summary>
+    public string? ClashingOutboxKey { get; set; }
+
+    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Failing)
+        {
+            throw new InvalidOperationException("document service unavailable");
+        }
+
+        if (ClashingOutboxKey is { } key)
+        {
+            context.Db.Add(new OutboxMessage { Id = Guid.NewGuid(), Kind = "test", IdempotencyKey = key, PayloadJson = "{}", CreatedAt = context.NowUtc });
+        }
+
+        return ValueTask.FromResult(ActivityOutcome.Done);
+    }
+}
+
+/// <summary>A real activity that can be made to fail, e.g. the reminder round while the mail queue's table is locked.</summary>
+public sealed class FailingWhileSet(IActivity inner) : IActivity
+{
+    public bool Failing { get; set; }
+
+    public string Name => inner.Name;
+
     public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
-        Failing ? throw new InvalidOperationException("document service unavailable") : ValueTask.FromResult(ActivityOutcome.Done);
+        Failing ? throw new TimeoutException("lock timeout") : inner.ExecuteAsync(context, cancellationToken);
 }
 
 /// <summary>
 /// The runtime with a fake clock and a hand-fired scheduler. Each operation gets a fresh DbContext and
 /// runtime, as each request or job would in the host.
 /// </summary>
-public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionStore? definitions = null)
+public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionStore? definitions = null, Scheduling.ITimerScheduler? timers = null)
 {
     public static readonly TimeZoneInfo Hanoi = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
 
-    private static readonly IWorkflowDefinitionStore Definitions = new WorkflowDefinitionStore(
-    [
-        WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v1.yaml"),
-        WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v2.yaml"),
-        WorkflowDefinitionReaderTests.LoadShipped("unit-assessment.v1.yaml"),
-        WorkflowDefinitionReaderTests.LoadShipped("unit-extension.v1.yaml"),
-    ]);
+    // From the files, with their texts: the runtime pins each version an instance starts on.
+    private static readonly IWorkflowDefinitionStore Definitions = WorkflowDefinitionStore.FromFiles(
+        new[] { "annual-campaign.v1.yaml", "annual-campaign.v2.yaml", "unit-assessment.v1.yaml", "unit-extension.v1.yaml" }
+            .Select(WorkflowDefinitionReaderTests.ShippedPath),
+        WorkflowCatalog.Default);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero));
 
@@ -43,7 +69,15 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
 
     public FlakyActivity PublishIndex { get; } = new("publish-index");
 
+    public FlakyActivity ComputeResults { get; } = new("compute-results");
+
+    public FailingWhileSet Reminders { get; } = new(new SendNoticeActivity("send-reminder"));
+
     public ITestDatabase Database => database;
+
+    /// <summary>A fresh DbContext per scope, as the host's DI gives the runtime for recording an incident.</summary>
+    private IServiceScopeFactory Scopes { get; } = new ServiceCollection().AddScoped(_ => database.NewContext())
+        .BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 
     public static DateTimeOffset Local(int month, int day, int hour, int minute = 0) =>
         new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(7));
@@ -69,11 +103,12 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
         }
 
         activities.Add(new SendNoticeActivity("send-notice"));
-        activities.Add(new SendNoticeActivity("send-reminder"));
+        activities.Add(Reminders);
         activities.Add(GenerateCertificates);
         activities.Add(PublishIndex);
+        activities.Add(ComputeResults);
         return new WorkflowRuntime(db, definitions ?? Definitions, activities, [new VariableGuard("early-close-enabled", "earlyCloseEnabled")],
-            Scheduler, Time, new WorkflowRuntimeOptions());
+            timers ?? Scheduler, Time, new WorkflowRuntimeOptions(), scopes: Scopes);
     }
 
     public async Task<T> WithRuntime<T>(Func<WorkflowRuntime, Task<T>> action)

@@ -1742,6 +1742,36 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.ToTable("wf_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Workflows.Storage.PinnedDefinition", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("PinnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key", "Version");
+
+                    b.ToTable("wf_pinned_definitions", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Workflows.Storage.WorkflowInstance", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1734,6 +1734,36 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.ToTable("wf_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Workflows.Storage.PinnedDefinition", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PinnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key", "Version");
+
+                    b.ToTable("wf_pinned_definitions", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Workflows.Storage.WorkflowInstance", b =>
                 {
                     b.Property<Guid>("Id")

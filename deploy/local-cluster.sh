@@ -17,6 +17,8 @@ psql "postgresql://dtx:dtx@127.0.0.1:5432/postgres" -tAc "select 1 from pg_datab
 # The published build, as in production; it finds its appsettings.json and static files from its own folder.
 dotnet publish src/Dtx.Campaign.Server -c Release -o "$WORK/app" --nologo -v quiet
 export Database__Provider=Postgres ConnectionStrings__Campaign="$PG;Database=$DB" Scheduling__SchedulerName=dtx-local-cluster
+# Production refuses a loopback public address (links in notices and certificate QR codes must open elsewhere).
+export Email__PublicBaseUrl="${DTX_PUBLIC_URL:-https://dtx.example.gov.vn}"
 dotnet "$WORK/app/dtx-campaign.dll" migrate | tee "$WORK/migrate.log"
 
 pids=()

@@ -102,9 +102,23 @@ public static class Samples
         ],
     };
 
+    public static DisputeWindowNotice DisputeWindow => new()
+    {
+        Authority = Authority, Number = new(24, "TB", "SKHCN"), IssuedAt = IssuedAt, Campaign = Campaign, Signer = Signer,
+        Recipients = Recipients, Unit = Unit, ClosesAt = new DateTimeOffset(2025, 12, 20, 10, 0, 0, TimeSpan.Zero),
+        TotalScore = 136.69m, Percent = 68.35m, Band = "Khá", BandEn = "Fair", Rank = 5, RankOf = 17,
+    };
+
+    public static VerificationStartedNotice VerificationStarted => new()
+    {
+        Authority = Authority, Number = new(25, "TB", "SKHCN"), IssuedAt = IssuedAt, Campaign = Campaign, Signer = Signer,
+        Recipients = Recipients, SubmittedUnits = 141, TotalUnits = 143,
+        VerificationEndsAt = new DateTimeOffset(2025, 12, 12, 10, 0, 0, TimeSpan.Zero),
+    };
+
     /// <summary>One sample of every notice type.</summary>
     public static IReadOnlyList<Notice> AllNotices =>
-        [IndexPublication, SelfAssessmentOpening, DeadlineReminder, DeadlineClosed, ClarificationRequest, PreliminaryResults, DisputeOutcome, FinalResults, AwardDecision];
+        [IndexPublication, SelfAssessmentOpening, DeadlineReminder, DeadlineClosed, ClarificationRequest, PreliminaryResults, DisputeOutcome, FinalResults, AwardDecision, DisputeWindow, VerificationStarted];
 
     public static CertificateOfMerit Certificate => new()
     {

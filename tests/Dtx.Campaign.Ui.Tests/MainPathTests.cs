@@ -68,8 +68,9 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await admin.Locator("#launch").ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
         await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Đã khởi động");
-        // The workflow now waits for its first timer, shown with its due time.
-        await Expect(admin.Locator("#pending tbody tr").First).ToContainTextAsync("23/10/2025");
+        // Launch publishes the index at once; the workflow now waits for self-assessment to open, shown with its due time.
+        await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Công bố bộ chỉ số");
+        await Expect(admin.Locator("#pending tbody tr").First).ToContainTextAsync("01/11/2025 08:00");
         await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "not-started");
         await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(126); // every commune and ward of the demo units
         await checks.ScreenshotAsync(admin, "02-admin-dashboard-launched");

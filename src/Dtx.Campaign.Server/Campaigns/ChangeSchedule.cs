@@ -29,7 +29,7 @@ internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workf
         var after = CampaignDates.Of(schedule.ToUtc(zone), campaign.GraceDays, campaign.ReminderHours);
         var changed = after.Where(d => before[d.Key] != d.Value).ToList();
         if (campaign.Status == CampaignStatus.Launched)
-            foreach (var (name, value) in changed.Where(d => before[d.Key] <= now || d.Value <= now))
+            foreach (var (name, value) in changed.Where(d => !CampaignDates.IsDerived(d.Key) && (before[d.Key] <= now || d.Value <= now)))
                 errors[$"schedule.{name}"] = [before[name] <= now
                     ? $"{ScheduleInput.Show(ScheduleInput.Local(before[name], zone))} has already passed and can no longer move"
                     : $"{ScheduleInput.Show(ScheduleInput.Local(value, zone))} is already in the past"];

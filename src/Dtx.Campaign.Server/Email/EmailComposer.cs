@@ -45,7 +45,7 @@ internal sealed class EmailComposer(EmailOptions options)
                     $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time)."
                         + (graceEnds is null ? "" : $" It is overdue; a late submission is accepted until {graceEnds} and recorded as late."),
                 }),
-            var template => ($"Thông báo đánh giá chuyển đổi số ({template})", new[] { $"Kính gửi {Text("name")},", $"Thông báo: {template}." }),
+            var template => Announcement(template.Split(' ')[0], Text("name")),
         };
         var text = string.Join("\n", lines.Where(l => l is not null));
         var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:serif\">");
@@ -54,6 +54,33 @@ internal sealed class EmailComposer(EmailOptions options)
         html.Append("</body></html>");
 
         return Message(idempotencyKey, Text("name"), Text("to"), subject, text, html.ToString(), attachment);
+    }
+
+    /// <summary>
+    /// What a notice to people who are not a unit (the council chair, the campaign's administrators) is about, in both
+    /// languages: the recipient reads what happened, never a template key.
+    /// </summary>
+    private static readonly Dictionary<string, (string Vi, string En)> Subjects = new(StringComparer.Ordinal)
+    {
+        ["deadline-reminder"] = ("nhắc hạn hoàn thành việc thẩm định kết quả tự đánh giá chuyển đổi số", "reminder: the appraisal of the self-assessments is due soon"),
+        ["deadline-closed"] = ("kết thúc thời hạn của giai đoạn đánh giá chuyển đổi số", "a stage of the digital-transformation assessment has closed"),
+        ["verification-started"] = ("thẩm định kết quả tự đánh giá chuyển đổi số", "the appraisal of the self-assessments has started"),
+        ["final-results"] = ("công bố kết quả đánh giá chuyển đổi số", "the final results have been published"),
+        ["campaign-archived"] = ("kết thúc và lưu trữ đợt đánh giá chuyển đổi số", "the assessment campaign has been closed and archived"),
+    };
+
+    private (string Subject, string[] Lines) Announcement(string template, string name)
+    {
+        var (vi, en) = Subjects.TryGetValue(template, out var known)
+            ? known
+            : ("thông báo của đợt đánh giá chuyển đổi số", "a notice of the digital-transformation assessment campaign");
+        return ($"Về việc {vi}", new[]
+        {
+            $"Kính gửi {name},",
+            $"Hệ thống Đánh giá chuyển đổi số thông báo về việc {vi}. Chi tiết xem tại {options.PublicBaseUrl}.",
+            "",
+            $"Dear {name}, {en}. Details: {options.PublicBaseUrl}.",
+        });
     }
 
     private MimeMessage Message(string idempotencyKey, string name, string to, string subject, string text, string html, Attachment? attachment)

@@ -5,6 +5,12 @@ namespace Dtx.Campaign.Server.Workflow;
 /// <summary>The campaign's schedule under the date names the workflow definitions use.</summary>
 internal static class CampaignDates
 {
+    /// <summary>
+    /// A date computed from another (the last call from the deadline): it moves with it, and when it falls in the past
+    /// the reminder it times is skipped by the workflow, so a change of schedule is not refused for it.
+    /// </summary>
+    public static bool IsDerived(string name) => name is "selfAssessment.lastCallAt" or "selfAssessment.graceEndsAt";
+
     public static Dictionary<string, DateTimeOffset> Of(CampaignSchedule s, int graceDays, int reminderHours = Campaigns.Campaign.DefaultReminderHours) => new(StringComparer.Ordinal)
     {
         // The last reminder, hours before the deadline (annual-campaign v3); with 0 hours the round finds nothing to do.

@@ -76,7 +76,7 @@ public sealed class DocumentedCommandsTests(PublishedServer published) : IClassF
         // (its EF Core log level: no SQL is logged) and the static files are served.
         var port = ServerProcess.FreePort();
         await using var server = await Shell.StartServerAsync($"dotnet {published.Folder}/dtx-campaign.dll\n",
-            new Dictionary<string, string?> { ["Urls"] = $"http://127.0.0.1:{port}" }, work, new Uri($"http://127.0.0.1:{port}/healthz"));
+            new Dictionary<string, string?> { ["Urls"] = $"http://127.0.0.1:{port}", ["Email__PublicBaseUrl"] = "https://dtx.example.gov.vn" }, work, new Uri($"http://127.0.0.1:{port}/healthz"));
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var css = await client.GetAsync("/css/site.css");
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
@@ -90,7 +90,11 @@ public sealed class DocumentedCommandsTests(PublishedServer published) : IClassF
     public async Task Start_up_preconditions_are_refused_cleanly_and_the_documented_runtime_role_runs_the_server_without_ddl_rights()
     {
         var dll = Path.Combine(published.Folder, "dtx-campaign.dll");
-        var owner = new Dictionary<string, string?> { ["Database__Provider"] = "Postgres", ["ConnectionStrings__Campaign"] = database.ConnectionString };
+        var owner = new Dictionary<string, string?>
+        {
+            ["Database__Provider"] = "Postgres", ["ConnectionStrings__Campaign"] = database.ConnectionString,
+            ["Email__PublicBaseUrl"] = "https://dtx.example.gov.vn",
+        };
 
         // Started before migrate: one message, exit 1, no trace.
         var (early, earlyOutput) = await Shell.RunAsync($"dotnet {dll}", owner, work);

@@ -23,8 +23,9 @@ public abstract class ScheduleChangeTests(CampaignApp app)
         var pending = (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/workflow")).GetProperty("pending").EnumerateArray()
             .Where(p => p.GetProperty("kind").GetString() == "timer")
             .Select(p => p.GetProperty("dueLocal").GetString()).Order(StringComparer.Ordinal).ToList();
-        // The close moved; the daily reminder round (next: tomorrow morning) counts the days to the new date.
-        Assert.Equal(["03/11/2025 08:00", "05/12/2025 17:00"], pending);
+        // The close moved, and with it the last call two hours before; the daily reminder round (next: tomorrow morning)
+        // counts the days to the new date.
+        Assert.Equal(["03/11/2025 08:00", "05/12/2025 15:00", "05/12/2025 17:00"], pending);
 
         var past = await admin.PutAsJsonAsync($"/api/campaigns/{id}/schedule", new
         {

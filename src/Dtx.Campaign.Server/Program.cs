@@ -23,16 +23,6 @@ catch (Exception e) when (e is not HostAbortedException)
     return 1;
 }
 app.MapCampaignServer();
-try
-{
-    // Settings validated before the host starts, so that one that cannot work stops it with its message, not a trace.
-    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-}
-catch (Microsoft.Extensions.Options.OptionsValidationException ex)
-{
-    await Console.Error.WriteLineAsync("dtx-campaign: " + string.Join(Environment.NewLine, ex.Failures));
-    return 1;
-}
 await app.RunAsync();
 return 0;
 

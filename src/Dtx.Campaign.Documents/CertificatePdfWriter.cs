@@ -46,10 +46,7 @@ public static class CertificatePdfWriter
         ArgumentNullException.ThrowIfNull(c);
         var en = DocFormat.IsEnglish(lang);
         var award = DocFormat.AwardClass(c.Class, lang);
-        var campaign = c.CampaignName.Normalize(NormalizationForm.FormC).Trim();
-        var year = c.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!campaign.Contains(year, StringComparison.Ordinal))
-            campaign += en ? $" {year}" : $" năm {year}";
+        var campaign = DocFormat.CampaignWithYear(c.CampaignName, c.Year, lang);
         var category = string.IsNullOrWhiteSpace(c.Category) ? "" : " " + c.Category.Normalize(NormalizationForm.FormC).Trim();
         return en
             ? $"for outstanding achievement: {award}{category} in the {campaign}"

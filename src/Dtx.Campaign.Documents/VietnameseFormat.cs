@@ -5,6 +5,17 @@ namespace Dtx.Campaign.Documents;
 /// <summary>Number, percentage, date and time formatting for documents in Vietnamese ("vi") or English ("en").</summary>
 public static class DocFormat
 {
+    /// <summary>A campaign's name with its year said once: "Đánh giá chuyển đổi số năm 2025", whether or not the name has it.</summary>
+    public static string CampaignWithYear(string name, int year, string lang = "vi")
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var campaign = name.Normalize(System.Text.NormalizationForm.FormC).Trim();
+        var text = year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (campaign.Contains(text, StringComparison.Ordinal))
+            return campaign;
+        return IsEnglish(lang) ? $"{campaign} {text}" : $"{campaign} năm {text}";
+    }
+
     public const string DefaultTimeZoneId = "Asia/Ho_Chi_Minh";
 
     private static readonly CultureInfo Vi = CreateVi();

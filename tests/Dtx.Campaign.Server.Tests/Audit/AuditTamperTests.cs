@@ -29,7 +29,7 @@ public abstract partial class AuditTamperTests(CampaignApp app)
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await db.AuditEntries.AnyAsync(e => e.Seq == null) && waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (await db.AuditEntries.AnyAsync(e => e.Seq == null) && waited.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(50);
         Assert.False(await db.AuditEntries.AnyAsync(e => e.Seq == null), "entries left unsealed");
     }

@@ -47,7 +47,7 @@ public abstract class AuditTrailTests(CampaignApp app)
         {
             var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
             var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (await db.AuditEntries.AnyAsync(e => e.Seq == null) && waited.Elapsed < TimeSpan.FromSeconds(15))
+            while (await db.AuditEntries.AnyAsync(e => e.Seq == null) && waited.Elapsed < TimeSpan.FromSeconds(60))
                 await Task.Delay(100);
             var chain = await db.AuditEntries.OrderBy(e => e.Seq).Select(e => new { e.Seq, e.Hash }).ToListAsync();
             Assert.True(chain.Count >= 45, $"{chain.Count} entries");

@@ -137,7 +137,7 @@ public sealed class Shell : IAsyncDisposable
         shell.process.BeginOutputReadLine();
         shell.process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5); // generous: the block may build, and the machine may be busy
         while (DateTime.UtcNow < deadline)
         {
             if (shell.process.HasExited)

@@ -63,10 +63,10 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await output + await error);
     }
 
-    /// <summary>Starts a node and waits until it answers /healthz (a minute by default).</summary>
+    /// <summary>Starts a node and waits until it answers /healthz (three minutes by default: generous, for a busy machine).</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? startTimeout = null)
     {
-        var deadline = DateTime.UtcNow + (startTimeout ?? TimeSpan.FromMinutes(1));
+        var deadline = DateTime.UtcNow + (startTimeout ?? TimeSpan.FromMinutes(3));
         var port = FreePort();
         var all = new Dictionary<string, string>(settings) { ["Urls"] = $"http://127.0.0.1:{port}" };
         var node = new ServerProcess(Process.Start(StartInfo(all))!) { Port = port };

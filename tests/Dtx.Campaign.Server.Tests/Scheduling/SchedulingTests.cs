@@ -12,9 +12,9 @@ public abstract class SchedulingTests(CampaignApp app)
     public async Task Quartz_runs_on_the_persistent_store_in_the_campaign_database_clustered_on_PostgreSQL()
     {
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        // The hosted service starts the scheduler alongside the host; give it a moment.
+        // The hosted service starts the scheduler alongside the host; give it up to a minute on a busy machine.
         var meta = await scheduler.GetMetadata();
-        for (var i = 0; i < 100 && meta.RunningSince is null; i++)
+        for (var i = 0; i < 600 && meta.RunningSince is null; i++)
         {
             await Task.Delay(100);
             meta = await scheduler.GetMetadata();

@@ -42,6 +42,9 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
         {
             if (response.Status >= 400)
                 output.WriteLine($"HTTP {response.Status} {response.Request.Method} {response.Url}");
+            // Redirects too: a step that lands on an unexpected page then says which answer sent it there.
+            else if (response.Status >= 300)
+                output.WriteLine($"HTTP {response.Status} {response.Request.Method} {response.Url} -> {response.Headers.GetValueOrDefault("location")}");
         };
         return page;
     }

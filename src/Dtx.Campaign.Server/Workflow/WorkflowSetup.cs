@@ -10,7 +10,7 @@ internal static class WorkflowSetup
     /// <summary>The workflow runtime over the server's DbContext, its definitions, the campaign's activities and Quartz timers.</summary>
     public static IServiceCollection AddCampaignWorkflow(this IServiceCollection services, IHostEnvironment environment)
     {
-        services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"))
+        services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"), CampaignVocabulary.Catalog)
             .AddActivity<CloseSelfAssessmentActivity>()
             .AddActivity<PublishIndexActivity>()
             .AddActivity<OpenSelfAssessmentActivity>()
@@ -22,9 +22,8 @@ internal static class WorkflowSetup
             .AddActivity<Results.ComputeResultsActivity>()
             .AddActivity<Results.PublishResultsActivity>()
             .AddActivity<Certificates.GenerateCertificatesActivity>();
-        services.AddScoped<HostTimerScheduler>();
         services.AddScoped<StageApprovals>();
-        services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
+        services.AddSingleton<ITimerScheduler, HostTimerScheduler>();
         services.AddHostedService<PinnedVersionsCheck>();
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();
         return services;

@@ -21,7 +21,9 @@ internal static class WorkflowSetup
             .AddActivity<SendNoticeActivity>()
             .AddActivity<Results.ComputeResultsActivity>()
             .AddActivity<Results.PublishResultsActivity>()
-            .AddActivity<Certificates.GenerateCertificatesActivity>();
+            .AddActivity<Certificates.GenerateCertificatesActivity>()
+            // Closing early when every unit has submitted, if the campaign allows it (set at launch).
+            .AddGuard(new Workflows.Activities.VariableGuard("early-close-enabled", "earlyCloseEnabled"));
         services.AddScoped<StageApprovals>();
         services.AddSingleton<ITimerScheduler, HostTimerScheduler>();
         services.AddHostedService<PinnedVersionsCheck>();

@@ -296,6 +296,90 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>
+    /// The timer a failed step waits on: an unconsumed timer of a faulted instance whose due time was moved
+    /// past its schedule to the next retry. Null when the instance has no incident to act on.
+    /// </summary>
+    public async Task<Bookmark?> FaultedTimerAsync(Guid instanceId, CancellationToken cancellationToken = default)
+    {
+        var instance = await Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (instance is not { Status: WorkflowStatus.Faulted })
+        {
+            return null;
+        }
+
+        var timers = await Bookmarks.AsNoTracking()
+            .Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Timer && b.ConsumedAt == null && b.Stage == instance.CurrentStage)
+            .ToListAsync(cancellationToken);
+        return timers.Where(b => b.DueUtc is { } due && ScheduledOf(b) is { } scheduled && due > scheduled)
+            .OrderBy(b => b.DueUtc).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Runs a failed timer step now instead of at its back-off time; who asked and why is journaled
+    /// before the step runs (which then succeeds, or records the next incident).
+    /// </summary>
+    public async Task<ResumeResult> RetryNowAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (await FaultedTimerAsync(instanceId, cancellationToken) is not { } failed)
+        {
+            return ResumeResult.NotFound;
+        }
+
+        await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = (await FreshAsync<WorkflowInstance>(instanceId, cancellationToken))!;
+            var bookmark = (await FreshAsync<Bookmark>(failed.Id, cancellationToken))!;
+            step.Bind(instance, actor, "retry/" + Guid.NewGuid().ToString("N"), Now);
+            bookmark.DueUtc = step.Now;
+            Journal(step, instance.CurrentStage, null, "retry-requested", $"'{bookmark.Name}' by {actor.Id}: {reason.Trim()}");
+            step.Save();
+            return 0;
+        }, cancellationToken);
+        return await ResumeAsync(failed.Id, WorkflowActor.Timer, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives up a failed timer step: its timer is consumed without running, the incident is cleared, a
+    /// repeating timer arms its next round from the schedule; who and why is journaled.
+    /// </summary>
+    public async Task<ResumeResult> SkipStepAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (await FaultedTimerAsync(instanceId, cancellationToken) is not { } failed)
+        {
+            return ResumeResult.NotFound;
+        }
+
+        return await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = (await FreshAsync<WorkflowInstance>(instanceId, cancellationToken))!;
+            var bookmark = (await FreshAsync<Bookmark>(failed.Id, cancellationToken))!;
+            step.Bind(instance, actor, "skip/" + Guid.NewGuid().ToString("N"), Now);
+            if (bookmark.ConsumedAt is not null)
+            {
+                step.Save();
+                return ResumeResult.AlreadyConsumed;
+            }
+
+            var timer = TimerOf(DefinitionOf(instance), bookmark);
+            var scheduled = ScheduledOf(bookmark);
+            Consume(step, bookmark, "step-skipped", $"'{bookmark.Name}' due {scheduled:O} did not run; by {actor.Id}: {reason.Trim()}");
+            step.ToUnschedule.Add(bookmark.Id);
+            ClearIncident(instance);
+            if (timer.Repeats)
+            {
+                ArmNext(step, bookmark.Stage, timer, scheduled ?? step.Now);
+            }
+
+            step.Save();
+            return ResumeResult.Resumed;
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// Cancels a running instance: its pending bookmarks are consumed and its triggers removed; a late
     /// resume answers <see cref="ResumeResult.Cancelled"/>. Does nothing on a finished or cancelled instance.
     /// </summary>

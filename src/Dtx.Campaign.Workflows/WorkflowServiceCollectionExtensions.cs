@@ -2,6 +2,7 @@ using Dtx.Campaign.Workflows.Activities;
 using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Runtime;
 using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,7 +40,7 @@ public static class WorkflowServiceCollectionExtensions
 {
     /// <summary>
     /// Registers an activity class by its <see cref="IActivity.Name"/> (scoped, like the runtime and the
-    /// DbContext); registered after <see cref="AddDtxWorkflows{TContext}"/>, it replaces the placeholder of that name.
+    /// DbContext); one registered later under the same name wins.
     /// </summary>
     public static IServiceCollection AddActivity<T>(this IServiceCollection services)
         where T : class, IActivity
@@ -60,46 +61,36 @@ public static class WorkflowServiceCollectionExtensions
 
     /// <summary>
     /// Adds the runtime over the host's DbContext <typeparamref name="TContext"/> (whose model calls
-    /// <c>ApplyWorkflowModel()</c>), the definitions of <paramref name="definitionsDirectory"/>
-    /// validated against <paramref name="catalog"/>, the built-in notice activities, placeholders for
-    /// the domain activities of <see cref="WorkflowCatalog.Default"/>, and the <c>early-close-enabled</c>
-    /// guard (variable <c>earlyCloseEnabled</c>). The host still registers an <see cref="ITimerScheduler"/>
-    /// (e.g. <see cref="QuartzTimerScheduler"/>) and a <see cref="TimeProvider"/> if it has none.
+    /// <c>ApplyWorkflowModel()</c>) and the definitions of <paramref name="definitionsDirectory"/>, validated
+    /// against the host's <paramref name="catalog"/>. The host registers its activities and guards (the
+    /// runtime registers none by name), an <see cref="ITimerScheduler"/> (e.g. <see cref="QuartzTimerScheduler"/>),
+    /// an <see cref="ITransactionLock"/> for its database, and adds <see cref="TimerCommitHook"/> to its
+    /// DbContext options so that steps run inside its own transactions arm their timers when it commits.
     /// </summary>
     public static WorkflowBuilder AddDtxWorkflows<TContext>(
-        this IServiceCollection services, string definitionsDirectory, WorkflowCatalog? catalog = null, Action<WorkflowRuntimeOptions>? configure = null)
+        this IServiceCollection services, string definitionsDirectory, WorkflowCatalog catalog, Action<WorkflowRuntimeOptions>? configure = null)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(catalog);
         var options = new WorkflowRuntimeOptions();
         configure?.Invoke(options);
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IWorkflowDefinitionStore>(_ => WorkflowDefinitionStore.FromDirectory(definitionsDirectory, catalog ?? WorkflowCatalog.Default));
+        services.TryAddSingleton<TimerCommitHook>();
+        services.AddSingleton<IWorkflowDefinitionStore>(_ => WorkflowDefinitionStore.FromDirectory(definitionsDirectory, catalog));
         services.AddScoped(sp => new WorkflowRuntime(
             sp.GetRequiredService<TContext>(),
             sp.GetRequiredService<IWorkflowDefinitionStore>(),
             sp.GetServices<IActivity>(),
             sp.GetServices<IWorkflowGuard>(),
             sp.GetRequiredService<ITimerScheduler>(),
+            sp.GetRequiredService<ITransactionLock>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WorkflowRuntimeOptions>(),
             sp.GetService<ILogger<WorkflowRuntime>>(),
-            sp.GetService<IServiceScopeFactory>()));
-
-        var builder = new WorkflowBuilder(services);
-        foreach (var name in new[]
-                 {
-                     "publish-index", "open-self-assessment", "close-self-assessment", "open-disputes", "close-disputes",
-                     "compute-results", "publish-results", "generate-certificates", "archive-campaign",
-                 })
-        {
-            builder.AddActivity(new PlaceholderActivity(name));
-        }
-
-        builder.AddActivity(new SendNoticeActivity("send-notice"));
-        builder.AddActivity(new SendNoticeActivity("send-reminder"));
-        builder.AddGuard(new VariableGuard("early-close-enabled", "earlyCloseEnabled"));
-        return builder;
+            sp.GetService<IServiceScopeFactory>(),
+            sp.GetRequiredService<TimerCommitHook>()));
+        return new WorkflowBuilder(services);
     }
 }

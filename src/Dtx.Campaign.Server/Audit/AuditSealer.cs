@@ -16,7 +16,7 @@ namespace Dtx.Campaign.Server.Audit;
 /// An entry whose transaction commits after later ones were sealed is sealed in the next round, so chain
 /// order is the order of sealing, not of row numbers.
 /// </remarks>
-internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signal)
+internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signal, Workflows.Storage.ITransactionLock locks)
 {
     // Any fixed number: the key of the advisory lock that lets one sealer at a time extend the chain.
     internal const long SealLockKey = 0x647478_61756474;
@@ -47,8 +47,7 @@ internal sealed class AuditSealer(CampaignDbContext db, AuditSealingSignal signa
     private async Task<int> SealBatchAsync(CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({SealLockKey})", ct);
+        await locks.AcquireAsync(db, SealLockKey, ct);
         var chained = await ChainPendingAsync(ct);
         await transaction.CommitAsync(ct);
         foreach (var entry in chained)

@@ -10,11 +10,10 @@ namespace Dtx.Campaign.Server.Campaigns;
 /// Changes a campaign's dates. On a launched campaign only dates still ahead may move, and its
 /// pending timers and reminders move with them.
 /// </summary>
-internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workflows, HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
+internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workflows, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Campaign> HandleAsync(Guid id, ScheduleInput schedule, string? user, CancellationToken ct)
     {
-        using var deferral = timers.DeferUntilFlushed();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"Campaign {id}");
         if (campaign.Status is CampaignStatus.Cancelled or CampaignStatus.Archived)
@@ -48,7 +47,6 @@ internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workf
             changed.ToDictionary(d => d.Key, d => ScheduleInput.Show(ScheduleInput.Local(d.Value, zone))),
             Detail: $"{rescheduled} pending timer(s) moved", CampaignId: campaign.Id), ct);
         await transaction.CommitAsync(ct);
-        await timers.FlushAsync(ct);
         return campaign;
     }
 }

@@ -7,11 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Dtx.Campaign.Server.Campaigns;
 
 /// <summary>Gives one unit a later self-assessment deadline; its reminders and its own close follow the new date.</summary>
-internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workflows, Workflow.HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
+internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workflows, AuditTrail audit, TimeProvider clock)
 {
     public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
     {
-        using var deferral = timers.DeferUntilFlushed();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new KeyNotFoundException($"Campaign {campaignId}");
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
@@ -47,7 +46,6 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
             CampaignId: campaignId, UnitId: unitId), ct);
         await ScheduleUnitDeadlineAsync(campaign, unitId, until, user, ct);
         await transaction.CommitAsync(ct);
-        await timers.FlushAsync(ct);
         return CampaignProgress.Row(campaign, participant, unit.Code, unit.NameVi, clock.GetUtcNow());
     }
 

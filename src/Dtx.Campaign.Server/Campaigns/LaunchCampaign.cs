@@ -11,11 +11,10 @@ namespace Dtx.Campaign.Server.Campaigns;
 /// Refuses, naming what to fix, when an index set is not published, a unit has no applicable index
 /// set, the council has no chair, or a date has already passed.
 /// </summary>
-internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workflows, Workflow.HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
+internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workflows, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Campaign> HandleAsync(Guid id, string? user, CancellationToken ct)
     {
-        using var deferral = timers.DeferUntilFlushed();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().AsSplitQuery()
             .Include(c => c.IndexSets).Include(c => c.Participants).Include(c => c.Council)
@@ -64,7 +63,6 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
         await audit.RecordAsync(new AuditEvent("campaign.launched", "campaign", campaign.Id.ToString(),
             Before: new { Status = "draft" }, After: new { Status = "launched", Workflow = $"{instance.DefinitionKey} v{instance.DefinitionVersion}" }, CampaignId: campaign.Id), ct);
         await transaction.CommitAsync(ct);
-        await timers.FlushAsync(ct);
         return campaign;
     }
 }

@@ -159,13 +159,13 @@ public static class AdminCli
     {
         var file = new Argument<FileInfo>("FILE") { CustomParser = CallerPath, Description = "A workflow definition (.yaml), e.g. workflows/annual-campaign.v1.yaml." };
         var validate = new Command("validate", "Check a workflow definition: stages, transitions, timers, gates, activities, templates.") { file };
-        validate.SetAction(parsed => WorkflowCommands.Validate(parsed.GetValue(file)!.FullName, output, error));
+        validate.SetAction(parsed => WorkflowCommands.Validate(parsed.GetValue(file)!.FullName, output, error, Dtx.Campaign.Server.Workflow.CampaignVocabulary.Catalog));
 
         var format = new Option<string>("--format") { Description = "mermaid (default) or dot.", DefaultValueFactory = _ => "mermaid" };
         format.AcceptOnlyFromAmong("mermaid", "dot");
         var current = new Option<string?>("--current") { Description = "A stage to highlight." };
         var graph = new Command("graph", "Print the definition as a Mermaid (or DOT) diagram.") { file, format, current };
-        graph.SetAction(parsed => WorkflowCommands.Graph(parsed.GetValue(file)!.FullName, output, error, parsed.GetValue(format) == "dot", parsed.GetValue(current)));
+        graph.SetAction(parsed => WorkflowCommands.Graph(parsed.GetValue(file)!.FullName, output, error, Dtx.Campaign.Server.Workflow.CampaignVocabulary.Catalog, parsed.GetValue(format) == "dot", parsed.GetValue(current)));
         return new Command("workflow", "Validate and draw workflow definitions.") { validate, graph };
     }
 

@@ -1,3 +1,5 @@
+using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +14,17 @@ internal static class DataServices
 
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(configuration, environment, database.Provider);
+        // The workflow runtime's hook arms timers when a use case's transaction commits.
         if (database.Provider == DatabaseProvider.Postgres)
-            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>(o => o.UseNpgsql(connectionString));
+        {
+            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>()));
+            services.AddSingleton<ITransactionLock, PostgresAdvisoryLock>();
+        }
         else
-            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>(o => o.UseSqlite(connectionString));
+        {
+            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>()));
+            services.AddSingleton<ITransactionLock, SqliteWriteLock>();
+        }
         return services;
     }
 

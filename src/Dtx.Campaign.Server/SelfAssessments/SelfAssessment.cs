@@ -43,7 +43,7 @@ public sealed class AnswerConflictException(AnswerView current) : Exception($"in
 /// so that a save and a submit, or a submit and the deadline, cannot both win.
 /// </summary>
 internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, IEvidenceStore store, IOptions<EvidenceOptions> evidenceOptions, AuditTrail audit, TimeProvider clock,
-    Dtx.Campaign.Workflows.Runtime.WorkflowRuntime workflows)
+    Dtx.Campaign.Workflows.Runtime.WorkflowRuntime workflows, Dtx.Campaign.Workflows.Storage.ITransactionLock locks)
 {
     public async Task<SelfAssessmentView?> GetAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
@@ -337,8 +337,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     /// <summary>Loads the unit's scope after taking the unit's lock, so its state cannot change until commit.</summary>
     private async Task<AssessmentScope> LockedScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LockKey(campaignId, unitId)})", ct);
+        await locks.AcquireAsync(db, LockKey(campaignId, unitId), ct);
         return await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
     }
 

@@ -10,7 +10,7 @@ internal static class WorkflowSetup
     /// <summary>The workflow runtime over the server's DbContext, its definitions, the campaign's activities and Quartz timers.</summary>
     public static IServiceCollection AddCampaignWorkflow(this IServiceCollection services, IHostEnvironment environment)
     {
-        services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"))
+        services.AddDtxWorkflows<CampaignDbContext>(ShippedFiles.Folder(environment, "workflows"), CampaignVocabulary.Catalog)
             .AddActivity<CloseSelfAssessmentActivity>()
             .AddActivity<PublishIndexActivity>()
             .AddActivity<OpenSelfAssessmentActivity>()
@@ -21,10 +21,11 @@ internal static class WorkflowSetup
             .AddActivity<SendNoticeActivity>()
             .AddActivity<Results.ComputeResultsActivity>()
             .AddActivity<Results.PublishResultsActivity>()
-            .AddActivity<Certificates.GenerateCertificatesActivity>();
-        services.AddScoped<HostTimerScheduler>();
+            .AddActivity<Certificates.GenerateCertificatesActivity>()
+            // Closing early when every unit has submitted, if the campaign allows it (set at launch).
+            .AddGuard(new Workflows.Activities.VariableGuard("early-close-enabled", "earlyCloseEnabled"));
         services.AddScoped<StageApprovals>();
-        services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
+        services.AddSingleton<ITimerScheduler, HostTimerScheduler>();
         services.AddHostedService<PinnedVersionsCheck>();
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();
         return services;

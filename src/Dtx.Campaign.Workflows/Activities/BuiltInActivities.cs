@@ -26,18 +26,6 @@ public sealed class SendNoticeActivity(string name = "send-notice") : IActivity
     }
 }
 
-/// <summary>
-/// A named activity whose real work belongs to the host (open a window, compute results...). Until
-/// the host registers its own class under the same name, this placeholder only journals the step.
-/// </summary>
-public sealed class PlaceholderActivity(string name) : IActivity
-{
-    public string Name { get; } = name;
-
-    public ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new ActivityOutcome("done", "placeholder: the host has not registered this activity"));
-}
-
 /// <summary>A guard that is true when an instance variable equals "true" (e.g. <c>earlyCloseEnabled</c>).</summary>
 public sealed class VariableGuard(string name, string variable) : IWorkflowGuard
 {

@@ -1,9 +1,9 @@
 namespace Dtx.Campaign.Workflows.Definitions;
 
 /// <summary>
-/// What a definition may refer to. The host fills it from its registered activities, notice
-/// templates, roles and campaign schedule; <see cref="Default"/> matches the shipped definitions.
-/// <c>Activities</c> maps an activity name to the parameter names it accepts.
+/// What a definition may refer to: the host's vocabulary (its activities, notice templates, audiences,
+/// roles, dates, events and guards). The runtime knows none of these words; the host passes its catalog
+/// when it adds the runtime. <c>Activities</c> maps an activity name to the parameter names it accepts.
 /// </summary>
 public sealed record WorkflowCatalog(
     IReadOnlyDictionary<string, IReadOnlySet<string>> Activities,
@@ -14,36 +14,11 @@ public sealed record WorkflowCatalog(
     IReadOnlySet<string> Events,
     IReadOnlySet<string> Guards)
 {
-    private static HashSet<string> Set(params string[] items) => new(items, StringComparer.Ordinal);
-
-    public static WorkflowCatalog Default { get; } = new(
+    /// <summary>The activities the runtime itself provides (<c>send-notice</c>, <c>send-reminder</c>), for a host to add to its own.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> BuiltInActivities { get; } =
         new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
         {
-            ["send-notice"] = Set("template", "audience"),
-            ["send-reminder"] = Set("template", "audience", "round"),
-            ["publish-index"] = Set(),
-            ["open-self-assessment"] = Set(),
-            ["close-self-assessment"] = Set(),
-            ["open-disputes"] = Set(),
-            ["close-disputes"] = Set(),
-            ["compute-results"] = Set("kind"),
-            ["publish-results"] = Set("kind"),
-            ["generate-certificates"] = Set(),
-            ["archive-campaign"] = Set(),
-        },
-        Set(
-            // The notice templates of the Documents service.
-            "index-publication", "self-assessment-opening", "deadline-reminder", "deadline-closed",
-            "clarification-request", "preliminary-results", "dispute-outcome", "final-results", "award-decision",
-            // Informational notices the shipped definitions also send.
-            "verification-started", "dispute-window-opened", "submission-verified", "campaign-archived"),
-        Set("all-units", "units-not-submitted", "council-members", "council-chair", "campaign-admins", "the-unit", "public"),
-        Set("council-chair", "council-secretary", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
-        Set(
-            "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "selfAssessment.graceEndsAt", "verification.endsAt",
-            "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at", "selfAssessment.lastCallAt"),
-        Set(
-            "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",
-            "unit-resubmitted", "dispute-filed", "results-finalised"),
-        Set("early-close-enabled"));
+            ["send-notice"] = new HashSet<string>(["template", "audience"], StringComparer.Ordinal),
+            ["send-reminder"] = new HashSet<string>(["template", "audience", "round"], StringComparer.Ordinal),
+        };
 }

@@ -6,7 +6,7 @@ namespace Dtx.Campaign.Workflows.Definitions;
 /// </summary>
 public static class WorkflowCommands
 {
-    public static int Validate(string path, TextWriter output, TextWriter error, WorkflowCatalog? catalog = null)
+    public static int Validate(string path, TextWriter output, TextWriter error, WorkflowCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (Read(path, error, catalog) is not { } definition)
@@ -15,7 +15,7 @@ public static class WorkflowCommands
         return 0;
     }
 
-    public static int Graph(string path, TextWriter output, TextWriter error, bool dot = false, string? currentStage = null, WorkflowCatalog? catalog = null)
+    public static int Graph(string path, TextWriter output, TextWriter error, WorkflowCatalog catalog, bool dot = false, string? currentStage = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (Read(path, error, catalog) is not { } definition)
@@ -25,7 +25,7 @@ public static class WorkflowCommands
     }
 
     /// <summary>The valid definition in the file, or null after writing every problem to <paramref name="error"/>.</summary>
-    private static WorkflowDefinition? Read(string path, TextWriter error, WorkflowCatalog? catalog)
+    private static WorkflowDefinition? Read(string path, TextWriter error, WorkflowCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(error);
         if (!File.Exists(path))
@@ -33,7 +33,7 @@ public static class WorkflowCommands
             error.WriteLine($"{path}: no such file.");
             return null;
         }
-        var result = WorkflowDefinitionReader.ReadFile(path, catalog ?? WorkflowCatalog.Default);
+        var result = WorkflowDefinitionReader.ReadFile(path, catalog);
         foreach (var problem in result.Problems)
             error.WriteLine(problem);
         return result.IsValid ? result.Definition : null;

@@ -13,15 +13,15 @@ public interface IWorkflowDefinitionStore
     string? TextOf(string key, int version) => null;
 
     /// <summary>The catalog the definitions were checked against; a pinned text read back from the database is checked against it too.</summary>
-    WorkflowCatalog Catalog => WorkflowCatalog.Default;
+    WorkflowCatalog Catalog { get; }
 }
 
 public sealed class WorkflowDefinitionStore : IWorkflowDefinitionStore
 {
     private readonly Dictionary<(string, int), string> _texts = [];
 
-    public WorkflowDefinitionStore(IEnumerable<WorkflowDefinition> definitions)
-        : this(definitions.Select(d => (d, (string?)null)), WorkflowCatalog.Default)
+    public WorkflowDefinitionStore(IEnumerable<WorkflowDefinition> definitions, WorkflowCatalog catalog)
+        : this(definitions.Select(d => (d, (string?)null)), catalog)
     {
     }
 

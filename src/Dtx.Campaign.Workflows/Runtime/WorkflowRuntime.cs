@@ -6,8 +6,6 @@ using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Scheduling;
 using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,9 +52,9 @@ public sealed class WorkflowActivityException(string message, Exception inner) :
 
 /// <summary>
 /// The workflow runtime over the host's DbContext. Every operation is one database transaction that
-/// locks the instance (PostgreSQL: <c>pg_advisory_xact_lock</c>; SQLite: the database write lock),
-/// re-reads it, applies one step and commits with optimistic concurrency on
-/// <see cref="WorkflowInstance.Version"/>. Timers are (re)scheduled after the commit. Scoped, like the context.
+/// locks the instance through the host's <see cref="ITransactionLock"/>, re-reads it, applies one step and
+/// commits with optimistic concurrency on <see cref="WorkflowInstance.Version"/>. Timers are armed after
+/// the commit: its own, or the host's through <see cref="TimerCommitHook"/>. Scoped, like the context.
 /// </summary>
 public sealed partial class WorkflowRuntime
 {
@@ -68,6 +66,8 @@ public sealed partial class WorkflowRuntime
     private readonly TimeProvider _time;
     private readonly WorkflowRuntimeOptions _options;
     private readonly IServiceScopeFactory? _scopes;
+    private readonly ITransactionLock _lock;
+    private readonly TimerCommitHook? _commitHook;
     private ILogger _logger;
 
     public WorkflowRuntime(
@@ -76,12 +76,16 @@ public sealed partial class WorkflowRuntime
         IEnumerable<IActivity> activities,
         IEnumerable<IWorkflowGuard> guards,
         ITimerScheduler scheduler,
+        ITransactionLock transactionLock,
         TimeProvider time,
         WorkflowRuntimeOptions? options = null,
         ILogger<WorkflowRuntime>? logger = null,
-        IServiceScopeFactory? scopes = null)
+        IServiceScopeFactory? scopes = null,
+        TimerCommitHook? commitHook = null)
     {
         _scopes = scopes;
+        _lock = transactionLock;
+        _commitHook = commitHook;
         _db = db;
         _definitions = definitions;
         _scheduler = scheduler;
@@ -288,6 +292,90 @@ public sealed partial class WorkflowRuntime
 
             step.Save();
             return moved;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The timer a failed step waits on: an unconsumed timer of a faulted instance whose due time was moved
+    /// past its schedule to the next retry. Null when the instance has no incident to act on.
+    /// </summary>
+    public async Task<Bookmark?> FaultedTimerAsync(Guid instanceId, CancellationToken cancellationToken = default)
+    {
+        var instance = await Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (instance is not { Status: WorkflowStatus.Faulted })
+        {
+            return null;
+        }
+
+        var timers = await Bookmarks.AsNoTracking()
+            .Where(b => b.InstanceId == instanceId && b.Kind == BookmarkKind.Timer && b.ConsumedAt == null && b.Stage == instance.CurrentStage)
+            .ToListAsync(cancellationToken);
+        return timers.Where(b => b.DueUtc is { } due && ScheduledOf(b) is { } scheduled && due > scheduled)
+            .OrderBy(b => b.DueUtc).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Runs a failed timer step now instead of at its back-off time; who asked and why is journaled
+    /// before the step runs (which then succeeds, or records the next incident).
+    /// </summary>
+    public async Task<ResumeResult> RetryNowAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (await FaultedTimerAsync(instanceId, cancellationToken) is not { } failed)
+        {
+            return ResumeResult.NotFound;
+        }
+
+        await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = (await FreshAsync<WorkflowInstance>(instanceId, cancellationToken))!;
+            var bookmark = (await FreshAsync<Bookmark>(failed.Id, cancellationToken))!;
+            step.Bind(instance, actor, "retry/" + Guid.NewGuid().ToString("N"), Now);
+            bookmark.DueUtc = step.Now;
+            Journal(step, instance.CurrentStage, null, "retry-requested", $"'{bookmark.Name}' by {actor.Id}: {reason.Trim()}");
+            step.Save();
+            return 0;
+        }, cancellationToken);
+        return await ResumeAsync(failed.Id, WorkflowActor.Timer, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives up a failed timer step: its timer is consumed without running, the incident is cleared, a
+    /// repeating timer arms its next round from the schedule; who and why is journaled.
+    /// </summary>
+    public async Task<ResumeResult> SkipStepAsync(Guid instanceId, WorkflowActor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (await FaultedTimerAsync(instanceId, cancellationToken) is not { } failed)
+        {
+            return ResumeResult.NotFound;
+        }
+
+        return await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = (await FreshAsync<WorkflowInstance>(instanceId, cancellationToken))!;
+            var bookmark = (await FreshAsync<Bookmark>(failed.Id, cancellationToken))!;
+            step.Bind(instance, actor, "skip/" + Guid.NewGuid().ToString("N"), Now);
+            if (bookmark.ConsumedAt is not null)
+            {
+                step.Save();
+                return ResumeResult.AlreadyConsumed;
+            }
+
+            var timer = TimerOf(DefinitionOf(instance), bookmark);
+            var scheduled = ScheduledOf(bookmark);
+            Consume(step, bookmark, "step-skipped", $"'{bookmark.Name}' due {scheduled:O} did not run; by {actor.Id}: {reason.Trim()}");
+            step.ToUnschedule.Add(bookmark.Id);
+            ClearIncident(instance);
+            if (timer.Repeats)
+            {
+                ArmNext(step, bookmark.Stage, timer, scheduled ?? step.Now);
+            }
+
+            step.Save();
+            return ResumeResult.Resumed;
         }, cancellationToken);
     }
 
@@ -683,7 +771,7 @@ public sealed partial class WorkflowRuntime
 
         await using var scope = _scopes.CreateAsyncScope();
         var fresh = (DbContext)scope.ServiceProvider.GetRequiredService(_db.GetType());
-        await new WorkflowRuntime(fresh, _definitions, _activities.Values, _guards.Values, _scheduler, _time, _options, null)
+        await new WorkflowRuntime(fresh, _definitions, _activities.Values, _guards.Values, _scheduler, _lock, _time, _options, null, null, _commitHook)
             { _logger = _logger }.RecordIncidentCoreAsync(instanceId, bookmarkId, activity, where, error, ct);
     }
 
@@ -776,8 +864,15 @@ public sealed partial class WorkflowRuntime
             }
         }
 
-        // After our commit (or at once inside the host's transaction: a trigger for a bookmark that
-        // is then rolled back fires into NotFound, and a lost one is re-created by the reconciler).
+        // Inside the host's transaction, the hook arms the timers when the host commits (and drops them on
+        // a rollback); after our own commit, or without a hook, at once (a trigger for a bookmark that is then
+        // rolled back fires into NotFound, and a lost one is re-created by the reconciler).
+        if (!owned && _commitHook is not null)
+        {
+            _commitHook.Defer(_db, _scheduler, step.ToUnschedule, step.ToSchedule);
+            return result;
+        }
+
         try
         {
             foreach (var id in step.ToUnschedule)
@@ -804,31 +899,7 @@ public sealed partial class WorkflowRuntime
     private static long LockKey(string definitionKey, string correlationId) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"start/{definitionKey}/{correlationId}")), 0);
 
-    /// <summary>
-    /// PostgreSQL: a transaction-scoped advisory lock on <paramref name="key"/>. SQLite: a write (even
-    /// of no row) takes the database write lock before anything is read, which serialises everything.
-    /// </summary>
-    private async Task LockAsync(long key, CancellationToken ct)
-    {
-        var provider = _db.Database.ProviderName ?? "";
-        if (provider.Contains("Npgsql", StringComparison.Ordinal))
-        {
-            await _db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [key], ct);
-        }
-        else if (provider.Contains("Sqlite", StringComparison.Ordinal))
-        {
-            // Names from the model, so a host's naming convention (e.g. snake_case columns) still works.
-            var entity = _db.Model.FindEntityType(typeof(WorkflowInstance))!;
-            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            var version = entity.FindProperty(nameof(WorkflowInstance.Version))!.GetColumnName(table)!;
-            var id = entity.FindProperty(nameof(WorkflowInstance.Id))!.GetColumnName(table)!;
-            var sql = _db.GetService<ISqlGenerationHelper>();
-            var statement = "UPDATE " + sql.DelimitIdentifier(table.Name, table.Schema)
-                + " SET " + sql.DelimitIdentifier(version) + " = " + sql.DelimitIdentifier(version)
-                + " WHERE " + sql.DelimitIdentifier(id) + " = {0}";
-            await _db.Database.ExecuteSqlRawAsync(statement, [key.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
-        }
-    }
+    private Task LockAsync(long key, CancellationToken ct) => _lock.AcquireAsync(_db, key, ct);
 
     private async Task<T?> FreshAsync<T>(Guid id, CancellationToken ct)
         where T : class

@@ -17,6 +17,8 @@ public abstract class AuditChainMigrationTests(ITestDatabase database) : IAsyncL
 
     protected abstract CampaignDbContext Open(string connectionString);
 
+    protected abstract Dtx.Campaign.Workflows.Storage.ITransactionLock Lock { get; }
+
     /// <summary>How the provider stores a time (SQLite: UTC ticks), for writing rows by hand.</summary>
     protected abstract object Stored(DateTimeOffset at);
 
@@ -48,7 +50,7 @@ public abstract class AuditChainMigrationTests(ITestDatabase database) : IAsyncL
             db.Add(new AuditEntry { At = new DateTimeOffset(2025, 10, 1, 1, 0, 0, TimeSpan.Zero), Actor = "cli", Action = "new.1" });
             await db.SaveChangesAsync();
             // The verifier never seals: the sealer chains the new entry first, as the server would.
-            await new AuditSealer(db, new AuditSealingSignal()).SealPendingAsync(CancellationToken.None);
+            await new AuditSealer(db, new AuditSealingSignal(), Lock).SealPendingAsync(CancellationToken.None);
             var options = Microsoft.Extensions.Options.Options.Create(new AuditOptions { AnchorFile = null });
             var anchors = new AuditAnchors(db, TimeProvider.System, options, Microsoft.Extensions.Options.Options.Create(new StorageOptions()),
                 new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = Path.GetTempPath() });
@@ -67,6 +69,8 @@ public sealed class AuditChainMigrationTests_Postgres() : AuditChainMigrationTes
 
     protected override object Stored(DateTimeOffset at) => at;
 
+    protected override Dtx.Campaign.Workflows.Storage.ITransactionLock Lock { get; } = new PostgresAdvisoryLock();
+
     protected override CampaignDbContext Open(string connectionString) =>
         new PostgresCampaignDbContext(new DbContextOptionsBuilder<PostgresCampaignDbContext>().UseNpgsql(connectionString).Options);
 }
@@ -76,6 +80,8 @@ public sealed class AuditChainMigrationTests_Sqlite() : AuditChainMigrationTests
     protected override string FirstMigration => "20261123035638_Initial";
 
     protected override object Stored(DateTimeOffset at) => at.UtcTicks;
+
+    protected override Dtx.Campaign.Workflows.Storage.ITransactionLock Lock { get; } = new SqliteWriteLock();
 
     protected override CampaignDbContext Open(string connectionString) =>
         new SqliteCampaignDbContext(new DbContextOptionsBuilder<SqliteCampaignDbContext>().UseSqlite(connectionString).Options);

@@ -15,7 +15,7 @@ public class WorkflowCommandsTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(0, WorkflowCommands.Validate(WorkflowDefinitionReaderTests.ShippedPath(file), output, error));
+        Assert.Equal(0, WorkflowCommands.Validate(WorkflowDefinitionReaderTests.ShippedPath(file), output, error, Runtime.TestWorkflows.Catalog));
         Assert.Contains("is valid", output.ToString(), StringComparison.Ordinal);
         Assert.Empty(error.ToString());
     }
@@ -26,7 +26,7 @@ public class WorkflowCommandsTests
         using var output = new StringWriter();
         using var error = new StringWriter();
         var path = Path.Combine(AppContext.BaseDirectory, "BrokenDefinitions", "unknown-role.yaml");
-        Assert.Equal(1, WorkflowCommands.Validate(path, output, error));
+        Assert.Equal(1, WorkflowCommands.Validate(path, output, error, Runtime.TestWorkflows.Catalog));
         Assert.StartsWith("unknown-role.yaml:8: stages[0].gate.role: unknown role 'council-chairman'", error.ToString(), StringComparison.Ordinal);
     }
 
@@ -35,14 +35,14 @@ public class WorkflowCommandsTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(0, WorkflowCommands.Graph(WorkflowDefinitionReaderTests.ShippedPath("unit-assessment.v1.yaml"), output, error));
+        Assert.Equal(0, WorkflowCommands.Graph(WorkflowDefinitionReaderTests.ShippedPath("unit-assessment.v1.yaml"), output, error, Runtime.TestWorkflows.Catalog));
         Assert.StartsWith("stateDiagram-v2", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("returned_for_clarification --> resubmitted", output.ToString(), StringComparison.Ordinal);
 
         using var dot = new StringWriter();
-        Assert.Equal(0, WorkflowCommands.Graph(WorkflowDefinitionReaderTests.ShippedPath("unit-assessment.v1.yaml"), dot, error, dot: true, currentStage: "verified"));
+        Assert.Equal(0, WorkflowCommands.Graph(WorkflowDefinitionReaderTests.ShippedPath("unit-assessment.v1.yaml"), dot, error, Runtime.TestWorkflows.Catalog, dot: true, currentStage: "verified"));
         Assert.StartsWith("digraph", dot.ToString(), StringComparison.Ordinal);
-        Assert.Equal(1, WorkflowCommands.Graph("no-such-file.yaml", dot, error)); // a missing file is refused input, like every admin command
+        Assert.Equal(1, WorkflowCommands.Graph("no-such-file.yaml", dot, error, Runtime.TestWorkflows.Catalog)); // a missing file is refused input, like every admin command
     }
 
     [Fact]

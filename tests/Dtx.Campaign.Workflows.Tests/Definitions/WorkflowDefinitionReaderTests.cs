@@ -8,7 +8,7 @@ public class WorkflowDefinitionReaderTests
 
     internal static WorkflowDefinition LoadShipped(string file)
     {
-        var result = WorkflowDefinitionReader.ReadFile(ShippedPath(file), WorkflowCatalog.Default);
+        var result = WorkflowDefinitionReader.ReadFile(ShippedPath(file), Runtime.TestWorkflows.Catalog);
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
         return result.Definition!;
     }
@@ -62,7 +62,7 @@ public class WorkflowDefinitionReaderTests
         Assert.StartsWith(prefix, firstLine, StringComparison.Ordinal);
         var expected = firstLine[prefix.Length..].Trim();
 
-        var result = WorkflowDefinitionReader.Read(yaml, file, WorkflowCatalog.Default);
+        var result = WorkflowDefinitionReader.Read(yaml, file, Runtime.TestWorkflows.Catalog);
 
         Assert.False(result.IsValid);
         Assert.Null(result.Definition);

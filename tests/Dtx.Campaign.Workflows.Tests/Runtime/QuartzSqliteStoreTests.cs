@@ -32,7 +32,7 @@ public sealed class QuartzSqliteStoreTests(SqliteDatabase database) : IClassFixt
 
         var services = new ServiceCollection();
         services.AddDbContext<TestDbContext>(o => o.UseSqlite(database.ConnectionString));
-        services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
+        services.AddTestWorkflows(Path.Combine(AppContext.BaseDirectory, "workflows"));
         services.AddSingleton(scheduler);
         services.AddSingleton<ITimerScheduler, QuartzTimerScheduler>();
         await using var provider = services.BuildServiceProvider();

@@ -45,7 +45,7 @@ public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassF
 
         var services = new ServiceCollection();
         services.AddDbContext<TestDbContext>(o => o.UseSqlite(database.ConnectionString));
-        services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
+        services.AddTestWorkflows(Path.Combine(AppContext.BaseDirectory, "workflows"));
         services.AddSingleton(_scheduler);
         services.AddSingleton<ITimerScheduler, QuartzTimerScheduler>();
         _services = services.BuildServiceProvider();

@@ -29,7 +29,7 @@ public sealed class ServiceRegistrationTests(SqliteDatabase database) : IClassFi
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddDbContext<TestDbContext>(o => o.UseSqlite(database.ConnectionString));
-        services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
+        services.AddTestWorkflows(Path.Combine(AppContext.BaseDirectory, "workflows"));
         services.AddActivity<HostPublishIndexActivity>();
         services.AddSingleton<TimeProvider>(time);
         var scheduler = new ManualTimerScheduler();

@@ -61,7 +61,7 @@ internal static class TestNode
 
         var services = new ServiceCollection();
         services.AddDbContext<TestDbContext>(o => o.UseNpgsql(connectionString));
-        var workflows = services.AddDtxWorkflows<TestDbContext>(Path.Combine(AppContext.BaseDirectory, "workflows"));
+        var workflows = services.AddTestWorkflows(Path.Combine(AppContext.BaseDirectory, "workflows"));
         if (slowStep is { } delay)
         {
             workflows.AddActivity(new SlowActivity("publish-index", delay));

@@ -59,7 +59,7 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
     private static readonly IWorkflowDefinitionStore Definitions = WorkflowDefinitionStore.FromFiles(
         new[] { "annual-campaign.v1.yaml", "annual-campaign.v2.yaml", "unit-assessment.v1.yaml", "unit-extension.v1.yaml" }
             .Select(WorkflowDefinitionReaderTests.ShippedPath),
-        WorkflowCatalog.Default);
+        TestWorkflows.Catalog);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero));
 
@@ -96,19 +96,13 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
 
     public WorkflowRuntime NewRuntime(TestDbContext db)
     {
-        var activities = new List<IActivity>();
-        foreach (var name in WorkflowCatalog.Default.Activities.Keys)
-        {
-            activities.Add(new PlaceholderActivity(name));
-        }
-
-        activities.Add(new SendNoticeActivity("send-notice"));
+        var activities = TestWorkflows.Activities();
         activities.Add(Reminders);
         activities.Add(GenerateCertificates);
         activities.Add(PublishIndex);
         activities.Add(ComputeResults);
         return new WorkflowRuntime(db, definitions ?? Definitions, activities, [new VariableGuard("early-close-enabled", "earlyCloseEnabled")],
-            timers ?? Scheduler, Time, new WorkflowRuntimeOptions(), scopes: Scopes);
+            timers ?? Scheduler, new TestLock(), Time, new WorkflowRuntimeOptions(), scopes: Scopes);
     }
 
     public async Task<T> WithRuntime<T>(Func<WorkflowRuntime, Task<T>> action)

@@ -198,15 +198,15 @@ public abstract class WorkflowRuntimeTests(ITestDatabase database)
             "      - {at: selfAssessment.closesAt, offset: -P7D,",
             "      - {at: selfAssessment.closesAt, offset: -P14D, time: \"08:00\", activity: send-reminder, template: deadline-reminder, audience: units-not-submitted}\n      - {at: selfAssessment.closesAt, offset: -P7D,",
             StringComparison.Ordinal);
-        var v2 = WorkflowDefinitionReader.Read(v2Yaml, "annual-campaign.v2.yaml", WorkflowCatalog.Default);
+        var v2 = WorkflowDefinitionReader.Read(v2Yaml, "annual-campaign.v2.yaml", TestWorkflows.Catalog);
         Assert.True(v2.IsValid, string.Join(Environment.NewLine, v2.Problems));
         var v1 = WorkflowDefinitionReaderTests.LoadShipped("annual-campaign.v1.yaml");
 
-        var before = new WorkflowHarness(database, new WorkflowDefinitionStore([v1]));
+        var before = new WorkflowHarness(database, new WorkflowDefinitionStore([v1], TestWorkflows.Catalog));
         var old = await before.StartAnnualAsync();
 
         // v2 is published (a restarted server); the old instance's triggers carry over.
-        var after = new WorkflowHarness(database, new WorkflowDefinitionStore([v1, v2.Definition!]));
+        var after = new WorkflowHarness(database, new WorkflowDefinitionStore([v1, v2.Definition!], TestWorkflows.Catalog));
         foreach (var (id, due) in before.Scheduler.Triggers)
         {
             await after.Scheduler.ScheduleAsync(id, due);

@@ -43,7 +43,7 @@ public abstract class PinnedVersionTests(ITestDatabase database) : IDisposable
             File.WriteAllText(Path.Combine(folder, file), text);
         }
 
-        return WorkflowDefinitionStore.FromDirectory(folder, WorkflowCatalog.Default);
+        return WorkflowDefinitionStore.FromDirectory(folder, Runtime.TestWorkflows.Catalog);
     }
 
     private async Task<WorkflowInstance> StartV1InSelfAssessmentAsync(WorkflowHarness h)

@@ -139,7 +139,8 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
         {
             Definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
             CurrentStage = state.Instance.CurrentStage;
-            Waiting = state.Pending.Select(b => new Pending(b.Kind.ToString().ToLowerInvariant(), b.Name, b.Stage,
+            Waiting = state.Pending.Select(b => new Pending(b.Kind.ToString().ToLowerInvariant(),
+                Workflow.TimerWords.Describe(Definition, state.Instance, b, text.Language), b.Stage,
                 b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null)).OrderBy(p => p.Due ?? DateTimeOffset.MaxValue).ToList();
         }
         else

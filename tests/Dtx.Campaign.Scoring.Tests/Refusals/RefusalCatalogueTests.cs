@@ -70,7 +70,7 @@ public sealed partial class RefusalCatalogueTests
     }
 
     // Refusal.Invalid("field", "code", …), Refusal.Conflict("code", …), Reason.Of("code", …), Reason.For(field, "code", …)
-    [GeneratedRegex("""(?:Refusal\.(?:Conflict|Forbidden|NotFound)\(|Reason\.Of\(|Refusal\.Invalid\([^,()]*(?:\([^()]*\))?[^,()]*,\s*|Reason\.For\([^,()]*(?:\([^()]*\))?[^,()]*,\s*)"(?<code>[a-z-]+\.[a-z-]+|not-found)"|\? "(?<code>[a-z-]+\.[a-z-]+)" :""")]
+    [GeneratedRegex(@"(?:Refusal\.(?:Conflict|Forbidden|NotFound)\(|Reason\.Of\(|Refusal\.Invalid\([^,()]*(?:\([^()]*\))?[^,()]*,\s*|Reason\.For\([^,()]*(?:\([^()]*\))?[^,()]*,\s*)""(?<code>[a-z-]+\.[a-z-]+|not-found)""")]
     private static partial Regex ThrownCode();
 
     [GeneratedRegex("""new Label\("(?<key>(?:action|stage)\.[a-z-]+)"\)""")]

@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 
 namespace Dtx.Campaign.Scoring.Scoring;
 
@@ -117,19 +118,19 @@ public static class ScoringEngine
     }
 
     /// <summary>
-    /// What is wrong with an input for a leaf's method, in sentences for the person who typed it.
+    /// What is wrong with an input for a leaf's method, as reasons in both languages for the person who typed it.
     /// Empty when the input is acceptable (an input with no value at all is a cleared answer).
     /// </summary>
-    public static IReadOnlyList<string> ValidateInput(IndicatorNode node, IndicatorInput input)
+    public static IReadOnlyList<Reason> ValidateInput(IndicatorNode node, IndicatorInput input)
     {
-        var problems = new List<string>();
+        var problems = new List<Reason>();
         void Unused(string field, object? value, string method)
         {
-            if (value is not null) problems.Add($"'{field}' is not used by the {method} method of indicator {node.Code}");
+            if (value is not null) problems.Add(Reason.Of("input.unused", ("field", field), ("method", new Label("method." + method)), ("code", node.Code)));
         }
         void NotNegative(string field, decimal? value)
         {
-            if (value < 0) problems.Add($"'{field}' must not be negative (got {value})");
+            if (value < 0) problems.Add(Reason.Of("input.negative", ("field", field), ("got", value)));
         }
 
         switch (node.Method)
@@ -141,15 +142,15 @@ public static class ScoringEngine
                 Unused("yes", input.Yes, "ratio");
                 NotNegative("numerator", input.Numerator); NotNegative("denominator", input.Denominator); NotNegative("number", input.Number);
                 if (input.Number is not null && (input.Numerator is not null || input.Denominator is not null))
-                    problems.Add("give either a percentage ('number') or a numerator and a denominator, not both");
+                    problems.Add(Reason.Of("input.ratio-both"));
                 else if (input.Numerator is null != input.Denominator is null)
-                    problems.Add("a ratio needs both a numerator and a denominator");
+                    problems.Add(Reason.Of("input.ratio-incomplete"));
                 else if (input.Denominator == 0)
-                    problems.Add("the denominator must be greater than 0");
+                    problems.Add(Reason.Of("input.denominator-zero"));
                 else if (input.Numerator > input.Denominator)
-                    problems.Add($"the numerator ({input.Numerator}) cannot exceed the denominator ({input.Denominator})");
+                    problems.Add(Reason.Of("input.numerator-exceeds", ("numerator", input.Numerator), ("denominator", input.Denominator)));
                 if (input.Number > 100)
-                    problems.Add($"a percentage cannot exceed 100 (got {input.Number})");
+                    problems.Add(Reason.Of("input.percentage-exceeds", ("got", input.Number)));
                 break;
             case TiersMethod:
                 Unused("yes", input.Yes, "tiers"); Unused("numerator", input.Numerator, "tiers"); Unused("denominator", input.Denominator, "tiers");
@@ -159,16 +160,16 @@ public static class ScoringEngine
                 Unused("yes", input.Yes, "count"); Unused("numerator", input.Numerator, "count"); Unused("denominator", input.Denominator, "count");
                 NotNegative("number", input.Number);
                 if (input.Number is { } n && n != decimal.Truncate(n))
-                    problems.Add($"a count must be a whole number (got {n})");
+                    problems.Add(Reason.Of("input.count-whole", ("got", n)));
                 break;
             case CouncilJudgementMethod:
                 Unused("yes", input.Yes, "council"); Unused("numerator", input.Numerator, "council"); Unused("denominator", input.Denominator, "council");
                 NotNegative("number", input.Number);
                 if (input.Number > node.MaxPoints)
-                    problems.Add($"the proposed points ({input.Number}) exceed the indicator's maximum ({node.MaxPoints})");
+                    problems.Add(Reason.Of("input.points-exceed-max", ("got", input.Number), ("max", node.MaxPoints)));
                 break;
             default:
-                problems.Add($"indicator {node.Code} is not a scored leaf");
+                problems.Add(Reason.Of("input.not-scored", ("code", node.Code)));
                 break;
         }
         return problems;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -27,7 +28,7 @@ internal static class AwardsApi
     private static void RequireInsider(CouncilSeat seat, ClaimsPrincipal user)
     {
         if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
-            throw new CouncilForbiddenException("awards before publication are for administrators, observers and the council");
+            throw Refusal.Forbidden("awards.insiders-only");
     }
 
     private static Task<IResult> List(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
@@ -32,23 +33,23 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
     public async Task<IReadOnlyList<QuotaInput>> SetQuotasAsync(CouncilSeat seat, IReadOnlyList<QuotaInput> quotas, CancellationToken ct)
     {
         if (!seat.IsAdministrator)
-            throw new CouncilForbiddenException("only administrators set the award quotas");
+            throw Refusal.Forbidden("awards.admins-set-quotas");
         var categories = await db.Participants.Where(p => p.CampaignId == seat.Campaign.Id).Select(p => p.Category).Distinct().ToListAsync(ct);
         for (var i = 0; i < quotas.Count; i++)
         {
             var q = quotas[i];
             if (!categories.Contains(q.Category))
-                throw new CouncilInputException($"quotas[{i}].category", $"'{q.Category}' is not a category of this campaign ({string.Join(", ", categories)})");
+                throw Refusal.Invalid($"quotas[{i}].category", "awards.unknown-category", ("category", q.Category), ("categories", categories));
             if (q.First < 0 || q.Second < 0 || q.Third < 0 || q.First + q.Second + q.Third > 1000)
-                throw new CouncilInputException($"quotas[{i}]", "the numbers of awards must be from 0 to 1000");
+                throw Refusal.Invalid($"quotas[{i}]", "awards.quota-range");
             if (q.MinPercentage is < 0 or > 100)
-                throw new CouncilInputException($"quotas[{i}].minPercentage", "a percentage from 0 to 100");
+                throw Refusal.Invalid($"quotas[{i}].minPercentage", "awards.percentage-range");
         }
         if (quotas.GroupBy(q => q.Category).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new CouncilInputException("quotas", $"category '{twice.Key}' is named twice");
+            throw Refusal.Invalid("quotas", "awards.category-twice", ("category", twice.Key));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.Set<Award>().AnyAsync(a => a.CampaignId == seat.Campaign.Id, ct))
-            throw new StageConflictException("the awards are already confirmed; their quotas can no longer change");
+            throw Refusal.Conflict("awards.quotas-frozen");
         var existing = await db.Set<AwardQuota>().Where(q => q.CampaignId == seat.Campaign.Id).ToListAsync(ct);
         db.RemoveRange(existing);
         db.AddRange(quotas.Select(q => new AwardQuota
@@ -71,7 +72,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
     public async Task<AwardProposal> ProposeAsync(Guid campaignId, CancellationToken ct)
     {
         var final = await results.GetAsync(campaignId, ResultKinds.Final, publishedOnly: false, ct)
-            ?? throw new StageConflictException("awards are proposed from the final results, which are not computed yet");
+            ?? throw Refusal.Conflict("awards.no-final-results");
         var quotas = await db.Set<AwardQuota>().AsNoTracking().Where(q => q.CampaignId == campaignId).ToDictionaryAsync(q => q.Category, ct);
         var awards = new List<ProposedAward>();
         var notes = new List<string>();
@@ -105,25 +106,25 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
 
     public async Task<IReadOnlyList<AwardView>> ConfirmAsync(CouncilSeat seat, AwardConfirmation input, CancellationToken ct)
     {
-        seat.RequireChair("confirm the emulation awards");
+        seat.RequireChair("action.approve-awards");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await CampaignStage.RequireAsync(db, seat.Campaign, "Confirming the awards", ct, "final-results", "publication-and-awards");
+        await CampaignStage.RequireAsync(db, seat.Campaign, "action.confirm-awards", ct, "final-results", "publication-and-awards");
         if (await db.Set<Award>().AnyAsync(a => a.CampaignId == seat.Campaign.Id, ct))
-            throw new StageConflictException("the awards of this campaign are already confirmed");
+            throw Refusal.Conflict("awards.already-confirmed");
         var proposal = await ProposeAsync(seat.Campaign.Id, ct);
         var final = (await results.GetAsync(seat.Campaign.Id, ResultKinds.Final, publishedOnly: false, ct))!.Value.Document;
         var units = final.Categories.SelectMany(c => c.Units.Select(u => (c.Category, Unit: u))).ToDictionary(x => x.Unit.UnitId);
         var proposed = proposal.Awards.ToDictionary(a => a.UnitId, a => a.Class);
         var chosen = input.Awards?.ToList() ?? proposal.Awards.Select(a => new AwardChoice(a.UnitId, a.Class)).ToList();
         if (chosen.GroupBy(c => c.UnitId).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new CouncilInputException("awards", $"unit {twice.Key} is named twice");
+            throw Refusal.Invalid("awards", "awards.unit-twice", ("unit", twice.Key));
         for (var i = 0; i < chosen.Count; i++)
             if (!units.TryGetValue(chosen[i].UnitId, out var u) || u.Unit.Rank is null)
-                throw new CouncilInputException($"awards[{i}].unitId", $"{chosen[i].UnitId} is not a ranked unit of this campaign's final results");
+                throw Refusal.Invalid($"awards[{i}].unitId", "awards.not-ranked", ("unit", chosen[i].UnitId));
         var differs = chosen.Count != proposed.Count || chosen.Any(c => !proposed.TryGetValue(c.UnitId, out var k) || k != c.Class);
         var reason = input.Reason?.Trim();
         if (differs && string.IsNullOrEmpty(reason))
-            throw new CouncilInputException("reason", "the list differs from the proposal computed from the ranking; give the reason for the change");
+            throw Refusal.Invalid("reason", "awards.reason-required");
 
         var now = clock.GetUtcNow();
         var serials = await printer.SerialsAsync(seat.Campaign, chosen.Count, ct);

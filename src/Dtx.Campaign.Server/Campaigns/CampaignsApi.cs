@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Dtx.Campaign.Workflows.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
@@ -89,107 +89,36 @@ internal static class CampaignsApi
             new StageSteps(c.IndexPublishedAt, c.SelfAssessmentOpenedAt, c.DisputesOpenedAt, c.DisputesClosedAt, c.ArchivedAt)));
     }
 
-    private static async Task<Results<Created<CampaignSummary>, ValidationProblem>> Create(
-        CreateCampaignRequest request, CreateCampaign create, ClaimsPrincipal user, CancellationToken ct)
+    // Refusals (invalid input, unknown campaign or unit) are answered by RefusalProblems.
+    private static async Task<Created<CampaignSummary>> Create(CreateCampaignRequest request, CreateCampaign create, ClaimsPrincipal user, CancellationToken ct)
     {
-        try
-        {
-            var campaign = await create.HandleAsync(request, user.Identity?.Name, ct);
-            return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
-        }
-        catch (CampaignRequestException refused)
-        {
-            return Refused(refused);
-        }
+        var campaign = await create.HandleAsync(request, user.Identity?.Name, ct);
+        return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
     }
 
-    private static async Task<Results<Created<CampaignSummary>, ValidationProblem, ProblemHttpResult>> Copy(
-        Guid id, CopyRequest? request, CopyCampaign copy, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Created<CampaignSummary>> Copy(Guid id, CopyRequest? request, CopyCampaign copy, ClaimsPrincipal user, CancellationToken ct)
     {
-        try
-        {
-            var campaign = await copy.HandleAsync(id, request?.Year, user.Identity?.Name, ct);
-            return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
-        }
-        catch (KeyNotFoundException)
-        {
-            return ApiProblems.NotFound($"Campaign {id}");
-        }
-        catch (CampaignRequestException refused)
-        {
-            return Refused(refused);
-        }
+        var campaign = await copy.HandleAsync(id, request?.Year, user.Identity?.Name, ct);
+        return TypedResults.Created($"/api/campaigns/{campaign.Id}", ToSummary(campaign));
     }
 
-    private static async Task<Results<Ok<CampaignSummary>, ValidationProblem, ProblemHttpResult>> UpdateSchedule(
-        Guid id, ScheduleInput schedule, ChangeSchedule change, CampaignDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<CampaignSummary>> UpdateSchedule(Guid id, ScheduleInput schedule, ChangeSchedule change, CampaignDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
-        try
-        {
-            var campaign = await change.HandleAsync(id, schedule, user.Identity?.Name, ct);
-            return TypedResults.Ok(ToSummary(campaign, await StagesAsync(db, [campaign], ct)));
-        }
-        catch (KeyNotFoundException)
-        {
-            return ApiProblems.NotFound($"Campaign {id}");
-        }
-        catch (CampaignRequestException refused)
-        {
-            return Refused(refused);
-        }
+        var campaign = await change.HandleAsync(id, schedule, user.Identity?.Name, ct);
+        return TypedResults.Ok(ToSummary(campaign, await StagesAsync(db, [campaign], ct)));
     }
 
-    private static async Task<Results<Ok<CampaignSummary>, ValidationProblem, ProblemHttpResult>> Launch(
-        Guid id, LaunchCampaign launch, CampaignDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<CampaignSummary>> Launch(Guid id, LaunchCampaign launch, CampaignDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
-        try
-        {
-            var campaign = await launch.HandleAsync(id, user.Identity?.Name, ct);
-            return TypedResults.Ok(ToSummary(campaign, await StagesAsync(db, [campaign], ct)));
-        }
-        catch (KeyNotFoundException)
-        {
-            return ApiProblems.NotFound($"Campaign {id}");
-        }
-        catch (CampaignRequestException refused)
-        {
-            return Refused(refused, "Chưa thể khởi động đợt đánh giá / The campaign cannot be launched yet");
-        }
+        var campaign = await launch.HandleAsync(id, user.Identity?.Name, ct);
+        return TypedResults.Ok(ToSummary(campaign, await StagesAsync(db, [campaign], ct)));
     }
 
-    private static async Task<Results<Ok<RemindNowResult>, ValidationProblem, ProblemHttpResult>> SendReminders(
-        Guid id, RemindNowRequest request, RemindNow remind, ClaimsPrincipal user, CancellationToken ct)
-    {
-        try
-        {
-            return TypedResults.Ok(await remind.HandleAsync(id, request, user.Identity?.Name, ct));
-        }
-        catch (KeyNotFoundException e)
-        {
-            return ApiProblems.NotFound(e.Message);
-        }
-        catch (CampaignRequestException refused)
-        {
-            return Refused(refused, "Không gửi được nhắc hạn / The reminder was not sent");
-        }
-    }
+    private static async Task<Ok<RemindNowResult>> SendReminders(Guid id, RemindNowRequest request, RemindNow remind, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await remind.HandleAsync(id, request, user.Identity?.Name, ct));
 
-    private static async Task<Results<Ok<ProgressRow>, ValidationProblem, ProblemHttpResult>> GrantExtension(
-        Guid id, Guid unitId, ExtensionRequest request, GrantExtension grant, ClaimsPrincipal user, CancellationToken ct)
-    {
-        try
-        {
-            return TypedResults.Ok(await grant.HandleAsync(id, unitId, request.Until, request.Reason, user.Identity?.Name, ct));
-        }
-        catch (KeyNotFoundException e)
-        {
-            return ApiProblems.NotFound(e.Message);
-        }
-        catch (CampaignRequestException refused)
-        {
-            return Refused(refused);
-        }
-    }
+    private static async Task<Ok<ProgressRow>> GrantExtension(Guid id, Guid unitId, ExtensionRequest request, GrantExtension grant, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await grant.HandleAsync(id, unitId, request.Until, request.Reason, user.Identity?.Name, ct));
 
     private static async Task<Results<Ok<List<ProgressRow>>, ProblemHttpResult>> Progress(Guid id, CampaignProgress progress, string? status, CancellationToken ct)
     {
@@ -198,9 +127,6 @@ internal static class CampaignsApi
             return ApiProblems.NotFound($"Campaign {id}");
         return TypedResults.Ok(rows.Where(r => CampaignProgress.Matches(r, status)).ToList());
     }
-
-    private static ValidationProblem Refused(CampaignRequestException refused, string? title = null) =>
-        TypedResults.ValidationProblem(refused.Errors, title: title ?? "Yêu cầu không hợp lệ / The request was refused");
 
     private static CampaignSummary ToSummary(Campaign c, IReadOnlyDictionary<Guid, string>? stages = null) => new(c.Id, c.Year, c.NameVi, c.NameEn,
         c.Status.ToString().ToLowerInvariant(), c.WorkflowInstanceId is { } i && stages?.GetValueOrDefault(i) is { } stage ? stage : "set-up",

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Workflow;
@@ -15,13 +16,13 @@ internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workf
     public async Task<Campaign> HandleAsync(Guid id, ScheduleInput schedule, string? user, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"Campaign {id}");
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {id}"));
         if (campaign.Status is CampaignStatus.Cancelled or CampaignStatus.Archived)
-            throw CampaignRequestException.For("status", $"the campaign is {campaign.Status.ToString().ToLowerInvariant()}: its dates can no longer change");
+            throw Refusal.Invalid("status", "campaign.dates-frozen", ("status", new Label("campaign." + campaign.Status.ToString().ToLowerInvariant())));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
         var errors = schedule.Validate(zone);
         if (errors.Count > 0)
-            throw new CampaignRequestException(errors);
+            throw Refusal.Invalid(errors);
 
         var now = clock.GetUtcNow();
         var before = CampaignDates.Of(campaign.Schedule, campaign.GraceDays, campaign.ReminderHours);
@@ -29,11 +30,11 @@ internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workf
         var changed = after.Where(d => before[d.Key] != d.Value).ToList();
         if (campaign.Status == CampaignStatus.Launched)
             foreach (var (name, value) in changed.Where(d => !CampaignDates.IsDerived(d.Key) && (before[d.Key] <= now || d.Value <= now)))
-                errors[$"schedule.{name}"] = [before[name] <= now
-                    ? $"{ScheduleInput.Show(ScheduleInput.Local(before[name], zone))} has already passed and can no longer move"
-                    : $"{ScheduleInput.Show(ScheduleInput.Local(value, zone))} is already in the past"];
+                errors.Add(before[name] <= now
+                    ? Reason.For($"schedule.{name}", "schedule.passed", ("time", ScheduleInput.Show(ScheduleInput.Local(before[name], zone))))
+                    : Reason.For($"schedule.{name}", "date.in-past", ("time", ScheduleInput.Show(ScheduleInput.Local(value, zone)))));
         if (errors.Count > 0)
-            throw new CampaignRequestException(errors);
+            throw Refusal.Invalid(errors);
 
         var rescheduled = 0;
         if (campaign.Status == CampaignStatus.Launched && campaign.WorkflowInstanceId is { } instance)

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
 using Microsoft.EntityFrameworkCore;
@@ -14,11 +15,11 @@ internal sealed class CopyCampaign(CampaignDbContext db, CreateCampaign create)
     {
         var source = await db.Set<Campaign>().AsNoTracking().AsSplitQuery()
             .Include(c => c.IndexSets).Include(c => c.Participants).Include(c => c.Council)
-            .FirstOrDefaultAsync(c => c.Id == sourceId, ct) ?? throw new KeyNotFoundException($"Campaign {sourceId}");
+            .FirstOrDefaultAsync(c => c.Id == sourceId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {sourceId}"));
         var authority = await db.Authorities.AsNoTracking().FirstAsync(a => a.Id == source.AuthorityId, ct);
         var targetYear = year ?? source.Year + 1;
         if (targetYear <= source.Year)
-            throw CampaignRequestException.For("year", $"must be after {source.Year}, the year of the campaign copied");
+            throw Refusal.Invalid("year", "campaign.copy-year", ("year", source.Year));
 
         var setIds = source.IndexSets.Select(s => s.IndexSetId).ToList();
         var keys = await db.IndexSets.AsNoTracking().Where(s => setIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Key, ct);

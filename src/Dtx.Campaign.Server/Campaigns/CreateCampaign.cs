@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
@@ -25,52 +26,42 @@ public sealed record CreateCampaignRequest(
     bool? EarlyClose = null,
     int? ReminderHours = null);
 
-/// <summary>Thrown when a request is refused; <see cref="Errors"/> is keyed by the field at fault.</summary>
-public sealed class CampaignRequestException(Dictionary<string, string[]> errors)
-    : Exception(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
-{
-    public Dictionary<string, string[]> Errors { get; } = errors;
-
-    public static CampaignRequestException For(string field, string message) => new(new() { [field] = [message] });
-}
-
 /// <summary>Creates a draft campaign: nothing is sent or scheduled until it is launched.</summary>
 internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Campaign> HandleAsync(CreateCampaignRequest request, string? user, CancellationToken ct, Guid? copiedFrom = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Error(string field, string message) => errors[field] = errors.TryGetValue(field, out var m) ? [.. m, message] : [message];
+        var errors = new List<Reason>();
+        void Error(string field, string code, params (string, object?)[] args) => errors.Add(Reason.For(field, code, args));
 
         var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Code == request.Authority, ct);
-        if (authority is null) Error("authority", $"unknown authority '{request.Authority}'");
-        if (request.Year is < 2000 or > 2100) Error("year", "must be a year between 2000 and 2100");
-        if (string.IsNullOrWhiteSpace(request.NameVi)) Error("nameVi", "is required");
-        if (string.IsNullOrWhiteSpace(request.NameEn)) Error("nameEn", "is required");
+        if (authority is null) Error("authority", "campaign.authority-unknown", ("authority", request.Authority));
+        if (request.Year is < 2000 or > 2100) Error("year", "campaign.year-range");
+        if (string.IsNullOrWhiteSpace(request.NameVi)) Error("nameVi", "field.required");
+        if (string.IsNullOrWhiteSpace(request.NameEn)) Error("nameEn", "field.required");
         var zoneId = request.TimeZone ?? authority?.TimeZone ?? "Asia/Ho_Chi_Minh";
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
         {
-            Error("timeZone", $"unknown time zone '{zoneId}' (use an IANA id such as Asia/Ho_Chi_Minh)");
+            Error("timeZone", "campaign.time-zone-unknown", ("zone", zoneId));
             zone = TimeZoneInfo.Utc;
         }
         if (request.Schedule is null)
-            throw CampaignRequestException.For("schedule", "is required");
-        foreach (var (field, messages) in request.Schedule.Validate(zone))
-            errors[field] = messages;
+            throw Refusal.Invalid("schedule", "field.required");
+        errors.AddRange(request.Schedule.Validate(zone));
 
         // Index sets per category: each must exist and assess that category.
-        if (request.IndexSets is null) throw CampaignRequestException.For("indexSets", "choose an index set for at least one unit category");
-        if (request.IndexSets.Count == 0) Error("indexSets", "choose an index set for at least one unit category");
+        if (request.IndexSets is null) throw Refusal.Invalid("indexSets", "campaign.index-sets-required");
+        if (request.IndexSets.Count == 0) Error("indexSets", "campaign.index-sets-required");
         var setIds = request.IndexSets.Values.ToList();
         var sets = await db.IndexSets.AsNoTracking().Where(s => setIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         foreach (var (category, id) in request.IndexSets)
         {
             if (!sets.TryGetValue(id, out var set))
-                Error($"indexSets.{category}", $"index set {id} does not exist");
+                Error($"indexSets.{category}", "campaign.index-set-missing", ("id", id));
             else if (set.Level != category)
-                Error($"indexSets.{category}", $"index set '{set.Key}' v{set.Version} assesses '{set.Level}' units, not '{category}'");
+                Error($"indexSets.{category}", "campaign.index-set-level", ("set", set.Key), ("version", set.Version), ("level", set.Level), ("category", category));
             else if (set.Status == IndexSetStatus.Superseded)
-                Error($"indexSets.{category}", $"index set '{set.Key}' v{set.Version} is superseded: choose its current version");
+                Error($"indexSets.{category}", "campaign.index-set-superseded", ("set", set.Key), ("version", set.Version));
         }
 
         // Participants: the chosen units, or every active unit of the chosen categories.
@@ -81,32 +72,32 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
         if (request.Units is not null)
         {
             foreach (var missing in request.Units.Except(units.Select(u => u.Id)))
-                Error("units", $"unit {missing} does not exist in authority '{request.Authority}'");
+                Error("units", "campaign.unit-unknown", ("unit", missing), ("authority", request.Authority));
             foreach (var unit in units.Where(u => !request.IndexSets.ContainsKey(u.Category)))
-                Error("units", $"unit {unit.Code} is a '{unit.Category}' unit and no index set is chosen for that category");
+                Error("units", "campaign.unit-no-set", ("unit", unit.Code), ("category", unit.Category));
         }
-        if (units.Count == 0 && authority is not null) Error("units", "the campaign has no participating unit");
+        if (units.Count == 0 && authority is not null) Error("units", "campaign.no-units");
 
         var council = request.Council ?? [];
         for (var i = 0; i < council.Count; i++)
         {
             var member = council[i];
-            if (string.IsNullOrWhiteSpace(member.FullName)) Error($"council[{i}].fullName", "is required");
-            if (!MailAddress.TryCreate(member.Email, out _)) Error($"council[{i}].email", $"'{member.Email}' is not an e-mail address");
+            if (string.IsNullOrWhiteSpace(member.FullName)) Error($"council[{i}].fullName", "field.required");
+            if (!MailAddress.TryCreate(member.Email, out _)) Error($"council[{i}].email", "campaign.email-invalid", ("email", member.Email));
         }
-        if (council.Count(m => m.Role == CouncilRole.Chair) > 1) Error("council", "the council has more than one chair");
+        if (council.Count(m => m.Role == CouncilRole.Chair) > 1) Error("council", "campaign.two-chairs");
         var reminderDays = request.ReminderDays ?? [.. Campaign.DefaultReminderDays];
         if (reminderDays.Any(d => d is < 1 or > 60) || reminderDays.Distinct().Count() != reminderDays.Count || reminderDays.Count > 10)
-            Error("reminderDays", "up to 10 different numbers of days before the deadline, each from 1 to 60 (e.g. [7, 3, 1])");
+            Error("reminderDays", "campaign.reminder-days");
         if (request.ReminderHours is < 0 or > 24)
-            Error("reminderHours", $"from 0 (no last reminder) to 24 hours before the deadline, not {request.ReminderHours}");
+            Error("reminderHours", "campaign.reminder-hours", ("got", request.ReminderHours));
         if (request.GraceDays is < 0 or > 14)
-            Error("graceDays", "from 0 (no late submissions) to 14 days");
+            Error("graceDays", "campaign.grace-days");
         else if (request.GraceDays > 0 && request.Schedule.Validate(zone).Count == 0
             && request.Schedule.ToUtc(zone) is var utc && utc.SelfAssessmentClosesAt.AddDays(request.GraceDays.Value) >= utc.VerificationEndsAt)
-            Error("graceDays", "the grace period must end before verification ends");
+            Error("graceDays", "campaign.grace-after-verification");
         if (errors.Count > 0)
-            throw new CampaignRequestException(errors);
+            throw Refusal.Invalid(errors);
 
         var now = clock.GetUtcNow();
         var campaign = new Campaign

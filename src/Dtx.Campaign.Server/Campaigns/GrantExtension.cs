@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Workflows.Runtime;
@@ -12,26 +13,26 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
     public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new KeyNotFoundException($"Campaign {campaignId}");
+        var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {campaignId}"));
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
-            ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {campaignId}"));
         var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
 
         if (string.IsNullOrWhiteSpace(reason))
-            throw CampaignRequestException.For("reason", "an extension needs a reason, recorded in the journal");
+            throw Refusal.Invalid("reason", "extension.reason-required");
         if (untilLocal.Kind != DateTimeKind.Unspecified)
-            throw CampaignRequestException.For("until", $"give the local time in {zone.Id} without an offset, e.g. 2025-11-20T17:00");
+            throw Refusal.Invalid("until", "date.local-time", ("zone", zone.Id));
         var until = ScheduleInput.Utc(untilLocal, zone);
         var closes = campaign.Schedule.SelfAssessmentClosesAt;
         if (until <= closes)
-            throw CampaignRequestException.For("until", $"must be after the campaign's deadline {ScheduleInput.Show(ScheduleInput.Local(closes, zone))}");
+            throw Refusal.Invalid("until", "extension.before-deadline", ("deadline", ScheduleInput.Show(ScheduleInput.Local(closes, zone))));
         if (campaign.GraceEnd(until) >= campaign.Schedule.VerificationEndsAt)
-            throw CampaignRequestException.For("until", $"must end (with the {campaign.GraceDays}-day grace period) before verification ends ({ScheduleInput.Show(ScheduleInput.Local(campaign.Schedule.VerificationEndsAt, zone))})");
+            throw Refusal.Invalid("until", "extension.after-verification", ("graceDays", campaign.GraceDays), ("end", ScheduleInput.Show(ScheduleInput.Local(campaign.Schedule.VerificationEndsAt, zone))));
         if (until <= clock.GetUtcNow())
-            throw CampaignRequestException.For("until", "is already in the past");
+            throw Refusal.Invalid("until", "extension.in-past");
         if (participant.Status == ParticipantStatus.Submitted)
-            throw CampaignRequestException.For("unit", $"{unit.Code} has already submitted: an extension would change nothing");
+            throw Refusal.Invalid("unit", "extension.already-submitted", ("unit", unit.Code));
 
         var before = new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) };
         participant.ExtendedUntil = until;

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
@@ -18,31 +19,31 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().AsSplitQuery()
             .Include(c => c.IndexSets).Include(c => c.Participants).Include(c => c.Council)
-            .FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"Campaign {id}");
+            .FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {id}"));
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new List<Reason>();
         if (campaign.Status != CampaignStatus.Draft)
-            throw CampaignRequestException.For("status", $"the campaign is {campaign.Status.ToString().ToLowerInvariant()}: only a draft can be launched");
+            throw Refusal.Invalid("status", "campaign.not-draft", ("status", new Label("campaign." + campaign.Status.ToString().ToLowerInvariant())));
 
         var setIds = campaign.IndexSets.Select(s => s.IndexSetId).ToList();
         var sets = await db.IndexSets.AsNoTracking().Where(s => setIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         foreach (var chosen in campaign.IndexSets.Where(s => sets[s.IndexSetId].Status != IndexSetStatus.Published))
         {
             var set = sets[chosen.IndexSetId];
-            errors[$"indexSets.{chosen.Category}"] = [$"index set '{set.Key}' v{set.Version} is {set.Status.ToString().ToLowerInvariant()}, not published: publish it or choose a published version"];
+            errors.Add(Reason.For($"indexSets.{chosen.Category}", "launch.index-set-not-published", ("set", set.Key), ("version", set.Version), ("status", new Label("index-set." + set.Status.ToString().ToLowerInvariant()))));
         }
         var withoutSet = campaign.Participants.Where(p => campaign.IndexSets.All(s => s.Category != p.Category)).ToList();
         if (withoutSet.Count > 0)
-            errors["participants"] = [$"{withoutSet.Count} unit(s) have no applicable index set (categories: {string.Join(", ", withoutSet.Select(p => p.Category).Distinct())})"];
+            errors.Add(Reason.For("participants", "launch.units-without-set", ("count", withoutSet.Count), ("categories", withoutSet.Select(p => p.Category).Distinct().ToList())));
         if (campaign.Participants.Count == 0)
-            errors["participants"] = ["the campaign has no participating unit"];
+            errors.Add(Reason.For("participants", "campaign.no-units"));
         if (campaign.Council.All(m => m.Role != CouncilRole.Chair))
-            errors["council"] = ["the Appraisal Council has no chair: add the member who approves each stage"];
+            errors.Add(Reason.For("council", "launch.no-chair"));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
         if (ScheduleInput.FromUtc(campaign.Schedule, zone).FirstInThePast(clock.GetUtcNow(), zone) is { } past)
-            errors[past.Field] = [$"{ScheduleInput.Show(past.Local)} ({zone.Id}) has already passed: move the dates before launching"];
+            errors.Add(Reason.For(past.Field, "launch.date-passed", ("time", ScheduleInput.Show(past.Local)), ("zone", zone.Id)));
         if (errors.Count > 0)
-            throw new CampaignRequestException(errors);
+            throw Refusal.Invalid(errors);
 
         // The annual workflow starts in the same transaction: a launch either has its workflow or did not happen.
         var actor = WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin);

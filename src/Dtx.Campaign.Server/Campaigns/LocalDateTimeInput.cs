@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 
 namespace Dtx.Campaign.Server.Campaigns;
 
@@ -13,14 +14,14 @@ public static class LocalDateTimeInput
     private static readonly string[] OffsetFormats = ["yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
 
     /// <summary>The instant in UTC; null on success, else the refusal naming the value given.</summary>
-    public static string? TryParse(string? text, TimeZoneInfo zone, out DateTimeOffset utc)
+    public static Reason? TryParse(string? text, TimeZoneInfo zone, out DateTimeOffset utc)
     {
         utc = default;
         var value = text?.Trim() ?? "";
         if (DateTime.TryParseExact(value, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             if (zone.IsInvalidTime(local))
-                return $"'{value}' does not exist in {zone.Id} (the clocks skip it)";
+                return Reason.Of("date.not-exist", ("time", value), ("zone", zone.Id));
             utc = ScheduleInput.Utc(local, zone);
             return null;
         }
@@ -29,6 +30,6 @@ public static class LocalDateTimeInput
             utc = instant.ToUniversalTime();
             return null;
         }
-        return $"'{value}' is not an ISO 8601 date and time: give a local time in {zone.Id} like 2025-11-20T17:00 or 2025-11-20T17:00:00, or an instant with its offset like 2025-11-20T17:00+07:00";
+        return Reason.Of("date.not-iso", ("value", value), ("zone", zone.Id));
     }
 }

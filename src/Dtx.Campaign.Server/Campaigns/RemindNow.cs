@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Notices;
@@ -22,20 +23,20 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
     public async Task<RemindNowResult> HandleAsync(Guid campaignId, RemindNowRequest request, string? user, CancellationToken ct)
     {
         if (request.Units is not { Count: > 0 } chosen)
-            throw CampaignRequestException.For("units", "choose at least one participating unit (their ids, as in GET /api/campaigns/{id} participants)");
+            throw Refusal.Invalid("units", "reminders.units-required");
         if (chosen.Count > 10_000)
-            throw CampaignRequestException.For("units", $"at most 10000 units at once, not {chosen.Count}");
+            throw Refusal.Invalid("units", "reminders.too-many", ("count", chosen.Count));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new KeyNotFoundException($"Campaign {campaignId}");
+        var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {campaignId}"));
         if (campaign.Status != CampaignStatus.Launched)
-            throw CampaignRequestException.For("status", $"the campaign is {campaign.Status.ToString().ToLowerInvariant()}: reminders go out only while it runs");
+            throw Refusal.Invalid("status", "reminders.not-running", ("status", new Label("campaign." + campaign.Status.ToString().ToLowerInvariant())));
         var rows = await (from p in db.Set<Participant>()
                           join u in db.Units.Include(u => u.Contacts) on p.UnitId equals u.Id
                           where p.CampaignId == campaignId && chosen.Contains(p.UnitId)
                           select new { p, u }).ToListAsync(ct);
         var unknown = chosen.Distinct().Where(id => rows.All(r => r.u.Id != id)).ToList();
         if (unknown.Count > 0)
-            throw CampaignRequestException.For("units", $"not participating in this campaign: {string.Join(", ", unknown.Take(20))}");
+            throw Refusal.Invalid("units", "reminders.not-participating", ("units", unknown.Take(20).ToList()));
 
         var now = clock.GetUtcNow();
         var skipped = new SortedDictionary<string, string>(StringComparer.Ordinal);

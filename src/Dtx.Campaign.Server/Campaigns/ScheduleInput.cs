@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 
 namespace Dtx.Campaign.Server.Campaigns;
 
@@ -33,20 +34,20 @@ public sealed record ScheduleInput(
     private static readonly HashSet<string> StrictlyAfterPrevious = ["schedule.selfAssessmentClosesAt", "schedule.disputesClosesAt"];
 
     /// <summary>Checks order and form; every problem is keyed by its field.</summary>
-    public Dictionary<string, string[]> Validate(TimeZoneInfo zone)
+    public List<Reason> Validate(TimeZoneInfo zone)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new List<Reason>();
         (string Field, DateTime Local)? previous = null;
         foreach (var (field, local) in InOrder())
         {
             if (local.Kind != DateTimeKind.Unspecified)
-                errors[field] = [$"give the local time in {zone.Id} without an offset or 'Z', e.g. 2025-11-01T08:00"];
+                errors.Add(Reason.For(field, "date.local-time", ("zone", zone.Id)));
             else if (local == default)
-                errors[field] = ["is required"];
+                errors.Add(Reason.For(field, "field.required"));
             else if (zone.IsInvalidTime(local))
-                errors[field] = [$"{Show(local)} does not exist in {zone.Id}"];
+                errors.Add(Reason.For(field, "date.not-exist", ("time", Show(local)), ("zone", zone.Id)));
             else if (previous is { } p && (local < p.Local || (StrictlyAfterPrevious.Contains(field) && local == p.Local)))
-                errors[field] = [$"must be {(StrictlyAfterPrevious.Contains(field) ? "after" : "on or after")} {p.Field} ({Show(p.Local)}), got {Show(local)}"];
+                errors.Add(Reason.For(field, StrictlyAfterPrevious.Contains(field) ? "schedule.after" : "schedule.on-or-after", ("previous", p.Field), ("previousAt", Show(p.Local)), ("got", Show(local))));
             previous = (field, local);
         }
         return errors;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
@@ -29,7 +30,7 @@ internal static class CertificatesApi
     private static void RequireInsider(CouncilSeat seat, ClaimsPrincipal user)
     {
         if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
-            throw new CouncilForbiddenException("certificates are printed for administrators, observers and the council");
+            throw Refusal.Forbidden("certificates.insiders-only");
     }
 
     private static Task<IResult> Progress(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>

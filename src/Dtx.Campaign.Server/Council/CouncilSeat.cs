@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
@@ -6,18 +7,6 @@ using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Council;
-
-/// <summary>Refused because of who is asking: not on this campaign's council, not assigned, or the wrong seat.</summary>
-public sealed class CouncilForbiddenException(string message) : Exception(message);
-
-/// <summary>Refused because of where the campaign or unit stands (wrong stage, window closed, already done).</summary>
-public sealed class StageConflictException(string message) : Exception(message);
-
-/// <summary>Refused because of what was sent; the message names the field.</summary>
-public sealed class CouncilInputException(string field, string message) : Exception($"{field}: {message}")
-{
-    public string Field { get; } = field;
-}
 
 /// <summary>
 /// A person's seat on a campaign's Appraisal Council, found by their e-mail address (the council is
@@ -31,18 +20,20 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
     public bool Organises => Member?.Role is CouncilRole.Chair or CouncilRole.ViceChair or CouncilRole.Secretary;
 
     public CouncilMember RequireMember() =>
-        Member ?? throw new CouncilForbiddenException($"{Actor} is not a member of the Appraisal Council of campaign {Campaign.Year} ({Campaign.NameVi})");
+        Member ?? throw Refusal.Forbidden("council.not-member", ("actor", Actor), ("year", Campaign.Year), ("campaign", new Words(Campaign.NameVi, Campaign.NameEn)));
 
-    public void RequireOrganiserOrAdministrator(string what)
+    // The action is a label key (e.g. "action.assign").
+    public void RequireOrganiserOrAdministrator(string action)
     {
         if (!Organises && !IsAdministrator)
-            throw new CouncilForbiddenException($"only the council's chair, vice-chair or secretary, or an administrator, may {what}");
+            throw Refusal.Forbidden("council.organisers-only", ("action", new Label(action)));
     }
 
-    public void RequireChair(string what)
+    // The action is a label key (e.g. "action.approve-awards").
+    public void RequireChair(string action)
     {
         if (!IsChair)
-            throw new CouncilForbiddenException($"only the chair of the Appraisal Council may {what}");
+            throw Refusal.Forbidden("council.chair-only", ("action", new Label(action)));
     }
 
     public static async Task<CouncilSeat?> FindAsync(CampaignDbContext db, Guid campaignId, ClaimsPrincipal user, CancellationToken ct)
@@ -66,10 +57,11 @@ internal static class CampaignStage
             ? await db.Set<WorkflowInstance>().Where(i => i.Id == id).Select(i => i.CurrentStage).FirstOrDefaultAsync(ct) ?? "set-up"
             : "set-up";
 
-    public static async Task RequireAsync(CampaignDbContext db, Campaigns.Campaign campaign, string what, CancellationToken ct, params string[] stages)
+    // The action is a label key (e.g. "action.verify"); stages are shown by their names, never their keys.
+    public static async Task RequireAsync(CampaignDbContext db, Campaigns.Campaign campaign, string action, CancellationToken ct, params string[] stages)
     {
         var stage = await OfAsync(db, campaign, ct);
         if (!stages.Contains(stage))
-            throw new StageConflictException($"{what} is possible only in the stage(s) {string.Join(", ", stages)}; the campaign is in '{stage}'");
+            throw Refusal.Conflict("stage.wrong", ("action", new Label(action)), ("stages", stages.Select(s => new Label("stage." + s)).ToList()), ("stage", new Label("stage." + stage)));
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Council;
@@ -27,26 +27,26 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
     public async Task<DisputeView> FileAsync(Guid campaignId, Guid unitId, DisputeInput input, string user, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(input.Justification) || input.Justification.Trim().Length < 10)
-            throw new CouncilInputException("justification", "explain why the score is wrong (at least 10 characters)");
+            throw Refusal.Invalid("justification", "dispute.justification-short");
         if (input.Justification.Length > 8000)
-            throw new CouncilInputException("justification", "at most 8000 characters");
+            throw Refusal.Invalid("justification", "field.too-long", ("max", 8000));
         var evidence = (input.Evidence ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()).ToList();
         if (evidence.Count > 50 || evidence.Any(e => e.Length > 1000))
-            throw new CouncilInputException("evidence", "at most 50 items of at most 1000 characters each");
+            throw Refusal.Invalid("evidence", "dispute.evidence-limits");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
-        await CampaignStage.RequireAsync(db, scope.Campaign, "Filing a dispute", ct, "dispute-window");
+        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {campaignId}"));
+        await CampaignStage.RequireAsync(db, scope.Campaign, "action.file-dispute", ct, "dispute-window");
         var now = clock.GetUtcNow();
         if (scope.Campaign.DisputesClosedAt is { } closed)
-            throw new StageConflictException($"the dispute window closed at {scope.Local(closed)}");
+            throw Refusal.Conflict("dispute.window-closed", ("closedAt", scope.Local(closed)));
         if (now >= scope.Campaign.Schedule.DisputesClosesAt)
-            throw new StageConflictException($"the dispute window closed at {scope.Local(scope.Campaign.Schedule.DisputesClosesAt)}");
+            throw Refusal.Conflict("dispute.window-closed", ("closedAt", scope.Local(scope.Campaign.Schedule.DisputesClosesAt)));
         if (scope.Participant.Verification == VerificationStatus.Excluded)
-            throw new StageConflictException($"{scope.Unit.Code} was excluded from the assessment: {scope.Participant.ExclusionReason}");
+            throw Refusal.Conflict("dispute.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
         if (!scope.ApplicableLeaves.Any(l => l.Code == input.Code))
-            throw new KeyNotFoundException($"Indicator {input.Code} does not apply to {scope.Unit.Code} in this campaign");
+            throw Refusal.NotFound("not-found", ("what", $"Indicator {input.Code} does not apply to {scope.Unit.Code} in this campaign"));
         if (await db.Set<Dispute>().AnyAsync(d => d.ParticipantId == scope.Participant.Id && d.IndicatorCode == input.Code && d.Status == DisputeStatus.Open, ct))
-            throw new StageConflictException($"{scope.Unit.Code} already has an open dispute on {input.Code}");
+            throw Refusal.Conflict("dispute.already-open", ("unit", scope.Unit.Code), ("code", input.Code));
         var dispute = new Dispute
         {
             Id = Guid.CreateVersion7(), CampaignId = campaignId, ParticipantId = scope.Participant.Id, IndicatorCode = input.Code,
@@ -65,30 +65,30 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
     {
         var member = seat.RequireMember();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await CampaignStage.RequireAsync(db, seat.Campaign, "Resolving a dispute", ct, "dispute-window", "dispute-resolution");
+        await CampaignStage.RequireAsync(db, seat.Campaign, "action.resolve-dispute", ct, "dispute-window", "dispute-resolution");
         var dispute = await db.Set<Dispute>().FirstOrDefaultAsync(d => d.Id == disputeId && d.CampaignId == seat.Campaign.Id, ct)
-            ?? throw new KeyNotFoundException($"Dispute {disputeId}");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Dispute {disputeId}"));
         if (dispute.Status != DisputeStatus.Open)
-            throw new StageConflictException($"the dispute was already {dispute.Status.ToString().ToLowerInvariant()} by {dispute.ResolvedBy} at {dispute.ResolvedAt:u}");
+            throw Refusal.Conflict("dispute.already-resolved", ("status", new Label("dispute." + dispute.Status.ToString().ToLowerInvariant())), ("by", dispute.ResolvedBy), ("at", dispute.ResolvedAt?.ToString("u")));
         var participant = await db.Participants.FirstAsync(p => p.Id == dispute.ParticipantId, ct);
-        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, participant.UnitId, ct) ?? throw new KeyNotFoundException($"Dispute {disputeId}");
+        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, participant.UnitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Dispute {disputeId}"));
         if (member.UnitId == participant.UnitId)
-            throw new CouncilForbiddenException($"{member.FullName} works for {scope.Unit.Code} and may not resolve its dispute (conflict of interest)");
+            throw Refusal.Forbidden("dispute.conflict-of-interest", ("member", member.FullName), ("unit", scope.Unit.Code));
         if (!seat.Organises && !await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == participant.Id && a.CouncilMemberId == member.Id, ct))
-            throw new CouncilForbiddenException($"{member.FullName} is not assigned to {scope.Unit.Code}");
+            throw Refusal.Forbidden("dispute.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code));
         var reason = input.Reason?.Trim();
         if (string.IsNullOrEmpty(reason))
-            throw new CouncilInputException("reason", input.Upheld ? "say why the dispute is upheld" : "give the reasons for rejecting the dispute; the unit will read them");
+            throw Refusal.Invalid("reason", input.Upheld ? "dispute.reason-upheld" : "dispute.reason-rejected");
         var max = scope.ApplicableLeaves.First(l => l.Code == dispute.IndicatorCode).MaxPoints;
         if (input.Upheld)
         {
-            var points = input.NewPoints ?? throw new CouncilInputException("newPoints", $"an upheld dispute sets the new points (0 to {max})");
+            var points = input.NewPoints ?? throw Refusal.Invalid("newPoints", "dispute.new-points-required", ("max", max));
             if (points < 0 || points > max)
-                throw new CouncilInputException("newPoints", $"must be from 0 to {max.ToString("0.##", CultureInfo.GetCultureInfo("vi-VN"))} (got {points})");
+                throw Refusal.Invalid("newPoints", "dispute.new-points-range", ("max", max), ("got", points));
             dispute.NewPoints = points;
         }
         else if (input.NewPoints is not null)
-            throw new CouncilInputException("newPoints", "a rejected dispute keeps the score; do not send new points");
+            throw Refusal.Invalid("newPoints", "dispute.no-new-points");
         dispute.Status = input.Upheld ? DisputeStatus.Upheld : DisputeStatus.Rejected;
         (dispute.Resolution, dispute.ResolvedBy, dispute.ResolvedAt) = (reason, member.FullName, clock.GetUtcNow());
         if (input.Upheld)

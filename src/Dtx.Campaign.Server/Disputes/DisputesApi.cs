@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dtx.Campaign.Server.Disputes;
 
@@ -22,12 +23,11 @@ internal static class DisputesApi
     private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, DisputeDesk desk, CancellationToken ct) =>
         TypedResults.Ok(await desk.ListAsync(campaignId, unitId, ct));
 
-    private static Task<IResult> File(Guid campaignId, Guid unitId, DisputeInput input, DisputeDesk desk, ClaimsPrincipal user, CancellationToken ct) =>
-        CouncilProblems.Refusing(async () =>
-        {
-            var view = await desk.FileAsync(campaignId, unitId, input, user.Identity?.Name ?? "?", ct);
-            return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/disputes", view);
-        });
+    private static async Task<Created<DisputeView>> File(Guid campaignId, Guid unitId, DisputeInput input, DisputeDesk desk, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var view = await desk.FileAsync(campaignId, unitId, input, user.Identity?.Name ?? "?", ct);
+        return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/disputes", view);
+    }
 
     private static Task<IResult> Queue(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, DisputeDesk desk, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>

@@ -1,3 +1,5 @@
+using Dtx.Campaign.Scoring.Refusals;
+
 namespace Dtx.Campaign.Server.Evidence;
 
 /// <summary>
@@ -23,14 +25,14 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
     public static string AcceptedList => string.Join(", ", Accepted.Select(t => t.Extension));
 
     /// <summary>The accepted type for a file name and its first bytes, or a reason for refusing it.</summary>
-    public static (EvidenceFileType? Type, string? Refusal) Detect(string fileName, ReadOnlySpan<byte> head)
+    public static (EvidenceFileType? Type, Reason? Refusal) Detect(string fileName, ReadOnlySpan<byte> head)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         var type = Accepted.FirstOrDefault(t => t.Extension == extension);
         if (type is null)
-            return (null, $"files of type '{(extension.Length == 0 ? "(none)" : extension)}' are not accepted (accepted: {AcceptedList})");
+            return (null, Reason.Of("evidence.type-not-accepted", ("type", extension.Length == 0 ? "(none)" : extension), ("accepted", AcceptedList)));
         if (!head.StartsWith(type.Magic))
-            return (null, $"the content of '{fileName}' is not a {extension} file");
+            return (null, Reason.Of("evidence.content-mismatch", ("file", fileName), ("type", extension)));
         return (type, null);
     }
 
@@ -39,7 +41,7 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
     /// cross-reference trailer and <c>%%EOF</c>, an OOXML file is a package with <c>[Content_Types].xml</c> and its
     /// main part (within the import zip limits), a PNG starts with its IHDR chunk, a JPEG with a marker segment.
     /// </summary>
-    public string? StructureProblem(Stream content, string fileName)
+    public Reason? StructureProblem(Stream content, string fileName)
     {
         content.Position = 0;
         try
@@ -54,31 +56,31 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
                     content.ReadExactly(tail);
                     var text = System.Text.Encoding.Latin1.GetString(tail);
                     return text.Contains("%%EOF", StringComparison.Ordinal) && (text.Contains("startxref", StringComparison.Ordinal) || text.Contains("trailer", StringComparison.Ordinal))
-                        ? null : $"'{fileName}' starts like a PDF but has no PDF trailer (startxref … %%EOF): it is not a PDF document";
+                        ? null : Reason.Of("evidence.pdf-no-trailer", ("file", fileName));
                 case ".png":
                     var png = new byte[16];
                     return content.ReadAtLeast(png, 16, throwOnEndOfStream: false) == 16 && png.AsSpan(12, 4).SequenceEqual("IHDR"u8)
-                        ? null : $"'{fileName}' has no PNG header chunk (IHDR)";
+                        ? null : Reason.Of("evidence.png-no-header", ("file", fileName));
                 case ".jpg" or ".jpeg":
                     var jpeg = new byte[4];
                     return content.ReadAtLeast(jpeg, 4, throwOnEndOfStream: false) == 4 && jpeg[3] >= 0xC0 && jpeg[3] != 0xFF
-                        ? null : $"'{fileName}' has no JPEG marker after its start of image";
+                        ? null : Reason.Of("evidence.jpeg-no-marker", ("file", fileName));
                 default:
                     if (Imports.ImportLimits.ZipProblem(content) is { } limit)
-                        return $"{limit.Message} (limit: {limit.Limit})";
+                        return Reason.Of("evidence.zip-limit", ("file", fileName), ("problem", limit.Message), ("limit", limit.Limit));
                     content.Position = 0;
                     using (var zip = new System.IO.Compression.ZipArchive(content, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
                     {
                         var main = Extension switch { ".docx" => "word/document.xml", ".xlsx" => "xl/workbook.xml", _ => "ppt/presentation.xml" };
                         if (zip.GetEntry("[Content_Types].xml") is null || zip.GetEntry(main) is null)
-                            return $"'{fileName}' is a zip file but not an Office document: it lacks [Content_Types].xml or {main}";
+                            return Reason.Of("evidence.not-office", ("file", fileName), ("entry", main));
                     }
                     return null;
             }
         }
         catch (InvalidDataException)
         {
-            return $"'{fileName}' is not a readable {Extension} file";
+            return Reason.Of("evidence.unreadable", ("file", fileName), ("type", Extension));
         }
         finally
         {

@@ -1,36 +1,50 @@
+using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Imports;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dtx.Campaign.Server.Hosting;
 
-/// <summary>Problem details (RFC 9457) for the server's own refusals, always saying what and where.</summary>
+/// <summary>
+/// Problem details (RFC 9457) that endpoints return rather than throw, in the caller's language (the request's
+/// UI culture, set by request localization), through the same catalogue as <see cref="RefusalProblems"/>.
+/// </summary>
 internal static class ApiProblems
 {
-    public static ProblemHttpResult FileRejected(ImportRejectedException rejected) =>
-        rejected.Limit is { } limit
-            ? TypedResults.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "Tệp vượt giới hạn / The file exceeds a limit",
-                detail: $"{rejected.File}: nothing was stored. {rejected.Problems[0]}",
-                type: "https://dtx-campaign.example/problems/file-limit",
-                extensions: new Dictionary<string, object?> { ["limit"] = limit, ["problems"] = rejected.Problems })
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Tệp bị từ chối / The file was refused",
-                detail: $"{rejected.Problems.Count} problem(s) in {rejected.File}; nothing was stored. First: {rejected.Problems[0]}",
-                type: "https://dtx-campaign.example/problems/file-rejected",
-                extensions: new Dictionary<string, object?> { ["problems"] = rejected.Problems });
+    private static string Language => Refusal.LanguageOf(CultureInfo.CurrentUICulture);
 
+    /// <summary>A refusal answered as a value (where the endpoint's typed result says so) rather than thrown.</summary>
+    public static ProblemHttpResult From(Refusal refusal, string? type = null)
+    {
+        var details = RefusalProblems.ToProblem(refusal, Language);
+        details.Type = type;
+        return TypedResults.Problem(details);
+    }
+
+    public static ProblemHttpResult FileRejected(ImportRejectedException rejected)
+    {
+        var first = rejected.Problems[0].ToString();
+        var extensions = new Dictionary<string, object?> { ["problems"] = rejected.Problems };
+        if (rejected.Limit is { } limit)
+        {
+            extensions["limit"] = limit;
+            return From(new Refusal(RefusalKind.TooLarge, [Reason.Of("file.limit", ("file", rejected.File), ("first", first))], extensions),
+                "https://dtx-campaign.example/problems/file-limit");
+        }
+        return From(new Refusal(RefusalKind.Invalid, [Reason.Of("file.rejected", ("count", rejected.Problems.Count), ("file", rejected.File), ("first", first))], extensions),
+            "https://dtx-campaign.example/problems/file-rejected");
+    }
+
+    // The detail of these two is still written by the caller (account, token and template endpoints).
     public static ProblemHttpResult BadRequest(string detail, string? field = null) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
-            title: "Yêu cầu không hợp lệ / Invalid request",
+            title: RefusalTexts.Title(RefusalKind.Invalid, Language),
             detail: detail,
             extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
 
     public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Xung đột / Conflict", detail: detail);
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: RefusalTexts.Title(RefusalKind.Conflict, Language), detail: detail);
 
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Không tìm thấy / Not found", detail: $"{what} was not found.");
+    public static ProblemHttpResult NotFound(string what) => From(Refusal.NotFound("not-found", ("what", what)));
 }

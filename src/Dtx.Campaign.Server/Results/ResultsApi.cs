@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Disputes;
@@ -40,7 +41,7 @@ internal static class ResultsApi
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
         {
             if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
-                throw new CouncilForbiddenException("results before publication are for administrators, observers and the council");
+                throw Refusal.Forbidden("results.insiders-only");
             if (!ResultKinds.IsKnown(kind))
                 return ApiProblems.NotFound($"Results of kind '{kind}' (use preliminary or final)");
             return await book.GetAsync(campaignId, kind, publishedOnly: false, ct) is { } r ? answer(r.Set, r.Document)

@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Scoring.Scoring;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
@@ -7,27 +8,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.SelfAssessments;
 
-/// <summary>Refused because of where the unit's assessment stands (deadline passed, already submitted…).</summary>
-public sealed class AssessmentClosedException(string message) : Exception(message);
-
-/// <summary>Refused because of what was sent; each message names the field or indicator.</summary>
-public sealed class AssessmentInputException(string field, IReadOnlyList<string> messages) : Exception($"{field}: {string.Join("; ", messages)}")
-{
-    public string Field { get; } = field;
-    public IReadOnlyList<string> Messages { get; } = messages;
-}
-
 /// <summary>One unit's self-assessment in one campaign: what applies to it, and whether it may be edited now.</summary>
 internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant Participant, Units.Unit Unit, IndexSet IndexSet, TimeZoneInfo Zone)
 {
     public UnitProfile Profile { get; } = new(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal));
 
+    /// <summary>The unit's rules in this campaign (deadline, grace, whether it may edit now), without storage.</summary>
+    public Participation Rules { get; } = new(Unit.Code, Enum.Parse<ParticipationStatus>(Participant.Status.ToString()),
+        new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, Campaign.Status.ToString().ToLowerInvariant(),
+            Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays),
+        Participant.ExtendedUntil, Participant.ClarificationDueAt, Participant.SubmittedAt,
+        utc => $"{Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone))} ({Zone.Id})");
+
     /// <summary>Until when changes are accepted: the clarification's due time, else the deadline plus the campaign's grace period.</summary>
-    public DateTimeOffset EditableUntil => Participant.Status == ParticipantStatus.ReturnedForClarification ? Deadline : Campaign.GraceEnd(Deadline);
+    public DateTimeOffset EditableUntil => Rules.EditableUntil;
 
     /// <summary>The unit's own deadline: the clarification's while it answers the council, else its extension's, else the campaign's.</summary>
-    public DateTimeOffset Deadline => Participant.Status == ParticipantStatus.ReturnedForClarification && Participant.ClarificationDueAt is { } due ? due
-        : Participant.ExtendedUntil ?? Campaign.Schedule.SelfAssessmentClosesAt;
+    public DateTimeOffset Deadline => Rules.Deadline;
 
     /// <summary>The leaves this unit answers: those that apply to it and are scored.</summary>
     public IReadOnlyList<IndicatorNode> ApplicableLeaves { get; } = IndexSet.Groups
@@ -45,24 +42,7 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
     public string Local(DateTimeOffset utc) => $"{Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone))} ({Zone.Id})";
 
     /// <summary>Throws when the unit may not change its self-assessment now, saying why and until when.</summary>
-    public void EnsureEditable(DateTimeOffset now)
-    {
-        if (Campaign.Status != CampaignStatus.Launched)
-            throw new AssessmentClosedException($"the campaign is {Campaign.Status.ToString().ToLowerInvariant()}, not running");
-        if (now < Campaign.Schedule.SelfAssessmentOpensAt)
-            throw new AssessmentClosedException($"self-assessment opens at {Local(Campaign.Schedule.SelfAssessmentOpensAt)}");
-        switch (Participant.Status)
-        {
-            case ParticipantStatus.Submitted:
-                throw new AssessmentClosedException($"{Unit.Code} submitted its self-assessment at {Local(Participant.SubmittedAt!.Value)}; it can be changed only if the council returns it for clarification");
-            case ParticipantStatus.NotSubmitted:
-                throw new AssessmentClosedException($"the deadline was {Local(Deadline)}; the self-assessment of {Unit.Code} is closed as not submitted");
-        }
-        if (now >= EditableUntil)
-            throw new AssessmentClosedException(EditableUntil == Deadline
-                ? $"the deadline was {Local(Deadline)}; late changes are not accepted"
-                : $"the deadline was {Local(Deadline)} and the grace period for late submissions ended {Local(EditableUntil)}; late changes are not accepted");
-    }
+    public void EnsureEditable(DateTimeOffset now) => Rules.EnsureEditable(now);
 
     public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, IndexSetCache sets, Guid campaignId, Guid unitId, CancellationToken ct)
     {

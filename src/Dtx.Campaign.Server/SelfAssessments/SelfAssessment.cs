@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Scoring.Scoring;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
@@ -31,11 +32,6 @@ public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string Uni
     int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, decimal Bonus,
     IReadOnlyList<BonusView> BonusClaims, string CalendarFeed);
 
-/// <summary>Thrown when a save names an older version than the stored one: someone else changed the answer.</summary>
-public sealed class AnswerConflictException(AnswerView current) : Exception($"indicator {current.Code} was changed by {current.UpdatedBy} at {current.UpdatedAt:u}; reload it and apply your change again")
-{
-    public AnswerView Current { get; } = current;
-}
 
 /// <summary>
 /// A unit's self-assessment: read it, save an answer (scored on every save), attach evidence, submit.
@@ -56,13 +52,13 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
         var node = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
-            ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Indicator {code} does not apply to {scope.Unit.Code} in this campaign"));
         var value = new IndicatorInput(input.Yes, input.Numerator, input.Denominator, input.Number);
         var problems = ScoringEngine.ValidateInput(node, value);
         if (problems.Count > 0)
-            throw new AssessmentInputException($"answers.{code}", problems);
+            throw Refusal.Invalid([.. problems.Select(p => p with { Field = $"answers.{code}" })]);
         if (input.Explanation?.Length > 4000)
-            throw new AssessmentInputException($"answers.{code}.explanation", ["at most 4000 characters"]);
+            throw Refusal.Invalid($"answers.{code}.explanation", "field.too-long", ("max", 4000));
         scope.EnsureEditable(clock.GetUtcNow());
 
         // The unit's entries are read once: the answer to change, whether it has evidence, and the totals.
@@ -73,7 +69,12 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             && answer.Number == input.Number && answer.Explanation == input.Explanation)
             return ToView(answer);
         if ((answer?.Version ?? 0) != input.Version)
-            throw new AnswerConflictException(answer is null ? new AnswerView(code, null, null, null, null, null, 0, null, 0, default, null) : ToView(answer));
+        {
+            var current = answer is null ? new AnswerView(code, null, null, null, null, null, 0, null, 0, default, null) : ToView(answer);
+            // The stored answer goes with the refusal, so that a client can show it and apply its change again.
+            throw new Refusal(RefusalKind.Conflict, [Reason.Of("self-assessment.version-conflict", ("code", code), ("by", current.UpdatedBy), ("at", current.UpdatedAt.ToString("u")))],
+                new Dictionary<string, object?> { ["reason"] = "version-conflict", ["current"] = current });
+        }
 
         var before = answer is null ? null : ToView(answer);
         if (answer is null)
@@ -105,15 +106,15 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
         var rule = scope.IndexSet.BonusRules.FirstOrDefault(r => r.Key == ruleKey)
-            ?? throw new KeyNotFoundException($"Bonus rule '{ruleKey}' in the index set of {scope.Unit.Code}");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Bonus rule '{ruleKey}' in the index set of {scope.Unit.Code}"));
         if (input.Count is < 0 or > 1000)
-            throw new AssessmentInputException($"bonus.{ruleKey}.count", [$"must be a whole number from 0 to 1000 (got {input.Count})"]);
+            throw Refusal.Invalid($"bonus.{ruleKey}.count", "self-assessment.bonus-count", ("got", input.Count));
         scope.EnsureEditable(clock.GetUtcNow());
         var claim = await db.Set<BonusClaimRecord>().FirstOrDefaultAsync(c => c.ParticipantId == scope.Participant.Id && c.RuleKey == ruleKey, ct);
         if (claim is not null && claim.Count == input.Count && claim.Explanation == input.Explanation)
             return await ClaimViewAsync(scope, rule, claim, ct);
         if ((claim?.Version ?? 0) != input.Version)
-            throw new AssessmentInputException($"bonus.{ruleKey}.version", [$"the claim was changed by {claim?.UpdatedBy} at {claim?.UpdatedAt:u} (version {claim?.Version}); reload it"]);
+            throw Refusal.Invalid($"bonus.{ruleKey}.version", "self-assessment.bonus-version", ("by", claim?.UpdatedBy), ("at", claim?.UpdatedAt.ToString("u")), ("version", claim?.Version));
         var before = claim is null ? null : new { claim.Count, claim.Explanation };
         if (claim is null)
         {
@@ -187,7 +188,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             var input = new IndicatorInput(last.Yes, last.Numerator, last.Denominator, last.Number);
             if (ScoringEngine.ValidateInput(leaf, input) is { Count: > 0 } problems)
             {
-                skipped.Add($"{leaf.Code}: last year's value does not fit this year's method ({problems[0]})");
+                skipped.Add($"{leaf.Code}: last year's value does not fit this year's method ({problems[0].Text("en")})");
                 continue;
             }
             var answer = existing ?? new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = leaf.Code };
@@ -212,17 +213,17 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     {
         var limit = evidenceOptions.Value.MaxFileBytes;
         if (length > limit)
-            throw new AssessmentInputException("file", [$"'{fileName}' is {length / 1024 / 1024.0:0.#} MB; the limit is {limit / 1024 / 1024.0:0.#} MB"]);
+            throw Refusal.Invalid("file", "evidence.too-large", ("file", fileName), ("size", Math.Round(length / 1024 / 1024.0, 1)), ("limit", Math.Round(limit / 1024 / 1024.0, 1)));
         var head = new byte[16];
         var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
         var (type, refusal) = EvidenceFileType.Detect(fileName, head.AsSpan(0, read));
         if (type is null)
-            throw new AssessmentInputException("file", [refusal!]);
+            throw Refusal.Invalid([refusal! with { Field = "file" }]);
         if (type.StructureProblem(content, fileName) is { } malformed)
-            throw new AssessmentInputException("file", [malformed]);
+            throw Refusal.Invalid([malformed with { Field = "file" }]);
         content.Position = 0;
         // Checked before the file is stored, and again under the lock before it is recorded.
-        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {campaignId}"));
         EnsureEvidenceTarget(scope, code);
         scope.EnsureEditable(clock.GetUtcNow());
         var (sha256, size) = await store.SaveAsync(content, ct);
@@ -268,9 +269,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         var missing = Missing(scope, await EntriesAsync(scope, ct));
         if (scope.Participant.Status == ParticipantStatus.ReturnedForClarification
             && await db.Set<Verification.ClarificationRequest>().AnyAsync(c => c.ParticipantId == scope.Participant.Id && c.Answer == null, ct))
-            missing.Add("clarification: trả lời câu hỏi của Hội đồng trước khi nộp lại / answer the council's questions before resubmitting");
+            missing.Add(Reason.For("clarification", "self-assessment.clarification-unanswered"));
         if (missing.Count > 0)
-            throw new AssessmentInputException("submit", missing);
+            throw Refusal.Invalid([.. missing.Select(m => m with { Field = "submit" })]);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
         // A first submission after the deadline, inside the grace period, is recorded as late.
         if (scope.Participant.Status != ParticipantStatus.ReturnedForClarification)
@@ -306,11 +307,11 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     public async Task<SelfAssessmentView> AnswerClarificationAsync(Guid campaignId, Guid unitId, string? answer, string? user, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(answer) || answer.Length > 8000)
-            throw new AssessmentInputException("answer", ["write an answer to the council's questions (at most 8000 characters)"]);
+            throw Refusal.Invalid("answer", "self-assessment.clarification-answer");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
         if (scope.Participant.Status != ParticipantStatus.ReturnedForClarification)
-            throw new AssessmentClosedException($"the council has not returned the self-assessment of {scope.Unit.Code} for clarification");
+            throw Refusal.Conflict("self-assessment.not-returned", ("unit", scope.Unit.Code));
         scope.EnsureEditable(clock.GetUtcNow());
         var request = await db.Set<Verification.ClarificationRequest>().Where(c => c.ParticipantId == scope.Participant.Id)
             .OrderByDescending(c => c.RequestedAt).FirstAsync(ct);
@@ -325,20 +326,20 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
 
     private static IndicatorNode EnsureIndicator(AssessmentScope scope, string code) =>
         scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
-        ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+        ?? throw Refusal.NotFound("not-found", ("what", $"Indicator {code} does not apply to {scope.Unit.Code} in this campaign"));
 
     /// <summary>An indicator, or a bonus claim (<c>bonus:rule</c>), that evidence may be filed under; null for a bonus claim.</summary>
     private static IndicatorNode? EnsureEvidenceTarget(AssessmentScope scope, string code) =>
         code.StartsWith("bonus:", StringComparison.Ordinal)
             ? scope.IndexSet.BonusRules.Any(r => BonusClaimRecord.EvidenceCode(r.Key) == code) ? null
-                : throw new KeyNotFoundException($"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}")
+                : throw Refusal.NotFound("not-found", ("what", $"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}"))
             : EnsureIndicator(scope, code);
 
     /// <summary>Loads the unit's scope after taking the unit's lock, so its state cannot change until commit.</summary>
     private async Task<AssessmentScope> LockedScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         await locks.AcquireAsync(db, LockKey(campaignId, unitId), ct);
-        return await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
+        return await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {campaignId}"));
     }
 
     /// <summary>
@@ -406,19 +407,19 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     private static bool ClaimsPoints(IndicatorNode leaf, Answer answer) =>
         ScoringEngine.ScoreLeaf(leaf, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true)).Points > 0;
 
-    private static List<string> Missing(AssessmentScope scope, Entries entries)
+    private static List<Reason> Missing(AssessmentScope scope, Entries entries)
     {
-        var missing = new List<string>();
+        var missing = new List<Reason>();
         var answered = entries.Answered;
         foreach (var leaf in scope.ApplicableLeaves)
         {
             if (!answered.Contains(leaf.Code))
-                missing.Add($"{leaf.Code} {leaf.Name.Vi}: chưa trả lời / not answered");
+                missing.Add(Reason.Of("self-assessment.not-answered", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En))));
             else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code) && ClaimsPoints(leaf, entries.Answers.First(a => a.IndicatorCode == leaf.Code)))
-                missing.Add($"{leaf.Code} {leaf.Name.Vi}: thiếu minh chứng cho điểm tự chấm / evidence required to claim points ({leaf.EvidenceRequirement})");
+                missing.Add(Reason.Of("self-assessment.evidence-missing", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En)), ("requirement", leaf.EvidenceRequirement)));
         }
         missing.AddRange(entries.Claims.Where(c => c.Count > 0 && !entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
-            .Select(c => $"{BonusClaimRecord.EvidenceCode(c.RuleKey)}: điểm thưởng cần minh chứng / a bonus claim needs evidence"));
+            .Select(c => Reason.Of("self-assessment.bonus-needs-evidence", ("code", BonusClaimRecord.EvidenceCode(c.RuleKey)))));
         return missing;
     }
 
@@ -429,8 +430,10 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         var evidence = entries.Evidence.GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList(), StringComparer.Ordinal);
         var score = Score(scope, entries);
         string? closed = null;
+        // The view speaks the reader's language (the request's culture, API and pages alike).
+        var language = Refusal.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture);
         try { scope.EnsureEditable(clock.GetUtcNow()); }
-        catch (AssessmentClosedException e) { closed = e.Message; }
+        catch (Refusal e) { closed = string.Join("; ", e.Texts(language)); }
         var indicators = scope.ApplicableLeaves.Select(l => new IndicatorView(l.Code, l.Code.Split('.')[0], l.Name.Vi, l.Name.En, l.MaxPoints, l.Method!,
             l.EvidenceRequirement, l.EvidenceRequired, answers.TryGetValue(l.Code, out var a) ? ToView(a) : null,
             evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
@@ -438,7 +441,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             evidence.GetValueOrDefault(BonusClaimRecord.EvidenceCode(rule.Key)) ?? [])).ToList();
         return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
-            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, Missing(scope, entries), indicators, score.Bonus, bonusViews,
+            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, [.. Missing(scope, entries).Select(m => m.Text(language))], indicators, score.Bonus, bonusViews,
             $"/calendar/{scope.Participant.CalendarToken}.ics");
     }
 

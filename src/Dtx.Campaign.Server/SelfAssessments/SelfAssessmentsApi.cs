@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;
 using Dtx.Campaign.Server.Hosting;
@@ -35,34 +36,32 @@ internal static class SelfAssessmentsApi
     private static async Task<Results<Ok<SelfAssessmentView>, ProblemHttpResult>> Get(Guid campaignId, Guid unitId, SelfAssessment assessment, CancellationToken ct) =>
         await assessment.GetAsync(campaignId, unitId, ct) is { } view ? TypedResults.Ok(view) : ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
 
-    private static Task<IResult> SaveAnswer(Guid campaignId, Guid unitId, string code, AnswerInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () => TypedResults.Ok(await assessment.SaveAnswerAsync(campaignId, unitId, code, input, user.Identity?.Name, ct)));
+    private static async Task<Ok<AnswerView>> SaveAnswer(Guid campaignId, Guid unitId, string code, AnswerInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.SaveAnswerAsync(campaignId, unitId, code, input, user.Identity?.Name, ct));
 
-    private static Task<IResult> AddFile(Guid campaignId, Guid unitId, IFormFile file, [Microsoft.AspNetCore.Mvc.FromForm] string code,
-        SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () =>
-        {
-            await using var content = file.OpenReadStream();
-            var view = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, user.Identity?.Name, ct);
-            return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment/evidence/{view.Id}/content", view);
-        });
+    private static async Task<Created<EvidenceView>> AddFile(Guid campaignId, Guid unitId, IFormFile file, [Microsoft.AspNetCore.Mvc.FromForm] string code,
+        SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var content = file.OpenReadStream();
+        var view = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, user.Identity?.Name, ct);
+        return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment/evidence/{view.Id}/content", view);
+    }
 
-    private static Task<IResult> AddReference(Guid campaignId, Guid unitId, ReferenceRequest request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () =>
+    private static async Task<Created<EvidenceView>> AddReference(Guid campaignId, Guid unitId, ReferenceRequest request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var item = request.Kind switch
         {
-            var item = request.Kind switch
-            {
-                EvidenceKind.Link when Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" =>
-                    new EvidenceItem { IndicatorCode = request.Code, Kind = EvidenceKind.Link, Url = uri.ToString() },
-                EvidenceKind.Link => throw new AssessmentInputException("url", ["a link must be an absolute http(s) address"]),
-                EvidenceKind.Document when !string.IsNullOrWhiteSpace(request.DocumentNumber) && request.DocumentDate is not null && !string.IsNullOrWhiteSpace(request.DocumentIssuer) =>
-                    new EvidenceItem { IndicatorCode = request.Code, Kind = EvidenceKind.Document, DocumentNumber = request.DocumentNumber.Trim(), DocumentDate = request.DocumentDate, DocumentIssuer = request.DocumentIssuer.Trim() },
-                EvidenceKind.Document => throw new AssessmentInputException("documentNumber", ["an official document needs its number, date and issuer (e.g. 920/QĐ-UBND, 2024-02-20, UBND TP Hà Nội)"]),
-                _ => throw new AssessmentInputException("kind", ["files are uploaded to evidence/files; here use 'link' or 'document'"]),
-            };
-            var view = await assessment.AddReferenceAsync(campaignId, unitId, request.Code, item, user.Identity?.Name, ct);
-            return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment", view);
-        });
+            EvidenceKind.Link when Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" =>
+                new EvidenceItem { IndicatorCode = request.Code, Kind = EvidenceKind.Link, Url = uri.ToString() },
+            EvidenceKind.Link => throw Refusal.Invalid("url", "evidence.link-invalid"),
+            EvidenceKind.Document when !string.IsNullOrWhiteSpace(request.DocumentNumber) && request.DocumentDate is not null && !string.IsNullOrWhiteSpace(request.DocumentIssuer) =>
+                new EvidenceItem { IndicatorCode = request.Code, Kind = EvidenceKind.Document, DocumentNumber = request.DocumentNumber.Trim(), DocumentDate = request.DocumentDate, DocumentIssuer = request.DocumentIssuer.Trim() },
+            EvidenceKind.Document => throw Refusal.Invalid("documentNumber", "evidence.document-incomplete"),
+            _ => throw Refusal.Invalid("kind", "evidence.kind-invalid"),
+        };
+        var view = await assessment.AddReferenceAsync(campaignId, unitId, request.Code, item, user.Identity?.Name, ct);
+        return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment", view);
+    }
 
     private static async Task<IResult> Download(Guid campaignId, Guid unitId, Guid evidenceId, CampaignDbContext db, IEvidenceStore store, CancellationToken ct)
     {
@@ -76,45 +75,17 @@ internal static class SelfAssessmentsApi
         return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
     }
 
-    private static Task<IResult> SaveBonus(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () => TypedResults.Ok(await assessment.SaveBonusClaimAsync(campaignId, unitId, ruleKey, input, user.Identity?.Name, ct)));
+    private static async Task<Ok<BonusView>> SaveBonus(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.SaveBonusClaimAsync(campaignId, unitId, ruleKey, input, user.Identity?.Name, ct));
 
-    private static Task<IResult> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () => TypedResults.Ok(await assessment.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct)));
+    private static async Task<Ok<SelfAssessment.PrefillReport>> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct));
 
     public sealed record ClarificationAnswer(string? Answer);
 
-    private static Task<IResult> AnswerClarification(Guid campaignId, Guid unitId, ClarificationAnswer request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () => TypedResults.Ok(await assessment.AnswerClarificationAsync(campaignId, unitId, request.Answer, user.Identity?.Name, ct)));
+    private static async Task<Ok<SelfAssessmentView>> AnswerClarification(Guid campaignId, Guid unitId, ClarificationAnswer request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.AnswerClarificationAsync(campaignId, unitId, request.Answer, user.Identity?.Name, ct));
 
-    private static Task<IResult> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        Refusing(async () => TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct)));
-
-    /// <summary>Maps the refusals of a self-assessment to problem details that say what and why.</summary>
-    private static async Task<IResult> Refusing(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (KeyNotFoundException e)
-        {
-            return ApiProblems.NotFound(e.Message);
-        }
-        catch (AssessmentInputException e)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [.. e.Messages] },
-                title: e.Field == "submit" ? "Chưa đủ để nộp / Not complete yet" : "Giá trị không hợp lệ / Invalid value");
-        }
-        catch (AssessmentClosedException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Không thể thay đổi / Closed for changes", detail: e.Message,
-                extensions: new Dictionary<string, object?> { ["reason"] = "closed" });
-        }
-        catch (AnswerConflictException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Đã có người sửa / Changed by someone else", detail: e.Message,
-                extensions: new Dictionary<string, object?> { ["reason"] = "version-conflict", ["current"] = e.Current });
-        }
-    }
+    private static async Task<Ok<SelfAssessmentView>> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct));
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Council;
@@ -56,9 +56,9 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
 
     public async Task<IReadOnlyList<AssignmentView>> AssignAsync(CouncilSeat seat, IReadOnlyList<AssignmentInput> inputs, CancellationToken ct)
     {
-        seat.RequireOrganiserOrAdministrator("assign council members to units");
+        seat.RequireOrganiserOrAdministrator("action.assign");
         if (inputs.Count == 0)
-            throw new CouncilInputException("assignments", "name at least one unit and member");
+            throw Refusal.Invalid("assignments", "verification.assignments-empty");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var participants = await db.Participants.Where(p => p.CampaignId == seat.Campaign.Id).ToDictionaryAsync(p => p.UnitId, ct);
         var units = await db.Units.AsNoTracking().Where(u => participants.Keys.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
@@ -67,14 +67,14 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         {
             var input = inputs[i];
             var member = seat.Campaign.Council.FirstOrDefault(m => m.Id == input.MemberId)
-                ?? throw new CouncilInputException($"assignments[{i}].memberId", $"{input.MemberId} is not a member of this campaign's council");
+                ?? throw Refusal.Invalid($"assignments[{i}].memberId", "verification.not-council-member", ("member", input.MemberId));
             if (!participants.TryGetValue(input.UnitId, out var participant))
-                throw new CouncilInputException($"assignments[{i}].unitId", $"unit {input.UnitId} does not take part in this campaign");
+                throw Refusal.Invalid($"assignments[{i}].unitId", "verification.not-participating", ("unit", input.UnitId));
             var unit = units[input.UnitId];
             if (member.UnitId == input.UnitId)
-                throw new CouncilForbiddenException($"assignments[{i}]: {member.FullName} works for {unit.Code} {unit.NameVi} and may not verify it (conflict of interest)");
+                throw new Refusal(RefusalKind.Forbidden, [Reason.For($"assignments[{i}]", "verification.conflict-of-interest", ("member", member.FullName), ("unit", $"{unit.Code} {unit.NameVi}"))]);
             if (input.GroupCode is { } group && !(await sets.GetAsync(db, participant.IndexSetId, ct)).Groups.Any(g => g.Code == group))
-                throw new CouncilInputException($"assignments[{i}].groupCode", $"'{group}' is not an indicator group of the index set of {unit.Code}");
+                throw Refusal.Invalid($"assignments[{i}].groupCode", "verification.not-a-group", ("group", group), ("unit", unit.Code));
             if (await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == participant.Id && a.CouncilMemberId == member.Id && a.GroupCode == input.GroupCode, ct)
                 || created.Any(a => a.ParticipantId == participant.Id && a.CouncilMemberId == member.Id && a.GroupCode == input.GroupCode))
                 continue;
@@ -100,28 +100,28 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member) = await ReviewScopeAsync(seat, unitId, code, ct);
         if (AwaitsClarification(scope.Participant))
-            throw new StageConflictException($"{scope.Unit.Code} was returned for clarification until {scope.Local(scope.Participant.ClarificationDueAt!.Value)}; verify it after it resubmits");
+            throw Refusal.Conflict("verification.returned", ("unit", scope.Unit.Code), ("dueAt", scope.Local(scope.Participant.ClarificationDueAt!.Value)));
         var (max, selfPoints) = await SelfPointsAsync(scope, code, ct);
         decimal points;
         if (input.Accept)
         {
             if (input.Points is not null && input.Points != selfPoints)
-                throw new CouncilInputException("points", "either accept the self-score or give points, not both");
+                throw Refusal.Invalid("points", "verification.points-both");
             points = selfPoints;
         }
         else
         {
-            points = input.Points ?? throw new CouncilInputException("points", $"give the verified points (0 to {max}) or accept the self-score");
+            points = input.Points ?? throw Refusal.Invalid("points", "verification.points-required", ("max", max));
             if (points < 0 || points > max)
-                throw new CouncilInputException("points", $"must be from 0 to {Show(max)} for {code} (got {Show(points)})");
+                throw Refusal.Invalid("points", "verification.points-range", ("max", max), ("code", code), ("got", points));
             if (code.StartsWith("bonus:", StringComparison.Ordinal) && points != decimal.Truncate(points))
-                throw new CouncilInputException("points", $"the accepted number of bonus items is a whole number (got {Show(points)})");
+                throw Refusal.Invalid("points", "verification.bonus-whole", ("got", points));
         }
         var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
         if (points < selfPoints && note is null)
-            throw new CouncilInputException("note", $"lowering {code} from {Show(selfPoints)} to {Show(points)} needs a note for the unit: what did not score and why");
+            throw Refusal.Invalid("note", "verification.note-required", ("code", code), ("from", selfPoints), ("to", points));
         if (note?.Length > 4000)
-            throw new CouncilInputException("note", "at most 4000 characters");
+            throw Refusal.Invalid("note", "field.too-long", ("max", 4000));
 
         var verdict = await db.Set<IndicatorVerdict>().FirstOrDefaultAsync(v => v.ParticipantId == scope.Participant.Id && v.IndicatorCode == code, ct);
         var before = verdict is null ? null : new { verdict.Points, verdict.Note, verdict.MemberName };
@@ -154,10 +154,10 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, _) = await ReviewScopeAsync(seat, unitId, null, ct);
         if (AwaitsClarification(scope.Participant))
-            throw new StageConflictException($"{scope.Unit.Code} is answering a clarification request; it cannot be marked verified yet");
+            throw Refusal.Conflict("verification.answering-clarification", ("unit", scope.Unit.Code));
         var missing = (await ToReviewAsync(scope, ct)).Except(await VerdictCodesAsync(scope.Participant.Id, ct)).ToList();
         if (missing.Count > 0)
-            throw new CouncilInputException("verdicts", $"{missing.Count} item(s) of {scope.Unit.Code} have no verdict yet: {string.Join(", ", missing.Take(20))}");
+            throw Refusal.Invalid("verdicts", "verification.verdicts-missing", ("count", missing.Count), ("unit", scope.Unit.Code), ("items", missing.Take(20).ToList()));
         scope.Participant.Verification = VerificationStatus.Verified;
         scope.Participant.VerifiedAt = clock.GetUtcNow();
         scope.Participant.ConcurrencyStamp = Guid.NewGuid();
@@ -171,13 +171,13 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>Leaves a unit out of verification and ranking, with the reason on the record.</summary>
     public async Task<UnitVerificationView> ExcludeAsync(CouncilSeat seat, Guid unitId, string? reason, CancellationToken ct)
     {
-        seat.RequireOrganiserOrAdministrator("exclude a unit");
+        seat.RequireOrganiserOrAdministrator("action.exclude-unit");
         if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 5)
-            throw new CouncilInputException("reason", "say why the unit is excluded (at least 5 characters)");
+            throw Refusal.Invalid("reason", "verification.exclusion-reason");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await CampaignStage.RequireAsync(db, seat.Campaign, "Excluding a unit", ct, Stage);
+        await CampaignStage.RequireAsync(db, seat.Campaign, "action.exclude", ct, Stage);
         var participant = await db.Participants.FirstOrDefaultAsync(p => p.CampaignId == seat.Campaign.Id && p.UnitId == unitId, ct)
-            ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
         var before = participant.Verification.ToString();
         participant.Verification = VerificationStatus.Excluded;
         participant.ExclusionReason = reason.Trim();
@@ -193,18 +193,18 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     public async Task<ClarificationView> ReturnForClarificationAsync(CouncilSeat seat, Guid unitId, ClarificationInput input, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(input.Questions))
-            throw new CouncilInputException("questions", "write the questions the unit must answer");
+            throw Refusal.Invalid("questions", "verification.questions-required");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member) = await ReviewScopeAsync(seat, unitId, null, ct);
         if (scope.Participant.Status != ParticipantStatus.Submitted)
-            throw new StageConflictException($"only a submitted self-assessment can be returned; {scope.Unit.Code} is {CampaignProgress.Kebab(scope.Participant.Status)}");
+            throw Refusal.Conflict("verification.only-submitted-returned", ("unit", scope.Unit.Code), ("status", new Label("participant." + CampaignProgress.Kebab(scope.Participant.Status))));
         if (LocalDateTimeInput.TryParse(input.DueAt, scope.Zone, out var due) is { } refusal)
-            throw new CouncilInputException("dueAt", refusal);
+            throw Refusal.Invalid([refusal with { Field = "dueAt" }]);
         var now = clock.GetUtcNow();
         if (due <= now)
-            throw new CouncilInputException("dueAt", $"{input.DueAt} ({scope.Zone.Id}) is already past");
+            throw Refusal.Invalid("dueAt", "date.in-past", ("time", $"{input.DueAt} ({scope.Zone.Id})"));
         if (due > seat.Campaign.Schedule.VerificationEndsAt)
-            throw new CouncilInputException("dueAt", $"the answer must be due before verification ends ({scope.Local(seat.Campaign.Schedule.VerificationEndsAt)})");
+            throw Refusal.Invalid("dueAt", "verification.due-after-verification", ("end", scope.Local(seat.Campaign.Schedule.VerificationEndsAt)));
         var request = new ClarificationRequest
         {
             Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, Questions = input.Questions.Trim(), RequestedBy = member.FullName,
@@ -290,7 +290,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     public async Task<UnitReviewView> UnitAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
     {
         var (scope, _) = await ReadScopeAsync(seat, unitId, ct);
-        var view = await selfAssessment.GetAsync(seat.Campaign.Id, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        var view = await selfAssessment.GetAsync(seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
         var id = scope.Participant.Id;
         var verdicts = await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => v.ParticipantId == id).OrderBy(v => v.IndicatorCode).ToListAsync(ct);
         var history = await History(db, id, ct);
@@ -308,12 +308,12 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>The unit's scope, after checking the reader may see it: an organiser, an administrator, or a member assigned to it.</summary>
     private async Task<(AssessmentScope Scope, CouncilMember? Member)> ReadScopeAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
     {
-        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
         if (seat.Organises || seat.IsAdministrator)
             return (scope, seat.Member);
         var member = seat.RequireMember();
         if (!await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id, ct))
-            throw new CouncilForbiddenException($"{member.FullName} is not assigned to verify {scope.Unit.Code}");
+            throw Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code));
         return (scope, member);
     }
 
@@ -321,21 +321,22 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     private async Task<(AssessmentScope Scope, CouncilMember Member)> ReviewScopeAsync(CouncilSeat seat, Guid unitId, string? code, CancellationToken ct)
     {
         var member = seat.RequireMember();
-        await CampaignStage.RequireAsync(db, seat.Campaign, "Verification", ct, Stage);
-        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {seat.Campaign.Id}");
+        await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
+        var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
         if (member.UnitId == unitId)
-            throw new CouncilForbiddenException($"{member.FullName} works for {scope.Unit.Code} and may not verify it (conflict of interest)");
+            throw Refusal.Forbidden("verification.conflict-of-interest", ("member", member.FullName), ("unit", scope.Unit.Code));
         if (!NeedsVerification(scope.Participant, seat.Campaign))
-            throw new StageConflictException($"{scope.Unit.Code} did not submit and its draft does not count in this campaign; there is nothing to verify");
+            throw Refusal.Conflict("verification.nothing-to-verify", ("unit", scope.Unit.Code));
         if (scope.Participant.Verification == VerificationStatus.Excluded)
-            throw new StageConflictException($"{scope.Unit.Code} was excluded: {scope.Participant.ExclusionReason}");
+            throw Refusal.Conflict("verification.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
         if (!seat.Organises)
         {
             var group = code is null || code.StartsWith("bonus:", StringComparison.Ordinal) ? null : code.Split('.')[0];
             var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)
                 .Select(a => a.GroupCode).ToListAsync(ct);
             if (!assigned.Any(g => g is null || g == group))
-                throw new CouncilForbiddenException($"{member.FullName} is not assigned to verify {(group is null ? "" : $"group {group} of ")}{scope.Unit.Code}");
+                throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
+                    : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
         }
         return (scope, member);
     }
@@ -347,14 +348,14 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         if (code.StartsWith("bonus:", StringComparison.Ordinal))
         {
             var rule = scope.IndexSet.BonusRules.FirstOrDefault(r => BonusClaimRecord.EvidenceCode(r.Key) == code)
-                ?? throw new KeyNotFoundException($"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}");
+                ?? throw Refusal.NotFound("not-found", ("what", $"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}"));
             var claim = await db.Set<BonusClaimRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id && c.RuleKey == rule.Key, ct);
             var hasEvidence = await db.Set<EvidenceItem>().AnyAsync(e => e.ParticipantId == id && e.IndicatorCode == code, ct);
             var claimed = claim is not null && hasEvidence ? claim.Count : 0;
             return (claimed, claimed);
         }
         var leaf = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
-            ?? throw new KeyNotFoundException($"Indicator {code} does not apply to {scope.Unit.Code} in this campaign");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Indicator {code} does not apply to {scope.Unit.Code} in this campaign"));
         var self = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == id && a.IndicatorCode == code).Select(a => (decimal?)a.SelfScore).FirstOrDefaultAsync(ct);
         return (leaf.MaxPoints, self ?? 0);
     }
@@ -378,7 +379,6 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         _ => "excluded",
     };
 
-    private static string Show(decimal value) => value.ToString("0.##", CultureInfo.GetCultureInfo("vi-VN"));
 
     private static VerdictView ToView(IndicatorVerdict v) => new(v.IndicatorCode, v.SelfPoints, v.Points, v.Note, v.MemberName, v.At);
 

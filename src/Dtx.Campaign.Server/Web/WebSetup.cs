@@ -66,8 +66,18 @@ internal static class WebSetup
             // Only the person's own choice counts, never the browser's Accept-Language: Vietnamese first.
             RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageCookie }],
         };
-        // The API keeps invariant formats; only pages are localised.
+        // The API keeps invariant formats (culture) but answers in the caller's language (UI culture): the
+        // language cookie, else Accept-Language, else Vietnamese. Pages follow only the person's own choice.
+        var api = new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(CultureInfo.InvariantCulture, Vietnamese),
+            SupportedCultures = [CultureInfo.InvariantCulture],
+            // The neutral "en" and "vi" too: a client asks for "en" more often than "en-GB".
+            SupportedUICultures = [Vietnamese, English, CultureInfo.GetCultureInfo("vi"), CultureInfo.GetCultureInfo("en")],
+            RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageCookie }, new AcceptLanguageHeaderRequestCultureProvider()],
+        };
         app.UseWhen(context => !IsApi(context.Request), branch => branch.UseRequestLocalization(localization));
+        app.UseWhen(context => IsApi(context.Request), branch => branch.UseRequestLocalization(api));
         app.MapRazorPages();
         return app;
     }

@@ -154,14 +154,14 @@ public sealed class ScoringEngineTests
     {
         var node = Sample.AllNodes().Single(n => n.Code == code);
         var problems = ScoringEngine.ValidateInput(node, new IndicatorInput(Numerator: (decimal?)numerator, Denominator: (decimal?)denominator, Number: (decimal?)number));
-        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Text("en").Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_field_the_method_does_not_use_is_refused()
     {
         var node = Sample.AllNodes().Single(n => n.Code == "1.2");
-        Assert.Contains("'number' is not used by the yes-no method of indicator 1.2", ScoringEngine.ValidateInput(node, new IndicatorInput(Number: 3)));
+        Assert.Contains("'number' is not used by the yes-no method of indicator 1.2", ScoringEngine.ValidateInput(node, new IndicatorInput(Number: 3)).Select(p => p.Text("en")));
     }
 
     // ---- Properties over arbitrary answers ------------------------------------------------------

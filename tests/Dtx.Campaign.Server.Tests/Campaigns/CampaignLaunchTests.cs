@@ -13,6 +13,8 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         admin = await app.LoginAsAdminAsync();
+        // The refusals below are read in English; RefusalLanguageTests checks the Vietnamese default.
+        admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
         await app.ImportHanoiUnitsAsync(admin);
         var suffix = Guid.NewGuid().ToString("N")[..6];
         citySet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"city-{suffix}", "department", flaggedGroup: "digital-economy"));
@@ -180,6 +182,9 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
 
         var early = await ErrorsOf(await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "2025-11-20T17:00:00", reason = "Sự cố hệ thống" }));
         Assert.Contains("must be after the campaign's deadline 30/11/2025 17:00", early["until"][0], StringComparison.Ordinal);
+        var refused = await (await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "2025-11-20T17:00:00", reason = "Sự cố hệ thống" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("extension.before-deadline", refused.GetProperty("code").GetString());
+        Assert.Equal("30/11/2025 17:00", refused.GetProperty("parameters").GetProperty("deadline").GetString());
         var noReason = await ErrorsOf(await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "2025-12-05T17:00:00", reason = " " }));
         Assert.Contains("needs a reason", noReason["reason"][0], StringComparison.Ordinal);
 

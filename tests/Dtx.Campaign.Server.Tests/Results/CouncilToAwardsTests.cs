@@ -143,16 +143,16 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
             .First(m => m.GetProperty("name").GetString() == "Thành viên Sở Nội vụ").GetProperty("memberId").GetGuid();
 
         // Conflict of interest, and only organisers assign.
-        await RefusedAsync(secretary.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = ids["SNV"], memberId } } }), HttpStatusCode.Forbidden, "conflict of interest");
-        await RefusedAsync(member.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = ids["STC"], memberId } } }), HttpStatusCode.Forbidden, "secretary");
+        await RefusedAsync(secretary.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = ids["SNV"], memberId } } }), HttpStatusCode.Forbidden, "xung đột lợi ích");
+        await RefusedAsync(member.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = ids["STC"], memberId } } }), HttpStatusCode.Forbidden, "Thư ký");
         await OkAsync(secretary.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = ids["STC"], memberId }, new { unitId = ids["SKHCN"], memberId } } }));
         // The member sees only the units assigned to them, and cannot verify others.
         var mine = (await OkAsync(member.GetAsync(verification))).GetProperty("perUnit").EnumerateArray().Select(u => u.GetProperty("unitCode").GetString()).Order().ToList();
         Assert.Equal(["SKHCN", "STC"], mine);
-        await RefusedAsync(member.PutAsJsonAsync($"{verification}/units/{ids["SYT"]}/indicators/1.1", new { accept = true }), HttpStatusCode.Forbidden, "not assigned");
-        await RefusedAsync(member.GetAsync($"{verification}/units/{ids["SYT"]}"), HttpStatusCode.Forbidden, "not assigned");
+        await RefusedAsync(member.PutAsJsonAsync($"{verification}/units/{ids["SYT"]}/indicators/1.1", new { accept = true }), HttpStatusCode.Forbidden, "không được phân công");
+        await RefusedAsync(member.GetAsync($"{verification}/units/{ids["SYT"]}"), HttpStatusCode.Forbidden, "không được phân công");
         // Unit people and administrators are not the council.
-        await RefusedAsync(admin.PutAsJsonAsync($"{verification}/units/{ids["STC"]}/indicators/1.1", new { accept = true }), HttpStatusCode.Forbidden, "not a member");
+        await RefusedAsync(admin.PutAsJsonAsync($"{verification}/units/{ids["STC"]}/indicators/1.1", new { accept = true }), HttpStatusCode.Forbidden, "không phải thành viên");
 
         async Task AcceptAllAsync(HttpClient who, string code, string[] indicators)
         {
@@ -165,8 +165,8 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
 
         // Lowering a score needs a note the unit will read.
         var snvReview = $"{verification}/units/{ids["SNV"]}/indicators";
-        await RefusedAsync(chair.PutAsJsonAsync($"{snvReview}/6.1", new { accept = false, points = 30 }), HttpStatusCode.BadRequest, "needs a note");
-        await RefusedAsync(chair.PutAsJsonAsync($"{snvReview}/6.1", new { accept = false, points = 60 }), HttpStatusCode.BadRequest, "from 0 to 50");
+        await RefusedAsync(chair.PutAsJsonAsync($"{snvReview}/6.1", new { accept = false, points = 30 }), HttpStatusCode.BadRequest, "cần ghi chú");
+        await RefusedAsync(chair.PutAsJsonAsync($"{snvReview}/6.1", new { accept = false, points = 60 }), HttpStatusCode.BadRequest, "từ 0 đến 50");
         await AcceptAllAsync(chair, "SNV", ["1.1", "2.1", "3.1", "4.1", "5.1"]);
         var lowered = await OkAsync(chair.PutAsJsonAsync($"{snvReview}/6.1", new { accept = false, points = 30, note = "Hai mô hình chưa có quyết định công nhận" }));
         Assert.Equal(50m, lowered.GetProperty("selfPoints").GetDecimal());
@@ -178,14 +178,14 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         await OkAsync(chair.PutAsJsonAsync($"{verification}/units/{ids["P-HOAN-KIEM"]}/indicators/bonus:model", new { accept = false, points = 1, note = "Mô hình thứ hai chưa được công nhận" }));
 
         // P-CUA-NAM is returned for clarification, answers, improves one value and resubmits.
-        await RefusedAsync(chair.PostAsJsonAsync($"{verification}/units/{ids["P-CUA-NAM"]}/clarification", new { questions = "Bổ sung số liệu nhóm 8", dueAt = "2025-12-20 17:00" }), HttpStatusCode.BadRequest, "before verification ends");
+        await RefusedAsync(chair.PostAsJsonAsync($"{verification}/units/{ids["P-CUA-NAM"]}/clarification", new { questions = "Bổ sung số liệu nhóm 8", dueAt = "2025-12-20 17:00" }), HttpStatusCode.BadRequest, "trước khi kết thúc thẩm định");
         await OkAsync(chair.PostAsJsonAsync($"{verification}/units/{ids["P-CUA-NAM"]}/clarification", new { questions = "Bổ sung số liệu nhóm 8", dueAt = "2025-12-05 17:00" }));
         var cuaNam = $"{Unit("P-CUA-NAM")}/self-assessment";
         Assert.Equal("returned-for-clarification", (await OkAsync(admin.GetAsync(cuaNam))).GetProperty("status").GetString());
-        await RefusedAsync(chair.PutAsJsonAsync($"{verification}/units/{ids["P-CUA-NAM"]}/indicators/1.1", new { accept = true }), HttpStatusCode.Conflict, "returned for clarification");
+        await RefusedAsync(chair.PutAsJsonAsync($"{verification}/units/{ids["P-CUA-NAM"]}/indicators/1.1", new { accept = true }), HttpStatusCode.Conflict, "trả lại để giải trình");
         var answer81 = (await OkAsync(admin.GetAsync(cuaNam))).GetProperty("indicators").EnumerateArray().First(i => i.GetProperty("code").GetString() == "8.1").GetProperty("answer").GetProperty("version").GetInt32();
         await OkAsync(admin.PutAsJsonAsync($"{cuaNam}/answers/8.1", new { number = 100, version = answer81 }));
-        await RefusedAsync(admin.PostAsync($"{cuaNam}/submit", null), HttpStatusCode.BadRequest, "clarification");
+        await RefusedAsync(admin.PostAsync($"{cuaNam}/submit", null), HttpStatusCode.BadRequest, "self-assessment.clarification-unanswered");
         await OkAsync(admin.PostAsJsonAsync($"{cuaNam}/clarification", new { answer = "Đã bổ sung số liệu nhóm 8 theo báo cáo quý IV" }));
         await OkAsync(admin.PostAsync($"{cuaNam}/submit", null));   // 320 - 16 + 20 = 324
         await AcceptAllAsync(chair, "P-CUA-NAM", all8);
@@ -195,7 +195,7 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         Assert.False(gate.GetProperty("ready").GetBoolean());
         Assert.StartsWith("136/143", gate.GetProperty("summary").GetString(), StringComparison.Ordinal);
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" }), HttpStatusCode.Conflict, "P-BA-DINH");
-        await RefusedAsync(member.PostAsync($"{verification}/units/{ids["SNV"]}/complete", null), HttpStatusCode.Forbidden, "conflict of interest");
+        await RefusedAsync(member.PostAsync($"{verification}/units/{ids["SNV"]}/complete", null), HttpStatusCode.Forbidden, "xung đột lợi ích");
         foreach (var code in new[] { "SNV", "STC", "SKHCN", "SYT", "P-BA-DINH", "P-HOAN-KIEM", "P-CUA-NAM" })
             await OkAsync(chair.PostAsync($"{verification}/units/{ids[code]}/complete", null));
         await RefusedAsync(secretary.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" }), HttpStatusCode.Forbidden, "chair");
@@ -216,24 +216,24 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
 
         // Disputes: only inside the window.
         var disputeBody = new { code = "6.1", justification = "Mô hình thứ năm đã được công nhận theo Quyết định 45/QĐ-UBND", evidence = new[] { "45/QĐ-UBND, 2025-09-10, UBND TP Hà Nội" } };
-        await RefusedAsync(admin.PostAsJsonAsync($"{Unit("SNV")}/disputes", disputeBody), HttpStatusCode.Conflict, "dispute-window");
+        await RefusedAsync(admin.PostAsJsonAsync($"{Unit("SNV")}/disputes", disputeBody), HttpStatusCode.Conflict, "Tiếp nhận kiến nghị");
         await SetClockAsync(12, 16, 8);
         Assert.Equal("dispute-window", await StageAsync(campaign));
         chair = await app.LoginAsync(Chair, Password);
         var snvDispute = await OkAsync(admin.PostAsJsonAsync($"{Unit("SNV")}/disputes", disputeBody));
         Assert.Equal(30m, snvDispute.GetProperty("pointsBefore").GetDecimal());
-        await RefusedAsync(admin.PostAsJsonAsync($"{Unit("SNV")}/disputes", disputeBody), HttpStatusCode.Conflict, "already has an open dispute");
+        await RefusedAsync(admin.PostAsJsonAsync($"{Unit("SNV")}/disputes", disputeBody), HttpStatusCode.Conflict, "đã có kiến nghị đang mở");
         var sytDispute = await OkAsync(admin.PostAsJsonAsync($"{Unit("SYT")}/disputes", new { code = "3.1", justification = "Hạ tầng đã hoàn thành 100% theo báo cáo" }));
         await RefusedAsync(admin.PostAsJsonAsync($"{Unit("STC")}/disputes", new { code = "9.9", justification = "Không có chỉ số này đâu" }), HttpStatusCode.NotFound, "9.9");
         await SetClockAsync(12, 23, 17);
         Assert.Equal("dispute-resolution", await StageAsync(campaign));
-        await RefusedAsync(admin.PostAsJsonAsync($"{Unit("STC")}/disputes", new { code = "2.1", justification = "Đã có quy chế chuyển đổi số" }), HttpStatusCode.Conflict, "dispute-window");
+        await RefusedAsync(admin.PostAsJsonAsync($"{Unit("STC")}/disputes", new { code = "2.1", justification = "Đã có quy chế chuyển đổi số" }), HttpStatusCode.Conflict, "Tiếp nhận kiến nghị");
         chair = await app.LoginAsync(Chair, Password);
         member = await app.LoginAsync(Member, Password);
         secretary = await app.LoginAsync(Secretary, Password);
         var disputes = $"/api/campaigns/{campaign}/disputes";
-        await RefusedAsync(member.PostAsJsonAsync($"{disputes}/{snvDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = true, newPoints = 40, reason = "x" }), HttpStatusCode.Forbidden, "conflict of interest");
-        await RefusedAsync(chair.PostAsJsonAsync($"{disputes}/{sytDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = false }), HttpStatusCode.BadRequest, "reasons");
+        await RefusedAsync(member.PostAsJsonAsync($"{disputes}/{snvDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = true, newPoints = 40, reason = "x" }), HttpStatusCode.Forbidden, "xung đột lợi ích");
+        await RefusedAsync(chair.PostAsJsonAsync($"{disputes}/{sytDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = false }), HttpStatusCode.BadRequest, "lý do bác bỏ");
         await OkAsync(chair.PostAsJsonAsync($"{disputes}/{snvDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = true, newPoints = 40, reason = "Quyết định 45/QĐ-UBND công nhận mô hình thứ năm; còn một mô hình chưa đủ hồ sơ" }));
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "dispute-resolution" }), HttpStatusCode.Conflict, "SYT 3.1");
         await OkAsync(chair.PostAsJsonAsync($"{disputes}/{sytDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = false, reason = "Báo cáo không kèm biên bản nghiệm thu" }));
@@ -273,19 +273,19 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         }
 
         // Awards: one of each class among departments at 70% or more; the tie on rank 2 gives two Second class awards.
-        await RefusedAsync(chair.PutAsJsonAsync($"/api/campaigns/{campaign}/awards/quotas", new { quotas = Array.Empty<object>() }), HttpStatusCode.Forbidden, "administrators");
+        await RefusedAsync(chair.PutAsJsonAsync($"/api/campaigns/{campaign}/awards/quotas", new { quotas = Array.Empty<object>() }), HttpStatusCode.Forbidden, "awards.admins-set-quotas");
         await OkAsync(admin.PutAsJsonAsync($"/api/campaigns/{campaign}/awards/quotas", new { quotas = new[] { new { category = "department", first = 1, second = 1, third = 1, minPercentage = 70m } } }));
         var proposal = await OkAsync(chair.GetAsync($"/api/campaigns/{campaign}/awards/proposal"));
         Assert.Equal([("SNV", "first"), ("SKHCN", "second"), ("STC", "second"), ("SYT", "third")],
             proposal.GetProperty("awards").EnumerateArray().Select(a => (a.GetProperty("unitCode").GetString(), a.GetProperty("class").GetString())).ToList());
         Assert.Contains(proposal.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("tie at rank 2", StringComparison.Ordinal));
-        await RefusedAsync(secretary.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Forbidden, "chair");
-        await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { awards = new[] { new { unitId = ids["SNV"], @class = "first" } } }), HttpStatusCode.BadRequest, "reason");
+        await RefusedAsync(secretary.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Forbidden, "council.chair-only");
+        await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { awards = new[] { new { unitId = ids["SNV"], @class = "first" } } }), HttpStatusCode.BadRequest, "awards.reason-required");
         var awards = await OkAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }));
         Assert.Equal(4, awards.GetArrayLength());
         Assert.All(awards.EnumerateArray(), a => Assert.Matches("^BK-HN-2025-\\d{4}$", a.GetProperty("serial").GetString()!));
         Assert.Equal(4, awards.EnumerateArray().Select(a => a.GetProperty("verificationCode").GetString()).Distinct().Count());
-        await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Conflict, "already confirmed");
+        await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/awards/confirmation", new { }), HttpStatusCode.Conflict, "đã được xác nhận");
         // The award decision is a numbered document of its own; the certificates cite it.
         Assert.Matches("^\\d+/QĐ-UBND$", awards[0].GetProperty("decisionNumber").GetString()!);
 

@@ -12,12 +12,19 @@ namespace Dtx.Campaign.Server.Tests.SelfAssessments;
 /// </summary>
 public abstract class SelfAssessmentTests(CampaignApp app)
 {
+    // These assertions read the English texts (Accept-Language: en); RefusalLanguageTests checks the Vietnamese default.
+    private static HttpClient InEnglish(HttpClient client)
+    {
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        return client;
+    }
+
     private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 
     [Fact]
     public async Task A_unit_self_assesses_submits_and_the_deadline_closes_the_others()
     {
-        var admin = await app.LoginAsAdminAsync();
+        var admin = InEnglish(await app.LoginAsAdminAsync());
         await app.ImportHanoiUnitsAsync(admin);
         var citySet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sa-city-{Guid.NewGuid():N}"[..20], "department", flaggedGroup: "digital-economy"));
         var communeSet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sa-com-{Guid.NewGuid():N}"[..20], "commune"));
@@ -31,9 +38,10 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         var early = await admin.PutAsJsonAsync($"{skhcn}/answers/1.1", new { yes = true, version = 0 });
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         Assert.Contains("self-assessment opens at 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("self-assessment.not-open", (await early.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
 
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
-        admin = await app.LoginAsAdminAsync(); // the session cookie expires with the clock, as it should
+        admin = InEnglish(await app.LoginAsAdminAsync()); // the session cookie expires with the clock, as it should
         var view = await admin.GetFromJsonAsync<JsonElement>(snv);
         Assert.Equal(3, view.GetProperty("applicable").GetInt32());
         Assert.Equal(4, (await admin.GetFromJsonAsync<JsonElement>(skhcn)).GetProperty("applicable").GetInt32());
@@ -43,7 +51,9 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         Assert.Equal(HttpStatusCode.BadRequest, wrongField.StatusCode);
         Assert.Contains("'number' is not used by the yes-no method of indicator 1.1", await wrongField.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var outOfRange = await admin.PutAsJsonAsync($"{skhcn}/answers/1.2", new { numerator = 12, denominator = 10, version = 0 });
-        Assert.Contains("the numerator (12) cannot exceed the denominator (10)", await outOfRange.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var ratio = await outOfRange.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("input.numerator-exceeds", ratio.GetProperty("code").GetString());
+        Assert.Contains("the numerator (12) cannot exceed the denominator (10)", ratio.GetProperty("errors").GetProperty("answers.1.2")[0].GetString(), StringComparison.Ordinal);
         var notApplicable = await admin.PutAsJsonAsync($"{snv}/answers/2.1", new { number = 3, version = 0 });
         Assert.Equal(HttpStatusCode.NotFound, notApplicable.StatusCode);
 
@@ -65,6 +75,7 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         Assert.Contains("files of type '.exe' are not accepted", await exe.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var disguised = await admin.PostAsync($"{skhcn}/evidence/files", Upload("decision.pdf", [0x4D, 0x5A, 0x90, 0x00], "1.1"));
         Assert.Contains("is not a .pdf file", await disguised.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("evidence.content-mismatch", (await disguised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         var uploaded = await admin.PostAsync($"{skhcn}/evidence/files", Upload("../../Quyết định 15.pdf", Pdf, "1.1"));
         Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
         var evidence = await uploaded.Content.ReadFromJsonAsync<JsonElement>();
@@ -82,8 +93,10 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         var incomplete = await admin.PostAsync($"{skhcn}/submit", null);
         Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
         var missing = await incomplete.Content.ReadAsStringAsync();
-        Assert.Contains("1.3 Số cuộc họp: chưa trả lời / not answered", missing, StringComparison.Ordinal);
-        Assert.Contains("2.1 Mô hình số: chưa trả lời", missing, StringComparison.Ordinal);
+        Assert.Equal("self-assessment.not-answered", JsonDocument.Parse(missing).RootElement.GetProperty("code").GetString());
+        Assert.Contains("1.3 ", missing, StringComparison.Ordinal);
+        Assert.Contains(": not answered", missing, StringComparison.Ordinal);
+        Assert.Contains("2.1 ", missing, StringComparison.Ordinal);
         (await admin.PutAsJsonAsync($"{skhcn}/answers/1.3", new { number = 3, version = 0 })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync($"{skhcn}/answers/2.1", new { number = 2, version = 0 })).EnsureSuccessStatusCode();
         var submitted = await (await admin.PostAsync($"{skhcn}/submit", null)).Content.ReadFromJsonAsync<JsonElement>();
@@ -93,6 +106,7 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         var afterSubmit = await admin.PutAsJsonAsync($"{skhcn}/answers/1.3", new { number = 4, version = 1 });
         Assert.Equal(HttpStatusCode.Conflict, afterSubmit.StatusCode);
         Assert.Contains("can be changed only if the council returns it", await afterSubmit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("self-assessment.locked", (await afterSubmit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
 
         // SNV starts but does not finish; SYT gets an extension.
         (await admin.PutAsJsonAsync($"{snv}/answers/1.3", new { number = 1, version = 0 })).EnsureSuccessStatusCode();
@@ -110,7 +124,7 @@ public abstract class SelfAssessmentTests(CampaignApp app)
 
         // 30 Nov 17:00 in Hanoi has passed.
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 30, 10, 0, 1, TimeSpan.Zero));
-        admin = await app.LoginAsAdminAsync();
+        admin = InEnglish(await app.LoginAsAdminAsync());
         var late = await admin.PutAsJsonAsync($"{snv}/answers/1.1", new { yes = true, version = 0 });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Contains("the deadline was 30/11/2025 17:00 (Asia/Ho_Chi_Minh)", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);

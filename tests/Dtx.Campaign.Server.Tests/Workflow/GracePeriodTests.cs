@@ -91,7 +91,7 @@ public abstract class GracePeriodTests(CampaignApp app)
         Assert.Equal(16, (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!.Count(r => r.GetProperty("status").GetString() == "not-submitted"));
         var late = await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/units/{units["STC"]}/self-assessment/answers/1.1", new { yes = true, version = 0 });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
-        Assert.Contains("the deadline was 30/11/2025 17:00", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("hạn nộp là 30/11/2025 17:00", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Web.Shared;
@@ -68,14 +69,14 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
             Flash = text["Launched"];
             return RedirectToPage(new { id });
         }
-        catch (KeyNotFoundException)
+        catch (Refusal refused) when (refused.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (CampaignRequestException refused)
+        catch (Refusal refused)
         {
             Errors.Add(text["CannotLaunch"]);
-            Errors.AddRange(refused.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
+            Errors.AddRange(refused.Reasons.Select(r => $"{r.Field}: {r.Text(text.Language)}"));
             return await RefusedAsync(id, ct);
         }
     }
@@ -95,14 +96,9 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
             Flash = text.Format("ExtensionGranted", row.UnitName, Display.When(row.Deadline, campaign.TimeZone));
             return RedirectToPage(new { id });
         }
-        catch (KeyNotFoundException e)
+        catch (Refusal refused)
         {
-            Errors.Add(e.Message);
-            return await RefusedAsync(id, ct);
-        }
-        catch (CampaignRequestException refused)
-        {
-            Errors.AddRange(refused.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
+            Errors.AddRange(refused.Reasons.Select(r => r.Field is null ? r.Text(text.Language) : $"{r.Field}: {r.Text(text.Language)}"));
             return await RefusedAsync(id, ct);
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
@@ -83,9 +84,9 @@ internal sealed class NewCampaignModel(CampaignDbContext db, UiText text, TimePr
                 var campaign = await create.HandleAsync(new CreateCampaignRequest(Authority ?? "", Year, NameVi ?? "", NameEn ?? "", sets, schedule, council), User.Identity?.Name, ct);
                 return RedirectToPage("/Admin/Campaign", new { id = campaign.Id });
             }
-            catch (CampaignRequestException refused)
+            catch (Refusal refused)
             {
-                Errors = refused.Errors;
+                Errors = text.RefusedFields(refused);
             }
         }
         await LoadAsync(ct);

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
@@ -66,9 +67,9 @@ internal sealed class AwardsModel(CampaignDbContext db, AwardsDesk desk, UiText 
         {
             Proposal = await desk.ProposeAsync(campaign, ct);
         }
-        catch (StageConflictException e)
+        catch (Refusal e)
         {
-            ProposalUnavailable = e.Message;
+            ProposalUnavailable = Text.RefusedLine(e);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Verification;
@@ -46,11 +47,11 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
             return result.Outcome switch
             {
                 ApprovalOutcome.Approved => Text.Format("Approved", StageNameOf(ApproveStage ?? "")),
-                ApprovalOutcome.NotReady => throw new StageConflictException($"{result.Gate!.Summary}; {result.Gate.Blocking.Count}: {string.Join(", ", result.Gate.Blocking.Take(5))}"),
-                ApprovalOutcome.Forbidden => throw new CouncilForbiddenException(Text["OnlyChairApproves"]),
-                ApprovalOutcome.AlreadyApproved or ApprovalOutcome.NotWaiting => throw new StageConflictException(Text.Format("NotWaitingForApproval", StageNameOf(result.Stage))),
+                ApprovalOutcome.NotReady => throw Refusal.Conflict("approval.not-ready", ("summary", result.Gate!.Summary), ("count", result.Gate.Blocking.Count), ("items", result.Gate.Blocking.Take(5).ToList())),
+                ApprovalOutcome.Forbidden => throw Refusal.Forbidden("approval.chair-only"),
+                ApprovalOutcome.AlreadyApproved or ApprovalOutcome.NotWaiting => throw Refusal.Conflict("approval.not-waiting", ("stage", new Label("stage." + result.Stage))),
                 ApprovalOutcome.NoSuchCampaign => throw new KeyNotFoundException(campaignId.ToString()),
-                _ => throw new StageConflictException(result.Detail ?? result.Outcome.ToString()),
+                _ => throw Refusal.Conflict("approval.failed", ("detail", result.Detail ?? result.Outcome.ToString())),
             };
         });
 
@@ -58,7 +59,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
         ActAsync(campaignId, ct, async seat =>
         {
             if (MemberId is not { } member || AssignUnitId is not { } unit)
-                throw new CouncilInputException("assignments", Text["ChooseMemberAndUnit"]);
+                throw Refusal.Invalid("assignments", "verification.assignments-empty");
             var made = await verification.AssignAsync(seat, [new AssignmentInput(unit, member, null)], ct);
             return Text.Format("Assigned", made[0].MemberName, made[0].UnitCode);
         }, "units-title");

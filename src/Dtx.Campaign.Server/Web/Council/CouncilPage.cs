@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Microsoft.AspNetCore.Mvc;
@@ -35,11 +36,11 @@ internal abstract class CouncilPage(CampaignDbContext db, UiText text) : PageMod
             await LoadAsync(Seat, ct);
             return Page();
         }
-        catch (KeyNotFoundException)
+        catch (Exception e) when (e is KeyNotFoundException or Refusal { Kind: RefusalKind.NotFound })
         {
             return NotFound();
         }
-        catch (CouncilForbiddenException)
+        catch (Refusal e) when (e.Kind == RefusalKind.Forbidden)
         {
             return Forbid();
         }
@@ -56,24 +57,19 @@ internal abstract class CouncilPage(CampaignDbContext db, UiText text) : PageMod
             Flash = await action(Seat);
             return Redirect(Request.Path + (anchor is null ? "" : "#" + anchor));
         }
-        catch (KeyNotFoundException)
+        catch (Exception e) when (e is KeyNotFoundException or Refusal { Kind: RefusalKind.NotFound })
         {
             return NotFound();
         }
-        catch (CouncilForbiddenException e)
+        catch (Refusal e)
         {
-            status = StatusCodes.Status403Forbidden;
-            Errors.Add(text.Format("CouncilRefusedSeat", e.Message));
-        }
-        catch (CouncilInputException e)
-        {
-            status = StatusCodes.Status400BadRequest;
-            Errors.Add($"{text.Field(e.Field)}: {e.Message}");
-        }
-        catch (StageConflictException e)
-        {
-            status = StatusCodes.Status409Conflict;
-            Errors.Add(text.Format("CouncilRefusedStage", e.Message));
+            status = UiText.StatusOf(e);
+            Errors.Add(e.Kind switch
+            {
+                RefusalKind.Forbidden => text.Format("CouncilRefusedSeat", text.RefusedLine(e)),
+                RefusalKind.Conflict => text.Format("CouncilRefusedStage", text.RefusedLine(e)),
+                _ => text.RefusedLine(e),
+            });
         }
         catch (FormatException e)
         {
@@ -84,7 +80,7 @@ internal abstract class CouncilPage(CampaignDbContext db, UiText text) : PageMod
         {
             await LoadAsync(Seat, ct);
         }
-        catch (CouncilForbiddenException)
+        catch (Refusal e) when (e.Kind == RefusalKind.Forbidden)
         {
             return Forbid();
         }

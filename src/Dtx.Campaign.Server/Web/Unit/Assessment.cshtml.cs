@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
@@ -45,22 +46,14 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         {
             problem = text.Format("InvalidNumber", e.Message);
         }
-        catch (KeyNotFoundException)
+        catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (AssessmentInputException e)
+        catch (Refusal e)
         {
-            problem = string.Join("; ", e.Messages);
-        }
-        catch (AssessmentClosedException e)
-        {
-            problem = text.Format("Closed", e.Message);
-        }
-        catch (AnswerConflictException)
-        {
-            problem = text["SaveConflict"];
-            conflict = true;
+            conflict = e.Code == "self-assessment.version-conflict";
+            problem = conflict ? text["SaveConflict"] : Said(e);
         }
         if (!await LoadAsync(campaignId, unitId, ct))
             return NotFound();
@@ -97,17 +90,13 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
             Flash = text.Format("EvidenceAdded", added.FileName ?? file.FileName);
             return Redirect(Url.Page("/Unit/Assessment", new { campaignId, unitId }) + "#" + IndicatorCard.IdOf(code));
         }
-        catch (KeyNotFoundException)
+        catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (AssessmentInputException e)
+        catch (Refusal e)
         {
-            return await RefusedAsync(campaignId, unitId, $"{code}: " + text.Format("UploadFailed", string.Join("; ", e.Messages)), ct);
-        }
-        catch (AssessmentClosedException e)
-        {
-            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+            return await RefusedAsync(campaignId, unitId, e.Kind == RefusalKind.Invalid ? $"{code}: " + text.Format("UploadFailed", text.RefusedLine(e)) : Said(e), ct);
         }
     }
 
@@ -125,17 +114,13 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
             Flash = text["ClarificationSent"];
             return RedirectToPage(new { campaignId, unitId });
         }
-        catch (KeyNotFoundException)
+        catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (AssessmentInputException e)
+        catch (Refusal e)
         {
-            return await RefusedAsync(campaignId, unitId, [.. e.Messages], ct);
-        }
-        catch (AssessmentClosedException e)
-        {
-            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+            return await RefusedAsync(campaignId, unitId, e.Kind == RefusalKind.Invalid ? text.Refused(e) : [Said(e)], ct);
         }
     }
 
@@ -147,17 +132,13 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
             Flash = text["Submitted"];
             return RedirectToPage(new { campaignId, unitId });
         }
-        catch (KeyNotFoundException)
+        catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (AssessmentInputException e)
+        catch (Refusal e)
         {
-            return await RefusedAsync(campaignId, unitId, [text["SubmitRefused"], .. e.Messages], ct);
-        }
-        catch (AssessmentClosedException e)
-        {
-            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+            return await RefusedAsync(campaignId, unitId, e.Kind == RefusalKind.Invalid ? [text["SubmitRefused"], .. text.Refused(e)] : [Said(e)], ct);
         }
     }
 
@@ -180,6 +161,9 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
             return NotFound();
         return Partial("_CardSaved", new AnswerSaved(Card(indicator) with { Status = status, StatusIsError = error }, this));
     }
+
+    /// <summary>A refusal as the form says it: "closed for changes" before what the stage or deadline says.</summary>
+    private string Said(Refusal refusal) => refusal.Kind == RefusalKind.Invalid ? text.RefusedLine(refusal) : text.Format("Closed", text.RefusedLine(refusal));
 
     private async Task<IActionResult> RefusedAsync(Guid campaignId, Guid unitId, IEnumerable<string> errors, CancellationToken ct)
     {

@@ -1,4 +1,4 @@
-using Dtx.Campaign.Server.Council;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Disputes;
 using Dtx.Campaign.Server.Results;
@@ -45,24 +45,19 @@ internal sealed class ResultsModel(UnitResults results, DisputeDesk desk, Campai
             Flash = text.Format("DisputeFiled", filed.Code);
             return RedirectToPage(new { campaignId, unitId });
         }
-        catch (KeyNotFoundException)
+        catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (CouncilInputException e)
+        catch (Refusal e)
         {
-            Errors.Add($"{text.Field(e.Field)}: {e.Message}");
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        catch (StageConflictException e)
-        {
-            Errors.Add(text.Format("CouncilRefusedStage", e.Message));
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
-        catch (CouncilForbiddenException e)
-        {
-            Errors.Add(text.Format("CouncilRefusedSeat", e.Message));
-            Response.StatusCode = StatusCodes.Status403Forbidden;
+            Errors.Add(e.Kind switch
+            {
+                RefusalKind.Forbidden => text.Format("CouncilRefusedSeat", text.RefusedLine(e)),
+                RefusalKind.Conflict => text.Format("CouncilRefusedStage", text.RefusedLine(e)),
+                _ => text.RefusedLine(e),
+            });
+            Response.StatusCode = UiText.StatusOf(e);
         }
         return await LoadAsync(campaignId, unitId, ct) ? Page() : NotFound();
     }

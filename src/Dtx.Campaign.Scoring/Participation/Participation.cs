@@ -1,0 +1,116 @@
+using Dtx.Campaign.Scoring.Refusals;
+
+namespace Dtx.Campaign.Scoring.Participation;
+
+/// <summary>Where one unit's self-assessment stands in one campaign (the storage's status, by the same names).</summary>
+public enum ParticipationStatus
+{
+    NotStarted,
+    InProgress,
+    Submitted,
+    ReturnedForClarification,
+    NotSubmitted,
+}
+
+/// <summary>The campaign's dates and settings that a unit's participation depends on.</summary>
+public sealed record ParticipationTerms(
+    bool Running,
+    string CampaignStatus,
+    DateTimeOffset OpensAt,
+    DateTimeOffset ClosesAt,
+    int GraceDays);
+
+/// <summary>
+/// The rules of one unit in one campaign, pure (no database, no clock, no HTTP): its own deadline (the
+/// clarification's while it answers the council, else its extension's, else the campaign's), the grace period,
+/// whether it may change its self-assessment now, and whether a bonus claim counts. Each refusal is a
+/// <see cref="Refusal"/>. Use cases load it from storage, ask it, and save what changed. <c>Show</c> writes an
+/// instant for people (local time and zone), as the refusals name it.
+/// </summary>
+public sealed record Participation(
+    string UnitCode,
+    ParticipationStatus Status,
+    ParticipationTerms Terms,
+    DateTimeOffset? ExtendedUntil,
+    DateTimeOffset? ClarificationDueAt,
+    DateTimeOffset? SubmittedAt,
+    Func<DateTimeOffset, string> Show)
+{
+    /// <summary>The unit's own deadline for self-assessment, before any clarification: its extension's, else the campaign's.</summary>
+    public static DateTimeOffset OwnDeadline(DateTimeOffset campaignCloses, DateTimeOffset? extendedUntil) => extendedUntil ?? campaignCloses;
+
+    /// <summary>When late submissions stop: the deadline plus the campaign's grace days.</summary>
+    public static DateTimeOffset GraceEnd(DateTimeOffset deadline, int graceDays) => deadline.AddDays(graceDays);
+
+    /// <summary>A unit that has not submitted is closed as not submitted once its own grace period has ended.</summary>
+    public static bool DueToClose(DateTimeOffset campaignCloses, DateTimeOffset? extendedUntil, int graceDays, DateTimeOffset now) =>
+        GraceEnd(OwnDeadline(campaignCloses, extendedUntil), graceDays) <= now;
+
+    /// <summary>A bonus claim counts only with evidence filed under it.</summary>
+    public static bool BonusCounts(int claimed, bool hasEvidence) => claimed > 0 && hasEvidence;
+
+    /// <summary>The evidence code a bonus claim's evidence is filed under ("bonus:&lt;rule&gt;").</summary>
+    public static string BonusEvidenceCode(string ruleKey) => BonusPrefix + ruleKey;
+
+    public static bool IsBonusEvidence(string code) => code.StartsWith(BonusPrefix, StringComparison.Ordinal);
+
+    public const string BonusPrefix = "bonus:";
+
+    /// <summary>The deadline now: the clarification's due time while the unit answers the council, else its own.</summary>
+    public DateTimeOffset Deadline => Status == ParticipationStatus.ReturnedForClarification && ClarificationDueAt is { } due ? due
+        : OwnDeadline(Terms.ClosesAt, ExtendedUntil);
+
+    /// <summary>Until when changes are accepted: a clarification has no grace period; the first submission has.</summary>
+    public DateTimeOffset EditableUntil => Status == ParticipationStatus.ReturnedForClarification ? Deadline : GraceEnd(Deadline, Terms.GraceDays);
+
+    /// <summary>A first submission after the deadline (inside the grace period) is recorded as late.</summary>
+    public bool SubmissionIsLate(DateTimeOffset now) => Status != ParticipationStatus.ReturnedForClarification && now >= Deadline;
+
+    /// <summary>Throws when the unit may not change its self-assessment now, saying why and until when.</summary>
+    public void EnsureEditable(DateTimeOffset now)
+    {
+        if (!Terms.Running)
+            throw Refusal.Conflict("self-assessment.campaign-not-running", ("status", new Label("campaign." + Terms.CampaignStatus)));
+        if (now < Terms.OpensAt)
+            throw Refusal.Conflict("self-assessment.not-open", ("opensAt", Show(Terms.OpensAt)));
+        switch (Status)
+        {
+            case ParticipationStatus.Submitted:
+                throw Refusal.Conflict("self-assessment.locked", ("unit", UnitCode), ("submittedAt", SubmittedAt is { } at ? Show(at) : null));
+            case ParticipationStatus.NotSubmitted:
+                throw Refusal.Conflict("self-assessment.closed-not-submitted", ("deadline", Show(Deadline)), ("unit", UnitCode));
+        }
+        if (now >= EditableUntil)
+            throw EditableUntil == Deadline
+                ? Refusal.Conflict("self-assessment.deadline-passed", ("deadline", Show(Deadline)))
+                : Refusal.Conflict("self-assessment.grace-passed", ("deadline", Show(Deadline)), ("graceEnd", Show(EditableUntil)));
+    }
+
+    /// <summary>Whether the unit may change its self-assessment now (the reason is <see cref="EnsureEditable"/>'s).</summary>
+    public bool Editable(DateTimeOffset now)
+    {
+        try
+        {
+            EnsureEditable(now);
+            return true;
+        }
+        catch (Refusal)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Answering the council is possible only while the self-assessment is returned for clarification.</summary>
+    public void EnsureReturned()
+    {
+        if (Status != ParticipationStatus.ReturnedForClarification)
+            throw Refusal.Conflict("self-assessment.not-returned", ("unit", UnitCode));
+    }
+
+    /// <summary>Only a submitted self-assessment can be returned to the unit for clarification.</summary>
+    public void EnsureReturnable(Func<ParticipationStatus, string> kebab)
+    {
+        if (Status != ParticipationStatus.Submitted)
+            throw Refusal.Conflict("verification.only-submitted-returned", ("unit", UnitCode), ("status", new Label("participant." + kebab(Status))));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dtx.Campaign.Server.Hosting;
+
+/// <summary>
+/// The one place where a <see cref="Refusal"/> becomes an HTTP answer: problem details with its status, the
+/// stable <c>code</c> and its <c>parameters</c>, the title and detail in the person's language (the request's
+/// UI culture: language cookie, else Accept-Language, else Vietnamese), and per-field <c>errors</c> for input.
+/// </summary>
+internal sealed class RefusalProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not Refusal refusal)
+            return false;
+        // The culture the localization middleware chose (the current culture does not flow back out of it).
+        var culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
+        var details = ToProblem(refusal, Refusal.LanguageOf(culture));
+        context.Response.StatusCode = details.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+
+    public static int StatusOf(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    public static ProblemDetails ToProblem(Refusal refusal, string language)
+    {
+        var details = new ProblemDetails
+        {
+            Status = StatusOf(refusal.Kind),
+            Title = RefusalTexts.Title(refusal.Kind, language),
+            Detail = string.Join("; ", refusal.Texts(language)),
+        };
+        details.Extensions["code"] = refusal.Code;
+        details.Extensions["parameters"] = refusal.Reasons[0].Args.ToDictionary(a => a.Key, a => Plain(a.Value, language));
+        if (refusal.Reasons.Any(r => r.Field is not null))
+        {
+            details.Extensions["errors"] = refusal.Reasons.GroupBy(r => r.Field ?? "")
+                .ToDictionary(g => g.Key, g => g.Select(r => r.Text(language)).ToArray());
+            details.Extensions["reasons"] = refusal.Reasons.Select(r => new { r.Field, r.Code }).ToList();
+        }
+        foreach (var (key, value) in refusal.Extensions)
+            details.Extensions[key] = value;
+        return details;
+    }
+
+    // Parameters as JSON scalars or lists; a label is sent as its key, which clients can act on.
+    private static object? Plain(object? value, string language) => value switch
+    {
+        Label label => label.Key,
+        Words words => language == "en" ? words.En : words.Vi,
+        string or null => value,
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(i => Plain(i, language)).ToList(),
+        _ => value,
+    };
+}

@@ -1,0 +1,90 @@
+using Dtx.Campaign.Scoring.Participation;
+using Dtx.Campaign.Scoring.Refusals;
+using Model = Dtx.Campaign.Scoring.Participation.Participation;
+
+namespace Dtx.Campaign.Scoring.Tests.Participation;
+
+/// <summary>The rules of one unit in one campaign, without a database or a clock: the instants are given.</summary>
+public sealed class ParticipationTests
+{
+    private static readonly DateTimeOffset Opens = new(2025, 11, 1, 1, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Closes = new(2025, 11, 30, 10, 0, 0, TimeSpan.Zero);
+
+    private static Model Unit(ParticipationStatus status = ParticipationStatus.InProgress, int graceDays = 0, DateTimeOffset? extended = null,
+        DateTimeOffset? clarificationDue = null, bool running = true) =>
+        new("SNV", status, new ParticipationTerms(running, running ? "launched" : "draft", Opens, Closes, graceDays), extended, clarificationDue,
+            status == ParticipationStatus.Submitted ? Closes.AddDays(-1) : null, at => at.ToString("dd/MM/yyyy HH:mm"));
+
+    private static string CodeOf(Action action) => Assert.Throws<Refusal>(action).Code;
+
+    [Fact]
+    public void The_deadline_is_the_campaigns_then_the_extensions_then_the_clarifications()
+    {
+        Assert.Equal(Closes, Unit().Deadline);
+        Assert.Equal(Closes.AddDays(5), Unit(extended: Closes.AddDays(5)).Deadline);
+        Assert.Equal(Closes.AddDays(9), Unit(ParticipationStatus.ReturnedForClarification, extended: Closes.AddDays(5), clarificationDue: Closes.AddDays(9)).Deadline);
+        // A clarification due time counts only while the unit answers it.
+        Assert.Equal(Closes, Unit(ParticipationStatus.Submitted, clarificationDue: Closes.AddDays(9)).Deadline);
+    }
+
+    [Fact]
+    public void The_grace_period_follows_the_units_own_deadline_but_not_a_clarification()
+    {
+        Assert.Equal(Closes.AddDays(3), Unit(graceDays: 3).EditableUntil);
+        Assert.Equal(Closes.AddDays(8), Unit(graceDays: 3, extended: Closes.AddDays(5)).EditableUntil);
+        Assert.Equal(Closes.AddDays(9), Unit(ParticipationStatus.ReturnedForClarification, graceDays: 3, clarificationDue: Closes.AddDays(9)).EditableUntil);
+        Assert.True(Model.DueToClose(Closes, null, 3, Closes.AddDays(3)));
+        Assert.False(Model.DueToClose(Closes, Closes.AddDays(1), 3, Closes.AddDays(3)));
+    }
+
+    [Fact]
+    public void Editing_is_refused_outside_the_window_with_the_reason()
+    {
+        Assert.Equal("self-assessment.campaign-not-running", CodeOf(() => Unit(running: false).EnsureEditable(Opens.AddDays(1))));
+        Assert.Equal("self-assessment.not-open", CodeOf(() => Unit().EnsureEditable(Opens.AddMinutes(-1))));
+        Assert.Equal("self-assessment.locked", CodeOf(() => Unit(ParticipationStatus.Submitted).EnsureEditable(Opens.AddDays(1))));
+        Assert.Equal("self-assessment.closed-not-submitted", CodeOf(() => Unit(ParticipationStatus.NotSubmitted).EnsureEditable(Opens.AddDays(1))));
+        Assert.Equal("self-assessment.deadline-passed", CodeOf(() => Unit().EnsureEditable(Closes)));
+        Assert.Equal("self-assessment.grace-passed", CodeOf(() => Unit(graceDays: 2).EnsureEditable(Closes.AddDays(2))));
+        Assert.True(Unit().Editable(Opens));
+        Assert.True(Unit(graceDays: 2).Editable(Closes.AddDays(1)));
+        Assert.True(Unit(ParticipationStatus.ReturnedForClarification, clarificationDue: Closes.AddDays(9)).Editable(Closes.AddDays(8)));
+        Assert.False(Unit(ParticipationStatus.ReturnedForClarification, graceDays: 5, clarificationDue: Closes.AddDays(9)).Editable(Closes.AddDays(9)));
+    }
+
+    [Fact]
+    public void A_refusal_names_the_deadline_in_both_languages()
+    {
+        var refusal = Assert.Throws<Refusal>(() => Unit(graceDays: 2).EnsureEditable(Closes.AddDays(3)));
+        Assert.Equal("hạn nộp là 30/11/2025 10:00 và thời gian nộp muộn đã kết thúc lúc 02/12/2025 10:00; không nhận thay đổi sau hạn", refusal.Texts("vi").Single());
+        Assert.Equal("the deadline was 30/11/2025 10:00 and the grace period for late submissions ended 02/12/2025 10:00; late changes are not accepted", refusal.Texts("en").Single());
+    }
+
+    [Fact]
+    public void A_first_submission_after_the_deadline_is_late_a_resubmission_is_not()
+    {
+        Assert.True(Unit(graceDays: 2).SubmissionIsLate(Closes));
+        Assert.False(Unit(graceDays: 2).SubmissionIsLate(Closes.AddMinutes(-1)));
+        Assert.False(Unit(ParticipationStatus.ReturnedForClarification, clarificationDue: Closes.AddDays(9)).SubmissionIsLate(Closes.AddDays(9)));
+    }
+
+    [Fact]
+    public void The_council_returns_only_a_submitted_self_assessment_and_the_unit_answers_only_when_returned()
+    {
+        Assert.Equal("verification.only-submitted-returned", CodeOf(() => Unit().EnsureReturnable(s => s.ToString())));
+        Unit(ParticipationStatus.Submitted).EnsureReturnable(s => s.ToString());
+        Assert.Equal("self-assessment.not-returned", CodeOf(() => Unit(ParticipationStatus.Submitted).EnsureReturned()));
+        Unit(ParticipationStatus.ReturnedForClarification).EnsureReturned();
+    }
+
+    [Fact]
+    public void A_bonus_claim_counts_only_with_evidence()
+    {
+        Assert.True(Model.BonusCounts(3, hasEvidence: true));
+        Assert.False(Model.BonusCounts(3, hasEvidence: false));
+        Assert.False(Model.BonusCounts(0, hasEvidence: true));
+        Assert.Equal("bonus:approved-model", Model.BonusEvidenceCode("approved-model"));
+        Assert.True(Model.IsBonusEvidence("bonus:approved-model"));
+        Assert.False(Model.IsBonusEvidence("1.1"));
+    }
+}

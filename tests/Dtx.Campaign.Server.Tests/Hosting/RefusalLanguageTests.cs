@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+
+namespace Dtx.Campaign.Server.Tests.Hosting;
+
+/// <summary>
+/// A refusal carries its stable code and parameters, and its words follow the person's language: Vietnamese
+/// by default, English with Accept-Language: en.
+/// </summary>
+public abstract class RefusalLanguageTests(CampaignApp app)
+{
+    [Fact]
+    public async Task A_refusal_is_in_Vietnamese_by_default_and_in_English_when_asked_each_with_its_code()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"lang-{Guid.NewGuid():N}"[..20], "department"));
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = set });
+        var units = await TestCampaigns.UnitsAsync(admin, campaign);
+        var answer = $"/api/campaigns/{campaign}/units/{units["SNV"]}/self-assessment/answers/1.1";
+
+        // Before the opening date: a stage refusal.
+        var vi = await ProblemAsync(admin, HttpMethod.Put, answer, new { yes = true, version = 0 }, null, HttpStatusCode.Conflict);
+        Assert.Equal("self-assessment.not-open", vi.GetProperty("code").GetString());
+        Assert.Equal("Chưa thể thực hiện", vi.GetProperty("title").GetString());
+        Assert.Equal("tự đánh giá mở từ 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", vi.GetProperty("detail").GetString());
+        Assert.Equal("01/11/2025 08:00 (Asia/Ho_Chi_Minh)", vi.GetProperty("parameters").GetProperty("opensAt").GetString());
+
+        var en = await ProblemAsync(admin, HttpMethod.Put, answer, new { yes = true, version = 0 }, "en-GB,en;q=0.9", HttpStatusCode.Conflict);
+        Assert.Equal("self-assessment.not-open", en.GetProperty("code").GetString());
+        Assert.Equal("Not possible now", en.GetProperty("title").GetString());
+        Assert.Equal("self-assessment opens at 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", en.GetProperty("detail").GetString());
+
+        // A language the server does not speak falls back to Vietnamese.
+        var fr = await ProblemAsync(admin, HttpMethod.Put, answer, new { yes = true, version = 0 }, "fr", HttpStatusCode.Conflict);
+        Assert.Equal("tự đánh giá mở từ 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", fr.GetProperty("detail").GetString());
+
+        // Input: the ratio rule, per field, in both languages.
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+        admin = await app.LoginAsAdminAsync();
+        var ratio = $"/api/campaigns/{campaign}/units/{units["SNV"]}/self-assessment/answers/1.2";
+        var viRatio = await ProblemAsync(admin, HttpMethod.Put, ratio, new { numerator = 500, denominator = 100, version = 0 }, null, HttpStatusCode.BadRequest);
+        Assert.Equal("input.numerator-exceeds", viRatio.GetProperty("code").GetString());
+        Assert.Equal("tử số (500) không được lớn hơn mẫu số (100)", viRatio.GetProperty("errors").GetProperty("answers.1.2")[0].GetString());
+        var enRatio = await ProblemAsync(admin, HttpMethod.Put, ratio, new { numerator = 500, denominator = 100, version = 0 }, "en", HttpStatusCode.BadRequest);
+        Assert.Equal("the numerator (500) cannot exceed the denominator (100)", enRatio.GetProperty("errors").GetProperty("answers.1.2")[0].GetString());
+        Assert.Equal("Invalid value", enRatio.GetProperty("title").GetString());
+
+        // The council's refusals too (the stage names inside them: RefusalCatalogueTests).
+        var verify = $"/api/campaigns/{campaign}/verification/units/{units["SNV"]}/indicators/1.1";
+        var viStage = await ProblemAsync(admin, HttpMethod.Put, verify, new { accept = true }, null, HttpStatusCode.Forbidden);
+        Assert.Equal("council.not-member", viStage.GetProperty("code").GetString());
+        Assert.Contains("không phải thành viên Hội đồng thẩm định", viStage.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object body, string? language, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        if (language is not null)
+            request.Headers.AcceptLanguage.ParseAdd(language);
+        var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
+
+public sealed class RefusalLanguageTests_Postgres(PostgresApp app) : RefusalLanguageTests(app), IClassFixture<PostgresApp>;
+
+public sealed class RefusalLanguageTests_Sqlite(SqliteApp app) : RefusalLanguageTests(app), IClassFixture<SqliteApp>;

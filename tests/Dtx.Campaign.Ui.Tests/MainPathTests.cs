@@ -65,6 +65,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         var campaign = Guid.Parse(admin.Url.Split('/').Last());
 
         await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");
+        await admin.Locator("#launch-confirm summary").ClickAsync(); // the confirmation says what launching does
         await admin.Locator("#launch").ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
         await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Đã khởi động");
@@ -134,6 +135,8 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await checks.ScreenshotAsync(focal, "05-self-assessment-phone");
         await focal.SetViewportSizeAsync(1280, 900);
 
+        await focal.Locator("#submit-confirm summary").ClickAsync();
+        await Expect(focal.Locator("#submit-confirm")).ToContainTextAsync("không hoàn tác được");
         await focal.Locator("#submit-assessment").ClickAsync();
         await Expect(focal.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
         await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");

@@ -32,7 +32,7 @@ internal sealed partial class UiText
     // Each area keeps its texts in its own file (UiText.Account.cs, UiText.Council.cs, UiText.Public.cs);
     // a key defined twice throws at start-up.
     // Lazy: the order in which static fields of partial files are initialised is not defined.
-    private static readonly Lazy<Dictionary<string, (string Vi, string En)>> AllTexts = new(() => Merge(CommonTexts!, AccountTexts!, CouncilTexts!, PublicTexts!));
+    private static readonly Lazy<Dictionary<string, (string Vi, string En)>> AllTexts = new(() => Merge(CommonTexts!, AccountTexts!, CouncilTexts!, PublicTexts!, WorkTexts!));
 
     private static Dictionary<string, (string Vi, string En)> Texts => AllTexts.Value;
 

@@ -137,6 +137,15 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await chair.GetByRole(AriaRole.Button, new() { Name = "Phê duyệt kết thúc: Hội đồng thẩm định" }).ClickAsync();
         await Expect(chair.Locator("#flash")).ToHaveTextAsync("Đã phê duyệt kết thúc giai đoạn Hội đồng thẩm định.");
         await Expect(chair.Locator("#current-stage")).ToHaveTextAsync("Kết quả sơ bộ");
+        // After the stage the member's page offers no verification form (the server would refuse it) and says why.
+        await member.ReloadAsync();
+        await Expect(member.Locator("#stage-note")).ToContainTextAsync("Giai đoạn thẩm định đã kết thúc");
+        await Expect(member.Locator("#complete-unit")).ToHaveCountAsync(0);
+        await Expect(member.Locator("form.verdict-form")).ToHaveCountAsync(0);
+        await member.SetViewportSizeAsync(390, 844);
+        await checks.ScreenshotAsync(member, "31b-council-unit-after-stage-phone");
+        await checks.AssertAccessibleAsync(member);
+        await member.SetViewportSizeAsync(1280, 900);
 
         // The focal officer reads the council's note in the preliminary results and, in the window, disputes it.
         await MoveClockAsync(12, 16, 9);

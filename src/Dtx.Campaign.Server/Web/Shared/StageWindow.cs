@@ -10,7 +10,7 @@ namespace Dtx.Campaign.Server.Web.Shared;
 internal sealed record StageWindow(bool Open, bool Later, DateTimeOffset? OpensAt)
 {
     /// <summary>The annual campaign's stages in order (workflows/annual-campaign.v*.yaml).</summary>
-    public static readonly IReadOnlyList<string> Order =
+    private static readonly string[] Order =
         ["set-up", "index-publication", "self-assessment", "council-verification", "preliminary-results", "dispute-window",
          "dispute-resolution", "final-results", "publication-and-awards", "archived"];
 
@@ -18,7 +18,7 @@ internal sealed record StageWindow(bool Open, bool Later, DateTimeOffset? OpensA
     {
         if (current == wanted)
             return new StageWindow(true, false, null);
-        var later = Order.IndexOf(current) < Order.IndexOf(wanted);
+        var later = Array.IndexOf(Order, current) < Array.IndexOf(Order, wanted);
         return new StageWindow(false, later, later ? Start(wanted, schedule) : null);
     }
 

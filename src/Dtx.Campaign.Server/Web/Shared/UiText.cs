@@ -26,6 +26,9 @@ internal sealed partial class UiText
     /// <summary>Why an indicator scored less than its maximum (the scoring engine's reason codes).</summary>
     public string Shortfall(string reason) => Texts.TryGetValue("shortfall." + reason, out var text) ? (Language == "en" ? text.En : text.Vi) : reason;
 
+    /// <summary>A notice's name (its template, e.g. "deadline-reminder") in words; the name itself when unknown (a template added later).</summary>
+    public string Notice(string notice) => Texts.TryGetValue("notice." + notice, out var text) ? (Language == "en" ? text.En : text.Vi) : notice;
+
     /// <summary>A unit category's name (department, district, commune, province); the code itself when unknown.</summary>
     public string Category(string category) => Texts.TryGetValue("category." + category, out var text) ? (Language == "en" ? text.En : text.Vi) : category;
 

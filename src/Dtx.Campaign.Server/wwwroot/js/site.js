@@ -56,6 +56,25 @@
         if (event.target.closest && event.target.closest('[data-print]')) window.print();
     });
 
+    // A table wider than the screen scrolls inside its box: make that box reachable by keyboard and named after
+    // its table, so a phone's reader can scroll it (axe: scrollable-region-focusable).
+    function scrollableTables() {
+        document.querySelectorAll('.table-wrap').forEach(function (wrap) {
+            if (wrap.scrollWidth > wrap.clientWidth + 1) {
+                var caption = wrap.querySelector('caption');
+                wrap.setAttribute('tabindex', '0');
+                wrap.setAttribute('role', 'region');
+                if (caption) wrap.setAttribute('aria-label', caption.textContent.trim());
+            } else if (wrap.getAttribute('role') === 'region') {
+                wrap.removeAttribute('tabindex');
+                wrap.removeAttribute('role');
+                wrap.removeAttribute('aria-label');
+            }
+        });
+    }
+    window.addEventListener('resize', scrollableTables);
+    document.addEventListener('htmx:afterSettle', scrollableTables);
+
     document.addEventListener('DOMContentLoaded', function () {
         // The server's clock may differ from the reader's (tests move it): count from the server's "now".
         var serverNow = document.querySelector('[data-server-now]');
@@ -67,5 +86,6 @@
         setInterval(tick, 60000);
         document.addEventListener('input', markUnsaved);
         document.addEventListener('input', ratioInput);
+        scrollableTables();
     });
 })();

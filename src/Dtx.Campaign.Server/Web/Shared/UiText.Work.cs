@@ -55,7 +55,7 @@ internal sealed partial class UiText
         ["Resend"] = ("Gửi lại", "Resend"),
         ["ResendTo"] = ("Gửi lại cho {0}", "Resend to {0}"),
         ["MailResent"] = ("Đã đưa thư gửi {0} vào hàng đợi để gửi lại.", "The e-mail to {0} is queued to be sent again."),
-        ["MailAttempts"] = ("{0} lần thử", "{0} attempts"),
+        ["MailAttemptsN"] = ("{0} lần thử", "{0} attempts"),
         ["mail.delivered"] = ("Đã gửi", "Delivered"),
         ["mail.retrying"] = ("Đang thử lại", "Retrying"),
         ["mail.queued"] = ("Đang chờ gửi", "Queued"),

@@ -26,7 +26,7 @@ internal static class PublicFormat
 /// <summary>A category's ranking drawn as bars (server-side SVG: no script, nothing the CSP could refuse).</summary>
 internal sealed record RankingChart(CategoryResult Category, string CategoryName)
 {
-    public IReadOnlyList<UnitResult> Ranked { get; } = [.. Category.Units.Where(u => u.Rank is not null).OrderBy(u => u.Rank).ThenBy(u => u.UnitName, StringComparer.CurrentCulture)];
+    public IReadOnlyList<UnitResult> Ranked { get; } = [.. Category.Units.Where(u => u.Status == ResultCalculator.Assessed && u.Rank is not null).OrderBy(u => u.Rank).ThenBy(u => u.UnitName, StringComparer.CurrentCulture)];
 
     public const int RowHeight = 40;
 

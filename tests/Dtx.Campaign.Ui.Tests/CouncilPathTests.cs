@@ -130,10 +130,22 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         (await chairApi.PostAsync($"{verification}/complete", null)).EnsureSuccessStatusCode();
         await chair.ReloadAsync();
         await Expect(chair.Locator("#gate-council-verification")).ToContainTextAsync("126/126");
+        await chair.Locator("#approve-confirm-council-verification summary").ClickAsync();
+        await Expect(chair.Locator("#approve-confirm-council-verification")).ToContainTextAsync("không mở lại được");
+        await checks.ScreenshotAsync(chair, "32-council-chair-approval-confirmation");
         await chair.GetByLabel("Ý kiến (không bắt buộc)").FillAsync("Đã thẩm định đủ các đơn vị đã nộp");
         await chair.GetByRole(AriaRole.Button, new() { Name = "Phê duyệt kết thúc: Hội đồng thẩm định" }).ClickAsync();
         await Expect(chair.Locator("#flash")).ToHaveTextAsync("Đã phê duyệt kết thúc giai đoạn Hội đồng thẩm định.");
         await Expect(chair.Locator("#current-stage")).ToHaveTextAsync("Kết quả sơ bộ");
+        // After the stage the member's page offers no verification form (the server would refuse it) and says why.
+        await member.ReloadAsync();
+        await Expect(member.Locator("#stage-note")).ToContainTextAsync("Giai đoạn thẩm định đã kết thúc");
+        await Expect(member.Locator("#complete-unit")).ToHaveCountAsync(0);
+        await Expect(member.Locator("form.verdict-form")).ToHaveCountAsync(0);
+        await member.SetViewportSizeAsync(390, 844);
+        await checks.ScreenshotAsync(member, "31b-council-unit-after-stage-phone");
+        await checks.AssertAccessibleAsync(member);
+        await member.SetViewportSizeAsync(1280, 900);
 
         // The focal officer reads the council's note in the preliminary results and, in the window, disputes it.
         await MoveClockAsync(12, 16, 9);
@@ -164,6 +176,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await PageChecks.SignInAsync(chair, app, Chair, Password);
         await chair.GotoAsync($"/council/{campaign}");
         await Expect(chair.Locator("#gate-dispute-resolution")).ToContainTextAsync("1/1");
+        await chair.Locator("#approve-confirm-dispute-resolution summary").ClickAsync();
         await chair.GetByRole(AriaRole.Button, new() { Name = "Phê duyệt kết thúc: Giải quyết kiến nghị" }).ClickAsync();
         await Expect(chair.Locator("#current-stage")).ToHaveTextAsync("Kết quả chính thức");
 
@@ -188,6 +201,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await Expect(admin.Locator("#confirm-awards")).ToHaveCountAsync(0); // only the chair confirms
         await chair.GotoAsync($"/council/{campaign}/awards");
         var proposed = await chair.Locator("#proposed-awards tbody tr").GetAttributeAsync("data-unit");
+        await chair.Locator("#confirm-awards-details summary").ClickAsync();
         await chair.Locator("#confirm-awards").ClickAsync();
         await Expect(chair.Locator("#flash")).ToHaveTextAsync("Đã xác nhận 1 Bằng khen; quyết định khen thưởng đã được ban hành.");
         await Expect(chair.Locator($"#confirmed-awards tr[data-unit='{proposed}'] a")).ToContainTextAsync("BK-");

@@ -65,6 +65,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         var campaign = Guid.Parse(admin.Url.Split('/').Last());
 
         await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");
+        await admin.Locator("#launch-confirm summary").ClickAsync(); // the confirmation says what launching does
         await admin.Locator("#launch").ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
         await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Đã khởi động");
@@ -95,8 +96,12 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã lưu lúc");
         await Expect(focal.Locator("#ind-1-1-score")).ToContainTextAsync("thiếu minh chứng", new() { IgnoreCase = true });
 
+        // The contents list each group with how much of it is answered, and jump to it.
+        await Expect(focal.Locator("#contents li[data-group='1']")).ToContainTextAsync("đã trả lời 1/3");
         await focal.GetByLabel("Tử số (a)").FillAsync("30");
         await focal.GetByLabel("Mẫu số (b)").FillAsync("40");
+        // The ratio is shown as it is typed, before the server answers.
+        await Expect(focal.Locator("#ind-1-2-ratio")).ToHaveTextAsync("75,00 %");
         await focal.GetByLabel("Mẫu số (b)").PressAsync("Tab");
         await Expect(focal.Locator("#ind-1-2-score strong")).ToHaveTextAsync("15,00");
         await Expect(focal.Locator("#ind-1-2-status")).ToContainTextAsync("Đã lưu lúc");
@@ -111,6 +116,10 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#ind-2-1-score strong")).ToHaveTextAsync("20,00");
         await Expect(focal.Locator("#self-total")).ToHaveTextAsync("50,00");
         await Expect(focal.Locator("#checklist")).ToContainTextAsync("1.1");
+        // The checklist speaks one language and links to the card.
+        await Expect(focal.Locator("#checklist li[data-code='1.1']")).ToContainTextAsync("cần minh chứng");
+        await Expect(focal.Locator("#checklist")).Not.ToContainTextAsync("evidence required");
+        await Expect(focal.Locator("#checklist li[data-code='1.1'] a")).ToHaveAttributeAsync("href", "#ind-1-1");
 
         // A program is not evidence: the refusal shows in the card, nothing is attached.
         await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload { Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0] });
@@ -128,15 +137,33 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#ind-1-1").GetByRole(AriaRole.Link, new() { Name = "quyet-dinh-ban-chi-dao.pdf" })).ToBeVisibleAsync();
         await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");
         await Expect(focal.Locator("#checklist")).ToContainTextAsync("Đã đủ thông tin để nộp.");
+        // A wrong file can be taken back before submission (the score falls back), then attached again.
+        await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Gỡ bỏ quyet-dinh-ban-chi-dao.pdf" }).ClickAsync();
+        await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã gỡ bỏ minh chứng.");
+        await Expect(focal.Locator("#ind-1-1")).ToContainTextAsync("Chưa có minh chứng.");
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("50,00");
+        await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        });
+        await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");
         await checks.ScreenshotAsync(focal, "04-self-assessment-complete");
         await checks.AssertAccessibleAsync(focal);
         await focal.SetViewportSizeAsync(390, 844);
         await checks.ScreenshotAsync(focal, "05-self-assessment-phone");
         await focal.SetViewportSizeAsync(1280, 900);
 
+        await focal.Locator("#submit-confirm summary").ClickAsync();
+        await Expect(focal.Locator("#submit-confirm")).ToContainTextAsync("không hoàn tác được");
         await focal.Locator("#submit-assessment").ClickAsync();
         await Expect(focal.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
         await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
+        // Submitting is not an error: no red message, and nothing counts down any more.
+        await Expect(focal.Locator(".alert.error")).ToHaveCountAsync(0);
+        await Expect(focal.Locator("#stage-note")).ToContainTextAsync("đã khóa");
+        await Expect(focal.Locator("[data-deadline]")).ToHaveCountAsync(0);
+        await Expect(focal.Locator("#countdown-stopped")).ToBeVisibleAsync();
         await checks.ScreenshotAsync(focal, "06-self-assessment-submitted");
 
         // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units,
@@ -152,6 +179,23 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(admin.Locator("tr[data-unit='X-DONG-ANH']")).ToContainTextAsync("4/4");
         await checks.ScreenshotAsync(admin, "07-admin-dashboard-submitted");
         await checks.AssertAccessibleAsync(admin);
+        // The unit's row links to the unit's form.
+        await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] a")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"/unit/{campaign}/"));
+
+        // The mail log names each e-mail: recipient, notice, time, delivered; resending one puts it back in the queue.
+        await admin.Locator("#mail-log-link").ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Nhật ký thư điện tử", Level = 1 })).ToBeVisibleAsync();
+        var firstMail = admin.Locator("#mail-log tbody tr").First;
+        await Expect(firstMail).ToHaveAttributeAsync("data-state", "delivered");
+        await Expect(firstMail).ToContainTextAsync("Đã gửi");
+        await checks.ScreenshotAsync(admin, "07b-admin-mail-log");
+        await checks.AssertAccessibleAsync(admin);
+        var to = (await firstMail.GetAttributeAsync("data-to"))!;
+        await firstMail.GetByRole(AriaRole.Button, new() { Name = "Gửi lại cho " + to }).ClickAsync();
+        await Expect(admin.Locator("#flash")).ToContainTextAsync("Đã đưa thư gửi " + to);
+        await Expect(admin.Locator("#mail-log tbody tr[data-state='queued']")).ToHaveCountAsync(1);
+        await app.DeliverMailAsync();
+        await admin.GotoAsync($"/admin/campaign/{campaign}");
 
         // An extension for another unit, with its reason; the dashboard marks the unit as extended.
         var hoanKiem = (await TestCampaigns.UnitsAsync(await app.LoginAsAdminAsync(), campaign))["P-HOAN-KIEM"];

@@ -114,11 +114,38 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await checks.ScreenshotAsync(phone, "public-04-ranking-phone");
         await checks.AssertAccessibleAsync(phone);
 
+        // The front door: a visitor at / (not sent to sign in) sees the newest ranking drawn as bars and finds a unit.
+        var home = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await home.GotoAsync("/");
+        Assert.EndsWith("/", home.Url, StringComparison.Ordinal);
+        await Expect(home.GetByRole(AriaRole.Heading, new() { Name = "Kết quả đánh giá chuyển đổi số", Level = 1 })).ToBeVisibleAsync();
+        await Expect(home.Locator("#latest-title")).ToContainTextAsync("2026");
+        // Departments: the four ranked ones as bars (not the ones that did not submit), the first at 88 %.
+        await Expect(home.Locator("#ranking-svg-department g[data-unit]")).ToHaveCountAsync(4);
+        await Expect(home.Locator("#ranking-svg-department g[data-unit]").First).ToContainTextAsync("1. Sở Nội vụ — 88%");
+        await Expect(home.Locator("#ranking-svg-department g[data-unit='SNV'] rect.bar")).ToHaveAttributeAsync("width", "88%");
+        await home.GetByLabel("Tên hoặc mã đơn vị").FillAsync("nội vụ");
+        await home.GetByRole(AriaRole.Button, new() { Name = "Tìm", Exact = true }).ClickAsync();
+        await Expect(home.Locator("#unit-hits li").First).ToContainTextAsync("Sở Nội vụ");
+        await checks.ScreenshotAsync(home, "public-00-home");
+        await checks.AssertAccessibleAsync(home);
+        await home.SetViewportSizeAsync(390, 844);
+        Assert.True(await home.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the home page is wider than the phone");
+        await checks.ScreenshotAsync(home, "public-00-home-phone");
+        await checks.AssertAccessibleAsync(home);
+
+        // The ranking says what orders it and each unit's own maximum beside its points.
+        await phone.GotoAsync($"/public/results/{published.Id}?category=department");
+        await Expect(phone.Locator("#ranking thead")).ToContainTextAsync("Tỷ lệ (căn cứ xếp hạng)");
+        await Expect(phone.Locator("#ranking thead")).ToContainTextAsync("Điểm / tối đa áp dụng");
+        await Expect(phone.Locator($"{Row("SNV")} [data-max]")).ToHaveTextAsync("100");
+
         // The certificate check: the right code shows the holder, a wrong one says only "not found".
+        // Typed as people do: lower case, the serial's dashes left out, the code with a space.
         var snv = published.Certificates.Single(c => c.UnitCode == "SNV");
         await phone.GotoAsync("/public/certificates");
-        await phone.GetByLabel("Số hiệu").FillAsync(snv.Serial);
-        await phone.GetByLabel("Mã xác thực").FillAsync(snv.Code.ToLowerInvariant());
+        await phone.GetByLabel("Số hiệu").FillAsync(snv.Serial.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
+        await phone.GetByLabel("Mã xác thực").FillAsync(snv.Code.ToLowerInvariant().Insert(4, " "));
         await phone.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra" }).ClickAsync();
         await Expect(phone.Locator("#verdict [data-awardee]")).ToHaveTextAsync("Sở Nội vụ");
         await Expect(phone.Locator("#verdict [data-class]")).ToHaveTextAsync("Bằng khen – Hạng Nhất");

@@ -14,21 +14,24 @@ internal static class CertificateCheck
 {
     public sealed record Genuine(string Serial, string Awardee, AwardClass Class, int Year, string CampaignVi, string CampaignEn, string? Decision);
 
-    /// <summary>A serial as people type it ("bk-hn-2025-0001 ", " BK HN 2025 0001"): upper case, spaces read as dashes.</summary>
-    public static string AsTyped(string serial) =>
-        string.Join('-', serial.Trim().ToUpperInvariant().Split((char[])[' ', '\t', '-'], StringSplitOptions.RemoveEmptyEntries));
-
-    /// <summary>A code as people type it ("7kq4 m2zp", "7KQ4-M2ZP"): upper case, no spaces or dashes.</summary>
-    private static string Compact(string code) =>
-        string.Concat(code.ToUpperInvariant().Where(char.IsLetterOrDigit));
+    /// <summary>
+    /// A serial or code as people type it, in the one form both are compared in: "bk-hn-2025-0001 ",
+    /// " BK HN 2025 0001" and "bkhn20250001" are all "BKHN20250001" (upper case, letters and digits only).
+    /// Dashes carry no meaning in either, so a reader who leaves them out or types spaces is not refused.
+    /// </summary>
+    public static string Compact(string typed) =>
+        string.Concat(typed.ToUpperInvariant().Where(char.IsAsciiLetterOrDigit));
 
     /// <summary>The certificate, or null for an unknown serial and a wrong code alike: guessing serials tells nothing.</summary>
     public static async Task<Genuine?> VerifyAsync(CampaignDbContext db, string? serial, string? code, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(serial))
             return null;
-        var typed = AsTyped(serial);
-        var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.Serial == typed, ct);
+        var typed = Compact(serial);
+        if (typed.Length == 0)
+            return null;
+        // Stored serials carry dashes (BK-HN-2025-0001): compared without them (replace() in SQLite and PostgreSQL).
+        var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.Serial.Replace("-", "") == typed, ct);
         if (award is null || code is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Compact(award.VerificationCode)), Encoding.UTF8.GetBytes(Compact(code))))
             return null;

@@ -20,6 +20,7 @@ internal static class EmailServices
         services.AddSingleton(sp => new EmailComposer(sp.GetRequiredService<IOptions<EmailOptions>>().Value));
         services.AddScoped<OutboxDelivery>();
         services.AddScoped<NoticeFanOut>();
+        services.AddScoped<MailLog>();
         if (configuration.GetSection(EmailOptions.Section).Get<EmailOptions>()?.DeliverInBackground ?? true)
             services.AddHostedService<OutboxDeliveryService>();
         return services;

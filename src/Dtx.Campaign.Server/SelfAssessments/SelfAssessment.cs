@@ -260,6 +260,34 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         return ToView(item);
     }
 
+    /// <summary>
+    /// Takes back an evidence item while the form is still editable (before submission, or while returned for
+    /// clarification): a wrong file must not stay attached to a claim. The stored bytes stay (content-addressed,
+    /// possibly shared); the audit keeps what was removed, by whom and when.
+    /// </summary>
+    public async Task RemoveEvidenceAsync(Guid campaignId, Guid unitId, Guid evidenceId, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        var item = await db.Set<EvidenceItem>().FirstOrDefaultAsync(e => e.Id == evidenceId && e.ParticipantId == scope.Participant.Id, ct)
+            ?? throw new KeyNotFoundException($"Evidence {evidenceId} of unit {unitId}");
+        scope.EnsureEditable(clock.GetUtcNow());
+        var before = ToView(item);
+        db.Remove(item);
+        var node = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == item.IndicatorCode);
+        var answer = node is null ? null : await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == item.IndicatorCode, ct);
+        if (answer is not null && node is not null)
+        {
+            var stillEvidenced = await db.Set<EvidenceItem>().AnyAsync(e => e.ParticipantId == scope.Participant.Id && e.IndicatorCode == item.IndicatorCode && e.Id != evidenceId, ct);
+            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, stillEvidenced));
+        }
+        await db.SaveChangesAsync(ct);
+        await RefreshTotalsAsync(scope, ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.evidence-removed", "evidence", evidenceId.ToString(), Before: before,
+            Detail: item.IndicatorCode, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+    }
+
     /// <summary>Submits when complete; otherwise refuses listing every indicator still missing an answer or evidence.</summary>
     public async Task<SelfAssessmentView> SubmitAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct)
     {

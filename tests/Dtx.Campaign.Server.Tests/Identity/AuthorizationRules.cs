@@ -155,7 +155,7 @@ public static class AuthorizationRules
         ["GET /api/audit/export.csv"] = Admins,
         ["GET /api/audit/verify"] = Admins,
         // Web pages: a refused caller is sent to the login page (anonymous) or the "access denied" page (403)
-        ["GET /"] = Public,                                   // it only sends people to the login page or to their work
+        ["GET /"] = Public,                                   // the public home (published results); signed-in people are sent to their work
         ["GET /Index"] = Public,
         ["GET /Account/Login"] = Public,
         ["GET /Account/Logout"] = Public,
@@ -171,6 +171,7 @@ public static class AuthorizationRules
         ["GET /Admin/NewCampaign"] = Admins,
         ["GET /Admin/Templates"] = Admins,
         ["GET /Admin/Campaign/{id:guid}"] = Admins,
+        ["GET /admin/campaign/{id:guid}/mail"] = Admins,      // the campaign's mail log (recipients, delivery, resend)
         ["GET /Unit"] = Signed,                               // "my tasks": each person sees the units they belong to
         ["GET /Unit/Index"] = Signed,
         ["GET /Unit/Assessment/{campaignId:guid}/{unitId:guid}"] = Unit,

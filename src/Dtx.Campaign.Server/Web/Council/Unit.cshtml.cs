@@ -89,6 +89,9 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
         });
     }
 
+    /// <summary>Verification is offered only in its stage; otherwise the page says when it opens or that it is over.</summary>
+    public StageWindow Verifying { get; private set; } = new(true, false, null);
+
     public static string Anchor(string code) => "v-" + code.Replace('.', '-').Replace(':', '-');
 
     /// <summary>The unit's answer in words: yes/no, a ratio, a number, as entered.</summary>
@@ -107,5 +110,6 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
         Verdicts = Review.Verdicts.ToDictionary(v => v.Code, StringComparer.Ordinal);
         var setId = await Db.Participants.Where(p => p.CampaignId == seat.Campaign.Id && p.UnitId == UnitId).Select(p => p.IndexSetId).FirstAsync(ct);
         Groups = (await sets.GetAsync(Db, setId, ct)).Groups;
+        Verifying = StageWindow.For(await CampaignStage.OfAsync(Db, seat.Campaign, ct), "council-verification", seat.Campaign.Schedule);
     }
 }

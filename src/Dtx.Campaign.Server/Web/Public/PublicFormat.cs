@@ -22,3 +22,15 @@ internal static class PublicFormat
 
     public static string GroupName(GroupResult group, UiText text) => text.Language == "en" ? group.NameEn : group.NameVi;
 }
+
+/// <summary>A category's ranking drawn as bars (server-side SVG: no script, nothing the CSP could refuse).</summary>
+internal sealed record RankingChart(CategoryResult Category, string CategoryName)
+{
+    public IReadOnlyList<UnitResult> Ranked { get; } = [.. Category.Units.Where(u => u.Status == ResultCalculator.Assessed && u.Rank is not null).OrderBy(u => u.Rank).ThenBy(u => u.UnitName, StringComparer.CurrentCulture)];
+
+    public const int RowHeight = 40;
+
+    /// <summary>A bar's length as an SVG percentage ("68.35%"), clamped to the drawing.</summary>
+    public static string Width(decimal percentage) =>
+        Math.Clamp(percentage, 0m, 100m).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+}

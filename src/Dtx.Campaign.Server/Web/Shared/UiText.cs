@@ -26,13 +26,16 @@ internal sealed partial class UiText
     /// <summary>Why an indicator scored less than its maximum (the scoring engine's reason codes).</summary>
     public string Shortfall(string reason) => Texts.TryGetValue("shortfall." + reason, out var text) ? (Language == "en" ? text.En : text.Vi) : reason;
 
+    /// <summary>A notice's name (its template, e.g. "deadline-reminder") in words; the name itself when unknown (a template added later).</summary>
+    public string Notice(string notice) => Texts.TryGetValue("notice." + notice, out var text) ? (Language == "en" ? text.En : text.Vi) : notice;
+
     /// <summary>A unit category's name (department, district, commune, province); the code itself when unknown.</summary>
     public string Category(string category) => Texts.TryGetValue("category." + category, out var text) ? (Language == "en" ? text.En : text.Vi) : category;
 
     // Each area keeps its texts in its own file (UiText.Account.cs, UiText.Council.cs, UiText.Public.cs);
     // a key defined twice throws at start-up.
     // Lazy: the order in which static fields of partial files are initialised is not defined.
-    private static readonly Lazy<Dictionary<string, (string Vi, string En)>> AllTexts = new(() => Merge(CommonTexts!, AccountTexts!, CouncilTexts!, PublicTexts!));
+    private static readonly Lazy<Dictionary<string, (string Vi, string En)>> AllTexts = new(() => Merge(CommonTexts!, AccountTexts!, CouncilTexts!, PublicTexts!, WorkTexts!));
 
     private static Dictionary<string, (string Vi, string En)> Texts => AllTexts.Value;
 

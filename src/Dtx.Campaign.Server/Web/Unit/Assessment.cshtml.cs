@@ -174,6 +174,54 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         return Page();
     }
 
+    /// <summary>Contents by group and the checklist, in the reader's language.</summary>
+    public AssessmentOutline Outline => outline ??= AssessmentOutline.From(View, Groups, text.Language);
+
+    private AssessmentOutline? outline;
+
+    /// <summary>When self-assessment opens (the form says so instead of offering fields that would be refused).</summary>
+    public DateTimeOffset OpensAt { get; private set; }
+
+    public bool NotOpenYet => Now < OpensAt;
+
+    public bool IsSubmitted => View.Status == "submitted";
+
+    /// <summary>Removes an evidence item, or replaces it when a file comes with the request; only while the form is editable.</summary>
+    public async Task<IActionResult> OnPostRemoveEvidenceAsync(Guid campaignId, Guid unitId, string code, Guid evidenceId, IFormFile? file, CancellationToken ct)
+    {
+        string message;
+        try
+        {
+            if (file is { Length: > 0 })
+            {
+                await using var content = file.OpenReadStream();
+                await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
+                message = text.Format("EvidenceReplaced", file.FileName);
+            }
+            else
+            {
+                message = text["EvidenceRemoved"];
+            }
+            await assessment.RemoveEvidenceAsync(campaignId, unitId, evidenceId, User.Identity?.Name, ct);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (AssessmentInputException e)
+        {
+            return await RefusedAsync(campaignId, unitId, $"{code}: " + text.Format("UploadFailed", string.Join("; ", e.Messages)), ct);
+        }
+        catch (AssessmentClosedException e)
+        {
+            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+        }
+        if (IsHtmx)
+            return await CardAsync(campaignId, unitId, code, message, error: false, ct);
+        Flash = message;
+        return Redirect(Url.Page("/Unit/Assessment", new { campaignId, unitId }) + "#" + IndicatorCard.IdOf(code));
+    }
+
     public string? BandName => Bands.FirstOrDefault(b => b.Key == View.Band) is { } band ? (text.Language == "en" ? band.Name.En : band.Name.Vi) : View.Band;
 
     public IndicatorCard Card(IndicatorView indicator, string? problem = null) =>
@@ -187,6 +235,7 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         View = view;
         Now = clock.GetUtcNow();
         Zone = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.TimeZone).FirstAsync(ct);
+        OpensAt = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.Schedule.SelfAssessmentOpensAt).FirstAsync(ct);
         var setId = await db.Participants.Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => p.IndexSetId).FirstAsync(ct);
         var set = await sets.GetAsync(db, setId, ct);
         (Groups, Bands) = (set.Groups, set.RatingBands);

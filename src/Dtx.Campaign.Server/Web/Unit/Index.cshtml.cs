@@ -28,6 +28,28 @@ internal sealed class IndexModel(CampaignDbContext db, TimeProvider clock) : Pag
                           select new { p, c, u.Code, u.NameVi }).ToListAsync(ct);
         Tasks = rows.Select(r => new Task(r.c.Id, r.p.UnitId, r.c.Year, r.c.NameVi, r.c.NameEn, r.c.TimeZone, CampaignProgress.Row(r.c, r.p, r.Code, r.NameVi, Now),
                 $"/calendar/{r.p.CalendarToken}.ics"))
-            .OrderBy(t => t.Progress.Deadline).ToList();
+            .OrderBy(t => t, Urgency.Instance).ToList();
+    }
+
+    /// <summary>
+    /// What needs doing first: open work before finished work, the current (newest) campaign before older ones,
+    /// then the nearest deadline. A submitted card from last year must not head the list as "past the deadline".
+    /// </summary>
+    internal sealed class Urgency : IComparer<Task>
+    {
+        public static readonly Urgency Instance = new();
+
+        public static bool Done(Task t) => t.Progress.Status is "submitted" or "not-submitted";
+
+        public int Compare(Task? x, Task? y)
+        {
+            if (x is null || y is null)
+                return x is null ? (y is null ? 0 : 1) : -1;
+            var byDone = Done(x).CompareTo(Done(y));
+            if (byDone != 0)
+                return byDone;
+            var byYear = y.Year.CompareTo(x.Year);
+            return byYear != 0 ? byYear : x.Progress.Deadline.CompareTo(y.Progress.Deadline);
+        }
     }
 }

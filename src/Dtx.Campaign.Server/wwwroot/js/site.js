@@ -34,6 +34,47 @@
         bar.value = Math.round(100 * event.detail.loaded / event.detail.total);
     });
 
+    // A ratio's value as it is typed: numerator ÷ denominator as a percentage, in the page's language.
+    function showRatio(output) {
+        var ids = (output.getAttribute('data-ratio-of') || '').split(' ');
+        var num = document.getElementById(ids[0]), den = document.getElementById(ids[1]);
+        if (!num || !den) return;
+        var a = parseFloat(num.value), b = parseFloat(den.value);
+        var locale = output.getAttribute('data-lang') === 'en' ? 'en-GB' : 'vi-VN';
+        output.textContent = (isNaN(a) || isNaN(b) || b <= 0) ? '—'
+            : (100 * a / b).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' %';
+    }
+
+    function ratioInput(event) {
+        var form = event.target.closest && event.target.closest('form');
+        if (!form) return;
+        form.querySelectorAll('output[data-ratio-of]').forEach(showRatio);
+    }
+
+    // Print buttons (the A4 view is the print stylesheet of the same page).
+    document.addEventListener('click', function (event) {
+        if (event.target.closest && event.target.closest('[data-print]')) window.print();
+    });
+
+    // A table wider than the screen scrolls inside its box: make that box reachable by keyboard and named after
+    // its table, so a phone's reader can scroll it (axe: scrollable-region-focusable).
+    function scrollableTables() {
+        document.querySelectorAll('.table-wrap').forEach(function (wrap) {
+            if (wrap.scrollWidth > wrap.clientWidth + 1) {
+                var caption = wrap.querySelector('caption');
+                wrap.setAttribute('tabindex', '0');
+                wrap.setAttribute('role', 'region');
+                if (caption) wrap.setAttribute('aria-label', caption.textContent.trim());
+            } else if (wrap.getAttribute('role') === 'region') {
+                wrap.removeAttribute('tabindex');
+                wrap.removeAttribute('role');
+                wrap.removeAttribute('aria-label');
+            }
+        });
+    }
+    window.addEventListener('resize', scrollableTables);
+    document.addEventListener('htmx:afterSettle', scrollableTables);
+
     document.addEventListener('DOMContentLoaded', function () {
         // The server's clock may differ from the reader's (tests move it): count from the server's "now".
         var serverNow = document.querySelector('[data-server-now]');
@@ -44,5 +85,7 @@
         tick();
         setInterval(tick, 60000);
         document.addEventListener('input', markUnsaved);
+        document.addEventListener('input', ratioInput);
+        scrollableTables();
     });
 })();

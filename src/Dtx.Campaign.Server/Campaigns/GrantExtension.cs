@@ -6,14 +6,37 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
 
-/// <summary>Gives one unit a later self-assessment deadline; its reminders and its own close follow the new date.</summary>
+/// <summary>
+/// Gives units a later self-assessment deadline; their reminders and their own close follow the new date. Several
+/// units at once are granted all or none (one transaction), with one audit entry per unit.
+/// </summary>
 internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workflows, Workflow.HostTimerScheduler timers, AuditTrail audit, TimeProvider clock)
 {
-    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
+    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct) =>
+        (await HandleManyAsync(campaignId, [unitId], untilLocal, reason, user, ct))[0];
+
+    public async Task<IReadOnlyList<CampaignsApi.ProgressRow>> HandleManyAsync(Guid campaignId, IReadOnlyList<Guid> unitIds, DateTime untilLocal, string reason,
+        string? user, CancellationToken ct)
     {
+        if (unitIds.Count == 0)
+            throw CampaignRequestException.For("unitIds", "name at least one unit");
+        if (unitIds.Distinct().Count() != unitIds.Count)
+            throw CampaignRequestException.For("unitIds", $"unit {unitIds.GroupBy(u => u).First(g => g.Count() > 1).Key} is listed twice");
         using var deferral = timers.DeferUntilFlushed();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new KeyNotFoundException($"Campaign {campaignId}");
+        var rows = new List<CampaignsApi.ProgressRow>(unitIds.Count);
+        // A refusal of any unit leaves the transaction uncommitted: no unit is extended.
+        foreach (var unitId in unitIds)
+            rows.Add(await GrantOneAsync(campaign, unitId, untilLocal, reason, user, ct));
+        await transaction.CommitAsync(ct);
+        await timers.FlushAsync(ct);
+        return rows;
+    }
+
+    private async Task<CampaignsApi.ProgressRow> GrantOneAsync(Campaign campaign, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
+    {
+        var campaignId = campaign.Id;
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
             ?? throw new KeyNotFoundException($"Unit {unitId} in campaign {campaignId}");
         var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
@@ -46,8 +69,6 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
             new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) },
             CampaignId: campaignId, UnitId: unitId), ct);
         await ScheduleUnitDeadlineAsync(campaign, unitId, until, user, ct);
-        await transaction.CommitAsync(ct);
-        await timers.FlushAsync(ct);
         return CampaignProgress.Row(campaign, participant, unit.Code, unit.NameVi, clock.GetUtcNow());
     }
 

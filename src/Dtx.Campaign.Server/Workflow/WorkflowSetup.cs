@@ -24,6 +24,7 @@ internal static class WorkflowSetup
             .AddActivity<Certificates.GenerateCertificatesActivity>();
         services.AddScoped<HostTimerScheduler>();
         services.AddScoped<StageApprovals>();
+        services.AddScoped<ApprovalSnapshots>();
         services.AddScoped<ITimerScheduler>(sp => sp.GetRequiredService<HostTimerScheduler>());
         services.AddHostedService<PinnedVersionsCheck>();
         services.AddHostedService<TimerReconcilerService<CampaignDbContext>>();

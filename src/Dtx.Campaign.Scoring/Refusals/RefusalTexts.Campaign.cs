@@ -36,6 +36,8 @@ public static partial class RefusalTexts
         ["extension.before-deadline"] = ("phải sau hạn chung của đợt đánh giá {deadline}", "must be after the campaign's deadline {deadline}"),
         ["extension.after-verification"] = ("phải kết thúc (cùng {graceDays} ngày nộp muộn) trước khi kết thúc thẩm định ({end})",
             "must end (with the {graceDays}-day grace period) before verification ends ({end})"),
+        ["extension.units-required"] = ("chọn ít nhất một đơn vị được gia hạn", "name at least one unit to extend"),
+        ["extension.unit-twice"] = ("đơn vị {unit} được liệt kê hai lần", "unit {unit} is listed twice"),
         ["extension.in-past"] = ("thời điểm này đã qua", "is already in the past"),
         ["extension.already-submitted"] = ("{unit} đã nộp: gia hạn không thay đổi gì", "{unit} has already submitted: an extension would change nothing"),
         ["reminders.units-required"] = ("chọn ít nhất một đơn vị tham gia (mã của đơn vị, như trong danh sách tham gia của GET /api/campaigns/:id)",

@@ -31,6 +31,7 @@ internal static class CampaignsApi
     public sealed record CopyRequest(int? Year);
 
     public sealed record ExtensionRequest(DateTime Until, string Reason);
+    public sealed record BulkExtensionRequest(IReadOnlyList<Guid> UnitIds, DateTime Until, string Reason);
 
     public sealed record ProgressRow(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, int Answered, int Applicable,
         decimal PercentAnswered, DateTimeOffset Deadline, bool Extended, bool Overdue, DateTimeOffset? SubmittedAt, bool Late);
@@ -52,6 +53,8 @@ internal static class CampaignsApi
         admin.MapPost("/{id:guid}/reminders", SendReminders)
             .WithSummary("Send a deadline reminder now to chosen units (ids); those that submitted or are closed get none and are listed with why.");
         admin.MapPost("/{id:guid}/units/{unitId:guid}/extension", GrantExtension).WithSummary("Give one unit a later self-assessment deadline, with a reason.");
+        admin.MapPost("/{id:guid}/extensions", GrantExtensions)
+            .WithSummary("Give several units the same later deadline in one request: all or none, one audit entry per unit.");
         return group;
     }
 
@@ -119,6 +122,9 @@ internal static class CampaignsApi
 
     private static async Task<Ok<ProgressRow>> GrantExtension(Guid id, Guid unitId, ExtensionRequest request, GrantExtension grant, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(await grant.HandleAsync(id, unitId, request.Until, request.Reason, user.Identity?.Name, ct));
+
+    private static async Task<Ok<IReadOnlyList<ProgressRow>>> GrantExtensions(Guid id, BulkExtensionRequest request, GrantExtension grant, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await grant.HandleManyAsync(id, request.UnitIds ?? [], request.Until, request.Reason, user.Identity?.Name, ct));
 
     private static async Task<Results<Ok<List<ProgressRow>>, ProblemHttpResult>> Progress(Guid id, CampaignProgress progress, string? status, CancellationToken ct)
     {

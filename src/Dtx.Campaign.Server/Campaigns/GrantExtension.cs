@@ -7,13 +7,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
 
-/// <summary>Gives one unit a later self-assessment deadline; its reminders and its own close follow the new date.</summary>
+/// <summary>
+/// Gives units a later self-assessment deadline; their reminders and their own close follow the new date. Several
+/// units at once are granted all or none (one transaction), with one audit entry per unit.
+/// </summary>
 internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workflows, AuditTrail audit, TimeProvider clock)
 {
-    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
+    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct) =>
+        (await HandleManyAsync(campaignId, [unitId], untilLocal, reason, user, ct))[0];
+
+    public async Task<IReadOnlyList<CampaignsApi.ProgressRow>> HandleManyAsync(Guid campaignId, IReadOnlyList<Guid> unitIds, DateTime untilLocal, string reason,
+        string? user, CancellationToken ct)
     {
+        if (unitIds.Count == 0)
+            throw Refusal.Invalid("unitIds", "extension.units-required");
+        if (unitIds.Distinct().Count() != unitIds.Count)
+            throw Refusal.Invalid("unitIds", "extension.unit-twice", ("unit", unitIds.GroupBy(u => u).First(g => g.Count() > 1).Key));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {campaignId}"));
+        var rows = new List<CampaignsApi.ProgressRow>(unitIds.Count);
+        // A refusal of any unit leaves the transaction uncommitted: no unit is extended.
+        foreach (var unitId in unitIds)
+            rows.Add(await GrantOneAsync(campaign, unitId, untilLocal, reason, user, ct));
+        await transaction.CommitAsync(ct);
+        return rows;
+    }
+
+    private async Task<CampaignsApi.ProgressRow> GrantOneAsync(Campaign campaign, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
+    {
+        var campaignId = campaign.Id;
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
             ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {campaignId}"));
         var unit = await db.Units.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
@@ -46,7 +68,6 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
             new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) },
             CampaignId: campaignId, UnitId: unitId), ct);
         await ScheduleUnitDeadlineAsync(campaign, unitId, until, user, ct);
-        await transaction.CommitAsync(ct);
         return CampaignProgress.Row(campaign, participant, unit.Code, unit.NameVi, clock.GetUtcNow());
     }
 

@@ -31,6 +31,12 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     /// <summary>Units that file a dispute last year, the indicator, and whether the council upholds it.</summary>
     private static readonly (string Unit, bool Upheld)[] Disputes = [("P-BA-DINH", true), ("STC", false)];
 
+    /// <summary>
+    /// Wards that last year were still their former wards (data/units/hanoi-demo.csv): last year's campaign assesses the
+    /// former wards, this year's results compare each with its predecessors combined (docs/lineage.md).
+    /// </summary>
+    private static readonly string[] MergedWards = ["P-CUA-NAM", "P-HOAN-KIEM"];
+
     public async Task RunAsync(DateTimeOffset realNow, CancellationToken ct)
     {
         var today = TimeZoneInfo.ConvertTime(realNow, Zone).Date;
@@ -55,7 +61,7 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     {
         var schedule = ScheduleAround(day);
         await AtAsync(schedule.IndexPublicationAt.AddDays(-1), ct);
-        var campaign = await CreateAndLaunchAsync(day.Year, schedule, sets, ct);
+        var campaign = await CreateAndLaunchAsync(day.Year, schedule, sets, ct, await LastYearUnitsAsync(ct));
 
         // Every unit answers over the month, with evidence; three communes never submit.
         await AtAsync(schedule.SelfAssessmentOpensAt.AddDays(10), ct);
@@ -113,10 +119,23 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         return campaign;
     }
 
-    private async Task<Guid> CreateAndLaunchAsync(int year, ScheduleInput schedule, Dictionary<string, Guid> sets, CancellationToken ct)
+    /// <summary>Every active unit, except the merged wards, which take part as their former wards.</summary>
+    private async Task<List<Guid>> LastYearUnitsAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+        var active = await db.Units.AsNoTracking().Where(u => u.Authority!.Code == Authority && u.IsActive && !MergedWards.Contains(u.Code)).Select(u => u.Id).ToListAsync(ct);
+        var former = await (from l in db.Set<Units.UnitPredecessor>().AsNoTracking()
+                            join u in db.Units.AsNoTracking() on l.UnitId equals u.Id
+                            where u.Authority!.Code == Authority && MergedWards.Contains(u.Code)
+                            select l.PredecessorId).Distinct().ToListAsync(ct);
+        return [.. active, .. former];
+    }
+
+    private async Task<Guid> CreateAndLaunchAsync(int year, ScheduleInput schedule, Dictionary<string, Guid> sets, CancellationToken ct, List<Guid>? units = null)
     {
         var request = new CreateCampaignRequest(Authority, year, $"Đánh giá chuyển đổi số năm {year}", $"Digital transformation assessment {year}",
-            sets, schedule, DemoPeople.Council.Select(m => new CouncilMemberInput(m.Name, m.Email, m.Role)).ToList());
+            sets, schedule, DemoPeople.Council.Select(m => new CouncilMemberInput(m.Name, m.Email, m.Role)).ToList(), units);
         var campaign = await Scoped<CreateCampaign, Campaigns.Campaign>(c => c.HandleAsync(request, DemoPeople.AdminActor, ct));
         await Scoped<LaunchCampaign, Campaigns.Campaign>(l => l.HandleAsync(campaign.Id, DemoPeople.AdminActor, ct));
         return campaign.Id;

@@ -1,5 +1,6 @@
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Scoring;
+using Dtx.Campaign.Server.Units;
 
 namespace Dtx.Campaign.Server.Results;
 
@@ -17,7 +18,13 @@ internal sealed record ResultInputs(
     IReadOnlyDictionary<string, decimal> SelfPoints,
     IReadOnlyDictionary<string, (decimal Points, string? Note)> Verified,
     IReadOnlyDictionary<string, (decimal Points, string? Note)> AfterDispute,
-    IReadOnlyDictionary<string, int> BonusClaimed);
+    IReadOnlyDictionary<string, int> BonusClaimed)
+{
+    /// <summary>The units this one came from (merge, split, rename), for a year-over-year change when it did not exist last year.</summary>
+    public IReadOnlyList<PredecessorLink> Predecessors { get; init; } = [];
+}
+
+internal sealed record PredecessorLink(Guid UnitId, decimal Share, long? Population);
 
 /// <summary>
 /// Turns every unit's inputs into the campaign's results: scores, ranks within each category, the
@@ -73,7 +80,7 @@ internal static class ResultCalculator
             int? rank = ranks.TryGetValue(s.Inputs.UnitId, out var r) ? r : null;
             return new UnitResult(s.Inputs.UnitId, s.Inputs.UnitCode, s.Inputs.UnitName, s.Inputs.Status, s.Inputs.ExclusionReason, rank,
                 s.Score.Total, s.Score.Bonus, s.Score.ApplicableMax, s.Score.Percentage, s.Score.Band?.Key, groups, s.Indicators, s.Bonus,
-                excluded ? null : Compare(previousYear, previous.GetValueOrDefault(s.Inputs.UnitId), s.Score.Percentage, rank, groups),
+                excluded ? null : Compare(previousYear, LastYear(s.Inputs, previous), s.Score.Percentage, rank, groups),
                 excluded ? [] : versusAverage.Where(d => d.Change > 0).OrderByDescending(d => d.Change).ThenBy(d => d.Code, StringComparer.Ordinal).Take(2).ToList(),
                 excluded ? [] : versusAverage.Where(d => d.Change < 0).OrderBy(d => d.Change).ThenBy(d => d.Code, StringComparer.Ordinal).Take(2).ToList());
         }).OrderBy(u => u.Rank ?? int.MaxValue).ThenBy(u => u.UnitCode, StringComparer.Ordinal).ToList();
@@ -126,8 +133,31 @@ internal static class ResultCalculator
             set.RatingBands.Select(b => new BandCount(b.Key, b.Name.Vi, b.Name.En, ranked.Count(s => s.Score.Band?.Key == b.Key))).ToList());
     }
 
-    private static YearOverYear? Compare(int? previousYear, UnitResult? last, decimal percentage, int? rank, IReadOnlyList<GroupResult> groups)
+    /// <summary>
+    /// The unit's own result last year; else, when it came out of other units, their results combined by the
+    /// lineage rule (one step back, over the predecessors that were assessed), marked with the rule and names.
+    /// </summary>
+    private static (UnitResult Result, CombinedPredecessors? Combined)? LastYear(ResultInputs unit, Dictionary<Guid, UnitResult> previous)
     {
+        if (previous.TryGetValue(unit.UnitId, out var own))
+            return (own, null);
+        var sources = unit.Predecessors.Select(p => (Link: p, Result: previous.GetValueOrDefault(p.UnitId)))
+            .Where(x => x.Result is { Status: Assessed }).OrderBy(x => x.Result!.UnitCode, StringComparer.Ordinal).ToList();
+        if (sources.Count == 0)
+            return null;
+        var combined = Lineage.Combine(sources.Select(x => new Lineage.Source(x.Result!.UnitCode, x.Result.UnitName, x.Result.Percentage,
+            x.Result.Groups.ToDictionary(g => g.Code, g => g.Percentage, StringComparer.Ordinal), x.Link.Share, x.Link.Population)).ToList(), ScoringEngine.Round);
+        var (vi, en) = Lineage.Marker(combined.Rule, sources.Select(x => x.Result!.UnitName));
+        // A combined result has no rank of its own: rank change is left empty.
+        var result = new UnitResult(unit.UnitId, unit.UnitCode, unit.UnitName, Assessed, null, null, 0, 0, 0, combined.Percentage, null,
+            combined.Groups.Select(g => new GroupResult(g.Key, "", "", 0, 0, g.Value)).ToList(), [], [], null, [], []);
+        return (result, new CombinedPredecessors(combined.Rule,
+            sources.Select(x => new PredecessorFigure(x.Result!.UnitCode, x.Result.UnitName, x.Result.Percentage, x.Link.Share, x.Link.Population)).ToList(), vi, en));
+    }
+
+    private static YearOverYear? Compare(int? previousYear, (UnitResult Result, CombinedPredecessors? Combined)? lastYear, decimal percentage, int? rank, IReadOnlyList<GroupResult> groups)
+    {
+        var last = lastYear?.Result;
         if (previousYear is null || last is null || last.Status == Excluded)
             return null;
         // Groups are compared by code, so a changed index-set version still compares what it shares.
@@ -135,6 +165,6 @@ internal static class ResultCalculator
         var deltas = groups.Where(g => lastGroups.ContainsKey(g.Code))
             .Select(g => new GroupDelta(g.Code, ScoringEngine.Round(g.Percentage - lastGroups[g.Code].Percentage))).ToList();
         return new YearOverYear(previousYear.Value, last.Percentage, last.Rank, ScoringEngine.Round(percentage - last.Percentage),
-            rank is not null && last.Rank is not null ? last.Rank - rank : null, deltas);
+            rank is not null && last.Rank is not null ? last.Rank - rank : null, deltas) { CombinedFrom = lastYear!.Value.Combined };
     }
 }

@@ -55,7 +55,20 @@ public sealed record IndicatorResult(string Code, decimal Max, decimal SelfPoint
 public sealed record BonusResult(string RuleKey, int Claimed, int Accepted, decimal Points);
 
 /// <summary>Change against the unit's final result of the previous campaign: percentage points, ranks (positive = climbed) and per group by group code.</summary>
-public sealed record YearOverYear(int Year, decimal Percentage, int? Rank, decimal PercentageChange, int? RankChange, IReadOnlyList<GroupDelta> Groups);
+public sealed record YearOverYear(int Year, decimal Percentage, int? Rank, decimal PercentageChange, int? RankChange, IReadOnlyList<GroupDelta> Groups)
+{
+    /// <summary>
+    /// Set when the unit did not exist last year and is compared with its predecessors' results combined
+    /// (docs/lineage.md); left out of the document otherwise, so documents stored before lineage keep their bytes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CombinedPredecessors? CombinedFrom { get; init; }
+}
+
+/// <summary>Last year's figure of a merged, split or renamed unit: its predecessors' results combined by <see cref="Rule"/>, with the marker to show beside it.</summary>
+public sealed record CombinedPredecessors(string Rule, IReadOnlyList<PredecessorFigure> Units, string NoteVi, string NoteEn);
+
+public sealed record PredecessorFigure(string UnitCode, string UnitName, decimal Percentage, decimal Share, long? Population);
 
 /// <summary>A group's percentage against a reference (the category's average, or last year), in percentage points.</summary>
 public sealed record GroupDelta(string Code, decimal Change);

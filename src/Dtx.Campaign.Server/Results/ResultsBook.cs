@@ -108,6 +108,14 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
             ? (await db.Set<Dispute>().AsNoTracking().Where(d => d.CampaignId == campaignId && d.Status == DisputeStatus.Upheld).ToListAsync(ct)).ToLookup(d => d.ParticipantId)
             : Enumerable.Empty<Dispute>().ToLookup(d => d.ParticipantId);
 
+        // Lineage: who each participant came from, with the predecessor's population (docs/lineage.md).
+        var unitIds = db.Participants.Where(p => p.CampaignId == campaignId).Select(p => p.UnitId);
+        var lineage = (await (from l in db.Set<Units.UnitPredecessor>().AsNoTracking()
+                              join u in db.Units.AsNoTracking() on l.PredecessorId equals u.Id
+                              where unitIds.Contains(l.UnitId)
+                              select new { l.UnitId, l.PredecessorId, l.Share, u.Population }).ToListAsync(ct))
+            .ToLookup(l => l.UnitId, l => new PredecessorLink(l.PredecessorId, l.Share, l.Population));
+
         var inputs = new List<ResultInputs>(participants.Count);
         foreach (var x in participants.OrderBy(x => x.Code, StringComparer.Ordinal))
         {
@@ -125,7 +133,10 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
                 counts ? upheld[p.Id].OrderBy(d => d.ResolvedAt).GroupBy(d => d.IndicatorCode)
                     .ToDictionary(g => g.Key, g => (g.Last().NewPoints!.Value, g.Last().Resolution), StringComparer.Ordinal) : [],
                 counts ? claims[p.Id].Where(c => c.Count > 0 && withEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
-                    .ToDictionary(c => c.RuleKey, c => c.Count, StringComparer.Ordinal) : []));
+                    .ToDictionary(c => c.RuleKey, c => c.Count, StringComparer.Ordinal) : [])
+            {
+                Predecessors = [.. lineage[p.UnitId]],
+            });
         }
         return ResultCalculator.Compute(campaign.Id, campaign.Year, campaign.NameVi, kind, inputs, await PreviousAsync(campaign, ct));
     }

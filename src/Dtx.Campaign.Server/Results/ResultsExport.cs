@@ -54,9 +54,11 @@ internal static class ResultsExport
     private static string? Safe(string? text) => SpreadsheetText.Safe(text);
 
     private sealed record RankingRow(string Category, int? Rank, string UnitCode, string UnitName, string Status, decimal Total, decimal Bonus,
-        decimal ApplicableMax, decimal Percentage, string? Band, decimal? PercentageChange, int? RankChange, string Checksum);
+        decimal ApplicableMax, decimal Percentage, string? Band, decimal? PercentageChange, int? RankChange, string Checksum, string? ComparedWith);
 
     private static List<RankingRow> RankingRows(ResultDocument document, string checksum) =>
         document.Categories.SelectMany(c => c.Units.Select(u => new RankingRow(c.Category, u.Rank, Safe(u.UnitCode)!, Safe(u.UnitName)!, u.Status, u.Total, u.Bonus,
-            u.ApplicableMax, u.Percentage, Safe(u.Band), u.Previous?.PercentageChange, u.Previous?.RankChange, checksum))).ToList();
+            u.ApplicableMax, u.Percentage, Safe(u.Band), u.Previous?.PercentageChange, u.Previous?.RankChange, checksum,
+            // A merged or split unit's change is against its predecessors combined: the row says so.
+            Safe(u.Previous?.CombinedFrom?.NoteVi)))).ToList();
 }

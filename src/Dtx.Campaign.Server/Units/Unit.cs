@@ -30,6 +30,8 @@ public sealed class Unit
     /// <summary>Flags the category defines, e.g. <c>digital-economy</c>; decide which indicators apply.</summary>
     public List<string> Flags { get; set; } = [];
     public bool IsActive { get; set; } = true;
+    /// <summary>Residents, when known: weighs the unit when predecessors' results are combined (docs/lineage.md).</summary>
+    public long? Population { get; set; }
     /// <summary>Demo data shipped with the project (names may be generated).</summary>
     public bool IsDemo { get; set; }
     public List<UnitContact> Contacts { get; set; } = [];

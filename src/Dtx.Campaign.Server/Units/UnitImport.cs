@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Server.Audit;
@@ -14,7 +15,10 @@ namespace Dtx.Campaign.Server.Units;
 /// <remarks>
 /// Columns: authority, authority_name_vi, authority_name_en, authority_place (needed only for a new
 /// authority), code, name_vi, name_en, category, flags (separated by ';'), active (default yes),
-/// demo, head_name, head_email, focal_name, focal_email, focal_phone.
+/// demo, head_name, head_email, focal_name, focal_email, focal_phone, population; lineage (docs/lineage.md):
+/// predecessors (codes of the same authority separated by ';', each optionally with its share, e.g.
+/// <c>OLD-A;OLD-B:0.5</c>), lineage_kind (merge, split, rename), effective_on (yyyy-MM-dd). A file without the
+/// predecessors column leaves stored lineage alone; with it, each row's predecessors replace the unit's.
 /// </remarks>
 internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categories, AuditTrail audit)
 {
@@ -25,7 +29,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
     private sealed record ParsedRow(
         int Row, string Authority, string? AuthorityNameVi, string? AuthorityNameEn, string? AuthorityPlace,
         string Code, string NameVi, string NameEn, string Category, List<string> Flags, bool Active, bool Demo,
-        UnitContact? Head, UnitContact? Focal);
+        UnitContact? Head, UnitContact? Focal, long? Population, IReadOnlyList<(string Code, decimal Share)> Predecessors, string? LineageKind, DateOnly? EffectiveOn);
 
     public async Task<Summary> ImportAsync(string fileName, Stream content, CancellationToken cancellationToken)
     {
@@ -58,6 +62,13 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             problems.Add(new FileProblem(fileName, parsed.First(p => p.Authority == code).Row, "authority_name_vi",
                 $"authority '{code}' does not exist yet: give authority_name_vi and authority_name_en on one of its rows to create it"));
 
+        if (problems.Count > 0)
+            throw new ImportRejectedException(fileName, problems);
+
+        var withLineage = rows[0].Cells.ContainsKey("predecessors");
+        var storedLineage = await StoredLineageAsync(authorityCodes, cancellationToken);
+        if (withLineage)
+            await CheckLineageAsync(fileName, parsed, authorityCodes, storedLineage, problems, cancellationToken);
         if (problems.Count > 0)
             throw new ImportRejectedException(fileName, problems);
 
@@ -97,22 +108,26 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             {
                 updated++;
             }
-            var before = isNew ? null : Snapshot(unit!);
+            var lineageBefore = isNew ? "" : LineageText(storedLineage.Where(l => l.UnitId == unit!.Id).Select(l => l.Link));
+            var before = isNew ? null : Snapshot(unit!, lineageBefore);
             unit!.NameVi = row.NameVi;
             unit.NameEn = row.NameEn;
             unit.Category = row.Category;
             unit.Flags = row.Flags;
             unit.IsActive = row.Active;
             unit.IsDemo = row.Demo;
+            unit.Population = row.Population;
             // Contacts get their keys from EF when added: a preset key would be taken for an existing row.
         unit.Contacts.RemoveAll(_ => true);
             if (row.Head is not null) unit.Contacts.Add(row.Head);
             if (row.Focal is not null) unit.Contacts.Add(row.Focal);
-            var after = Snapshot(unit);
+            var after = Snapshot(unit, withLineage ? LineageText(LinksOf(row)) : lineageBefore);
             if (before != after)
                 events.Add(new AuditEvent(before is null ? "unit.created" : "unit.updated", "unit", unit.Id.ToString(), before, after, fileName, UnitId: unit.Id));
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (withLineage)
+            await ReplaceLineageAsync(parsed, authorities, cancellationToken);
         await audit.RecordAsync(events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Summary(created, updated, authoritiesCreated);
@@ -151,17 +166,137 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
         var demo = ParseBool(row.Get("demo"), false, "demo", Problem);
         var head = Contact(ContactRole.Head, row.Get("head_name"), row.Get("head_email"), null, "head", Problem);
         var focal = Contact(ContactRole.FocalOfficer, row.Get("focal_name"), row.Get("focal_email"), row.Get("focal_phone"), "focal", Problem);
+        long? population = null;
+        if (row.Get("population") is { Length: > 0 } people)
+        {
+            if (long.TryParse(people, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+                population = n;
+            else
+                Problem("population", $"'{people}' is not a whole number of residents above 0");
+        }
+        var predecessors = new List<(string Code, decimal Share)>();
+        foreach (var item in row.Get("predecessors").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split(':', 2, StringSplitOptions.TrimEntries);
+            var share = 1m;
+            if (parts.Length == 2 && !decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out share))
+                Problem("predecessors", $"the share in '{item}' is not a number (write CODE:0.5)");
+            else if (predecessors.Any(p => p.Code == parts[0]))
+                Problem("predecessors", $"'{parts[0]}' is listed twice");
+            else
+                predecessors.Add((parts[0], share));
+        }
+        var kind = NullIfEmpty(row.Get("lineage_kind").ToLowerInvariant());
+        DateOnly? effectiveOn = null;
+        if (row.Get("effective_on") is { Length: > 0 } day)
+        {
+            if (DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                effectiveOn = d;
+            else
+                Problem("effective_on", $"'{day}' is not a date (write yyyy-MM-dd, e.g. 2025-07-01)");
+        }
+        if (predecessors.Count > 0)
+        {
+            if (effectiveOn is null && row.Get("effective_on").Length == 0)
+                Problem("effective_on", "is empty while predecessors are given: the date the unit came into being, e.g. 2025-07-01");
+            kind ??= predecessors.Any(p => p.Share < 1) ? LineageKinds.Split : predecessors.Count == 1 ? LineageKinds.Rename : LineageKinds.Merge;
+            if (Lineage.CheckUnit([.. predecessors.Select(p => new Lineage.Link(code, p.Code, kind, p.Share))]) is { } wrong)
+                Problem(wrong.StartsWith("unknown lineage kind", StringComparison.Ordinal) ? "lineage_kind" : "predecessors", wrong);
+        }
+        else if (kind is not null || effectiveOn is not null)
+        {
+            Problem("predecessors", "is empty while lineage_kind or effective_on is given");
+        }
 
         if (problems.Count > before)
             return null;
         return new ParsedRow(row.Number, authority, NullIfEmpty(row.Get("authority_name_vi")), NullIfEmpty(row.Get("authority_name_en")),
-            NullIfEmpty(row.Get("authority_place")), code, nameVi, nameEn, category, flags, active, demo, head, focal);
+            NullIfEmpty(row.Get("authority_place")), code, nameVi, nameEn, category, flags, active, demo, head, focal, population, predecessors, kind, effectiveOn);
     }
 
-    private sealed record UnitSnapshot(string Code, string NameVi, string NameEn, string Category, string Flags, bool Active, string Contacts);
+    private sealed record UnitSnapshot(string Code, string NameVi, string NameEn, string Category, string Flags, bool Active, string Contacts,
+        long? Population, string Predecessors);
 
-    private static UnitSnapshot Snapshot(Unit u) => new(u.Code, u.NameVi, u.NameEn, u.Category, string.Join(';', u.Flags), u.IsActive,
-        string.Join("; ", u.Contacts.Select(c => $"{c.Role}: {c.FullName} <{c.Email}> {c.Phone}")));
+    private static UnitSnapshot Snapshot(Unit u, string lineage) => new(u.Code, u.NameVi, u.NameEn, u.Category, string.Join(';', u.Flags), u.IsActive,
+        string.Join("; ", u.Contacts.Select(c => $"{c.Role}: {c.FullName} <{c.Email}> {c.Phone}")), u.Population, lineage);
+
+    private sealed record StoredLink(Guid UnitId, string Authority, Lineage.Link Link);
+
+    private static string LineageText(IEnumerable<Lineage.Link> links) =>
+        string.Join("; ", links.OrderBy(l => l.Predecessor, StringComparer.Ordinal)
+            .Select(l => $"{l.Predecessor} ({l.Kind}, {l.Share.ToString("0.######", CultureInfo.InvariantCulture)})"));
+
+    private static IEnumerable<Lineage.Link> LinksOf(ParsedRow row) =>
+        row.Predecessors.Select(p => new Lineage.Link(row.Code, p.Code, row.LineageKind ?? LineageKinds.Merge, p.Share));
+
+    /// <summary>The stored links of the authorities' units, by code.</summary>
+    private async Task<List<StoredLink>> StoredLineageAsync(List<string> authorityCodes, CancellationToken ct) =>
+        (await (from l in db.Set<UnitPredecessor>().AsNoTracking()
+                join u in db.Units.AsNoTracking() on l.UnitId equals u.Id
+                join p in db.Units.AsNoTracking() on l.PredecessorId equals p.Id
+                where authorityCodes.Contains(u.Authority!.Code)
+                select new { l.UnitId, Authority = u.Authority!.Code, Unit = u.Code, Predecessor = p.Code, l.Kind, l.Share }).ToListAsync(ct))
+        .Select(x => new StoredLink(x.UnitId, x.Authority, new Lineage.Link(x.Unit, x.Predecessor, x.Kind, x.Share))).ToList();
+
+    /// <summary>
+    /// The file's lineage with what is stored for the units the file does not list: every predecessor is known,
+    /// no unit descends from itself, and each predecessor's shares add up to 1. Problems name the file's rows.
+    /// </summary>
+    private async Task CheckLineageAsync(string file, List<ParsedRow> parsed, List<string> authorityCodes, List<StoredLink> stored,
+        List<FileProblem> problems, CancellationToken ct)
+    {
+        var known = (await db.Units.AsNoTracking().Where(u => authorityCodes.Contains(u.Authority!.Code))
+                .Select(u => new { Authority = u.Authority!.Code, u.Code }).ToListAsync(ct))
+            .Select(u => (u.Authority, u.Code)).Concat(parsed.Select(p => (p.Authority, p.Code))).ToHashSet();
+        foreach (var row in parsed)
+            foreach (var (code, _) in row.Predecessors.Where(p => !known.Contains((row.Authority, p.Code))))
+                problems.Add(new FileProblem(file, row.Row, "predecessors", $"unknown predecessor '{code}': no unit of authority '{row.Authority}' has this code, in the file or stored"));
+        if (problems.Count > 0)
+            return;
+
+        foreach (var authority in parsed.Select(p => p.Authority).Distinct(StringComparer.Ordinal))
+        {
+            var inFile = parsed.Where(p => p.Authority == authority).ToList();
+            var rowOf = inFile.ToDictionary(p => p.Code, p => p.Row, StringComparer.Ordinal);
+            var links = stored.Where(s => s.Authority == authority && !rowOf.ContainsKey(s.Link.Unit)).Select(s => s.Link)
+                .Concat(inFile.SelectMany(LinksOf)).ToList();
+            if (Lineage.FindCycle(links) is { } cycle)
+            {
+                var first = cycle.Where(rowOf.ContainsKey).OrderBy(c => rowOf[c]).First();
+                problems.Add(new FileProblem(file, rowOf[first], "predecessors", $"lineage goes round in a circle: {string.Join(" ← ", cycle)}"));
+            }
+            foreach (var (predecessor, sum, shared) in Lineage.UnbalancedShares(links))
+            {
+                // The rows that give or (by leaving it out) take away a share of it.
+                var at = shared.Select(l => l.Unit).Concat(stored.Where(s => s.Authority == authority && s.Link.Predecessor == predecessor).Select(s => s.Link.Unit))
+                    .Where(rowOf.ContainsKey).Select(u => (int?)rowOf[u]).Min();
+                problems.Add(new FileProblem(file, at, "predecessors",
+                    $"the shares of predecessor '{predecessor}' add up to {sum.ToString("0.######", CultureInfo.InvariantCulture)}, not 1: " +
+                    string.Join(", ", shared.Select(l => $"{l.Unit} {l.Share.ToString("0.######", CultureInfo.InvariantCulture)}"))));
+            }
+        }
+    }
+
+    /// <summary>Each listed unit's predecessors become the file's (an empty cell removes them).</summary>
+    private async Task ReplaceLineageAsync(List<ParsedRow> parsed, Dictionary<string, OrganizingAuthority> authorities, CancellationToken ct)
+    {
+        var authorityIds = authorities.Values.Select(a => a.Id).ToList();
+        var ids = await db.Units.Where(u => authorityIds.Contains(u.AuthorityId)).Select(u => new { u.AuthorityId, u.Code, u.Id }).ToListAsync(ct);
+        var idOf = ids.ToDictionary(u => (u.AuthorityId, u.Code), u => u.Id);
+        var unitIds = parsed.Select(p => idOf[(authorities[p.Authority].Id, p.Code)]).ToList();
+        db.RemoveRange(await db.Set<UnitPredecessor>().Where(l => unitIds.Contains(l.UnitId)).ToListAsync(ct));
+        foreach (var row in parsed)
+        {
+            var authorityId = authorities[row.Authority].Id;
+            foreach (var link in LinksOf(row))
+                db.Add(new UnitPredecessor
+                {
+                    Id = Guid.CreateVersion7(), UnitId = idOf[(authorityId, row.Code)], PredecessorId = idOf[(authorityId, link.Predecessor)],
+                    EffectiveOn = row.EffectiveOn!.Value, Kind = link.Kind, Share = link.Share,
+                });
+        }
+        await db.SaveChangesAsync(ct);
+    }
 
     private static bool ParseBool(string value, bool fallback, string field, Action<string, string> problem)
     {

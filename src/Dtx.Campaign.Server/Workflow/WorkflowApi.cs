@@ -15,8 +15,10 @@ internal static class WorkflowApi
     public sealed record JournalView(DateTimeOffset AtUtc, string Actor, string Stage, string? Activity, string Outcome, string? Detail);
     public sealed record StateView(Guid InstanceId, string Definition, int Version, string Stage, string Status, string? Incident,
         IReadOnlyList<PendingView> Pending, IReadOnlyList<JournalView> Journal);
-    public sealed record ApprovalRequest(string Stage, string? Comment);
-    public sealed record ApprovalView(string Result, string Stage);
+    // Checksum: the snapshot checksum the chair saw (GET approval-records/{stage}/snapshot); a stale one is refused.
+    public sealed record ApprovalRequest(string Stage, string? Comment, string? Checksum = null);
+    public sealed record ApprovalView(string Result, string Stage, string? Checksum = null, IReadOnlyList<string>? Changes = null);
+    public sealed record SnapshotView(string Stage, string Checksum, int Items, IReadOnlyDictionary<string, string> Snapshot);
 
     public static IEndpointRouteBuilder MapCampaignWorkflow(this IEndpointRouteBuilder app)
     {
@@ -25,6 +27,10 @@ internal static class WorkflowApi
         group.MapGet("/graph", Graph).WithSummary("The workflow as a Mermaid diagram (or DOT with ?format=dot), the current stage highlighted.");
         group.MapPost("/approvals", Approve)
             .WithSummary("Approve the end of a stage. Only the campaign's council chair may; a second approval answers 409 and changes nothing.");
+        group.MapGet("/approval-records", Records)
+            .WithSummary("The latest approval of each stage with the checksum it approved, whether it is stale, and what changed since (count and list).");
+        group.MapGet("/approval-records/{stage}/snapshot", Snapshot)
+            .WithSummary("What approving a stage now would approve: the canonical snapshot and its SHA-256, to send back with the approval.");
         group.MapGet("/gates/{stage}", Gate).WithSummary("What approving the end of a stage requires and whether it is met (e.g. \"143/143 units verified\").");
         app.MapGet("/api/workflows", Versions).WithTags("Workflow").RequireAuthorization(Policies.Administer)
             .WithSummary("Every definition version and the campaigns running on each.");
@@ -61,10 +67,21 @@ internal static class WorkflowApi
     private static async Task<Results<Ok<ApprovalView>, ProblemHttpResult>> Approve(
         Guid id, ApprovalRequest request, ClaimsPrincipal user, StageApprovals approvals, CancellationToken ct)
     {
-        var result = await approvals.ApproveAsync(id, request.Stage, request.Comment, user, ct);
+        var result = await approvals.ApproveAsync(id, request.Stage, request.Comment, user, ct, request.Checksum);
         return result.Outcome switch
         {
-            ApprovalOutcome.Approved => TypedResults.Ok(new ApprovalView("approved", result.Stage)),
+            ApprovalOutcome.Approved => TypedResults.Ok(new ApprovalView("approved", result.Stage, result.Checksum)),
+            ApprovalOutcome.Reapproved => TypedResults.Ok(new ApprovalView("re-approved", result.Stage, result.Checksum, result.Changes)),
+            ApprovalOutcome.StaleSnapshot => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Số liệu đã thay đổi sau khi xem / The figures changed since they were shown",
+                detail: $"Ảnh chụp {result.Checksum} của '{request.Stage}' không còn đúng (hiện tại: {result.Detail}); chưa phê duyệt gì. / " +
+                    $"The snapshot {result.Checksum} of '{request.Stage}' is stale (now {result.Detail}); nothing was approved.",
+                extensions: new Dictionary<string, object?> { ["checksum"] = result.Checksum, ["currentChecksum"] = result.Detail }),
+            ApprovalOutcome.EarlierApprovalStale => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Cần phê duyệt lại giai đoạn trước / An earlier approval must be renewed",
+                detail: $"Phê duyệt '{result.Stage}' đã cũ: {result.Changes!.Count} thay đổi sau khi phê duyệt; hãy phê duyệt lại '{result.Stage}' trước. / " +
+                    $"The approval of '{result.Stage}' is stale ({result.Changes.Count} change(s) since); approve '{result.Stage}' again first.",
+                extensions: new Dictionary<string, object?> { ["stage"] = result.Stage, ["changes"] = result.Changes, ["currentChecksum"] = result.Checksum }),
             ApprovalOutcome.NoSuchCampaign => ApiProblems.NotFound($"Campaign {id}"),
             ApprovalOutcome.NotLaunched => ApiProblems.NotFound($"The workflow of campaign {id} (it has not been launched)"),
             ApprovalOutcome.NotReady => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa đủ điều kiện phê duyệt / Not ready to approve",
@@ -77,6 +94,33 @@ internal static class WorkflowApi
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Không thực hiện được phê duyệt / The approval could not be applied",
                 detail: $"The approval of '{request.Stage}' failed and was rolled back ({result.Detail}); the campaign stays in '{result.Stage}'. The incident is on the campaign's workflow page, where it can be retried."),
         };
+    }
+
+    /// <summary>Verdicts of every unit are in a snapshot: administrators and the campaign's council only.</summary>
+    private static async Task<ProblemHttpResult?> CouncilOrAdminAsync(Guid id, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Council).FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (campaign is null)
+            return ApiProblems.NotFound($"Campaign {id}");
+        return ActorFor(user, campaign).Roles.Count == 0
+            ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không có quyền / Not allowed",
+                detail: "Chỉ quản trị viên và Hội đồng thẩm định của đợt đánh giá xem được hồ sơ phê duyệt. / Only administrators and the campaign's council read approval records.")
+            : null;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ApprovalSnapshots.RecordView>>, ProblemHttpResult>> Records(Guid id, ClaimsPrincipal user,
+        CampaignDbContext db, ApprovalSnapshots snapshots, CancellationToken ct) =>
+        await CouncilOrAdminAsync(id, user, db, ct) is { } refused ? refused : TypedResults.Ok(await snapshots.ListAsync(id, ct));
+
+    private static async Task<Results<Ok<SnapshotView>, ProblemHttpResult>> Snapshot(Guid id, string stage, ClaimsPrincipal user, CampaignDbContext db,
+        ApprovalSnapshots snapshots, CancellationToken ct)
+    {
+        if (await CouncilOrAdminAsync(id, user, db, ct) is { } refused)
+            return refused;
+        if (!ApprovalSnapshots.GatedStages.Contains(stage))
+            return ApiProblems.NotFound($"An approval gate '{stage}' (gated stages: {string.Join(", ", ApprovalSnapshots.GatedStages)})");
+        var snapshot = await snapshots.TakeAsync(id, stage, ct);
+        return TypedResults.Ok(new SnapshotView(stage, snapshot.Checksum, snapshot.Items.Count, snapshot.Items));
     }
 
     private static async Task<Ok<IReadOnlyList<DefinitionUsage>>> Versions(WorkflowRuntime runtime, CancellationToken ct) =>

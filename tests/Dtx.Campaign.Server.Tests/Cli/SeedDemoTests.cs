@@ -12,7 +12,7 @@ public abstract class SeedDemoTests(CampaignApp app)
         var first = await app.RunCliAsync("seed-demo");
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Contains("hanoi-2025-city.yaml: hanoi-city v2 published (34 indicators, 1000 points)", first.Output, StringComparison.Ordinal);
-        Assert.Contains("hanoi-demo.csv: 143 units created", first.Output, StringComparison.Ordinal);
+        Assert.Contains("hanoi-demo.csv: 151 units created", first.Output, StringComparison.Ordinal);
         Assert.Contains("HN: demo letterhead ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI, signer Nguyễn Văn A", first.Output, StringComparison.Ordinal);
 
         var admin = await app.LoginAsAdminAsync();
@@ -24,7 +24,7 @@ public abstract class SeedDemoTests(CampaignApp app)
         var second = await app.RunCliAsync("seed-demo");
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("hanoi-2025-city.yaml: already stored.", second.Output, StringComparison.Ordinal);
-        Assert.Contains("0 units created, 143 updated", second.Output, StringComparison.Ordinal);
+        Assert.Contains("0 units created, 151 updated", second.Output, StringComparison.Ordinal);
         Assert.Equal(6, (await admin.GetFromJsonAsync<JsonElement[]>("/api/index-sets"))!.Length);
         // The demo letterhead is stored once; an administrator's own letterhead is never overwritten by a later run.
         Assert.DoesNotContain("demo letterhead", second.Output, StringComparison.Ordinal);

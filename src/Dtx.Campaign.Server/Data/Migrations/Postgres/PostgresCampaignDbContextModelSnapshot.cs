@@ -1376,6 +1376,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("Population")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorityId", "Code")
@@ -1415,6 +1418,40 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.HasIndex("UnitId");
 
                     b.ToTable("unit_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Units.UnitPredecessor", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("EffectiveOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid>("PredecessorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Share")
+                        .HasPrecision(9, 6)
+                        .HasColumnType("numeric(9,6)");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredecessorId");
+
+                    b.HasIndex("UnitId", "PredecessorId")
+                        .IsUnique();
+
+                    b.ToTable("unit_predecessors", (string)null);
                 });
 
             modelBuilder.Entity("Dtx.Campaign.Server.Verification.ClarificationRequest", b =>
@@ -1584,6 +1621,47 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("verification_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Workflow.ApprovalRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Checksum")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Stage", "ApprovedAt");
+
+                    b.ToTable("approval_records", (string)null);
                 });
 
             modelBuilder.Entity("Dtx.Campaign.Workflows.Storage.Bookmark", b =>
@@ -2176,6 +2254,21 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                 {
                     b.HasOne("Dtx.Campaign.Server.Units.Unit", null)
                         .WithMany("Contacts")
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Units.UnitPredecessor", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("PredecessorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Dtx.Campaign.Server.Units.Unit", null)
+                        .WithMany()
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

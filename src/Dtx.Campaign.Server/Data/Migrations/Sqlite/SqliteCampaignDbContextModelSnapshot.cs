@@ -1368,6 +1368,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("Population")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorityId", "Code")
@@ -1407,6 +1410,40 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.HasIndex("UnitId");
 
                     b.ToTable("unit_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Units.UnitPredecessor", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EffectiveOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PredecessorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Share")
+                        .HasPrecision(9, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PredecessorId");
+
+                    b.HasIndex("UnitId", "PredecessorId")
+                        .IsUnique();
+
+                    b.ToTable("unit_predecessors", (string)null);
                 });
 
             modelBuilder.Entity("Dtx.Campaign.Server.Verification.ClarificationRequest", b =>
@@ -1576,6 +1613,47 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("verification_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Workflow.ApprovalRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Checksum")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Stage", "ApprovedAt");
+
+                    b.ToTable("approval_records", (string)null);
                 });
 
             modelBuilder.Entity("Dtx.Campaign.Workflows.Storage.Bookmark", b =>
@@ -2162,6 +2240,21 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                 {
                     b.HasOne("Dtx.Campaign.Server.Units.Unit", null)
                         .WithMany("Contacts")
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Units.UnitPredecessor", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("PredecessorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Dtx.Campaign.Server.Units.Unit", null)
+                        .WithMany()
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

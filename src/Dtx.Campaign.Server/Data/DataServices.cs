@@ -13,9 +13,9 @@ internal static class DataServices
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(configuration, environment, database.Provider);
         if (database.Provider == DatabaseProvider.Postgres)
-            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>(o => o.UseNpgsql(connectionString).AddInterceptors(NfcText.Interceptor));
         else
-            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(NfcText.Interceptor));
         return services;
     }
 

@@ -23,3 +23,14 @@ public sealed record VerificationStartedNotice : Notice
     public int TotalUnits { get; init; }
     public required DateTimeOffset VerificationEndsAt { get; init; }
 }
+
+/// <summary>To the Appraisal Council when the dispute window closes: how many disputes came in, from which units, and how many are still to be decided.</summary>
+public sealed record DisputesClosedNotice : Notice
+{
+    public override string TemplateName => "disputes-closed";
+    public required DateTimeOffset ClosedAt { get; init; }
+    public int DisputeCount { get; init; }
+    public int OpenCount { get; init; }
+    /// <summary>Each disputing unit's name with its number of disputes, e.g. "Sở Y tế Hà Nội (2)".</summary>
+    public IReadOnlyList<string> DisputingUnits { get; init; } = [];
+}

@@ -77,7 +77,11 @@ public static class Samples
     {
         Authority = Authority, Number = new(21, "TB", "SKHCN"), IssuedAt = IssuedAt, Campaign = Campaign, Signer = Signer,
         Recipients = Recipients, Unit = Unit, ScoreBefore = 136.69m, ScoreAfter = 139.19m,
-        Items = [new("3.1", "Tỷ lệ kết nối mạng truyền số liệu chuyên dùng", "Đã có văn bản xác nhận kết nối", true, 0m, 2.5m, "Minh chứng bổ sung hợp lệ")],
+        Items =
+        [
+            new("3.1", "Tỷ lệ kết nối mạng truyền số liệu chuyên dùng", "Đã có văn bản xác nhận kết nối", true, 0m, 2.5m, "Minh chứng bổ sung hợp lệ"),
+            new("5.2", "Tỷ lệ hệ thống thông tin được phê duyệt cấp độ", "Đã trình phê duyệt cấp độ", false, 4m, 4m, "Hồ sơ chưa được cấp có thẩm quyền phê duyệt"),
+        ],
     };
 
     public static FinalResultsNotice FinalResults => new()
@@ -116,9 +120,16 @@ public static class Samples
         VerificationEndsAt = new DateTimeOffset(2025, 12, 12, 10, 0, 0, TimeSpan.Zero),
     };
 
+    public static DisputesClosedNotice DisputesClosed => new()
+    {
+        Authority = Authority, Number = new(26, "TB", "SKHCN"), IssuedAt = IssuedAt, Campaign = Campaign, Signer = Signer,
+        Recipients = ["Các thành viên Hội đồng thẩm định;", "Lưu: VT."], ClosedAt = new DateTimeOffset(2025, 12, 20, 10, 0, 0, TimeSpan.Zero),
+        DisputeCount = 3, OpenCount = 2, DisputingUnits = ["Sở Y tế Hà Nội (2)", "UBND phường Hoàn Kiếm (1)"],
+    };
+
     /// <summary>One sample of every notice type.</summary>
     public static IReadOnlyList<Notice> AllNotices =>
-        [IndexPublication, SelfAssessmentOpening, DeadlineReminder, DeadlineClosed, ClarificationRequest, PreliminaryResults, DisputeOutcome, FinalResults, AwardDecision, DisputeWindow, VerificationStarted];
+        [IndexPublication, SelfAssessmentOpening, DeadlineReminder, DeadlineClosed, ClarificationRequest, PreliminaryResults, DisputeOutcome, FinalResults, AwardDecision, DisputeWindow, VerificationStarted, DisputesClosed];
 
     public static CertificateOfMerit Certificate => new()
     {

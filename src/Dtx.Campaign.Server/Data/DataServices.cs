@@ -14,15 +14,15 @@ internal static class DataServices
 
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(configuration, environment, database.Provider);
-        // The workflow runtime's hook arms timers when a use case's transaction commits.
+        // The workflow runtime's hook arms timers when a use case's transaction commits; texts are stored NFC.
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>()));
+            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor));
             services.AddSingleton<ITransactionLock, PostgresAdvisoryLock>();
         }
         else
         {
-            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>()));
+            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor));
             services.AddSingleton<ITransactionLock, SqliteWriteLock>();
         }
         return services;

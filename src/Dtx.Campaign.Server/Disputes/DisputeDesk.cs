@@ -6,6 +6,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Verification;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Disputes;
@@ -22,7 +23,7 @@ public sealed record DisputeView(Guid Id, Guid UnitId, string UnitCode, string C
 /// Disputes: filed by a unit on specific indicators inside the dispute window (never after it closes),
 /// resolved by the council indicator by indicator; an upheld dispute changes the score, on the record.
 /// </summary>
-internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock)
+internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock, Notices.NoticeDesk notices, Results.ResultsBook results)
 {
     public async Task<DisputeView> FileAsync(Guid campaignId, Guid unitId, DisputeInput input, string user, CancellationToken ct)
     {
@@ -98,11 +99,53 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
                 FromPoints = dispute.PointsBefore, ToPoints = dispute.NewPoints!.Value, Note = reason, By = member.FullName, At = dispute.ResolvedAt.Value,
             });
         await db.SaveChangesAsync(ct);
+        await IssueOutcomeAsync(seat.Campaign, dispute, participant, scope, member.FullName, ct);
+        await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("dispute.resolved", "dispute", dispute.Id.ToString(), new { Status = "open", dispute.PointsBefore },
             new { Status = dispute.Status.ToString().ToLowerInvariant(), dispute.NewPoints, dispute.Resolution }, Detail: dispute.IndicatorCode,
             CampaignId: seat.Campaign.Id, UnitId: participant.UnitId), ct);
         await transaction.CommitAsync(ct);
         return ToView(dispute, scope.Unit.Id, scope.Unit.Code);
+    }
+
+    /// <summary>
+    /// The council's answer to the unit, as an official notice (numbered in the register, filed with its model) e-mailed to the
+    /// unit's focal officers: accepted or not, the reasons, the indicator's points and the unit's total before and after.
+    /// </summary>
+    private async Task IssueOutcomeAsync(Campaigns.Campaign campaign, Dispute dispute, Participant participant, AssessmentScope scope, string decidedBy, CancellationToken ct)
+    {
+        var unit = await db.Units.AsNoTracking().Include(u => u.Contacts).FirstAsync(u => u.Id == participant.UnitId, ct);
+        var preliminary = Notices.ResultLookup.ByUnit((await results.GetAsync(campaign.Id, Results.ResultKinds.Preliminary, publishedOnly: false, ct))?.Document);
+        var published = preliminary.TryGetValue(unit.Id, out var standing) ? standing.Unit.Total + standing.Unit.Bonus : 0m;
+        // Disputes decided earlier already changed the total this one starts from.
+        var earlier = await db.Set<Dispute>().AsNoTracking()
+            .Where(d => d.ParticipantId == participant.Id && d.Id != dispute.Id && d.Status == DisputeStatus.Upheld)
+            .Select(d => new { d.PointsBefore, d.NewPoints }).ToListAsync(ct);
+        var before = published + earlier.Sum(d => (d.NewPoints ?? d.PointsBefore) - d.PointsBefore);
+        var after = before + ((dispute.NewPoints ?? dispute.PointsBefore) - dispute.PointsBefore);
+        var indicator = scope.ApplicableLeaves.First(l => l.Code == dispute.IndicatorCode);
+        Documents.DisputeOutcomeNotice Notice(Notices.NoticeDesk.NoticeContext c) => new()
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = [unit.NameVi + ";", "Lưu: VT."], Unit = Notices.NoticeDesk.UnitModel(unit), ScoreBefore = before, ScoreAfter = after,
+            Items = [new(dispute.IndicatorCode, indicator.Name.Vi, dispute.Justification, dispute.Status == DisputeStatus.Upheld, dispute.PointsBefore,
+                dispute.NewPoints ?? dispute.PointsBefore, dispute.Resolution ?? "")],
+        };
+        var contacts = unit.Contacts.Where(c => c.Role == Units.ContactRole.FocalOfficer).ToList();
+        var issue = await notices.IssueAsync(campaign, Notice, decidedBy, contacts.Count, unit.Id, ct);
+        var letter = Notices.NoticeDesk.Letter(issue, Notice(issue.Context));
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var contact in contacts)
+            db.Add(new OutboxMessage
+            {
+                Id = Guid.NewGuid(), CreatedAt = now, Kind = "email", Status = OutboxStatus.Pending, NextAttemptAt = now,
+                IdempotencyKey = $"dispute-outcome/{dispute.Id:N}/{contact.Email.ToLowerInvariant()}",
+                PayloadJson = System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    template = "dispute-outcome", campaignId = campaign.Id, unitId = unit.Id, unitCode = unit.Code, to = contact.Email, name = contact.FullName,
+                    documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+                }),
+            });
     }
 
     /// <summary>A unit's disputes, or (unitId null) the campaign's queue for the council.</summary>

@@ -228,3 +228,26 @@ internal sealed class VerificationStartedBuilder(CampaignDbContext db) : INotice
         return new NoticeCopies(Model, (c, _) => Model(c));
     }
 }
+
+/// <summary>To the council when the dispute window closes: the disputes received, by unit, and how many are still open.</summary>
+internal sealed class DisputesClosedBuilder(CampaignDbContext db) : INoticeBuilder
+{
+    public string Template => "disputes-closed";
+
+    public async Task<NoticeCopies?> BuildAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        var rows = await (from d in db.Set<Disputes.Dispute>().AsNoTracking()
+                          join p in db.Participants.AsNoTracking() on d.ParticipantId equals p.Id
+                          join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
+                          where d.CampaignId == campaign.Id
+                          select new { d.Status, u.Code, u.NameVi }).ToListAsync(ct);
+        var units = rows.GroupBy(r => (r.Code, r.NameVi)).OrderBy(g => g.Key.Code, StringComparer.Ordinal).Select(g => $"{g.Key.NameVi} ({g.Count()})").ToList();
+        Documents.Notice Model(NoticeDesk.NoticeContext c) => new Documents.DisputesClosedNotice
+        {
+            Authority = c.Letterhead.Authority, Number = c.Number, IssuedAt = c.IssuedAt, TimeZoneId = c.Zone.Id, Campaign = c.Campaign, Signer = c.Letterhead.Signer,
+            Recipients = ["Các thành viên Hội đồng thẩm định;", "Lưu: VT."], ClosedAt = campaign.DisputesClosedAt ?? campaign.Schedule.DisputesClosesAt,
+            DisputeCount = rows.Count, OpenCount = rows.Count(r => r.Status == Disputes.DisputeStatus.Open), DisputingUnits = units,
+        };
+        return new NoticeCopies(Model, (c, _) => Model(c));
+    }
+}

@@ -270,7 +270,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
         var item = await db.Set<EvidenceItem>().FirstOrDefaultAsync(e => e.Id == evidenceId && e.ParticipantId == scope.Participant.Id, ct)
-            ?? throw new KeyNotFoundException($"Evidence {evidenceId} of unit {unitId}");
+            ?? throw Refusal.NotFound("not-found", ("what", $"Evidence {evidenceId} of unit {unitId}"));
         scope.EnsureEditable(clock.GetUtcNow());
         var before = ToView(item);
         db.Remove(item);

@@ -32,7 +32,7 @@ internal static class CampaignVocabulary
             "index-publication", "self-assessment-opening", "deadline-reminder", "deadline-closed",
             "clarification-request", "preliminary-results", "dispute-outcome", "final-results", "award-decision",
             // Informational notices the shipped definitions also send.
-            "verification-started", "dispute-window-opened", "submission-verified", "campaign-archived"),
+            "verification-started", "dispute-window-opened", "disputes-closed", "submission-verified", "campaign-archived"),
         Set("all-units", "units-not-submitted", "council-members", "council-chair", "campaign-admins", "the-unit", "public"),
         Set("council-chair", "council-secretary", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
         Set(

@@ -44,6 +44,28 @@ public abstract class UnitImportTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task Names_typed_decomposed_are_stored_precomposed()
+    {
+        var client = await app.LoginAsAdminAsync();
+        const string Name = "Sở Khoa học và Công nghệ Hà Nội", Head = "Nguyễn Thị Ngọc Diệp";
+        var nfd = (Name.Normalize(System.Text.NormalizationForm.FormD), Head.Normalize(System.Text.NormalizationForm.FormD));
+        Assert.NotEqual(Name, nfd.Item1);
+        var csv = string.Join('\n', Header, $"NFC,Tỉnh Chuẩn hoá,Normalised Province,SKHCN,{nfd.Item1},Department of Science,department,,{nfd.Item2},diep@example.vn");
+
+        var response = await client.PostAsync("/api/units/import", Multipart.File("nfd-units.csv", csv));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var unit = Assert.Single((await client.GetFromJsonAsync<JsonElement[]>("/api/units?authority=NFC"))!);
+        Assert.Equal(Name, unit.GetProperty("nameVi").GetString());
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+        var stored = await db.Units.Include(u => u.Contacts).SingleAsync(u => u.Authority!.Code == "NFC");
+        Assert.Equal(Name, stored.NameVi);
+        Assert.Equal(Head, Assert.Single(stored.Contacts).FullName);
+        Assert.Equal("Tỉnh Chuẩn hoá", (await db.Authorities.SingleAsync(a => a.Code == "NFC")).NameVi);
+    }
+
+    [Fact]
     public async Task A_file_with_bad_rows_is_refused_whole_naming_each_row_and_field()
     {
         var client = await app.LoginAsAdminAsync();

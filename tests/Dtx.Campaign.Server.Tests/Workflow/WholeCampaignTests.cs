@@ -252,7 +252,8 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
             ("1/TB-UBND", "index-publication", 4), ("2/TB-UBND", "self-assessment-opening", 4), ("3/TB-UBND", "deadline-reminder", 1),
             ("4/TB-UBND", "deadline-reminder", 1), ("5/TB-UBND", "deadline-closed", 4), ("6/TB-UBND", "verification-started", 2),
             ("7/TB-UBND", "clarification-request", 1), ("8/TB-UBND", "preliminary-results", 4), ("9/TB-UBND", "dispute-window-opened", 4),
-            ("10/TB-UBND", "deadline-closed", 2), ("11/QĐ-UBND", "award-decision", 3), ("12/TB-UBND", "final-results", 4),
+            ("10/TB-UBND", "dispute-outcome", 1), ("11/TB-UBND", "dispute-outcome", 1), ("12/TB-UBND", "disputes-closed", 2),
+            ("13/QĐ-UBND", "award-decision", 3), ("14/TB-UBND", "final-results", 4),
         ], register.Select(d => (d.Number, d.Template, d.Recipients)));
 
         // What each filed document says (read back from its PDF): real figures and band names, never a key.
@@ -274,6 +275,20 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
         }
         Assert.Contains(NoticeDeliveryTests.Squeeze("Đề nghị cung cấp danh sách máy trạm"), await PdfTextAsync(Guid.Parse(Doc("clarification-request"))), StringComparison.Ordinal);
         Assert.Contains(NoticeDeliveryTests.Squeeze("3/4"), await PdfTextAsync(Guid.Parse(Doc("verification-started"))), StringComparison.Ordinal);
+        // Each dispute's answer to its unit: decided, why, the indicator's points and the unit's total before and after.
+        var outcomes = register.Where(d => d.Template == "dispute-outcome").ToList();
+        var upheld = await PdfTextAsync(outcomes[0].Id);
+        output.WriteLine($"dispute-outcome PDF (upheld): {upheld}");
+        foreach (var expected in new[] { ": chấp nhận (Biên bản nghiệm thu kết nối tháng 10 hợp lệ)", "46,00 điểm", "55,00 điểm" })
+            Assert.Contains(NoticeDeliveryTests.Squeeze(expected), upheld, StringComparison.Ordinal);
+        var rejected = await PdfTextAsync(outcomes[1].Id);
+        output.WriteLine($"dispute-outcome PDF (rejected): {rejected}");
+        Assert.Contains(NoticeDeliveryTests.Squeeze("không chấp nhận (Không có danh sách học viên kèm theo)"), rejected, StringComparison.Ordinal);
+        Assert.Contains(NoticeDeliveryTests.Squeeze("75,00 điểm (trước đó 75,00 điểm)"), rejected, StringComparison.Ordinal);
+        var closedDisputes = await PdfTextAsync(Guid.Parse(Doc("disputes-closed")));
+        output.WriteLine($"disputes-closed PDF: {closedDisputes}");
+        Assert.Contains(NoticeDeliveryTests.Squeeze("Thời hạn tiếp nhận kiến nghị"), closedDisputes, StringComparison.Ordinal);
+        Assert.DoesNotContain(NoticeDeliveryTests.Squeeze("tự đánh giá"), closedDisputes, StringComparison.Ordinal);
 
         // Every e-mail as received: subject from its template, in Vietnamese, to the right people.
         await app.DeliverMailAsync();
@@ -294,11 +309,13 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
         };
         var reminder = "Về việc nhắc hạn nộp kết quả tự đánh giá chuyển đổi số" + Year;
         Assert.Equal(unitSubjects.Order(StringComparer.Ordinal), To("daumoi.skhcn@demo.hanoi.invalid").Order(StringComparer.Ordinal));
-        Assert.Equal(unitSubjects.Append(reminder).Order(StringComparer.Ordinal), To("daumoi.snv@demo.hanoi.invalid").Order(StringComparer.Ordinal));
+        var outcome = "Về việc trả lời kiến nghị kết quả đánh giá chuyển đổi số" + Year;
+        Assert.Equal(unitSubjects.Append(reminder).Append(outcome).Order(StringComparer.Ordinal), To("daumoi.snv@demo.hanoi.invalid").Order(StringComparer.Ordinal));
         Assert.Equal(unitSubjects.Append(reminder).Order(StringComparer.Ordinal), To("daumoi.syt@demo.hanoi.invalid").Order(StringComparer.Ordinal));
-        Assert.Equal(unitSubjects.Append("Về việc đề nghị giải trình, bổ sung minh chứng tự đánh giá chuyển đổi số" + Year).Order(StringComparer.Ordinal),
+        Assert.Equal(unitSubjects.Append(outcome).Append("Về việc đề nghị giải trình, bổ sung minh chứng tự đánh giá chuyển đổi số" + Year).Order(StringComparer.Ordinal),
             To("daumoi.stc@demo.hanoi.invalid").Order(StringComparer.Ordinal));
         Assert.Contains("Về việc thẩm định kết quả tự đánh giá chuyển đổi số" + Year, To("member@demo.hanoi.invalid"));
+        Assert.Contains("Về việc kết thúc thời hạn tiếp nhận kiến nghị kết quả đánh giá chuyển đổi số" + Year, To("member@demo.hanoi.invalid"));
         var snvPreliminaryMail = mail.Single(m => m.To == "daumoi.snv@demo.hanoi.invalid" && m.Subject.Contains("sơ bộ", StringComparison.Ordinal) && m.Subject.Contains("thông báo", StringComparison.Ordinal));
         Assert.Contains("46,00/100,00 điểm", snvPreliminaryMail.Text, StringComparison.Ordinal);
         Assert.Contains("xếp loại Yếu, hạng 3/4", snvPreliminaryMail.Text, StringComparison.Ordinal);

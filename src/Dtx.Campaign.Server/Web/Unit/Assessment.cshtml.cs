@@ -204,17 +204,13 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
             }
             await assessment.RemoveEvidenceAsync(campaignId, unitId, evidenceId, User.Identity?.Name, ct);
         }
-        catch (KeyNotFoundException)
+        catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {
             return NotFound();
         }
-        catch (AssessmentInputException e)
+        catch (Refusal e)
         {
-            return await RefusedAsync(campaignId, unitId, $"{code}: " + text.Format("UploadFailed", string.Join("; ", e.Messages)), ct);
-        }
-        catch (AssessmentClosedException e)
-        {
-            return await RefusedAsync(campaignId, unitId, text.Format("Closed", e.Message), ct);
+            return await RefusedAsync(campaignId, unitId, e.Kind == RefusalKind.Invalid ? $"{code}: " + text.Format("UploadFailed", text.RefusedLine(e)) : Said(e), ct);
         }
         if (IsHtmx)
             return await CardAsync(campaignId, unitId, code, message, error: false, ct);

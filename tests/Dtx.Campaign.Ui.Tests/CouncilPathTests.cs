@@ -189,7 +189,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         foreach (var place in new[] { "First", "Second", "Third" })
             await communes.Locator($"input[name$='.{place}']").FillAsync("400");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Lưu chỉ tiêu" }).ClickAsync();
-        await Expect(admin.Locator("#errors")).ToContainTextAsync("0 to 1000");
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("số lượng khen thưởng phải từ 0 đến 1000");
         await Expect(communes.Locator("input[name$='.Third']")).ToHaveValueAsync("400"); // what was typed stays
         await communes.Locator("input[name$='.First']").FillAsync("1");
         await communes.Locator("input[name$='.Second']").FillAsync("0");

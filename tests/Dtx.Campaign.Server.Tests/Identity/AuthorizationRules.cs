@@ -98,6 +98,7 @@ public static class AuthorizationRules
         ["PUT /api/campaigns/{id:guid}/schedule"] = Admins,
         ["POST /api/campaigns/{id:guid}/launch"] = Admins,
         ["POST /api/campaigns/{id:guid}/units/{unitId:guid}/extension"] = Admins,
+        ["POST /api/campaigns/{id:guid}/extensions"] = Admins,                  // several units at once, all or none
         ["POST /api/campaigns/{id:guid}/reminders"] = Admins,
         ["GET /api/campaigns/{campaignId:guid}/targets/"] = Signed,
         ["PUT /api/campaigns/{campaignId:guid}/targets/{code}"] = Admins,
@@ -141,6 +142,8 @@ public static class AuthorizationRules
         ["GET /api/campaigns/{id:guid}/workflow/graph"] = Signed,
         ["POST /api/campaigns/{id:guid}/workflow/approvals"] = Signed,
         ["GET /api/campaigns/{id:guid}/workflow/gates/{stage}"] = Signed,
+        ["GET /api/campaigns/{id:guid}/workflow/approval-records"] = Admins,    // and the campaign's council
+        ["GET /api/campaigns/{id:guid}/workflow/approval-records/{stage}/snapshot"] = Admins,
         ["GET /api/workflows"] = Admins,
         // Notices, templates, documents, audit
         ["GET /api/authorities/{code}/letterhead"] = Admins,
@@ -171,6 +174,7 @@ public static class AuthorizationRules
         ["GET /Admin/NewCampaign"] = Admins,
         ["GET /Admin/Templates"] = Admins,
         ["GET /Admin/Campaign/{id:guid}"] = Admins,
+        ["GET /Admin/Workflow/{id:guid}"] = Admins,          // stages, journal, timers, incident with retry/skip
         ["GET /admin/campaign/{id:guid}/mail"] = Admins,      // the campaign's mail log (recipients, delivery, resend)
         ["GET /Unit"] = Signed,                               // "my tasks": each person sees the units they belong to
         ["GET /Unit/Index"] = Signed,

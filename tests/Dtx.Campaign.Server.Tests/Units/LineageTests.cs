@@ -205,7 +205,7 @@ public abstract class LineageYearOverYearTests(CampaignApp app)
     [Fact]
     public async Task A_merged_commune_is_compared_with_its_predecessors_combined_and_marked_so()
     {
-        var admin = await AtAsync(2025, 9, 30, 10);
+        var admin = await AtAsync(2025, 10, 1, 9);
         await app.CreateUserAsync(TestCampaigns.ChairEmail, Password);
         static string Row(string code, string active, string population = "", string predecessors = "") =>
             $"LY,Tỉnh Hợp nhất,Merged Province,{code},UBND xã {code},{code} Commune,commune,{active},{population},{predecessors},{(predecessors.Length > 0 ? "2025-07-01" : "")}";

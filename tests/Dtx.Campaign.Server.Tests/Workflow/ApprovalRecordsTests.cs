@@ -179,7 +179,7 @@ public abstract class BulkExtensionTests(CampaignApp campaignApp) : ApprovalFlow
         // SNV has submitted: the whole request is refused, naming it, and no unit is extended.
         var refused = await RefusedAsync(admin.PostAsJsonAsync($"/api/campaigns/{campaign}/extensions",
             new { unitIds = new[] { ids["STC"], ids["SKHCN"], ids["SNV"] }, until = "2025-12-05T17:00:00", reason = "Sắp xếp đơn vị hành chính" }), HttpStatusCode.BadRequest);
-        Assert.Contains("SNV has already submitted", refused, StringComparison.Ordinal);
+        Assert.Contains("SNV đã nộp: gia hạn không thay đổi gì", refused, StringComparison.Ordinal);
         var progress = await OkAsync(admin.GetAsync($"/api/campaigns/{campaign}/progress"));
         Assert.All(progress.EnumerateArray(), r => Assert.False(r.GetProperty("extended").GetBoolean()));
 

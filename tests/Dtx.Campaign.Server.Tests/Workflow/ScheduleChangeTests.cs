@@ -34,7 +34,7 @@ public abstract class ScheduleChangeTests(CampaignApp app)
             disputesClosesAt = "2025-12-23T17:00:00", finalPublicationAt = "2025-12-30T08:00:00",
         });
         Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
-        Assert.Contains("23/10/2025 08:00 has already passed and can no longer move", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("23/10/2025 08:00 đã qua và không thể dời nữa", await past.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

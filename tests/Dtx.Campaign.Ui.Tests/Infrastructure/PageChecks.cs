@@ -30,6 +30,10 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
             // A Vietnamese reader's browser: date inputs and the file picker speak Vietnamese too.
             Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh",
         });
+        // A busy CI machine (another build beside the tests) can take longer than Playwright's 30 s to load a page:
+        // waits are generous, they cost nothing when the page is there (no assertion is about speed).
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

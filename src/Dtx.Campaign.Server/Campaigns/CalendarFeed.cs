@@ -40,7 +40,7 @@ internal static class CalendarFeed
         calendar.AddProperty("X-WR-CALNAME", $"{campaign.NameVi} – {unitName}");
         calendar.AddProperty("X-WR-TIMEZONE", campaign.TimeZone);
         var s = campaign.Schedule;
-        var deadline = participant.ExtendedUntil ?? s.SelfAssessmentClosesAt;
+        var deadline = campaign.DeadlineOf(participant);
         void Add(string key, string title, DateTimeOffset at, string? description = null) => calendar.Events.Add(new CalendarEvent
         {
             Uid = $"{campaign.Id:N}-{participant.UnitId:N}-{key}@dtx-campaign",

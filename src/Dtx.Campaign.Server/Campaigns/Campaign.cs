@@ -41,7 +41,11 @@ public sealed class Campaign
     public const int DefaultReminderHours = 2;
 
     /// <summary>Until when a deadline still accepts changes: the deadline itself, or the end of the grace period after it.</summary>
-    public DateTimeOffset GraceEnd(DateTimeOffset deadline) => deadline.AddDays(GraceDays);
+    public DateTimeOffset GraceEnd(DateTimeOffset deadline) => Scoring.Participation.Participation.GraceEnd(deadline, GraceDays);
+
+    /// <summary>A unit's own self-assessment deadline (its extension's, else the campaign's), by the rule in <see cref="Scoring.Participation.Participation"/>.</summary>
+    public DateTimeOffset DeadlineOf(Participant participant) =>
+        Scoring.Participation.Participation.OwnDeadline(Schedule.SelfAssessmentClosesAt, participant.ExtendedUntil);
     public DateTimeOffset CreatedAt { get; set; }
     public string? CreatedBy { get; set; }
     public DateTimeOffset? LaunchedAt { get; set; }

@@ -22,7 +22,7 @@ internal sealed class CampaignProgress(CampaignDbContext db, TimeProvider clock)
 
     public static CampaignsApi.ProgressRow Row(Campaign campaign, Participant p, string code, string name, DateTimeOffset now)
     {
-        var deadline = p.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
+        var deadline = campaign.DeadlineOf(p);
         var open = p.Status is ParticipantStatus.NotStarted or ParticipantStatus.InProgress;
         return new CampaignsApi.ProgressRow(p.UnitId, code, name, p.Category, Kebab(p.Status), p.AnsweredCount, p.ApplicableCount,
             p.ApplicableCount == 0 ? 0 : Math.Round(100m * p.AnsweredCount / p.ApplicableCount, 1, MidpointRounding.AwayFromZero),

@@ -43,7 +43,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
         var open = new List<(Participant P, Unit U, DateTimeOffset Deadline)>();
         foreach (var r in rows.OrderBy(r => r.u.Code, StringComparer.Ordinal))
         {
-            var deadline = r.p.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
+            var deadline = campaign.DeadlineOf(r.p);
             if (r.p.Status is not (ParticipantStatus.NotStarted or ParticipantStatus.InProgress))
                 skipped[r.u.Code] = CampaignProgress.Kebab(r.p.Status);
             else if (now >= campaign.GraceEnd(deadline))

@@ -224,7 +224,7 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
                     : new VerdictInput(true, null, null), ct);
             }
             foreach (var bonus in review.SelfAssessment.BonusClaims.Where(b => b.Count > 0))
-                await verification.ReviewAsync(seat, unit.Id, "bonus:" + bonus.RuleKey, new VerdictInput(true, null, null), ct);
+                await verification.ReviewAsync(seat, unit.Id, Scoring.Participation.Participation.BonusEvidenceCode(bonus.RuleKey), new VerdictInput(true, null, null), ct);
             await verification.CompleteAsync(seat, unit.Id, ct);
         }
         output.WriteLine($"Demo: the council verified {submitted.Count} units.");

@@ -93,14 +93,14 @@ internal static class ResultCalculator
         var set = u.IndexSet;
         var judged = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (code, verdict) in u.Verified)
-            if (!code.StartsWith("bonus:", StringComparison.Ordinal))
+            if (!Scoring.Participation.Participation.IsBonusEvidence(code))
                 judged[code] = verdict.Points;
         foreach (var (code, outcome) in u.AfterDispute)
             judged[code] = outcome.Points;
         var bonus = set.BonusRules.Select(rule =>
         {
             var claimed = u.BonusClaimed.GetValueOrDefault(rule.Key);
-            var accepted = u.Verified.TryGetValue($"bonus:{rule.Key}", out var v) ? (int)v.Points : claimed;
+            var accepted = u.Verified.TryGetValue(Scoring.Participation.Participation.BonusEvidenceCode(rule.Key), out var v) ? (int)v.Points : claimed;
             return (rule, claimed, accepted);
         }).Where(b => b.claimed > 0 || b.accepted > 0).ToList();
         var score = ScoringEngine.Score(set, new UnitProfile(u.Category, u.Flags), u.Answers,

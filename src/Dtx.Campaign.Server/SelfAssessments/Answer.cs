@@ -35,7 +35,7 @@ public sealed class BonusClaimRecord
     public string? UpdatedBy { get; set; }
 
     /// <summary>Evidence of a claim is filed under this code, beside the indicators' codes.</summary>
-    public static string EvidenceCode(string ruleKey) => $"bonus:{ruleKey}";
+    public static string EvidenceCode(string ruleKey) => Scoring.Participation.Participation.BonusEvidenceCode(ruleKey);
 }
 
 public enum EvidenceKind

@@ -358,7 +358,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
 
     /// <summary>An indicator, or a bonus claim (<c>bonus:rule</c>), that evidence may be filed under; null for a bonus claim.</summary>
     private static IndicatorNode? EnsureEvidenceTarget(AssessmentScope scope, string code) =>
-        code.StartsWith("bonus:", StringComparison.Ordinal)
+        Scoring.Participation.Participation.IsBonusEvidence(code)
             ? scope.IndexSet.BonusRules.Any(r => BonusClaimRecord.EvidenceCode(r.Key) == code) ? null
                 : throw Refusal.NotFound("not-found", ("what", $"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}"))
             : EnsureIndicator(scope, code);

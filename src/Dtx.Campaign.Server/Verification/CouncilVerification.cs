@@ -114,7 +114,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             points = input.Points ?? throw Refusal.Invalid("points", "verification.points-required", ("max", max));
             if (points < 0 || points > max)
                 throw Refusal.Invalid("points", "verification.points-range", ("max", max), ("code", code), ("got", points));
-            if (code.StartsWith("bonus:", StringComparison.Ordinal) && points != decimal.Truncate(points))
+            if (Scoring.Participation.Participation.IsBonusEvidence(code) && points != decimal.Truncate(points))
                 throw Refusal.Invalid("points", "verification.bonus-whole", ("got", points));
         }
         var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
@@ -331,7 +331,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             throw Refusal.Conflict("verification.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
         if (!seat.Organises)
         {
-            var group = code is null || code.StartsWith("bonus:", StringComparison.Ordinal) ? null : code.Split('.')[0];
+            var group = code is null || Scoring.Participation.Participation.IsBonusEvidence(code) ? null : code.Split('.')[0];
             var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)
                 .Select(a => a.GroupCode).ToListAsync(ct);
             if (!assigned.Any(g => g is null || g == group))
@@ -345,7 +345,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     private async Task<(decimal Max, decimal SelfPoints)> SelfPointsAsync(AssessmentScope scope, string code, CancellationToken ct)
     {
         var id = scope.Participant.Id;
-        if (code.StartsWith("bonus:", StringComparison.Ordinal))
+        if (Scoring.Participation.Participation.IsBonusEvidence(code))
         {
             var rule = scope.IndexSet.BonusRules.FirstOrDefault(r => BonusClaimRecord.EvidenceCode(r.Key) == code)
                 ?? throw Refusal.NotFound("not-found", ("what", $"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}"));

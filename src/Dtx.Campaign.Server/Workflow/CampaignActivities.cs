@@ -37,7 +37,7 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
             .Where(p => unitId == null || p.UnitId == unitId)
             .ToListAsync(cancellationToken);
         // A unit with an extension is closed by its own workflow, at the end of its own grace period.
-        var closing = open.Where(p => campaign.GraceEnd(p.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt) <= now).ToList();
+        var closing = open.Where(p => campaign.GraceEnd(campaign.DeadlineOf(p)) <= now).ToList();
         foreach (var participant in closing)
         {
             participant.Status = ParticipantStatus.NotSubmitted;
@@ -144,7 +144,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
         {
             if (only is null && participant.ExtendedUntil is not null)
                 continue;
-            var deadline = participant.ExtendedUntil ?? campaign.Schedule.SelfAssessmentClosesAt;
+            var deadline = campaign.DeadlineOf(participant);
             var graceEnd = campaign.GraceEnd(deadline);
             // Days are counted in the campaign's zone: "3 days before" is three calendar days, whatever the hour.
             var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, context.TimeZone).DateTime).DayNumber

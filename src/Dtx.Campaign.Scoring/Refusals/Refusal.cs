@@ -10,6 +10,9 @@ public enum RefusalKind
     NotFound,
     Conflict,
     TooLarge,
+    Unauthorized,
+    Locked,
+    TooManyRequests,
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ public static partial class RefusalTexts
     private static readonly Lazy<Dictionary<string, (string Vi, string En)>> Merged = new(() =>
     {
         var all = new Dictionary<string, (string Vi, string En)>(StringComparer.Ordinal);
-        foreach (var (code, text) in CouncilTexts!.Concat(AssessmentTexts!).Concat(CampaignTexts!))
+        foreach (var (code, text) in CouncilTexts!.Concat(AssessmentTexts!).Concat(CampaignTexts!).Concat(AccountTexts!))
             if (!all.TryAdd(code, text))
                 throw new InvalidOperationException($"refusal '{code}' is defined twice");
         return all;
@@ -71,6 +71,9 @@ public static partial class RefusalTexts
         [RefusalKind.NotFound] = ("Không tìm thấy", "Not found"),
         [RefusalKind.Conflict] = ("Chưa thể thực hiện", "Not possible now"),
         [RefusalKind.TooLarge] = ("Tệp vượt giới hạn", "The file exceeds a limit"),
+        [RefusalKind.Unauthorized] = ("Đăng nhập thất bại", "Sign-in failed"),
+        [RefusalKind.Locked] = ("Tài khoản tạm khóa", "Account locked"),
+        [RefusalKind.TooManyRequests] = ("Quá nhiều lần thử", "Too many attempts"),
     };
 
     private static readonly Dictionary<string, (string Vi, string En)> LabelTexts = new(StringComparer.Ordinal)

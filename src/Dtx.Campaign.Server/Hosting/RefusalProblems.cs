@@ -30,6 +30,9 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
         RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        RefusalKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        RefusalKind.Locked => StatusCodes.Status423Locked,
+        RefusalKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status409Conflict,
     };
 

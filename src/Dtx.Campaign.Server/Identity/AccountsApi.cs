@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -45,16 +46,16 @@ internal static class AccountsApi
     {
         var email = request.Email?.Trim() ?? "";
         if (email.Length == 0)
-            return ApiProblems.BadRequest("Give the person's e-mail address.", "email");
+            return ApiProblems.From(Refusal.Invalid("email", "account.email-required"));
         var wanted = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
-            return ApiProblems.BadRequest($"'{unknown}' is not a system role (use {string.Join(", ", Roles.All)}).", "roles");
+            return ApiProblems.From(Refusal.Invalid("roles", "account.role-unknown", ("role", unknown), ("roles", Roles.All)));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var user = await users.FindByEmailAsync(email);
         if (user is null)
         {
             if (string.IsNullOrWhiteSpace(request.FullName))
-                return ApiProblems.BadRequest("A new account needs the person's full name.", "fullName");
+                return ApiProblems.From(Refusal.Invalid("fullName", "account.full-name-required"));
             user = new AppUser { UserName = email, Email = email, FullName = request.FullName.Trim(), CreatedAt = clock.GetUtcNow() };
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
@@ -63,7 +64,7 @@ internal static class AccountsApi
         }
         var current = await users.GetRolesAsync(user);
         if (user.Id == admin.FindFirstValue(ClaimTypes.NameIdentifier) && current.Contains(Roles.SystemAdmin) && !wanted.Contains(Roles.SystemAdmin))
-            return ApiProblems.Conflict("You cannot withdraw your own system-administrator role; another system administrator can.");
+            return ApiProblems.From(Refusal.Conflict("account.own-admin-role"));
         var granted = wanted.Except(current).ToList();
         var withdrawn = current.Except(wanted).ToList();
         if (granted.Count > 0)

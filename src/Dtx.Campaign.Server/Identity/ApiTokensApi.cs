@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -32,23 +33,22 @@ internal static class ApiTokensApi
             return ApiProblems.NotFound("The signed-in user");
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100)
-            return ApiProblems.BadRequest("A token needs a name of 1 to 100 characters, saying which client uses it.", "name");
+            return ApiProblems.From(Refusal.Invalid("name", "token.name"));
         if (request.Scope is not { } scope)
-            return ApiProblems.BadRequest("Choose a scope: read-only, unit or admin.", "scope");
+            return ApiProblems.From(Refusal.Invalid("scope", "token.scope"));
         var days = request.ExpiresInDays ?? 90;
         if (days is < 1 or > MaxDays)
-            return ApiProblems.BadRequest($"A token expires within 1 to {MaxDays} days; {days} was asked.", "expiresInDays");
+            return ApiProblems.From(Refusal.Invalid("expiresInDays", "token.days", ("max", MaxDays), ("got", days)));
         switch (scope)
         {
             case ApiTokenScope.Admin when !Roles.IsAdministrator(await users.GetRolesAsync(user)):
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không được phép / Forbidden", detail: "Only administrators may create an admin token.");
+                return ApiProblems.From(Refusal.Forbidden("token.admin-only"));
             case ApiTokenScope.Unit when request.UnitId is null:
-                return ApiProblems.BadRequest("A unit token names its unit.", "unitId");
+                return ApiProblems.From(Refusal.Invalid("unitId", "token.unit-required"));
             case ApiTokenScope.Unit when !await db.Set<UnitMembership>().AnyAsync(m => m.UserId == user.Id && m.UnitId == request.UnitId, ct):
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không được phép / Forbidden",
-                    detail: $"You do not act for unit {request.UnitId}: a unit token is made by the unit's own focal officer or head.");
+                return ApiProblems.From(Refusal.Forbidden("token.not-your-unit", ("unit", request.UnitId)));
             case not ApiTokenScope.Unit when request.UnitId is not null:
-                return ApiProblems.BadRequest("Only a unit token names a unit.", "unitId");
+                return ApiProblems.From(Refusal.Invalid("unitId", "token.unit-only"));
         }
         var id = Guid.CreateVersion7();
         var secret = ApiToken.NewSecret(id);

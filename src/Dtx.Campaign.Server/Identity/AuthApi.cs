@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,7 @@ internal static class AuthApi
     private static async Task<Results<NoContent, Ok<NextStep>, ProblemHttpResult>> Login(LoginRequest request, SignInFlow flow, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
-            return ApiProblems.BadRequest("Give 'email' and 'password'.", string.IsNullOrWhiteSpace(request.Email) ? "email" : "password");
+            return ApiProblems.From(Refusal.Invalid(string.IsNullOrWhiteSpace(request.Email) ? "email" : "password", "sign-in.email-password-required"));
         if (SignInInput.TooLong(("email", request.Email, SignInInput.MaxEmail), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
             return ApiProblems.BadRequest(tooLong, request.Email.Length > SignInInput.MaxEmail ? "email" : "password");
         return await flow.PasswordAsync(request.Email, request.Password, ct) switch
@@ -49,38 +50,34 @@ internal static class AuthApi
                 "POST /api/auth/two-factor/enrol and /confirm (and /api/auth/me, /logout) answer.")),
             SignInOutcome.LockedOut => Locked(),
             SignInOutcome.TooManyAttempts => TooMany(),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Đăng nhập thất bại / Sign-in failed", detail: "The e-mail or password is wrong."),
+            _ => ApiProblems.From(new Refusal(RefusalKind.Unauthorized, [Reason.Of("sign-in.failed")])),
         };
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> LoginTwoFactor(TwoFactorLoginRequest request, SignInFlow flow, CancellationToken ct)
     {
         if (!await flow.AwaitsCodeAsync())
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Đăng nhập thất bại / Sign-in failed",
-                detail: "Sign in with the e-mail and password first (POST /api/auth/login); the second step expires after a few minutes.");
+            return ApiProblems.From(new Refusal(RefusalKind.Unauthorized, [Reason.Of("sign-in.first-step-missing")]));
         if (string.IsNullOrWhiteSpace(request.Code) == string.IsNullOrWhiteSpace(request.RecoveryCode))
-            return ApiProblems.BadRequest("Give either 'code' (6 digits from the authenticator app) or 'recoveryCode'.", "code");
+            return ApiProblems.From(Refusal.Invalid("code", "sign-in.code-or-recovery"));
         if (SignInInput.TooLong(("code", request.Code, SignInInput.MaxCode), ("recoveryCode", request.RecoveryCode, SignInInput.MaxRecoveryCode)) is { } tooLong)
             return ApiProblems.BadRequest(tooLong, (request.Code?.Length ?? 0) > SignInInput.MaxCode ? "code" : "recoveryCode");
         return await flow.SecondFactorAsync(request.Code, request.RecoveryCode, ct) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
             SignInOutcome.LockedOut => Locked(),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Mã không đúng / Wrong code", detail: "The code is wrong or has expired."),
+            _ => ApiProblems.From(new Refusal(RefusalKind.Unauthorized, [Reason.Of("sign-in.wrong-code")])),
         };
     }
 
-    private static ProblemHttpResult Locked() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status423Locked, title: "Tài khoản tạm khóa / Account locked", detail: "Too many failed attempts; try again later.");
+    private static ProblemHttpResult Locked() => ApiProblems.From(new Refusal(RefusalKind.Locked, [Reason.Of("sign-in.locked")]));
 
-    private static ProblemHttpResult TooMany() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Quá nhiều lần thử / Too many attempts",
-            detail: "Quá nhiều lần đăng nhập vào tài khoản này từ địa chỉ này trong một phút; hãy thử lại sau. / Too many sign-ins to this account from this address this minute; try again shortly.");
+    private static ProblemHttpResult TooMany() => ApiProblems.From(new Refusal(RefusalKind.TooManyRequests, [Reason.Of("sign-in.too-many")]));
 
     private static async Task<Results<Accepted, ProblemHttpResult>> RequestReset(ResetRequest request, SignInFlow flow, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email))
-            return ApiProblems.BadRequest("Give the e-mail address of the account.", "email");
+            return ApiProblems.From(Refusal.Invalid("email", "account.email-required"));
         if (SignInInput.TooLong(("email", request.Email, SignInInput.MaxEmail)) is { } tooLong)
             return ApiProblems.BadRequest(tooLong, "email");
         await flow.RequestPasswordResetAsync(request.Email, ct);
@@ -91,9 +88,9 @@ internal static class AuthApi
     private static async Task<Results<NoContent, ProblemHttpResult>> SetPassword(SetPasswordRequest request, SignInFlow flow, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(request.User) || string.IsNullOrEmpty(request.Token))
-            return ApiProblems.BadRequest("Give 'user' and 'token' as they appear in the link of the e-mail.", "token");
+            return ApiProblems.From(Refusal.Invalid("token", "set-password.link-incomplete"));
         if (string.IsNullOrEmpty(request.Password))
-            return ApiProblems.BadRequest("Give the new password.", "password");
+            return ApiProblems.From(Refusal.Invalid("password", "set-password.password-required"));
         if (SignInInput.TooLong(("user", request.User, SignInInput.MaxEmail), ("token", request.Token, SignInInput.MaxLinkToken), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
             return ApiProblems.BadRequest(tooLong);
         return await flow.SetPasswordAsync(request.User, request.Token, request.Password, ct) is { } refusal

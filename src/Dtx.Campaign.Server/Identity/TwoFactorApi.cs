@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,7 +43,7 @@ internal static class TwoFactorApi
             return ApiProblems.NotFound("The signed-in user");
         return await flow.IssueAuthenticatorKeyAsync(user, ct) is { } issued
             ? TypedResults.Ok(new Enrolment(issued.Key, issued.Uri, issued.QrCodePng))
-            : ApiProblems.Conflict("Two-factor authentication is already on; turn it off first to enrol a new device (POST /api/auth/two-factor/disable).");
+            : ApiProblems.From(Refusal.Conflict("two-factor.already-on"));
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, ProblemHttpResult>> Confirm(CodeRequest request, ClaimsPrincipal principal, UserManager<AppUser> users,
@@ -51,12 +52,12 @@ internal static class TwoFactorApi
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
         if (user.TwoFactorEnabled)
-            return ApiProblems.Conflict("Two-factor authentication is already on.");
+            return ApiProblems.From(Refusal.Conflict("two-factor.already-on"));
         if (string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user)))
-            return ApiProblems.Conflict("No authenticator key yet: POST /api/auth/two-factor/enrol first.");
+            return ApiProblems.From(Refusal.Conflict("two-factor.no-key"));
         return await flow.ConfirmAuthenticatorAsync(user, request.Code, ct) is { } codes
             ? TypedResults.Ok(new RecoveryCodes(codes))
-            : ApiProblems.BadRequest("The code does not match the authenticator key (check the device's clock).", "code");
+            : ApiProblems.From(Refusal.Invalid("code", "two-factor.code-mismatch"));
     }
 
     private static async Task<Results<Ok<RecoveryCodes>, ProblemHttpResult>> NewRecoveryCodes(CodeRequest request, ClaimsPrincipal principal,
@@ -65,9 +66,9 @@ internal static class TwoFactorApi
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
         if (!user.TwoFactorEnabled)
-            return ApiProblems.Conflict("Two-factor authentication is off: enrol first.");
+            return ApiProblems.From(Refusal.Conflict("two-factor.off"));
         if (!await flow.CodeIsValidAsync(user, request.Code))
-            return ApiProblems.BadRequest("The code does not match the authenticator key.", "code");
+            return ApiProblems.From(Refusal.Invalid("code", "two-factor.code-mismatch"));
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
         await audit.RecordAsync(new AuditEvent("two-factor.recovery-codes-renewed", "user", user.Email), ct);
         return TypedResults.Ok(new RecoveryCodes(codes));
@@ -79,11 +80,11 @@ internal static class TwoFactorApi
         if (await users.GetUserAsync(principal) is not { } user)
             return ApiProblems.NotFound("The signed-in user");
         if (await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct))
-            return ApiProblems.Conflict("Administrators and council chairs must keep two-factor authentication on.");
+            return ApiProblems.From(Refusal.Conflict("two-factor.required"));
         if (!user.TwoFactorEnabled)
-            return ApiProblems.Conflict("Two-factor authentication is already off.");
+            return ApiProblems.From(Refusal.Conflict("two-factor.already-off"));
         if (!await flow.CodeIsValidAsync(user, request.Code))
-            return ApiProblems.BadRequest("The code does not match the authenticator key.", "code");
+            return ApiProblems.From(Refusal.Invalid("code", "two-factor.code-mismatch"));
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await audit.RecordAsync(new AuditEvent("two-factor.disabled", "user", user.Email), ct);

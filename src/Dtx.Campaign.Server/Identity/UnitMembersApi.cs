@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -34,10 +35,10 @@ internal static class UnitMembersApi
         if (!await db.Units.AnyAsync(u => u.Id == unitId, ct))
             return ApiProblems.NotFound($"Unit {unitId}");
         if (string.IsNullOrWhiteSpace(request.Email))
-            return ApiProblems.BadRequest("Give the e-mail of the account.", "email");
+            return ApiProblems.From(Refusal.Invalid("email", "account.email-required"));
         var user = await users.FindByEmailAsync(request.Email);
         if (user is null)
-            return ApiProblems.BadRequest($"No account has the e-mail '{request.Email}'.", "email");
+            return ApiProblems.From(Refusal.Invalid("email", "account.email-unknown", ("email", request.Email)));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var membership = await db.Set<UnitMembership>().FirstOrDefaultAsync(m => m.UserId == user.Id && m.UnitId == unitId, ct);
         var before = membership?.Role.ToString();

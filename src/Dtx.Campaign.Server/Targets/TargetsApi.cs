@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -54,11 +55,11 @@ internal static class TargetsApi
         if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
             return ApiProblems.NotFound($"Campaign {campaignId}");
         if (code.Length > 50 || string.IsNullOrWhiteSpace(input.Source) || input.Source.Length > 200)
-            return ApiProblems.BadRequest("a target needs a code (at most 50 characters) and its source (the resolution or plan, at most 200)", "source");
+            return ApiProblems.From(Refusal.Invalid("source", "target.code-source"));
         if (string.IsNullOrWhiteSpace(input.TitleVi) || input.TitleVi.Length > 1000)
-            return ApiProblems.BadRequest("a target needs its Vietnamese wording (at most 1000 characters)", "titleVi");
+            return ApiProblems.From(Refusal.Invalid("titleVi", "target.title-vi"));
         if (!Enum.IsDefined(input.Status))
-            return ApiProblems.BadRequest($"status must be one of {string.Join(", ", Enum.GetValues<TargetStatus>().Select(Kebab))}", "status");
+            return ApiProblems.From(Refusal.Invalid("status", "target.status", ("statuses", Enum.GetValues<TargetStatus>().Select(Kebab).ToList())));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var target = await db.Set<CampaignTarget>().FirstOrDefaultAsync(t => t.CampaignId == campaignId && t.Code == code, ct);
         var before = target is null ? null : ToView(target);

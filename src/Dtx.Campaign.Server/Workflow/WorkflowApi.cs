@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -87,10 +88,9 @@ internal static class WorkflowApi
             ApprovalOutcome.NotReady => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa đủ điều kiện phê duyệt / Not ready to approve",
                 detail: $"{result.Gate!.Summary}. {result.Gate.Blocking.Count} item(s) remain, first: {result.Gate.Blocking[0]}",
                 extensions: new Dictionary<string, object?> { ["blocking"] = result.Gate.Blocking }),
-            ApprovalOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không có quyền phê duyệt / Not allowed to approve",
-                detail: $"Only the chair of this campaign's Appraisal Council approves the end of '{request.Stage}'."),
-            ApprovalOutcome.AlreadyApproved => ApiProblems.Conflict($"'{request.Stage}' was already approved; nothing changed."),
-            ApprovalOutcome.NotWaiting => ApiProblems.Conflict($"The campaign is not waiting for an approval of '{request.Stage}'; it is in '{result.Stage}'."),
+            ApprovalOutcome.Forbidden => ApiProblems.From(Refusal.Forbidden("approval.chair-only")),
+            ApprovalOutcome.AlreadyApproved => ApiProblems.From(Refusal.Conflict("approval.already", ("stage", new Label("stage." + request.Stage)))),
+            ApprovalOutcome.NotWaiting => ApiProblems.From(Refusal.Conflict("approval.not-waiting", ("stage", new Label("stage." + request.Stage)))),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Không thực hiện được phê duyệt / The approval could not be applied",
                 detail: $"The approval of '{request.Stage}' failed and was rolled back ({result.Detail}); the campaign stays in '{result.Stage}'. The incident is on the campaign's workflow page, where it can be retried."),
         };

@@ -55,6 +55,24 @@ public abstract class RefusalLanguageTests(CampaignApp app)
         Assert.Contains("không phải thành viên Hội đồng thẩm định", viStage.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_refused_sign_in_speaks_the_callers_language_with_its_code()
+    {
+        var anonymous = app.CreateClient();
+        var login = new { email = $"nobody-{Guid.NewGuid():N}@example.vn", password = "wrong-password-1" };
+        var vi = await ProblemAsync(anonymous, HttpMethod.Post, "/api/auth/login", login, null, HttpStatusCode.Unauthorized);
+        Assert.Equal("sign-in.failed", vi.GetProperty("code").GetString());
+        Assert.Equal("Đăng nhập thất bại", vi.GetProperty("title").GetString());
+        Assert.Equal("thư điện tử hoặc mật khẩu không đúng", vi.GetProperty("detail").GetString());
+        var en = await ProblemAsync(anonymous, HttpMethod.Post, "/api/auth/login", login, "en", HttpStatusCode.Unauthorized);
+        Assert.Equal("Sign-in failed", en.GetProperty("title").GetString());
+        Assert.Equal("the e-mail address or the password is wrong", en.GetProperty("detail").GetString());
+
+        var empty = await ProblemAsync(anonymous, HttpMethod.Post, "/api/auth/login", new { email = "", password = "x" }, null, HttpStatusCode.BadRequest);
+        Assert.Equal("sign-in.email-password-required", empty.GetProperty("code").GetString());
+        Assert.Equal("nhập thư điện tử và mật khẩu", empty.GetProperty("errors").GetProperty("email")[0].GetString());
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object body, string? language, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };

@@ -167,7 +167,7 @@ public sealed class SignInLimitTests(SignInLimitedApp app) : IClassFixture<SignI
             statuses.Add(last.StatusCode);
         }
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.NoContent, 9), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
-        Assert.Contains("Too many sign-ins to this account from this address", await last!.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("quá nhiều lần đăng nhập vào tài khoản này từ địa chỉ này", await last!.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var elsewhere = app.CreateClient();
         elsewhere.DefaultRequestHeaders.Add("X-Forwarded-For", "192.0.2.2");
         Assert.Equal(HttpStatusCode.NoContent, (await elsewhere.PostAsJsonAsync("/api/auth/login", new { email = office[0], password = "Office-Password-1" })).StatusCode);

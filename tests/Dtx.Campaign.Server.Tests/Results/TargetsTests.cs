@@ -21,7 +21,7 @@ public abstract class TargetsTests(CampaignApp app)
             (await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/targets/T{i + 1}", new { source = "KH 2025", titleVi = $"Chỉ tiêu {i + 1}", status = statuses[i] })).EnsureSuccessStatusCode();
         var refused = await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/targets/T9", new { source = "KH 2025", titleVi = "", status = "achieved" });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("Vietnamese", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("mục tiêu cần nội dung tiếng Việt", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var report = (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/targets")).GetProperty("report")[0];
         Assert.Equal(6, report.GetProperty("total").GetInt32());
         Assert.StartsWith("3/6 đạt và vượt", report.GetProperty("summary").GetString(), StringComparison.Ordinal);

@@ -30,7 +30,7 @@ internal static class RemindersBenchmark
             var templates = TemplateSet.FromDirectory(ShippedFiles.Folder(environment, "templates"));
             var renderer = new TemplateRenderer(templates);
             var options = new EmailOptions { SmtpHost = "127.0.0.1", SmtpPort = port, Security = SmtpSecurity.None };
-            var composer = new EmailComposer(options);
+            var composer = new EmailComposer(options, templates);
 
             // Ours: render each unit's copy, compose, and send through the server's transport (as OutboxDelivery does).
             Console.WriteLine($"measuring ours: {count} messages (process {Environment.ProcessId})");

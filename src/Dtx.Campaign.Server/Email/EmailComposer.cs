@@ -14,7 +14,7 @@ namespace Dtx.Campaign.Server.Email;
 /// A notice rendered from the Scriban templates when it was issued arrives with its subject, text and
 /// HTML (and its PDF as an attachment); the rest still use the interim wording written here.
 /// </remarks>
-internal sealed class EmailComposer(EmailOptions options)
+internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet templates)
 {
     public sealed record Attachment(string FileName, byte[] Content);
 
@@ -45,8 +45,10 @@ internal sealed class EmailComposer(EmailOptions options)
                     $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time)."
                         + (graceEnds is null ? "" : $" It is overdue; a late submission is accepted until {graceEnds} and recorded as late."),
                 }),
-            var template => Announcement(template.Split(' ')[0], Text("name")),
+            var template => (null!, Array.Empty<string>()),
         };
+        if (subject is null)
+            return Announcement(idempotencyKey, Text("template").Split(' ')[0], Text("name"), Text("to"), Text("lang"), attachment);
         var text = string.Join("\n", lines.Where(l => l is not null));
         var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:serif\">");
         foreach (var line in lines)
@@ -57,31 +59,23 @@ internal sealed class EmailComposer(EmailOptions options)
     }
 
     /// <summary>
-    /// What a notice to people who are not a unit (the council chair, the campaign's administrators) is about, in both
-    /// languages: the recipient reads what happened, never a template key.
+    /// A notice to people who are not a unit (the council chair, the campaign's administrators), worded from
+    /// <c>templates/emails/</c> in the recipient's language (Vietnamese unless their account says English): what the
+    /// notice is about (<c>about-{template}</c>, else <c>about-notice</c>) inside the <c>announcement</c> subject, text and HTML.
     /// </summary>
-    private static readonly Dictionary<string, (string Vi, string En)> Subjects = new(StringComparer.Ordinal)
+    private MimeMessage Announcement(string idempotencyKey, string template, string name, string to, string lang, Attachment? attachment)
     {
-        ["deadline-reminder"] = ("nhắc hạn hoàn thành việc thẩm định kết quả tự đánh giá chuyển đổi số", "reminder: the appraisal of the self-assessments is due soon"),
-        ["deadline-closed"] = ("kết thúc thời hạn của giai đoạn đánh giá chuyển đổi số", "a stage of the digital-transformation assessment has closed"),
-        ["verification-started"] = ("thẩm định kết quả tự đánh giá chuyển đổi số", "the appraisal of the self-assessments has started"),
-        ["final-results"] = ("công bố kết quả đánh giá chuyển đổi số", "the final results have been published"),
-        ["campaign-archived"] = ("kết thúc và lưu trữ đợt đánh giá chuyển đổi số", "the assessment campaign has been closed and archived"),
-    };
-
-    private (string Subject, string[] Lines) Announcement(string template, string name)
-    {
-        var (vi, en) = Subjects.TryGetValue(template, out var known)
-            ? known
-            : ("thông báo của đợt đánh giá chuyển đổi số", "a notice of the digital-transformation assessment campaign");
-        return ($"Về việc {vi}", new[]
-        {
-            $"Kính gửi {name},",
-            $"Hệ thống Đánh giá chuyển đổi số thông báo về việc {vi}. Chi tiết xem tại {options.PublicBaseUrl}.",
-            "",
-            $"Dear {name}, {en}. Details: {options.PublicBaseUrl}.",
-        });
+        lang = lang == "en" ? "en" : "vi";
+        var renderer = new Documents.TemplateRenderer(templates);
+        var aboutName = templates.TryGet($"emails/about-{template}.{lang}", out _) ? $"emails/about-{template}.{lang}" : $"emails/about-notice.{lang}";
+        var model = new AnnouncementModel(name, renderer.Render(aboutName, new { }, lang, html: false).Trim(), options.PublicBaseUrl);
+        var subject = renderer.Render($"emails/announcement.{lang}.subject", model, lang, html: false).Trim();
+        var text = renderer.Render($"emails/announcement.{lang}.text", model, lang, html: false);
+        var html = renderer.Render($"emails/announcement.{lang}.html", model, lang, html: true);
+        return Message(idempotencyKey, name, to, subject, text, html, attachment);
     }
+
+    private sealed record AnnouncementModel(string Name, string About, string PortalUrl);
 
     private MimeMessage Message(string idempotencyKey, string name, string to, string subject, string text, string html, Attachment? attachment)
     {

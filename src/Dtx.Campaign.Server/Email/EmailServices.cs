@@ -17,7 +17,7 @@ internal static class EmailServices
                 ? new PickupFolderTransport(Path.Combine(DataServices.DataDirectory(configuration, environment), options.PickupDirectory))
                 : new SmtpMailTransport(options);
         });
-        services.AddSingleton(sp => new EmailComposer(sp.GetRequiredService<IOptions<EmailOptions>>().Value));
+        services.AddSingleton(sp => new EmailComposer(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<Notices.ShippedTemplates>().Set));
         services.AddScoped<OutboxDelivery>();
         services.AddScoped<NoticeFanOut>();
         services.AddScoped<MailLog>();

@@ -19,7 +19,7 @@ namespace Dtx.Campaign.Server.Email;
 /// </summary>
 internal sealed class NoticeFanOut(CampaignDbContext db)
 {
-    private sealed record Recipient(string To, string Name, Unit? Unit);
+    private sealed record Recipient(string To, string Name, Unit? Unit, string Lang = "vi");
 
     public async Task<int> ExpandPendingAsync(DateTime now, int max, CancellationToken ct)
     {
@@ -63,7 +63,7 @@ internal sealed class NoticeFanOut(CampaignDbContext db)
                         IdempotencyKey = $"{notice.IdempotencyKey}/{r.Unit?.Id:N}/{r.To.ToLowerInvariant()}",
                         PayloadJson = JsonSerializer.Serialize(new
                         {
-                            template = asTemplate, audience, campaignId, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name,
+                            template = asTemplate, audience, campaignId, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name, lang = r.Lang,
                         }),
                     });
                 }
@@ -96,18 +96,22 @@ internal sealed class NoticeFanOut(CampaignDbContext db)
                                    orderby u.Code
                                    select u).ToListAsync(ct);
                 return units.SelectMany(u => u.Contacts.Where(c => c.Role == ContactRole.FocalOfficer).Select(c => new Recipient(c.Email, c.FullName, u))).ToList();
-            case "council-members":
-                return campaign.Council.Select(m => new Recipient(m.Email, m.FullName, null)).ToList();
-            case "council-chair":
-                return campaign.Council.Where(m => m.Role == CouncilRole.Chair).Select(m => new Recipient(m.Email, m.FullName, null)).ToList();
+            case "council-members" or "council-chair":
+                var members = campaign.Council.Where(m => audience == "council-members" || m.Role == CouncilRole.Chair).ToList();
+                var emails = members.Select(m => m.Email.ToUpperInvariant()).ToList();
+                // The language a member chose on their account, if they have one; Vietnamese otherwise.
+                var languages = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail != null && emails.Contains(u.NormalizedEmail))
+                    .Select(u => new { u.NormalizedEmail, u.Language }).ToListAsync(ct);
+                return members.Select(m => new Recipient(m.Email, m.FullName, null,
+                    languages.FirstOrDefault(l => l.NormalizedEmail == m.Email.ToUpperInvariant())?.Language ?? "vi")).ToList();
             case "campaign-admins" or "public":
                 var admins = await (from ur in db.UserRoles
                                     join r in db.Roles on ur.RoleId equals r.Id
                                     join u in db.Users on ur.UserId equals u.Id
                                     where (r.Name == Roles.CampaignAdmin || r.Name == Roles.SystemAdmin) && u.Email != null
                                     orderby u.Email
-                                    select u.Email!).ToListAsync(ct);
-                return admins.Distinct(StringComparer.OrdinalIgnoreCase).Select(e => new Recipient(e, e, null)).ToList();
+                                    select new { Email = u.Email!, u.Language }).ToListAsync(ct);
+                return admins.DistinctBy(a => a.Email.ToLowerInvariant()).Select(a => new Recipient(a.Email, a.Email, null, a.Language)).ToList();
             default:
                 return [];
         }

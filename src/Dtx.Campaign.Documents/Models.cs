@@ -9,6 +9,12 @@ public sealed record FocalOfficer(string Name, string Email, string Phone);
 
 public sealed record Unit(string Code, string Name, string Category, FocalOfficer FocalOfficer);
 
+/// <summary>
+/// The model of an e-mail announcing a notice to someone who is not a unit (the council chair, the administrators):
+/// who is addressed, what the notice is about (rendered from <c>emails/about-*</c>) and where to read it.
+/// </summary>
+public sealed record Announcement(string Name, string About, string PortalUrl);
+
 public sealed record Campaign(string Name, int Year, string IndexSetName, DateTimeOffset OpensAt, DateTimeOffset ClosesAt, decimal MaxPoints, string PortalUrl);
 
 /// <summary>One row of a score table: a group or an indicator, with the council's note on what did not score.</summary>

@@ -68,14 +68,12 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
         lang = lang == "en" ? "en" : "vi";
         var renderer = new Documents.TemplateRenderer(templates);
         var aboutName = templates.TryGet($"emails/about-{template}.{lang}", out _) ? $"emails/about-{template}.{lang}" : $"emails/about-notice.{lang}";
-        var model = new AnnouncementModel(name, renderer.Render(aboutName, new { }, lang, html: false).Trim(), options.PublicBaseUrl);
+        var model = new Documents.Announcement(name, renderer.Render(aboutName, new { }, lang, html: false).Trim(), options.PublicBaseUrl);
         var subject = renderer.Render($"emails/announcement.{lang}.subject", model, lang, html: false).Trim();
         var text = renderer.Render($"emails/announcement.{lang}.text", model, lang, html: false);
         var html = renderer.Render($"emails/announcement.{lang}.html", model, lang, html: true);
         return Message(idempotencyKey, name, to, subject, text, html, attachment);
     }
-
-    private sealed record AnnouncementModel(string Name, string About, string PortalUrl);
 
     private MimeMessage Message(string idempotencyKey, string name, string to, string subject, string text, string html, Attachment? attachment)
     {

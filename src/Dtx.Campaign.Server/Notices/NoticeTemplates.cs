@@ -74,17 +74,23 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
         return (set, rows.ToDictionary(r => r.Name, r => r.Version, StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The notice templates, which administrators version here. The e-mail wordings under <c>emails/</c> are rendered
+    /// from the shipped files only (the composer does not read saved versions), so they are not offered for editing.
+    /// </summary>
+    private static bool Editable(string name) => !name.StartsWith("emails/", StringComparison.Ordinal);
+
     public async Task<IReadOnlyList<TemplateInfo>> ListAsync(CancellationToken ct)
     {
         var latest = (await db.Set<TemplateVersion>().AsNoTracking().ToListAsync(ct))
             .GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.MaxBy(t => t.Version)!, StringComparer.Ordinal);
-        return shipped.Set.Names.Order(StringComparer.Ordinal)
+        return shipped.Set.Names.Where(Editable).Order(StringComparer.Ordinal)
             .Select(n => latest.TryGetValue(n, out var t) ? new TemplateInfo(n, t.Version, t.SavedAt, t.SavedBy) : new TemplateInfo(n, 1, null, null)).ToList();
     }
 
     public async Task<(string Content, IReadOnlyList<TemplateInfo> History)?> GetAsync(string name, CancellationToken ct)
     {
-        if (!shipped.Set.TryGet(name, out var file))
+        if (!Editable(name) || !shipped.Set.TryGet(name, out var file))
             return null;
         var rows = (await db.Set<TemplateVersion>().AsNoTracking().Where(t => t.Name == name).ToListAsync(ct)).OrderBy(t => t.Version).ToList();
         var history = rows.Select(t => new TemplateInfo(name, t.Version, t.SavedAt, t.SavedBy)).Prepend(new TemplateInfo(name, 1, null, "templates/ (shipped)")).ToList();
@@ -120,7 +126,7 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
     /// </summary>
     public async Task<TemplateInfo> SaveAsync(string name, string content, string? user, CancellationToken ct)
     {
-        if (!shipped.Set.TryGet(name, out _))
+        if (!Editable(name) || !shipped.Set.TryGet(name, out _))
             throw new KeyNotFoundException($"Template '{name}' (only the shipped templates can have new versions)");
         if (content.Length > 200_000)
             throw new TemplateRejectedException(name, [new TemplateError(name, 1, 1, "a template is at most 200 000 characters")]);

@@ -68,10 +68,19 @@ internal static class TabularFile
         var headers = csv.HeaderRecord!.Select(Normalise).ToArray();
         if (headers.Length > ImportLimits.MaxColumns)
             throw ImportLimits.Refused(fileName, "row 1", "columns", $"Quá {ImportLimits.MaxColumns} cột / more than {ImportLimits.MaxColumns} columns", 1);
+        var misaligned = new List<FileProblem>();
         while (csv.Read())
         {
             if (csv.Parser.Row > ImportLimits.MaxRows)
                 throw ImportLimits.Refused(fileName, $"row {csv.Parser.Row}", "rows", $"Quá {ImportLimits.MaxRows} dòng / more than {ImportLimits.MaxRows} rows", csv.Parser.Row);
+            // A value with an unquoted comma shifts every later column: such a row is refused rather than read askew.
+            if (csv.Parser.Count != headers.Length)
+            {
+                misaligned.Add(new FileProblem(fileName, csv.Parser.Row, "row",
+                    $"dòng có {csv.Parser.Count} ô, dòng tiêu đề có {headers.Length} (giá trị chứa dấu phẩy phải đặt trong dấu ngoặc kép) / " +
+                    $"the row has {csv.Parser.Count} fields, the header {headers.Length} (a value with a comma needs double quotes)"));
+                continue;
+            }
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < headers.Length; i++)
                 cells[headers[i]] = csv.GetField(i) ?? "";
@@ -79,6 +88,8 @@ internal static class TabularFile
             // CsvHelper counts the header as row 1, as a spreadsheet does.
             rows.Add(new Row(csv.Parser.Row, cells));
         }
+        if (misaligned.Count > 0)
+            throw new ImportRejectedException(fileName, misaligned);
         return rows;
     }
 

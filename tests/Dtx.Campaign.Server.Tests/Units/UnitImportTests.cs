@@ -63,6 +63,19 @@ public abstract class UnitImportTests(CampaignApp app)
         Assert.Equal(Name, stored.NameVi);
         Assert.Equal(Head, Assert.Single(stored.Contacts).FullName);
         Assert.Equal("Tỉnh Chuẩn hoá", (await db.Authorities.SingleAsync(a => a.Code == "NFC")).NameVi);
+
+        // A unit already stored and renamed by a second import (a tracked entity changed by its setters) is stored precomposed too.
+        const string Renamed = "Sở Khoa học, Công nghệ và Đổi mới sáng tạo Hà Nội";
+        var unquoted = string.Join('\n', Header, $"NFC,,,SKHCN,{Renamed.Normalize(System.Text.NormalizationForm.FormD)},Department of Science,department,,,");
+        // Unquoted, the comma in the name would shift the columns: the row is refused, saying why, and nothing changes.
+        var refused = await client.PostAsync("/api/units/import", Multipart.File("nfd-rename.csv", unquoted));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("dòng có 11 ô, dòng tiêu đề có 10 (giá trị chứa dấu phẩy phải đặt trong dấu ngoặc kép)", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var rename = string.Join('\n', Header, $"NFC,,,SKHCN,\"{Renamed.Normalize(System.Text.NormalizationForm.FormD)}\",Department of Science,department,,,");
+        var renamed = await client.PostAsync("/api/units/import", Multipart.File("nfd-rename.csv", rename));
+        Assert.True(renamed.StatusCode == HttpStatusCode.OK, await renamed.Content.ReadAsStringAsync());
+        await using var after = app.Services.CreateAsyncScope();
+        Assert.Equal(Renamed, (await after.ServiceProvider.GetRequiredService<CampaignDbContext>().Units.SingleAsync(u => u.Authority!.Code == "NFC")).NameVi);
     }
 
     [Fact]

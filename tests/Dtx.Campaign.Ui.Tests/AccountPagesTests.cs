@@ -116,10 +116,10 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
             await page.GetByLabel("Thư điện tử").FillAsync(email);
             await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-            await page.WaitForURLAsync("**/account/enrol**");
+            await page.WaitForURLAsync("**/account/enrol**", new() { WaitUntil = WaitUntilState.Commit });
             // Every other page sends this session back to the enrolment page.
             await page.GotoAsync("/admin");
-            await page.WaitForURLAsync("**/account/enrol?returnUrl=%2Fadmin");
+            await page.WaitForURLAsync("**/account/enrol?returnUrl=%2Fadmin", new() { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
             await checks.ScreenshotAsync(page, "21-account-enrol");
             await checks.AssertAccessibleAsync(page);
@@ -132,7 +132,7 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
             await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận và bật" }).ClickAsync();
             await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
             await page.GetByRole(AriaRole.Link, new() { Name = "Tiếp tục" }).ClickAsync();
-            await page.WaitForURLAsync("**/admin");
+            await page.WaitForURLAsync("**/admin", new() { WaitUntil = WaitUntilState.Commit });
             app.AuthenticatorKeys[email] = key;
 
             // Next time: the password, then a code; a wrong code is refused.
@@ -140,7 +140,7 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
             await page.GetByLabel("Thư điện tử").FillAsync(email);
             await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-            await page.WaitForURLAsync("**/account/two-factor**");
+            await page.WaitForURLAsync("**/account/two-factor**", new() { WaitUntil = WaitUntilState.Commit });
             await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync("000000");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Tiếp tục" }).ClickAsync();
             await Expect(page.Locator(".alert.error")).ToContainTextAsync("Mã không đúng");

@@ -61,7 +61,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
         await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-11-30T17:00");
         await admin.Locator("#create-campaign").ClickAsync();
-        await admin.WaitForURLAsync("**/admin/campaign/*");
+        await admin.WaitForURLAsync("**/admin/campaign/*", new() { WaitUntil = WaitUntilState.Commit });
         var campaign = Guid.Parse(admin.Url.Split('/').Last());
 
         await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -63,13 +64,15 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
         await page.GetByLabel("Thư điện tử").FillAsync(email);
         await page.GetByLabel("Mật khẩu").FillAsync(password);
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        // Waits on the address, not on the "load" event: after a chain of redirects that event was sometimes never
+        // reported to the waiter (120 s, with the network idle), which failed sign-ins at random on a busy machine.
+        await Expect(page).Not.ToHaveURLAsync(new Regex("/account/login"));
         if (page.Url.Contains("/account/two-factor", StringComparison.Ordinal))
         {
             Assert.True(app.AuthenticatorKeys.TryGetValue(email, out var key), $"{email} is asked for a code and the test knows no key");
             await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(app.TotpCode(key!));
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Tiếp tục" }).ClickAsync();
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Expect(page).Not.ToHaveURLAsync(new Regex("/account/"));
         }
         else if (page.Url.Contains("/account/enrol", StringComparison.Ordinal))
         {
@@ -79,7 +82,7 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
             await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
             app.AuthenticatorKeys[email] = key;
             await page.GetByRole(AriaRole.Link, new() { Name = "Tiếp tục" }).ClickAsync();
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Expect(page).Not.ToHaveURLAsync(new Regex("/account/"));
         }
         Assert.DoesNotContain("/account/", page.Url, StringComparison.Ordinal);
     }

@@ -47,6 +47,7 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
     {
         var world = await BuildAsync();
         var failures = new List<string>();
+        var slowest = new List<(TimeSpan Took, string Call)>();
         // Signing out last: it ends the session the other calls use.
         foreach (var endpoint in Endpoints(app).OrderBy(e => Name(e) == "POST /api/auth/logout").ThenBy(Name, StringComparer.Ordinal))
         {
@@ -56,7 +57,19 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
             foreach (var (caller, client) in world.Clients)
             {
                 using var request = Request(endpoint, world);
-                var status = Status(await client.SendAsync(request));
+                int status;
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    status = Status(await client.SendAsync(request));
+                }
+                catch (Exception e) when (e is TaskCanceledException or HttpRequestException)
+                {
+                    failures.Add($"{name} as {caller}: no answer after {started.Elapsed.TotalSeconds:0} s ({e.GetType().Name})");
+                    continue;
+                }
+
+                slowest.Add((started.Elapsed, $"{name} as {caller}"));
                 var may = allowed.HasFlag(caller);
                 if (status >= 500)
                     failures.Add($"{name} as {caller}: server error {status}");
@@ -68,7 +81,8 @@ public abstract partial class AuthorizationMatrixTests(CampaignApp app)
                     failures.Add($"{name} as {caller}: answered {status} but the rule refuses it");
             }
         }
-        Assert.True(failures.Count == 0, $"{failures.Count} answers differ from AuthorizationRules:\n" + string.Join("\n", failures));
+        Assert.True(failures.Count == 0, $"{failures.Count} answers differ from AuthorizationRules:\n" + string.Join("\n", failures)
+            + "\nslowest answers: " + string.Join("; ", slowest.OrderByDescending(s => s.Took).Take(5).Select(s => $"{s.Call} {s.Took.TotalSeconds:0.0} s")));
     }
 
     [Fact]

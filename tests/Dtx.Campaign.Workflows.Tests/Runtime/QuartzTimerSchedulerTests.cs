@@ -94,30 +94,25 @@ public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassF
         var quartz = _services.GetRequiredService<ITimerScheduler>();
         Assert.Contains(firstTimer, await quartz.ListScheduledAsync());
 
-        WorkflowState? state = null;
-        for (var i = 0; i < 100 && state?.Instance.CurrentStage != "index-publication"; i++)
+        async Task<WorkflowState> ReadState()
         {
-            await Task.Delay(200);
             await using var scope = _services.CreateAsyncScope();
-            state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
+            return (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId))!;
         }
 
-        Assert.Equal("index-publication", state!.Instance.CurrentStage);
+        var state = await Eventually.UntilAsync(ReadState, s => s.Instance.CurrentStage == "index-publication", "the first timer to publish the index");
         var fired = Assert.Single(state.Journal, j => j.ConsumedBookmarkId == firstTimer);
         Assert.Equal("timer", fired.Actor);
 
-        var scheduled = await quartz.ListScheduledAsync();
-        Assert.DoesNotContain(firstTimer, scheduled);
+        // Quartz forgets a fired trigger only after the job returns, which is after the database commit above.
+        var scheduled = await Eventually.UntilAsync(async () => await quartz.ListScheduledAsync(), s => !s.Contains(firstTimer), "Quartz to forget the fired trigger");
         var next = state.Pending.Single(b => b.Kind == BookmarkKind.Timer);
         Assert.Contains(next.Id, scheduled);
 
         // A late, duplicate delivery of the first trigger does nothing.
         await quartz.ScheduleAsync(firstTimer, DateTime.UtcNow);
-        await Task.Delay(1500);
-        await using (var scope = _services.CreateAsyncScope())
-        {
-            state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
-        }
+        state = await Eventually.UntilAsync(ReadState, s => s.Journal.Any(j => j.Outcome == "duplicate"), "the duplicate delivery to be journalled");
+        await Eventually.UntilAsync(() => Task.FromResult(outcomes.ToArray()), o => o.Contains("AlreadyConsumed"), "the duplicate to be counted");
 
         Assert.Equal("index-publication", state!.Instance.CurrentStage);
         Assert.Single(state.Journal, j => j.Outcome == "transition");

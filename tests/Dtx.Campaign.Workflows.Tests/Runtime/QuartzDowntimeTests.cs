@@ -39,15 +39,11 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
         try
         {
             await b.Scheduler.Start();
-            WorkflowState? state = null;
-            for (var i = 0; i < 60 && state?.Instance.CurrentStage != "index-publication"; i++)
+            await Eventually.UntilAsync(async () =>
             {
-                await Task.Delay(250);
                 await using var scope = b.Services.CreateAsyncScope();
-                state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
-            }
-
-            Assert.Equal("index-publication", state!.Instance.CurrentStage);
+                return (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId))!;
+            }, s => s.Instance.CurrentStage == "index-publication", "the timer missed while every node was down to fire");
             await Task.Delay(2000);
             await using var db = database.NewContext();
             Assert.Equal(1, await db.Set<JournalEntry>().CountAsync(j => j.InstanceId == instanceId && j.Outcome == "transition"));

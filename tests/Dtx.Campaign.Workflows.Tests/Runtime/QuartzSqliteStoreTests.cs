@@ -51,18 +51,16 @@ public sealed class QuartzSqliteStoreTests(SqliteDatabase database) : IClassFixt
                     .StartAsync(new StartWorkflow("annual-campaign", "sqlite-store", dates, Version: 1))).Id;
             }
 
-            WorkflowState? state = null;
-            for (var i = 0; i < 80 && state?.Instance.CurrentStage != "index-publication"; i++)
+            var state = await Eventually.UntilAsync(async () =>
             {
-                await Task.Delay(250);
                 await using var scope = provider.CreateAsyncScope();
-                state = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId);
-            }
+                return (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId))!;
+            }, s => s.Instance.CurrentStage == "index-publication", "the timer to fire from the SQLite job store");
 
-            Assert.Equal("index-publication", state!.Instance.CurrentStage);
             Assert.Single(state.Journal, j => j.Outcome == "timer-fired");
-            Assert.Contains(state.Pending.Single(b => b.Kind == BookmarkKind.Timer).Id,
-                await provider.GetRequiredService<ITimerScheduler>().ListScheduledAsync());
+            var next = state.Pending.Single(b => b.Kind == BookmarkKind.Timer).Id;
+            await Eventually.UntilAsync(async () => await provider.GetRequiredService<ITimerScheduler>().ListScheduledAsync(),
+                s => s.Contains(next), "the next timer to be in the job store");
         }
         finally
         {

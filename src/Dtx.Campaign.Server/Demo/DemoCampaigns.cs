@@ -171,17 +171,14 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         var view = await assessment.GetAsync(campaign, unit.Id, ct) ?? throw new InvalidOperationException($"{unit.Code} is not in campaign {campaign}");
         var user = DemoPeople.FocalOfficer(unit.Code);
         var indicators = view.Indicators.Take((int)Math.Ceiling(view.Indicators.Count * share)).ToList();
-        foreach (var indicator in indicators)
+        // A whole form at a time, as an officer who fills it in and saves it: one transaction for the references, one for the answers.
+        var jitters = indicators.ToDictionary(i => i.Code, i => Stable(unit.Code + i.Code) % 1000 / 1000.0, StringComparer.Ordinal);
+        await assessment.AddReferencesAsync(campaign, unit.Id, [.. indicators.Where(i => i.EvidenceRequired || jitters[i.Code] < 0.3).Select(i => new EvidenceItem
         {
-            var jitter = Stable(unit.Code + indicator.Code) % 1000 / 1000.0;
-            await assessment.SaveAnswerAsync(campaign, unit.Id, indicator.Code, Answer(indicator, strength, jitter), user, ct);
-            if (indicator.EvidenceRequired || jitter < 0.3)
-                await assessment.AddReferenceAsync(campaign, unit.Id, indicator.Code, new EvidenceItem
-                {
-                    IndicatorCode = indicator.Code, Kind = EvidenceKind.Document, DocumentNumber = $"{10 + (int)(jitter * 200)}/QĐ-{unit.Code}",
-                    DocumentDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-20 - jitter * 100)), DocumentIssuer = view.UnitName,
-                }, user, ct);
-        }
+            IndicatorCode = i.Code, Kind = EvidenceKind.Document, DocumentNumber = $"{10 + (int)(jitters[i.Code] * 200)}/QĐ-{unit.Code}",
+            DocumentDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-20 - jitters[i.Code] * 100)), DocumentIssuer = view.UnitName,
+        })], user, ct);
+        await assessment.SaveAnswersAsync(campaign, unit.Id, [.. indicators.Select(i => new AnswerChange(i.Code, Answer(i, strength, jitters[i.Code])))], user, ct);
         if (submit)
             await assessment.SubmitAsync(campaign, unit.Id, user, ct);
     }

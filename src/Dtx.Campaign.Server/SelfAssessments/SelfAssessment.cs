@@ -13,6 +13,8 @@ namespace Dtx.Campaign.Server.SelfAssessments;
 
 public sealed record AnswerInput(bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation, int Version);
 
+public sealed record AnswerChange(string Code, AnswerInput Input);
+
 public sealed record AnswerView(string Code, bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation,
     decimal SelfScore, string? ShortfallReason, int Version, DateTimeOffset UpdatedAt, string? UpdatedBy);
 
@@ -47,10 +49,75 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         return scope is null ? null : await ViewAsync(scope, ct);
     }
 
-    public async Task<AnswerView> SaveAnswerAsync(Guid campaignId, Guid unitId, string code, AnswerInput input, string? user, CancellationToken ct)
+    public async Task<AnswerView> SaveAnswerAsync(Guid campaignId, Guid unitId, string code, AnswerInput input, string? user, CancellationToken ct) =>
+        (await SaveAnswersAsync(campaignId, unitId, [new AnswerChange(code, input)], user, ct)).Single();
+
+    /// <summary>
+    /// Saves several answers of one unit together, all or none: one lock, one read of the unit's entries, one
+    /// recalculation of its totals (the demo fills whole forms this way, 40 answers in one transaction).
+    /// </summary>
+    public async Task<IReadOnlyList<AnswerView>> SaveAnswersAsync(Guid campaignId, Guid unitId, IReadOnlyList<AnswerChange> changes, string? user, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        var checkedChanges = changes.Select(change => Check(scope, change)).ToList();
+        scope.EnsureEditable(clock.GetUtcNow());
+
+        // The unit's entries are read once: the answers to change, which have evidence, and the totals.
+        var entries = await EntriesAsync(scope, ct, trackAnswers: true);
+        var saved = new List<AnswerView>();
+        var events = new List<AuditEvent>();
+        foreach (var (code, input, node, value) in checkedChanges)
+        {
+            var answer = entries.Answers.FirstOrDefault(a => a.IndicatorCode == code);
+            // The same content again (a retry, an autosave after a save) is accepted as it stands.
+            if (answer is not null && answer.Yes == input.Yes && answer.Numerator == input.Numerator && answer.Denominator == input.Denominator
+                && answer.Number == input.Number && answer.Explanation == input.Explanation)
+            {
+                saved.Add(ToView(answer));
+                continue;
+            }
+            if ((answer?.Version ?? 0) != input.Version)
+            {
+                var current = answer is null ? new AnswerView(code, null, null, null, null, null, 0, null, 0, default, null) : ToView(answer);
+                // The stored answer goes with the refusal, so that a client can show it and apply its change again.
+                throw new Refusal(RefusalKind.Conflict, [Reason.Of("self-assessment.version-conflict", ("code", code), ("by", current.UpdatedBy), ("at", current.UpdatedAt.ToString("u")))],
+                    new Dictionary<string, object?> { ["reason"] = "version-conflict", ["current"] = current });
+            }
+
+            var before = answer is null ? null : ToView(answer);
+            if (answer is null)
+            {
+                answer = new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code };
+                db.Add(answer);
+                entries.Answers.Add(answer);
+            }
+            answer.Yes = input.Yes;
+            answer.Numerator = input.Numerator;
+            answer.Denominator = input.Denominator;
+            answer.Number = input.Number;
+            answer.Explanation = input.Explanation;
+            answer.Version++;
+            answer.UpdatedAt = clock.GetUtcNow();
+            answer.UpdatedBy = user;
+            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, value with { HasEvidence = entries.WithEvidence.Contains(code) });
+            saved.Add(ToView(answer));
+            events.Add(new AuditEvent("self-assessment.answer-saved", "answer", answer.Id.ToString(), before, saved[^1],
+                Detail: code, CampaignId: campaignId, UnitId: unitId));
+        }
+        ApplyTotals(scope, entries);
+        // The answers, the totals and the audit entries are written in one batch.
+        if (events.Count > 0)
+            await audit.RecordAsync(events, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return saved;
+    }
+
+    /// <summary>An answer refused before anything is read or written: an indicator not in the unit's set, a value its method cannot take.</summary>
+    private static (string Code, AnswerInput Input, IndicatorNode Node, IndicatorInput Value) Check(AssessmentScope scope, AnswerChange change)
+    {
+        var (code, input) = change;
         var node = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
             ?? throw Refusal.NotFound("not-found", ("what", $"Indicator {code} does not apply to {scope.Unit.Code} in this campaign"));
         var value = new IndicatorInput(input.Yes, input.Numerator, input.Denominator, input.Number);
@@ -59,45 +126,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             throw Refusal.Invalid([.. problems.Select(p => p with { Field = $"answers.{code}" })]);
         if (input.Explanation?.Length > 4000)
             throw Refusal.Invalid($"answers.{code}.explanation", "field.too-long", ("max", 4000));
-        scope.EnsureEditable(clock.GetUtcNow());
-
-        // The unit's entries are read once: the answer to change, whether it has evidence, and the totals.
-        var entries = await EntriesAsync(scope, ct, trackAnswers: true);
-        var answer = entries.Answers.FirstOrDefault(a => a.IndicatorCode == code);
-        // The same content again (a retry, an autosave after a save) is accepted as it stands.
-        if (answer is not null && answer.Yes == input.Yes && answer.Numerator == input.Numerator && answer.Denominator == input.Denominator
-            && answer.Number == input.Number && answer.Explanation == input.Explanation)
-            return ToView(answer);
-        if ((answer?.Version ?? 0) != input.Version)
-        {
-            var current = answer is null ? new AnswerView(code, null, null, null, null, null, 0, null, 0, default, null) : ToView(answer);
-            // The stored answer goes with the refusal, so that a client can show it and apply its change again.
-            throw new Refusal(RefusalKind.Conflict, [Reason.Of("self-assessment.version-conflict", ("code", code), ("by", current.UpdatedBy), ("at", current.UpdatedAt.ToString("u")))],
-                new Dictionary<string, object?> { ["reason"] = "version-conflict", ["current"] = current });
-        }
-
-        var before = answer is null ? null : ToView(answer);
-        if (answer is null)
-        {
-            answer = new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code };
-            db.Add(answer);
-            entries.Answers.Add(answer);
-        }
-        answer.Yes = input.Yes;
-        answer.Numerator = input.Numerator;
-        answer.Denominator = input.Denominator;
-        answer.Number = input.Number;
-        answer.Explanation = input.Explanation;
-        answer.Version++;
-        answer.UpdatedAt = clock.GetUtcNow();
-        answer.UpdatedBy = user;
-        (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, value with { HasEvidence = entries.WithEvidence.Contains(code) });
-        ApplyTotals(scope, entries);
-        // The answer, the totals and the audit entry are written in one batch.
-        await audit.RecordAsync(new AuditEvent("self-assessment.answer-saved", "answer", answer.Id.ToString(), before, ToView(answer),
-            Detail: code, CampaignId: campaignId, UnitId: unitId), ct);
-        await transaction.CommitAsync(ct);
-        return ToView(answer);
+        return (code, input, node, value);
     }
 
     /// <summary>Sets the number of items claimed under a bonus rule (0 withdraws the claim).</summary>
@@ -227,37 +256,48 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         EnsureEvidenceTarget(scope, code);
         scope.EnsureEditable(clock.GetUtcNow());
         var (sha256, size) = await store.SaveAsync(content, ct);
-        return await AddEvidenceAsync(campaignId, unitId, code, user, new EvidenceItem
+        return (await AddEvidenceAsync(campaignId, unitId, user, [new EvidenceItem
         {
             IndicatorCode = code, Kind = EvidenceKind.File, FileName = EvidenceFileType.CleanFileName(fileName), ContentType = type.ContentType, Size = size, Sha256 = sha256,
-        }, ct);
+        }], ct)).Single();
     }
 
-    public Task<EvidenceView> AddReferenceAsync(Guid campaignId, Guid unitId, string code, EvidenceItem reference, string? user, CancellationToken ct) =>
-        AddEvidenceAsync(campaignId, unitId, code, user, reference, ct);
+    public async Task<EvidenceView> AddReferenceAsync(Guid campaignId, Guid unitId, string code, EvidenceItem reference, string? user, CancellationToken ct)
+    {
+        reference.IndicatorCode = code;
+        return (await AddEvidenceAsync(campaignId, unitId, user, [reference], ct)).Single();
+    }
 
-    private async Task<EvidenceView> AddEvidenceAsync(Guid campaignId, Guid unitId, string code, string? user, EvidenceItem item, CancellationToken ct)
+    /// <summary>Several document references at once (each names its indicator), all or none, in one transaction.</summary>
+    public Task<IReadOnlyList<EvidenceView>> AddReferencesAsync(Guid campaignId, Guid unitId, IReadOnlyList<EvidenceItem> references, string? user, CancellationToken ct) =>
+        AddEvidenceAsync(campaignId, unitId, user, references, ct);
+
+    private async Task<IReadOnlyList<EvidenceView>> AddEvidenceAsync(Guid campaignId, Guid unitId, string? user, IReadOnlyList<EvidenceItem> items, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
-        var node = EnsureEvidenceTarget(scope, code);
+        var nodes = items.Select(item => EnsureEvidenceTarget(scope, item.IndicatorCode)).ToList();
         scope.EnsureEditable(clock.GetUtcNow());
-        item.Id = Guid.CreateVersion7();
-        item.ParticipantId = scope.Participant.Id;
-        item.IndicatorCode = code;
-        item.AddedAt = clock.GetUtcNow();
-        item.AddedBy = user;
-        db.Add(item);
+        foreach (var item in items)
+        {
+            item.Id = Guid.CreateVersion7();
+            item.ParticipantId = scope.Participant.Id;
+            item.AddedAt = clock.GetUtcNow();
+            item.AddedBy = user;
+            db.Add(item);
+        }
         // Evidence can change the score (yes-no with required evidence).
-        var answer = node is null ? null : await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == code, ct);
-        if (answer is not null && node is not null)
-            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true));
+        var scored = nodes.OfType<IndicatorNode>().ToDictionary(n => n.Code, StringComparer.Ordinal);
+        var codes = scored.Keys.ToList();
+        foreach (var answer in await db.Set<Answer>().Where(a => a.ParticipantId == scope.Participant.Id && codes.Contains(a.IndicatorCode)).ToListAsync(ct))
+            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(scored[answer.IndicatorCode],
+                new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true));
         await db.SaveChangesAsync(ct);
         await RefreshTotalsAsync(scope, ct);
-        await audit.RecordAsync(new AuditEvent("self-assessment.evidence-added", "evidence", item.Id.ToString(), After: ToView(item),
-            Detail: code, CampaignId: campaignId, UnitId: unitId), ct);
+        await audit.RecordAsync([.. items.Select(item => new AuditEvent("self-assessment.evidence-added", "evidence", item.Id.ToString(), After: ToView(item),
+            Detail: item.IndicatorCode, CampaignId: campaignId, UnitId: unitId))], ct);
         await transaction.CommitAsync(ct);
-        return ToView(item);
+        return [.. items.Select(ToView)];
     }
 
     /// <summary>

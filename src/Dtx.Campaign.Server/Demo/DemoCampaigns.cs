@@ -211,17 +211,19 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
             await using var scope = services.CreateAsyncScope();
             var verification = scope.ServiceProvider.GetRequiredService<CouncilVerification>();
             var review = await verification.UnitAsync(seat, unit.Id, ct);
-            foreach (var indicator in review.SelfAssessment.Indicators)
+            // The member reviews the whole unit and records the verdicts together.
+            var firstScored = review.SelfAssessment.Indicators.First(x => x.Answer?.SelfScore > 0);
+            var verdicts = review.SelfAssessment.Indicators.Select(indicator =>
             {
                 var self = indicator.Answer?.SelfScore ?? 0;
                 // About one score in twelve is lowered, with what the evidence did not show; disputes below pick from these.
-                var lower = self > 0 && (Stable(unit.Code + indicator.Code + "verify") % 12 == 0 || (Disputes.Any(d => d.Unit == unit.Code) && indicator == review.SelfAssessment.Indicators.First(x => x.Answer?.SelfScore > 0)));
-                await verification.ReviewAsync(seat, unit.Id, indicator.Code, lower
+                var lower = self > 0 && (Stable(unit.Code + indicator.Code + "verify") % 12 == 0 || (Disputes.Any(d => d.Unit == unit.Code) && indicator == firstScored));
+                return new VerdictChange(indicator.Code, lower
                     ? new VerdictInput(false, Math.Round(self / 2, 2), "Minh chứng chưa thể hiện đầy đủ kết quả kê khai; chỉ công nhận một phần.")
-                    : new VerdictInput(true, null, null), ct);
-            }
-            foreach (var bonus in review.SelfAssessment.BonusClaims.Where(b => b.Count > 0))
-                await verification.ReviewAsync(seat, unit.Id, Scoring.Participation.Participation.BonusEvidenceCode(bonus.RuleKey), new VerdictInput(true, null, null), ct);
+                    : new VerdictInput(true, null, null));
+            }).Concat(review.SelfAssessment.BonusClaims.Where(b => b.Count > 0)
+                .Select(bonus => new VerdictChange(Scoring.Participation.Participation.BonusEvidenceCode(bonus.RuleKey), new VerdictInput(true, null, null))));
+            await verification.ReviewManyAsync(seat, unit.Id, [.. verdicts], ct);
             await verification.CompleteAsync(seat, unit.Id, ct);
         }
         output.WriteLine($"Demo: the council verified {submitted.Count} units.");

@@ -19,6 +19,8 @@ public sealed record AssignmentView(Guid Id, Guid UnitId, string UnitCode, Guid 
 /// <summary>Accept the self-score, or set the verified points (a lower score needs a note the unit will see).</summary>
 public sealed record VerdictInput(bool Accept, decimal? Points, string? Note);
 
+public sealed record VerdictChange(string Code, VerdictInput Input);
+
 public sealed record VerdictView(string Code, decimal SelfPoints, decimal Points, string? Note, string MemberName, DateTimeOffset At);
 
 public sealed record ScoreChangeView(string Code, string Stage, decimal? From, decimal To, string? Note, string By, DateTimeOffset At);
@@ -95,64 +97,75 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             seat.Campaign.Council.First(m => m.Id == a.CouncilMemberId).FullName, a.GroupCode)).ToList();
     }
 
-    public async Task<VerdictView> ReviewAsync(CouncilSeat seat, Guid unitId, string code, VerdictInput input, CancellationToken ct)
+    public async Task<VerdictView> ReviewAsync(CouncilSeat seat, Guid unitId, string code, VerdictInput input, CancellationToken ct) =>
+        (await ReviewManyAsync(seat, unitId, [new VerdictChange(code, input)], ct)).Single();
+
+    /// <summary>Several verdicts on one unit in one transaction, all or none (the demo's council reviews a whole unit this way).</summary>
+    public async Task<IReadOnlyList<VerdictView>> ReviewManyAsync(CouncilSeat seat, Guid unitId, IReadOnlyList<VerdictChange> changes, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (scope, member) = await ReviewScopeAsync(seat, unitId, code, ct);
+        var (scope, member) = await ReviewScopeAsync(seat, unitId, [.. changes.Select(c => c.Code)], ct);
         if (AwaitsClarification(scope.Participant))
             throw Refusal.Conflict("verification.returned", ("unit", scope.Unit.Code), ("dueAt", scope.Local(scope.Participant.ClarificationDueAt!.Value)));
-        var (max, selfPoints) = await SelfPointsAsync(scope, code, ct);
-        decimal points;
-        if (input.Accept)
+        var verdicts = new List<IndicatorVerdict>();
+        var events = new List<AuditEvent>();
+        foreach (var (code, input) in changes)
         {
-            if (input.Points is not null && input.Points != selfPoints)
-                throw Refusal.Invalid("points", "verification.points-both");
-            points = selfPoints;
-        }
-        else
-        {
-            points = input.Points ?? throw Refusal.Invalid("points", "verification.points-required", ("max", max));
-            if (points < 0 || points > max)
-                throw Refusal.Invalid("points", "verification.points-range", ("max", max), ("code", code), ("got", points));
-            if (Scoring.Participation.Participation.IsBonusEvidence(code) && points != decimal.Truncate(points))
-                throw Refusal.Invalid("points", "verification.bonus-whole", ("got", points));
-        }
-        var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
-        if (points < selfPoints && note is null)
-            throw Refusal.Invalid("note", "verification.note-required", ("code", code), ("from", selfPoints), ("to", points));
-        if (note?.Length > 4000)
-            throw Refusal.Invalid("note", "field.too-long", ("max", 4000));
+            var (max, selfPoints) = await SelfPointsAsync(scope, code, ct);
+            decimal points;
+            if (input.Accept)
+            {
+                if (input.Points is not null && input.Points != selfPoints)
+                    throw Refusal.Invalid("points", "verification.points-both");
+                points = selfPoints;
+            }
+            else
+            {
+                points = input.Points ?? throw Refusal.Invalid("points", "verification.points-required", ("max", max));
+                if (points < 0 || points > max)
+                    throw Refusal.Invalid("points", "verification.points-range", ("max", max), ("code", code), ("got", points));
+                if (Scoring.Participation.Participation.IsBonusEvidence(code) && points != decimal.Truncate(points))
+                    throw Refusal.Invalid("points", "verification.bonus-whole", ("got", points));
+            }
+            var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
+            if (points < selfPoints && note is null)
+                throw Refusal.Invalid("note", "verification.note-required", ("code", code), ("from", selfPoints), ("to", points));
+            if (note?.Length > 4000)
+                throw Refusal.Invalid("note", "field.too-long", ("max", 4000));
 
-        var verdict = await db.Set<IndicatorVerdict>().FirstOrDefaultAsync(v => v.ParticipantId == scope.Participant.Id && v.IndicatorCode == code, ct);
-        var before = verdict is null ? null : new { verdict.Points, verdict.Note, verdict.MemberName };
-        if (verdict is null)
-        {
-            verdict = new IndicatorVerdict { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code, MemberName = member.FullName };
-            db.Add(verdict);
+            var verdict = await db.Set<IndicatorVerdict>().FirstOrDefaultAsync(v => v.ParticipantId == scope.Participant.Id && v.IndicatorCode == code, ct);
+            var before = verdict is null ? null : new { verdict.Points, verdict.Note, verdict.MemberName };
+            if (verdict is null)
+            {
+                verdict = new IndicatorVerdict { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code, MemberName = member.FullName };
+                db.Add(verdict);
+            }
+            var from = before?.Points ?? selfPoints;
+            (verdict.SelfPoints, verdict.Points, verdict.Note, verdict.CouncilMemberId, verdict.MemberName, verdict.At) =
+                (selfPoints, points, note, member.Id, member.FullName, clock.GetUtcNow());
+            db.Add(new ScoreChange
+            {
+                Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code, Stage = ScoreStage.Verified,
+                FromPoints = from, ToPoints = points, Note = note, By = member.FullName, At = verdict.At,
+            });
+            verdicts.Add(verdict);
+            events.Add(new AuditEvent("verification.scored", "indicator-verdict", verdict.Id.ToString(), before,
+                new { verdict.SelfPoints, verdict.Points, verdict.Note, verdict.MemberName }, Detail: code, CampaignId: seat.Campaign.Id, UnitId: unitId));
         }
-        var from = before?.Points ?? selfPoints;
-        (verdict.SelfPoints, verdict.Points, verdict.Note, verdict.CouncilMemberId, verdict.MemberName, verdict.At) =
-            (selfPoints, points, note, member.Id, member.FullName, clock.GetUtcNow());
-        db.Add(new ScoreChange
-        {
-            Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code, Stage = ScoreStage.Verified,
-            FromPoints = from, ToPoints = points, Note = note, By = member.FullName, At = verdict.At,
-        });
         if (scope.Participant.Verification == VerificationStatus.Pending)
             scope.Participant.Verification = VerificationStatus.InProgress;
         scope.Participant.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new AuditEvent("verification.scored", "indicator-verdict", verdict.Id.ToString(), before,
-            new { verdict.SelfPoints, verdict.Points, verdict.Note, verdict.MemberName }, Detail: code, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await audit.RecordAsync(events, ct);
         await transaction.CommitAsync(ct);
-        return ToView(verdict);
+        return [.. verdicts.Select(ToView)];
     }
 
     /// <summary>Marks a unit verified once every indicator (and every bonus claim) has a verdict.</summary>
     public async Task<UnitVerificationView> CompleteAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (scope, _) = await ReviewScopeAsync(seat, unitId, null, ct);
+        var (scope, _) = await ReviewScopeAsync(seat, unitId, [], ct);
         if (AwaitsClarification(scope.Participant))
             throw Refusal.Conflict("verification.answering-clarification", ("unit", scope.Unit.Code));
         var missing = (await ToReviewAsync(scope, ct)).Except(await VerdictCodesAsync(scope.Participant.Id, ct)).ToList();
@@ -195,7 +208,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         if (string.IsNullOrWhiteSpace(input.Questions))
             throw Refusal.Invalid("questions", "verification.questions-required");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (scope, member) = await ReviewScopeAsync(seat, unitId, null, ct);
+        var (scope, member) = await ReviewScopeAsync(seat, unitId, [], ct);
         if (scope.Participant.Status != ParticipantStatus.Submitted)
             throw Refusal.Conflict("verification.only-submitted-returned", ("unit", scope.Unit.Code), ("status", new Label("participant." + CampaignProgress.Kebab(scope.Participant.Status))));
         if (LocalDateTimeInput.TryParse(input.DueAt, scope.Zone, out var due) is { } refusal)
@@ -318,7 +331,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     }
 
     /// <summary>The unit's scope for a change by a council member: right stage, assigned (to the indicator's group), no conflict of interest.</summary>
-    private async Task<(AssessmentScope Scope, CouncilMember Member)> ReviewScopeAsync(CouncilSeat seat, Guid unitId, string? code, CancellationToken ct)
+    private async Task<(AssessmentScope Scope, CouncilMember Member)> ReviewScopeAsync(CouncilSeat seat, Guid unitId, IReadOnlyCollection<string> codes, CancellationToken ct)
     {
         var member = seat.RequireMember();
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
@@ -331,12 +344,14 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             throw Refusal.Conflict("verification.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
         if (!seat.Organises)
         {
-            var group = code is null || Scoring.Participation.Participation.IsBonusEvidence(code) ? null : code.Split('.')[0];
+            // No code: a change to the whole unit; a bonus rule's evidence: the unit's, not a group's.
+            var groups = codes.Count == 0 ? [null] : codes.Select(code => Scoring.Participation.Participation.IsBonusEvidence(code) ? null : code.Split('.')[0]).Distinct().ToList();
             var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)
                 .Select(a => a.GroupCode).ToListAsync(ct);
-            if (!assigned.Any(g => g is null || g == group))
-                throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
-                    : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
+            foreach (var group in groups)
+                if (!assigned.Any(g => g is null || g == group))
+                    throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
+                        : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
         }
         return (scope, member);
     }

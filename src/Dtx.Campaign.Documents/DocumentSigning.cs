@@ -29,10 +29,16 @@ public sealed class DocumentSigner : IDisposable
 
     public DateTimeOffset NotAfter => _certificate.NotAfter.ToUniversalTime();
 
+    /// <summary>The certificate's SHA-256 thumbprint, as <see cref="SignatureReport.Thumbprint"/> reports a file's signer.</summary>
+    public string Thumbprint => _certificate.GetCertHashString(HashAlgorithmName.SHA256);
+
     /// <summary>Opens a PKCS#12 (.p12/.pfx) file; refuses, naming the file, one it cannot open or that cannot sign now.</summary>
     public static DocumentSigner Load(string pkcs12Path, string? password, TimeProvider? clock = null)
     {
         clock ??= TimeProvider.System;
+        // Checked first: the loader reports a missing file as a wrong password.
+        if (!File.Exists(pkcs12Path))
+            throw new DocumentSignerException($"không có tệp chứng thư số {pkcs12Path} / no such signing certificate file {pkcs12Path}");
         X509Certificate2 certificate;
         try
         {
@@ -107,9 +113,10 @@ public sealed class DocumentSigner : IDisposable
 /// <summary>
 /// What <see cref="DocumentVerifier.Verify"/> found: <c>Signed</c> if the file carries a PDF signature; <c>Intact</c> if it
 /// is valid for the bytes it covers and they reach the end of the file (nothing changed since signing); the signer's
-/// certificate subject, the signing time, and a bilingual sentence.
+/// certificate subject and SHA-256 thumbprint (anyone can make a certificate with any subject: the thumbprint says whose
+/// it is), the signing time, and a bilingual sentence.
 /// </summary>
-public sealed record SignatureReport(bool Signed, bool Intact, string? Signer, DateTimeOffset? SignedAt, string Detail);
+public sealed record SignatureReport(bool Signed, bool Intact, string? Signer, DateTimeOffset? SignedAt, string Detail, string? Thumbprint = null);
 
 /// <summary>Checks the last PDF signature of a file: who signed, when, and whether the file changed since.</summary>
 public static partial class DocumentVerifier
@@ -120,12 +127,28 @@ public static partial class DocumentVerifier
     public static SignatureReport Verify(byte[] pdf)
     {
         ArgumentNullException.ThrowIfNull(pdf);
+        try
+        {
+            return Check(pdf);
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            // Whatever a forged or damaged file makes the CMS decoder stumble on, the answer is the same: not a valid signature.
+            return new(true, false, null, null, "Chữ ký số hỏng: văn bản đã bị sửa / the signature value is damaged: the file was altered");
+        }
+    }
+
+    private static SignatureReport Check(byte[] pdf)
+    {
         var text = Encoding.Latin1.GetString(pdf);
         var ranges = ByteRange().Matches(text);
         if (ranges.Count == 0)
             return new(false, false, null, null, "Văn bản không có chữ ký số / the file carries no digital signature");
         var m = ranges[^1];
-        var (a, b, c, d) = (long.Parse(m.Groups[1].Value), long.Parse(m.Groups[2].Value), long.Parse(m.Groups[3].Value), long.Parse(m.Groups[4].Value));
+        // Digits beyond a long are no offset in any real file (a hostile one must get an answer, not an overflow).
+        if (!long.TryParse(m.Groups[1].Value, out var a) || !long.TryParse(m.Groups[2].Value, out var b)
+            || !long.TryParse(m.Groups[3].Value, out var c) || !long.TryParse(m.Groups[4].Value, out var d))
+            return new(true, false, null, null, "Vùng ký không hợp lệ: văn bản đã bị sửa / the signed byte range is broken: the file was altered");
         if (a != 0 || b <= 0 || c <= a + b || d < 0 || c + d > pdf.Length || pdf[b] != '<' || pdf[c - 1] != '>')
             return new(true, false, null, null, "Vùng ký không hợp lệ: văn bản đã bị sửa / the signed byte range is broken: the file was altered");
         byte[] der;
@@ -153,9 +176,12 @@ public static partial class DocumentVerifier
         {
             return new(true, false, null, null, "Chữ ký số hỏng: văn bản đã bị sửa / the signature value is damaged: the file was altered");
         }
+        if (cms.SignerInfos.Count == 0)
+            return new(true, false, null, null, "Chữ ký số không có người ký / the signature names no signer");
 
         var info = cms.SignerInfos[0];
         var who = info.Certificate?.Subject;
+        var thumbprint = info.Certificate?.GetCertHashString(HashAlgorithmName.SHA256);
         DateTimeOffset? when = info.SignedAttributes.Cast<CryptographicAttributeObject>()
             .SelectMany(x => x.Values.Cast<AsnEncodedData>()).OfType<Pkcs9SigningTime>().Select(t => (DateTimeOffset?)new DateTimeOffset(t.SigningTime.ToUniversalTime(), TimeSpan.Zero)).FirstOrDefault();
         if (when is null)
@@ -173,11 +199,11 @@ public static partial class DocumentVerifier
         }
         catch (CryptographicException)
         {
-            return new(true, false, who, when, "Văn bản đã bị sửa sau khi ký / the file was altered after it was signed");
+            return new(true, false, who, when, "Văn bản đã bị sửa sau khi ký / the file was altered after it was signed", thumbprint);
         }
 
         if (c + d != pdf.Length)
-            return new(true, false, who, when, "Văn bản có nội dung thêm sau khi ký / the file has content added after it was signed");
-        return new(true, true, who, when, "Chữ ký số hợp lệ, văn bản chưa bị sửa / the signature is valid and the file is unchanged since signing");
+            return new(true, false, who, when, "Văn bản có nội dung thêm sau khi ký / the file has content added after it was signed", thumbprint);
+        return new(true, true, who, when, "Chữ ký số hợp lệ, văn bản chưa bị sửa / the signature is valid and the file is unchanged since signing", thumbprint);
     }
 }

@@ -207,6 +207,18 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await Expect(chair.Locator($"#confirmed-awards tr[data-unit='{proposed}'] a")).ToContainTextAsync("BK-");
         await checks.ScreenshotAsync(chair, "35-council-awards");
         await checks.AssertAccessibleAsync(chair);
+        // The chair revokes that certificate, with a reason, after a confirmation that says what follows.
+        var awarded = chair.Locator($"#confirmed-awards tr[data-unit='{proposed}']");
+        var serial = (await awarded.Locator("a").TextContentAsync())!.Trim();
+        await awarded.Locator("details.confirm summary").ClickAsync();
+        await Expect(awarded.Locator(".confirm-body")).ToContainTextAsync("Không hoàn tác được.");
+        await awarded.GetByLabel("Lý do thu hồi").FillAsync("Kết luận thanh tra: minh chứng không đúng sự thật");
+        await awarded.GetByRole(AriaRole.Button, new() { Name = "Thu hồi" }).ClickAsync();
+        await Expect(chair.Locator("#flash")).ToHaveTextAsync($"Đã thu hồi Bằng khen {serial}.");
+        await Expect(chair.Locator($"#confirmed-awards tr[data-unit='{proposed}'] [data-status]")).ToContainTextAsync("Đã thu hồi ngày");
+        await Expect(chair.Locator($"#confirmed-awards tr[data-unit='{proposed}'] [data-status]")).ToContainTextAsync("minh chứng không đúng sự thật");
+        await checks.ScreenshotAsync(chair, "36-council-certificate-revoked");
+        await checks.AssertAccessibleAsync(chair);
 
         // Publication day: the final results are public; Dong Anh keeps the verified 50 points.
         await MoveClockAsync(12, 30, 9);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Dtx.Campaign.Ui.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -8,7 +9,8 @@ namespace Dtx.Campaign.Ui.Tests;
 
 /// <summary>
 /// An anonymous visitor reads the published results in Chromium: the list, a ranking with its chart, a unit's page in
-/// English, a phone-sized screen, and the certificate check with a good and a wrong code. The figures are those
+/// English, a phone-sized screen, and the certificate check with a good and a wrong code, a revoked certificate and a
+/// downloaded PDF checked as a file. The figures are those
 /// computed by hand in <see cref="PublishedCampaign"/>.
 /// </summary>
 public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
@@ -146,7 +148,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await phone.GotoAsync("/public/certificates");
         await phone.GetByLabel("Số hiệu").FillAsync(snv.Serial.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant());
         await phone.GetByLabel("Mã xác thực").FillAsync(snv.Code.ToLowerInvariant().Insert(4, " "));
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra" }).ClickAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra", Exact = true }).ClickAsync();
         await Expect(phone.Locator("#verdict [data-awardee]")).ToHaveTextAsync("Sở Nội vụ");
         await Expect(phone.Locator("#verdict [data-class]")).ToHaveTextAsync("Bằng khen – Hạng Nhất");
         if (snv.Decision is not null)
@@ -154,11 +156,34 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await checks.ScreenshotAsync(phone, "public-05-certificate-genuine");
         await checks.AssertAccessibleAsync(phone);
         await phone.GetByLabel("Mã xác thực").FillAsync("AAAAAAAAAA");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra" }).ClickAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra", Exact = true }).ClickAsync();
         await Expect(phone.Locator("#verdict")).ToContainTextAsync("Không tìm thấy Bằng khen");
         await Expect(phone.Locator("#verdict")).Not.ToContainTextAsync("Sở Nội vụ");
         await checks.ScreenshotAsync(phone, "public-06-certificate-not-found");
         await checks.AssertAccessibleAsync(phone);
+
+        // The chair revokes the Second class certificate: the same check now says so, when and why.
+        var syt = published.Certificates.Single(c => c.UnitCode == "SYT");
+        var chair = await app.LoginAsync(TestCampaigns.ChairEmail, PublishedCampaign.ChairPassword);
+        const string reason = "Kết luận thanh tra: minh chứng chỉ tiêu 3.1 không đúng sự thật";
+        Assert.Equal(System.Net.HttpStatusCode.OK,
+            (await chair.PostAsJsonAsync($"/api/campaigns/{published.Id}/certificates/{syt.Serial}/revocation", new { reason })).StatusCode);
+        await phone.GetByLabel("Số hiệu").FillAsync(syt.Serial);
+        await phone.GetByLabel("Mã xác thực").FillAsync(syt.Code);
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra", Exact = true }).ClickAsync();
+        await Expect(phone.Locator("#verdict [data-revoked]")).ToContainTextAsync("Bằng khen này đã bị thu hồi, không còn giá trị.");
+        await Expect(phone.Locator("#verdict [data-revocation-reason]")).ToHaveTextAsync(reason);
+        await checks.ScreenshotAsync(phone, "public-07-certificate-revoked");
+        await checks.AssertAccessibleAsync(phone);
+
+        // A downloaded certificate checked as a file: this server signs nothing (no certificate configured), and says so.
+        var admin = await app.LoginAsAdminAsync();
+        var pdf = await admin.GetByteArrayAsync($"/api/campaigns/{published.Id}/certificates/{snv.Serial}.pdf");
+        await phone.GetByLabel("Tệp PDF").SetInputFilesAsync(new FilePayload { Name = "bang-khen.pdf", MimeType = "application/pdf", Buffer = pdf });
+        await phone.Locator("#check-file button").ClickAsync();
+        await Expect(phone.Locator("#file-verdict")).ToHaveTextAsync("Tệp không có chữ ký số.");
+        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the certificate page is wider than the phone");
+        await checks.ScreenshotAsync(phone, "public-08-certificate-file");
 
         Assert.Empty(checks.ConsoleErrors);
     }

@@ -29,6 +29,12 @@ public static partial class RefusalTexts
             "awards before publication are for administrators, observers and the council"),
         ["certificates.insiders-only"] = ("bằng khen chỉ được in cho quản trị viên, quan sát viên và Hội đồng",
             "certificates are printed for administrators, observers and the council"),
+        ["documents.signing-expired"] = ("chứng thư số của cơ quan {authority} đã hết hạn ngày {date}; văn bản không được phát hành khi chưa thay chứng thư",
+            "the signing certificate of authority {authority} expired on {date}; no document is issued until it is replaced"),
+        ["certificates.unknown"] = ("đợt đánh giá này không có bằng khen số {serial}", "this campaign has no certificate {serial}"),
+        ["certificates.revocation-reason"] = ("nêu lý do thu hồi (tối đa 2000 ký tự)", "give the reason for revoking it (at most 2000 characters)"),
+        ["certificates.already-revoked"] = ("bằng khen {serial} đã bị thu hồi ngày {date}", "certificate {serial} was already revoked on {date}"),
+        ["certificates.revoked"] = ("bằng khen {serial} đã bị thu hồi; không in lại", "certificate {serial} was revoked and is not printed again"),
 
         // Verification
         ["verification.assignments-empty"] = ("chọn ít nhất một đơn vị và một thành viên", "name at least one unit and member"),

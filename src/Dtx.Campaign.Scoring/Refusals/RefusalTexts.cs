@@ -116,5 +116,6 @@ public static partial class RefusalTexts
         ["action.assign"] = ("phân công thành viên Hội đồng thẩm định đơn vị", "assign council members to units"),
         ["action.exclude-unit"] = ("loại một đơn vị khỏi đánh giá", "exclude a unit"),
         ["action.approve-awards"] = ("xác nhận danh sách khen thưởng", "confirm the emulation awards"),
+        ["action.revoke-certificate"] = ("thu hồi bằng khen", "revoke a certificate"),
     };
 }

@@ -42,6 +42,10 @@ public sealed class Award
     public required string VerificationCode { get; set; }
     /// <summary>The award decision (quyết định khen thưởng) in the document register, e.g. "3/QĐ-UBND".</summary>
     public string? DecisionNumber { get; set; }
+    /// <summary>Set when the chair revokes the certificate (thu hồi): the public check then says so, with the reason.</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevokedBy { get; set; }
+    public string? RevocationReason { get; set; }
 }
 
 internal sealed class AwardQuotaConfiguration : IEntityTypeConfiguration<AwardQuota>
@@ -71,6 +75,8 @@ internal sealed class AwardConfiguration : IEntityTypeConfiguration<Award>
         builder.Property(x => x.Serial).HasMaxLength(40);
         builder.Property(x => x.VerificationCode).HasMaxLength(20);
         builder.Property(x => x.DecisionNumber).HasMaxLength(60);
+        builder.Property(x => x.RevokedBy).HasMaxLength(256);
+        builder.Property(x => x.RevocationReason).HasMaxLength(2000);
         builder.HasIndex(x => x.Serial).IsUnique();
         builder.HasIndex(x => new { x.CampaignId, x.UnitId }).IsUnique();
         builder.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);

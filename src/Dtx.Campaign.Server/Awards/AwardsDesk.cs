@@ -20,7 +20,8 @@ public sealed record AwardChoice(Guid UnitId, AwardClass Class);
 public sealed record AwardConfirmation(IReadOnlyList<AwardChoice>? Awards, string? Reason);
 
 public sealed record AwardView(Guid UnitId, string UnitCode, string UnitName, string Category, string Class, int Rank, decimal Percentage, string Serial,
-    string VerificationCode, string? AdjustmentReason, string ConfirmedBy, DateTimeOffset ConfirmedAt, string? DecisionNumber);
+    string VerificationCode, string? AdjustmentReason, string ConfirmedBy, DateTimeOffset ConfirmedAt, string? DecisionNumber,
+    DateTimeOffset? RevokedAt = null, string? RevocationReason = null);
 
 /// <summary>
 /// Emulation awards: per category the campaign's quotas; the system proposes the list from the final
@@ -160,6 +161,32 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
         return awards.Select(ToView).ToList();
     }
 
+    /// <summary>
+    /// The chair revokes a certificate (thu hồi), e.g. after a finding that the unit's evidence was false: the award stays
+    /// on record, the public check says the certificate was revoked, when and why, and it is not printed again.
+    /// </summary>
+    public async Task<AwardView> RevokeCertificateAsync(CouncilSeat seat, string serial, string? reason, CancellationToken ct)
+    {
+        seat.RequireChair("action.revoke-certificate");
+        reason = reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > 2000)
+            throw Refusal.Invalid("reason", "certificates.revocation-reason");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var award = await db.Set<Award>().FirstOrDefaultAsync(a => a.CampaignId == seat.Campaign.Id && a.Serial == serial, ct)
+            ?? throw Refusal.NotFound("certificates.unknown", ("serial", serial));
+        if (award.RevokedAt is { } revoked)
+            throw Refusal.Conflict("certificates.already-revoked", ("serial", serial),
+                ("date", TimeZoneInfo.ConvertTime(revoked, TimeZoneInfo.FindSystemTimeZoneById(seat.Campaign.TimeZone)).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)));
+        award.RevokedAt = clock.GetUtcNow();
+        award.RevokedBy = seat.Actor;
+        award.RevocationReason = reason;
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("certificate.revoked", "award", award.Id.ToString(), null,
+            new { award.Serial, award.UnitCode, Class = award.Class.ToString(), award.RevokedAt }, Detail: reason, UnitId: award.UnitId, CampaignId: seat.Campaign.Id), ct);
+        await transaction.CommitAsync(ct);
+        return ToView(award);
+    }
+
     public async Task<IReadOnlyList<AwardView>> ListAsync(Guid campaignId, CancellationToken ct) =>
         (await db.Set<Award>().AsNoTracking().Where(a => a.CampaignId == campaignId).ToListAsync(ct))
         .OrderBy(a => a.Category, StringComparer.Ordinal).ThenBy(a => a.Class).ThenBy(a => a.Rank).ThenBy(a => a.UnitCode, StringComparer.Ordinal)
@@ -169,5 +196,5 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
     private static string NewCode() => RandomNumberGenerator.GetString("ABCDEFGHJKMNPQRSTUVWXYZ23456789", 10);
 
     private static AwardView ToView(Award a) => new(a.UnitId, a.UnitCode, a.UnitName, a.Category, a.Class.ToString().ToLowerInvariant(), a.Rank, a.Percentage,
-        a.Serial, a.VerificationCode, a.AdjustmentReason, a.ConfirmedBy, a.ConfirmedAt, a.DecisionNumber);
+        a.Serial, a.VerificationCode, a.AdjustmentReason, a.ConfirmedBy, a.ConfirmedAt, a.DecisionNumber, a.RevokedAt, a.RevocationReason);
 }

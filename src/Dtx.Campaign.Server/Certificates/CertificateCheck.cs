@@ -12,7 +12,9 @@ namespace Dtx.Campaign.Server.Certificates;
 /// </summary>
 internal static class CertificateCheck
 {
-    public sealed record Genuine(string Serial, string Awardee, AwardClass Class, int Year, string CampaignVi, string CampaignEn, string? Decision);
+    /// <summary>A certificate whose serial and code match; <c>RevokedAt</c> set if the chair revoked it; <c>Authority</c> is the issuing authority's code.</summary>
+    public sealed record Genuine(string Serial, string Awardee, AwardClass Class, int Year, string CampaignVi, string CampaignEn, string? Decision,
+        DateTimeOffset? RevokedAt, string? RevocationReason, string Authority, string TimeZone);
 
     /// <summary>
     /// A serial or code as people type it, in the one form both are compared in: "bk-hn-2025-0001 ",
@@ -36,6 +38,8 @@ internal static class CertificateCheck
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Compact(award.VerificationCode)), Encoding.UTF8.GetBytes(Compact(code))))
             return null;
         var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == award.CampaignId, ct);
-        return new Genuine(award.Serial, award.UnitName, award.Class, campaign.Year, campaign.NameVi, campaign.NameEn, award.DecisionNumber);
+        var authority = await db.Authorities.Where(a => a.Id == campaign.AuthorityId).Select(a => a.Code).SingleAsync(ct);
+        return new Genuine(award.Serial, award.UnitName, award.Class, campaign.Year, campaign.NameVi, campaign.NameEn, award.DecisionNumber,
+            award.RevokedAt, award.RevocationReason, authority, campaign.TimeZone);
     }
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Dtx.Campaign.Server.Certificates;
 
 /// <summary>Makes Certificates of Merit from confirmed awards: one at a time for a download, or a campaign's batch in the background.</summary>
-internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentRegister register, IOptions<EmailOptions> email, TimeProvider clock, ILogger<CertificatePrinter> logger)
+internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentRegister register, IOptions<EmailOptions> email, Signing.AuthoritySigners signers,
+    TimeProvider clock, ILogger<CertificatePrinter> logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
@@ -53,7 +54,16 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
         };
     }
 
-    public async Task<byte[]> PdfAsync(Award award, CancellationToken ct) => CertificatePdfWriter.Write(await ModelAsync(award, ct));
+    /// <summary>One certificate, signed with its authority's certificate when one is configured; a revoked one is not printed again.</summary>
+    public async Task<byte[]> PdfAsync(Award award, CancellationToken ct)
+    {
+        if (award.RevokedAt is not null)
+            throw Scoring.Refusals.Refusal.Conflict("certificates.revoked", ("serial", award.Serial));
+        return CertificatePdfWriter.Write(await ModelAsync(award, ct), signer: await SignerAsync(award.CampaignId, ct));
+    }
+
+    private async Task<DocumentSigner?> SignerAsync(Guid campaignId, CancellationToken ct) =>
+        signers.For(await db.Campaigns.Where(c => c.Id == campaignId).Join(db.Authorities, c => c.AuthorityId, a => a.Id, (c, a) => a.Code).SingleAsync(ct));
 
     /// <summary>Queues the campaign's batch (inside the caller's transaction) unless one exists.</summary>
     public async Task QueueAsync(Guid campaignId, int total, CancellationToken ct)
@@ -83,7 +93,7 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
                         await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id)
                             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Done, models.Count).SetProperty(b => b.LeasedUntil, clock.GetUtcNow() + Lease), ct);
                 }
-                var pdf = CertificatePdfWriter.WriteMany(models);
+                var pdf = CertificatePdfWriter.WriteMany(models, signer: await SignerAsync(batch.CampaignId, ct));
                 await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(b => b.Pdf, pdf).SetProperty(b => b.Done, models.Count).SetProperty(b => b.Total, models.Count)
                     .SetProperty(b => b.Status, BatchStatus.Done).SetProperty(b => b.FinishedAt, clock.GetUtcNow()), ct);

@@ -14,7 +14,11 @@ internal static class CertificatesApi
     public const string VerifyLimit = "certificate-verify";
 
     public sealed record BatchView(string Status, int Done, int Total, string? Error, DateTimeOffset? FinishedAt);
-    public sealed record Verification(bool Genuine, string? Serial, string? Awardee, string? Award, string? Campaign, int? Year, string? Decision);
+    /// <summary>A revoked certificate is still genuine (it was issued) but no longer valid: <c>Revoked</c>, when and why.</summary>
+    public sealed record Verification(bool Genuine, string? Serial, string? Awardee, string? Award, string? Campaign, int? Year, string? Decision,
+        bool Revoked = false, DateTimeOffset? RevokedAt = null, string? RevocationReason = null);
+
+    public sealed record RevocationRequest(string? Reason);
 
     public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder app)
     {
@@ -22,6 +26,8 @@ internal static class CertificatesApi
         group.MapGet("/", Progress).WithSummary("Progress of printing the campaign's Certificates of Merit (queued when the awards are confirmed).");
         group.MapGet("/all.pdf", All).WithSummary("Every certificate of the campaign in one PDF, once printed.");
         group.MapGet("/{serial}.pdf", One).WithSummary("One certificate: administrators, the council, and the awarded unit's people.");
+        group.MapPost("/{serial}/revocation", Revoke)
+            .WithSummary("The council chair revokes a certificate with a reason (audited); the public check then says it was revoked, when and why.");
         app.MapGet("/api/public/certificates/{serial}", Verify).WithTags("Certificates").AllowAnonymous().RequireRateLimiting(VerifyLimit)
             .WithSummary("Is this certificate genuine? Give its serial number and the code printed on it; a wrong code says only 'not genuine'.");
         return app;
@@ -68,11 +74,16 @@ internal static class CertificatesApi
             return TypedResults.File(await printer.PdfAsync(award, ct), "application/pdf", $"{serial}.pdf");
         });
 
+    private static Task<IResult> Revoke(Guid campaignId, string serial, RevocationRequest request, ClaimsPrincipal user, CampaignDbContext db,
+        AwardsDesk desk, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.RevokeCertificateAsync(seat, serial, request.Reason, ct)));
+
     private static async Task<IResult> Verify(string serial, string? code, CampaignDbContext db, CancellationToken ct)
     {
         if (await CertificateCheck.VerifyAsync(db, serial, code, ct) is not { } genuine)
             return TypedResults.Ok(new Verification(false, null, null, null, null, null, null));
         var awardName = genuine.Class switch { AwardClass.First => "Hạng Nhất", AwardClass.Second => "Hạng Nhì", _ => "Hạng Ba" };
-        return TypedResults.Ok(new Verification(true, genuine.Serial, genuine.Awardee, $"Bằng khen – {awardName}", genuine.CampaignVi, genuine.Year, genuine.Decision));
+        return TypedResults.Ok(new Verification(true, genuine.Serial, genuine.Awardee, $"Bằng khen – {awardName}", genuine.CampaignVi, genuine.Year, genuine.Decision,
+            genuine.RevokedAt is not null, genuine.RevokedAt, genuine.RevocationReason));
     }
 }

@@ -18,6 +18,8 @@ internal static class StartupChecks
     {
         // The ValidateOnStart options (bad values, missing required settings) are validated here, not at host start.
         services.GetService<IStartupValidator>()?.Validate();
+        // Opens every authority's signing certificate now: a wrong password or an expired one stops the start.
+        services.GetRequiredService<Signing.AuthoritySigners>();
         var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();

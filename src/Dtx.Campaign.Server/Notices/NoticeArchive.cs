@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dtx.Campaign.Server.Notices;
 
 /// <summary>Renders issued documents again, exactly as issued (their model with the template versions they recorded), as HTML, PDF or DOCX.</summary>
-internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templates)
+internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templates, Signing.AuthoritySigners signers)
 {
     // Within one delivery run: a notice whose copies are identical (publication, deadline closed) is drawn as a PDF once, not once per recipient.
     private readonly Dictionary<(Guid Document, string Type, string Json), EmailComposer.Attachment> drawn = [];
@@ -17,6 +17,13 @@ internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templa
         var set = await templates.AtVersionsAsync(document.TemplateVersions, ct);
         var model = NoticeDesk.ReadModel(modelType ?? document.ModelType, modelJson ?? document.ModelJson);
         return (model, new TemplateRenderer(set).RenderNotice(model, "vi"));
+    }
+
+    /// <summary>The PDF of an issued document, signed with its authority's certificate when one is configured.</summary>
+    public async Task<byte[]> PdfAsync(IssuedDocument document, Notice model, RenderedNotice rendered, CancellationToken ct)
+    {
+        var code = await db.Authorities.Where(a => a.Id == document.AuthorityId).Select(a => a.Code).SingleAsync(ct);
+        return NoticePdfWriter.Write(model, rendered, "vi", signers.For(code));
     }
 
     public static string FileName(IssuedDocument document, string extension) => $"{document.Number}-{document.TypeCode}-{document.Symbol}.{extension}";
@@ -36,6 +43,6 @@ internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templa
         var (model, rendered) = await RenderAsync(document, key.Item2, key.Item3, ct);
         if (drawn.Count >= 32)
             drawn.Clear();
-        return drawn[key] = new EmailComposer.Attachment(FileName(document, "pdf"), NoticePdfWriter.Write(model, rendered, "vi"));
+        return drawn[key] = new EmailComposer.Attachment(FileName(document, "pdf"), await PdfAsync(document, model, rendered, ct));
     }
 }

@@ -181,7 +181,7 @@ internal static class NoticesApi
         return format switch
         {
             "html" => TypedResults.Content(rendered.Html, "text/html; charset=utf-8"),
-            "pdf" => TypedResults.File(NoticePdfWriter.Write(model, rendered, "vi"), "application/pdf", NoticeArchive.FileName(document, "pdf")),
+            "pdf" => TypedResults.File(await archive.PdfAsync(document, model, rendered, ct), "application/pdf", NoticeArchive.FileName(document, "pdf")),
             "docx" => TypedResults.File(NoticeDocxWriter.Write(model, rendered, "vi"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 NoticeArchive.FileName(document, "docx")),
             _ => ApiProblems.NotFound($"Format '{format}' (use html, pdf or docx)"),

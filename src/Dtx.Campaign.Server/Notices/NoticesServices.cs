@@ -5,6 +5,8 @@ internal static class NoticesServices
     public static IServiceCollection AddNotices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ShippedTemplates>();
+        services.AddOptions<Signing.SigningOptions>().Bind(configuration.GetSection(Signing.SigningOptions.Section));
+        services.AddSingleton<Signing.AuthoritySigners>();
         services.AddScoped<NoticeTemplates>();
         services.AddScoped<DocumentRegister>();
         services.AddScoped<NoticeDesk>();

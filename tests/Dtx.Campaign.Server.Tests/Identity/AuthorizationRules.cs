@@ -137,6 +137,7 @@ public static class AuthorizationRules
         ["GET /api/campaigns/{campaignId:guid}/certificates/"] = Readers,
         ["GET /api/campaigns/{campaignId:guid}/certificates/all.pdf"] = Readers,
         ["GET /api/campaigns/{campaignId:guid}/certificates/{serial}.pdf"] = Readers,
+        ["POST /api/campaigns/{campaignId:guid}/certificates/{serial}/revocation"] = CouncilOnly,
         // Workflow
         ["GET /api/campaigns/{id:guid}/workflow/"] = Signed,
         ["GET /api/campaigns/{id:guid}/workflow/graph"] = Signed,

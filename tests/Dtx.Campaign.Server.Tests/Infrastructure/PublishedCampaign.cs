@@ -18,7 +18,7 @@ public sealed record PublishedCampaign(Guid Id, Guid PreviousId, int Year, IRead
 
     public const int PreviousYear = 2025;
     public const int CurrentYear = 2026;
-    private const string ChairPassword = "Chair-Password-1";
+    public const string ChairPassword = "Chair-Password-1";
 
     /// <summary>
     /// Departments, 100 points: awareness 20, institutions 20, infrastructure 30, digital government 30, one ratio

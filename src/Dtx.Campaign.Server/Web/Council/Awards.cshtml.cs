@@ -52,6 +52,13 @@ internal sealed class AwardsModel(CampaignDbContext db, AwardsDesk desk, UiText 
             return Text.Format("AwardsConfirmed", awards.Count);
         }, "awards");
 
+    public Task<IActionResult> OnPostRevokeAsync(Guid campaignId, string serial, string? reason, CancellationToken ct) =>
+        ActAsync(campaignId, ct, async seat =>
+        {
+            await desk.RevokeCertificateAsync(seat, serial, reason, ct);
+            return Text.Format("CertificateRevokedFlash", serial);
+        }, "awards");
+
     protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct)
     {
         var campaign = seat.Campaign.Id;

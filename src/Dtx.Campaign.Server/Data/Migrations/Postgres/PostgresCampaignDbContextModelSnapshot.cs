@@ -139,6 +139,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<int>("Rank")
                         .HasColumnType("integer");
 
+                    b.Property<string>("RevocationReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("Serial")
                         .IsRequired()
                         .HasMaxLength(40)

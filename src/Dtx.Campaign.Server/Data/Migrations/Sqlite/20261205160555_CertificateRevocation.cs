@@ -1,0 +1,50 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class CertificateRevocation : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "RevocationReason",
+                table: "awards",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "RevokedAt",
+                table: "awards",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RevokedBy",
+                table: "awards",
+                type: "TEXT",
+                maxLength: 256,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "RevocationReason",
+                table: "awards");
+
+            migrationBuilder.DropColumn(
+                name: "RevokedAt",
+                table: "awards");
+
+            migrationBuilder.DropColumn(
+                name: "RevokedBy",
+                table: "awards");
+        }
+    }
+}

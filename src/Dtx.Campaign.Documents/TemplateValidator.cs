@@ -18,6 +18,26 @@ public static class TemplateValidator
         return Errors(template, name);
     }
 
+    /// <summary>
+    /// Characters written in a template that goes into a PDF (an HTML part) which the PDF font cannot draw, each at its
+    /// line and column. Values from the model are checked when a sample is rendered, not here.
+    /// </summary>
+    public static IReadOnlyList<TemplateError> Undrawable(string text, string name)
+    {
+        var errors = new List<TemplateError>();
+        foreach (var (index, rune) in DrawableText.Missing(text))
+        {
+            var before = text.AsSpan(0, index);
+            var line = before.Count('\n') + 1;
+            var column = index - (before.LastIndexOf('\n') + 1) + 1;
+            errors.Add(new TemplateError(name, line, column,
+                $"ký tự {DrawableText.Describe(rune)} không có trong phông chữ của văn bản (sẽ in thành ô trống) / the document font cannot draw character {DrawableText.Describe(rune)}"));
+            if (errors.Count == 10)
+                break;
+        }
+        return errors;
+    }
+
     internal static IReadOnlyList<TemplateError> Errors(Template template, string name) =>
         template.Messages
             .Where(m => m.Type == ParserMessageType.Error)

@@ -181,6 +181,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
         award.RevokedBy = seat.Actor;
         award.RevocationReason = reason;
         await db.SaveChangesAsync(ct);
+        await printer.ReprintAsync(seat.Campaign.Id, ct);
         await audit.RecordAsync(new AuditEvent("certificate.revoked", "award", award.Id.ToString(), null,
             new { award.Serial, award.UnitCode, Class = award.Class.ToString(), award.RevokedAt }, Detail: reason, UnitId: award.UnitId, CampaignId: seat.Campaign.Id), ct);
         await transaction.CommitAsync(ct);

@@ -74,6 +74,18 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// After a revocation (inside its transaction): the campaign's printed batch is dropped and queued again without the
+    /// revoked certificate, so "every certificate" never hands out one that is no longer valid.
+    /// </summary>
+    public async Task ReprintAsync(Guid campaignId, CancellationToken ct)
+    {
+        var valid = await db.Set<Award>().CountAsync(a => a.CampaignId == campaignId && a.RevokedAt == null, ct);
+        await db.Set<CertificateBatch>().Where(b => b.CampaignId == campaignId).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, BatchStatus.Pending).SetProperty(b => b.Pdf, (byte[]?)null).SetProperty(b => b.Done, 0)
+            .SetProperty(b => b.Total, valid).SetProperty(b => b.Error, (string?)null).SetProperty(b => b.FinishedAt, (DateTimeOffset?)null), ct);
+    }
+
     /// <summary>Works every batch that is pending, or whose lease ran out (its node died). Returns how many were finished.</summary>
     public async Task<int> RunPendingAsync(CancellationToken ct)
     {
@@ -82,7 +94,7 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
         {
             try
             {
-                var awards = (await db.Set<Award>().AsNoTracking().Where(a => a.CampaignId == batch.CampaignId).ToListAsync(ct))
+                var awards = (await db.Set<Award>().AsNoTracking().Where(a => a.CampaignId == batch.CampaignId && a.RevokedAt == null).ToListAsync(ct))
                     .OrderBy(a => a.Serial, StringComparer.Ordinal).ToList();
                 var models = new List<CertificateOfMerit>(awards.Count);
                 foreach (var award in awards)
@@ -94,7 +106,8 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
                             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Done, models.Count).SetProperty(b => b.LeasedUntil, clock.GetUtcNow() + Lease), ct);
                 }
                 var pdf = CertificatePdfWriter.WriteMany(models, signer: await SignerAsync(batch.CampaignId, ct));
-                await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
+                // Only while still ours and running: a revocation meanwhile queued the batch again, and this print is stale.
+                await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id && b.Status == BatchStatus.Running).ExecuteUpdateAsync(s => s
                     .SetProperty(b => b.Pdf, pdf).SetProperty(b => b.Done, models.Count).SetProperty(b => b.Total, models.Count)
                     .SetProperty(b => b.Status, BatchStatus.Done).SetProperty(b => b.FinishedAt, clock.GetUtcNow()), ct);
                 finished++;

@@ -132,6 +132,9 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
             throw new TemplateRejectedException(name, [new TemplateError(name, 1, 1, "a template is at most 200 000 characters")]);
         if (TemplateValidator.Validate(content, name) is { Count: > 0 } errors)
             throw new TemplateRejectedException(name, errors);
+        // An HTML part is drawn into the PDF: a character its font lacks would print as an empty box.
+        if (name.EndsWith(".html", StringComparison.Ordinal) && TemplateValidator.Undrawable(content, name) is { Count: > 0 } undrawable)
+            throw new TemplateRejectedException(name, undrawable);
         await TrialRenderAsync(name, content, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var previous = await db.Set<TemplateVersion>().Where(t => t.Name == name).OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
@@ -156,15 +159,20 @@ internal sealed class NoticeTemplates(CampaignDbContext db, ShippedTemplates shi
         {
             foreach (var lang in (string[])["vi", "en"])
             {
+                RenderedNotice rendered;
                 try
                 {
-                    renderer.RenderNotice(notice, lang);
+                    rendered = renderer.RenderNotice(notice, lang);
                 }
                 catch (TemplateRenderException e)
                 {
                     throw new TemplateRejectedException(name, e.Errors.Count > 0 ? e.Errors
                         : [new TemplateError(name, 1, 1, $"the sample notice '{notice.TemplateName}' ({lang}) cannot be rendered: {e.Message}")]);
                 }
+                // Characters the template makes (an escape, a function) rather than writes: found in what it renders.
+                if (DrawableText.Missing(rendered.Html) is [var (_, rune), ..])
+                    throw new TemplateRejectedException(name, [new TemplateError(name, 1, 1,
+                        $"mẫu '{notice.TemplateName}' ({lang}) tạo ra ký tự {DrawableText.Describe(rune)} mà phông chữ của văn bản không vẽ được / the sample notice renders character {DrawableText.Describe(rune)}, which the document font cannot draw")]);
             }
         }
     }

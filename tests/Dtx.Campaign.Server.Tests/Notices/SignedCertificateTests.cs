@@ -23,8 +23,8 @@ namespace Dtx.Campaign.Server.Tests.Notices;
 /// A server configured with the Hanoi authority's signing certificate (a throwaway PKCS#12 made here): every notice
 /// and certificate it issues is signed and poppler's <c>pdfsig</c> validates it; the public page names the signer and
 /// checks an uploaded file (ours, altered, signed by a stranger, not a PDF). The chair revokes a certificate with a
-/// reason: audited, said by the public page and API, not printed again. A wrong password or an expired certificate
-/// stops the start naming the authority.
+/// reason: audited, said by the public page and API, not printed again, and the campaign's batch is printed without
+/// it. A wrong password or an expired certificate stops the start naming the authority.
 /// </summary>
 public abstract partial class SignedCertificateTests(SigningApp app)
 {
@@ -137,6 +137,18 @@ public abstract partial class SignedCertificateTests(SigningApp app)
         var print = await admin.GetAsync($"/api/campaigns/{campaign}/certificates/BK-RV-2025-0002.pdf");
         Assert.Equal(HttpStatusCode.Conflict, print.StatusCode);
         Assert.Contains("đã bị thu hồi; không in lại", await print.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The campaign's "every certificate" PDF is printed again without it.
+        var all = $"/api/campaigns/{campaign}/certificates/all.pdf";
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.GetAsync(all)).StatusCode);
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<Certificates.CertificatePrinter>().RunPendingAsync(CancellationToken.None));
+        using (var reprinted = UglyToad.PdfPig.PdfDocument.Open(await admin.GetByteArrayAsync(all)))
+        {
+            Assert.Equal(2, reprinted.NumberOfPages);
+            var text = string.Concat(reprinted.GetPages().Select(p => p.Text));
+            Assert.Contains("BK-RV-2025-0001", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("BK-RV-2025-0002", text, StringComparison.Ordinal);
+        }
         var awards = await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/awards");
         Assert.Equal(reason, awards!.Single(a => a.GetProperty("serial").GetString() == "BK-RV-2025-0002").GetProperty("revocationReason").GetString());
     }
@@ -200,6 +212,9 @@ public abstract partial class SignedCertificateTests(SigningApp app)
         };
         db.AddRange(Award("SNV", AwardClass.First, 1, "ABCDEFGHJK"), Award("SYT", AwardClass.Second, 2, "MNPQRSTUVW"), Award("STC", AwardClass.Third, 3, "XYZ2345678"));
         await db.SaveChangesAsync();
+        var printer = scope.ServiceProvider.GetRequiredService<Certificates.CertificatePrinter>();
+        await printer.QueueAsync(campaign, 3, CancellationToken.None);
+        Assert.Equal(1, await printer.RunPendingAsync(CancellationToken.None));
         return campaign;
     }
 

@@ -29,6 +29,8 @@ public static partial class RefusalTexts
             "awards before publication are for administrators, observers and the council"),
         ["certificates.insiders-only"] = ("bằng khen chỉ được in cho quản trị viên, quan sát viên và Hội đồng",
             "certificates are printed for administrators, observers and the council"),
+        ["results.tampered"] = ("kết quả ({kind}) lưu trong cơ sở dữ liệu không khớp mã kiểm tra: dữ liệu đã bị sửa ngoài hệ thống nên không được hiển thị; quản trị viên chạy 'results verify' để biết đơn vị và số liệu bị sửa",
+            "the stored {kind} results do not match their checksum: they were edited outside the system and are not shown; an administrator runs 'results verify' to find the unit and figure"),
         ["documents.signing-expired"] = ("chứng thư số của cơ quan {authority} đã hết hạn ngày {date}; văn bản không được phát hành khi chưa thay chứng thư",
             "the signing certificate of authority {authority} expired on {date}; no document is issued until it is replaced"),
         ["certificates.unknown"] = ("đợt đánh giá này không có bằng khen số {serial}", "this campaign has no certificate {serial}"),

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
@@ -24,7 +25,7 @@ public sealed record RecomputeReport(string Kind, string StoredChecksum, string 
 /// Computes, stores, publishes and reads a campaign's results. A result set, once stored, is never
 /// rewritten: recomputing it only tells whether the same figures come out (byte for byte).
 /// </summary>
-internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock)
+internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock, ILogger<ResultsBook> logger)
 {
     // Stored documents never change, so a parsed copy can be kept per result-set id and checksum.
     private static readonly ConcurrentDictionary<(Guid, string), ResultDocument> Parsed = new();
@@ -82,8 +83,27 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
         var set = await db.Set<ResultSet>().AsNoTracking().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct);
         if (set is null || (publishedOnly && set.PublishedAt is null))
             return null;
-        return (set, Parsed.GetOrAdd((set.Id, set.Checksum), _ => CanonicalJson.Read(set.Document)));
+        return (set, Read(set));
     }
+
+    /// <summary>
+    /// The stored document, parsed, once it hashes to its checksum: a row edited outside the server (a figure changed,
+    /// the checksum left alone) is refused to every reader, never served, and logged for the administrators, who find
+    /// the unit and figure with <c>results verify</c>. Hashed on every read, so an edit is caught even where the
+    /// genuine document is already parsed.
+    /// </summary>
+    private ResultDocument Read(ResultSet set)
+    {
+        if (CanonicalJson.Checksum(Encoding.UTF8.GetBytes(set.Document)) != set.Checksum)
+        {
+            LogTampered(logger, set.CampaignId, set.Kind, set.Checksum);
+            throw Refusal.Conflict("results.tampered", ("kind", set.Kind));
+        }
+        return Parsed.GetOrAdd((set.Id, set.Checksum), _ => CanonicalJson.Read(set.Document));
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The stored {Kind} results of campaign {CampaignId} do not hash to their checksum {Checksum}: edited outside the server; run 'results verify'")]
+    private static partial void LogTampered(ILogger logger, Guid campaignId, string kind, string checksum);
 
     /// <summary>Reads everything the results depend on and computes the document (nothing stored).</summary>
     public async Task<ResultDocument> BuildAsync(Guid campaignId, string kind, CancellationToken ct)
@@ -151,6 +171,6 @@ internal sealed class ResultsBook(CampaignDbContext db, IndexSetCache sets, Audi
                               where c.AuthorityId == campaign.AuthorityId && c.Year < campaign.Year && r.Kind == ResultKinds.Final
                               orderby c.Year descending
                               select r).FirstOrDefaultAsync(ct);
-        return previous is null ? null : Parsed.GetOrAdd((previous.Id, previous.Checksum), _ => CanonicalJson.Read(previous.Document));
+        return previous is null ? null : Read(previous);
     }
 }

@@ -30,8 +30,17 @@ internal sealed class IndexModel(PublicResults results) : PageModel
         Campaigns = await results.ListAsync(ct);
         var documents = new List<ResultDocument>();
         foreach (var c in Campaigns)
-            if (await results.GetAsync(c.CampaignId, ct) is { } published)
-                documents.Add(published.Document);
+        {
+            try
+            {
+                if (await results.GetAsync(c.CampaignId, ct) is { } published)
+                    documents.Add(published.Document);
+            }
+            catch (Scoring.Refusals.Refusal)
+            {
+                // A campaign whose stored results fail their checksum is left out of the home page, not the whole page.
+            }
+        }
         Latest = documents.FirstOrDefault();
         var q = Query?.Trim();
         if (!string.IsNullOrEmpty(q))

@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtx.Campaign.Server.Tests.Results;
 
-/// <summary><c>results verify</c> hashes the stored document, so an edit that leaves the checksum column alone is found and named.</summary>
+/// <summary>
+/// <c>results verify</c> hashes the stored document, so an edit that leaves the checksum column alone is found and named;
+/// the server refuses to serve such a document (in this process, where the genuine one was already read, too).
+/// </summary>
 public abstract partial class ResultsVerifyTests(CampaignApp app)
 {
     [GeneratedRegex("(\"unitCode\":\"SNV\".*?\"total\":)([0-9.]+)")]
@@ -17,6 +20,8 @@ public abstract partial class ResultsVerifyTests(CampaignApp app)
     public async Task A_unit_total_edited_inside_the_stored_document_is_reported_with_exit_1()
     {
         var published = await PublishedCampaign.RunAsync(app);
+        var anyone = app.CreateClient();
+        Assert.Contains("\"total\":88", await anyone.GetStringAsync($"/api/public/results/{published.Id}"), StringComparison.Ordinal);
         var clean = await app.RunCliAsync("results", "verify");
         Assert.True(clean.ExitCode == 0, clean.Output + clean.Error);
 
@@ -32,6 +37,18 @@ public abstract partial class ResultsVerifyTests(CampaignApp app)
             var forged = SnvTotal().Replace(set.Document, m => m.Groups[1].Value + "98", 1);
             await db.Set<ResultSet>().Where(r => r.Id == set.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, forged));
         }
+
+        // Nobody is served the forged figure: the public API, the pages and the home page say what happened instead.
+        var api = await anyone.GetAsync($"/api/public/results/{published.Id}");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, api.StatusCode);
+        var problem = await api.Content.ReadAsStringAsync();
+        Assert.Contains("\"code\":\"results.tampered\"", problem, StringComparison.Ordinal);
+        Assert.Contains("không khớp mã kiểm tra", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"total\":98", problem, StringComparison.Ordinal);
+        var page = await anyone.GetAsync($"/public/results/{published.Id}");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, page.StatusCode);
+        Assert.DoesNotContain("Sở Nội vụ", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await anyone.GetAsync("/")).StatusCode);
 
         var (exit, output, error) = await app.RunCliAsync("results", "verify");
         Assert.Equal(1, exit);

@@ -8,12 +8,16 @@ namespace Dtx.Campaign.Server.Hosting;
 /// Refuses a JSON request body that carries a NUL or a bidirectional-override character in any text, or that is
 /// larger than any of this API's JSON bodies needs. A NUL cannot be stored in PostgreSQL text (the save failed
 /// with 500) and an override makes a name read backwards ("gpj.exe"); neither belongs in a name, note or template.
-/// Checked once here rather than in every endpoint, before model binding.
+/// Checked once here rather than in every endpoint, before model binding. The fields of a page's form post
+/// (urlencoded) are checked the same way, decoded; a multipart form's file names are cleaned where files are stored.
 /// </summary>
 internal static partial class HostileTextGuard
 {
     /// <summary>The largest JSON body: a notice template is at most 200 000 characters.</summary>
     public const long MaxJsonBytes = 2 * 1024 * 1024;
+
+    [GeneratedRegex(@"[\u0000\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]")]
+    private static partial Regex ForbiddenRaw();
 
     // Raw characters, and the JSON escapes of the same characters.
     [GeneratedRegex(@"[\u0000\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]|\\u(0000|200[eEfF]|061[cC]|202[a-eA-E]|206[6-9])")]
@@ -50,6 +54,32 @@ internal static partial class HostileTextGuard
                 await RefuseAsync(context, StatusCodes.Status400BadRequest,
                     $"Văn bản chứa ký tự NUL hoặc ký tự đảo chiều (bidi) ở dòng {line}, vị trí {match.Index} / the body contains a NUL or bidirectional-override character at line {line}, offset {match.Index}: remove it");
                 return;
+            }
+        }
+        else if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+            && request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // The form is read once and kept: the page binds from the same collection.
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (InvalidDataException e)
+            {
+                // A NUL (%00) makes the framework's decoder throw, which answered 500; so does a value over its limit.
+                await RefuseAsync(context, StatusCodes.Status400BadRequest,
+                    $"Biểu mẫu chứa ký tự NUL hoặc vượt giới hạn, không đọc được / the form contains a NUL character or exceeds a limit and cannot be read ({e.Message})");
+                return;
+            }
+            foreach (var (field, values) in form)
+            {
+                if (values.Any(v => v is not null && ForbiddenRaw().IsMatch(v)) || ForbiddenRaw().IsMatch(field))
+                {
+                    await RefuseAsync(context, StatusCodes.Status400BadRequest,
+                        $"Trường '{ForbiddenRaw().Replace(field, "?")}' chứa ký tự NUL hoặc ký tự đảo chiều (bidi) / the field '{ForbiddenRaw().Replace(field, "?")}' contains a NUL or bidirectional-override character: remove it");
+                    return;
+                }
             }
         }
         await next(context);

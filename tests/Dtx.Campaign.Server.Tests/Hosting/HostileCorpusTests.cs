@@ -101,6 +101,10 @@ public abstract class HostileCorpusTests(CampaignApp app, ITestOutputHelper log)
             new("NUL in a template", c => c.PutAsync(template, Json("{\"content\":\"Kính gửi\\u0000\"}"))),
             new("bidi override in a campaign name", c => c.PostAsync("/api/campaigns", Json("{\"authority\":\"HN\",\"year\":2031,\"nameVi\":\"\\u202Eabc\",\"nameEn\":\"x\"}"))),
             new("NUL in an evidence reference", c => c.PostAsync($"{assessment}/evidence/references", Json("{\"code\":\"1.1\",\"url\":\"https://x.example/\\u0000\"}"))),
+            new("NUL in a page form field", c => c.PostAsync("/Admin/NewCampaign", new FormUrlEncodedContent(new Dictionary<string, string>
+                { ["Authority"] = "HN", ["Year"] = "2032", ["NameVi"] = "Đánh giá\u0000", ["NameEn"] = "x" }))),
+            new("bidi override in a page form field", c => c.PostAsync("/Admin/NewCampaign", new FormUrlEncodedContent(new Dictionary<string, string>
+                { ["Authority"] = "HN", ["Year"] = "2032", ["NameVi"] = "\u202Egpj.exe", ["NameEn"] = "x" }))),
             new("template with an endless loop", c => c.PutAsJsonAsync(template, new { content = "{{ while true; x = 1; end }}" })),
             new("template over 200 000 characters", c => c.PutAsJsonAsync(template, new { content = new string('a', 200_001) })),
             new("evidence: %PDF- followed by HTML", c => c.PostAsync($"{assessment}/evidence/files", Evidence("decision.pdf", Encoding.ASCII.GetBytes("%PDF-1.4\n<html><script>alert(1)</script></html>")))),

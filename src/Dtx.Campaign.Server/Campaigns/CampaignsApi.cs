@@ -30,8 +30,9 @@ internal static class CampaignsApi
 
     public sealed record CopyRequest(int? Year);
 
-    public sealed record ExtensionRequest(DateTime Until, string Reason);
-    public sealed record BulkExtensionRequest(IReadOnlyList<Guid> UnitIds, DateTime Until, string Reason);
+    /// <summary><c>Until</c>: a local time in the campaign's zone (2025-11-20T17:00) or an instant with its offset (2025-11-20T17:00+07:00).</summary>
+    public sealed record ExtensionRequest(string? Until, string Reason);
+    public sealed record BulkExtensionRequest(IReadOnlyList<Guid> UnitIds, string? Until, string Reason);
 
     public sealed record ProgressRow(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, int Answered, int Applicable,
         decimal PercentAnswered, DateTimeOffset Deadline, bool Extended, bool Overdue, DateTimeOffset? SubmittedAt, bool Late);

@@ -13,10 +13,14 @@ namespace Dtx.Campaign.Server.Campaigns;
 /// </summary>
 internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workflows, AuditTrail audit, TimeProvider clock)
 {
-    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct) =>
-        (await HandleManyAsync(campaignId, [unitId], untilLocal, reason, user, ct))[0];
+    /// <summary>
+    /// <paramref name="until"/> is text by the API's one date-time rule (<see cref="LocalDateTimeInput"/>): a local time
+    /// in the campaign's zone, or an instant with its offset.
+    /// </summary>
+    public async Task<CampaignsApi.ProgressRow> HandleAsync(Guid campaignId, Guid unitId, string? until, string reason, string? user, CancellationToken ct) =>
+        (await HandleManyAsync(campaignId, [unitId], until, reason, user, ct))[0];
 
-    public async Task<IReadOnlyList<CampaignsApi.ProgressRow>> HandleManyAsync(Guid campaignId, IReadOnlyList<Guid> unitIds, DateTime untilLocal, string reason,
+    public async Task<IReadOnlyList<CampaignsApi.ProgressRow>> HandleManyAsync(Guid campaignId, IReadOnlyList<Guid> unitIds, string? until, string reason,
         string? user, CancellationToken ct)
     {
         if (unitIds.Count == 0)
@@ -25,15 +29,17 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
             throw Refusal.Invalid("unitIds", "extension.unit-twice", ("unit", unitIds.GroupBy(u => u).First(g => g.Count() > 1).Key));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {campaignId}"));
+        if (LocalDateTimeInput.TryParse(until, TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone), out var untilUtc) is { } invalid)
+            throw Refusal.Invalid([invalid with { Field = "until" }]);
         var rows = new List<CampaignsApi.ProgressRow>(unitIds.Count);
         // A refusal of any unit leaves the transaction uncommitted: no unit is extended.
         foreach (var unitId in unitIds)
-            rows.Add(await GrantOneAsync(campaign, unitId, untilLocal, reason, user, ct));
+            rows.Add(await GrantOneAsync(campaign, unitId, untilUtc, reason, user, ct));
         await transaction.CommitAsync(ct);
         return rows;
     }
 
-    private async Task<CampaignsApi.ProgressRow> GrantOneAsync(Campaign campaign, Guid unitId, DateTime untilLocal, string reason, string? user, CancellationToken ct)
+    private async Task<CampaignsApi.ProgressRow> GrantOneAsync(Campaign campaign, Guid unitId, DateTimeOffset until, string reason, string? user, CancellationToken ct)
     {
         var campaignId = campaign.Id;
         var participant = await db.Set<Participant>().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct)
@@ -43,9 +49,6 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
 
         if (string.IsNullOrWhiteSpace(reason))
             throw Refusal.Invalid("reason", "extension.reason-required");
-        if (untilLocal.Kind != DateTimeKind.Unspecified)
-            throw Refusal.Invalid("until", "date.local-time", ("zone", zone.Id));
-        var until = ScheduleInput.Utc(untilLocal, zone);
         var closes = campaign.Schedule.SelfAssessmentClosesAt;
         if (until <= closes)
             throw Refusal.Invalid("until", "extension.before-deadline", ("deadline", ScheduleInput.Show(ScheduleInput.Local(closes, zone))));

@@ -111,7 +111,8 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         }
         // One commune reorganising has more time, with the reason on record.
         var extended = units.First(u => u.Category == "commune" && Stable(u.Code + today.Year) % 6 == 0);
-        await Scoped<GrantExtension>(g => g.HandleAsync(campaign, extended.Id, schedule.SelfAssessmentClosesAt.AddDays(5),
+        await Scoped<GrantExtension>(g => g.HandleAsync(campaign, extended.Id,
+            schedule.SelfAssessmentClosesAt.AddDays(5).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture),
             "Đơn vị đang sắp xếp lại tổ chức bộ máy sau sáp nhập", DemoPeople.AdminActor, ct));
         output.WriteLine($"Demo {today.Year}: {string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"))}; {extended.Code} extended.");
 

@@ -196,6 +196,14 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
 
         var audit = await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?campaign={id}&action=campaign.extension");
         Assert.Contains("Sự cố hệ thống", Assert.Single(audit!).GetProperty("after").GetString(), StringComparison.Ordinal);
+
+        // The API's one date-time rule: an instant with its offset is accepted as well as a local time; anything else is named.
+        var dotted = await ErrorsOf(await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension", new { until = "06/12/2025 17:00", reason = "Sự cố hệ thống" }));
+        Assert.Contains("'06/12/2025 17:00' is not an ISO 8601 date and time", dotted["until"][0], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/campaigns/{id}/units/{unit}/extension",
+            new { until = "2025-12-06T17:00+07:00", reason = "Sự cố hệ thống" })).StatusCode);
+        Assert.Equal(new DateTimeOffset(2025, 12, 6, 10, 0, 0, TimeSpan.Zero),
+            Assert.Single((await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{id}/progress?status=extended"))!).GetProperty("deadline").GetDateTimeOffset());
     }
 }
 

@@ -85,13 +85,13 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
     {
         if (UnitId is not { } unitId)
             Errors.Add($"unit: {text["ChooseUnit"]}");
-        if (!DateTime.TryParseExact(Until, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var until))
+        if (!DateTime.TryParseExact(Until, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             Errors.Add($"until: {text["ExtendUntil"]}");
         if (Errors.Count > 0)
             return await RefusedAsync(id, ct);
         try
         {
-            var row = await grant.HandleAsync(id, UnitId!.Value, DateTime.SpecifyKind(until, DateTimeKind.Unspecified), Reason ?? "", User.Identity?.Name, ct);
+            var row = await grant.HandleAsync(id, UnitId!.Value, Until, Reason ?? "", User.Identity?.Name, ct);
             var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == id, ct);
             Flash = text.Format("ExtensionGranted", row.UnitName, Display.When(row.Deadline, campaign.TimeZone));
             return RedirectToPage(new { id });

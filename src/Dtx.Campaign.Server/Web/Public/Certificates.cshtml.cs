@@ -100,8 +100,4 @@ internal sealed class CertificatesModel(CampaignDbContext db, AuthoritySigners s
         }
         Checked = true;
     }
-
-    /// <summary>A time shown in the campaign's zone (Asia/Ho_Chi_Minh), as on every page.</summary>
-    public static string Local(DateTimeOffset at, string zone = "Asia/Ho_Chi_Minh") =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(zone)).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -130,7 +130,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         // The evidence file of 1.1 completes it: full points and nothing left on the checklist.
         await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload
         {
-            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"),
         });
         await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
         await Expect(focal.Locator("#ind-1-1-status")).ToContainTextAsync("Đã đính kèm quyet-dinh-ban-chi-dao.pdf.");
@@ -144,7 +144,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#self-total")).ToHaveTextAsync("50,00");
         await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload
         {
-            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            Name = "quyet-dinh-ban-chi-dao.pdf", MimeType = "application/pdf", Buffer = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"),
         });
         await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
         await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");

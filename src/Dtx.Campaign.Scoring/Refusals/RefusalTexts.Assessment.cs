@@ -33,6 +33,8 @@ public static partial class RefusalTexts
         ["evidence.content-mismatch"] = ("nội dung của '{file}' không phải tệp {type}", "the content of '{file}' is not a {type} file"),
         ["evidence.pdf-no-trailer"] = ("'{file}' bắt đầu như PDF nhưng không có phần kết PDF (startxref … %%EOF): đây không phải tài liệu PDF",
             "'{file}' starts like a PDF but has no PDF trailer (startxref … %%EOF): it is not a PDF document"),
+        ["evidence.pdf-no-catalog"] = ("'{file}' có phần kết PDF nhưng không chỉ tới danh mục tài liệu (/Root): tệp hỏng hoặc không phải PDF; hãy xuất lại tệp PDF",
+            "'{file}' has a PDF trailer but names no document catalog (/Root): the file is damaged or not a PDF; export the PDF again"),
         ["evidence.png-no-header"] = ("'{file}' không có khối tiêu đề PNG (IHDR)", "'{file}' has no PNG header chunk (IHDR)"),
         ["evidence.jpeg-no-marker"] = ("'{file}' không có dấu đoạn JPEG sau phần mở đầu ảnh", "'{file}' has no JPEG marker after its start of image"),
         ["evidence.zip-limit"] = ("'{file}' vượt giới hạn của tệp nén: {problem} (giới hạn: {limit})", "'{file}' exceeds a zip limit: {problem} (limit: {limit})"),

@@ -29,7 +29,7 @@ public sealed record AwardView(Guid UnitId, string UnitCode, string UnitName, st
 /// of Merit serial number and a public verification code.
 /// </summary>
 internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Notices.NoticeDesk notices, Certificates.CertificatePrinter printer,
-    AuditTrail audit, TimeProvider clock)
+    AuditTrail audit, TimeProvider clock, Results.PublishedPages pages)
 {
     public async Task<IReadOnlyList<QuotaInput>> SetQuotasAsync(CouncilSeat seat, IReadOnlyList<QuotaInput> quotas, CancellationToken ct)
     {
@@ -158,6 +158,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
             proposal.Awards.Select(a => new { a.UnitCode, Class = a.Class.ToString() }),
             awards.Select(a => new { a.UnitCode, Class = a.Class.ToString(), a.Serial, a.AdjustmentReason }), Detail: reason, CampaignId: seat.Campaign.Id), ct);
         await transaction.CommitAsync(ct);
+        await pages.ChangedAsync(ct);
         return awards.Select(ToView).ToList();
     }
 
@@ -185,6 +186,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
         await audit.RecordAsync(new AuditEvent("certificate.revoked", "award", award.Id.ToString(), null,
             new { award.Serial, award.UnitCode, Class = award.Class.ToString(), award.RevokedAt }, Detail: reason, UnitId: award.UnitId, CampaignId: seat.Campaign.Id), ct);
         await transaction.CommitAsync(ct);
+        await pages.ChangedAsync(ct);
         return ToView(award);
     }
 

@@ -79,7 +79,8 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
     {
         var correlation = $"{campaign.Id}/{unitId}";
         var actor = WorkflowActor.User(user ?? "system", Identity.Roles.CampaignAdmin);
-        if (await workflows.FindAsync(correlation, "unit-extension", ct) is { Status: WorkflowStatus.Running } running)
+        // A faulted one (a step waits for its retry) is still the unit's deadline: moved, never doubled.
+        if (await workflows.FindAsync(correlation, "unit-extension", ct) is { Status: WorkflowStatus.Running or WorkflowStatus.Faulted } running)
         {
             await workflows.ChangeDateAsync(running.Id, "selfAssessment.closesAt", until, actor, ct);
             await workflows.ChangeDateAsync(running.Id, "selfAssessment.graceEndsAt", campaign.GraceEnd(until), actor, ct);

@@ -49,14 +49,7 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
             switch (Extension)
             {
                 case ".pdf":
-                    // The end of a PDF (incremental updates included) is "startxref", an offset and "%%EOF".
-                    var tailLength = (int)Math.Min(content.Length, 2048);
-                    var tail = new byte[tailLength];
-                    content.Seek(-tailLength, SeekOrigin.End);
-                    content.ReadExactly(tail);
-                    var text = System.Text.Encoding.Latin1.GetString(tail);
-                    return text.Contains("%%EOF", StringComparison.Ordinal) && (text.Contains("startxref", StringComparison.Ordinal) || text.Contains("trailer", StringComparison.Ordinal))
-                        ? null : Reason.Of("evidence.pdf-no-trailer", ("file", fileName));
+                    return PdfStructureProblem(content, fileName);
                 case ".png":
                     var png = new byte[16];
                     return content.ReadAtLeast(png, 16, throwOnEndOfStream: false) == 16 && png.AsSpan(12, 4).SequenceEqual("IHDR"u8)
@@ -86,6 +79,42 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
         {
             content.Position = 0;
         }
+    }
+
+    /// <summary>
+    /// A PDF ends with "startxref", an offset and "%%EOF" (incremental updates included), and names its document
+    /// catalog (<c>/Root n g R</c>) in its trailer or cross-reference stream. Looked for at the end, at the
+    /// offset the trailer gives, and at the start (a linearized file's first trailer), so a large file is not read
+    /// whole; "%PDF-" followed by any other content has neither. Not a full parse: a PDF parser recurses on nested
+    /// objects, which a hostile file would exploit.
+    /// </summary>
+    private static Reason? PdfStructureProblem(Stream content, string fileName)
+    {
+        const int Window = 64 * 1024;
+        var tail = ReadLatin1(content, Math.Max(0, content.Length - Window), Window);
+        var ending = tail.LastIndexOf("%%EOF", StringComparison.Ordinal);
+        if (ending < 0 || (tail.LastIndexOf("startxref", ending, StringComparison.Ordinal) < 0 && tail.LastIndexOf("trailer", ending, StringComparison.Ordinal) < 0))
+            return Reason.Of("evidence.pdf-no-trailer", ("file", fileName));
+        if (CatalogReference.IsMatch(tail) || CatalogReference.IsMatch(ReadLatin1(content, 0, Window)))
+            return null;
+        var offset = StartXref.Match(tail);
+        return offset.Success && long.TryParse(offset.Groups[1].ValueSpan, out var at) && at >= 0 && at < content.Length
+            && CatalogReference.IsMatch(ReadLatin1(content, at, 4096))
+            ? null : Reason.Of("evidence.pdf-no-catalog", ("file", fileName));
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex CatalogReference =
+        new(@"/Root\s*\d+\s+\d+\s+R", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static readonly System.Text.RegularExpressions.Regex StartXref =
+        new(@"startxref\s+(\d{1,15})\s+%%EOF\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.RightToLeft);
+
+    private static string ReadLatin1(Stream content, long from, int count)
+    {
+        content.Position = from;
+        var buffer = new byte[(int)Math.Min(count, content.Length - from)];
+        var read = content.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return System.Text.Encoding.Latin1.GetString(buffer, 0, read);
     }
 
     /// <summary>

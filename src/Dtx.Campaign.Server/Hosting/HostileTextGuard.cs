@@ -9,7 +9,7 @@ namespace Dtx.Campaign.Server.Hosting;
 /// larger than any of this API's JSON bodies needs. A NUL cannot be stored in PostgreSQL text (the save failed
 /// with 500) and an override makes a name read backwards ("gpj.exe"); neither belongs in a name, note or template.
 /// Checked once here rather than in every endpoint, before model binding. The fields of a page's form post
-/// (urlencoded) are checked the same way, decoded; a multipart form's file names are cleaned where files are stored.
+/// (urlencoded) are checked the same way, decoded; a multipart page form's text fields by <see cref="MultipartPageFilter"/>.
 /// </summary>
 internal static partial class HostileTextGuard
 {
@@ -72,18 +72,50 @@ internal static partial class HostileTextGuard
                     $"Biểu mẫu chứa ký tự NUL hoặc vượt giới hạn, không đọc được / the form contains a NUL character or exceeds a limit and cannot be read ({e.Message})");
                 return;
             }
-            foreach (var (field, values) in form)
+            if (FieldProblem(form) is { } problem)
             {
-                if (values.Any(v => v is not null && ForbiddenRaw().IsMatch(v)) || ForbiddenRaw().IsMatch(field))
-                {
-                    await RefuseAsync(context, StatusCodes.Status400BadRequest,
-                        $"Trường '{ForbiddenRaw().Replace(field, "?")}' chứa ký tự NUL hoặc ký tự đảo chiều (bidi) / the field '{ForbiddenRaw().Replace(field, "?")}' contains a NUL or bidirectional-override character: remove it");
-                    return;
-                }
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, problem);
+                return;
             }
         }
         await next(context);
     });
+
+    private static string? FieldProblem(IFormCollection form)
+    {
+        foreach (var (field, values) in form)
+        {
+            if (values.Any(v => v is not null && ForbiddenRaw().IsMatch(v)) || ForbiddenRaw().IsMatch(field))
+            {
+                var shown = ForbiddenRaw().Replace(field, "?");
+                return $"Trường '{shown}' chứa ký tự NUL hoặc ký tự đảo chiều (bidi) / the field '{shown}' contains a NUL or bidirectional-override character: remove it";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The text fields of a page's multipart form (evidence, imports, a certificate check), checked after binding:
+    /// reading such a form here, before the page's own size limits apply, would buffer its files under the default
+    /// limits. Its file names are cleaned where files are stored.
+    /// </summary>
+    internal sealed class MultipartPageFilter : Microsoft.AspNetCore.Mvc.Filters.IAsyncPageFilter
+    {
+        public Task OnPageHandlerSelectionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) => Task.CompletedTask;
+
+        public async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context, Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+        {
+            var request = context.HttpContext.Request;
+            if (request.HasFormContentType && request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true
+                && FieldProblem(await request.ReadFormAsync(context.HttpContext.RequestAborted)) is { } problem)
+            {
+                await RefuseAsync(context.HttpContext, StatusCodes.Status400BadRequest, problem);
+                context.Result = new EmptyResult();
+                return;
+            }
+            await next();
+        }
+    }
 
     private static async Task RefuseAsync(HttpContext context, int status, string detail)
     {

@@ -3,13 +3,17 @@ using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace Dtx.Campaign.Server.Hosting;
 
 /// <summary>
 /// The one place where a <see cref="Refusal"/> becomes an HTTP answer: problem details with its status, the
 /// stable <c>code</c> and its <c>parameters</c>, the title and detail in the person's language (the request's
-/// UI culture: language cookie, else Accept-Language, else Vietnamese), and per-field <c>errors</c> for input.
+/// UI culture: language cookie, else Accept-Language, else Vietnamese), and per-field <c>errors</c> for input; a
+/// browser's page request gets the same title and detail as a page in the site's layout.
 /// </summary>
 internal sealed class RefusalProblems(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -21,8 +25,31 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
         var culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
         var details = ToProblem(refusal, Refusal.LanguageOf(culture));
         context.Response.StatusCode = details.Status!.Value;
+        if (WantsPage(context.Request))
+        {
+            // A person at a page gets a page in their language, not a JSON document. The exception handler has cleared
+            // the endpoint, which the layout's links need (endpoint routing): the page's own is put back.
+            context.SetEndpoint(context.Features.Get<IExceptionHandlerFeature>()?.Endpoint);
+            await context.RequestServices.GetRequiredService<IActionResultExecutor<ViewResult>>().ExecuteAsync(
+                new ActionContext(context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()),
+                new ViewResult
+                {
+                    ViewName = "/Web/Shared/Refused.cshtml",
+                    StatusCode = details.Status,
+                    ViewData = new ViewDataDictionary<Web.Shared.RefusedView>(new EmptyModelMetadataProvider(), new ModelStateDictionary())
+                    {
+                        Model = new(refusal.Code, details.Title!, details.Detail!),
+                    },
+                });
+            return true;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
     }
+
+    // A browser's page request (not the API, not an htmx fragment): it asks for HTML.
+    private static bool WantsPage(HttpRequest request) =>
+        !request.Path.StartsWithSegments("/api") && !request.Headers.ContainsKey("HX-Request")
+        && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     public static int StatusOf(RefusalKind kind) => kind switch
     {

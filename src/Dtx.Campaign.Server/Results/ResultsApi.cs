@@ -26,7 +26,7 @@ internal static class ResultsApi
         app.MapGet("/api/campaigns/{campaignId:guid}/units/{unitId:guid}/results", ForUnit).WithTags("Results").RequireAuthorization(Policies.UnitAccess)
             .WithSummary("The unit's published results: verified scores with the council's notes, preliminary rank, final result, score history and disputes.");
 
-        var open = app.MapGroup("/api/public/results").WithTags("Public results").AllowAnonymous();
+        var open = app.MapGroup("/api/public/results").WithTags("Public results").AllowAnonymous().CacheOutput(PublishedPages.Policy);
         open.MapGet("/", Published).WithSummary("Campaigns whose final results are published.");
         open.MapGet("/{campaignId:guid}", PublicRanking).WithSummary("Published final results: rankings per category, group scores, aggregates.");
         open.MapGet("/{campaignId:guid}/units/{unitCode}", PublicUnit).WithSummary("One unit's published final result, indicator by indicator.");

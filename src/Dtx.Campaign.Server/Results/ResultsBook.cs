@@ -25,7 +25,7 @@ public sealed record RecomputeReport(string Kind, string StoredChecksum, string 
 /// Computes, stores, publishes and reads a campaign's results. A result set, once stored, is never
 /// rewritten: recomputing it only tells whether the same figures come out (byte for byte).
 /// </summary>
-internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock, ILogger<ResultsBook> logger)
+internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache sets, AuditTrail audit, TimeProvider clock, PublishedPages pages, ILogger<ResultsBook> logger)
 {
     // Stored documents never change, so a parsed copy can be kept per result-set id and checksum.
     private static readonly ConcurrentDictionary<(Guid, string), ResultDocument> Parsed = new();
@@ -75,6 +75,7 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("results.published", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum, set.PublishedAt },
             CampaignId: campaignId), ct);
+        await pages.ChangedAsync(ct);
         return set;
     }
 

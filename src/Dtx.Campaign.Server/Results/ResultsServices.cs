@@ -17,6 +17,8 @@ internal static class ResultsServices
         services.AddScoped<AwardsDesk>();
         services.AddScoped<StageGates>();
         services.AddScoped<UnitResults>();
+        services.AddSingleton<PublishedPages>();
+        services.AddOutputCache(PublishedPages.Configure);
         return services;
     }
 

@@ -37,6 +37,7 @@ internal static class WebSetup
             // Signing in, out and enrolling stay open to a session that must still enrol in two-factor (AccessGate).
             o.Conventions.AddFolderApplicationModelConvention("/Account", m => m.EndpointMetadata.Add(new TwoFactorEnrolmentEndpoint()));
             o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.ConfigureFilter(new Hosting.HostileTextGuard.MultipartPageFilter());
         });
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         // Vietnamese text is written as characters, not as numeric entities: smaller pages, readable source.
@@ -78,6 +79,8 @@ internal static class WebSetup
         };
         app.UseWhen(context => !IsApi(context.Request), branch => branch.UseRequestLocalization(localization));
         app.UseWhen(context => IsApi(context.Request), branch => branch.UseRequestLocalization(api));
+        // After localization: published pages are cached per language (Results/PublishedPages).
+        app.UseOutputCache();
         app.MapRazorPages();
         return app;
     }

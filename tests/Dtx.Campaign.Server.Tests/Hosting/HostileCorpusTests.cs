@@ -33,6 +33,18 @@ public abstract class HostileCorpusTests(CampaignApp app, ITestOutputHelper log)
         return content;
     }
 
+    /// <summary>The unit import page's upload as a browser sends it (antiforgery token, a file, and one more text field).</summary>
+    private static async Task<HttpResponseMessage> PageUploadAsync(HttpClient client, string note)
+    {
+        var page = await client.GetStringAsync("/admin/imports");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        var content = Multipart.File("units.csv", "authority,code,name_vi,name_en,category\nHN,PAGE1,Sở Một,One,department\n");
+        content.Add(new StringContent(token), "__RequestVerificationToken");
+        content.Add(new StringContent(note), "note");
+        return await client.PostAsync("/admin/imports?handler=Units", content);
+    }
+
     private static byte[] FakeDocx()
     {
         using var buffer = new MemoryStream();
@@ -108,6 +120,10 @@ public abstract class HostileCorpusTests(CampaignApp app, ITestOutputHelper log)
             new("template with an endless loop", c => c.PutAsJsonAsync(template, new { content = "{{ while true; x = 1; end }}" })),
             new("template over 200 000 characters", c => c.PutAsJsonAsync(template, new { content = new string('a', 200_001) })),
             new("evidence: %PDF- followed by HTML", c => c.PostAsync($"{assessment}/evidence/files", Evidence("decision.pdf", Encoding.ASCII.GetBytes("%PDF-1.4\n<html><script>alert(1)</script></html>")))),
+            new("evidence: %PDF-, HTML and a forged trailer", c => c.PostAsync($"{assessment}/evidence/files",
+                Evidence("decision.pdf", Encoding.ASCII.GetBytes("%PDF-1.4\n<html><script>alert(1)</script></html>\ntrailer <<>>\nstartxref\n9\n%%EOF\n")))),
+            new("NUL in a multipart page form field", c => PageUploadAsync(c, "Ghi chú\u0000")),
+            new("bidi override in a multipart page form field", c => PageUploadAsync(c, "\u202Egpj.exe")),
             new("evidence: a zip named .docx", c => c.PostAsync($"{assessment}/evidence/files", Evidence("report.docx", FakeDocx()))),
             new("evidence: a zip bomb named .xlsx", c => c.PostAsync($"{assessment}/evidence/files", Evidence("data.xlsx", HostileFiles.ZipBomb()))),
             new("evidence: PNG signature without a header", c => c.PostAsync($"{assessment}/evidence/files", Evidence("photo.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0, 0x3C, 0x68, 0x74, 0x6D]))),
@@ -140,7 +156,7 @@ public abstract class HostileCorpusTests(CampaignApp app, ITestOutputHelper log)
         Assert.Equal((cases.Length, 0L, 0), (refused, stored, serverErrors));
 
         // A file name's bidirectional override and control characters are stripped, not stored.
-        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n");
         var cleaned = await admin.PostAsync($"{assessment}/evidence/files", Evidence("bi\u00ADên-b\u202Eản\u0007.pdf", pdf));
         Assert.Equal(HttpStatusCode.Created, cleaned.StatusCode);
         Assert.Equal("bi\u00ADên-bản.pdf", (await cleaned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fileName").GetString());

@@ -12,7 +12,7 @@ namespace Dtx.Campaign.Server.Tests.Identity;
 /// </summary>
 public abstract class CrossSiteRequestTests(CampaignApp app)
 {
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n");
 
     [Fact]
     public async Task Another_origin_with_the_session_cookie_is_refused_on_upload_prefill_and_submit_and_nothing_is_stored()

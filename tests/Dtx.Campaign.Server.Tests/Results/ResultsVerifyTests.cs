@@ -38,16 +38,27 @@ public abstract partial class ResultsVerifyTests(CampaignApp app)
             await db.Set<ResultSet>().Where(r => r.Id == set.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, forged));
         }
 
-        // Nobody is served the forged figure: the public API, the pages and the home page say what happened instead.
+        // The public pages rendered from the genuine document are cached for a minute; once that has passed
+        // (evicted here rather than waited for), nobody is served the forged figure: the public API, the pages and
+        // the home page say what happened instead.
+        await app.Services.GetRequiredService<PublishedPages>().ChangedAsync(CancellationToken.None);
         var api = await anyone.GetAsync($"/api/public/results/{published.Id}");
         Assert.Equal(System.Net.HttpStatusCode.Conflict, api.StatusCode);
         var problem = await api.Content.ReadAsStringAsync();
         Assert.Contains("\"code\":\"results.tampered\"", problem, StringComparison.Ordinal);
         Assert.Contains("không khớp mã kiểm tra", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("\"total\":98", problem, StringComparison.Ordinal);
-        var page = await anyone.GetAsync($"/public/results/{published.Id}");
+        // A person at the page, as a browser asks for it, reads why in Vietnamese, in the site's layout.
+        using var pageRequest = new HttpRequestMessage(HttpMethod.Get, $"/public/results/{published.Id}");
+        pageRequest.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var page = await anyone.SendAsync(pageRequest);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, page.StatusCode);
-        Assert.DoesNotContain("Sở Nội vụ", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("<html lang=\"vi\">", html, StringComparison.Ordinal);
+        Assert.Contains("data-refusal=\"results.tampered\"", html, StringComparison.Ordinal);
+        Assert.Contains("dữ liệu đã bị sửa ngoài hệ thống nên không được hiển thị", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sở Nội vụ", html, StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await anyone.GetAsync("/")).StatusCode);
 
         var (exit, output, error) = await app.RunCliAsync("results", "verify");

@@ -19,7 +19,7 @@ public abstract class SelfAssessmentTests(CampaignApp app)
         return client;
     }
 
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n");
 
     [Fact]
     public async Task A_unit_self_assesses_submits_and_the_deadline_closes_the_others()

@@ -56,6 +56,39 @@ public abstract class PublicPagesTests(CampaignApp app)
         Assert.Contains("Không tìm thấy Bằng khen", wrong, StringComparison.Ordinal);
         Assert.DoesNotContain("Sở Nội vụ", wrong, StringComparison.Ordinal);
 
+        // Publication day: an anonymous reader's page comes from the output cache (it has an Age), per language; a
+        // signed-in person's page is rendered for them; a revoked certificate shows at once on the next page.
+        var rankingPath = $"/public/results/{published.Id}?category=department";
+        static async Task<(HttpResponseMessage Response, string Page)> ReadAsync(HttpClient client, string path, string? language = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (language is not null)
+                request.Headers.Add("Cookie", $"dtx.lang=c%3D{language}%7Cuic%3D{language}");
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (response, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        }
+        var (cached, cachedPage) = await ReadAsync(anonymous, rankingPath);
+        Assert.NotNull(cached.Headers.Age);
+        Assert.Contains("<html lang=\"vi\">", cachedPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("__RequestVerificationToken", cachedPage, StringComparison.Ordinal);
+        var (_, englishPage) = await ReadAsync(app.CreateClient(), rankingPath, "en-GB");
+        Assert.Contains("<html lang=\"en\">", englishPage, StringComparison.Ordinal);
+        Assert.NotNull((await ReadAsync(app.CreateClient(), rankingPath, "en-GB")).Response.Headers.Age);
+        (await anonymous.GetAsync($"/api/public/results/{published.Id}")).EnsureSuccessStatusCode();
+        Assert.NotNull((await anonymous.GetAsync($"/api/public/results/{published.Id}")).Headers.Age);
+        var admin = await app.LoginAsAdminAsync();
+        Assert.Null((await ReadAsync(admin, rankingPath)).Response.Headers.Age);
+        Assert.DoesNotContain("data-revoked=\"true\"", cachedPage, StringComparison.Ordinal);
+
+        var chair = await app.LoginAsync(TestCampaigns.ChairEmail, PublishedCampaign.ChairPassword);
+        (await chair.PostAsync($"/api/campaigns/{published.Id}/certificates/{snv.Serial}/revocation",
+            System.Net.Http.Json.JsonContent.Create(new { reason = "Kết luận thanh tra số 3/KL-TTr" }))).EnsureSuccessStatusCode();
+        var (afterRevocation, revokedPage) = await ReadAsync(anonymous, rankingPath);
+        Assert.Null(afterRevocation.Headers.Age);
+        Assert.Contains("<tr data-unit=\"SNV\" data-revoked=\"true\">", revokedPage, StringComparison.Ordinal);
+        Assert.Contains("Đã thu hồi", revokedPage, StringComparison.Ordinal);
+
         // The unit page's category averages are the reference the calculator measured strengths and weaknesses against.
         await using var scope = app.Services.CreateAsyncScope();
         var (_, document) = (await scope.ServiceProvider.GetRequiredService<PublicResults>().GetAsync(published.Id, CancellationToken.None))!.Value;

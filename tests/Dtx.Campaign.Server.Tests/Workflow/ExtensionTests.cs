@@ -52,8 +52,25 @@ public abstract class ExtensionTests(CampaignApp app)
         // The campaign's rounds leave SYT to its own, which has not run on a reminder day yet (the clock jumped).
         Assert.DoesNotContain(await RemindersAsync(campaign), r => r.Unit == "SYT");
 
+        // A step of its workflow failed (an incident waits for a retry): the next extension moves that same
+        // workflow, it does not start a second one beside it that would remind and close the unit twice.
+        var correlation = $"{campaign}/{units["SYT"]}";
+        async Task<List<WorkflowInstance>> ExtensionWorkflowsAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            return await db.Set<WorkflowInstance>().AsNoTracking().Where(i => i.CorrelationId == correlation && i.DefinitionKey == "unit-extension").ToListAsync();
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            Assert.Equal(1, await db.Set<WorkflowInstance>().Where(i => i.CorrelationId == correlation && i.DefinitionKey == "unit-extension")
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, WorkflowStatus.Faulted)));
+        }
+
         // Moved again: its round now counts to 8 December; nothing happens on the old date.
         (await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/units/{units["SYT"]}/extension", new { until = "2025-12-08T17:00:00", reason = "Gia hạn thêm" })).EnsureSuccessStatusCode();
+        Assert.Single(await ExtensionWorkflowsAsync());
         async Task<List<(string Unit, string Role)>> SytAsync() => [.. (await RemindersAsync(campaign)).Where(r => r.Unit == "SYT")];
         await SetClockAsync(12, 1, 8);                                     // 7 days left
         Assert.Equal([("SYT", "focal-officer")], await SytAsync());

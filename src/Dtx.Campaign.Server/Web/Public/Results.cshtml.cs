@@ -10,6 +10,7 @@ namespace Dtx.Campaign.Server.Web.Public;
 /// A campaign's published ranking for one category at a time: the table, the rating bands, the averages, a
 /// chart of the same figures and the awards. Before publication the page answers 404, like the public API.
 /// </summary>
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Results.PublishedPages.Policy)]
 internal sealed class ResultsModel(PublicResults results, AwardsDesk awards, UiText text) : PageModel
 {
     public ResultDocument Document { get; private set; } = null!;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Dtx.Campaign.Server.Web.Public;
 
 /// <summary>One unit's published result: score, rank, band, its groups against the category's average, year-over-year change.</summary>
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Results.PublishedPages.Policy)]
 internal sealed class UnitModel(PublicResults results, UiText text) : PageModel
 {
     public Guid CampaignId { get; private set; }

@@ -62,6 +62,7 @@ internal sealed partial class UiText
         ["award.second"] = ("Bằng khen – Hạng Nhì", "Certificate of Merit – Second class"),
         ["award.third"] = ("Bằng khen – Hạng Ba", "Certificate of Merit – Third class"),
         ["Serial"] = ("Số hiệu", "Serial number"),
+        ["AwardRevoked"] = ("Đã thu hồi", "Revoked"),
         ["Checksum"] = ("Mã kiểm tra (SHA-256) của bộ kết quả", "Checksum (SHA-256) of the result set"),
 
         // A unit

@@ -69,6 +69,7 @@ internal sealed partial class UiText
         ["FieldRequired"] = ("Vui lòng nhập {0}.", "Please enter the {0}."),
         ["AccessDenied"] = ("Không có quyền truy cập", "Access denied"),
         ["AccessDeniedText"] = ("Tài khoản của bạn không được phép xem trang này.", "Your account may not see this page."),
+        ["BackHome"] = ("Về trang chủ", "Back to the home page"),
 
         // Admin: campaigns
         ["Year"] = ("Năm", "Year"),

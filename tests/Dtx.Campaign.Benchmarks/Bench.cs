@@ -8,6 +8,7 @@ using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Units;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Dtx.Campaign.Benchmarks;
 
@@ -29,7 +30,7 @@ internal static class Bench
     {
         Console.WriteLine($"== {scenario}  ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         foreach (var (name, value) in figures)
-            Console.WriteLine($"   {name,-34} {value}");
+            Console.WriteLine($"   {name,-40} {value}");
     }
 
     public static string Ms(double ms) => ms.ToString("0.0", Invariant) + " ms";
@@ -102,14 +103,17 @@ internal static class Bench
     /// <summary>The real server, in this process, on PostgreSQL (migrated), listening on <paramref name="port"/> when given.</summary>
     public static async Task<WebApplication> StartServerAsync(Database database, int? port, Dictionary<string, string?>? extra = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        // The server's own folder as content root, as when it is published: its wwwroot and shipped files.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = ServerFolder() });
         var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Postgres", ["Database:MigrateOnStart"] = "true", ["ConnectionStrings:Campaign"] = database.ConnectionString,
             ["Bootstrap:AdminEmail"] = AdminEmail, ["Bootstrap:AdminPassword"] = AdminPassword,
             ["Storage:DataDirectory"] = Path.Combine(Path.GetTempPath(), "dtx-bench-" + Guid.NewGuid().ToString("N")),
             ["Scheduling:Enabled"] = "false", ["Email:DeliverInBackground"] = "false", ["Certificates:PrintInBackground"] = "false",
-            ["Security:SignInsPerMinute"] = "100000", ["Logging:LogLevel:Default"] = "Warning", ["Urls"] = port is { } p ? $"http://127.0.0.1:{p}" : "http://127.0.0.1:0",
+            ["Security:SignInsPerMinute"] = "100000",
+            // Production refuses to start without the address its links and QR codes carry.
+            ["Email:PublicBaseUrl"] = "https://dtx.bench.invalid", ["Logging:LogLevel:Default"] = "Warning", ["Urls"] = port is { } p ? $"http://127.0.0.1:{p}" : "http://127.0.0.1:0",
         };
         foreach (var (k, v) in extra ?? [])
             settings[k] = v;
@@ -170,4 +174,73 @@ internal static class Bench
     }
 
     public sealed record Campaigns(Guid CampaignId, List<(Guid ParticipantId, Guid UnitId)> Participants);
+
+    /// <summary>Every unit answered every indicator (a random percentage) and submitted: binary COPY, since seeding is not what is measured.</summary>
+    public static async Task AnswerAllAsync(Database database, Campaigns seeded, IReadOnlyList<string> leaves)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        var random = new Random(42);
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY answers (\"Id\", \"ParticipantId\", \"IndicatorCode\", \"Number\", \"SelfScore\", \"Version\", \"UpdatedAt\") FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (participant, _) in seeded.Participants)
+                foreach (var code in leaves)
+                {
+                    var percent = random.Next(0, 101);
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(participant, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(code, NpgsqlDbType.Varchar);
+                    await writer.WriteAsync((decimal)percent, NpgsqlDbType.Numeric);
+                    await writer.WriteAsync(percent / 10m, NpgsqlDbType.Numeric);
+                    await writer.WriteAsync(1, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+                }
+            await writer.CompleteAsync();
+        }
+        await new NpgsqlCommand("UPDATE participants SET \"Status\" = 'Submitted'; ANALYZE answers;", connection).ExecuteNonQueryAsync();
+    }
+
+    public sealed record LoadRun(double PerSecond, double P50, double P99, int Failed);
+
+    /// <summary><paramref name="clients"/> callers sending <paramref name="requests"/> requests in all, each the next one as soon as its last is answered.</summary>
+    public static async Task<LoadRun> LoadAsync(int clients, int requests, Func<int, Task<HttpResponseMessage>> send)
+    {
+        var next = -1;
+        var failed = 0;
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await send(i);
+                // The body is read, as a browser would: a page is served when its last byte is.
+                await response.Content.LoadIntoBufferAsync();
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode)
+                    Interlocked.Increment(ref failed);
+            }
+        })));
+        var sorted = latencies.Order().ToList();
+        return new LoadRun(requests / watch.Elapsed.TotalSeconds, Percentile(sorted, 50), Percentile(sorted, 99), failed);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ServerFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Dtx.Campaign.sln")))
+                return Path.Combine(dir.FullName, "src", "Dtx.Campaign.Server");
+        throw new DirectoryNotFoundException($"No Dtx.Campaign.sln above {AppContext.BaseDirectory}: run the benchmarks from the repository.");
+    }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Npgsql;
 
@@ -18,7 +16,7 @@ internal static class DeadlineRushBenchmark
         var clients = Bench.Option(args, "clients", 64);
         var requests = Bench.Option(args, "requests", 6000);
         await using var database = await Bench.Database.CreateAsync();
-        var port = FreePort();
+        var port = Bench.FreePort();
         await using var app = await Bench.StartServerAsync(database, port);
         var set = Bench.RatioSet("bench-rush", "commune", 2, 3);
         var seeded = await Bench.SeedAsync(app.Services, set, units);
@@ -32,7 +30,7 @@ internal static class DeadlineRushBenchmark
             await new NpgsqlCommand("CREATE TABLE raw_answers (participant uuid, code varchar(50), number numeric, version int, updated_at timestamptz, PRIMARY KEY (participant, code))", connection)
                 .ExecuteNonQueryAsync();
         }
-        var rawPort = FreePort();
+        var rawPort = Bench.FreePort();
         var rawBuilder = WebApplication.CreateSlimBuilder();
         rawBuilder.WebHost.UseUrls($"http://127.0.0.1:{rawPort}");
         rawBuilder.Logging.ClearProviders();
@@ -56,8 +54,8 @@ internal static class DeadlineRushBenchmark
         using var rawClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri($"http://127.0.0.1:{rawPort}") };
 
         // Warm up both (JIT, pools), on pairs not used by the measured run.
-        await RunAsync(8, 50, i => ours.PutAsJsonAsync($"/api/campaigns/{seeded.CampaignId}/units/{seeded.Participants[units - 1 - i % 8].UnitId}/self-assessment/answers/{leaves[^1]}", new { number = i % 100, version = i < 8 ? 0 : 1 }));
-        await RunAsync(8, 50, i => rawClient.PutAsJsonAsync($"/raw/{Guid.NewGuid()}/{leaves[0]}", new { number = 50 }));
+        await Bench.LoadAsync(8, 50, i => ours.PutAsJsonAsync($"/api/campaigns/{seeded.CampaignId}/units/{seeded.Participants[units - 1 - i % 8].UnitId}/self-assessment/answers/{leaves[^1]}", new { number = i % 100, version = i < 8 ? 0 : 1 }));
+        await Bench.LoadAsync(8, 50, i => rawClient.PutAsJsonAsync($"/raw/{Guid.NewGuid()}/{leaves[0]}", new { number = 50 }));
 
         (string Url, object Body) Work(int i)
         {
@@ -66,7 +64,7 @@ internal static class DeadlineRushBenchmark
         }
         Console.WriteLine($"measuring ours: {requests} saves (process {Environment.ProcessId})");
         var sampler = WaitEventSampler.Start(database.ConnectionString);
-        var oursRun = await RunAsync(clients, requests, i =>
+        var oursRun = await Bench.LoadAsync(clients, requests, i =>
         {
             var (key, body) = Work(i);
             var parts = key.Split('|');
@@ -77,7 +75,7 @@ internal static class DeadlineRushBenchmark
         NpgsqlConnection.ClearAllPools();
         Console.WriteLine($"measuring raw: {requests} upserts");
         sampler = WaitEventSampler.Start(database.ConnectionString);
-        var rawRun = await RunAsync(clients, requests, i =>
+        var rawRun = await Bench.LoadAsync(clients, requests, i =>
         {
             var (key, body) = Work(i);
             var parts = key.Split('|');
@@ -98,36 +96,5 @@ internal static class DeadlineRushBenchmark
         Bench.Print("deadline rush: PostgreSQL backends by state (average per sample)",
             [.. oursWaits.Take(8).Select(w => ("ours: " + w.State, w.Backends.ToString("0.0", Bench.Invariant))),
              .. rawWaits.Take(5).Select(w => ("raw: " + w.State, w.Backends.ToString("0.0", Bench.Invariant)))]);
-    }
-
-    private sealed record Run(double PerSecond, double P50, double P99, int Failed);
-
-    private static async Task<Run> RunAsync(int clients, int requests, Func<int, Task<HttpResponseMessage>> send)
-    {
-        var next = -1;
-        var failed = 0;
-        var latencies = new ConcurrentBag<double>();
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < requests)
-            {
-                var started = Stopwatch.GetTimestamp();
-                using var response = await send(i);
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (!response.IsSuccessStatusCode)
-                    Interlocked.Increment(ref failed);
-            }
-        })));
-        var sorted = latencies.Order().ToList();
-        return new Run(requests / watch.Elapsed.TotalSeconds, Bench.Percentile(sorted, 50), Bench.Percentile(sorted, 99), failed);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["certificates"] = CertificatesBenchmark.RunAsync,
     ["timers"] = TimersBenchmark.RunAsync,
     ["cold-start"] = ColdStartBenchmark.RunAsync,
+    ["publication-day"] = PublicationDayBenchmark.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {

@@ -3,7 +3,6 @@ using Dtx.Campaign.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Dtx.Campaign.Server.Results;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Dtx.Campaign.Benchmarks;
 
@@ -20,31 +19,7 @@ internal static class ResultsBenchmark
         var seeded = await Bench.SeedAsync(app.Services, set, units);
         var leaves = set.Leaves().Select(l => l.Code).ToList();
 
-        // Every unit answered every indicator and submitted (binary COPY: seeding is not what is measured).
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            var random = new Random(42);
-            await using (var writer = await connection.BeginBinaryImportAsync(
-                "COPY answers (\"Id\", \"ParticipantId\", \"IndicatorCode\", \"Number\", \"SelfScore\", \"Version\", \"UpdatedAt\") FROM STDIN (FORMAT BINARY)"))
-            {
-                foreach (var (participant, _) in seeded.Participants)
-                    foreach (var code in leaves)
-                    {
-                        var percent = random.Next(0, 101);
-                        await writer.StartRowAsync();
-                        await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                        await writer.WriteAsync(participant, NpgsqlDbType.Uuid);
-                        await writer.WriteAsync(code, NpgsqlDbType.Varchar);
-                        await writer.WriteAsync((decimal)percent, NpgsqlDbType.Numeric);
-                        await writer.WriteAsync(percent / 10m, NpgsqlDbType.Numeric);
-                        await writer.WriteAsync(1, NpgsqlDbType.Integer);
-                        await writer.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
-                    }
-                await writer.CompleteAsync();
-            }
-            await new NpgsqlCommand("UPDATE participants SET \"Status\" = 'Submitted'; ANALYZE answers;", connection).ExecuteNonQueryAsync();
-        }
+        await Bench.AnswerAllAsync(database, seeded, leaves);
 
         // Raw: the one query that sums every unit's points.
         var rawRows = 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dtx.Campaign.Scoring.Refusals;
+using Dtx.Campaign.Server.Web;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -48,7 +49,7 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
 
     // A browser's page request (not the API, not an htmx fragment): it asks for HTML.
     private static bool WantsPage(HttpRequest request) =>
-        !request.Path.StartsWithSegments("/api") && !request.Headers.ContainsKey("HX-Request")
+        !WebSetup.IsApi(request) && !request.Headers.ContainsKey("HX-Request")
         && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     public static int StatusOf(RefusalKind kind) => kind switch

@@ -12,19 +12,19 @@ namespace Dtx.Campaign.Server.Results;
 /// </summary>
 internal sealed class PublishedPages(IOutputCacheStore store)
 {
+    // The policy's name is also its eviction tag: one name for one set of pages.
     public const string Policy = "published";
-    private const string Tag = "published";
     public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(60);
 
     public static void Configure(OutputCacheOptions options) =>
         options.AddPolicy(Policy, builder => builder
             .Expire(Expiry)
-            .Tag(Tag)
+            .Tag(Policy)
             // The language the localization middleware chose (cookie, or for the API also Accept-Language): two
             // entries per page at most, whatever the callers send.
             .VaryByValue(context => new KeyValuePair<string, string>("language",
                 context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture.TwoLetterISOLanguageName ?? "vi")));
 
     /// <summary>Something a public page shows has changed: no page rendered before it is served again.</summary>
-    public ValueTask ChangedAsync(CancellationToken ct) => store.EvictByTagAsync(Tag, ct);
+    public ValueTask ChangedAsync(CancellationToken ct) => store.EvictByTagAsync(Policy, ct);
 }

@@ -87,7 +87,7 @@ internal static class WebSetup
 
     public const string LanguageCookie = "dtx.lang";
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 
     private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
     {

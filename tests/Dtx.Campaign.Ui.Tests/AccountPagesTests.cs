@@ -131,8 +131,12 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
             await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(app.TotpCode(key));
             await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận và bật" }).ClickAsync();
             await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
-            await page.GetByRole(AriaRole.Link, new() { Name = "Tiếp tục" }).ClickAsync();
-            await page.WaitForURLAsync("**/admin", new() { WaitUntil = WaitUntilState.Commit });
+            // The link must lead where the enrolment was asked for. An assertion, not a wait, so that a failure names
+            // the address the page is at and the link's target (CI once timed out here without saying either).
+            var next = page.GetByRole(AriaRole.Link, new() { Name = "Tiếp tục" });
+            Assert.Equal("/admin", await next.GetAttributeAsync("href"));
+            await next.ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
             app.AuthenticatorKeys[email] = key;
 
             // Next time: the password, then a code; a wrong code is refused.

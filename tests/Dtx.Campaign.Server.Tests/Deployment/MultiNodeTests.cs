@@ -9,7 +9,8 @@ namespace Dtx.Campaign.Server.Tests.Deployment;
 /// <summary>
 /// Three real server processes on one PostgreSQL (one Quartz cluster). One node is killed in the middle
 /// of self-assessment: the remaining nodes fire the deadline exactly once, every notice goes out exactly
-/// once, and what was saved through the dead node is still there. Runs on PostgreSQL only: several
+/// once, what was saved through the dead node is still there, and the session signed in on it goes on
+/// on the others. Runs on PostgreSQL only: several
 /// nodes need a shared server database (SQLite is the single-machine default).
 /// </summary>
 public sealed class MultiNodeTests : IAsyncLifetime
@@ -45,13 +46,24 @@ public sealed class MultiNodeTests : IAsyncLifetime
         try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthenticatorKeys = new();
+    // One session for the whole cluster, as behind a load balancer: the cookie jar is shared (cookies are per host, not
+    // per port) and every node reads the same data-protection keys from the database. Signing in once also spares the
+    // test the wait for a fresh authenticator code that a second and third sign-in on the real clock would need.
+    private readonly CookieContainer session = new();
 
-    private static async Task<HttpClient> LoginAsync(ServerProcess node)
+    private HttpClient ClientOf(ServerProcess node)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = node.Address };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = session }) { BaseAddress = node.Address };
+        // A cookie session's changes must name their origin, as a browser's do: each node's own.
+        client.DefaultRequestHeaders.Add("Origin", node.Address.GetLeftPart(UriPartial.Authority));
+        return client;
+    }
+
+    private async Task<HttpClient> LoginAsync(ServerProcess node)
+    {
+        var client = ClientOf(node);
         // The administrator enrols in two-factor at the first sign-in; the nodes run on the real clock.
-        await TwoFactorSignIn.SignInAsync(client, AdminEmail, AdminPassword, AuthenticatorKeys, () => DateTime.UtcNow);
+        await TwoFactorSignIn.SignInAsync(client, AdminEmail, AdminPassword, new Dictionary<string, string>(), () => DateTime.UtcNow);
         return client;
     }
 
@@ -76,32 +88,35 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var (imported, importOutput) = await ServerProcess.RunAsync(settings, "units", "import", csv);
         Assert.True(imported == 0, importOutput);
 
-        for (var i = 0; i < 3; i++)
-            nodes.Add(await ServerProcess.StartAsync(settings));
+        nodes.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(settings))));
         var first = await LoginAsync(nodes[0]);
         var set = await TestIndexSets.UploadAsync(first, TestIndexSets.Small($"mn-{Guid.NewGuid():N}"[..18], "department"));
 
-        // A campaign on the wall clock, seconds apart: publication, opening, then the deadline.
+        // A campaign on the wall clock. Its dates are far off at creation and launch, then moved to seconds ahead (the
+        // pending timers move with them), so that a slow machine cannot make the test race the wall clock before the
+        // timers exist; the deadline moves the same way once the work is done.
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
         string At(double seconds) => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(seconds), zone).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        // The deadline is far off at first and moved to a few seconds ahead once the work is done (its pending timer moves
-        // with it), so that a slow machine cannot make the test race the wall clock.
-        var (publication, opening, later) = (At(30), At(35), At(7200));
-        object Schedule(string closes) => new
+        var later = At(7200);
+        object Schedule(string publication, string opening, string closes) => new
         {
             indexPublicationAt = publication, selfAssessmentOpensAt = opening, selfAssessmentClosesAt = closes, verificationEndsAt = later,
             preliminaryResultsAt = At(7300), disputesOpensAt = At(7300), disputesClosesAt = At(10000), finalPublicationAt = At(20000),
         };
+        var (publication, opening) = (At(3000), At(3300));
         var created = await first.PostAsJsonAsync("/api/campaigns", new
         {
             authority = "HN", year = 2025, nameVi = "Đánh giá nhiều nút", nameEn = "Multi-node assessment", indexSets = new Dictionary<string, Guid> { ["department"] = set },
-            schedule = Schedule(At(3600)),
+            schedule = Schedule(publication, opening, At(3600)),
             council = new[] { new { fullName = "Chủ tịch", email = "chair@cluster.test", role = "chair" } },
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var launched = await first.PostAsync($"/api/campaigns/{campaign}/launch", null);
         Assert.True(launched.IsSuccessStatusCode, await launched.Content.ReadAsStringAsync());
+        (publication, opening) = (At(8), At(10));
+        var soon = await first.PutAsJsonAsync($"/api/campaigns/{campaign}/schedule", Schedule(publication, opening, At(3600)));
+        Assert.True(soon.IsSuccessStatusCode, await soon.Content.ReadAsStringAsync());
         var units = (await first.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
             .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
         Assert.Equal(6, units.Count);
@@ -123,8 +138,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
         nodes[0].Kill();
 
         // The others carry on: a save and a full submission through the second and third.
-        var second = await LoginAsync(nodes[1]);
-        var third = await LoginAsync(nodes[2]);
+        var second = ClientOf(nodes[1]);
+        var third = ClientOf(nodes[2]);
         (await second.PutAsJsonAsync($"{Url(codes[1])}/answers/1.2", new { number = 50, version = 0 })).EnsureSuccessStatusCode();
         (await third.PostAsJsonAsync($"{Url(codes[2])}/evidence/references", new { code = "1.1", kind = "link", url = "https://example.gov.vn/qd" })).EnsureSuccessStatusCode();
         foreach (var (code, body) in new (string, object)[] { ("1.1", new { yes = true, version = 0 }), ("1.2", new { number = 80, version = 0 }), ("1.3", new { number = 4, version = 0 }), ("2.1", new { number = 5, version = 0 }) })
@@ -132,7 +147,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         (await third.PostAsync($"{Url(codes[2])}/submit", null)).EnsureSuccessStatusCode();
 
         // The deadline, moved to ten seconds from now, fires on the surviving nodes.
-        var moved = await second.PutAsJsonAsync($"/api/campaigns/{campaign}/schedule", Schedule(At(10)));
+        var moved = await second.PutAsJsonAsync($"/api/campaigns/{campaign}/schedule", Schedule(publication, opening, At(10)));
         Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
         await WaitForStageAsync(second, "council-verification");
         var progress = (await third.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!.ToDictionary(r => r.GetProperty("unitCode").GetString()!);

@@ -5,6 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Dtx.Campaign.Server.Tests.Infrastructure;
 
@@ -279,10 +282,19 @@ public sealed class TelemetryApp : CampaignApp
         base.ConfigureWebHost(builder);
         builder.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", Collector.Endpoint);
         builder.UseSetting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-        // Export often, so the test does not wait out the default minute.
-        builder.UseSetting("OTEL_METRIC_EXPORT_INTERVAL", "300");
-        builder.UseSetting("OTEL_BSP_SCHEDULE_DELAY", "200");
-        builder.UseSetting("OTEL_BLRP_SCHEDULE_DELAY", "200");
+        // An export that a busy machine slows down must still arrive, not be dropped after the default 10 s.
+        builder.UseSetting("OTEL_EXPORTER_OTLP_TIMEOUT", "120000");
+    }
+
+    /// <summary>
+    /// Exports what the server has buffered now and returns once the collector has answered every export: the test
+    /// reads what arrived without waiting out an export interval (an interval raced a busy machine and lost).
+    /// </summary>
+    public void Flush()
+    {
+        Assert.True(Services.GetRequiredService<TracerProvider>().ForceFlush(), "the traces were not exported");
+        Assert.True(Services.GetRequiredService<MeterProvider>().ForceFlush(), "the metrics were not exported");
+        Assert.True(Services.GetRequiredService<LoggerProvider>().ForceFlush(), "the logs were not exported");
     }
 }
 

@@ -41,18 +41,12 @@ public sealed class OtlpCollector : IAsyncDisposable
     public string Text(string signal) =>
         received.TryGetValue(signal, out var batches) ? string.Join("\n", batches.Select(b => Encoding.UTF8.GetString(b))) : "";
 
-    /// <summary>Waits until every given text has arrived for the signal.</summary>
-    public async Task<string> WaitForAsync(string signal, params string[] texts)
+    /// <summary>Asserts that every given text has arrived for the signal, naming those that have not.</summary>
+    public void AssertReceived(string signal, params string[] texts)
     {
-        for (var i = 0; i < 100; i++)
-        {
-            var text = Text(signal);
-            if (texts.All(t => text.Contains(t, StringComparison.Ordinal)))
-                return text;
-            await Task.Delay(200);
-        }
-        var missing = texts.Where(t => !Text(signal).Contains(t, StringComparison.Ordinal));
-        throw new TimeoutException($"OTLP {signal}: never received {string.Join(", ", missing)}");
+        var text = Text(signal);
+        var missing = texts.Where(t => !text.Contains(t, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"OTLP {signal}: never received {string.Join(", ", missing)}");
     }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();

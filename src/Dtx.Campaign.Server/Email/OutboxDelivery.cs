@@ -56,6 +56,8 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
             await db.SaveChangesAsync(ct);
             if (transaction is not null)
                 await transaction.CommitAsync(ct);
+            // Done with this row: a round of hundreds would otherwise make every save compare all the rows before it.
+            db.ChangeTracker.Clear();
         }
         if (telemetry.BacklogObserved)
             telemetry.ReportBacklog(await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending, ct));

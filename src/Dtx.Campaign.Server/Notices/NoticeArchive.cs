@@ -12,17 +12,25 @@ internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templa
     // Within one delivery run: a notice whose copies are identical (publication, deadline closed) is drawn as a PDF once, not once per recipient.
     private readonly Dictionary<(Guid Document, string Type, string Json), EmailComposer.Attachment> drawn = [];
 
+    // Also within one run (this archive lives as long as its scope): a round of copies of one notice reads its
+    // template versions and parses them once, and looks its authority up once, instead of once per recipient.
+    private readonly Dictionary<string, TemplateRenderer> renderers = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, string> authorityCodes = [];
+
     public async Task<(Notice Model, RenderedNotice Rendered)> RenderAsync(IssuedDocument document, string? modelType, string? modelJson, CancellationToken ct)
     {
-        var set = await templates.AtVersionsAsync(document.TemplateVersions, ct);
+        var versions = string.Join(";", document.TemplateVersions.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}"));
+        if (!renderers.TryGetValue(versions, out var renderer))
+            renderers[versions] = renderer = new TemplateRenderer(await templates.AtVersionsAsync(document.TemplateVersions, ct));
         var model = NoticeDesk.ReadModel(modelType ?? document.ModelType, modelJson ?? document.ModelJson);
-        return (model, new TemplateRenderer(set).RenderNotice(model, "vi"));
+        return (model, renderer.RenderNotice(model, "vi"));
     }
 
     /// <summary>The PDF of an issued document, signed with its authority's certificate when one is configured.</summary>
     public async Task<byte[]> PdfAsync(IssuedDocument document, Notice model, RenderedNotice rendered, CancellationToken ct)
     {
-        var code = await db.Authorities.Where(a => a.Id == document.AuthorityId).Select(a => a.Code).SingleAsync(ct);
+        if (!authorityCodes.TryGetValue(document.AuthorityId, out var code))
+            authorityCodes[document.AuthorityId] = code = await db.Authorities.Where(a => a.Id == document.AuthorityId).Select(a => a.Code).SingleAsync(ct);
         return NoticePdfWriter.Write(model, rendered, "vi", signers.For(code));
     }
 

@@ -6,8 +6,8 @@ using MimeKit;
 namespace Dtx.Campaign.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A real SMTP server for tests: Debian's aiosmtpd (installed by ./test.sh) storing what it receives
-/// in a maildir, read back with MimeKit. Missing aiosmtpd fails the tests: no fallback.
+/// A real SMTP server for tests: Debian's aiosmtpd (installed by ./test.sh) storing what it receives,
+/// byte for byte, in a maildir, read back with MimeKit. Missing aiosmtpd fails the tests: no fallback.
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
@@ -22,11 +22,13 @@ public sealed class SmtpTestServer : IAsyncDisposable
         Directory.CreateDirectory(folder);
         if (Port == 0)
             Port = FreePort();
-        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(folder, "maildir")])
+        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "raw_maildir.RawMaildir", Path.Combine(folder, "maildir")])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        // Our handler (raw_maildir.py, next to the tests): the messages as received, not parsed and rewritten by Python.
+        start.Environment["PYTHONPATH"] = Path.Combine(AppContext.BaseDirectory, "Infrastructure");
         process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start");
         for (var i = 0; i < 100; i++)
         {
@@ -56,12 +58,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>What arrived, in order of arrival (a maildir lists its files in no particular order).</summary>
+    /// <summary>What arrived, in order of arrival (the handler names the files so; a directory lists them in no particular order).</summary>
     public IReadOnlyList<MimeMessage> Messages()
     {
         var inbox = new DirectoryInfo(Path.Combine(folder, "maildir", "new"));
         return inbox.Exists
-            ? inbox.EnumerateFiles().OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal).Select(f => MimeMessage.Load(f.FullName)).ToList()
+            ? inbox.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => MimeMessage.Load(f.FullName)).ToList()
             : [];
     }
 

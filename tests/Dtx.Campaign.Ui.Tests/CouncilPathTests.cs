@@ -13,6 +13,7 @@ namespace Dtx.Campaign.Ui.Tests;
 /// completes the unit, the chair approves what the gate shows ready, the unit reads the note and disputes,
 /// the member rejects the dispute, the chair approves again, and the final results are published.
 /// </summary>
+[LongRunning]
 public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
 {
     private const string Chair = TestCampaigns.ChairEmail;

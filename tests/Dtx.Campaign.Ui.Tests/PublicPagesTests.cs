@@ -13,6 +13,7 @@ namespace Dtx.Campaign.Ui.Tests;
 /// downloaded PDF checked as a file. The figures are those
 /// computed by hand in <see cref="PublishedCampaign"/>.
 /// </summary>
+[LongRunning]
 public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
 {
     private readonly PageChecks checks = new(output, app.Provider);

@@ -11,6 +11,7 @@ namespace Dtx.Campaign.Server.Tests.Demo;
 /// this year's in self-assessment, to demo accounts that sign in with the printed passwords. SQLite only:
 /// the run command's default; the services the demo drives are tested on both databases elsewhere.
 /// </summary>
+[LongRunning]
 public sealed class DemoStartTests : IAsyncLifetime
 {
     private const string AdminEmail = "quantri@demo.hanoi.invalid";

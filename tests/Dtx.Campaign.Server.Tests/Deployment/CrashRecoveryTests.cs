@@ -11,6 +11,7 @@ namespace Dtx.Campaign.Server.Tests.Deployment;
 /// The real server process is killed (SIGKILL, no shutdown work) while saves stream in from several
 /// clients; started again on the same database, every save it acknowledged (200) is there. A save cut off by the kill may or may not be there; it was never acknowledged.
 /// </summary>
+[LongRunning]
 public abstract class CrashRecoveryTests(ITestDatabase database, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AdminEmail = "admin@crash.test";

@@ -9,6 +9,7 @@ namespace Dtx.Campaign.Server.Tests.Deployment;
 /// with only the documented placeholders (connection string, install and data folders, database names) put in
 /// for this machine. PostgreSQL is what they document; the seed-demo block runs on the SQLite default.
 /// </summary>
+[LongRunning]
 public sealed class DocumentedCommandsTests(PublishedServer published) : IClassFixture<PublishedServer>, IAsyncLifetime
 {
     private readonly PostgresTestDatabase database = new();

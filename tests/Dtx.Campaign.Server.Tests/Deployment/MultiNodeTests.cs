@@ -13,6 +13,7 @@ namespace Dtx.Campaign.Server.Tests.Deployment;
 /// on the others. Runs on PostgreSQL only: several
 /// nodes need a shared server database (SQLite is the single-machine default).
 /// </summary>
+[LongRunning]
 public sealed class MultiNodeTests : IAsyncLifetime
 {
     private const string AdminEmail = "admin@cluster.test";

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dtx.Campaign.Server.Tests.Email;
 
 /// <summary>A reminder round to the 143 Hanoi units, delivered to a real SMTP server, each message once, a failure retried.</summary>
+[LongRunning]
 public abstract class ReminderDeliveryTests(CampaignApp app)
 {
     private async Task<OutboxDelivery.Report> DeliverAsync()

@@ -7,6 +7,7 @@ namespace Dtx.Campaign.Server.Tests.Hosting;
 /// started on a database without this release's migrations — as the container image would be on a new
 /// database — it stops with a non-zero exit that says what to run, not with a missing-table trace.
 /// </summary>
+[LongRunning]
 public sealed class UnmigratedDatabaseTests : IAsyncLifetime
 {
     private readonly PostgresTestDatabase database = new();

@@ -15,6 +15,7 @@ namespace Dtx.Campaign.Server.Tests.Notices;
 /// Official notices from the Scriban templates: numbered in the authority's register without gaps, sent by
 /// e-mail with their PDF, rendered again exactly as issued; templates versioned, refused with line and column.
 /// </summary>
+[LongRunning]
 public abstract class NoticeTests(CampaignApp app)
 {
     private async Task<OutboxDelivery.Report> DeliverAsync()

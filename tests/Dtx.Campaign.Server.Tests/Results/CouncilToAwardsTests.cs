@@ -13,6 +13,7 @@ namespace Dtx.Campaign.Server.Tests.Results;
 /// unit is returned for clarification, one dispute is upheld and one rejected, two units tie, and the
 /// results and awards are the ones computed by hand below.
 /// </summary>
+[LongRunning]
 public abstract class CouncilToAwardsTests(CampaignApp app)
 {
     private const string Chair = TestCampaigns.ChairEmail;

@@ -10,6 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Dtx.Campaign.Ui.Tests;
 
 /// <summary>The main path of a campaign through the pages, in Chromium: launch, fill with evidence, submit, see it on the dashboard.</summary>
+[LongRunning]
 public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
 {
     private const string Focal = "dau-moi@dong-anh.hanoi.invalid";
@@ -199,6 +200,15 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
 
         // An extension for another unit, with its reason; the dashboard marks the unit as extended.
         var hoanKiem = (await TestCampaigns.UnitsAsync(await app.LoginAsAdminAsync(), campaign))["P-HOAN-KIEM"];
+        // First a date before the campaign's own deadline: refused in Vietnamese, under the form's label for the field.
+        await admin.GetByLabel("Đơn vị", new() { Exact = true }).SelectOptionAsync(hoanKiem.ToString());
+        await admin.GetByLabel("Gia hạn đến (giờ địa phương)").FillAsync("2025-11-01T17:00");
+        await admin.GetByLabel("Lý do").FillAsync("Đơn vị đang sắp xếp lại bộ máy");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Gia hạn", Exact = true }).ClickAsync();
+        await Expect(admin.Locator("#errors li")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Gia hạn đến: phải sau hạn chung của đợt đánh giá "));
+        await checks.ScreenshotAsync(admin, "08a-admin-extension-refused");
+        Assert.All(checks.ConsoleErrors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+        checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
         await admin.GetByLabel("Đơn vị", new() { Exact = true }).SelectOptionAsync(hoanKiem.ToString());
         await admin.GetByLabel("Gia hạn đến (giờ địa phương)").FillAsync("2025-12-05T17:00");
         await admin.GetByLabel("Lý do").FillAsync("Đơn vị đang sắp xếp lại bộ máy");

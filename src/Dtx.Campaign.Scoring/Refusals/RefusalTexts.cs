@@ -54,6 +54,8 @@ public static partial class RefusalTexts
         Reason reason => reason.Text(language),
         decimal d => d.ToString("0.##", culture),
         double d => d.ToString("0.##", culture),
+        // A calendar date reads day/month/year in both languages, as on the notices.
+        DateOnly day => day.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, culture),
         IEnumerable items => string.Join(", ", items.Cast<object?>().Select(i => Show(i, language, culture))),
         _ => value.ToString() ?? "",

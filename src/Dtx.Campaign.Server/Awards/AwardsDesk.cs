@@ -177,7 +177,7 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
             ?? throw Refusal.NotFound("certificates.unknown", ("serial", serial));
         if (award.RevokedAt is { } revoked)
             throw Refusal.Conflict("certificates.already-revoked", ("serial", serial),
-                ("date", TimeZoneInfo.ConvertTime(revoked, TimeZoneInfo.FindSystemTimeZoneById(seat.Campaign.TimeZone)).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)));
+                ("date", DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(revoked, TimeZoneInfo.FindSystemTimeZoneById(seat.Campaign.TimeZone)).DateTime)));
         award.RevokedAt = clock.GetUtcNow();
         award.RevokedBy = seat.Actor;
         award.RevocationReason = reason;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
@@ -76,7 +75,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
         catch (Refusal refused)
         {
             Errors.Add(text["CannotLaunch"]);
-            Errors.AddRange(refused.Reasons.Select(r => $"{r.Field}: {r.Text(text.Language)}"));
+            Errors.AddRange(text.Refused(refused));
             return await RefusedAsync(id, ct);
         }
     }
@@ -84,21 +83,25 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
     public async Task<IActionResult> OnPostExtensionAsync(Guid id, [FromServices] GrantExtension grant, CancellationToken ct)
     {
         if (UnitId is not { } unitId)
-            Errors.Add($"unit: {text["ChooseUnit"]}");
-        if (!DateTime.TryParseExact(Until, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            Errors.Add($"until: {text["ExtendUntil"]}");
-        if (Errors.Count > 0)
+        {
+            Errors.Add(text["ChooseUnit"]);
             return await RefusedAsync(id, ct);
+        }
         try
         {
-            var row = await grant.HandleAsync(id, UnitId!.Value, Until, Reason ?? "", User.Identity?.Name, ct);
+            // The date is read by the use case's one rule for local times; its refusal names the field.
+            var row = await grant.HandleAsync(id, unitId, Until, Reason ?? "", User.Identity?.Name, ct);
             var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == id, ct);
             Flash = text.Format("ExtensionGranted", row.UnitName, Display.When(row.Deadline, campaign.TimeZone));
             return RedirectToPage(new { id });
         }
+        catch (Refusal refused) when (refused.Kind == RefusalKind.NotFound)
+        {
+            return NotFound();
+        }
         catch (Refusal refused)
         {
-            Errors.AddRange(refused.Reasons.Select(r => r.Field is null ? r.Text(text.Language) : $"{r.Field}: {r.Text(text.Language)}"));
+            Errors.AddRange(text.Refused(refused));
             return await RefusedAsync(id, ct);
         }
     }

@@ -111,6 +111,8 @@ internal sealed partial class UiText
         ["Grant"] = ("Gia hạn", "Grant"),
         ["ExtensionGranted"] = ("Đã gia hạn cho {0} đến {1}.", "{0} was given until {1}."),
         ["ChooseUnit"] = ("Chọn đơn vị", "Choose a unit"),
+        ["field.until"] = ("Gia hạn đến", "Extend until"),
+        ["field.unit"] = ("Đơn vị", "Unit"),
         ["Refused"] = ("Yêu cầu bị từ chối:", "The request was refused:"),
         ["CampaignNotFound"] = ("Không tìm thấy đợt đánh giá.", "Campaign not found."),
         ["Participants"] = ("Số đơn vị tham gia", "Participating units"),

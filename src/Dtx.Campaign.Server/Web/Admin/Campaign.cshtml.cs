@@ -95,12 +95,9 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
             Flash = text.Format("ExtensionGranted", row.UnitName, Display.When(row.Deadline, campaign.TimeZone));
             return RedirectToPage(new { id });
         }
-        catch (Refusal refused) when (refused.Kind == RefusalKind.NotFound)
-        {
-            return NotFound();
-        }
         catch (Refusal refused)
         {
+            // A unit not in the campaign is said on the page; a campaign that is gone answers 404 (RefusedAsync).
             Errors.AddRange(text.Refused(refused));
             return await RefusedAsync(id, ct);
         }

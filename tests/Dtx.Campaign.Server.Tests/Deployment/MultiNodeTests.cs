@@ -10,8 +10,8 @@ namespace Dtx.Campaign.Server.Tests.Deployment;
 /// Three real server processes on one PostgreSQL (one Quartz cluster). One node is killed in the middle
 /// of self-assessment: the remaining nodes fire the deadline exactly once, every notice goes out exactly
 /// once, what was saved through the dead node is still there, and the session signed in on it goes on
-/// on the others. Runs on PostgreSQL only: several
-/// nodes need a shared server database (SQLite is the single-machine default).
+/// on the others. Runs on PostgreSQL only: several nodes need a shared server database (SQLite is the
+/// single-machine default).
 /// </summary>
 [LongRunning]
 public sealed class MultiNodeTests : IAsyncLifetime

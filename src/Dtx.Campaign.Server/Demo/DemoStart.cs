@@ -56,7 +56,7 @@ internal static class DemoStart
         }
         if (!seeded)
         {
-            output.WriteLine("Demo: building the demo data (about a minute on a 2-core machine, only on an empty database)…");
+            output.WriteLine("Demo: building the demo data (about 30 seconds on an idle 2-core machine, only on an empty database)…");
             await using (var scope = services.CreateAsyncScope())
                 foreach (var line in await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
                     output.WriteLine("Demo: " + line);

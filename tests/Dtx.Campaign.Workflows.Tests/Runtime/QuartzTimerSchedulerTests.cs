@@ -27,7 +27,16 @@ internal sealed class ServiceProviderJobFactory : IJobFactory
     public ValueTask ReturnJob(JobScope scope, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
+/// <summary>
+/// Runs alone: the timer meter is process-wide, so a test listening to it would otherwise also hear the
+/// downtime test's timers (late by design) and the cluster test's 300 (late when a busy machine is slow to
+/// create them).
+/// </summary>
+[CollectionDefinition(nameof(ProcessWideTimerTelemetry), DisableParallelization = true)]
+public sealed class ProcessWideTimerTelemetry;
+
 /// <summary>Real Quartz (in-memory store) firing real timers into the runtime on SQLite.</summary>
+[Collection(nameof(ProcessWideTimerTelemetry))]
 public sealed class QuartzTimerSchedulerTests(SqliteDatabase database) : IClassFixture<SqliteDatabase>, IAsyncLifetime
 {
     private readonly ServiceProviderJobFactory _jobs = new();

@@ -124,8 +124,13 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
         var audience = context.Parameter("audience");
         if (audience != "units-not-submitted")
         {
-            // Reminders to the council go out as a notice to that audience.
-            context.AddToOutbox("notice", new { template = context.Parameter("template"), audience, campaignId = context.CorrelationId });
+            // Reminders to the council go out as a notice to that audience. The published definitions (v1-v3) name the
+            // self-assessment template for their one reminder to every unit, the day before disputes close: that
+            // e-mail must speak of disputes, so it is sent as the dispute-closing reminder.
+            var noticeTemplate = context.Parameter("template");
+            if (audience == "all-units" && noticeTemplate == "deadline-reminder")
+                noticeTemplate = "disputes-closing";
+            context.AddToOutbox("notice", new { template = noticeTemplate, audience, campaignId = context.CorrelationId });
             return new ActivityOutcome("queued", audience);
         }
 

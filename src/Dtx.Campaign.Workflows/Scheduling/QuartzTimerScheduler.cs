@@ -90,9 +90,9 @@ public sealed class WorkflowResumeJob(IServiceScopeFactory scopes) : IJob
             return;
         }
 
-        // Quartz fires on the machine's clock, so lateness is measured on it too (not the application's TimeProvider).
+        // Measured on the clock Quartz fires on: the application's TimeProvider, which it takes from the container.
         var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
-        TimerTelemetry.Lateness.Record(Math.Max(0, (DateTimeOffset.UtcNow - scheduled).TotalSeconds));
+        TimerTelemetry.Lateness.Record(Math.Max(0, (context.Scheduler.TimeProvider.GetUtcNow() - scheduled).TotalSeconds));
         using var activity = TimerTelemetry.Source.StartActivity("timer.fire");
         activity?.SetTag("dtx.bookmark.id", bookmarkId.ToString());
         await using var scope = scopes.CreateAsyncScope();

@@ -30,8 +30,8 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
     public string Provider => Database.Provider;
 
     /// <summary>
-    /// Whether Quartz runs in this app. Off by default: the test clock is fake, so timers are fired by
-    /// <see cref="FireDueTimersAsync"/> when the fake clock reaches them; triggers are still stored.
+    /// Whether Quartz runs in this app, on the fake clock (<see cref="PassTimeAsync"/>). Off by default: timers are
+    /// then fired by <see cref="FireDueTimersAsync"/> when the fake clock reaches them; triggers are still stored.
     /// </summary>
     protected virtual bool RunScheduler => false;
 
@@ -167,6 +167,76 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
                 throw new InvalidOperationException($"Timer {due} did not resume: {result}. {incident}");
             }
             fired++;
+        }
+    }
+
+    /// <summary>
+    /// Lets time pass up to <paramref name="until"/> with Quartz running on the fake clock, as a real clock would:
+    /// the clock stops at each timer's due moment in turn, and goes on only once Quartz has fired every timer
+    /// due by then (no bookmark left to consume, no job running). Nothing is resumed here: Quartz does it all.
+    /// </summary>
+    public async Task PassTimeAsync(DateTimeOffset until)
+    {
+        if (!RunScheduler)
+            throw new InvalidOperationException("Quartz does not run in this app: fire timers with FireDueTimersAsync.");
+        var scheduler = await Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        while (true)
+        {
+            DateTime? next;
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                var now = Clock.GetUtcNow().UtcDateTime;
+                next = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
+                    .Where(b => b.Kind == Dtx.Campaign.Workflows.Storage.BookmarkKind.Timer && b.ConsumedAt == null && b.DueUtc > now)
+                    .MinAsync(b => (DateTime?)b.DueUtc);
+            }
+            var stop = next is { } due && due <= until.UtcDateTime ? new DateTimeOffset(due, TimeSpan.Zero) : until.ToUniversalTime();
+            if (stop > Clock.GetUtcNow())
+                Clock.SetUtcNow(stop);
+            await UntilQuartzIsIdleAsync(scheduler, stop.AddSeconds(50));
+            if (stop >= until)
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Waits until Quartz has fired every due timer. Quartz may be sleeping on the clock (its idle wait) when a timer
+    /// falls due; a real clock would wake it, so while a timer waits the clock moves on a second at a time, up to
+    /// <paramref name="ceiling"/> (under a minute: displayed times are to the minute).
+    /// </summary>
+    private async Task UntilQuartzIsIdleAsync(Quartz.IScheduler scheduler, DateTimeOffset ceiling)
+    {
+        // Real time, generous: a busy machine may take a while, an idle one returns in milliseconds.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var now = Clock.GetUtcNow().UtcDateTime;
+            var due = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
+                .Where(b => b.Kind == Dtx.Campaign.Workflows.Storage.BookmarkKind.Timer && b.ConsumedAt == null && b.DueUtc <= now)
+                .Select(b => new { b.Id, b.DueUtc, b.InstanceId }).ToListAsync();
+            // Acquired or executing, on this node: a job may still be working after its bookmark's commit.
+            var running = (await scheduler.QueryFireInstances(new Quartz.FireInstanceQuery { Take = Quartz.PagedQuery.All })).Items;
+            if (due.Count == 0 && running.Count == 0)
+                return;
+            if (DateTime.UtcNow > deadline)
+            {
+                var incidents = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.WorkflowInstance>()
+                    .Where(i => i.Incident != null).Select(i => i.Incident).ToListAsync();
+                var triggers = new List<string>();
+                foreach (var d in due)
+                {
+                    var key = new Quartz.TriggerKey(d.Id.ToString(), Dtx.Campaign.Workflows.Scheduling.QuartzTimerScheduler.TriggerGroup);
+                    var trigger = await scheduler.GetTrigger(key);
+                    triggers.Add(trigger is null ? $"{d.Id} due {d.DueUtc:u}: no trigger"
+                        : $"{d.Id} due {d.DueUtc:u}: trigger {await scheduler.GetTriggerState(key)}");
+                }
+                throw new TimeoutException($"At {now:u} Quartz has not fired {due.Count} due timer(s) ({string.Join("; ", triggers)}); " +
+                    $"{running.Count} firing(s) in flight; incidents: {string.Join(" | ", incidents)}");
+            }
+            await Task.Delay(20);
+            if (running.Count == 0 && Clock.GetUtcNow() < ceiling)
+                Clock.Advance(TimeSpan.FromSeconds(1));
         }
     }
 
@@ -312,13 +382,20 @@ public sealed class TokenLimitedApp() : CampaignApp(new SqliteTestDatabase())
     protected override int TokenRequestsPerMinute => 5;
 }
 
-/// <summary>An app whose Quartz scheduler runs, for tests of the scheduler itself.</summary>
-public sealed class PostgresSchedulerApp() : CampaignApp(new PostgresTestDatabase())
+/// <summary>
+/// An app whose Quartz scheduler runs, on the fake clock (Quartz takes the container's TimeProvider), and that
+/// sends e-mail to a real SMTP server: timers fire as <see cref="CampaignApp.PassTimeAsync"/> moves the clock.
+/// </summary>
+public sealed class PostgresSchedulerApp : CampaignApp
 {
+    public PostgresSchedulerApp() : base(new PostgresTestDatabase()) => Smtp = new SmtpTestServer();
+
     protected override bool RunScheduler => true;
 }
 
-public sealed class SqliteSchedulerApp() : CampaignApp(new SqliteTestDatabase())
+public sealed class SqliteSchedulerApp : CampaignApp
 {
+    public SqliteSchedulerApp() : base(new SqliteTestDatabase()) => Smtp = new SmtpTestServer();
+
     protected override bool RunScheduler => true;
 }

@@ -9,7 +9,8 @@ using Xunit.Abstractions;
 namespace Dtx.Campaign.Server.Tests.Workflow;
 
 /// <summary>
-/// A whole 2025 campaign of four departments driven through HTTP alone as the clock moves: launch publishes at
+/// A whole 2025 campaign of four departments driven through HTTP alone as the clock moves, every timer fired by
+/// the real Quartz scheduler (its persistent store, clustered on PostgreSQL) on that clock: launch publishes at
 /// once; self-assessment (SNV reminded, SYT late under an extension, a "No" without evidence); verification with a
 /// clarification round; preliminary results; one dispute upheld, one rejected; final results, publication,
 /// awards and certificates; archive. Every notice in the register and every e-mail received is checked, and the
@@ -66,8 +67,7 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
 
     private async Task AtAsync(int month, int day, int hour, int minute = 0)
     {
-        app.Clock.SetUtcNow(new DateTimeOffset(2025, month, day, hour, minute, 0, TimeSpan.FromHours(7)).ToUniversalTime());
-        await app.FireDueTimersAsync();
+        await app.PassTimeAsync(new DateTimeOffset(2025, month, day, hour, minute, 0, TimeSpan.FromHours(7)));
         admin = await app.LoginAsAdminAsync();
     }
 
@@ -306,6 +306,8 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
             "Về việc kết thúc thời hạn tự đánh giá chuyển đổi số" + Year, "Về việc thông báo kết quả thẩm định sơ bộ chuyển đổi số" + Year,
             "Về việc tiếp nhận kiến nghị kết quả thẩm định sơ bộ chuyển đổi số" + Year, "Về việc công bố kết quả đánh giá chuyển đổi số" + Year,
             "Về việc khen thưởng các đơn vị có thành tích xuất sắc trong chuyển đổi số" + Year,
+            // The day before disputes close, every unit (annual-campaign v3), about disputes, not self-assessment.
+            "Về việc nhắc hạn gửi kiến nghị kết quả thẩm định sơ bộ chuyển đổi số",
         };
         var reminder = "Về việc nhắc hạn nộp kết quả tự đánh giá chuyển đổi số" + Year;
         Assert.Equal(unitSubjects.Order(StringComparer.Ordinal), To("daumoi.skhcn@demo.hanoi.invalid").Order(StringComparer.Ordinal));
@@ -322,9 +324,9 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
     }
 }
 
-public sealed class WholeCampaignTests_Postgres(PostgresMailApp app, ITestOutputHelper output) : WholeCampaignTests(app, output), IClassFixture<PostgresMailApp>;
+public sealed class WholeCampaignTests_Postgres(PostgresSchedulerApp app, ITestOutputHelper output) : WholeCampaignTests(app, output), IClassFixture<PostgresSchedulerApp>;
 
-public sealed class WholeCampaignTests_Sqlite(SqliteMailApp app, ITestOutputHelper output) : WholeCampaignTests(app, output), IClassFixture<SqliteMailApp>;
+public sealed class WholeCampaignTests_Sqlite(SqliteSchedulerApp app, ITestOutputHelper output) : WholeCampaignTests(app, output), IClassFixture<SqliteSchedulerApp>;
 
 /// <summary>With early close on, the last submission closes self-assessment before its deadline.</summary>
 public abstract class EarlyCloseTests(CampaignApp app)

@@ -112,13 +112,16 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
         var page = await checks.NewPageAsync(chromium.Browser, baseUrl);
         try
         {
-            await page.GotoAsync("/account/login?ReturnUrl=%2Fadmin%2Fimports");
+            // Every navigation waits for the answer only (commit), then the assertions wait for what must be on the page:
+            // on a busy CI machine the "load" event after a redirect was once never reported (120 s, network idle).
+            var commit = new PageGotoOptions { WaitUntil = WaitUntilState.Commit };
+            await page.GotoAsync("/account/login?ReturnUrl=%2Fadmin%2Fimports", commit);
             await page.GetByLabel("Thư điện tử").FillAsync(email);
             await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
             await page.WaitForURLAsync("**/account/enrol**", new() { WaitUntil = WaitUntilState.Commit });
             // Every other page sends this session back to the enrolment page.
-            await page.GotoAsync("/admin");
+            await page.GotoAsync("/admin", commit);
             await page.WaitForURLAsync("**/account/enrol?returnUrl=%2Fadmin", new() { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
             await checks.ScreenshotAsync(page, "21-account-enrol");

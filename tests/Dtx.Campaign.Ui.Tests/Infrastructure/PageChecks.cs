@@ -50,7 +50,23 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
             // Redirects too: a step that lands on an unexpected page then says which answer sent it there.
             else if (response.Status >= 300)
                 output.WriteLine($"HTTP {response.Status} {response.Request.Method} {response.Url} -> {response.Headers.GetValueOrDefault("location")}");
+            else if (response.Request.IsNavigationRequest)
+                output.WriteLine($"HTTP {response.Status} {response.Request.Method} {response.Url}");
         };
+        // The story of each navigation, so that a step that times out (CI: a link clicked and /admin never reached)
+        // says whether the request left, failed, was answered or the page never finished loading.
+        page.Request += (_, request) =>
+        {
+            if (request.IsNavigationRequest)
+                output.WriteLine($"{Stamp()} navigation requested: {request.Method} {request.Url}");
+        };
+        page.RequestFailed += (_, request) => output.WriteLine($"{Stamp()} request failed: {request.Method} {request.Url}: {request.Failure}");
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (frame == page.MainFrame)
+                output.WriteLine($"{Stamp()} navigated: {frame.Url}");
+        };
+        page.Load += (_, _) => output.WriteLine($"{Stamp()} load: {page.Url}");
         return page;
     }
 
@@ -111,4 +127,7 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
             output.WriteLine($"axe ({v.GetProperty("impact").GetString()}) on {page.Url}: {v.GetProperty("id").GetString()}");
         Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious));
     }
+
+    // Wall-clock time of day: these lines are read beside the server's log to see where the time went.
+    private static string Stamp() => DateTime.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
 }

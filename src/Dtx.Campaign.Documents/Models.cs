@@ -10,10 +10,14 @@ public sealed record FocalOfficer(string Name, string Email, string Phone);
 public sealed record Unit(string Code, string Name, string Category, FocalOfficer FocalOfficer);
 
 /// <summary>
-/// The model of an e-mail announcing a notice to someone who is not a unit (the council chair, the administrators):
-/// who is addressed, what the notice is about (rendered from <c>emails/about-*</c>) and where to read it.
+/// The model of an e-mail announcing a notice to the council, the administrators or, for a reminder, every unit:
+/// who is addressed, what the notice is about (rendered from <c>emails/about-*</c>) and where to read it;
+/// <paramref name="Deadline"/>: the deadline a reminder speaks of, written in the reader's language ("" when none).
 /// </summary>
-public sealed record Announcement(string Name, string About, string PortalUrl);
+public sealed record Announcement(string Name, string About, string PortalUrl, string Deadline = "");
+
+/// <summary>What an <c>emails/about-*</c> template words: the campaign's year (0 when the notice has none).</summary>
+public sealed record AnnouncementTopic(int Year);
 
 public sealed record Campaign(string Name, int Year, string IndexSetName, DateTimeOffset OpensAt, DateTimeOffset ClosesAt, decimal MaxPoints, string PortalUrl);
 

@@ -40,6 +40,21 @@ public sealed class Campaign
     public static readonly IReadOnlyList<int> DefaultReminderDays = [7, 3, 1];
     public const int DefaultReminderHours = 2;
 
+    /// <summary>
+    /// Calendar days from <paramref name="now"/> to <paramref name="deadline"/>, counted in the campaign's zone: "3 days
+    /// before" is three calendar days, whatever the hour.
+    /// </summary>
+    public static int DaysLeft(DateTimeOffset deadline, DateTimeOffset now, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, zone).DateTime).DayNumber - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime).DayNumber;
+
+    /// <summary>
+    /// Whether a reminder round of the council's or the dispute deadline writes at <paramref name="now"/>: the morning
+    /// round on the campaign's reminder days before it, the hours round (<paramref name="hoursRound"/>) when the campaign
+    /// has a last call; never once the deadline has passed.
+    /// </summary>
+    public bool RemindsOf(DateTimeOffset deadline, DateTimeOffset now, TimeZoneInfo zone, bool hoursRound) =>
+        deadline > now && (hoursRound ? ReminderHours > 0 : ReminderDays.Contains(DaysLeft(deadline, now, zone)));
+
     /// <summary>Until when a deadline still accepts changes: the deadline itself, or the end of the grace period after it.</summary>
     public DateTimeOffset GraceEnd(DateTimeOffset deadline) => Scoring.Participation.Participation.GraceEnd(deadline, GraceDays);
 

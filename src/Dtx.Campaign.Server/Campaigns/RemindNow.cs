@@ -55,8 +55,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
             return new RemindNowResult(null, [], skipped);
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
-        int DaysLeft(DateTimeOffset deadline) =>
-            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, zone).DateTime).DayNumber - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime).DayNumber;
+        int DaysLeft(DateTimeOffset deadline) => Campaign.DaysLeft(deadline, now, zone);
         var remindedUnits = open.Select(o => $"{o.U.NameVi} ({o.P.AnsweredCount}/{o.P.ApplicableCount})").ToList();
         var issue = await notices.IssueAsync(campaign, c => NoticeModels.Reminder(c, NoticeDesk.EveryUnit, open[0].Deadline, DaysLeft(open[0].Deadline), 0, 0) with { RemindedUnits = remindedUnits },
             user ?? "system", open.Count, open.Count == 1 ? open[0].U.Id : null, ct);

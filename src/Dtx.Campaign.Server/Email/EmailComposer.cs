@@ -25,7 +25,7 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
         if (Text("Html").Length > 0)
             return Message(idempotencyKey, Text("name"), Text("to"), Text("Subject"), Text("Text"), Text("Html"), attachment);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
-        var deadline = p.TryGetProperty("deadlineUtc", out var d) ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
+        var deadline = p.TryGetProperty("deadlineUtc", out var d) && d.ValueKind == JsonValueKind.String ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
         var when = deadline?.ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
         var graceEnds = p.TryGetProperty("graceEndsUtc", out var g) && g.ValueKind == JsonValueKind.String
             ? TimeZoneInfo.ConvertTime(g.GetDateTimeOffset(), zone).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) : null;
@@ -48,7 +48,8 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
             var template => (null!, Array.Empty<string>()),
         };
         if (subject is null)
-            return Announcement(idempotencyKey, Text("template").Split(' ')[0], Text("name"), Text("to"), Text("lang"), attachment);
+            return Announcement(idempotencyKey, Text("template").Split(' ')[0], Text("name"), Text("to"), Text("lang"), attachment, deadline,
+                p.TryGetProperty("year", out var y) && y.ValueKind == JsonValueKind.Number ? y.GetInt32() : 0);
         var text = string.Join("\n", lines.Where(l => l is not null));
         var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:serif\">");
         foreach (var line in lines)
@@ -62,13 +63,16 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
     /// A notice to people who are not a unit (the council chair, the campaign's administrators), worded from
     /// <c>templates/emails/</c> in the recipient's language (Vietnamese unless their account says English): what the
     /// notice is about (<c>about-{template}</c>, else <c>about-notice</c>) inside the <c>announcement</c> subject, text and HTML.
+    /// A reminder states its deadline (in the campaign's zone) and the campaign's year.
     /// </summary>
-    private MimeMessage Announcement(string idempotencyKey, string template, string name, string to, string lang, Attachment? attachment)
+    private MimeMessage Announcement(string idempotencyKey, string template, string name, string to, string lang, Attachment? attachment,
+        DateTimeOffset? deadline, int year)
     {
         lang = lang == "en" ? "en" : "vi";
         var renderer = new Documents.TemplateRenderer(templates);
         var aboutName = templates.TryGet($"emails/about-{template}.{lang}", out _) ? $"emails/about-{template}.{lang}" : $"emails/about-notice.{lang}";
-        var model = new Documents.Announcement(name, renderer.Render(aboutName, new { }, lang, html: false).Trim(), options.PublicBaseUrl);
+        var when = deadline?.ToString(lang == "en" ? "HH:mm, d MMMM yyyy" : "HH:mm 'ngày' dd/MM/yyyy", CultureInfo.GetCultureInfo(lang == "en" ? "en-GB" : "vi-VN")) ?? "";
+        var model = new Documents.Announcement(name, renderer.Render(aboutName, new Documents.AnnouncementTopic(year), lang, html: false).Trim(), options.PublicBaseUrl, when);
         var subject = renderer.Render($"emails/announcement.{lang}.subject", model, lang, html: false).Trim();
         var text = renderer.Render($"emails/announcement.{lang}.text", model, lang, html: false);
         var html = renderer.Render($"emails/announcement.{lang}.html", model, lang, html: true);

@@ -42,6 +42,9 @@ internal sealed class NoticeFanOut(CampaignDbContext db)
             var template = Text("template") ?? "notice";
             var audience = Text("audience") ?? "all-units";
             var campaignText = (Text("campaignId") ?? Text("correlationId") ?? "").Split('/')[0];
+            // A reminder names the deadline it speaks of and the campaign's year: each e-mail states them.
+            var deadlineUtc = payload.TryGetProperty("deadlineUtc", out var d) && d.ValueKind == JsonValueKind.String ? d.GetDateTimeOffset() : (DateTimeOffset?)null;
+            var year = payload.TryGetProperty("year", out var y) && y.ValueKind == JsonValueKind.Number ? y.GetInt32() : 0;
             var recipients = Guid.TryParse(campaignText, out var campaignId) ? await RecipientsAsync(campaignId, audience, ct) : [];
             if (recipients.Count == 0)
             {
@@ -64,6 +67,7 @@ internal sealed class NoticeFanOut(CampaignDbContext db)
                         PayloadJson = JsonSerializer.Serialize(new
                         {
                             template = asTemplate, audience, campaignId, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name, lang = r.Lang,
+                            deadlineUtc, year,
                         }),
                     });
                 }

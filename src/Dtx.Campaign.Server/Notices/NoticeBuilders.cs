@@ -77,8 +77,7 @@ internal sealed class DeadlineReminderBuilder(CampaignDbContext db) : INoticeBui
             if (u is null || !participants.TryGetValue(u.Id, out var p))
                 return NoticeModels.Reminder(c, u is null ? NoticeDesk.EveryUnit : NoticeDesk.UnitModel(u), deadline, 0, 0, 0);
             var own = campaign.DeadlineOf(p);
-            var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(own, c.Zone).DateTime).DayNumber
-                - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.IssuedAt, c.Zone).DateTime).DayNumber;
+            var daysLeft = Campaigns.Campaign.DaysLeft(own, c.IssuedAt, c.Zone);
             return NoticeModels.Reminder(c, NoticeDesk.UnitModel(u), own, daysLeft, p.AnsweredCount, p.ApplicableCount);
         });
     }

@@ -82,14 +82,14 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders buil
         if (recipients.Count == 0)
         {
             // An audience the host cannot resolve yet stays a single notice row for a person to act on.
-            context.AddToOutbox("notice", new { template, audience, campaignId = campaign.Id });
+            context.AddToOutbox("notice", new { template, audience, campaignId = campaign.Id, year = campaign.Year });
             return new ActivityOutcome("queued", $"notice for '{audience}' (no individual recipients)");
         }
         var copies = builders.TryGet(template, out var builder) ? await builder.BuildAsync(campaign, cancellationToken) : null;
         if (copies is null)
         {
             foreach (var r in recipients)
-                context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name },
+                context.AddToOutbox("email", new { template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name, year = campaign.Year },
                     keySuffix: $"{r.Unit?.Id:N}/{r.To.ToLowerInvariant()}");
             return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}");
         }
@@ -122,20 +122,10 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
     public async ValueTask<ActivityOutcome> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var audience = context.Parameter("audience");
-        if (audience != "units-not-submitted")
-        {
-            // Reminders to the council go out as a notice to that audience. The published definitions (v1-v3) name the
-            // self-assessment template for their one reminder to every unit, the day before disputes close: that
-            // e-mail must speak of disputes, so it is sent as the dispute-closing reminder.
-            var noticeTemplate = context.Parameter("template");
-            if (audience == "all-units" && noticeTemplate == "deadline-reminder")
-                noticeTemplate = "disputes-closing";
-            context.AddToOutbox("notice", new { template = noticeTemplate, audience, campaignId = context.CorrelationId });
-            return new ActivityOutcome("queued", audience);
-        }
-
         var campaign = await ActivityCampaign.LoadAsync(context, cancellationToken);
         var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
+        if (audience != "units-not-submitted")
+            return RemindOfStageDeadline(context, campaign, audience, now);
         var only = ActivityCampaign.UnitId(context);
         // The last call (annual-campaign v3): every unit still open, hours before the deadline, its head too.
         var hoursRound = context.Parameter("round") == "hours";
@@ -151,9 +141,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
                 continue;
             var deadline = campaign.DeadlineOf(participant);
             var graceEnd = campaign.GraceEnd(deadline);
-            // Days are counted in the campaign's zone: "3 days before" is three calendar days, whatever the hour.
-            var daysLeft = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(deadline, context.TimeZone).DateTime).DayNumber
-                - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, context.TimeZone).DateTime).DayNumber;
+            var daysLeft = Campaigns.Campaign.DaysLeft(deadline, now, context.TimeZone);
             var overdue = deadline <= now;
             if (hoursRound)
             {
@@ -208,5 +196,24 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
         }
         var reminded = due.Count;
         return new ActivityOutcome("queued", $"{queued} reminder(s) to {reminded} of {units.Count} unit(s) that have not submitted");
+    }
+
+    /// <summary>
+    /// A reminder of the council's deadline or of the dispute deadline, sent as a notice to its audience with the
+    /// deadline it speaks of. With a <c>round</c> (annual-campaign v4) these deadlines follow the units' schedule: the
+    /// morning round writes on the campaign's reminder days only, the hours round is the last call; without one (v1-v3)
+    /// the step's own timer was the one reminder.
+    /// </summary>
+    private static ActivityOutcome RemindOfStageDeadline(ActivityContext context, Campaigns.Campaign campaign, string? audience, DateTimeOffset now)
+    {
+        var template = context.Parameter("template") ?? "notice";
+        // v1-v3 name the self-assessment template for their one reminder to every unit, the day before disputes close.
+        if (audience == "all-units" && template == "deadline-reminder")
+            template = "disputes-closing";
+        var deadline = CampaignDates.ReminderDeadline(template, campaign.Schedule);
+        if (context.Parameter("round") is { } round && deadline is { } due && !campaign.RemindsOf(due, now, context.TimeZone, round == "hours"))
+            return new ActivityOutcome("none", $"no '{template}' reminder today: {Campaigns.Campaign.DaysLeft(due, now, context.TimeZone)} day(s) before the deadline");
+        context.AddToOutbox("notice", new { template, audience, campaignId = context.CorrelationId, deadlineUtc = deadline, year = campaign.Year });
+        return new ActivityOutcome("queued", $"'{template}' to {audience}");
     }
 }

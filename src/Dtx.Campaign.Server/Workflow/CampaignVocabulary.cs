@@ -32,12 +32,15 @@ internal static class CampaignVocabulary
             "index-publication", "self-assessment-opening", "deadline-reminder", "deadline-closed",
             "clarification-request", "preliminary-results", "dispute-outcome", "final-results", "award-decision",
             // Informational notices the shipped definitions also send.
-            "verification-started", "dispute-window-opened", "disputes-closed", "submission-verified", "campaign-archived"),
+            "verification-started", "dispute-window-opened", "disputes-closed", "submission-verified", "campaign-archived",
+            // Reminders of the council's and the dispute deadline (v4).
+            "verification-closing", "disputes-closing"),
         Set("all-units", "units-not-submitted", "council-members", "council-chair", "campaign-admins", "the-unit", "public"),
         Set("council-chair", "council-secretary", "council-member", "campaign-admin", "unit-focal-officer", "system-admin"),
         Set(
             "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "selfAssessment.graceEndsAt", "verification.endsAt",
-            "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at", "selfAssessment.lastCallAt"),
+            "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at", "selfAssessment.lastCallAt",
+            "verification.lastCallAt", "disputes.lastCallAt"),
         Set(
             "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",
             "unit-resubmitted", "dispute-filed", "results-finalised"),

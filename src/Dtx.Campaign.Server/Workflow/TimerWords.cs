@@ -20,6 +20,8 @@ internal static class TimerWords
         ["selfAssessment.graceEndsAt"] = ("hết thời gian ân hạn", "the end of the grace period"),
         ["selfAssessment.lastCallAt"] = ("lần nhắc cuối", "the last call"),
         ["verification.endsAt"] = ("hạn thẩm định", "the end of verification"),
+        ["verification.lastCallAt"] = ("lần nhắc cuối trước hạn thẩm định", "the last call before the end of verification"),
+        ["disputes.lastCallAt"] = ("lần nhắc cuối trước hạn kiến nghị", "the last call before the dispute deadline"),
         ["preliminaryResults.at"] = ("ngày công bố kết quả sơ bộ", "the preliminary results date"),
         ["disputes.opensAt"] = ("ngày mở kiến nghị", "the opening of disputes"),
         ["disputes.closesAt"] = ("hạn kiến nghị", "the dispute deadline"),

@@ -1,4 +1,8 @@
 using Dtx.Campaign.Server.Cli;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Scheduling;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -148,22 +152,18 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         while (true)
         {
             await using var scope = Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>();
             var now = Clock.GetUtcNow().UtcDateTime;
-            var due = await db.Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
-                .Where(b => b.Kind == Dtx.Campaign.Workflows.Storage.BookmarkKind.Timer && b.ConsumedAt == null && b.DueUtc <= now)
-                .OrderBy(b => b.DueUtc).Select(b => b.Id).FirstOrDefaultAsync();
+            var due = await PendingTimers(scope).Where(b => b.DueUtc <= now).OrderBy(b => b.DueUtc).Select(b => b.Id).FirstOrDefaultAsync();
             if (due == Guid.Empty)
                 return fired;
-            var runtime = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Workflows.Runtime.WorkflowRuntime>();
-            var result = await runtime.ResumeAsync(due, Dtx.Campaign.Workflows.Runtime.WorkflowActor.Timer);
-            if (result != Dtx.Campaign.Workflows.Runtime.ResumeResult.Resumed)
+            var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
+            var result = await runtime.ResumeAsync(due, WorkflowActor.Timer);
+            if (result != ResumeResult.Resumed)
             {
                 await using var check = Services.CreateAsyncScope();
-                var incident = await check.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
-                    .Where(b => b.Id == due)
-                    .Join(check.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.WorkflowInstance>(),
-                        b => b.InstanceId, i => i.Id, (b, i) => i.Incident).FirstOrDefaultAsync();
+                var db = check.ServiceProvider.GetRequiredService<CampaignDbContext>();
+                var incident = await db.Set<Bookmark>().Where(b => b.Id == due)
+                    .Join(db.Set<WorkflowInstance>(), b => b.InstanceId, i => i.Id, (b, i) => i.Incident).FirstOrDefaultAsync();
                 throw new InvalidOperationException($"Timer {due} did not resume: {result}. {incident}");
             }
             fired++;
@@ -186,9 +186,7 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
             await using (var scope = Services.CreateAsyncScope())
             {
                 var now = Clock.GetUtcNow().UtcDateTime;
-                next = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
-                    .Where(b => b.Kind == Dtx.Campaign.Workflows.Storage.BookmarkKind.Timer && b.ConsumedAt == null && b.DueUtc > now)
-                    .MinAsync(b => (DateTime?)b.DueUtc);
+                next = await PendingTimers(scope).Where(b => b.DueUtc > now).MinAsync(b => (DateTime?)b.DueUtc);
             }
             var stop = next is { } due && due <= until.UtcDateTime ? new DateTimeOffset(due, TimeSpan.Zero) : until.ToUniversalTime();
             if (stop > Clock.GetUtcNow())
@@ -212,21 +210,19 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         {
             await using var scope = Services.CreateAsyncScope();
             var now = Clock.GetUtcNow().UtcDateTime;
-            var due = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.Bookmark>()
-                .Where(b => b.Kind == Dtx.Campaign.Workflows.Storage.BookmarkKind.Timer && b.ConsumedAt == null && b.DueUtc <= now)
-                .Select(b => new { b.Id, b.DueUtc, b.InstanceId }).ToListAsync();
+            var due = await PendingTimers(scope).Where(b => b.DueUtc <= now).Select(b => new { b.Id, b.DueUtc }).ToListAsync();
             // Acquired or executing, on this node: a job may still be working after its bookmark's commit.
             var running = (await scheduler.QueryFireInstances(new Quartz.FireInstanceQuery { Take = Quartz.PagedQuery.All })).Items;
             if (due.Count == 0 && running.Count == 0)
                 return;
             if (DateTime.UtcNow > deadline)
             {
-                var incidents = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Workflows.Storage.WorkflowInstance>()
+                var incidents = await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<WorkflowInstance>()
                     .Where(i => i.Incident != null).Select(i => i.Incident).ToListAsync();
                 var triggers = new List<string>();
                 foreach (var d in due)
                 {
-                    var key = new Quartz.TriggerKey(d.Id.ToString(), Dtx.Campaign.Workflows.Scheduling.QuartzTimerScheduler.TriggerGroup);
+                    var key = new Quartz.TriggerKey(d.Id.ToString(), QuartzTimerScheduler.TriggerGroup);
                     var trigger = await scheduler.GetTrigger(key);
                     triggers.Add(trigger is null ? $"{d.Id} due {d.DueUtc:u}: no trigger"
                         : $"{d.Id} due {d.DueUtc:u}: trigger {await scheduler.GetTriggerState(key)}");
@@ -239,6 +235,10 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
                 Clock.Advance(TimeSpan.FromSeconds(1));
         }
     }
+
+    /// <summary>The workflow timers not yet fired, whenever they are due.</summary>
+    private static IQueryable<Bookmark> PendingTimers(AsyncServiceScope scope) =>
+        scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<Bookmark>().Where(b => b.Kind == BookmarkKind.Timer && b.ConsumedAt == null);
 
     /// <summary>Delivers every due e-mail of the outbox now (tests deliver on the fake clock) and fails if any could not be sent.</summary>
     public async Task DeliverMailAsync()
@@ -253,9 +253,8 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
             if (report.Failed > 0)
                 throw new InvalidOperationException($"{report.Failed} e-mails could not be delivered");
             var now = Clock.GetUtcNow().UtcDateTime;
-            var waiting = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>()
-                .Set<Dtx.Campaign.Workflows.Storage.OutboxMessage>()
-                .CountAsync(m => m.Kind == "email" && m.Status == Dtx.Campaign.Workflows.Storage.OutboxStatus.Pending && (m.NextAttemptAt == null || m.NextAttemptAt <= now));
+            var waiting = await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<OutboxMessage>()
+                .CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending && (m.NextAttemptAt == null || m.NextAttemptAt <= now));
             if (waiting == 0)
                 return;
             if (DateTime.UtcNow > deadline)

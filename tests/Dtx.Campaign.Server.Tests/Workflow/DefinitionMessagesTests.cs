@@ -77,7 +77,9 @@ public abstract class DefinitionMessagesTests(CampaignApp app)
             .Distinct().ToList();
         Assert.Contains(named, n => n.Audience == "public");
         Assert.Contains(named, n => n.Audience == "campaign-admins");
-        Assert.Contains(named, n => n.Audience == "council-chair");
+        // The council's deadline reminder (annual-campaign v4 writes to every member) and the dispute deadline's to every unit.
+        Assert.Contains(named, n => n.Template == "verification-closing" && n.Audience == "council-members");
+        Assert.Contains(named, n => n.Template == "disputes-closing" && n.Audience == "all-units");
         foreach (var (template, audience) in named)
         {
             var matching = emails.Where(e => e.Payload.GetProperty("template").GetString() is { } t

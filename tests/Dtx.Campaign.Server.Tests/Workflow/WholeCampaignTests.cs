@@ -299,6 +299,10 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
         Assert.All(mail, m => Assert.DoesNotContain("Thông báo:", m.Text, StringComparison.Ordinal));
         Assert.All(mail, m => Assert.DoesNotMatch(@"\b[a-z]+(-[a-z]+)+\b", m.Subject));
         const string Year = " năm 2025";
+        const string DisputesClosing = "Về việc nhắc hạn gửi kiến nghị kết quả thẩm định sơ bộ chuyển đổi số" + Year;
+        // Every subject names the campaign's year, the administrators' and the council's too.
+        Assert.All(mail, m => Assert.EndsWith(Year, m.Subject, StringComparison.Ordinal));
+        Assert.Contains("Về việc kết thúc và lưu trữ đợt đánh giá chuyển đổi số" + Year, To(CampaignApp.AdminEmail));
         List<string> To(string address) => [.. mail.Where(m => m.To == address).Select(m => m.Subject)];
         var unitSubjects = new[]
         {
@@ -306,8 +310,9 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
             "Về việc kết thúc thời hạn tự đánh giá chuyển đổi số" + Year, "Về việc thông báo kết quả thẩm định sơ bộ chuyển đổi số" + Year,
             "Về việc tiếp nhận kiến nghị kết quả thẩm định sơ bộ chuyển đổi số" + Year, "Về việc công bố kết quả đánh giá chuyển đổi số" + Year,
             "Về việc khen thưởng các đơn vị có thành tích xuất sắc trong chuyển đổi số" + Year,
-            // The day before disputes close, every unit (annual-campaign v3), about disputes, not self-assessment.
-            "Về việc nhắc hạn gửi kiến nghị kết quả thẩm định sơ bộ chuyển đổi số",
+            // Before disputes close (23 Dec 17:00), every unit (annual-campaign v4): 3 days and 1 day before at 08:00, and
+            // the last call 2 hours before; about disputes, not self-assessment.
+            DisputesClosing, DisputesClosing, DisputesClosing,
         };
         var reminder = "Về việc nhắc hạn nộp kết quả tự đánh giá chuyển đổi số" + Year;
         Assert.Equal(unitSubjects.Order(StringComparer.Ordinal), To("daumoi.skhcn@demo.hanoi.invalid").Order(StringComparer.Ordinal));
@@ -318,6 +323,12 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
             To("daumoi.stc@demo.hanoi.invalid").Order(StringComparer.Ordinal));
         Assert.Contains("Về việc thẩm định kết quả tự đánh giá chuyển đổi số" + Year, To("member@demo.hanoi.invalid"));
         Assert.Contains("Về việc kết thúc thời hạn tiếp nhận kiến nghị kết quả đánh giá chuyển đổi số" + Year, To("member@demo.hanoi.invalid"));
+        // The dispute reminders state their deadline; the council, whose appraisal ended 12 days early, had none.
+        var disputeReminders = mail.Where(m => m.Subject == DisputesClosing).ToList();
+        Assert.Equal(3 * Codes.Length, disputeReminders.Count);
+        output.WriteLine($"disputes-closing e-mail: {disputeReminders[0].Text}");
+        Assert.All(disputeReminders, m => Assert.Contains("Hạn cuối: 17:00 ngày 23/12/2025 (giờ Việt Nam).", m.Text, StringComparison.Ordinal));
+        Assert.DoesNotContain(mail, m => m.Subject.Contains("thẩm định kết quả tự đánh giá", StringComparison.Ordinal) && m.Subject.Contains("nhắc hạn", StringComparison.Ordinal));
         var snvPreliminaryMail = mail.Single(m => m.To == "daumoi.snv@demo.hanoi.invalid" && m.Subject.Contains("sơ bộ", StringComparison.Ordinal) && m.Subject.Contains("thông báo", StringComparison.Ordinal));
         Assert.Contains("46,00/100,00 điểm", snvPreliminaryMail.Text, StringComparison.Ordinal);
         Assert.Contains("xếp loại Yếu, hạng 3/4", snvPreliminaryMail.Text, StringComparison.Ordinal);
@@ -328,7 +339,10 @@ public sealed class WholeCampaignTests_Postgres(PostgresSchedulerApp app, ITestO
 
 public sealed class WholeCampaignTests_Sqlite(SqliteSchedulerApp app, ITestOutputHelper output) : WholeCampaignTests(app, output), IClassFixture<SqliteSchedulerApp>;
 
-/// <summary>With early close on, the last submission closes self-assessment before its deadline.</summary>
+/// <summary>
+/// With early close on, the last submission closes self-assessment before its deadline; the council is then reminded
+/// of its own deadline on the campaign's schedule (annual-campaign v4).
+/// </summary>
 public abstract class EarlyCloseTests(CampaignApp app)
 {
     private HttpClient admin = null!;
@@ -352,7 +366,7 @@ public abstract class EarlyCloseTests(CampaignApp app)
         (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("stage").GetString()!;
 
     [Fact]
-    public async Task Early_close_ends_self_assessment_when_the_last_unit_submits()
+    public async Task Early_close_ends_self_assessment_when_the_last_unit_submits_and_the_council_is_reminded_of_its_deadline()
     {
         await AtAsync(10, 1, 9);
         await app.ImportHanoiUnitsAsync(admin);
@@ -375,9 +389,22 @@ public abstract class EarlyCloseTests(CampaignApp app)
         Assert.Equal("self-assessment", await StageAsync(campaign));
         await OkAsync(admin.PostAsync($"{sa}/submit", null));
         Assert.Equal("council-verification", await StageAsync(campaign));
+
+        // Verification ends 15 Dec 17:00 and nobody approves: the council hears of it 7, 3 and 1 days before at 08:00
+        // and 2 hours before, each e-mail stating the deadline; no reminder after it.
+        foreach (var (day, hour) in new[] { (1, 9), (8, 9), (10, 9), (12, 9), (14, 9), (15, 16), (16, 9) })
+            await AtAsync(12, day, hour);
+        await app.DeliverMailAsync();
+        var reminders = app.Smtp!.Messages().Where(m => m.Subject?.Contains("nhắc hạn", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(Enumerable.Repeat("Về việc nhắc hạn hoàn thành việc thẩm định kết quả tự đánh giá chuyển đổi số năm 2025", 4), reminders.Select(m => m.Subject));
+        Assert.All(reminders, m => Assert.Equal(TestCampaigns.ChairEmail, m.To.Mailboxes.Single().Address));
+        Assert.All(reminders, m => Assert.Contains("Hạn cuối: 17:00 ngày 15/12/2025 (giờ Việt Nam).", m.TextBody, StringComparison.Ordinal));
+        var sent = (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("journal").EnumerateArray()
+            .Select(j => j.GetProperty("detail").GetString() ?? "").Where(d => d.StartsWith("'verification-closing'", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, sent.Count);
     }
 }
 
-public sealed class EarlyCloseTests_Postgres(PostgresApp app) : EarlyCloseTests(app), IClassFixture<PostgresApp>;
+public sealed class EarlyCloseTests_Postgres(PostgresMailApp app) : EarlyCloseTests(app), IClassFixture<PostgresMailApp>;
 
-public sealed class EarlyCloseTests_Sqlite(SqliteApp app) : EarlyCloseTests(app), IClassFixture<SqliteApp>;
+public sealed class EarlyCloseTests_Sqlite(SqliteMailApp app) : EarlyCloseTests(app), IClassFixture<SqliteMailApp>;

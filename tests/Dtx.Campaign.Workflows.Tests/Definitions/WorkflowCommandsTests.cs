@@ -9,6 +9,7 @@ public class WorkflowCommandsTests
     [InlineData("annual-campaign.v1.yaml")]
     [InlineData("annual-campaign.v2.yaml")]
     [InlineData("annual-campaign.v3.yaml")]
+    [InlineData("annual-campaign.v4.yaml")]
     [InlineData("unit-extension.v1.yaml")]
     [InlineData("unit-assessment.v1.yaml")]
     public void Validate_accepts_the_shipped_definitions(string file)

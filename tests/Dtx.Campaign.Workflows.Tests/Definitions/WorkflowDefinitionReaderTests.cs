@@ -17,6 +17,7 @@ public class WorkflowDefinitionReaderTests
     [InlineData("annual-campaign.v1.yaml")]
     [InlineData("annual-campaign.v2.yaml")]
     [InlineData("annual-campaign.v3.yaml")]
+    [InlineData("annual-campaign.v4.yaml")]
     [InlineData("unit-extension.v1.yaml")]
     [InlineData("unit-assessment.v1.yaml")]
     public void Shipped_definitions_load_without_problems(string file)

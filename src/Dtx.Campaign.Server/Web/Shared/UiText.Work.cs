@@ -65,6 +65,7 @@ internal sealed partial class UiText
         ["notice.deadline-closed"] = ("Thông báo hết hạn tự đánh giá", "Self-assessment closed"),
         ["notice.deadline-reminder"] = ("Nhắc hạn nộp tự đánh giá", "Deadline reminder"),
         ["notice.disputes-closing"] = ("Nhắc hạn gửi kiến nghị", "Dispute deadline reminder"),
+        ["notice.verification-closing"] = ("Nhắc hạn thẩm định", "Verification deadline reminder"),
         ["notice.dispute-outcome"] = ("Kết quả giải quyết kiến nghị", "Dispute outcome"),
         ["notice.dispute-window-opened"] = ("Mở thời hạn kiến nghị", "Dispute window opened"),
         ["notice.final-results"] = ("Kết quả chính thức", "Final results"),

@@ -47,5 +47,15 @@ public static partial class RefusalTexts
         ["reminders.not-participating"] = ("không tham gia đợt đánh giá này: {units}", "not participating in this campaign: {units}"),
         ["file.rejected"] = ("{count} lỗi trong {file}; không có gì được lưu. Lỗi đầu tiên: {first}", "{count} problem(s) in {file}; nothing was stored. First: {first}"),
         ["file.limit"] = ("{file}: không có gì được lưu. {first}", "{file}: nothing was stored. {first}"),
+        // Moving a running campaign to a newer version of its workflow.
+        ["workflow.move-reason"] = ("hãy ghi lý do chuyển phiên bản: lý do được lưu vào nhật ký", "give the reason for the move: it is kept in the journal"),
+        ["workflow.not-launched"] = ("Đợt đánh giá chưa được khởi động nên chưa có quy trình để chuyển phiên bản.", "The campaign has not been launched: it has no workflow to move."),
+        ["workflow.move-faulted"] = ("Quy trình đang có một bước bị lỗi; hãy chạy lại hoặc bỏ qua bước đó trước khi chuyển phiên bản.",
+            "A step of the workflow has failed; retry or skip it before moving to another version."),
+        ["workflow.move-ended"] = ("Quy trình đã kết thúc hoặc đã bị huỷ; không còn gì để chuyển phiên bản.", "The workflow has finished or was cancelled; there is nothing to move."),
+        ["workflow.move-version"] = ("không có phiên bản mới hơn v{version} để chuyển tới (quy trình đang chạy v{current}; có thể chuyển tới: {newer})",
+            "there is no newer version v{version} to move to (the workflow runs v{current}; it can move to: {newer})"),
+        ["workflow.move-stage"] = ("Phiên bản v{version} không có giai đoạn {stage}, nơi đợt đánh giá đang ở; chưa thể chuyển lúc này.",
+            "Version v{version} has no stage {stage}, where the campaign is; it cannot move now."),
     };
 }

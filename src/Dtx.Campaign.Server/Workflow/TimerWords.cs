@@ -43,6 +43,22 @@ internal static class TimerWords
         ["archive-campaign"] = ("Lưu trữ đợt đánh giá", "Archive the campaign"),
     };
 
+    private static readonly Dictionary<string, (string Vi, string En)> Events = new(StringComparer.Ordinal)
+    {
+        ["campaign-launched"] = ("đợt đánh giá được khởi động", "the campaign is launched"),
+        ["all-units-submitted"] = ("mọi đơn vị đã nộp", "every unit has submitted"),
+        ["unit-started"] = ("đơn vị bắt đầu tự đánh giá", "the unit starts its self-assessment"),
+        ["unit-submitted"] = ("đơn vị nộp kết quả", "the unit submits"),
+        ["unit-returned"] = ("hồ sơ được trả lại đơn vị", "the submission is returned to the unit"),
+        ["unit-resubmitted"] = ("đơn vị nộp lại", "the unit submits again"),
+        ["dispute-filed"] = ("có kiến nghị được gửi", "a dispute is filed"),
+        ["results-finalised"] = ("kết quả được chốt", "the results are final"),
+    };
+
+    /// <summary>A workflow event in words (an event added later keeps its name).</summary>
+    public static string Event(string name, string language) =>
+        Events.TryGetValue(name, out var words) ? (language == "en" ? words.En : words.Vi) : name;
+
     /// <summary>A pending bookmark in words: a timer described, anything else by its own name.</summary>
     public static string Describe(WorkflowDefinition? definition, WorkflowInstance instance, Bookmark bookmark, string language) =>
         (definition is null ? null : Describe(definition, bookmark, DatesOf(instance), TimeZoneInfo.FindSystemTimeZoneById(instance.TimeZoneId), language)) ?? bookmark.Name;
@@ -153,6 +169,7 @@ internal static partial class JournalWords
         ["retry-requested"] = ("Quản trị viên yêu cầu chạy lại", "Retry requested by an administrator"),
         ["step-skipped"] = ("Quản trị viên bỏ qua bước lỗi", "Failed step skipped by an administrator"),
         ["date-changed"] = ("Đổi ngày trong lịch", "Schedule date changed"),
+        ["moved"] = ("Quản trị viên chuyển sang phiên bản mới của quy trình", "Moved to a newer version of the workflow by an administrator"),
         ["early"] = ("Hẹn giờ kích hoạt sớm, đã hẹn lại", "Timer fired early, rescheduled"),
         ["duplicate"] = ("Bỏ qua lần kích hoạt trùng", "Duplicate firing ignored"),
         ["ignored"] = ("Bỏ qua (quy trình đã huỷ)", "Ignored (workflow cancelled)"),

@@ -33,6 +33,9 @@ internal static class WorkflowApi
         group.MapGet("/approval-records/{stage}/snapshot", Snapshot)
             .WithSummary("What approving a stage now would approve: the canonical snapshot and its SHA-256, to send back with the approval.");
         group.MapGet("/gates/{stage}", Gate).WithSummary("What approving the end of a stage requires and whether it is met (e.g. \"143/143 units verified\").");
+        group.MapPost("/version", MoveVersion).RequireAuthorization(Policies.Administer)
+            .WithSummary("Move the campaign's running workflow to a newer version of its definition, in its current stage (administrators; a reason is required). " +
+                "The new version's timers are armed from the campaign's schedule; nothing the stage already did runs again.");
         app.MapGet("/api/workflows", Versions).WithTags("Workflow").RequireAuthorization(Policies.Administer)
             .WithSummary("Every definition version and the campaigns running on each.");
         return app;
@@ -122,6 +125,12 @@ internal static class WorkflowApi
         var snapshot = await snapshots.TakeAsync(id, stage, ct);
         return TypedResults.Ok(new SnapshotView(stage, snapshot.Checksum, snapshot.Items.Count, snapshot.Items));
     }
+
+    public sealed record VersionMoveRequest(int Version, string? Reason);
+
+    private static async Task<Ok<WorkflowVersionMove.Moved>> MoveVersion(Guid id, VersionMoveRequest request, ClaimsPrincipal user, WorkflowVersionMove move,
+        CancellationToken ct) =>
+        TypedResults.Ok(await move.MoveAsync(id, request.Version, request.Reason, user.Identity?.Name ?? "admin", ct));
 
     private static async Task<Ok<IReadOnlyList<DefinitionUsage>>> Versions(WorkflowRuntime runtime, CancellationToken ct) =>
         TypedResults.Ok(await runtime.ListVersionsAsync(ct));

@@ -25,6 +25,7 @@ internal static class WorkflowSetup
             // Closing early when every unit has submitted, if the campaign allows it (set at launch).
             .AddGuard(new Workflows.Activities.VariableGuard("early-close-enabled", "earlyCloseEnabled"));
         services.AddScoped<StageApprovals>();
+        services.AddScoped<WorkflowVersionMove>();
         services.AddScoped<ApprovalSnapshots>();
         services.AddSingleton<ITimerScheduler, HostTimerScheduler>();
         services.AddHostedService<PinnedVersionsCheck>();

@@ -406,6 +406,55 @@ public sealed partial class WorkflowRuntime
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Moves a running instance to a newer version of its definition, in its current stage: the stage's pending waits
+    /// are replaced by the new version's (timers from the schedule, with <paramref name="newDates"/> adding the dates
+    /// the new version names), nothing the stage already did runs again, and who, from which version and why is
+    /// journaled. Refused when the new version has no such stage or lacks a date, or the instance is not running cleanly.
+    /// Returns the number of timers armed.
+    /// </summary>
+    public async Task<int> MoveToVersionAsync(Guid instanceId, int version, IReadOnlyDictionary<string, DateTimeOffset> newDates, WorkflowActor actor,
+        string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newDates);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return await InTransactionAsync(instanceId, async step =>
+        {
+            var instance = await FreshAsync<WorkflowInstance>(instanceId, cancellationToken)
+                ?? throw new ArgumentException($"No workflow instance {instanceId}.", nameof(instanceId));
+            if (instance.Status != WorkflowStatus.Running)
+            {
+                throw new InvalidOperationException($"Instance {instanceId} is {instance.Status}; only a running instance without an incident moves to another version.");
+            }
+
+            var from = instance.DefinitionVersion;
+            var to = _definitions.Find(instance.DefinitionKey, version)
+                ?? throw new ArgumentException($"No workflow definition '{instance.DefinitionKey}' v{version}.", nameof(version));
+            if (to.Version <= from)
+            {
+                throw new InvalidOperationException($"Instance {instanceId} runs '{to.Key}' v{from}; it moves only to a newer version, not v{to.Version}.");
+            }
+
+            var stage = to.Stages.FirstOrDefault(s => s.Key == instance.CurrentStage)
+                ?? throw new InvalidOperationException($"'{to.Key}' v{to.Version} has no stage '{instance.CurrentStage}', where instance {instanceId} is.");
+            step.Bind(instance, actor, "move/" + Guid.NewGuid().ToString("N"), Now);
+            foreach (var (name, value) in newDates.Where(d => !step.Dates.ContainsKey(d.Key)))
+            {
+                step.Dates[name] = value.UtcDateTime;
+            }
+
+            CheckRunnable(to, step.Dates.Keys);
+            await DefinitionPins.PinAsync(_db, _definitions, to, step.Now, cancellationToken);
+            await ConsumePendingAsync(step, $"moved:v{from}->v{to.Version}", cancellationToken);
+            instance.DefinitionVersion = to.Version;
+            Journal(step, stage.Key, null, "moved", $"{to.Key} v{from} → v{to.Version} by {actor.Id}: {reason.Trim()}");
+            ArmWaits(step, stage, moved: true);
+            step.Save();
+            return step.ToSchedule.Count;
+        }, cancellationToken);
+    }
+
     /// <summary>The Mermaid (or DOT) picture of the instance's definition version with its current stage marked.</summary>
     public async Task<string?> GetGraphAsync(Guid instanceId, bool dot = false, CancellationToken cancellationToken = default)
     {
@@ -602,21 +651,36 @@ public sealed partial class WorkflowRuntime
             return;
         }
 
+        ArmWaits(step, stage, moved: false);
+    }
+
+    /// <summary>
+    /// Arms what a stage waits for: its timers, its gate and its event transitions. An instance <paramref name="moved"/>
+    /// to a new version arms no activity timer that is already due (the old version's steps are done, not re-run); a
+    /// stage timer already due still moves it on.
+    /// </summary>
+    private void ArmWaits(Step step, StageDefinition stage, bool moved)
+    {
         foreach (var timer in stage.Timers)
         {
             var due = timer.At.Resolve(step.Dates[timer.At.DateName], step.Zone);
             if (timer.Repeats)
             {
-                // A round entered late fires once for its latest past occurrence, not once per missed interval.
-                while (due < step.Now && Later(timer, due, step.Zone) is { } next && next < step.Now)
+                // A round entered late fires once for its latest past occurrence, not once per missed interval;
+                // after a move, the next occurrence.
+                while (due < step.Now && Later(timer, due, step.Zone) is { } next && (moved || next < step.Now))
                 {
                     due = next;
                 }
 
-                if (due >= UntilOf(step, timer))
+                if (due >= UntilOf(step, timer) || (moved && due < step.Now))
                 {
                     continue;
                 }
+            }
+            else if (moved && timer.Activity is not null && due <= step.Now)
+            {
+                continue;
             }
 
             Arm(step, stage.Key, timer, due);

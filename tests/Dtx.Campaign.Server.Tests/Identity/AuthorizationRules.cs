@@ -145,6 +145,7 @@ public static class AuthorizationRules
         ["GET /api/campaigns/{id:guid}/workflow/gates/{stage}"] = Signed,
         ["GET /api/campaigns/{id:guid}/workflow/approval-records"] = Admins,    // and the campaign's council
         ["GET /api/campaigns/{id:guid}/workflow/approval-records/{stage}/snapshot"] = Admins,
+        ["POST /api/campaigns/{id:guid}/workflow/version"] = Admins,
         ["GET /api/workflows"] = Admins,
         // Notices, templates, documents, audit
         ["GET /api/authorities/{code}/letterhead"] = Admins,

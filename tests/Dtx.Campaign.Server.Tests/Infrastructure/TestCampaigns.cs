@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtx.Campaign.Server.Tests.Infrastructure;
 
@@ -41,4 +43,23 @@ public static class TestCampaigns
     public static async Task<Dictionary<string, Guid>> UnitsAsync(HttpClient admin, Guid campaign) =>
         (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
             .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
+    /// <summary>
+    /// Launches a created campaign on an older version of the annual cycle (without the dates newer versions added), as
+    /// the server did before a newer version shipped; the launch itself always takes the newest.
+    /// </summary>
+    public static async Task LaunchOnVersionAsync(CampaignApp app, Guid campaignId, int version)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.CampaignDbContext>();
+        var campaign = await db.Campaigns.SingleAsync(c => c.Id == campaignId);
+        var definition = scope.ServiceProvider.GetRequiredService<Workflows.Definitions.IWorkflowDefinitionStore>().Find("annual-campaign", version)!;
+        var named = definition.Stages.SelectMany(s => s.Timers).SelectMany(t => new[] { t.At.DateName, t.Until }).OfType<string>().ToHashSet();
+        var dates = Server.Workflow.CampaignDates.Of(campaign.Schedule, campaign.GraceDays, campaign.ReminderHours).Where(d => named.Contains(d.Key))
+            .ToDictionary(d => d.Key, d => d.Value);
+        var instance = await scope.ServiceProvider.GetRequiredService<Workflows.Runtime.WorkflowRuntime>().StartAsync(
+            new Workflows.Runtime.StartWorkflow("annual-campaign", campaignId.ToString(), dates, Version: version, TimeZoneId: campaign.TimeZone));
+        campaign.WorkflowInstanceId = instance.Id;
+        campaign.Status = Server.Campaigns.CampaignStatus.Launched;
+        await db.SaveChangesAsync();
+    }
 }

@@ -63,4 +63,12 @@ public sealed class TimerWordsTests
         Assert.DoesNotContain("disputes.opensAt", vi);
         Assert.Equal($"Move to the stage “{target.En}” at 20/12/2026 08:00 (the opening of disputes)", TimerWords.Describe(definition, timer, null, Dates, Hanoi, "en"));
     }
+
+    [Fact]
+    public void Every_event_a_definition_may_wait_for_has_words_in_both_languages()
+    {
+        Assert.All(CampaignVocabulary.Catalog.Events, e => Assert.NotEqual(e, TimerWords.Event(e, "vi")));
+        Assert.All(CampaignVocabulary.Catalog.Events, e => Assert.NotEqual(e, TimerWords.Event(e, "en")));
+        Assert.Equal("đợt đánh giá được khởi động", TimerWords.Event("campaign-launched", "vi"));
+    }
 }

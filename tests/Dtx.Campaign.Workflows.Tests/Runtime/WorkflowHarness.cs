@@ -57,7 +57,7 @@ public sealed class WorkflowHarness(ITestDatabase database, IWorkflowDefinitionS
 
     // From the files, with their texts: the runtime pins each version an instance starts on.
     private static readonly IWorkflowDefinitionStore Definitions = WorkflowDefinitionStore.FromFiles(
-        new[] { "annual-campaign.v1.yaml", "annual-campaign.v2.yaml", "unit-assessment.v1.yaml", "unit-extension.v1.yaml" }
+        new[] { "annual-campaign.v1.yaml", "annual-campaign.v2.yaml", "annual-campaign.v3.yaml", "annual-campaign.v4.yaml", "unit-assessment.v1.yaml", "unit-extension.v1.yaml" }
             .Select(WorkflowDefinitionReaderTests.ShippedPath),
         TestWorkflows.Catalog);
 

@@ -13,9 +13,11 @@ namespace Dtx.Campaign.Server.Web.Admin;
 /// <summary>
 /// A campaign's workflow for its administrator: the stages with the current one marked, the journal in
 /// words with times in the campaign's zone, pending timers in words, and the incident of a failed step with
-/// "retry now" and "skip step" (a reason and a confirmation required; journaled by the runtime, audited here).
+/// "retry now" and "skip step" (a reason and a confirmation required; journaled by the runtime, audited here); and, when
+/// a newer version of the cycle can take over the current stage, the move to it (reason and confirmation required).
 /// </summary>
-internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions, AuditTrail audit, UiText text) : PageModel
+internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions, AuditTrail audit, UiText text,
+    WorkflowVersionMove versionMove) : PageModel
 {
     public sealed record Waiting(string Kind, string Words, DateTimeOffset? Due);
 
@@ -33,6 +35,12 @@ internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtim
     [BindProperty]
     public bool Confirm { get; set; }
 
+    [BindProperty]
+    public int? Version { get; set; }
+
+    /// <summary>The newer versions of the cycle this campaign may move to now.</summary>
+    public IReadOnlyList<int> NewerVersions { get; private set; } = [];
+
     [TempData]
     public string? Flash { get; set; }
 
@@ -47,6 +55,30 @@ internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtim
     public Task<IActionResult> OnPostSkipAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, "workflow.step-skipped", (instance, actor, reason) => runtime.SkipStepAsync(instance, actor, reason, ct),
             L("Đã bỏ qua bước bị lỗi.", "The failed step was skipped."), ct);
+
+    public async Task<IActionResult> OnPostMoveAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+            return NotFound();
+        if (!Confirm)
+            Errors.Add(L("Hãy đánh dấu ô xác nhận.", "Tick the confirmation box."));
+        if (Version is null)
+            Errors.Add(L("Hãy chọn phiên bản.", "Choose a version."));
+        if (Errors.Count > 0)
+            return Page();
+        try
+        {
+            var moved = await versionMove.MoveAsync(id, Version!.Value, Reason, User.Identity?.Name ?? "admin", ct);
+            Flash = L($"Đã chuyển quy trình từ phiên bản {moved.From} sang phiên bản {moved.To}; {moved.TimersArmed} hẹn giờ theo phiên bản mới.",
+                $"The workflow moved from version {moved.From} to version {moved.To}; {moved.TimersArmed} timer(s) of the new version armed.");
+            return RedirectToPage(new { id });
+        }
+        catch (Scoring.Refusals.Refusal refusal)
+        {
+            Errors.AddRange(refusal.Texts(text.Language));
+            return Page();
+        }
+    }
 
     private async Task<IActionResult> ActAsync(Guid id, string action, Func<Guid, WorkflowActor, string, Task<ResumeResult>> act, string done, CancellationToken ct)
     {
@@ -82,6 +114,7 @@ internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtim
             Definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
             Journal = state.Journal.OrderByDescending(j => j.Sequence).ToList();
             FailedTimer = await runtime.FaultedTimerAsync(instanceId, ct);
+            NewerVersions = await versionMove.NewerVersionsAsync(campaign, ct);
             foreach (var b in state.Pending.OrderBy(b => b.DueUtc ?? DateTime.MaxValue))
                 Pending.Add(new Waiting(b.Kind.ToString().ToLowerInvariant(), TimerWords.Describe(Definition, state.Instance, b, text.Language),
                     b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null));

@@ -178,6 +178,15 @@ internal static partial class JournalWords
         ["forbidden"] = ("Từ chối: không đủ quyền", "Refused: not allowed"),
         ["done"] = ("Đã thực hiện", "Done"),
         ["queued"] = ("Đã xếp gửi", "Queued"),
+        ["transition"] = ("Chuyển giai đoạn", "Stage changed"),
+        ["finished"] = ("Quy trình kết thúc", "Workflow completed"),
+        ["published"] = ("Đã công bố", "Published"),
+        ["opened"] = ("Đã mở", "Opened"),
+        ["closed"] = ("Đã đóng", "Closed"),
+        ["computed"] = ("Đã tính", "Computed"),
+        ["archived"] = ("Đã lưu trữ", "Archived"),
+        ["none"] = ("Không có việc cần làm", "Nothing to do"),
+        ["waiting"] = ("Đang chờ", "Waiting"),
     };
 
     public static string Describe(JournalEntry entry, string zoneId, string language)

@@ -71,4 +71,14 @@ public sealed class TimerWordsTests
         Assert.All(CampaignVocabulary.Catalog.Events, e => Assert.NotEqual(e, TimerWords.Event(e, "en")));
         Assert.Equal("đợt đánh giá được khởi động", TimerWords.Event("campaign-launched", "vi"));
     }
+
+    [Theory]
+    [InlineData("transition"), InlineData("finished"), InlineData("moved"), InlineData("published"), InlineData("opened"), InlineData("closed")]
+    [InlineData("computed"), InlineData("archived"), InlineData("none"), InlineData("waiting"), InlineData("queued"), InlineData("timer-fired")]
+    public void A_journal_outcome_reads_as_words_never_as_its_key(string outcome)
+    {
+        var entry = new Dtx.Campaign.Workflows.Storage.JournalEntry { Outcome = outcome, Stage = "set-up", Actor = "timer" };
+        Assert.NotEqual(outcome, JournalWords.Describe(entry, "Asia/Ho_Chi_Minh", "vi"));
+        Assert.NotEqual(outcome, JournalWords.Describe(entry, "Asia/Ho_Chi_Minh", "en"));
+    }
 }

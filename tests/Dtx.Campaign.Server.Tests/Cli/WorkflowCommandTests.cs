@@ -16,7 +16,7 @@ public sealed class WorkflowCommandTests
 
     [Theory]
     [InlineData("annual-campaign.v1.yaml", "'annual-campaign' v1 is valid (10 stages)")]
-    [InlineData("unit-assessment.v1.yaml", "'unit-assessment' v1 is valid")]
+    [InlineData("unit-extension.v1.yaml", "'unit-extension' v1 is valid")]
     public async Task The_shipped_definitions_validate(string file, string summary)
     {
         var (exit, output, _) = await RunAsync("workflow", "validate", Path.Combine(RepositoryFiles.Root, "workflows", file));

@@ -57,5 +57,9 @@ public static partial class RefusalTexts
             "there is no newer version v{version} to move to (the workflow runs v{current}; it can move to: {newer})"),
         ["workflow.move-stage"] = ("Phiên bản v{version} không có giai đoạn {stage}, nơi đợt đánh giá đang ở; chưa thể chuyển lúc này.",
             "Version v{version} has no stage {stage}, where the campaign is; it cannot move now."),
+        // Not a refusal but a failure: the person is told what to do and given the log's reference.
+        ["server.error-title"] = ("Hệ thống gặp lỗi", "The system failed"),
+        ["server.error"] = ("Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại; nếu lỗi lặp lại, hãy báo quản trị viên kèm mã tra cứu {reference}.",
+            "The system failed to process the request. Please try again; if it happens again, give the administrator the reference {reference}."),
     };
 }

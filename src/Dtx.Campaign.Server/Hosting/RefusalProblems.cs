@@ -22,9 +22,17 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
     {
         if (exception is not Refusal refusal)
             return false;
-        // The culture the localization middleware chose (the current culture does not flow back out of it).
-        var culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
-        var details = ToProblem(refusal, Refusal.LanguageOf(culture));
+        var details = ToProblem(refusal, LanguageOf(context));
+        return await WriteAsync(context, problems, details, refusal.Code, exception);
+    }
+
+    /// <summary>The reader's language: the culture the localization middleware chose (the current culture does not flow back out of it).</summary>
+    public static string LanguageOf(HttpContext context) =>
+        Refusal.LanguageOf(context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture);
+
+    /// <summary>Problem details for the API, the same title and reason as a page in the site's layout for a browser's page request.</summary>
+    public static async ValueTask<bool> WriteAsync(HttpContext context, IProblemDetailsService problems, ProblemDetails details, string code, Exception exception)
+    {
         context.Response.StatusCode = details.Status!.Value;
         if (WantsPage(context.Request))
         {
@@ -39,7 +47,7 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
                     StatusCode = details.Status,
                     ViewData = new ViewDataDictionary<Web.Shared.RefusedView>(new EmptyModelMetadataProvider(), new ModelStateDictionary())
                     {
-                        Model = new(refusal.Code, details.Title!, details.Detail!),
+                        Model = new(code, details.Title!, details.Detail!),
                     },
                 });
             return true;
@@ -94,4 +102,26 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
         System.Collections.IEnumerable items => items.Cast<object?>().Select(i => Plain(i, language)).ToList(),
         _ => value,
     };
+}
+
+/// <summary>
+/// Any other failure (a defect, a database that went away): 500 with a reference to the log entry, in the reader's
+/// language, as problem details or as a page; never the framework's English default. Registered last.
+/// </summary>
+internal sealed class ServerErrorProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var language = RefusalProblems.LanguageOf(context);
+        var reference = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+        var details = new ProblemDetails
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Title = RefusalTexts.Render("server.error-title", new Dictionary<string, object?>(), language),
+            Detail = RefusalTexts.Render("server.error", new Dictionary<string, object?> { ["reference"] = reference }, language),
+        };
+        details.Extensions["code"] = "server.error";
+        details.Extensions["reference"] = reference;
+        return await RefusalProblems.WriteAsync(context, problems, details, "server.error", exception);
+    }
 }

@@ -49,6 +49,7 @@ internal static class ServerSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<RefusalProblems>();
+        services.AddExceptionHandler<ServerErrorProblems>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
         services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");

@@ -41,8 +41,8 @@ internal static class CampaignVocabulary
             "indexPublication.at", "selfAssessment.opensAt", "selfAssessment.closesAt", "selfAssessment.graceEndsAt", "verification.endsAt",
             "preliminaryResults.at", "disputes.opensAt", "disputes.closesAt", "finalPublication.at", "selfAssessment.lastCallAt",
             "verification.lastCallAt", "disputes.lastCallAt"),
-        Set(
-            "campaign-launched", "all-units-submitted", "unit-started", "unit-submitted", "unit-returned",
-            "unit-resubmitted", "dispute-filed", "results-finalised"),
+        // The events the server raises: launch, and the submission that leaves no unit open. A definition may wait
+        // for nothing else, since nothing else would ever come.
+        Set("campaign-launched", "all-units-submitted"),
         Set("early-close-enabled"));
 }

@@ -47,12 +47,6 @@ internal static class TimerWords
     {
         ["campaign-launched"] = ("đợt đánh giá được khởi động", "the campaign is launched"),
         ["all-units-submitted"] = ("mọi đơn vị đã nộp", "every unit has submitted"),
-        ["unit-started"] = ("đơn vị bắt đầu tự đánh giá", "the unit starts its self-assessment"),
-        ["unit-submitted"] = ("đơn vị nộp kết quả", "the unit submits"),
-        ["unit-returned"] = ("hồ sơ được trả lại đơn vị", "the submission is returned to the unit"),
-        ["unit-resubmitted"] = ("đơn vị nộp lại", "the unit submits again"),
-        ["dispute-filed"] = ("có kiến nghị được gửi", "a dispute is filed"),
-        ["results-finalised"] = ("kết quả được chốt", "the results are final"),
     };
 
     /// <summary>A workflow event in words (an event added later keeps its name).</summary>

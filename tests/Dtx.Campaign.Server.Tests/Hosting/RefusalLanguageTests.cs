@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtx.Campaign.Server.Tests.Hosting;
 
@@ -56,6 +58,43 @@ public abstract class RefusalLanguageTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task A_failure_nobody_refused_is_a_500_in_the_readers_language_with_a_reference_never_the_frameworks_english()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"fail-{Guid.NewGuid():N}"[..20], "department"));
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = set });
+        // A row edited in the database: a time zone no machine knows makes the workflow's views fail.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.CampaignDbContext>();
+            var row = await db.Campaigns.SingleAsync(c => c.Id == campaign);
+            row.TimeZone = "Mars/Olympus_Mons";
+            await db.SaveChangesAsync();
+        }
+
+        var vi = await ProblemAsync(admin, HttpMethod.Get, $"/api/campaigns/{campaign}/workflow", null, null, HttpStatusCode.InternalServerError);
+        Assert.Equal("server.error", vi.GetProperty("code").GetString());
+        Assert.Equal("Hệ thống gặp lỗi", vi.GetProperty("title").GetString());
+        var reference = vi.GetProperty("reference").GetString()!;
+        Assert.Equal($"Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại; nếu lỗi lặp lại, hãy báo quản trị viên kèm mã tra cứu {reference}.", vi.GetProperty("detail").GetString());
+        Assert.DoesNotContain("Mars", vi.GetRawText(), StringComparison.Ordinal);   // nothing of the exception leaks
+        var en = await ProblemAsync(admin, HttpMethod.Get, $"/api/campaigns/{campaign}/workflow", null, "en", HttpStatusCode.InternalServerError);
+        Assert.Equal("The system failed", en.GetProperty("title").GetString());
+
+        // A person at the page gets a page in the site's layout, in Vietnamese.
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/admin/workflow/{campaign}");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var page = await admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.InternalServerError, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("data-refusal=\"server.error\"", html, StringComparison.Ordinal);
+        Assert.Contains("Hệ thống gặp lỗi khi xử lý yêu cầu.", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.DoesNotContain("An error occurred", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_sign_in_speaks_the_callers_language_with_its_code()
     {
         var anonymous = app.CreateClient();
@@ -73,9 +112,9 @@ public abstract class RefusalLanguageTests(CampaignApp app)
         Assert.Equal("nhập thư điện tử và mật khẩu", empty.GetProperty("errors").GetProperty("email")[0].GetString());
     }
 
-    private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object body, string? language, HttpStatusCode expected)
+    private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object? body, string? language, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         if (language is not null)
             request.Headers.AcceptLanguage.ParseAdd(language);
         var response = await client.SendAsync(request);

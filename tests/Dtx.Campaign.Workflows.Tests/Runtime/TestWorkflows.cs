@@ -14,7 +14,12 @@ namespace Dtx.Campaign.Workflows.Tests.Runtime;
 /// </summary>
 public static class TestWorkflows
 {
-    public static WorkflowCatalog Catalog => CampaignVocabulary.Catalog;
+    /// <summary>The server's vocabulary, and the events of the sample unit-assessment definition (which the server does not raise).</summary>
+    public static WorkflowCatalog Catalog { get; } = CampaignVocabulary.Catalog with
+    {
+        Events = new HashSet<string>(CampaignVocabulary.Catalog.Events.Concat(
+            ["unit-started", "unit-submitted", "unit-returned", "unit-resubmitted", "dispute-filed", "results-finalised"]), StringComparer.Ordinal),
+    };
 
     public static WorkflowBuilder AddTestWorkflows(this IServiceCollection services, string definitionsDirectory)
     {

@@ -444,7 +444,7 @@ public sealed partial class WorkflowRuntime
                 step.Dates[name] = value.UtcDateTime;
             }
 
-            CheckRunnable(to, step.Dates.Keys);
+            CheckRunnable(to, step.Dates.Keys, "move to");
             await DefinitionPins.PinAsync(_db, _definitions, to, step.Now, cancellationToken);
             await ConsumePendingAsync(step, $"moved:v{from}->v{to.Version}", cancellationToken);
             instance.DefinitionVersion = to.Version;
@@ -1009,7 +1009,7 @@ public sealed partial class WorkflowRuntime
         return json.RootElement.GetProperty(name).GetInt32();
     }
 
-    private void CheckRunnable(WorkflowDefinition definition, IEnumerable<string> dates)
+    private void CheckRunnable(WorkflowDefinition definition, IEnumerable<string> dates, string doing = "start")
     {
         var missing = new List<string>();
         foreach (var stage in definition.Stages)
@@ -1026,7 +1026,7 @@ public sealed partial class WorkflowRuntime
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"Cannot start '{definition.Key}' v{definition.Version}: missing {string.Join(", ", missing.Distinct())}.");
+                $"Cannot {doing} '{definition.Key}' v{definition.Version}: missing {string.Join(", ", missing.Distinct())}.");
         }
     }
 

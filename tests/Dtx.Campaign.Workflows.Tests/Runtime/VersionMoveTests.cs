@@ -74,6 +74,7 @@ public abstract class VersionMoveTests(ITestDatabase database)
         var older = await Assert.ThrowsAsync<InvalidOperationException>(() => _h.WithRuntime(r => r.MoveToVersionAsync(instance.Id, 2, V4Dates, Admin, "thử")));
         Assert.Contains("only to a newer version", older.Message, StringComparison.Ordinal);
         var noDates = await Assert.ThrowsAsync<InvalidOperationException>(() => _h.WithRuntime(r => r.MoveToVersionAsync(instance.Id, 4, new Dictionary<string, DateTimeOffset>(), Admin, "thử")));
+        Assert.StartsWith("Cannot move to 'annual-campaign' v4: missing", noDates.Message, StringComparison.Ordinal);
         Assert.Contains("campaign date 'disputes.lastCallAt'", noDates.Message, StringComparison.Ordinal);
 
         var state = await _h.StateAsync(instance.Id);

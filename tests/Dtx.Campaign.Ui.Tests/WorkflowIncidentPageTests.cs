@@ -13,11 +13,13 @@ namespace Dtx.Campaign.Ui.Tests;
 /// <summary>
 /// A step fails (the opening notice's template was edited in the database into one that cannot render): the
 /// administrator sees the incident on the campaign's workflow page in Vietnamese, repairs the template and runs the
-/// step again with a reason; the campaign is then in self-assessment and the page says so.
+/// step again with a reason; the campaign is then in self-assessment and the page says so. A reminder round that fails
+/// later is skipped instead, and the next round is armed.
 /// </summary>
 public abstract class WorkflowIncidentPageTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
 {
     private const string Broken = "notices/self-assessment-opening.vi.html";
+    private const string Reminder = "notices/deadline-reminder.vi.html";
     private readonly PageChecks checks = new(output, app.Provider);
 
     [Fact]
@@ -64,6 +66,29 @@ public abstract class WorkflowIncidentPageTests(CampaignApp app, Chromium chromi
             await Expect(page.Locator("main")).ToContainTextAsync("Quản trị viên yêu cầu chạy lại");
             await checks.ScreenshotAsync(page, "workflow-incident-02-retried");
             await checks.AssertAccessibleAsync(page);
+
+            // 23 November, 7 days before the deadline: the reminder round fails on its template, and the administrator
+            // skips that round instead; the next morning's round is armed.
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+                db.Add(new TemplateVersion { Id = Guid.NewGuid(), Name = Reminder, Version = 2, Content = "{{ include 'not-a-template' }}", SavedAt = app.Clock.GetUtcNow(), SavedBy = "edited in the database" });
+                await db.SaveChangesAsync();
+            }
+            app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 23, 8, 0, 0, TimeSpan.FromHours(7)).ToUniversalTime());
+            await Assert.ThrowsAsync<InvalidOperationException>(app.FireDueTimersAsync);
+            // Three weeks later the session has ended: the administrator signs in again.
+            await PageChecks.SignInAsync(page, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+            await page.GotoAsync($"/admin/workflow/{campaign}", new() { WaitUntil = WaitUntilState.Commit });
+            await Expect(page.Locator("#incident")).ToContainTextAsync("Một bước của quy trình bị lỗi lúc 23/11/2025 08:00");
+            await page.Locator("#incident").GetByLabel("Lý do (ghi vào nhật ký)").FillAsync("Bỏ lượt nhắc hôm nay; mẫu nhắc hạn đang được sửa");
+            await page.Locator("#incident").GetByRole(AriaRole.Checkbox).CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Bỏ qua bước" }).ClickAsync();
+            await Expect(page.Locator(".alert.ok")).ToHaveTextAsync("Đã bỏ qua bước bị lỗi.");
+            await Expect(page.Locator("#incident")).ToHaveCountAsync(0);
+            await Expect(page.Locator("main")).ToContainTextAsync("Quản trị viên bỏ qua bước lỗi");
+            await Expect(page.Locator("main")).ToContainTextAsync("(lần tới: 24/11/2025 08:00)");
+            await checks.ScreenshotAsync(page, "workflow-incident-03-skipped");
         }
         finally
         {

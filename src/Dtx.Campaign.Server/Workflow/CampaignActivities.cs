@@ -207,9 +207,10 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
     private static ActivityOutcome RemindOfStageDeadline(ActivityContext context, Campaigns.Campaign campaign, string? audience, DateTimeOffset now)
     {
         var template = context.Parameter("template") ?? "notice";
-        // v1-v3 name the self-assessment template for their one reminder to every unit, the day before disputes close.
-        if (audience == "all-units" && template == "deadline-reminder")
-            template = "disputes-closing";
+        // v1-v3 name the self-assessment template for their one reminder to every unit (the day before disputes close)
+        // and to the chair (two days before verification ends): each is sent as the reminder of its own deadline.
+        if (template == "deadline-reminder")
+            template = audience == "all-units" ? "disputes-closing" : "verification-closing";
         var deadline = CampaignDates.ReminderDeadline(template, campaign.Schedule);
         if (context.Parameter("round") is { } round && deadline is { } due && !campaign.RemindsOf(due, now, context.TimeZone, round == "hours"))
             return new ActivityOutcome("none", $"no '{template}' reminder today: {Campaigns.Campaign.DaysLeft(due, now, context.TimeZone)} day(s) before the deadline");

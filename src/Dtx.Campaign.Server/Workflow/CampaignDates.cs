@@ -15,8 +15,7 @@ internal static class CampaignDates
     public static DateTimeOffset? ReminderDeadline(string template, CampaignSchedule s) => template switch
     {
         "disputes-closing" => s.DisputesClosesAt,
-        // v1-v3 remind the chair with the units' template name.
-        "verification-closing" or "deadline-reminder" => s.VerificationEndsAt,
+        "verification-closing" => s.VerificationEndsAt,
         _ => null,
     };
 

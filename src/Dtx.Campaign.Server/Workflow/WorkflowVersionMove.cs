@@ -17,16 +17,11 @@ internal sealed class WorkflowVersionMove(CampaignDbContext db, WorkflowRuntime 
 {
     public sealed record Moved(int From, int To, string Stage, int TimersArmed);
 
-    /// <summary>The newer versions a campaign's workflow may move to now (empty when it cannot move).</summary>
-    public async Task<IReadOnlyList<int>> NewerVersionsAsync(Campaigns.Campaign campaign, CancellationToken ct)
-    {
-        if (campaign.WorkflowInstanceId is not { } id || await db.Set<WorkflowInstance>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is not { } instance
-            || instance.Status != WorkflowStatus.Running)
-            return [];
-        return definitions.All.Where(d => d.Key == instance.DefinitionKey && d.Version > instance.DefinitionVersion
-                && d.Stages.Any(s => s.Key == instance.CurrentStage))
-            .Select(d => d.Version).Order().ToList();
-    }
+    /// <summary>The newer versions an instance may move to now: running, and the version has its current stage (empty otherwise).</summary>
+    public IReadOnlyList<int> NewerVersions(WorkflowInstance instance) =>
+        instance.Status != WorkflowStatus.Running ? []
+            : definitions.All.Where(d => d.Key == instance.DefinitionKey && d.Version > instance.DefinitionVersion && d.Stages.Any(s => s.Key == instance.CurrentStage))
+                .Select(d => d.Version).Order().ToList();
 
     /// <exception cref="Refusal">No such campaign, not launched, no such newer version, or the workflow cannot move now.</exception>
     public async Task<Moved> MoveAsync(Guid campaignId, int version, string? reason, string user, CancellationToken ct)
@@ -41,7 +36,7 @@ internal sealed class WorkflowVersionMove(CampaignDbContext db, WorkflowRuntime 
             throw Refusal.Conflict(instance.Status == WorkflowStatus.Faulted ? "workflow.move-faulted" : "workflow.move-ended");
         if (definitions.Find(instance.DefinitionKey, version) is not { } target || target.Version <= instance.DefinitionVersion)
             throw Refusal.Invalid("version", "workflow.move-version", ("version", version), ("current", instance.DefinitionVersion),
-                ("newer", string.Join(", ", (await NewerVersionsAsync(campaign, ct)).Select(v => "v" + v)) is { Length: > 0 } newer ? newer : "—"));
+                ("newer", string.Join(", ", NewerVersions(instance).Select(v => "v" + v)) is { Length: > 0 } newer ? newer : "—"));
         if (target.Stages.All(s => s.Key != instance.CurrentStage))
             throw Refusal.Conflict("workflow.move-stage", ("version", version), ("stage", new Label("stage." + instance.CurrentStage)));
 

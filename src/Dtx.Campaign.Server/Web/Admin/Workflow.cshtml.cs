@@ -114,7 +114,7 @@ internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtim
             Definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
             Journal = state.Journal.OrderByDescending(j => j.Sequence).ToList();
             FailedTimer = await runtime.FaultedTimerAsync(instanceId, ct);
-            NewerVersions = await versionMove.NewerVersionsAsync(campaign, ct);
+            NewerVersions = versionMove.NewerVersions(state.Instance);
             foreach (var b in state.Pending.OrderBy(b => b.DueUtc ?? DateTime.MaxValue))
                 Pending.Add(new Waiting(b.Kind.ToString().ToLowerInvariant(), TimerWords.Describe(Definition, state.Instance, b, text.Language),
                     b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null));

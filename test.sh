@@ -41,6 +41,12 @@ if ! command -v pdftoppm >/dev/null || ! command -v tesseract >/dev/null || [ -z
   apt_install poppler-utils tesseract-ocr tesseract-ocr-vie
 fi
 
+# --- Deployment: nginx for deploy/local-cluster.sh, openssl for the key certificate of docs/operations.md
+if ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
+  echo "test.sh: installing nginx and openssl"
+  apt_install nginx openssl
+fi
+
 # --- Browser: Debian's Chromium, driven by Playwright in tests/Dtx.Campaign.Ui.Tests (never `playwright install`)
 if [ ! -x /usr/bin/chromium ]; then
   echo "test.sh: installing Chromium for the browser tests"

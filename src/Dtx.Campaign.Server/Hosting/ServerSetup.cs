@@ -28,7 +28,8 @@ internal static class ServerSetup
         // First hosted service: the database must be migrated before others (data protection's key ring) read it.
         services.AddHostedService<StartupTasks>();
         services.AddCampaignData(builder.Configuration, builder.Environment);
-        services.AddDataProtection().SetApplicationName("dtx-campaign").PersistKeysToDbContext<CampaignDbContext>();
+        services.AddDataProtection().SetApplicationName("dtx-campaign").PersistKeysToDbContext<CampaignDbContext>()
+            .ProtectKeysAsConfigured(builder.Configuration, builder.Environment);
         services.AddCampaignIdentity(builder.Configuration);
         services.AddAudit();
         services.AddIndexSets(builder.Environment);

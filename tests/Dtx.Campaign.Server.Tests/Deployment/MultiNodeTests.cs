@@ -91,50 +91,13 @@ public sealed class MultiNodeTests : IAsyncLifetime
 
         nodes.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(settings))));
         var first = await LoginAsync(nodes[0]);
-        var set = await TestIndexSets.UploadAsync(first, TestIndexSets.Small($"mn-{Guid.NewGuid():N}"[..18], "department"));
-
-        // A campaign on the wall clock. Its dates are far off at creation and launch, then moved to seconds ahead (the
-        // pending timers move with them), so that a slow machine cannot make the test race the wall clock before the
-        // timers exist; the deadline moves the same way once the work is done.
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
-        string At(double seconds) => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(seconds), zone).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        var later = At(7200);
-        object Schedule(string publication, string opening, string closes) => new
-        {
-            indexPublicationAt = publication, selfAssessmentOpensAt = opening, selfAssessmentClosesAt = closes, verificationEndsAt = later,
-            preliminaryResultsAt = At(7300), disputesOpensAt = At(7300), disputesClosesAt = At(10000), finalPublicationAt = At(20000),
-        };
-        var (publication, opening) = (At(3000), At(3300));
-        var created = await first.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá nhiều nút", nameEn = "Multi-node assessment", indexSets = new Dictionary<string, Guid> { ["department"] = set },
-            schedule = Schedule(publication, opening, At(3600)),
-            council = new[] { new { fullName = "Chủ tịch", email = "chair@cluster.test", role = "chair" } },
-        });
-        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var launched = await first.PostAsync($"/api/campaigns/{campaign}/launch", null);
-        Assert.True(launched.IsSuccessStatusCode, await launched.Content.ReadAsStringAsync());
-        (publication, opening) = (At(8), At(10));
-        var soon = await first.PutAsJsonAsync($"/api/campaigns/{campaign}/schedule", Schedule(publication, opening, At(3600)));
-        Assert.True(soon.IsSuccessStatusCode, await soon.Content.ReadAsStringAsync());
-        var units = (await first.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
-            .ToDictionary(r => r.GetProperty("unitCode").GetString()!, r => r.GetProperty("unitId").GetGuid());
-        Assert.Equal(6, units.Count);
-
-        async Task<string> StageAsync(HttpClient client) =>
-            (await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("stage").GetString()!;
-        async Task WaitForStageAsync(HttpClient client, string stage)
-        {
-            for (var i = 0; i < 120 && await StageAsync(client) != stage; i++)
-                await Task.Delay(500);
-            Assert.Equal(stage, await StageAsync(client));
-        }
-        await WaitForStageAsync(first, "self-assessment");
+        var campaign = await WallClockCampaign.LaunchAsync(first, "chair@cluster.test");
+        Assert.Equal(6, campaign.Units.Count);
+        await campaign.WaitForStageAsync(first, "self-assessment");
 
         // Work saved through the first node, which then dies without warning.
-        var codes = units.Keys.Order(StringComparer.Ordinal).ToList();
-        string Url(string code) => $"/api/campaigns/{campaign}/units/{units[code]}/self-assessment";
+        var codes = campaign.Units.Keys.Order(StringComparer.Ordinal).ToList();
+        string Url(string code) => campaign.SelfAssessmentUrl(code);
         (await first.PutAsJsonAsync($"{Url(codes[0])}/answers/1.2", new { number = 75, version = 0 })).EnsureSuccessStatusCode();
         nodes[0].Kill();
 
@@ -148,17 +111,16 @@ public sealed class MultiNodeTests : IAsyncLifetime
         (await third.PostAsync($"{Url(codes[2])}/submit", null)).EnsureSuccessStatusCode();
 
         // The deadline, moved to ten seconds from now, fires on the surviving nodes.
-        var moved = await second.PutAsJsonAsync($"/api/campaigns/{campaign}/schedule", Schedule(publication, opening, At(10)));
-        Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
-        await WaitForStageAsync(second, "council-verification");
-        var progress = (await third.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!.ToDictionary(r => r.GetProperty("unitCode").GetString()!);
+        await campaign.CloseSelfAssessmentSoonAsync(second);
+        await campaign.WaitForStageAsync(second, "council-verification");
+        var progress = (await third.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign.Id}/progress"))!.ToDictionary(r => r.GetProperty("unitCode").GetString()!);
         Assert.Equal("submitted", progress[codes[2]].GetProperty("status").GetString());
         Assert.Equal(5, progress.Values.Count(r => r.GetProperty("status").GetString() == "not-submitted"));
         Assert.Equal(1, progress[codes[0]].GetProperty("answered").GetInt32());   // saved through the dead node
         Assert.Equal(1, progress[codes[1]].GetProperty("answered").GetInt32());
 
         // Exactly once: each stage entered once, each notice to each unit once.
-        var instance = await ScalarAsync<Guid>($"SELECT \"WorkflowInstanceId\" FROM campaigns WHERE \"Id\" = '{campaign}'");
+        var instance = await ScalarAsync<Guid>($"SELECT \"WorkflowInstanceId\" FROM campaigns WHERE \"Id\" = '{campaign.Id}'");
         foreach (var stage in new[] { "index-publication", "self-assessment", "council-verification" })
             Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM wf_journal WHERE \"InstanceId\" = '{instance}' AND \"Outcome\" = 'entered' AND \"Stage\" = '{stage}'"));
         foreach (var template in new[] { "index-publication", "self-assessment-opening", "deadline-closed" })

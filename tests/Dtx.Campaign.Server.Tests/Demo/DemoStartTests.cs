@@ -6,8 +6,9 @@ using Dtx.Campaign.Server.Tests.Infrastructure;
 namespace Dtx.Campaign.Server.Tests.Demo;
 
 /// <summary>
-/// What a new user gets from the README's run command: the real server in Development on an empty SQLite
-/// database builds the demo, then serves last year's campaign published with results and certificates and
+/// What a new user gets from the README's run command, run as written (with the tests' build reused and a free
+/// port): its launch profile puts the server in Development, which on an empty SQLite database builds the demo,
+/// then serves last year's campaign published with results and certificates and
 /// this year's in self-assessment, to demo accounts that sign in with the printed passwords. SQLite only:
 /// the run command's default; the services the demo drives are tested on both databases elsewhere.
 /// </summary>
@@ -16,7 +17,8 @@ public sealed class DemoStartTests : IAsyncLifetime
 {
     private const string AdminEmail = "quantri@demo.hanoi.invalid";
     private readonly string directory = Path.Combine(Path.GetTempPath(), "dtx-demo-" + Guid.NewGuid().ToString("N"));
-    private ServerProcess? server;
+    private Deployment.Shell? server;
+    private Uri address = new("http://127.0.0.1");
 
     private Dictionary<string, string> Settings(string environment) => new()
     {
@@ -33,7 +35,14 @@ public sealed class DemoStartTests : IAsyncLifetime
     public async Task The_development_server_starts_with_a_demo_campaign_in_every_stage()
     {
         Directory.CreateDirectory(directory);
-        server = await ServerProcess.StartAsync(Settings("Development"), startTimeout: TimeSpan.FromMinutes(8));
+        var port = ServerProcess.FreePort();
+        address = new Uri($"http://127.0.0.1:{port}");
+        var run = Deployment.MarkdownBlocks.Replace(Deployment.MarkdownBlocks.Under("README.md", "Run it")[0],
+            ("dotnet run --project src/Dtx.Campaign.Server", $"dotnet run --project src/Dtx.Campaign.Server -c {Deployment.PublishedServer.Configuration} --no-build -- --urls {address}"));
+        // Only where the demo keeps its files is set; the environment comes from the launch profile.
+        var environment = Settings("Development").Where(s => !s.Key.EndsWith("_ENVIRONMENT", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), string? (s) => s.Value);
+        server = await Deployment.Shell.StartServerAsync(run, environment, RepositoryFiles.Root, new Uri(address, "/healthz"), TimeSpan.FromMinutes(8));
         Assert.Contains("Demo accounts", server.Log, StringComparison.Ordinal);
         Assert.Contains("daumoi.p-ba-dinh@demo.hanoi.invalid", server.Log, StringComparison.Ordinal);
 
@@ -58,7 +67,7 @@ public sealed class DemoStartTests : IAsyncLifetime
         // Last year: published, ranked publicly, with Certificates of Merit a visitor can check.
         var previousId = previous.GetProperty("id").GetGuid();
         Assert.NotEqual("self-assessment", previous.GetProperty("stage").GetString());
-        using var visitor = new HttpClient { BaseAddress = server.Address };
+        using var visitor = new HttpClient { BaseAddress = address };
         var ranking = await visitor.GetStringAsync($"/public/results/{previousId}");
         Assert.True(ranking.Split("data-unit=").Length > 100, "the public ranking lists the units");
         var disputes = await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{previousId}/disputes");
@@ -90,8 +99,8 @@ public sealed class DemoStartTests : IAsyncLifetime
 
     private async Task<HttpClient> SignInAsync(string email, string password)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server!.Address };
-        client.DefaultRequestHeaders.Add("Origin", server.Address.GetLeftPart(UriPartial.Authority)); // as a browser: the server refuses cross-site changes
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
+        client.DefaultRequestHeaders.Add("Origin", address.GetLeftPart(UriPartial.Authority)); // as a browser: the server refuses cross-site changes
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         return client;

@@ -20,12 +20,15 @@ public sealed class PublishedServer : IAsyncLifetime
 
     public string Folder => Path.Combine(Root, "opt-dtx-campaign");
 
+    /// <summary>The configuration the tests were built in (Release in CI), which the server was built in too.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
     public async Task InitializeAsync()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var project = Path.Combine(Infrastructure.RepositoryFiles.Root, "src", "Dtx.Campaign.Server");
         var (exitCode, output) = await Shell.RunAsync(
-            $"dotnet publish '{project}' -c {configuration} --no-build -o '{Folder}' --nologo -v quiet", new Dictionary<string, string?>(), Root, TimeSpan.FromMinutes(3));
+            $"dotnet publish '{project}' -c {Configuration} --no-build -o '{Folder}' --nologo -v quiet", new Dictionary<string, string?>(), Root, TimeSpan.FromMinutes(3));
         if (exitCode != 0)
             throw new InvalidOperationException("dotnet publish failed: " + output);
     }
@@ -127,7 +130,7 @@ public sealed class Shell : IAsyncDisposable
     }
 
     /// <summary>Runs the block with its last line (the server) exec'd, and waits until <paramref name="health"/> answers 200.</summary>
-    public static async Task<Shell> StartServerAsync(string block, IReadOnlyDictionary<string, string?> environment, string directory, Uri health)
+    public static async Task<Shell> StartServerAsync(string block, IReadOnlyDictionary<string, string?> environment, string directory, Uri health, TimeSpan? timeout = null)
     {
         var lines = block.TrimEnd().Split('\n');
         var script = string.Join('\n', lines[..^1].Append("exec " + lines[^1]));
@@ -137,7 +140,7 @@ public sealed class Shell : IAsyncDisposable
         shell.process.BeginOutputReadLine();
         shell.process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5); // generous: the block may build, and the machine may be busy
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(5)); // generous: the block may build, and the machine may be busy
         while (DateTime.UtcNow < deadline)
         {
             if (shell.process.HasExited)

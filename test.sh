@@ -47,6 +47,13 @@ if ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
   apt_install nginx openssl
 fi
 
+# --- Test tools from npm (tests/tools/package-lock.json): the OpenAPI linter, run on the served document
+command -v node >/dev/null || { echo "test.sh: Node.js 20.19 or later is needed for tests/tools (the OpenAPI linter)." >&2; exit 1; }
+if [ ! -x tests/tools/node_modules/.bin/redocly ]; then
+  echo "test.sh: installing tests/tools (npm ci)"
+  npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts >/dev/null
+fi
+
 # --- Browser: Debian's Chromium, driven by Playwright in tests/Dtx.Campaign.Ui.Tests (never `playwright install`)
 if [ ! -x /usr/bin/chromium ]; then
   echo "test.sh: installing Chromium for the browser tests"

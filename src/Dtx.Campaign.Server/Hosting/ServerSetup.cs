@@ -51,7 +51,7 @@ internal static class ServerSetup
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<RefusalProblems>();
         services.AddExceptionHandler<ServerErrorProblems>();
-        services.AddOpenApi();
+        services.AddApiDescription();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
         services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");
         // Sign-in requests per client address, a flood guard only: attempts are counted per account and address by

@@ -30,8 +30,10 @@ internal static class AuthApi
             .WithSummary("E-mail a one-time link to set a new password; the answer is the same whether the address exists or not.");
         group.MapPost("/set-password", SetPassword).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn)
             .WithSummary("Set a password with the token of an invitation or reset link; the link then no longer works.");
-        group.MapPost("/logout", Logout).RequireAuthorization().WithMetadata(new TwoFactorEnrolmentEndpoint());
-        group.MapGet("/me", GetMe).RequireAuthorization().WithMetadata(new TwoFactorEnrolmentEndpoint());
+        group.MapPost("/logout", Logout).RequireAuthorization().WithMetadata(new TwoFactorEnrolmentEndpoint())
+            .WithSummary("Sign out: the session cookie no longer works.");
+        group.MapGet("/me", GetMe).RequireAuthorization().WithMetadata(new TwoFactorEnrolmentEndpoint())
+            .WithSummary("Who is signed in: e-mail, name, roles, whether two-factor sign-in is on and whether it is required.");
         return group;
     }
 

@@ -10,6 +10,9 @@ internal static class IdentitySetup
     /// <summary>The default scheme: an API token when the request carries one, the session cookie otherwise.</summary>
     public const string CookieOrToken = "cookie-or-token";
 
+    /// <summary>The session cookie of a signed-in person.</summary>
+    public const string CookieName = "dtx.auth";
+
     public static IServiceCollection AddCampaignIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section));
@@ -33,7 +36,7 @@ internal static class IdentitySetup
             .AddPasswordValidator<PasswordPolicy>();
         services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "dtx.auth";
+            o.Cookie.Name = CookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.SlidingExpiration = true;

@@ -46,8 +46,14 @@ public sealed record Participation(
     public static bool DueToClose(DateTimeOffset campaignCloses, DateTimeOffset? extendedUntil, int graceDays, DateTimeOffset now) =>
         GraceEnd(OwnDeadline(campaignCloses, extendedUntil), graceDays) <= now;
 
+    /// <summary>A unit returned for clarification is answering the council until the due time it was given.</summary>
+    public static bool AwaitsClarification(bool returned, DateTimeOffset? dueAt, DateTimeOffset now) => returned && dueAt > now;
+
     /// <summary>A bonus claim counts only with evidence filed under it.</summary>
     public static bool BonusCounts(int claimed, bool hasEvidence) => claimed > 0 && hasEvidence;
+
+    /// <summary>A bonus claimed without evidence keeps a submission back (it would count for nothing).</summary>
+    public static bool BonusLacksEvidence(int claimed, bool hasEvidence) => claimed > 0 && !hasEvidence;
 
     /// <summary>The evidence code a bonus claim's evidence is filed under ("bonus:&lt;rule&gt;").</summary>
     public static string BonusEvidenceCode(string ruleKey) => BonusPrefix + ruleKey;

@@ -61,6 +61,10 @@ public sealed class Campaign
     /// <summary>A unit's own self-assessment deadline (its extension's, else the campaign's), by the rule in <see cref="Scoring.Participation.Participation"/>.</summary>
     public DateTimeOffset DeadlineOf(Participant participant) =>
         Scoring.Participation.Participation.OwnDeadline(Schedule.SelfAssessmentClosesAt, participant.ExtendedUntil);
+
+    /// <summary>Whether a unit that has not submitted is past its own grace period (to be closed as not submitted).</summary>
+    public bool DueToClose(Participant participant, DateTimeOffset now) =>
+        Scoring.Participation.Participation.DueToClose(Schedule.SelfAssessmentClosesAt, participant.ExtendedUntil, GraceDays, now);
     public DateTimeOffset CreatedAt { get; set; }
     public string? CreatedBy { get; set; }
     public DateTimeOffset? LaunchedAt { get; set; }
@@ -142,6 +146,10 @@ public sealed class Participant
     /// <summary>Secret part of the unit's calendar-feed address (calendar apps cannot sign in).</summary>
     public string CalendarToken { get; set; } = NewCalendarToken();
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    /// <summary>Whether the unit is still within the time it was given to answer the council.</summary>
+    public bool AwaitsClarification(DateTimeOffset now) =>
+        Scoring.Participation.Participation.AwaitsClarification(Status == ParticipantStatus.ReturnedForClarification, ClarificationDueAt, now);
 
     public static string NewCalendarToken() =>
         Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');

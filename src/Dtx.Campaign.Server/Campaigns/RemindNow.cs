@@ -46,7 +46,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
             var deadline = campaign.DeadlineOf(r.p);
             if (r.p.Status is not (ParticipantStatus.NotStarted or ParticipantStatus.InProgress))
                 skipped[r.u.Code] = CampaignProgress.Kebab(r.p.Status);
-            else if (now >= campaign.GraceEnd(deadline))
+            else if (campaign.DueToClose(r.p, now))
                 skipped[r.u.Code] = "closed: the deadline has passed";
             else
                 open.Add((r.p, r.u, deadline));

@@ -9,7 +9,6 @@ namespace Dtx.Campaign.Server.Council;
 internal static class CouncilProblems
 {
     /// <summary>Runs an action for the caller's seat on the campaign's council; 404 when the campaign does not exist.</summary>
-    /// <summary>Runs an action for the caller's seat on the campaign's council; 404 when the campaign does not exist.</summary>
     public static async Task<IResult> ForSeat(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct, Func<CouncilSeat, Task<IResult>> action)
     {
         var seat = await CouncilSeat.FindAsync(db, campaignId, user, ct);

@@ -153,7 +153,7 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
                 counts ? verdicts[p.Id].ToDictionary(v => v.IndicatorCode, v => (v.Points, v.Note), StringComparer.Ordinal) : [],
                 counts ? upheld[p.Id].OrderBy(d => d.ResolvedAt).GroupBy(d => d.IndicatorCode)
                     .ToDictionary(g => g.Key, g => (g.Last().NewPoints!.Value, g.Last().Resolution), StringComparer.Ordinal) : [],
-                counts ? claims[p.Id].Where(c => c.Count > 0 && withEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
+                counts ? claims[p.Id].Where(c => Scoring.Participation.Participation.BonusCounts(c.Count, withEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))))
                     .ToDictionary(c => c.RuleKey, c => c.Count, StringComparer.Ordinal) : [])
             {
                 Predecessors = [.. lineage[p.UnitId]],

@@ -49,7 +49,9 @@ internal static class SchedulingSetup
             quartz.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();
-                // Triggers are created in the same transaction as the workflow step that needs them.
+                // Triggers are armed after the workflow step has committed (Workflows/Scheduling/TimerCommitHook), outside any
+                // transaction; the timer reconciler re-arms one lost between commit and arming. Nothing here uses an ambient
+                // TransactionScope, so this setting has no effect today.
                 store.ConfigureStore(o => o.AcceptEnlistedTransactions = true);
                 if (database.Provider == DatabaseProvider.Postgres)
                 {

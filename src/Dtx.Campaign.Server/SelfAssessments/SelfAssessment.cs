@@ -341,9 +341,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         if (missing.Count > 0)
             throw Refusal.Invalid([.. missing.Select(m => m with { Field = "submit" })]);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
-        // A first submission after the deadline, inside the grace period, is recorded as late.
-        if (scope.Participant.Status != ParticipantStatus.ReturnedForClarification)
-            scope.Participant.SubmittedLate = clock.GetUtcNow() >= scope.Deadline;
+        // A first submission after the deadline, inside the grace period, is recorded as late; a resubmission keeps the mark.
+        scope.Participant.SubmittedLate |= scope.Rules.SubmissionIsLate(clock.GetUtcNow());
         scope.Participant.Status = ParticipantStatus.Submitted;
         scope.Participant.SubmittedAt = clock.GetUtcNow();
         scope.Participant.SubmittedBy = user;
@@ -378,8 +377,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             throw Refusal.Invalid("answer", "self-assessment.clarification-answer");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
-        if (scope.Participant.Status != ParticipantStatus.ReturnedForClarification)
-            throw Refusal.Conflict("self-assessment.not-returned", ("unit", scope.Unit.Code));
+        scope.Rules.EnsureReturned();
         scope.EnsureEditable(clock.GetUtcNow());
         var request = await db.Set<Verification.ClarificationRequest>().Where(c => c.ParticipantId == scope.Participant.Id)
             .OrderByDescending(c => c.RequestedAt).FirstAsync(ct);
@@ -462,8 +460,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     {
         var inputs = entries.Answers.ToDictionary(a => a.IndicatorCode,
             a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, entries.WithEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal);
-        // A bonus claim counts only with evidence attached.
-        var claims = entries.Claims.Where(c => c.Count > 0 && entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
+        var claims = entries.Claims.Where(c => Scoring.Participation.Participation.BonusCounts(c.Count, entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))))
             .Select(c => new BonusClaim(c.RuleKey, c.Count)).ToList();
         return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs, claims);
     }
@@ -486,7 +483,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code) && ClaimsPoints(leaf, entries.Answers.First(a => a.IndicatorCode == leaf.Code)))
                 missing.Add(Reason.Of("self-assessment.evidence-missing", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En)), ("requirement", leaf.EvidenceRequirement)));
         }
-        missing.AddRange(entries.Claims.Where(c => c.Count > 0 && !entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey)))
+        missing.AddRange(entries.Claims.Where(c => Scoring.Participation.Participation.BonusLacksEvidence(c.Count, entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))))
             .Select(c => Reason.Of("self-assessment.bonus-needs-evidence", ("code", BonusClaimRecord.EvidenceCode(c.RuleKey)))));
         return missing;
     }

@@ -105,7 +105,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member) = await ReviewScopeAsync(seat, unitId, [.. changes.Select(c => c.Code)], ct);
-        if (AwaitsClarification(scope.Participant))
+        if (scope.Participant.AwaitsClarification(clock.GetUtcNow()))
             throw Refusal.Conflict("verification.returned", ("unit", scope.Unit.Code), ("dueAt", scope.Local(scope.Participant.ClarificationDueAt!.Value)));
         var verdicts = new List<IndicatorVerdict>();
         var events = new List<AuditEvent>();
@@ -166,7 +166,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, _) = await ReviewScopeAsync(seat, unitId, [], ct);
-        if (AwaitsClarification(scope.Participant))
+        if (scope.Participant.AwaitsClarification(clock.GetUtcNow()))
             throw Refusal.Conflict("verification.answering-clarification", ("unit", scope.Unit.Code));
         var missing = (await ToReviewAsync(scope, ct)).Except(await VerdictCodesAsync(scope.Participant.Id, ct)).ToList();
         if (missing.Count > 0)
@@ -209,8 +209,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             throw Refusal.Invalid("questions", "verification.questions-required");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member) = await ReviewScopeAsync(seat, unitId, [], ct);
-        if (scope.Participant.Status != ParticipantStatus.Submitted)
-            throw Refusal.Conflict("verification.only-submitted-returned", ("unit", scope.Unit.Code), ("status", new Label("participant." + CampaignProgress.Kebab(scope.Participant.Status))));
+        scope.Rules.EnsureReturnable(status => CampaignProgress.Kebab(Enum.Parse<ParticipantStatus>(status.ToString())));
         if (LocalDateTimeInput.TryParse(input.DueAt, scope.Zone, out var due) is { } refusal)
             throw Refusal.Invalid([refusal with { Field = "dueAt" }]);
         var now = clock.GetUtcNow();
@@ -259,10 +258,6 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>A member sees the units assigned to them; the chair, vice-chair, secretary and administrators see all.</summary>
     public Task<VerificationProgressView> ProgressAsync(CouncilSeat seat, CancellationToken ct) =>
         BuildProgressAsync(seat.Campaign, seat.Organises || seat.IsAdministrator ? null : seat.RequireMember(), ct);
-
-    /// <summary>Whether the unit is still within the time it was given to answer the council.</summary>
-    private bool AwaitsClarification(Participant p) =>
-        p.Status == ParticipantStatus.ReturnedForClarification && p.ClarificationDueAt > clock.GetUtcNow();
 
     private async Task<VerificationProgressView> BuildProgressAsync(Campaigns.Campaign campaign, CouncilMember? onlyFor, CancellationToken ct)
     {
@@ -366,7 +361,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
                 ?? throw Refusal.NotFound("not-found", ("what", $"Bonus rule '{code[6..]}' in the index set of {scope.Unit.Code}"));
             var claim = await db.Set<BonusClaimRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.ParticipantId == id && c.RuleKey == rule.Key, ct);
             var hasEvidence = await db.Set<EvidenceItem>().AnyAsync(e => e.ParticipantId == id && e.IndicatorCode == code, ct);
-            var claimed = claim is not null && hasEvidence ? claim.Count : 0;
+            var claimed = claim is not null && Scoring.Participation.Participation.BonusCounts(claim.Count, hasEvidence) ? claim.Count : 0;
             return (claimed, claimed);
         }
         var leaf = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)

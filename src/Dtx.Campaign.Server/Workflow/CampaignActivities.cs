@@ -37,7 +37,7 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
             .Where(p => unitId == null || p.UnitId == unitId)
             .ToListAsync(cancellationToken);
         // A unit with an extension is closed by its own workflow, at the end of its own grace period.
-        var closing = open.Where(p => campaign.GraceEnd(campaign.DeadlineOf(p)) <= now).ToList();
+        var closing = open.Where(p => campaign.DueToClose(p, now)).ToList();
         foreach (var participant in closing)
         {
             participant.Status = ParticipantStatus.NotSubmitted;
@@ -149,7 +149,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
                     due.Add((participant, unit, deadline, graceEnd, daysLeft, false, true));
                 continue;
             }
-            if (overdue ? now >= graceEnd : !campaign.ReminderDays.Contains(daysLeft))
+            if (overdue ? campaign.DueToClose(participant, now) : !campaign.ReminderDays.Contains(daysLeft))
                 continue;
             due.Add((participant, unit, deadline, graceEnd, daysLeft, overdue, overdue || daysLeft == campaign.ReminderDays.Min()));
         }

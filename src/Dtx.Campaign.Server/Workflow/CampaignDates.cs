@@ -29,7 +29,7 @@ internal static class CampaignDates
         ["indexPublication.at"] = s.IndexPublicationAt,
         ["selfAssessment.opensAt"] = s.SelfAssessmentOpensAt,
         ["selfAssessment.closesAt"] = s.SelfAssessmentClosesAt,
-        ["selfAssessment.graceEndsAt"] = s.SelfAssessmentClosesAt.AddDays(graceDays),
+        ["selfAssessment.graceEndsAt"] = Scoring.Participation.Participation.GraceEnd(s.SelfAssessmentClosesAt, graceDays),
         ["verification.endsAt"] = s.VerificationEndsAt,
         ["preliminaryResults.at"] = s.PreliminaryResultsAt,
         ["disputes.opensAt"] = s.DisputesOpensAt,

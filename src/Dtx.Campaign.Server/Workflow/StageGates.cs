@@ -25,7 +25,7 @@ internal sealed class StageGates(CampaignDbContext db, TimeProvider clock)
                 var now = clock.GetUtcNow();
                 var open = participants.Where(x => x.p.Verification is not (VerificationStatus.Verified or VerificationStatus.Excluded)
                         && CouncilVerification.NeedsVerification(x.p, campaign))
-                    .Select(x => x.p.Status == ParticipantStatus.ReturnedForClarification && x.p.ClarificationDueAt > now
+                    .Select(x => x.p.AwaitsClarification(now)
                         ? $"{x.Code}: answering a clarification request" : $"{x.Code}: {(x.p.Verification == VerificationStatus.InProgress ? "verification in progress" : "not verified")}")
                     .Order(StringComparer.Ordinal).ToList();
                 var done = participants.Count - open.Count;

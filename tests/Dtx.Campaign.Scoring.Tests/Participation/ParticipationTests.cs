@@ -78,11 +78,25 @@ public sealed class ParticipationTests
     }
 
     [Fact]
+    public void A_returned_unit_answers_the_council_until_its_due_time_only()
+    {
+        var due = new DateTimeOffset(2025, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        Assert.True(Model.AwaitsClarification(returned: true, due, due.AddTicks(-1)));
+        Assert.False(Model.AwaitsClarification(returned: true, due, due));
+        Assert.False(Model.AwaitsClarification(returned: false, due, due.AddDays(-1)));
+        Assert.False(Model.AwaitsClarification(returned: true, dueAt: null, due));
+    }
+
+    [Fact]
     public void A_bonus_claim_counts_only_with_evidence()
     {
         Assert.True(Model.BonusCounts(3, hasEvidence: true));
         Assert.False(Model.BonusCounts(3, hasEvidence: false));
         Assert.False(Model.BonusCounts(0, hasEvidence: true));
+        // Claimed without evidence holds the submission back; no claim needs none.
+        Assert.True(Model.BonusLacksEvidence(3, hasEvidence: false));
+        Assert.False(Model.BonusLacksEvidence(3, hasEvidence: true));
+        Assert.False(Model.BonusLacksEvidence(0, hasEvidence: false));
         Assert.Equal("bonus:approved-model", Model.BonusEvidenceCode("approved-model"));
         Assert.True(Model.IsBonusEvidence("bonus:approved-model"));
         Assert.False(Model.IsBonusEvidence("1.1"));

@@ -57,7 +57,9 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await checks.AssertAccessibleAsync(admin);
         await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-10-30T17:00");
         await admin.Locator("#create-campaign").ClickAsync();
-        await Expect(admin.Locator("#errors")).ToContainTextAsync("schedule.selfAssessmentClosesAt");
+        // Named by its label, in Vietnamese, with the date it must follow: no field key on the page.
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("Hạn chót tự đánh giá: phải sau ngày mở tự đánh giá (01/11/2025 08:00)");
+        await Expect(admin.Locator("#errors")).Not.ToContainTextAsync("schedule.");
         await Expect(admin.GetByLabel("Loại: Xã, phường")).ToHaveValueAsync(set.ToString());
         checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
         await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-11-30T17:00");
@@ -67,6 +69,40 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
 
         await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");
         await admin.Locator("#launch-confirm summary").ClickAsync(); // the confirmation says what launching does
+        await admin.Locator("#launch").ClickAsync();
+        // Nobody has said who signs the city's notices and certificates: the launch is refused, saying where to set it.
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("chưa khai báo tiêu đề văn bản và người ký của UBND Thành phố Hà Nội");
+        await Expect(admin.Locator("#errors")).ToContainTextAsync("/admin/letterheads");
+        checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
+        await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Bản nháp");
+
+        // The letterheads page, on a phone: the defaults are shown as not set, the signer's name is to be filled in.
+        var phone = await checks.NewPageAsync(chromium.Browser, baseUrl, width: 390, height: 844);
+        await PageChecks.SignInAsync(phone, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
+        await phone.GotoAsync(baseUrl + "admin/letterheads");
+        await Expect(phone.Locator("#not-saved")).ToHaveTextAsync("Chưa khai báo: đang hiện giá trị mặc định");
+        await Expect(phone.GetByLabel("Tên cơ quan ban hành")).ToHaveValueAsync("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI");
+        await Expect(phone.GetByLabel("Họ và tên người ký")).ToHaveValueAsync("");
+        // A symbol with a space would print "15/TB-UB ND": refused by the server, beside its field, in Vietnamese.
+        await phone.GetByLabel("Họ và tên người ký").FillAsync("Nguyễn Mạnh Quyền");
+        await phone.GetByLabel("Ký hiệu văn bản (sau số, ví dụ UBND)").FillAsync("UB ND");
+        await phone.Locator("#save-letterhead").ClickAsync();
+        await Expect(phone.Locator("#err-symbol")).ToContainTextAsync("không có dấu cách");
+        await Expect(phone.Locator("#errors")).ToContainTextAsync("Ký hiệu văn bản (sau số, ví dụ UBND): ký hiệu sau số văn bản");
+        await Expect(phone.Locator("#not-saved")).ToBeVisibleAsync();
+        checks.ConsoleErrors.Clear(); // the refusal's 400
+        await phone.GetByLabel("Ký hiệu văn bản (sau số, ví dụ UBND)").FillAsync("UBND");
+        await phone.GetByLabel("Thẩm quyền ký (ví dụ TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH)").FillAsync("KT. CHỦ TỊCH");
+        await phone.GetByLabel("Chức vụ người ký").FillAsync("PHÓ CHỦ TỊCH");
+        await Expect(phone.GetByLabel("Họ và tên người ký")).ToHaveValueAsync("Nguyễn Mạnh Quyền"); // kept across the refusal
+        await phone.Locator("#save-letterhead").ClickAsync();
+        await Expect(phone.Locator("#flash")).ToHaveTextAsync("Đã lưu tiêu đề văn bản của ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI; văn bản ban hành từ nay dùng tiêu đề này.");
+        await Expect(phone.GetByLabel("Họ và tên người ký")).ToHaveValueAsync("Nguyễn Mạnh Quyền");
+        await checks.ScreenshotAsync(phone, "02-admin-letterhead-phone");
+        await checks.AssertAccessibleAsync(phone);
+        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the letterheads page fits a 390-px phone");
+
+        await admin.Locator("#launch-confirm summary").ClickAsync();
         await admin.Locator("#launch").ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("Đã khởi động đợt đánh giá.");
         await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Đã khởi động");

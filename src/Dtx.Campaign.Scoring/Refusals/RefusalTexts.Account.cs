@@ -5,6 +5,11 @@ public static partial class RefusalTexts
     // Accounts, sign-in, two-factor and API tokens: what a person reads when the account endpoints refuse.
     private static readonly Dictionary<string, (string Vi, string En)> AccountTexts = new(StringComparer.Ordinal)
     {
+        ["access.token-read-only"] = ("token API này chỉ được đọc (GET), không được thay đổi dữ liệu", "this API token may only read (GET); it cannot change anything"),
+        ["access.token-other-unit"] = ("token API của đơn vị chỉ dùng được cho các địa chỉ của chính đơn vị đó (/api/campaigns/…/units/<mã đơn vị>/…)",
+            "a unit API token reaches only the endpoints of its own unit (/api/campaigns/…/units/<its unit id>/…)"),
+        ["access.two-factor-required"] = ("quản trị viên và Chủ tịch Hội đồng phải bật xác thực hai bước trước khi làm việc khác: POST /api/auth/two-factor/enrol, rồi POST /api/auth/two-factor/confirm với mã từ ứng dụng xác thực",
+            "administrators and council chairs must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app"),
         ["sign-in.email-password-required"] = ("nhập thư điện tử và mật khẩu", "give the e-mail address and the password"),
         ["sign-in.failed"] = ("thư điện tử hoặc mật khẩu không đúng", "the e-mail address or the password is wrong"),
         ["sign-in.first-step-missing"] = ("hãy đăng nhập bằng thư điện tử và mật khẩu trước; bước thứ hai hết hạn sau vài phút",

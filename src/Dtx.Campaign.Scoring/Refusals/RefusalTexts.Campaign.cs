@@ -58,7 +58,23 @@ public static partial class RefusalTexts
         ["workflow.move-stage"] = ("Phiên bản v{version} không có giai đoạn {stage}, nơi đợt đánh giá đang ở; chưa thể chuyển lúc này.",
             "Version v{version} has no stage {stage}, where the campaign is; it cannot move now."),
         // Not a refusal but a failure: the person is told what to do and given the log's reference.
+        ["letterhead.required"] = ("bắt buộc, tối đa {max} ký tự", "required, at most {max} characters"),
+        ["letterhead.too-long"] = ("tối đa {max} ký tự", "at most {max} characters"),
+        ["letterhead.symbol"] = ("ký hiệu sau số văn bản, ví dụ UBND hoặc SKHCN: không có dấu cách hay dấu '/'",
+            "the symbol after the number, e.g. UBND or SKHCN: no spaces or '/'"),
+        ["campaign.letterhead-missing"] = ("chưa khai báo tiêu đề văn bản và người ký của {authority}: thông báo và bằng khen của đợt đánh giá phải ghi tên người ký. Khai báo tại trang Tiêu đề văn bản (/admin/letterheads), rồi khởi động lại",
+            "the letterhead and signer of {authority} are not set: the campaign's notices and certificates must name who signs them. Set them on the Letterheads page (/admin/letterheads), then launch again"),
         ["server.error-title"] = ("Hệ thống gặp lỗi", "The system failed"),
+        // Answers the framework gives from a status alone (no route, wrong method or content type, not signed in).
+        ["http.400"] = ("Yêu cầu không hợp lệ", "The request is not valid"),
+        ["http.401"] = ("Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn: hãy đăng nhập lại", "Not signed in, or the session has expired: sign in again"),
+        ["http.403"] = ("Tài khoản không có quyền thực hiện việc này", "This account may not do this"),
+        ["http.404"] = ("Không tìm thấy địa chỉ hoặc mục được yêu cầu", "The address or item was not found"),
+        ["http.405"] = ("Địa chỉ này không nhận yêu cầu {method}", "This address does not accept {method} requests"),
+        ["http.406"] = ("Không có định dạng trả lời phù hợp với yêu cầu", "No answer in a format the request accepts"),
+        ["http.413"] = ("Nội dung gửi lên quá lớn", "The request body is too large"),
+        ["http.415"] = ("Địa chỉ này không nhận kiểu nội dung '{contentType}'", "This address does not accept the content type '{contentType}'"),
+        ["http.429"] = ("Quá nhiều yêu cầu: vui lòng thử lại sau ít phút", "Too many requests: please try again in a few minutes"),
         ["server.error"] = ("Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại; nếu lỗi lặp lại, hãy báo quản trị viên kèm mã tra cứu {reference}.",
             "The system failed to process the request. Please try again; if it happens again, give the administrator the reference {reference}."),
     };

@@ -80,6 +80,14 @@ public static partial class RefusalTexts
 
     private static readonly Dictionary<string, (string Vi, string En)> LabelTexts = new(StringComparer.Ordinal)
     {
+        ["schedule.indexPublicationAt"] = ("ngày công bố bộ chỉ số", "the index publication"),
+        ["schedule.selfAssessmentOpensAt"] = ("ngày mở tự đánh giá", "the self-assessment opening"),
+        ["schedule.selfAssessmentClosesAt"] = ("hạn chót tự đánh giá", "the self-assessment deadline"),
+        ["schedule.verificationEndsAt"] = ("ngày kết thúc thẩm định", "the end of verification"),
+        ["schedule.preliminaryResultsAt"] = ("ngày công bố kết quả sơ bộ", "the preliminary results"),
+        ["schedule.disputesOpensAt"] = ("ngày mở tiếp nhận kiến nghị", "the disputes' opening"),
+        ["schedule.disputesClosesAt"] = ("ngày đóng tiếp nhận kiến nghị", "the disputes' closing"),
+        ["schedule.finalPublicationAt"] = ("ngày công bố kết quả chính thức", "the final publication"),
         ["stage.set-up"] = ("Thiết lập", "Set-up"),
         ["stage.index-publication"] = ("Công bố bộ chỉ số", "Index publication"),
         ["stage.self-assessment"] = ("Tự đánh giá", "Self-assessment"),

@@ -10,7 +10,7 @@ namespace Dtx.Campaign.Server.Campaigns;
 /// <summary>
 /// Launches a draft campaign: checks that it can run as planned, then hands it to its workflow.
 /// Refuses, naming what to fix, when an index set is not published, a unit has no applicable index
-/// set, the council has no chair, or a date has already passed.
+/// set, the council has no chair, the authority's letterhead (who signs) is not set, or a date has already passed.
 /// </summary>
 internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workflows, AuditTrail audit, TimeProvider clock)
 {
@@ -39,6 +39,12 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
             errors.Add(Reason.For("participants", "campaign.no-units"));
         if (campaign.Council.All(m => m.Role != CouncilRole.Chair))
             errors.Add(Reason.For("council", "launch.no-chair"));
+        // Every notice and certificate names its signer: none is issued with the defaults' placeholder.
+        if (!await db.Set<Notices.Letterhead>().AnyAsync(l => l.AuthorityId == campaign.AuthorityId, ct))
+        {
+            var authority = await db.Authorities.AsNoTracking().FirstAsync(a => a.Id == campaign.AuthorityId, ct);
+            errors.Add(Reason.For("letterhead", "campaign.letterhead-missing", ("authority", authority.NameVi)));
+        }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
         if (ScheduleInput.FromUtc(campaign.Schedule, zone).FirstInThePast(clock.GetUtcNow(), zone) is { } past)
             errors.Add(Reason.For(past.Field, "launch.date-passed", ("time", ScheduleInput.Show(past.Local)), ("zone", zone.Id)));

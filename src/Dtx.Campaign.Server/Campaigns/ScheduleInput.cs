@@ -47,7 +47,7 @@ public sealed record ScheduleInput(
             else if (zone.IsInvalidTime(local))
                 errors.Add(Reason.For(field, "date.not-exist", ("time", Show(local)), ("zone", zone.Id)));
             else if (previous is { } p && (local < p.Local || (StrictlyAfterPrevious.Contains(field) && local == p.Local)))
-                errors.Add(Reason.For(field, StrictlyAfterPrevious.Contains(field) ? "schedule.after" : "schedule.on-or-after", ("previous", p.Field), ("previousAt", Show(p.Local)), ("got", Show(local))));
+                errors.Add(Reason.For(field, StrictlyAfterPrevious.Contains(field) ? "schedule.after" : "schedule.on-or-after", ("previous", new Label(p.Field)), ("previousAt", Show(p.Local)), ("got", Show(local))));
             previous = (field, local);
         }
         return errors;

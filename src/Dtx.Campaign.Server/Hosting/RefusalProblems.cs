@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Dtx.Campaign.Server.Hosting;
 
@@ -123,5 +124,29 @@ internal sealed class ServerErrorProblems(IProblemDetailsService problems) : IEx
         details.Extensions["code"] = "server.error";
         details.Extensions["reference"] = reference;
         return await RefusalProblems.WriteAsync(context, problems, details, "server.error", exception);
+    }
+}
+
+/// <summary>
+/// Problems the framework writes from a status alone (no such route, a method or content type the route does not
+/// take, not signed in): titled in the reader's language and given a code, like every other refusal.
+/// </summary>
+internal static class StatusProblems
+{
+    public static void Describe(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Status is not { } status || problem.Extensions.ContainsKey("code"))
+            return;
+        var code = $"http.{status}";
+        // Only the framework's own title is replaced: a problem written with a title of ours keeps it.
+        if (!RefusalTexts.Texts.ContainsKey(code) || (problem.Title is { } title && title != ReasonPhrases.GetReasonPhrase(status)))
+            return;
+        var request = context.HttpContext.Request;
+        problem.Title = RefusalTexts.Render(code, new Dictionary<string, object?>
+        {
+            ["method"] = request.Method, ["contentType"] = request.ContentType ?? "",
+        }, RefusalProblems.LanguageOf(context.HttpContext));
+        problem.Extensions["code"] = code;
     }
 }

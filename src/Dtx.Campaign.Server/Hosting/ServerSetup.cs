@@ -45,7 +45,7 @@ internal static class ServerSetup
         builder.AddCampaignTelemetry();
         services.AddOptions<Demo.DemoOptions>().Bind(builder.Configuration.GetSection(Demo.DemoOptions.Section));
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = StatusProblems.Describe);
         // Binding failures throw so that BadRequestHandler can say what was wrong and where.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestHandler>();
@@ -88,6 +88,7 @@ internal static class ServerSetup
         // Behind HTTPS (the scheme from the proxy, above) every cookie is Secure: session, two-factor step, antiforgery, language.
         app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.SameAsRequest });
         app.UseSecurityHeaders();
+        app.UseCampaignLanguages();
         app.UseCrossSiteRequestCheck();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();

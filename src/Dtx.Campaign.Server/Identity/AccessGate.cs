@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.AspNetCore.Identity;
 
 namespace Dtx.Campaign.Server.Identity;
@@ -9,7 +10,8 @@ public sealed class TwoFactorEnrolmentEndpoint;
 /// <summary>
 /// Narrows what an authenticated request may do beyond its roles, before any endpoint runs:
 /// an administrator signed in without two-factor authentication reaches only the enrolment endpoints,
-/// a read-only API token only reads, and a unit token reaches only its unit's endpoints.
+/// a read-only API token only reads, and a unit token reaches only its unit's endpoints. A refusal is thrown, so
+/// that the exception handler says it in the reader's language (as a page or as problem details) like every other.
 /// </summary>
 internal static class AccessGate
 {
@@ -20,15 +22,12 @@ internal static class AccessGate
         {
             if (user.FindFirstValue(AccessClaims.TokenScope) == nameof(ApiTokenScope.ReadOnly) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
-                await Refuse(context, "Token chỉ được đọc / Read-only token", "This API token may only read (GET); it cannot change anything.");
-                return;
+                throw Refusal.Forbidden("access.token-read-only");
             }
             // A unit token reaches the endpoints of its own unit only: not the lists of units or campaigns.
             if (user.FindFirstValue(AccessClaims.TokenUnit) is { } tokenUnit && !(Guid.TryParse(context.GetRouteValue("unitId") as string, out var routeUnit) && routeUnit.ToString() == tokenUnit))
             {
-                await Refuse(context, "Token của đơn vị khác / Another unit's token",
-                    "A unit API token reaches only the endpoints of its own unit (/api/campaigns/{campaignId}/units/{its unit id}/…).");
-                return;
+                throw Refusal.Forbidden("access.token-other-unit");
             }
             // The session of someone who must use two-factor and has not enrolled: enrolment only. Confirming
             // the enrolment renews the cookie without the claim.
@@ -41,14 +40,9 @@ internal static class AccessGate
                     context.Response.Redirect("/account/enrol?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
                     return;
                 }
-                await Refuse(context, "Cần bật xác thực hai bước / Two-factor authentication required",
-                    "Administrators and council chairs must enrol in two-factor authentication before anything else: POST /api/auth/two-factor/enrol, then POST /api/auth/two-factor/confirm with a code from the authenticator app.");
-                return;
+                throw Refusal.Forbidden("access.two-factor-required");
             }
         }
         await next();
     });
-
-    private static Task Refuse(HttpContext context, string title, string detail) =>
-        Microsoft.AspNetCore.Http.Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail).ExecuteAsync(context);
 }

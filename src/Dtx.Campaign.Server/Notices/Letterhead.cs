@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -31,6 +32,34 @@ public sealed class Letterhead
     /// <summary>The issuer as printed: in capitals and in full (Decree 30 writes "ỦY BAN NHÂN DÂN", not "UBND").</summary>
     public static string FullIssuerName(string name) =>
         (name.StartsWith("UBND ", StringComparison.OrdinalIgnoreCase) ? "Ủy ban nhân dân " + name[5..] : name).ToUpper(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"));
+
+    /// <summary>What keeps a letterhead from being saved, per field: every document it heads must be signable as printed.</summary>
+    public static IReadOnlyList<Reason> Problems(LetterheadInput input)
+    {
+        var problems = new List<Reason>();
+        void Required(string field, string? value, int max)
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > max)
+                problems.Add(Reason.For(field, "letterhead.required", ("max", max)));
+        }
+        Required("issuerName", input.IssuerName, 300);
+        Required("place", input.Place, 100);
+        Required("signerCapacity", input.SignerCapacity, 100);
+        Required("signerTitle", input.SignerTitle, 100);
+        Required("signerName", input.SignerName, 200);
+        if (string.IsNullOrWhiteSpace(input.Symbol) || input.Symbol.Trim().Length > 30 || input.Symbol.Trim().Any(char.IsWhiteSpace) || input.Symbol.Contains('/'))
+            problems.Add(Reason.For("symbol", "letterhead.symbol"));
+        if (input.ParentName?.Trim().Length > 300)
+            problems.Add(Reason.For("parentName", "letterhead.too-long", ("max", 300)));
+        return problems;
+    }
+
+    /// <summary>Takes a checked input (<see cref="Problems"/> found nothing).</summary>
+    public void Apply(LetterheadInput input)
+    {
+        (ParentName, IssuerName, Place, Symbol) = (input.ParentName?.Trim() ?? "", input.IssuerName!.Trim(), input.Place!.Trim(), input.Symbol!.Trim());
+        (SignerCapacity, SignerTitle, SignerName) = (input.SignerCapacity!.Trim(), input.SignerTitle!.Trim(), input.SignerName!.Trim());
+    }
 
     public Documents.Authority Authority => new(ParentName, IssuerName, Place);
 

@@ -1,17 +1,16 @@
 using System.Security.Claims;
 using Dtx.Campaign.Documents;
-using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Certificates;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Notices;
 
 internal static class NoticesApi
 {
-    public sealed record LetterheadInput(string? ParentName, string IssuerName, string Place, string Symbol, string SignerCapacity, string SignerTitle, string SignerName);
     public sealed record TemplateInput(string? Content);
     /// <summary>A notice to preview: with the library's sample data, or with a campaign's own data (its filed copy, or one participating unit's copy).</summary>
     public sealed record PreviewRequest(string Notice, string? Lang, Dictionary<string, string>? Drafts, Guid? CampaignId, Guid? UnitId);
@@ -21,7 +20,7 @@ internal static class NoticesApi
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api").WithTags("Notices").RequireAuthorization(Policies.Administer);
-        admin.MapGet("/authorities/{code}/letterhead", GetLetterhead).WithSummary("How the authority's documents are headed and signed (defaults until set).");
+        admin.MapGet("/authorities/{code}/letterhead", GetLetterhead).WithSummary("How the authority's documents are headed and signed: the defaults, without a signer, until saved (a campaign launches only once saved).");
         admin.MapPut("/authorities/{code}/letterhead", SaveLetterhead).WithSummary("Set the governing body, issuer name, place, document symbol and signer.");
         admin.MapGet("/templates", ListTemplates).WithSummary("Every template with the version in force.");
         admin.MapGet("/templates/{**name}", GetTemplate).WithSummary("A template's text in force and its versions (1 = the shipped file).");
@@ -35,52 +34,11 @@ internal static class NoticesApi
         return app;
     }
 
-    private static async Task<IResult> GetLetterhead(string code, CampaignDbContext db, CancellationToken ct)
-    {
-        var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Code == code, ct);
-        if (authority is null)
-            return ApiProblems.NotFound($"Authority {code}");
-        return TypedResults.Ok(await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority));
-    }
+    private static async Task<Ok<LetterheadView>> GetLetterhead(string code, LetterheadDesk desk, CancellationToken ct) =>
+        TypedResults.Ok((await desk.GetAsync(code, ct)).View);
 
-    private static async Task<IResult> SaveLetterhead(string code, LetterheadInput input, CampaignDbContext db, AuditTrail audit, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var authority = await db.Authorities.FirstOrDefaultAsync(a => a.Code == code, ct);
-        if (authority is null)
-            return ApiProblems.NotFound($"Authority {code}");
-        var errors = new Dictionary<string, string[]>();
-        void Required(string field, string? value, int max)
-        {
-            if (string.IsNullOrWhiteSpace(value) || value.Length > max)
-                errors[field] = [$"required, at most {max} characters"];
-        }
-        Required("issuerName", input.IssuerName, 300);
-        Required("place", input.Place, 100);
-        Required("signerCapacity", input.SignerCapacity, 100);
-        Required("signerTitle", input.SignerTitle, 100);
-        Required("signerName", input.SignerName, 200);
-        if (string.IsNullOrWhiteSpace(input.Symbol) || input.Symbol.Length > 30 || input.Symbol.Any(char.IsWhiteSpace) || input.Symbol.Contains('/'))
-            errors["symbol"] = ["the symbol after the number, e.g. UBND or SKHCN: no spaces or '/'"];
-        if (input.ParentName?.Length > 300)
-            errors["parentName"] = ["at most 300 characters"];
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors, title: "Giá trị không hợp lệ / Invalid value");
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var letterhead = await db.Set<Letterhead>().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct);
-        var before = letterhead is null ? null : new { letterhead.ParentName, letterhead.IssuerName, letterhead.Place, letterhead.Symbol, letterhead.SignerCapacity, letterhead.SignerTitle, letterhead.SignerName };
-        if (letterhead is null)
-        {
-            letterhead = Letterhead.Default(authority);
-            db.Add(letterhead);
-        }
-        (letterhead.ParentName, letterhead.IssuerName, letterhead.Place, letterhead.Symbol) = (input.ParentName?.Trim() ?? "", input.IssuerName.Trim(), input.Place.Trim(), input.Symbol.Trim());
-        (letterhead.SignerCapacity, letterhead.SignerTitle, letterhead.SignerName) = (input.SignerCapacity.Trim(), input.SignerTitle.Trim(), input.SignerName.Trim());
-        (letterhead.UpdatedAt, letterhead.UpdatedBy) = (clock.GetUtcNow(), user.Identity?.Name);
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new AuditEvent("letterhead.saved", "authority", authority.Id.ToString(), before, input, Detail: code), ct);
-        await transaction.CommitAsync(ct);
-        return TypedResults.Ok(letterhead);
-    }
+    private static async Task<Ok<LetterheadView>> SaveLetterhead(string code, LetterheadInput input, LetterheadDesk desk, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok((await desk.SaveAsync(code, input, user.Identity?.Name, ct)).View);
 
     private static async Task<IResult> ListTemplates(NoticeTemplates templates, CancellationToken ct) => TypedResults.Ok(await templates.ListAsync(ct));
 

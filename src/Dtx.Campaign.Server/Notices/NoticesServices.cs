@@ -10,6 +10,7 @@ internal static class NoticesServices
         services.AddScoped<NoticeTemplates>();
         services.AddScoped<DocumentRegister>();
         services.AddScoped<NoticeDesk>();
+        services.AddScoped<LetterheadDesk>();
         NoticeBuilders.Register(services);
         services.AddScoped<NoticeArchive>();
         services.AddScoped<Certificates.CertificatePrinter>();

@@ -56,9 +56,12 @@ internal static class WebSetup
         return services;
     }
 
-    public static WebApplication MapCampaignWeb(this WebApplication app)
+    /// <summary>
+    /// The reader's language for everything after it, refusals of the sign-in and access checks included: early in
+    /// the pipeline, since it depends on the request alone (a cookie, the API's Accept-Language), never on the user.
+    /// </summary>
+    public static WebApplication UseCampaignLanguages(this WebApplication app)
     {
-        app.UseStaticFiles();
         var localization = new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Vietnamese),
@@ -79,7 +82,13 @@ internal static class WebSetup
         };
         app.UseWhen(context => !IsApi(context.Request), branch => branch.UseRequestLocalization(localization));
         app.UseWhen(context => IsApi(context.Request), branch => branch.UseRequestLocalization(api));
-        // After localization: published pages are cached per language (Results/PublishedPages).
+        return app;
+    }
+
+    public static WebApplication MapCampaignWeb(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        // After localization (UseCampaignLanguages): published pages are cached per language (Results/PublishedPages).
         app.UseOutputCache();
         app.MapRazorPages();
         return app;

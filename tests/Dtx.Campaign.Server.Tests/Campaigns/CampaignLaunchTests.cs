@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtx.Campaign.Server.Tests.Campaigns;
 
@@ -93,14 +95,27 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
             finalPublicationAt = "2025-12-30T08:00:00",
         };
         var errors = await ErrorsOf(await admin.PostAsJsonAsync("/api/campaigns", Request(schedule: bad)));
-        Assert.Contains("must be after schedule.selfAssessmentOpensAt (01/11/2025 08:00)", errors["schedule.selfAssessmentClosesAt"][0], StringComparison.Ordinal);
+        Assert.Contains("must be after the self-assessment opening (01/11/2025 08:00)", errors["schedule.selfAssessmentClosesAt"][0], StringComparison.Ordinal);
         Assert.Contains("without an offset", errors["schedule.verificationEndsAt"][0], StringComparison.Ordinal);
-        Assert.Contains("must be on or after schedule.preliminaryResultsAt (16/12/2025 08:00)", errors["schedule.disputesOpensAt"][0], StringComparison.Ordinal);
+        Assert.Contains("must be on or after the preliminary results (16/12/2025 08:00)", errors["schedule.disputesOpensAt"][0], StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Launch_is_refused_until_index_sets_are_published_the_council_has_a_chair_and_no_date_has_passed()
+    public async Task Launch_is_refused_until_index_sets_are_published_the_council_has_a_chair_the_signer_is_set_and_no_date_has_passed()
     {
+        // No letterhead saved for the authority (whatever another test of this class did): nothing would say who signs.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Server.Data.CampaignDbContext>();
+            await db.Set<Server.Notices.Letterhead>().ExecuteDeleteAsync();
+        }
+        var unsigned = (await CreateAsync(Request())).GetProperty("id").GetGuid();
+        var noSigner = await ErrorsOf(await admin.PostAsync($"/api/campaigns/{unsigned}/launch", null));
+        Assert.Equal(["letterhead"], noSigner.Keys);
+        Assert.Equal("the letterhead and signer of UBND Thành phố Hà Nội are not set: the campaign's notices and certificates must name who signs them. " +
+            "Set them on the Letterheads page (/admin/letterheads), then launch again", noSigner["letterhead"][0]);
+        await TestCampaigns.EnsureLetterheadAsync(admin);
+
         var draftSet = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"draft-{Guid.NewGuid():N}"[..20], "department"), publish: false);
         var noChair = new[] { new { fullName = "Thành viên", email = "member@demo.hanoi.invalid", role = "member" } };
         var campaign = await CreateAsync(Request(council: noChair, sets: new() { ["department"] = draftSet, ["commune"] = communeSet }));
@@ -144,7 +159,7 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
     public async Task A_valid_campaign_launches_once()
     {
         var id = (await CreateAsync(Request())).GetProperty("id").GetGuid();
-        var launched = await admin.PostAsync($"/api/campaigns/{id}/launch", null);
+        var launched = await TestCampaigns.LaunchAsync(admin, id);
         Assert.Equal(HttpStatusCode.OK, launched.StatusCode);
         Assert.Equal("launched", (await launched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 

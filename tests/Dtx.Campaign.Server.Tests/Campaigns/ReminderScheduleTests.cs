@@ -45,7 +45,7 @@ public abstract class ReminderScheduleTests(CampaignApp app)
         }));
         var campaign = created.GetProperty("id").GetGuid();
         Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}")).GetProperty("reminderHours").GetInt32());
-        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/launch", null));
+        await OkAsync(TestCampaigns.LaunchAsync(admin, campaign));
         // The newest definition (v4) keeps v3's last call.
         Assert.Equal(4, (await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/workflow")).GetProperty("version").GetInt32());
 

@@ -45,7 +45,7 @@ public sealed class WallClockCampaign
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         campaign = new WallClockCampaign((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
-        var launched = await admin.PostAsync($"/api/campaigns/{campaign.Id}/launch", null);
+        var launched = await TestCampaigns.LaunchAsync(admin, campaign.Id);
         Assert.True(launched.IsSuccessStatusCode, await launched.Content.ReadAsStringAsync());
         campaign.opened = (At(8), At(10));
         var soon = await admin.PutAsJsonAsync($"/api/campaigns/{campaign.Id}/schedule", campaign.Schedule(campaign.opened.Publication, campaign.opened.Opening, At(3600)));

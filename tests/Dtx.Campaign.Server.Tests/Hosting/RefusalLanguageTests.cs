@@ -112,6 +112,30 @@ public abstract class RefusalLanguageTests(CampaignApp app)
         Assert.Equal("nhập thư điện tử và mật khẩu", empty.GetProperty("errors").GetProperty("email")[0].GetString());
     }
 
+    [Fact]
+    public async Task What_the_framework_refuses_by_status_alone_is_in_the_readers_language_too()
+    {
+        var stranger = app.CreateClient();
+        // Not signed in: stopped by authorization, before the endpoint.
+        var vi = await ProblemAsync(stranger, HttpMethod.Get, "/api/campaigns", null, null, HttpStatusCode.Unauthorized);
+        Assert.Equal("http.401", vi.GetProperty("code").GetString());
+        Assert.Equal("Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn: hãy đăng nhập lại", vi.GetProperty("title").GetString());
+        var en = await ProblemAsync(stranger, HttpMethod.Get, "/api/campaigns", null, "en", HttpStatusCode.Unauthorized);
+        Assert.Equal("Not signed in, or the session has expired: sign in again", en.GetProperty("title").GetString());
+        // No such route; a method or a content type the route does not take (refused by routing).
+        Assert.Equal("Không tìm thấy địa chỉ hoặc mục được yêu cầu",
+            (await ProblemAsync(stranger, HttpMethod.Get, "/api/no-such-thing", null, null, HttpStatusCode.NotFound)).GetProperty("title").GetString());
+        Assert.Equal("Địa chỉ này không nhận yêu cầu DELETE",
+            (await ProblemAsync(stranger, HttpMethod.Delete, "/api/public/results", null, null, HttpStatusCode.MethodNotAllowed)).GetProperty("title").GetString());
+        var admin = await app.LoginAsAdminAsync();
+        using var text = new HttpRequestMessage(HttpMethod.Post, "/api/index-sets") { Content = new StringContent("groups: []", System.Text.Encoding.UTF8, "text/plain") };
+        var response = await admin.SendAsync(text);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var unsupported = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("http.415", unsupported.GetProperty("code").GetString());
+        Assert.Equal("Địa chỉ này không nhận kiểu nội dung 'text/plain; charset=utf-8'", unsupported.GetProperty("title").GetString());
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object? body, string? language, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };

@@ -39,7 +39,10 @@ public abstract class ApiTokenTests(CampaignApp app)
         Assert.Equal(HttpStatusCode.OK, (await Bearer(read).GetAsync($"/api/campaigns/{campaign}/progress")).StatusCode);
         var write = await Bearer(read).PostAsync($"/api/campaigns/{campaign}/launch", null);
         Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
-        Assert.Contains("read", await write.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Said like every refusal: its code, in Vietnamese by default.
+        var refused = System.Text.Json.JsonDocument.Parse(await write.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("access.token-read-only", refused.GetProperty("code").GetString());
+        Assert.Equal("token API này chỉ được đọc (GET), không được thay đổi dữ liệu", refused.GetProperty("detail").GetString());
 
         // Admin: what its owner may do, but not make more tokens or manage two-factor (a session only).
         var (_, adminToken) = await CreateAsync(admin, new { name = "đồng bộ / sync", scope = "admin", expiresInDays = 1 });

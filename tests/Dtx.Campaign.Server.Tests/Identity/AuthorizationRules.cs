@@ -175,6 +175,7 @@ public static class AuthorizationRules
         ["GET /Admin/Imports"] = Admins,
         ["GET /Admin/NewCampaign"] = Admins,
         ["GET /Admin/Templates"] = Admins,
+        ["GET /Admin/Letterheads"] = Admins,                  // who signs each authority's documents
         ["GET /Admin/Campaign/{id:guid}"] = Admins,
         ["GET /Admin/Workflow/{id:guid}"] = Admins,          // stages, journal, timers, incident with retry/skip
         ["GET /admin/campaign/{id:guid}/mail"] = Admins,      // the campaign's mail log (recipients, delivery, resend)

@@ -98,7 +98,7 @@ public sealed record PublishedCampaign(Guid Id, Guid PreviousId, int Year, IRead
             council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" } },
         }));
         var campaign = created.GetProperty("id").GetGuid();
-        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/launch", null));
+        await OkAsync(TestCampaigns.LaunchAsync(admin, campaign));
         var ids = await TestCampaigns.UnitsAsync(admin, campaign);
 
         admin = await AtAsync(app, year, 11, 3, 9);

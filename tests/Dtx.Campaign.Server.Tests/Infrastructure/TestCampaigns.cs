@@ -35,8 +35,28 @@ public static class TestCampaigns
             throw new InvalidOperationException($"Campaign not created: {await response.Content.ReadAsStringAsync()}");
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         if (launch)
-            (await admin.PostAsync($"/api/campaigns/{id}/launch", null)).EnsureSuccessStatusCode();
+            (await LaunchAsync(admin, id)).EnsureSuccessStatusCode();
         return id;
+    }
+
+    /// <summary>Launches a campaign as an administrator would, the authority's letterhead (who signs) set first when it is not.</summary>
+    public static async Task<HttpResponseMessage> LaunchAsync(HttpClient admin, object campaignId, string authority = "HN")
+    {
+        await EnsureLetterheadAsync(admin, authority);
+        return await admin.PostAsync($"/api/campaigns/{campaignId}/launch", null);
+    }
+
+    /// <summary>The letterhead a launch requires; one already saved (by the test, or a demo) is kept.</summary>
+    public static async Task EnsureLetterheadAsync(HttpClient admin, string authority = "HN")
+    {
+        var current = await admin.GetFromJsonAsync<JsonElement>($"/api/authorities/{authority}/letterhead");
+        if (current.GetProperty("saved").GetBoolean())
+            return;
+        (await admin.PutAsJsonAsync($"/api/authorities/{authority}/letterhead", new
+        {
+            parentName = "", issuerName = current.GetProperty("issuerName").GetString(), place = current.GetProperty("place").GetString(), symbol = "UBND",
+            signerCapacity = "TM. ỦY BAN NHÂN DÂN", signerTitle = "CHỦ TỊCH", signerName = "Nguyễn Văn An",
+        })).EnsureSuccessStatusCode();
     }
 
     /// <summary>Unit code → unit id of the campaign's participants.</summary>

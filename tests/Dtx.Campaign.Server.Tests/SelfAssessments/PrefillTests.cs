@@ -32,7 +32,7 @@ public abstract class PrefillTests(CampaignApp app)
         await TestIndexSets.UploadAsync(admin, next);
         var copy = await admin.PostAsJsonAsync($"/api/campaigns/{y2025}/copy", new { });
         var y2026 = (await copy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsync($"/api/campaigns/{y2026}/launch", null)).EnsureSuccessStatusCode();
+        (await TestCampaigns.LaunchAsync(admin, y2026)).EnsureSuccessStatusCode();
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 2, 2, 0, 0, TimeSpan.Zero));
         admin = await app.LoginAsAdminAsync();
         var now = $"/api/campaigns/{y2026}/units/{unit}/self-assessment";

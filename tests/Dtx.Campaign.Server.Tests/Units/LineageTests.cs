@@ -176,7 +176,7 @@ public abstract class LineageYearOverYearTests(CampaignApp app)
             council = new[] { new { fullName = "Chủ tịch Hội đồng", email = TestCampaigns.ChairEmail, role = "chair" } },
         }));
         var campaign = created.GetProperty("id").GetGuid();
-        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/launch", null));
+        await OkAsync(TestCampaigns.LaunchAsync(admin, campaign, authority: "LY"));
         var ids = await TestCampaigns.UnitsAsync(admin, campaign);
         admin = await AtAsync(year, 11, 3, 9);
         foreach (var (unit, value) in answers)

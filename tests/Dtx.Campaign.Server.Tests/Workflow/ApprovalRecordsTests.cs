@@ -69,7 +69,7 @@ public abstract class ApprovalFlow(CampaignApp app)
             council = new[] { new { fullName = "Chủ tịch Hội đồng", email = TestCampaigns.ChairEmail, role = "chair" } },
         }));
         var campaign = created.GetProperty("id").GetGuid();
-        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/launch", null));
+        await OkAsync(TestCampaigns.LaunchAsync(admin, campaign));
         return (campaign, await TestCampaigns.UnitsAsync(admin, campaign));
     }
 

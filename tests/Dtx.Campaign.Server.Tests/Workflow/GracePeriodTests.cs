@@ -54,7 +54,7 @@ public abstract class GracePeriodTests(CampaignApp app)
         var created = await admin.PostAsJsonAsync("/api/campaigns", request);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsync($"/api/campaigns/{campaign}/launch", null)).EnsureSuccessStatusCode();
+        (await TestCampaigns.LaunchAsync(admin, campaign)).EnsureSuccessStatusCode();
         var units = await TestCampaigns.UnitsAsync(admin, campaign);
         Assert.Equal(17, units.Count);
 

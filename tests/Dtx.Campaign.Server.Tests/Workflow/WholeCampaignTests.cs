@@ -111,7 +111,7 @@ public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper outp
         var campaign = created.GetProperty("id").GetGuid();
 
         // Launch: the index is published at once (not on 23 Oct), with its notice to the four units.
-        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/launch", null));
+        await OkAsync(TestCampaigns.LaunchAsync(admin, campaign));
         Assert.Equal("index-publication", await StageAsync(campaign));
         var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}");
         Assert.Equal(JsonValueKind.String, detail.GetProperty("steps").GetProperty("indexPublishedAt").ValueKind);
@@ -379,7 +379,7 @@ public abstract class EarlyCloseTests(CampaignApp app)
             council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" } },
         }));
         var campaign = created.GetProperty("id").GetGuid();
-        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/launch", null));
+        await OkAsync(TestCampaigns.LaunchAsync(admin, campaign));
         Assert.True((await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}")).GetProperty("earlyClose").GetBoolean());
         await AtAsync(11, 3, 9);
         var sa = $"/api/campaigns/{campaign}/units/{snvId}/self-assessment";

@@ -21,7 +21,12 @@ internal sealed partial class UiText
     public string Status(string status) => Texts.TryGetValue("status." + status, out var text) ? (Language == "en" ? text.En : text.Vi) : status;
 
     /// <summary>A field named by a refusal (e.g. "note") as the form labels it; the name itself when unknown.</summary>
-    public string Field(string field) => Texts.TryGetValue("field." + field, out var text) ? (Language == "en" ? text.En : text.Vi) : field;
+    public string Field(string field) =>
+        Texts.TryGetValue("field." + field, out var text) ? (Language == "en" ? text.En : text.Vi)
+        // A campaign's dates and index sets are labelled on the form as their date and category.
+        : field.StartsWith("schedule.", StringComparison.Ordinal) && Texts.TryGetValue("date." + field["schedule.".Length..], out var date) ? (Language == "en" ? date.En : date.Vi)
+        : field.StartsWith("indexSets.", StringComparison.Ordinal) ? Category(field["indexSets.".Length..])
+        : field;
 
     /// <summary>Why an indicator scored less than its maximum (the scoring engine's reason codes).</summary>
     public string Shortfall(string reason) => Texts.TryGetValue("shortfall." + reason, out var text) ? (Language == "en" ? text.En : text.Vi) : reason;
@@ -237,6 +242,23 @@ internal sealed partial class UiText
         ["category.province"] = ("Tỉnh, thành phố", "Provinces"),
         ["status.superseded"] = ("Đã thay thế", "Superseded"),
         ["Templates"] = ("Mẫu văn bản", "Templates"),
+        ["Letterheads"] = ("Tiêu đề văn bản", "Letterheads"),
+        ["LetterheadsIntro"] = ("Mỗi cơ quan tổ chức ghi tiêu đề và người ký trên thông báo, bằng khen của mình (Nghị định 30/2020/NĐ-CP). Đợt đánh giá chỉ khởi động được khi cơ quan đã khai báo người ký.",
+            "Each organising authority heads and signs its notices and certificates as set here (Decree 30/2020). A campaign can be launched only once its authority's signer is set."),
+        ["LetterheadNotSaved"] = ("Chưa khai báo: đang hiện giá trị mặc định", "Not set yet: the defaults are shown"),
+        ["LetterheadSavedAt"] = ("Lưu lúc {0} bởi {1}", "Saved {0} by {1}"),
+        ["LetterheadSaved"] = ("Đã lưu tiêu đề văn bản của {0}; văn bản ban hành từ nay dùng tiêu đề này.", "The letterhead of {0} is saved; documents issued from now on use it."),
+        ["LetterheadRefused"] = ("Chưa lưu, cần sửa:", "Not saved; please correct:"),
+        ["SaveLetterhead"] = ("Lưu tiêu đề văn bản", "Save the letterhead"),
+        ["NoAuthorities"] = ("Chưa có cơ quan tổ chức: nhập danh sách đơn vị trước.", "No organising authority yet: import the units first."),
+        ["field.parentName"] = ("Cơ quan chủ quản (nếu có)", "Governing body (if any)"),
+        ["field.issuerName"] = ("Tên cơ quan ban hành", "Issuing authority"),
+        ["field.place"] = ("Địa danh", "Place"),
+        ["field.symbol"] = ("Ký hiệu văn bản (sau số, ví dụ UBND)", "Document symbol (after the number, e.g. UBND)"),
+        ["field.signerCapacity"] = ("Thẩm quyền ký (ví dụ TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH)", "Signing capacity (e.g. TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH)"),
+        ["field.signerTitle"] = ("Chức vụ người ký", "Signer's title"),
+        ["field.signerName"] = ("Họ và tên người ký", "Signer's full name"),
+        ["field.letterhead"] = ("Tiêu đề văn bản", "Letterhead"),
         ["TemplateList"] = ("Các mẫu", "All templates"),
         ["TemplateText"] = ("Nội dung mẫu (Scriban)", "Template text (Scriban)"),
         ["PreviewNotice"] = ("Xem trước với dữ liệu mẫu của", "Preview with the sample data of"),

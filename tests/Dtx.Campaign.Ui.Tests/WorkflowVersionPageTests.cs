@@ -41,6 +41,10 @@ public abstract class WorkflowVersionPageTests(CampaignApp app, Chromium chromiu
             await Expect(page.Locator("#version")).ToHaveCountAsync(0);
             await Expect(page.Locator("#status")).ToContainTextAsync("Thiết lập");
             await Expect(page.Locator("main")).ToContainTextAsync("Quản trị viên chuyển sang phiên bản mới của quy trình");
+            // The journal on a phone: one block per entry, each value after its column's name, nothing to scroll sideways.
+            Assert.True(await page.EvaluateAsync<bool>("(() => { const t = document.querySelector('#journal'); return t.scrollWidth <= t.parentElement.clientWidth; })()"),
+                "the journal fits a 390-px phone");
+            Assert.Equal("block", await page.Locator("#journal tbody tr").First.EvaluateAsync<string>("row => getComputedStyle(row).display"));
             await checks.ScreenshotAsync(page, "workflow-version-02-moved");
             await checks.AssertAccessibleAsync(page);
         }

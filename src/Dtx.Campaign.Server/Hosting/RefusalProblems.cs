@@ -145,7 +145,8 @@ internal static class StatusProblems
         var request = context.HttpContext.Request;
         problem.Title = RefusalTexts.Render(code, new Dictionary<string, object?>
         {
-            ["method"] = request.Method, ["contentType"] = request.ContentType ?? "",
+            // The client's own header, said back: cut short, it cannot fill the answer.
+            ["method"] = request.Method, ["contentType"] = request.ContentType is { Length: > 100 } sent ? sent[..100] + "…" : request.ContentType ?? "",
         }, RefusalProblems.LanguageOf(context.HttpContext));
         problem.Extensions["code"] = code;
     }

@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
-using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.Results;
 
 namespace Dtx.Campaign.Server.Awards;
@@ -25,16 +23,11 @@ internal static class AwardsApi
         return app;
     }
 
-    private static void RequireInsider(CouncilSeat seat, ClaimsPrincipal user)
-    {
-        if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
-            throw Refusal.Forbidden("awards.insiders-only");
-    }
 
     private static Task<IResult> List(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
         {
-            RequireInsider(seat, user);
+            seat.RequireInsider("awards.insiders-only");
             return TypedResults.Ok(await desk.ListAsync(campaignId, ct));
         });
 
@@ -44,7 +37,7 @@ internal static class AwardsApi
     private static Task<IResult> Propose(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
         {
-            RequireInsider(seat, user);
+            seat.RequireInsider("awards.insiders-only");
             return TypedResults.Ok(await desk.ProposeAsync(campaignId, ct));
         });
 

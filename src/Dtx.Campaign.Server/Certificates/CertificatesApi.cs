@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
@@ -33,16 +32,11 @@ internal static class CertificatesApi
         return app;
     }
 
-    private static void RequireInsider(CouncilSeat seat, ClaimsPrincipal user)
-    {
-        if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
-            throw Refusal.Forbidden("certificates.insiders-only");
-    }
 
     private static Task<IResult> Progress(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
         {
-            RequireInsider(seat, user);
+            seat.RequireInsider("certificates.insiders-only");
             var batch = await db.Set<CertificateBatch>().AsNoTracking().Where(b => b.CampaignId == campaignId)
                 .Select(b => new BatchView(b.Status.ToString().ToLowerInvariant(), b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
             return batch is null ? ApiProblems.NotFound($"Certificates of campaign {campaignId} (the awards are not confirmed yet)") : TypedResults.Ok(batch);
@@ -51,7 +45,7 @@ internal static class CertificatesApi
     private static Task<IResult> All(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
         {
-            RequireInsider(seat, user);
+            seat.RequireInsider("certificates.insiders-only");
             var batch = await db.Set<CertificateBatch>().AsNoTracking().FirstOrDefaultAsync(b => b.CampaignId == campaignId, ct);
             if (batch?.Pdf is null)
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa in xong / Not printed yet",
@@ -65,7 +59,7 @@ internal static class CertificatesApi
             var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.CampaignId == campaignId && a.Serial == serial, ct);
             if (award is null)
                 return ApiProblems.NotFound($"Certificate {serial}");
-            if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
+            if (!seat.IsInsider)
             {
                 var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
                 if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == userId && m.UnitId == award.UnitId, ct))

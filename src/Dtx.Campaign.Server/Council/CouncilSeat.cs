@@ -12,8 +12,18 @@ namespace Dtx.Campaign.Server.Council;
 /// A person's seat on a campaign's Appraisal Council, found by their e-mail address (the council is
 /// entered with addresses before the members have accounts), and the campaign's current stage.
 /// </summary>
-internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? Member, bool IsAdministrator, string Actor)
+internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? Member, bool IsAdministrator, bool IsObserver, string Actor)
 {
+    /// <summary>Who sees the campaign's work from inside: administrators, observers and its council.</summary>
+    public bool IsInsider => IsAdministrator || IsObserver || Member is not null;
+
+    /// <summary>Throws <paramref name="code"/> (the area's own wording) for anyone outside the campaign's work.</summary>
+    public void RequireInsider(string code)
+    {
+        if (!IsInsider)
+            throw Refusal.Forbidden(code);
+    }
+
     public bool IsChair => Member?.Role == CouncilRole.Chair;
 
     /// <summary>The chair, vice-chair and secretary organise the council's work and see every unit.</summary>
@@ -44,8 +54,7 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
         var email = user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "";
         // One person holds one seat; the highest one counts if the list names them twice.
         var member = campaign.Council.Where(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase)).OrderBy(m => m.Role).FirstOrDefault();
-        var admin = user.IsInRole(Roles.SystemAdmin) || user.IsInRole(Roles.CampaignAdmin);
-        return new CouncilSeat(campaign, member, admin, email);
+        return new CouncilSeat(campaign, member, Roles.IsAdministrator(user), user.IsInRole(Roles.Observer), email);
     }
 }
 

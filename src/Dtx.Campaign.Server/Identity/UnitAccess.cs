@@ -17,7 +17,7 @@ internal sealed class UnitAccessHandler(IHttpContextAccessor accessor, CampaignD
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, UnitAccessRequirement requirement)
     {
-        if (context.User.IsInRole(Roles.SystemAdmin) || context.User.IsInRole(Roles.CampaignAdmin))
+        if (Roles.IsAdministrator(context.User))
         {
             context.Succeed(requirement);
             return;

@@ -126,7 +126,7 @@ internal static class NoticesApi
         var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         if (document is null)
             return ApiProblems.NotFound($"Document {id}");
-        if (!user.IsInRole(Roles.SystemAdmin) && !user.IsInRole(Roles.CampaignAdmin))
+        if (!Roles.IsAdministrator(user))
         {
             var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
             var units = await db.Set<UnitMembership>().Where(m => m.UserId == userId).Select(m => m.UnitId).ToListAsync(ct);

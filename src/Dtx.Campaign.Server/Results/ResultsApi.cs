@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Disputes;
@@ -40,8 +39,7 @@ internal static class ResultsApi
         Func<ResultSet, ResultDocument, IResult> answer) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
         {
-            if (!seat.IsAdministrator && seat.Member is null && !user.IsInRole(Roles.Observer))
-                throw Refusal.Forbidden("results.insiders-only");
+            seat.RequireInsider("results.insiders-only");
             if (!ResultKinds.IsKnown(kind))
                 return ApiProblems.NotFound($"Results of kind '{kind}' (use preliminary or final)");
             return await book.GetAsync(campaignId, kind, publishedOnly: false, ct) is { } r ? answer(r.Set, r.Document)

@@ -26,7 +26,7 @@ internal sealed class IndexModel(PublicResults results) : PageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (User.Identity?.IsAuthenticated == true)
-            return Redirect(User.IsInRole(Roles.SystemAdmin) || User.IsInRole(Roles.CampaignAdmin) ? "/admin" : "/unit");
+            return Redirect(Roles.IsAdministrator(User) ? "/admin" : "/unit");
         Campaigns = await results.ListAsync(ct);
         var documents = new List<ResultDocument>();
         foreach (var c in Campaigns)

@@ -19,7 +19,7 @@ internal sealed class IndexModel(CampaignDbContext db, IWorkflowDefinitionStore 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var email = User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "";
-        var admin = User.IsInRole(Roles.SystemAdmin) || User.IsInRole(Roles.CampaignAdmin);
+        var admin = Roles.IsAdministrator(User);
         var campaigns = await db.Campaigns.AsNoTracking().Include(c => c.Council)
             .Where(c => c.Status != CampaignStatus.Draft).OrderByDescending(c => c.Year).ThenBy(c => c.NameVi).ToListAsync(ct);
         foreach (var campaign in campaigns)

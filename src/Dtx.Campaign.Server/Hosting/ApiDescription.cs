@@ -70,7 +70,8 @@ internal static partial class ApiDescription
         document.Components.SecuritySchemes[Token] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http, Scheme = "bearer",
-            Description = "An API token created with POST /api/tokens, sent as 'Authorization: Bearer <token>'; it acts with its owner's rights.",
+            Description = "An API token created with POST /api/tokens, sent as 'Authorization: Bearer <token>'. It acts within its scope: " +
+                "read-only (GET only), one unit (that unit's endpoints only), or its owner's rights.",
         };
         return Task.CompletedTask;
     }
@@ -98,7 +99,7 @@ internal static partial class ApiDescription
         operation.OperationId ??= OperationId(context.Description.HttpMethod ?? "get", context.Description.RelativePath ?? "");
 
         // Every refusal is a problem details document; say so once for all of an operation's 4xx answers.
-        if (!document.Components!.Schemas!.ContainsKey(Problem))
+        if (document.Components?.Schemas?.ContainsKey(Problem) != true)
             document.AddComponent(Problem, await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), cancellationToken: ct));
         operation.Responses ??= [];
         operation.Responses["4XX"] = new OpenApiResponse

@@ -63,7 +63,7 @@ NGINX
 nginx -c "$WORK/nginx.conf" -g "daemon off;" &
 pids+=($!)
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 1; done
-curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "The nodes did not answer on http://127.0.0.1:$PORT/healthz (logs in $WORK)" >&2; tail -n 5 "$WORK"/node-*.log >&2; exit 1; }
+curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "The nodes did not answer on http://127.0.0.1:$PORT/healthz; the end of their logs:" >&2; tail -n 5 "$WORK"/node-*.log >&2; exit 1; }
 echo "Nodes behind http://127.0.0.1:$PORT (logs in $WORK)."
 # migrate creates the first administrator on a new database and prints its password once.
 grep -h "First administrator" "$WORK/migrate.log" \

@@ -122,6 +122,8 @@ public sealed partial class LocalClusterScriptTests(PublishedServer published) :
             ["Scheduling__ClusterCheckinSeconds"] = "2",
         });
         await WaitForOutputAsync("Nodes behind");
+        // The script says the password last, after the nodes answer: a line of its own, maybe not printed yet.
+        await WaitForOutputAsync("password (shown once):");
         var password = FirstAdministrator().Match(Output);
         Assert.True(password.Success, Output);
         var pids = NodeLine().Matches(Output).ToDictionary(m => int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture), m => int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture));

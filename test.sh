@@ -48,7 +48,12 @@ if ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
 fi
 
 # --- Test tools from npm (tests/tools/package-lock.json): the OpenAPI linter, run on the served document
-command -v node >/dev/null || { echo "test.sh: Node.js 20.19 or later is needed for tests/tools (the OpenAPI linter)." >&2; exit 1; }
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "test.sh: installing Node.js and npm for tests/tools"
+  apt_install nodejs npm
+fi
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+  || { echo "test.sh: tests/tools (the OpenAPI linter) needs Node.js 20.19 or later; this machine has $(node --version)." >&2; exit 1; }
 if [ ! -x tests/tools/node_modules/.bin/redocly ]; then
   echo "test.sh: installing tests/tools (npm ci)"
   npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts >/dev/null

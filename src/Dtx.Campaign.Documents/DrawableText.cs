@@ -31,6 +31,10 @@ public static class DrawableText
         return missing;
     }
 
+    /// <summary>The first character the font cannot draw, named for a refusal ("U+1F600 (😀)"), or null when all can be drawn.</summary>
+    public static string? FirstMissing(string? text) =>
+        text is null ? null : Missing(text) is [var (_, rune), ..] ? Describe(rune) : null;
+
     /// <summary>"U+1F600 (😀)", as refusals name a character.</summary>
     public static string Describe(Rune rune) => $"U+{rune.Value.ToString("X4", CultureInfo.InvariantCulture)} ({rune})";
 }

@@ -60,6 +60,8 @@ public static partial class RefusalTexts
         // Not a refusal but a failure: the person is told what to do and given the log's reference.
         ["letterhead.required"] = ("bắt buộc, tối đa {max} ký tự", "required, at most {max} characters"),
         ["letterhead.too-long"] = ("tối đa {max} ký tự", "at most {max} characters"),
+        ["letterhead.unprintable"] = ("có ký tự {character} mà phông chữ của văn bản không in được (sẽ thành ô trống)",
+            "contains character {character}, which the documents' font cannot print (it would show as an empty box)"),
         ["letterhead.symbol"] = ("ký hiệu sau số văn bản, ví dụ UBND hoặc SKHCN: không có dấu cách hay dấu '/'",
             "the symbol after the number, e.g. UBND or SKHCN: no spaces or '/'"),
         ["campaign.letterhead-missing"] = ("chưa khai báo tiêu đề văn bản và người ký của {authority}: thông báo và bằng khen của đợt đánh giá phải ghi tên người ký. Khai báo tại trang Tiêu đề văn bản (/admin/letterheads), rồi khởi động lại",

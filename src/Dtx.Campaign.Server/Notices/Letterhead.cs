@@ -51,6 +51,11 @@ public sealed class Letterhead
             problems.Add(Reason.For("symbol", "letterhead.symbol"));
         if (input.ParentName?.Trim().Length > 300)
             problems.Add(Reason.For("parentName", "letterhead.too-long", ("max", 300)));
+        // Every field is printed on the documents this letterhead heads: a character the document font lacks would print as a box.
+        foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("parentName", input.ParentName), ("issuerName", input.IssuerName), ("place", input.Place),
+                     ("symbol", input.Symbol), ("signerCapacity", input.SignerCapacity), ("signerTitle", input.SignerTitle), ("signerName", input.SignerName)])
+            if (Documents.DrawableText.FirstMissing(value) is { } character)
+                problems.Add(Reason.For(field, "letterhead.unprintable", ("character", character)));
         return problems;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using Dtx.Campaign.Documents;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
@@ -150,6 +151,11 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
         var nameVi = Required("name_vi");
         var nameEn = Required("name_en");
         var category = Required("category");
+        // Names are printed on notices and Certificates of Merit: a character the document font cannot draw would print
+        // as an empty box on a paper a chairman signs, so the file is refused before anything is stored.
+        foreach (var column in (string[])["name_vi", "name_en", "authority_name_vi", "authority_name_en", "head_name", "focal_name"])
+            if (DrawableText.FirstMissing(row.Get(column)) is { } character)
+                Problem(column, $"character {character} cannot be printed: the font of notices and certificates has no glyph for it");
         var flags = row.Get("flags").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(f => f.ToLowerInvariant()).Distinct().ToList();
         if (category.Length > 0)

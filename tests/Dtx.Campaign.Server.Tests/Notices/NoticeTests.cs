@@ -46,6 +46,18 @@ public abstract class NoticeTests(CampaignApp app)
         var refused = await admin.PutAsJsonAsync("/api/authorities/HN/letterhead", new { issuerName = "", place = "Hà Nội", symbol = "UB ND", signerCapacity = "x", signerTitle = "y", signerName = "z" });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("symbol", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A signer's name the document font cannot draw would print as a box under the signature: refused, naming the character.
+        var unprintable = await admin.PutAsJsonAsync("/api/authorities/HN/letterhead", new
+        {
+            parentName = "", issuerName = "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", place = "Hà Nội", symbol = "UBND",
+            signerCapacity = "KT. CHỦ TỊCH", signerTitle = "PHÓ CHỦ TỊCH", signerName = "Nguyễn Văn 😀",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, unprintable.StatusCode);
+        var unprintableText = await unprintable.Content.ReadAsStringAsync();
+        Assert.Contains("signerName", unprintableText, StringComparison.Ordinal);
+        Assert.Contains("U+1F600", unprintableText, StringComparison.Ordinal);
+        Assert.Contains("không in được", unprintableText, StringComparison.Ordinal);
+        Assert.Equal("Nguyễn Văn Phong", (await admin.GetFromJsonAsync<JsonElement>("/api/authorities/HN/letterhead")).GetProperty("signerName").GetString());
 
         // A template with a syntax error is refused with line and column; nothing is stored.
         const string opening = "notices/self-assessment-opening.vi.text";

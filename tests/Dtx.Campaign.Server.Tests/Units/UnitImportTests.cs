@@ -87,7 +87,8 @@ public abstract class UnitImportTests(CampaignApp app)
             "BAD,Tỉnh Thử,Test Province,S1,Sở Một,Department One,department,digital-economy,Ông A,a@example.vn",
             "BAD,,,S2,Sở Hai,Department Two,sở,,Ông B,b@example.vn",
             "BAD,,,S3,Sở Ba,Department Three,commune,digital-economy,Ông C,not-an-email",
-            "BAD,,,S1,Sở Một lặp,Duplicate,department,,,");
+            "BAD,,,S1,Sở Một lặp,Duplicate,department,,,",
+            "BAD,,,S4,Phường Hạnh Phúc 😀,Ward Four,commune,,Bà 田,d@example.vn");
 
         var response = await client.PostAsync("/api/units/import", Multipart.File("bad-units.csv", csv));
 
@@ -99,6 +100,9 @@ public abstract class UnitImportTests(CampaignApp app)
         Assert.Contains(problems, p => p.StartsWith("4 flags: flag 'digital-economy' is not defined for category 'commune'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("4 head_email: 'not-an-email' is not an e-mail address", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("5 code: unit 'S1' of authority 'BAD' appears again (first at row 2)", StringComparison.Ordinal));
+        // Names print on notices and certificates: one the document font cannot draw is refused, naming the character.
+        Assert.Contains(problems, p => p.StartsWith("6 name_vi: character U+1F600 (😀) cannot be printed", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("6 head_name: character U+7530 (田) cannot be printed", StringComparison.Ordinal));
         Assert.Equal(0, await CountUnitsAsync("BAD"));
     }
 

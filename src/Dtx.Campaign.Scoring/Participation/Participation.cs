@@ -10,6 +10,8 @@ public enum ParticipationStatus
     Submitted,
     ReturnedForClarification,
     NotSubmitted,
+    /// <summary>Prepared by the unit's officer and waiting for its head to approve and submit it (campaigns with head approval).</summary>
+    AwaitingApproval,
 }
 
 /// <summary>The campaign's dates and settings that a unit's participation depends on.</summary>
@@ -18,7 +20,8 @@ public sealed record ParticipationTerms(
     string CampaignStatus,
     DateTimeOffset OpensAt,
     DateTimeOffset ClosesAt,
-    int GraceDays);
+    int GraceDays,
+    bool HeadApproval = false);
 
 /// <summary>
 /// The rules of one unit in one campaign, pure (no database, no clock, no HTTP): its own deadline (the
@@ -75,17 +78,72 @@ public sealed record Participation(
     /// <summary>Throws when the unit may not change its self-assessment now, saying why and until when.</summary>
     public void EnsureEditable(DateTimeOffset now)
     {
-        if (!Terms.Running)
-            throw Refusal.Conflict("self-assessment.campaign-not-running", ("status", new Label("campaign." + Terms.CampaignStatus)));
-        if (now < Terms.OpensAt)
-            throw Refusal.Conflict("self-assessment.not-open", ("opensAt", Show(Terms.OpensAt)));
+        EnsureRunning(now);
         switch (Status)
         {
             case ParticipationStatus.Submitted:
                 throw Refusal.Conflict("self-assessment.locked", ("unit", UnitCode), ("submittedAt", SubmittedAt is { } at ? Show(at) : null));
             case ParticipationStatus.NotSubmitted:
                 throw Refusal.Conflict("self-assessment.closed-not-submitted", ("deadline", Show(Deadline)), ("unit", UnitCode));
+            case ParticipationStatus.AwaitingApproval:
+                throw Refusal.Conflict("self-assessment.awaiting-approval", ("unit", UnitCode));
         }
+        EnsureInTime(now);
+    }
+
+    /// <summary>
+    /// An officer sends the prepared self-assessment to the unit's head (campaigns with head approval). A reply to the
+    /// council's clarification request is resubmitted directly: the head approved the submission it answers for.
+    /// </summary>
+    public void EnsurePreparable(DateTimeOffset now)
+    {
+        if (!Terms.HeadApproval)
+            throw Refusal.Conflict("self-assessment.no-head-approval");
+        if (Status == ParticipationStatus.ReturnedForClarification)
+            throw Refusal.Conflict("self-assessment.clarification-submits-directly");
+        EnsureEditable(now);
+    }
+
+    /// <summary>
+    /// Who may submit, and when: in a campaign with head approval only the head (or someone acting for the organiser:
+    /// <paramref name="byApprover"/>), from the prepared or the unfinished form; otherwise anyone of the unit, as before.
+    /// </summary>
+    public void EnsureSubmittable(DateTimeOffset now, bool byApprover)
+    {
+        if (Terms.HeadApproval && !byApprover && Status != ParticipationStatus.ReturnedForClarification)
+            throw Refusal.Forbidden("self-assessment.head-submits", ("unit", UnitCode));
+        if (Status == ParticipationStatus.AwaitingApproval)
+        {
+            EnsureRunning(now);
+            EnsureInTime(now);
+        }
+        else
+            EnsureEditable(now);
+    }
+
+    /// <summary>The head sends a prepared self-assessment back to the officer while it can still be changed.</summary>
+    public void EnsureCanSendBack(DateTimeOffset now)
+    {
+        if (Status != ParticipationStatus.AwaitingApproval)
+            throw Refusal.Conflict("self-assessment.not-awaiting-approval", ("unit", UnitCode));
+        EnsureRunning(now);
+        EnsureInTime(now);
+    }
+
+    /// <summary>Not yet submitted and not closed: the unit is still expected to submit (reminded, closed when due).</summary>
+    public static bool Unsubmitted(ParticipationStatus status) =>
+        status is ParticipationStatus.NotStarted or ParticipationStatus.InProgress or ParticipationStatus.AwaitingApproval;
+
+    private void EnsureRunning(DateTimeOffset now)
+    {
+        if (!Terms.Running)
+            throw Refusal.Conflict("self-assessment.campaign-not-running", ("status", new Label("campaign." + Terms.CampaignStatus)));
+        if (now < Terms.OpensAt)
+            throw Refusal.Conflict("self-assessment.not-open", ("opensAt", Show(Terms.OpensAt)));
+    }
+
+    private void EnsureInTime(DateTimeOffset now)
+    {
         if (now >= EditableUntil)
             throw EditableUntil == Deadline
                 ? Refusal.Conflict("self-assessment.deadline-passed", ("deadline", Show(Deadline)))

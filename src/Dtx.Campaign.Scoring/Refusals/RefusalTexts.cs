@@ -107,6 +107,7 @@ public static partial class RefusalTexts
         ["participant.submitted"] = ("đã nộp", "submitted"),
         ["participant.returned-for-clarification"] = ("được trả lại để giải trình", "returned for clarification"),
         ["participant.not-submitted"] = ("không nộp", "not submitted"),
+        ["participant.awaiting-approval"] = ("chờ thủ trưởng duyệt", "awaiting the head's approval"),
         ["dispute.open"] = ("đang mở", "open"),
         ["dispute.upheld"] = ("chấp nhận", "upheld"),
         ["dispute.rejected"] = ("bác bỏ", "rejected"),

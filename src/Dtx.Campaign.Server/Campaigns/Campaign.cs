@@ -31,6 +31,11 @@ public sealed class Campaign
     public List<int> ReminderDays { get; set; } = [.. DefaultReminderDays];
     /// <summary>Days after a unit's deadline during which it may still submit (marked late) and is reminded daily; 0 = none.</summary>
     public int GraceDays { get; set; }
+    /// <summary>
+    /// Approval inside the unit: an officer prepares the self-assessment and sends it to the unit's head, who sends it back
+    /// with a note or approves and submits it. Off: anyone of the unit submits, in one step.
+    /// </summary>
+    public bool HeadApproval { get; set; }
     /// <summary>Whether self-assessment closes as soon as every unit has submitted (the workflow's <c>all-units-submitted</c> event), before its deadline.</summary>
     public bool EarlyClose { get; set; }
 
@@ -113,6 +118,19 @@ public enum ParticipantStatus
     Submitted,
     ReturnedForClarification,
     NotSubmitted,
+    /// <summary>Prepared by the unit's officer, waiting for its head to approve and submit it (campaigns with head approval).</summary>
+    AwaitingApproval,
+}
+
+/// <summary>Groups of statuses that several features ask about, named once.</summary>
+public static class ParticipantStatuses
+{
+    /// <summary>
+    /// Not yet submitted and not closed: reminded, closed when due, counted as outstanding (the rule is
+    /// <see cref="Scoring.Participation.Participation.Unsubmitted"/>; an array so that queries translate it to <c>IN</c>).
+    /// </summary>
+    public static readonly ParticipantStatus[] Unsubmitted = [.. Enum.GetValues<ParticipantStatus>()
+        .Where(s => Scoring.Participation.Participation.Unsubmitted(Enum.Parse<Scoring.Participation.ParticipationStatus>(s.ToString())))];
 }
 
 /// <summary>A unit taking part in a campaign, with what applies to it and where its self-assessment stands.</summary>
@@ -130,7 +148,15 @@ public sealed class Participant
     public DateTimeOffset? ExtendedUntil { get; set; }
     public string? ExtensionReason { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
+    /// <summary>Who submitted: in a campaign with head approval, the head (or an administrator) who approved it.</summary>
     public string? SubmittedBy { get; set; }
+    /// <summary>When and by whom the self-assessment was sent to the head for approval (campaigns with head approval).</summary>
+    public DateTimeOffset? PreparedAt { get; set; }
+    public string? PreparedBy { get; set; }
+    /// <summary>The head's note when sending the prepared self-assessment back; cleared when it is sent again.</summary>
+    public string? SentBackNote { get; set; }
+    public DateTimeOffset? SentBackAt { get; set; }
+    public string? SentBackBy { get; set; }
     /// <summary>Submitted after its deadline, inside the campaign's grace period.</summary>
     public bool SubmittedLate { get; set; }
     public int AnsweredCount { get; set; }
@@ -223,6 +249,9 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
         builder.Property(x => x.Verification).HasConversion<string>().HasMaxLength(20);
         builder.Property(x => x.ExclusionReason).HasMaxLength(2000);
+        builder.Property(x => x.SentBackNote).HasMaxLength(2000);
+        builder.Property(x => x.PreparedBy).HasMaxLength(256);
+        builder.Property(x => x.SentBackBy).HasMaxLength(256);
         builder.Property(x => x.SelfTotal).HasPrecision(12, 4);
         builder.Property(x => x.SelfPercentage).HasPrecision(7, 2);
         builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();

@@ -23,7 +23,7 @@ internal sealed class CampaignProgress(CampaignDbContext db, TimeProvider clock)
     public static CampaignsApi.ProgressRow Row(Campaign campaign, Participant p, string code, string name, DateTimeOffset now)
     {
         var deadline = campaign.DeadlineOf(p);
-        var open = p.Status is ParticipantStatus.NotStarted or ParticipantStatus.InProgress;
+        var open = ParticipantStatuses.Unsubmitted.Contains(p.Status);
         return new CampaignsApi.ProgressRow(p.UnitId, code, name, p.Category, Kebab(p.Status), p.AnsweredCount, p.ApplicableCount,
             p.ApplicableCount == 0 ? 0 : Math.Round(100m * p.AnsweredCount / p.ApplicableCount, 1, MidpointRounding.AwayFromZero),
             deadline, p.ExtendedUntil is not null, (open && now >= deadline) || p.Status == ParticipantStatus.NotSubmitted, p.SubmittedAt, p.SubmittedLate);
@@ -40,6 +40,7 @@ internal sealed class CampaignProgress(CampaignDbContext db, TimeProvider clock)
         ParticipantStatus.Submitted => "submitted",
         ParticipantStatus.ReturnedForClarification => "returned-for-clarification",
         ParticipantStatus.NotSubmitted => "not-submitted",
+        ParticipantStatus.AwaitingApproval => "awaiting-approval",
         _ => status.ToString(),
     };
 }

@@ -16,7 +16,7 @@ internal static class CampaignsApi
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
         IReadOnlyDictionary<string, Guid> IndexSets, IReadOnlyList<CouncilMemberInput> Council, bool CountUnsubmittedDrafts, Guid? CopiedFromId,
         IReadOnlyList<int> ReminderDays, int ReminderHours, int GraceDays, bool EarlyClose, IReadOnlyList<CouncilSeatView> CouncilSeats, IReadOnlyList<ParticipantView> Participants,
-        StageSteps Steps);
+        StageSteps Steps, bool HeadApproval);
 
     /// <summary>A council seat with the id that assignments and approvals need, and the unit its member works for.</summary>
     public sealed record CouncilSeatView(Guid Id, string FullName, string Email, string Role, Guid? UnitId, string? UnitCode);
@@ -90,7 +90,7 @@ internal static class CampaignsApi
                 m.UnitId, m.UnitId is { } u && units.TryGetValue(u, out var mu) ? mu.Code : null)).ToList(),
             c.Participants.Where(p => units.ContainsKey(p.UnitId)).OrderBy(p => units[p.UnitId].Code, StringComparer.Ordinal)
                 .Select(p => new ParticipantView(p.Id, p.UnitId, units[p.UnitId].Code, units[p.UnitId].NameVi, p.Category, CampaignProgress.Kebab(p.Status), p.ExtendedUntil)).ToList(),
-            new StageSteps(c.IndexPublishedAt, c.SelfAssessmentOpenedAt, c.DisputesOpenedAt, c.DisputesClosedAt, c.ArchivedAt)));
+            new StageSteps(c.IndexPublishedAt, c.SelfAssessmentOpenedAt, c.DisputesOpenedAt, c.DisputesClosedAt, c.ArchivedAt), c.HeadApproval));
     }
 
     // Refusals (invalid input, unknown campaign or unit) are answered by RefusalProblems.

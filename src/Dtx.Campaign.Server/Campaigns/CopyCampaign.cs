@@ -42,7 +42,8 @@ internal sealed class CopyCampaign(CampaignDbContext db, CreateCampaign create)
             [.. source.ReminderDays],
             source.GraceDays,
             source.EarlyClose,
-            source.ReminderHours);
+            source.ReminderHours,
+            source.HeadApproval);
         return await create.HandleAsync(request, user, ct, copiedFrom: source.Id);
     }
 }

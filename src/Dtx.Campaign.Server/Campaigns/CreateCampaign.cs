@@ -24,7 +24,8 @@ public sealed record CreateCampaignRequest(
     List<int>? ReminderDays = null,
     int? GraceDays = null,
     bool? EarlyClose = null,
-    int? ReminderHours = null);
+    int? ReminderHours = null,
+    bool? HeadApproval = null);
 
 /// <summary>Creates a draft campaign: nothing is sent or scheduled until it is launched.</summary>
 internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, TimeProvider clock)
@@ -115,6 +116,7 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             ReminderDays = [.. reminderDays.OrderDescending()],
             GraceDays = request.GraceDays ?? 0,
             EarlyClose = request.EarlyClose ?? false,
+            HeadApproval = request.HeadApproval ?? false,
             ReminderHours = request.ReminderHours ?? Campaign.DefaultReminderHours,
             CreatedAt = now,
             CreatedBy = user,

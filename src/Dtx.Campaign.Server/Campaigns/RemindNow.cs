@@ -44,7 +44,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
         foreach (var r in rows.OrderBy(r => r.u.Code, StringComparer.Ordinal))
         {
             var deadline = campaign.DeadlineOf(r.p);
-            if (r.p.Status is not (ParticipantStatus.NotStarted or ParticipantStatus.InProgress))
+            if (!ParticipantStatuses.Unsubmitted.Contains(r.p.Status))
                 skipped[r.u.Code] = CampaignProgress.Kebab(r.p.Status);
             else if (campaign.DueToClose(r.p, now))
                 skipped[r.u.Code] = "closed: the deadline has passed";

@@ -94,7 +94,8 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     {
         var schedule = ScheduleAround(today);
         await AtAsync(schedule.IndexPublicationAt.AddDays(-1), ct);
-        var campaign = await CreateAndLaunchAsync(today.Year, schedule, sets, ct);
+        // This year the unit heads approve before submission (approval inside the unit).
+        var campaign = await CreateAndLaunchAsync(today.Year, schedule, sets, ct, headApproval: true);
 
         // Three weeks in: about half the units have submitted, a third are filling in, the rest have not started.
         await AtAsync(schedule.SelfAssessmentOpensAt.AddDays(21), ct);
@@ -103,11 +104,14 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         foreach (var unit in units)
         {
             var step = (Stable(unit.Code + today.Year) % 6) switch { 0 => "not-started", 1 or 2 => "in-progress", _ => "submitted" };
-            if (unit.Code is "SNV" or "P-BA-DINH")
-                step = "in-progress"; // the demo focal officers have work to do
+            if (unit.Code == "SNV")
+                step = "in-progress"; // the demo focal officer has work to do
+            if (DemoPeople.HeadUnits.Contains(unit.Code))
+                step = "awaiting-approval"; // and the demo head has a form to approve
             counts[step] = counts.GetValueOrDefault(step) + 1;
             if (step != "not-started")
-                await SelfAssessAsync(campaign, unit, Strength(unit.Code, today.Year), share: step == "submitted" ? 1 : 0.5, submit: step == "submitted", ct);
+                await SelfAssessAsync(campaign, unit, Strength(unit.Code, today.Year), share: step == "in-progress" ? 0.5 : 1,
+                    submit: step == "submitted", ct, prepare: step == "awaiting-approval");
         }
         // One commune reorganising has more time, with the reason on record.
         var extended = units.First(u => u.Category == "commune" && Stable(u.Code + today.Year) % 6 == 0);
@@ -133,10 +137,11 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         return [.. active, .. former];
     }
 
-    private async Task<Guid> CreateAndLaunchAsync(int year, ScheduleInput schedule, Dictionary<string, Guid> sets, CancellationToken ct, List<Guid>? units = null)
+    private async Task<Guid> CreateAndLaunchAsync(int year, ScheduleInput schedule, Dictionary<string, Guid> sets, CancellationToken ct, List<Guid>? units = null,
+        bool headApproval = false)
     {
         var request = new CreateCampaignRequest(Authority, year, $"Đánh giá chuyển đổi số năm {year}", $"Digital transformation assessment {year}",
-            sets, schedule, DemoPeople.Council.Select(m => new CouncilMemberInput(m.Name, m.Email, m.Role)).ToList(), units);
+            sets, schedule, DemoPeople.Council.Select(m => new CouncilMemberInput(m.Name, m.Email, m.Role)).ToList(), units, HeadApproval: headApproval);
         var campaign = await Scoped<CreateCampaign, Campaigns.Campaign>(c => c.HandleAsync(request, DemoPeople.AdminActor, ct));
         await Scoped<LaunchCampaign, Campaigns.Campaign>(l => l.HandleAsync(campaign.Id, DemoPeople.AdminActor, ct));
         return campaign.Id;
@@ -165,7 +170,7 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     }
 
     /// <summary>Answers a share of the unit's indicators as a unit of that strength would, with document references as evidence.</summary>
-    private async Task SelfAssessAsync(Guid campaign, DemoUnit unit, double strength, double share, bool submit, CancellationToken ct)
+    private async Task SelfAssessAsync(Guid campaign, DemoUnit unit, double strength, double share, bool submit, CancellationToken ct, bool prepare = false)
     {
         await using var scope = services.CreateAsyncScope();
         var assessment = scope.ServiceProvider.GetRequiredService<SelfAssessment>();
@@ -180,8 +185,11 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
             DocumentDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-20 - jitters[i.Code] * 100)), DocumentIssuer = view.UnitName,
         })], user, ct);
         await assessment.SaveAnswersAsync(campaign, unit.Id, [.. indicators.Select(i => new AnswerChange(i.Code, Answer(i, strength, jitters[i.Code])))], user, ct);
+        // With head approval (view.Approval set) the officer sends the form to the head, who submits it.
+        if (view.Approval is not null && (submit || prepare))
+            await assessment.PrepareAsync(campaign, unit.Id, user, ct);
         if (submit)
-            await assessment.SubmitAsync(campaign, unit.Id, user, ct);
+            await assessment.SubmitAsync(campaign, unit.Id, view.Approval is null ? user : DemoPeople.UnitHead(unit.Code), ct, byApprover: view.Approval is not null);
     }
 
     /// <summary>What a unit of a given strength (0..1) answers; the jitter (0..1) varies it per indicator.</summary>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Demo;
 
-/// <summary>The demo's people: the Appraisal Council and two focal officers, each with an account that signs in with the demo password.</summary>
+/// <summary>The demo's people: the Appraisal Council, two focal officers and a unit head, each with an account that signs in with the demo password.</summary>
 internal static class DemoPeople
 {
     public const string Domain = "demo.hanoi.invalid";
@@ -25,6 +25,11 @@ internal static class DemoPeople
     public static readonly string[] FocalUnits = ["SNV", "P-BA-DINH"];
 
     public static string FocalOfficer(string unitCode) => $"daumoi.{unitCode.ToLowerInvariant()}@{Domain}";
+
+    /// <summary>Unit heads with an account: this year's campaign asks heads to approve, and theirs waits for them.</summary>
+    public static readonly string[] HeadUnits = ["P-BA-DINH"];
+
+    public static string UnitHead(string unitCode) => $"thutruong.{unitCode.ToLowerInvariant()}@{Domain}";
 
     /// <summary>Creates the accounts that do not exist yet; answers every demo account with its role, for the console.</summary>
     public static async Task<IReadOnlyList<(string Email, string Role)>> EnsureAsync(IServiceProvider services, string password, TimeProvider clock, CancellationToken ct)
@@ -48,6 +53,17 @@ internal static class DemoPeople
                 await db.SaveChangesAsync(ct);
             }
             accounts.Add((user.Email!, $"focal officer, {unit.NameVi}"));
+        }
+        foreach (var code in HeadUnits)
+        {
+            var unit = await db.Units.FirstAsync(u => u.Code == code, ct);
+            var user = await EnsureUserAsync(users, UnitHead(code), $"Thủ trưởng {unit.NameVi}", password, clock);
+            if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == user.Id && m.UnitId == unit.Id, ct))
+            {
+                db.Add(new UnitMembership { Id = Guid.CreateVersion7(), UserId = user.Id, UnitId = unit.Id, Role = UnitRole.Head, GrantedAt = clock.GetUtcNow(), GrantedBy = AdminActor });
+                await db.SaveChangesAsync(ct);
+            }
+            accounts.Add((user.Email!, $"unit head, {unit.NameVi}"));
         }
         return accounts;
     }

@@ -96,7 +96,7 @@ internal sealed class NoticeFanOut(CampaignDbContext db)
                 var units = await (from p in db.Participants.AsNoTracking()
                                    join u in db.Units.AsNoTracking().Include(u => u.Contacts) on p.UnitId equals u.Id
                                    where p.CampaignId == campaignId
-                                       && (!open || p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress)
+                                       && (!open || ParticipantStatuses.Unsubmitted.Contains(p.Status))
                                    orderby u.Code
                                    select u).ToListAsync(ct);
                 return units.SelectMany(u => u.Contacts.Where(c => c.Role == ContactRole.FocalOfficer).Select(c => new Recipient(c.Email, c.FullName, u))).ToList();

@@ -60,8 +60,10 @@ internal static class IdentitySetup
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.SystemAdmin, Roles.CampaignAdmin))
             .AddPolicy(Policies.ManageAccounts, p => p.RequireRole(Roles.SystemAdmin))
             .AddPolicy(Policies.UnitAccess, p => p.RequireAuthenticatedUser().AddRequirements(new UnitAccessRequirement()))
+            .AddPolicy(Policies.UnitHead, p => p.RequireAuthenticatedUser().AddRequirements(new UnitHeadRequirement()))
             .AddPolicy(Policies.Interactive, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
         services.AddScoped<IAuthorizationHandler, UnitAccessHandler>();
+        services.AddScoped<IAuthorizationHandler, UnitHeadHandler>();
         services.AddScoped<AdminBootstrap>();
         services.AddScoped<AccountMail>();
         services.AddScoped<TwoFactorRule>();

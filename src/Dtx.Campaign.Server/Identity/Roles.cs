@@ -33,6 +33,9 @@ public static class Policies
     /// <summary>The unit in the route: its own focal officers and head, or an administrator.</summary>
     public const string UnitAccess = "unit-access";
 
+    /// <summary>The head of the unit in the route, or an administrator: approves the unit's self-assessment in a campaign with head approval.</summary>
+    public const string UnitHead = "unit-head";
+
     /// <summary>A person in a session (the cookie), not an API token: managing tokens and two-factor authentication.</summary>
     public const string Interactive = "interactive";
 }

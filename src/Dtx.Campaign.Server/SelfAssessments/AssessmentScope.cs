@@ -16,7 +16,7 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
     /// <summary>The unit's rules in this campaign (deadline, grace, whether it may edit now), without storage.</summary>
     public Participation Rules { get; } = new(Unit.Code, Enum.Parse<ParticipationStatus>(Participant.Status.ToString()),
         new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, Campaign.Status.ToString().ToLowerInvariant(),
-            Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays),
+            Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays, Campaign.HeadApproval),
         Participant.ExtendedUntil, Participant.ClarificationDueAt, Participant.SubmittedAt,
         utc => $"{Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone))} ({Zone.Id})");
 

@@ -32,7 +32,14 @@ public sealed record BonusView(string RuleKey, string NameVi, string NameEn, dec
 public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
     string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
     int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, decimal Bonus,
-    IReadOnlyList<BonusView> BonusClaims, string CalendarFeed);
+    IReadOnlyList<BonusView> BonusClaims, string CalendarFeed, UnitApprovalView? Approval = null);
+
+/// <summary>
+/// Approval inside the unit, in a campaign that asks for it: who sent the self-assessment to the head and when, the head's
+/// note when it was sent back, and who submitted (the approver).
+/// </summary>
+public sealed record UnitApprovalView(DateTimeOffset? PreparedAt, string? PreparedBy, string? SentBackNote, DateTimeOffset? SentBackAt, string? SentBackBy,
+    DateTimeOffset? SubmittedAt, string? SubmittedBy);
 
 
 /// <summary>
@@ -328,18 +335,17 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Submits when complete; otherwise refuses listing every indicator still missing an answer or evidence.</summary>
-    public async Task<SelfAssessmentView> SubmitAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct)
+    /// <summary>
+    /// Submits when complete; otherwise refuses listing every indicator still missing an answer or evidence. In a campaign
+    /// with head approval only an approver (the unit's head, or an administrator) submits, and the record says who prepared
+    /// what they approved.
+    /// </summary>
+    public async Task<SelfAssessmentView> SubmitAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct, bool byApprover = false)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await LockedScopeAsync(campaignId, unitId, ct);
-        scope.EnsureEditable(clock.GetUtcNow());
-        var missing = Missing(scope, await EntriesAsync(scope, ct));
-        if (scope.Participant.Status == ParticipantStatus.ReturnedForClarification
-            && await db.Set<Verification.ClarificationRequest>().AnyAsync(c => c.ParticipantId == scope.Participant.Id && c.Answer == null, ct))
-            missing.Add(Reason.For("clarification", "self-assessment.clarification-unanswered"));
-        if (missing.Count > 0)
-            throw Refusal.Invalid([.. missing.Select(m => m with { Field = "submit" })]);
+        scope.Rules.EnsureSubmittable(clock.GetUtcNow(), byApprover);
+        await EnsureCompleteAsync(scope, ct);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
         // A first submission after the deadline, inside the grace period, is recorded as late; a resubmission keeps the mark.
         scope.Participant.SubmittedLate |= scope.Rules.SubmissionIsLate(clock.GetUtcNow());
@@ -349,11 +355,62 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         scope.Participant.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.submitted", "participant", scope.Participant.Id.ToString(),
-            new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage },
+            new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage,
+                ApprovedBy = scope.Campaign.HeadApproval ? user : null, scope.Participant.PreparedBy },
             CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
         await RaiseAllSubmittedAsync(scope.Campaign, user, ct);
         return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>
+    /// The officer sends the complete self-assessment to the unit's head (campaigns with head approval): it is locked
+    /// until the head submits it or sends it back. Incomplete, it is refused with the same list as a submission.
+    /// </summary>
+    public async Task<SelfAssessmentView> PrepareAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        scope.Rules.EnsurePreparable(clock.GetUtcNow());
+        await EnsureCompleteAsync(scope, ct);
+        var p = scope.Participant;
+        var before = new { Status = CampaignProgress.Kebab(p.Status), p.SentBackNote };
+        (p.Status, p.PreparedAt, p.PreparedBy, p.SentBackNote, p.SentBackAt, p.SentBackBy) = (ParticipantStatus.AwaitingApproval, clock.GetUtcNow(), user, null, null, null);
+        p.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.prepared", "participant", p.Id.ToString(), before,
+            new { Status = "awaiting-approval", p.SelfTotal, p.SelfPercentage }, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>The head sends the prepared self-assessment back to the officer with a note saying what to change.</summary>
+    public async Task<SelfAssessmentView> SendBackAsync(Guid campaignId, Guid unitId, string? note, string? user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Trim().Length > 2000)
+            throw Refusal.Invalid("note", "self-assessment.send-back-note");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        scope.Rules.EnsureCanSendBack(clock.GetUtcNow());
+        var p = scope.Participant;
+        (p.Status, p.SentBackNote, p.SentBackAt, p.SentBackBy) = (ParticipantStatus.InProgress, note.Trim(), clock.GetUtcNow(), user);
+        p.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.sent-back", "participant", p.Id.ToString(), new { Status = "awaiting-approval", p.PreparedBy },
+            new { Status = "in-progress", Note = p.SentBackNote }, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>Refuses, listing every indicator still missing an answer or evidence (and an unanswered clarification).</summary>
+    private async Task EnsureCompleteAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var missing = Missing(scope, await EntriesAsync(scope, ct));
+        if (scope.Participant.Status == ParticipantStatus.ReturnedForClarification
+            && await db.Set<Verification.ClarificationRequest>().AnyAsync(c => c.ParticipantId == scope.Participant.Id && c.Answer == null, ct))
+            missing.Add(Reason.For("clarification", "self-assessment.clarification-unanswered"));
+        if (missing.Count > 0)
+            throw Refusal.Invalid([.. missing.Select(m => m with { Field = "submit" })]);
     }
 
     /// <summary>
@@ -364,8 +421,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     private async Task RaiseAllSubmittedAsync(Campaigns.Campaign campaign, string? user, CancellationToken ct)
     {
         if (campaign.WorkflowInstanceId is not { } instance
-            || await db.Participants.AnyAsync(p => p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted
-                || p.Status == ParticipantStatus.InProgress || p.Status == ParticipantStatus.ReturnedForClarification), ct))
+            || await db.Participants.AnyAsync(p => p.CampaignId == campaign.Id
+                && (ParticipantStatuses.Unsubmitted.Contains(p.Status) || p.Status == ParticipantStatus.ReturnedForClarification), ct))
             return;
         await workflows.RaiseEventAsync(instance, "all-units-submitted", Dtx.Campaign.Workflows.Runtime.WorkflowActor.User(user ?? "system"), ct);
     }
@@ -507,7 +564,9 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
             scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, [.. Missing(scope, entries).Select(m => m.Text(language))], indicators, score.Bonus, bonusViews,
-            $"/calendar/{scope.Participant.CalendarToken}.ics");
+            $"/calendar/{scope.Participant.CalendarToken}.ics",
+            scope.Campaign.HeadApproval ? new UnitApprovalView(scope.Participant.PreparedAt, scope.Participant.PreparedBy, scope.Participant.SentBackNote,
+                scope.Participant.SentBackAt, scope.Participant.SentBackBy, scope.Participant.SubmittedAt, scope.Participant.SubmittedBy) : null);
     }
 
     private static AnswerView ToView(Answer a) => new(a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.Explanation, a.SelfScore, a.ShortfallReason, a.Version, a.UpdatedAt, a.UpdatedBy);

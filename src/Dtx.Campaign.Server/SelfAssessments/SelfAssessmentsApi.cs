@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +30,11 @@ internal static class SelfAssessmentsApi
         group.MapPost("/prefill", Prefill).WithSummary("Copy last year's answers where the indicator and its method exist in both index sets and this year's answer is empty.");
         group.MapPost("/clarification", AnswerClarification)
             .WithSummary("Answer the council's clarification request; then change what is needed and submit again before the due time.");
-        group.MapPost("/submit", Submit).WithSummary("Submit when every applicable indicator is answered with its required evidence; lists what is missing otherwise.");
+        group.MapPost("/submit", Submit).WithSummary(
+            "Submit when every applicable indicator is answered with its required evidence; lists what is missing otherwise. In a campaign with head approval, the unit's head (or an administrator) submits.");
+        group.MapPost("/prepare", Prepare).WithSummary("Send the complete self-assessment to the unit's head for approval (campaigns with head approval); it is locked until the head submits it or sends it back.");
+        group.MapPost("/send-back", SendBack).RequireAuthorization(Policies.UnitHead)
+            .WithSummary("The unit's head sends the prepared self-assessment back to the officer with a note (campaigns with head approval).");
         return group;
     }
 
@@ -86,6 +91,16 @@ internal static class SelfAssessmentsApi
     private static async Task<Ok<SelfAssessmentView>> AnswerClarification(Guid campaignId, Guid unitId, ClarificationAnswer request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(await assessment.AnswerClarificationAsync(campaignId, unitId, request.Answer, user.Identity?.Name, ct));
 
-    private static async Task<Ok<SelfAssessmentView>> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct));
+    private static async Task<Ok<SelfAssessmentView>> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, IAuthorizationService authorization,
+        ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct,
+            byApprover: (await authorization.AuthorizeAsync(user, Policies.UnitHead)).Succeeded));
+
+    private static async Task<Ok<SelfAssessmentView>> Prepare(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.PrepareAsync(campaignId, unitId, user.Identity?.Name, ct));
+
+    public sealed record SendBackRequest(string? Note);
+
+    private static async Task<Ok<SelfAssessmentView>> SendBack(Guid campaignId, Guid unitId, SendBackRequest request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.SendBackAsync(campaignId, unitId, request.Note, user.Identity?.Name, ct));
 }

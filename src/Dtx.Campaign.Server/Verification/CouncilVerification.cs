@@ -54,7 +54,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>Whether the council has to verify the unit: it submitted, or its draft counts by the campaign's rule.</summary>
     public static bool NeedsVerification(Participant p, Campaigns.Campaign c) =>
         p.Status is ParticipantStatus.Submitted or ParticipantStatus.ReturnedForClarification
-        || (p.Status is ParticipantStatus.NotSubmitted or ParticipantStatus.InProgress or ParticipantStatus.NotStarted && c.CountUnsubmittedDrafts);
+        || ((p.Status == ParticipantStatus.NotSubmitted || ParticipantStatuses.Unsubmitted.Contains(p.Status)) && c.CountUnsubmittedDrafts);
 
     public async Task<IReadOnlyList<AssignmentView>> AssignAsync(CouncilSeat seat, IReadOnlyList<AssignmentInput> inputs, CancellationToken ct)
     {

@@ -33,7 +33,7 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
         var now = new DateTimeOffset(context.NowUtc, TimeSpan.Zero);
         var unitId = ActivityCampaign.UnitId(context);
         var open = await context.Db.Set<Participant>()
-            .Where(p => p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress))
+            .Where(p => p.CampaignId == campaign.Id && ParticipantStatuses.Unsubmitted.Contains(p.Status))
             .Where(p => unitId == null || p.UnitId == unitId)
             .ToListAsync(cancellationToken);
         // A unit with an extension is closed by its own workflow, at the end of its own grace period.
@@ -131,7 +131,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
         var hoursRound = context.Parameter("round") == "hours";
         var units = await (from p in context.Db.Set<Participant>()
                            join u in context.Db.Set<Unit>().Include(u => u.Contacts) on p.UnitId equals u.Id
-                           where p.CampaignId == campaign.Id && (p.Status == ParticipantStatus.NotStarted || p.Status == ParticipantStatus.InProgress)
+                           where p.CampaignId == campaign.Id && ParticipantStatuses.Unsubmitted.Contains(p.Status)
                                && (only == null || p.UnitId == only)
                            select new { p, u }).ToListAsync(cancellationToken);
         var due = new List<(Participant Participant, Unit Unit, DateTimeOffset Deadline, DateTimeOffset GraceEnd, int DaysLeft, bool Overdue, bool WithHead)>();

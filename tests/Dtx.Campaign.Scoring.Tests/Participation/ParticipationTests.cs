@@ -11,8 +11,8 @@ public sealed class ParticipationTests
     private static readonly DateTimeOffset Closes = new(2025, 11, 30, 10, 0, 0, TimeSpan.Zero);
 
     private static Model Unit(ParticipationStatus status = ParticipationStatus.InProgress, int graceDays = 0, DateTimeOffset? extended = null,
-        DateTimeOffset? clarificationDue = null, bool running = true) =>
-        new("SNV", status, new ParticipationTerms(running, running ? "launched" : "draft", Opens, Closes, graceDays), extended, clarificationDue,
+        DateTimeOffset? clarificationDue = null, bool running = true, bool headApproval = false) =>
+        new("SNV", status, new ParticipationTerms(running, running ? "launched" : "draft", Opens, Closes, graceDays, headApproval), extended, clarificationDue,
             status == ParticipationStatus.Submitted ? Closes.AddDays(-1) : null, at => at.ToString("dd/MM/yyyy HH:mm"));
 
     private static string CodeOf(Action action) => Assert.Throws<Refusal>(action).Code;
@@ -50,6 +50,44 @@ public sealed class ParticipationTests
         Assert.True(Unit(graceDays: 2).Editable(Closes.AddDays(1)));
         Assert.True(Unit(ParticipationStatus.ReturnedForClarification, clarificationDue: Closes.AddDays(9)).Editable(Closes.AddDays(8)));
         Assert.False(Unit(ParticipationStatus.ReturnedForClarification, graceDays: 5, clarificationDue: Closes.AddDays(9)).Editable(Closes.AddDays(9)));
+    }
+
+    [Fact]
+    public void With_head_approval_the_officer_prepares_and_only_the_head_submits_in_time()
+    {
+        var inside = Opens.AddDays(2);
+        // Without head approval nothing changes: anyone of the unit submits; there is no head step.
+        Unit().EnsureSubmittable(inside, byApprover: false);
+        Assert.Equal("self-assessment.no-head-approval", CodeOf(() => Unit().EnsurePreparable(inside)));
+
+        Unit(headApproval: true).EnsurePreparable(inside);
+        var officerAlone = Assert.Throws<Refusal>(() => Unit(headApproval: true).EnsureSubmittable(inside, byApprover: false));
+        Assert.Equal(("self-assessment.head-submits", RefusalKind.Forbidden), (officerAlone.Code, officerAlone.Kind));
+        // The head submits from the prepared form, or straight from an unfinished one.
+        Unit(ParticipationStatus.AwaitingApproval, headApproval: true).EnsureSubmittable(inside, byApprover: true);
+        Unit(headApproval: true).EnsureSubmittable(inside, byApprover: true);
+        // A reply to the council goes back directly, by whoever answers it.
+        Unit(ParticipationStatus.ReturnedForClarification, clarificationDue: Closes.AddDays(9), headApproval: true).EnsureSubmittable(Closes.AddDays(1), byApprover: false);
+        Assert.Equal("self-assessment.clarification-submits-directly",
+            CodeOf(() => Unit(ParticipationStatus.ReturnedForClarification, clarificationDue: Closes.AddDays(9), headApproval: true).EnsurePreparable(Closes.AddDays(1))));
+
+        // While it waits, nobody edits it and it cannot be prepared twice; the head may send it back.
+        Assert.Equal("self-assessment.awaiting-approval", CodeOf(() => Unit(ParticipationStatus.AwaitingApproval, headApproval: true).EnsureEditable(inside)));
+        Assert.Equal("self-assessment.awaiting-approval", CodeOf(() => Unit(ParticipationStatus.AwaitingApproval, headApproval: true).EnsurePreparable(inside)));
+        Unit(ParticipationStatus.AwaitingApproval, headApproval: true).EnsureCanSendBack(inside);
+        Assert.Equal("self-assessment.not-awaiting-approval", CodeOf(() => Unit(headApproval: true).EnsureCanSendBack(inside)));
+
+        // The deadline binds the head's approval as it binds a submission: late inside the grace period, refused after it.
+        Assert.True(Unit(ParticipationStatus.AwaitingApproval, graceDays: 2, headApproval: true).SubmissionIsLate(Closes.AddHours(1)));
+        Unit(ParticipationStatus.AwaitingApproval, graceDays: 2, headApproval: true).EnsureSubmittable(Closes.AddHours(1), byApprover: true);
+        Assert.Equal("self-assessment.grace-passed",
+            CodeOf(() => Unit(ParticipationStatus.AwaitingApproval, graceDays: 2, headApproval: true).EnsureSubmittable(Closes.AddDays(2), byApprover: true)));
+        Assert.Equal("self-assessment.deadline-passed", CodeOf(() => Unit(ParticipationStatus.AwaitingApproval, headApproval: true).EnsureCanSendBack(Closes)));
+
+        // Waiting for the head is still "not submitted": reminded, and closed when its grace period ends.
+        Assert.True(Model.Unsubmitted(ParticipationStatus.AwaitingApproval));
+        Assert.False(Model.Unsubmitted(ParticipationStatus.Submitted));
+        Assert.False(Model.Unsubmitted(ParticipationStatus.ReturnedForClarification));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace Dtx.Campaign.Server.Web.Admin;
 internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progress, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
     UiText text, TimeProvider clock) : PageModel
 {
-    public static readonly string[] Filters = ["not-started", "in-progress", "submitted", "overdue", "extended"];
+    public static readonly string[] Filters = ["not-started", "in-progress", "awaiting-approval", "submitted", "overdue", "extended"];
 
     public sealed record Pending(string Kind, string Name, string Stage, DateTimeOffset? Due);
 

@@ -45,6 +45,7 @@ internal sealed class NewCampaignModel(CampaignDbContext db, UiText text, TimePr
     [BindProperty] public string? ChairEmail { get; set; }
     [BindProperty] public string? SecretaryName { get; set; }
     [BindProperty] public string? SecretaryEmail { get; set; }
+    [BindProperty] public bool HeadApproval { get; set; }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join("; ", messages) : null;
 
@@ -81,7 +82,7 @@ internal sealed class NewCampaignModel(CampaignDbContext db, UiText text, TimePr
                 dates["preliminaryResultsAt"], dates["disputesOpensAt"], dates["disputesClosesAt"], dates["finalPublicationAt"]);
             try
             {
-                var campaign = await create.HandleAsync(new CreateCampaignRequest(Authority ?? "", Year, NameVi ?? "", NameEn ?? "", sets, schedule, council), User.Identity?.Name, ct);
+                var campaign = await create.HandleAsync(new CreateCampaignRequest(Authority ?? "", Year, NameVi ?? "", NameEn ?? "", sets, schedule, council, HeadApproval: HeadApproval), User.Identity?.Name, ct);
                 return RedirectToPage("/Admin/Campaign", new { id = campaign.Id });
             }
             catch (Refusal refused)

@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Web.Shared;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,8 @@ namespace Dtx.Campaign.Server.Web.Unit;
 /// without script) through <see cref="SelfAssessment"/>, the same use case as the API: scoring,
 /// version checks, deadlines and the completeness list are its rules, not the page's.
 /// </summary>
-internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbContext db, IndexSetCache sets, UiText text, TimeProvider clock) : PageModel
+internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbContext db, IndexSetCache sets, UiText text, TimeProvider clock,
+    IAuthorizationService authorization) : PageModel
 {
     public SelfAssessmentView View { get; private set; } = null!;
     public string Zone { get; private set; } = Display.DefaultZone;
@@ -124,12 +126,35 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         }
     }
 
-    public async Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    public Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+        StepAsync(campaignId, unitId, "Submitted", async () => await assessment.SubmitAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
+
+    /// <summary>The officer sends the self-assessment to the unit's head (campaigns with head approval).</summary>
+    public Task<IActionResult> OnPostPrepareAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+        StepAsync(campaignId, unitId, "SentToHead", () => assessment.PrepareAsync(campaignId, unitId, User.Identity?.Name, ct), ct);
+
+    [BindProperty]
+    public string? SendBackNote { get; set; }
+
+    /// <summary>The head sends it back with a note; the use case refuses anyone but the head or an administrator only through the policy, so the page asks it first.</summary>
+    public async Task<IActionResult> OnPostSendBackAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+        await IsApproverAsync()
+            ? await StepAsync(campaignId, unitId, "SentBack", () => assessment.SendBackAsync(campaignId, unitId, SendBackNote, User.Identity?.Name, ct), ct)
+            : Forbid();
+
+    /// <summary>Whether the reader approves for the unit in the route: its head, or an administrator (the API's policy).</summary>
+    private async Task<bool> IsApproverAsync() => (await authorization.AuthorizeAsync(User, Identity.Policies.UnitHead)).Succeeded;
+
+    /// <summary>The reader may approve and submit, or send back, the unit's self-assessment (campaigns with head approval).</summary>
+    public bool IsApprover { get; private set; }
+
+    /// <summary>Runs one step of submission; says it succeeded, or shows the refusal on the form.</summary>
+    private async Task<IActionResult> StepAsync(Guid campaignId, Guid unitId, string done, Func<Task<SelfAssessmentView>> step, CancellationToken ct)
     {
         try
         {
-            await assessment.SubmitAsync(campaignId, unitId, User.Identity?.Name, ct);
-            Flash = text["Submitted"];
+            await step();
+            Flash = text[done];
             return RedirectToPage(new { campaignId, unitId });
         }
         catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
@@ -229,6 +254,7 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         if (view is null)
             return false;
         View = view;
+        IsApprover = view.Approval is not null && await IsApproverAsync();
         Now = clock.GetUtcNow();
         Zone = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.TimeZone).FirstAsync(ct);
         OpensAt = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.Schedule.SelfAssessmentOpensAt).FirstAsync(ct);

@@ -259,6 +259,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<int>("GraceDays")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("HeadApproval")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("IndexPublishedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -439,6 +442,13 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<Guid>("IndexSetId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("PreparedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreparedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<decimal>("SelfPercentage")
                         .HasPrecision(7, 2)
                         .HasColumnType("numeric(7,2)");
@@ -446,6 +456,17 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.Property<decimal>("SelfTotal")
                         .HasPrecision(12, 4)
                         .HasColumnType("numeric(12,4)");
+
+                    b.Property<DateTimeOffset?>("SentBackAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentBackBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SentBackNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -252,6 +252,9 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<int>("GraceDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("HeadApproval")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("IndexPublishedAt")
                         .HasColumnType("INTEGER");
 
@@ -432,12 +435,30 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("IndexSetId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PreparedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreparedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal>("SelfPercentage")
                         .HasPrecision(7, 2)
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("SelfTotal")
                         .HasPrecision(12, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentBackAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SentBackBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentBackNote")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")

@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dtx.Campaign.Server.Tests.Infrastructure;
+using Dtx.Campaign.Ui.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dtx.Campaign.Ui.Tests;
+
+/// <summary>
+/// Approval inside the unit, in Chromium (issue #20): the focal officer sends the form to the head, the head reads it on a
+/// phone and sends it back with a note, the officer corrects and sends it again, the head approves and submits.
+/// </summary>
+public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
+{
+    private const string Officer = "dau-moi@ba-dinh.hanoi.invalid";
+    private const string Head = "chu-tich@ba-dinh.hanoi.invalid";
+    private const string Password = "Head-Approval-Page-1";
+
+    private readonly PageChecks checks = new(output, app.Provider);
+
+    [Fact]
+    public async Task The_officer_sends_the_form_to_the_head_who_sends_it_back_with_a_note_then_approves_and_submits_it()
+    {
+        try
+        {
+            await WalkAsync();
+        }
+        finally
+        {
+            checks.PrintConsole();
+        }
+    }
+
+    private async Task WalkAsync()
+    {
+        var api = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(api);
+        var set = await TestIndexSets.UploadAsync(api, TestIndexSets.Small($"hp-{Guid.NewGuid():N}"[..16], "commune"));
+        var created = await api.PostAsJsonAsync("/api/campaigns", new
+        {
+            authority = "HN", year = 2025, nameVi = "Đánh giá chuyển đổi số năm 2025", nameEn = "Digital transformation assessment 2025",
+            indexSets = new Dictionary<string, Guid> { ["commune"] = set }, schedule = TestCampaigns.Schedule(), headApproval = true,
+            council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" } },
+        });
+        created.EnsureSuccessStatusCode();
+        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await TestCampaigns.LaunchAsync(api, campaign)).EnsureSuccessStatusCode();
+        var unit = (await TestCampaigns.UnitsAsync(api, campaign))["P-BA-DINH"];
+        await app.CreateUserAsync(Officer, Password);
+        await app.CreateUserAsync(Head, Password);
+        (await api.PostAsJsonAsync($"/api/units/{unit}/members", new { email = Officer, role = "focal-officer" })).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync($"/api/units/{unit}/members", new { email = Head, role = "head" })).EnsureSuccessStatusCode();
+
+        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 9, 0, 0, TimeSpan.FromHours(7)).ToUniversalTime());
+        await app.FireDueTimersAsync();
+        var baseUrl = api.BaseAddress!.ToString();
+        var form = $"{baseUrl}unit/assessment/{campaign}/{unit}";
+        // The officer's answers come through the API; the steps of approval are taken on the pages.
+        var officerApi = await app.LoginAsync(Officer, Password);
+        var path = $"/api/campaigns/{campaign}/units/{unit}/self-assessment";
+        (await officerApi.PutAsJsonAsync($"{path}/answers/1.1", new { yes = false, version = 0 })).EnsureSuccessStatusCode();
+        (await officerApi.PutAsJsonAsync($"{path}/answers/1.2", new { numerator = 30, denominator = 40, version = 0 })).EnsureSuccessStatusCode();
+        (await officerApi.PutAsJsonAsync($"{path}/answers/1.3", new { number = 2, version = 0 })).EnsureSuccessStatusCode();
+        (await officerApi.PutAsJsonAsync($"{path}/answers/2.1", new { number = 2, version = 0 })).EnsureSuccessStatusCode();
+
+        // The officer has no submit button, only "send to the head", which says what it does before it does it.
+        var officer = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        await PageChecks.SignInAsync(officer, app, Officer, Password);
+        await officer.GotoAsync(form);
+        await Expect(officer.Locator("#submit-confirm")).ToHaveCountAsync(0);
+        await officer.Locator("#prepare-confirm summary").ClickAsync();
+        await Expect(officer.Locator("#prepare-confirm")).ToContainTextAsync("gửi đến thủ trưởng đơn vị");
+        await officer.Locator("#prepare-assessment").ClickAsync();
+        await Expect(officer.Locator("#flash")).ToHaveTextAsync("Đã gửi bản tự đánh giá để thủ trưởng đơn vị duyệt.");
+        await Expect(officer.Locator("#assessment-status")).ToHaveTextAsync("Chờ thủ trưởng duyệt");
+        await Expect(officer.Locator("#stage-note")).ToContainTextAsync($"{Officer} đã gửi bản tự đánh giá để thủ trưởng duyệt lúc 03/11/2025 09:00");
+        await Expect(officer.Locator(".alert.error")).ToHaveCountAsync(0); // waiting for the head is not an error
+        await Expect(officer.Locator("#prepare-confirm")).ToHaveCountAsync(0);
+        await checks.ScreenshotAsync(officer, "01-officer-awaiting-head");
+        await checks.AssertAccessibleAsync(officer);
+
+        // The head reads it on a phone and sends it back: a note is required, and the officer reads it.
+        var head = await checks.NewPageAsync(chromium.Browser, baseUrl, width: 390, height: 844);
+        await PageChecks.SignInAsync(head, app, Head, Password);
+        await head.GotoAsync(form);
+        await Expect(head.Locator("#to-approval")).ToHaveAttributeAsync("href", "#checklist");
+        await Expect(officer.Locator("#to-approval")).ToHaveCountAsync(0);
+        await Expect(head.Locator("#submit-confirm summary")).ToHaveTextAsync("Duyệt và nộp bản tự đánh giá…");
+        await head.Locator("#send-back summary").ClickAsync();
+        await head.GetByLabel("Cần sửa gì (người soạn sẽ đọc ghi chú này)").FillAsync("Số cuộc họp là 3 theo biên bản, không phải 2.");
+        await checks.ScreenshotAsync(head, "02-head-send-back-phone");
+        await checks.AssertAccessibleAsync(head);
+        Assert.True(await head.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the form fits a 390-px phone");
+        await head.Locator("#send-back-assessment").ClickAsync();
+        await Expect(head.Locator("#flash")).ToHaveTextAsync("Đã trả lại bản tự đánh giá kèm ghi chú.");
+        await Expect(head.Locator("#assessment-status")).ToHaveTextAsync("Đang thực hiện");
+
+        await officer.ReloadAsync();
+        await Expect(officer.Locator("#sent-back")).ToContainTextAsync("Số cuộc họp là 3 theo biên bản, không phải 2.");
+        await Expect(officer.Locator("#sent-back")).ToContainTextAsync(Head);
+        await officer.Locator("#ind-1-3-number").FillAsync("3");
+        await officer.Locator("#ind-1-3-number").PressAsync("Tab");
+        await Expect(officer.Locator("#ind-1-3-score strong")).ToHaveTextAsync("15,00");
+        await officer.Locator("#prepare-confirm summary").ClickAsync();
+        await officer.Locator("#prepare-assessment").ClickAsync();
+        await Expect(officer.Locator("#assessment-status")).ToHaveTextAsync("Chờ thủ trưởng duyệt");
+        await Expect(officer.Locator("#sent-back")).ToHaveCountAsync(0);
+
+        // The head approves and submits: irreversible, so the confirmation says so; the page then names both people.
+        await head.ReloadAsync();
+        await head.Locator("#submit-confirm summary").ClickAsync();
+        await Expect(head.Locator("#submit-confirm")).ToContainTextAsync("không hoàn tác được");
+        await head.Locator("#submit-assessment").ClickAsync();
+        await Expect(head.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
+        await Expect(head.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
+        await Expect(head.Locator("#approved-by")).ToHaveTextAsync($"Thủ trưởng duyệt và nộp: {Head} lúc 03/11/2025 09:00 (người soạn: {Officer}).");
+        await checks.ScreenshotAsync(head, "03-head-submitted-phone");
+        await checks.AssertAccessibleAsync(head);
+        Assert.Empty(checks.ConsoleErrors);
+    }
+}
+
+public sealed class HeadApprovalPageTests_Postgres(PostgresBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : HeadApprovalPageTests(app, chromium, output), IClassFixture<PostgresBrowserApp>, IClassFixture<Chromium>;
+
+public sealed class HeadApprovalPageTests_Sqlite(SqliteBrowserApp app, Chromium chromium, ITestOutputHelper output)
+    : HeadApprovalPageTests(app, chromium, output), IClassFixture<SqliteBrowserApp>, IClassFixture<Chromium>;

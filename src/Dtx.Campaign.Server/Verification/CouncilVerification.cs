@@ -40,6 +40,13 @@ public sealed record SkippedSelfScore(string Code, SkipReason Reason);
 public sealed record SelfScoresAcceptedView(Guid UnitId, string UnitCode, int AcceptedCount, int SkippedCount, IReadOnlyList<VerdictView> Accepted,
     IReadOnlyList<SkippedSelfScore> Skipped);
 
+/// <summary>A unit left out of a bulk acceptance across units, with the refusal a review of it would get (its code, and its text in the reader's language).</summary>
+public sealed record UnitRefusedView(Guid UnitId, string UnitCode, string Code, string Reason);
+
+/// <summary>One indicator group's self-scores accepted across the units a member verifies it for: per unit what was accepted and skipped.</summary>
+public sealed record GroupSelfScoresAcceptedView(string GroupCode, int AcceptedCount, int SkippedCount, IReadOnlyList<SelfScoresAcceptedView> Units,
+    IReadOnlyList<UnitRefusedView> Refused);
+
 public sealed record ScoreChangeView(string Code, string Stage, decimal? From, decimal To, string? Note, string By, DateTimeOffset At);
 
 public sealed record ClarificationInput(string Questions, string DueAt);
@@ -133,12 +140,51 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// has the evidence its indicator asks for (a bonus claim: evidence under it). Each gets the verdict, score change and
     /// audit entry of a single acceptance; the rest is listed with why. The same stage, seat and conflict-of-interest rules.
     /// </summary>
-    public async Task<SelfScoresAcceptedView> AcceptSelfScoresAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
+    public Task<SelfScoresAcceptedView> AcceptSelfScoresAsync(CouncilSeat seat, Guid unitId, CancellationToken ct) => AcceptSelfScoresAsync(seat, unitId, null, ct);
+
+    /// <summary>
+    /// The same for one indicator group, across every unit where the member is assigned to that group or to the whole unit.
+    /// Each unit is its own transaction, as if accepted unit by unit: a unit its review would refuse (returned for
+    /// clarification, excluded, nothing to verify) is listed with the refusal and the others go on.
+    /// </summary>
+    public async Task<GroupSelfScoresAcceptedView> AcceptGroupSelfScoresAsync(CouncilSeat seat, string groupCode, CancellationToken ct)
+    {
+        var member = seat.RequireMember();
+        await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
+        var units = await (from a in db.Set<VerificationAssignment>().AsNoTracking()
+                           join p in db.Participants.AsNoTracking() on a.ParticipantId equals p.Id
+                           join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
+                           where a.CampaignId == seat.Campaign.Id && a.CouncilMemberId == member.Id && (a.GroupCode == null || a.GroupCode == groupCode)
+                           select new { p.UnitId, u.Code, p.Category }).Distinct().ToListAsync(ct);
+        if (units.Count == 0)
+            throw Refusal.Forbidden("verification.group-not-assigned", ("member", member.FullName), ("group", groupCode));
+        var language = Refusal.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture);
+        var accepted = new List<SelfScoresAcceptedView>();
+        var refused = new List<UnitRefusedView>();
+        foreach (var unit in units.OrderBy(u => u.Category, StringComparer.Ordinal).ThenBy(u => u.Code, StringComparer.Ordinal))
+        {
+            try
+            {
+                accepted.Add(await AcceptSelfScoresAsync(seat, unit.UnitId, groupCode, ct));
+            }
+            catch (Refusal refusal)
+            {
+                // Nothing of a refused unit stays tracked to be saved with the next one.
+                db.ChangeTracker.Clear();
+                refused.Add(new UnitRefusedView(unit.UnitId, unit.Code, refusal.Code, string.Join("; ", refusal.Texts(language))));
+            }
+        }
+        return new GroupSelfScoresAcceptedView(groupCode, accepted.Sum(u => u.AcceptedCount), accepted.Sum(u => u.SkippedCount), accepted, refused);
+    }
+
+    /// <summary>One unit's bulk acceptance; with a group, only that group's indicators are looked at (and must be the member's).</summary>
+    private async Task<SelfScoresAcceptedView> AcceptSelfScoresAsync(CouncilSeat seat, Guid unitId, string? group, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member, remit) = await ReviewRemitAsync(seat, unitId, ct);
-        if (!remit.Any)
-            throw Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code));
+        if (group is null ? !remit.Any : !remit.CoversGroup(group))
+            throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
+                : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
         EnsureNotAnswering(scope);
         var id = scope.Participant.Id;
         var reviewed = (await VerdictCodesAsync(id, ct)).ToHashSet(StringComparer.Ordinal);
@@ -161,7 +207,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         }
         var skipped = new List<SkippedSelfScore>();
         var accept = new List<VerdictChange>();
-        foreach (var code in await ToReviewAsync(scope, ct))
+        foreach (var code in (await ToReviewAsync(scope, ct)).Where(c => group is null || Remit.GroupOf(c) == group))
         {
             if (WhyNot(code) is { } reason)
                 skipped.Add(new SkippedSelfScore(code, reason));

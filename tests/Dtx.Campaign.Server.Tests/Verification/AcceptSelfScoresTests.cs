@@ -11,7 +11,8 @@ namespace Dtx.Campaign.Server.Tests.Verification;
 /// The council accepts a unit's self-scores in one step (issue #20): only what the member verifies, has no verdict,
 /// is answered and has the evidence its indicator asks for; each accepted one is recorded as a single acceptance
 /// would be (verdict, score change, one audit entry), the rest is listed with why. The unit is a draft that the
-/// campaign counts, so that it can lack answers and evidence, as a submitted one cannot.
+/// campaign counts, so that it can lack answers and evidence, as a submitted one cannot. Then one indicator group
+/// across the units the member verifies it for.
 /// </summary>
 public abstract class AcceptSelfScoresTests(CampaignApp app)
 {
@@ -22,6 +23,7 @@ public abstract class AcceptSelfScoresTests(CampaignApp app)
     private const string Password = "Council-Password-1";
 
     private HttpClient admin = null!;
+    private Guid campaignId;
 
     /// <summary>
     /// Group 1 (the group member's): 1.1, 1.2 and 1.5 yes-no with evidence required, 1.3 ratio, 1.4 tiers, 1.6 count;
@@ -87,6 +89,14 @@ public abstract class AcceptSelfScoresTests(CampaignApp app)
     private async Task<List<JsonElement>> ScoredAsync(Guid unit, string action = "verification.scored") =>
         [.. (await OkAsync(admin.GetAsync($"/api/audit?unit={unit}&action={action}&limit=1000"))).EnumerateArray()];
 
+    private async Task FillAsync(Guid unit, (string Code, object Answer)[] answers)
+    {
+        var form = $"/api/campaigns/{campaignId}/units/{unit}/self-assessment";
+        await OkAsync(admin.PostAsJsonAsync($"{form}/evidence/references", new { code = "1.1", kind = "document", documentNumber = "3/QĐ", documentDate = "2025-02-01", documentIssuer = "UBND TP Hà Nội" }));
+        foreach (var (code, answer) in answers)
+            await OkAsync(admin.PutAsJsonAsync($"{form}/answers/{code}", answer));
+    }
+
     [Fact]
     public async Task A_member_accepts_in_one_step_exactly_the_answered_and_evidenced_self_scores_they_verify()
     {
@@ -105,6 +115,7 @@ public abstract class AcceptSelfScoresTests(CampaignApp app)
             // Works for the Department of Finance: never verifies it.
             new { fullName = "Thành viên Sở Tài chính", email = InsideMember, role = "member", unitId = stcId },
         ]);
+        campaignId = campaign;
         var ids = await TestCampaigns.UnitsAsync(admin, campaign);
         var stc = ids["STC"];
         Assert.Equal(stcId, stc);
@@ -127,6 +138,11 @@ public abstract class AcceptSelfScoresTests(CampaignApp app)
             await OkAsync(admin.PutAsJsonAsync($"{form}/answers/{code}", answer));
         await OkAsync(admin.PutAsJsonAsync($"{form}/bonus/model", new { count = 1, version = 0 }));
         await OkAsync(admin.PutAsJsonAsync($"{form}/bonus/merit", new { count = 1, version = 0 }));
+        // For the group's acceptance across units: SKHCN's draft answers 1.1 (evidenced), 1.3 and 2.1; SNV submits a complete form.
+        await FillAsync(ids["SKHCN"], [("1.1", new { yes = true, version = 0 }), ("1.3", new { number = 90, version = 0 }), ("2.1", new { number = 100, version = 0 })]);
+        await FillAsync(ids["SNV"], [("1.1", new { yes = true, version = 0 }), ("1.2", new { yes = false, version = 0 }), ("1.3", new { number = 50, version = 0 }),
+            ("1.4", new { number = 1, version = 0 }), ("1.5", new { yes = false, version = 0 }), ("1.6", new { number = 0, version = 0 }), ("2.1", new { number = 100, version = 0 })]);
+        await OkAsync(admin.PostAsync($"/api/campaigns/{campaign}/units/{ids["SNV"]}/self-assessment/submit", null));
         var self = (await OkAsync(admin.GetAsync(form))).GetProperty("indicators").EnumerateArray()
             .ToDictionary(i => i.GetProperty("code").GetString()!, i => i.TryGetProperty("answer", out var a) && a.ValueKind == JsonValueKind.Object ? a.GetProperty("selfScore").GetDecimal() : 0m);
         Assert.Equal((10m, 0m, 0m, 6m), (self["1.1"], self["1.2"], self["1.5"], self["1.6"]));
@@ -135,7 +151,15 @@ public abstract class AcceptSelfScoresTests(CampaignApp app)
         var chair = await app.LoginAsync(Chair, Password);
         var members = (await OkAsync(chair.GetAsync(verification))).GetProperty("perMember").EnumerateArray()
             .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("memberId").GetGuid());
-        await OkAsync(chair.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = stc, memberId = members["Thành viên nhóm 1"], groupCode = "1" } } }));
+        var groupMember = members["Thành viên nhóm 1"];
+        await OkAsync(chair.PostAsJsonAsync($"{verification}/assignments", new
+        {
+            assignments = new[]
+            {
+                new { unitId = stc, memberId = groupMember, groupCode = (string?)"1" }, new { unitId = ids["SKHCN"], memberId = groupMember, groupCode = (string?)null },
+                new { unitId = ids["SNV"], memberId = groupMember, groupCode = (string?)"1" }, new { unitId = ids["SYT"], memberId = groupMember, groupCode = (string?)"2" },
+            },
+        }));
         await OkAsync(chair.PostAsJsonAsync($"{verification}/assignments", new { assignments = new[] { new { unitId = ids["SNV"], memberId = members["Thành viên khác"], groupCode = (string?)null } } }));
 
         // Before verification: refused, in Vietnamese, and the page does not offer it.
@@ -211,6 +235,28 @@ public abstract class AcceptSelfScoresTests(CampaignApp app)
         Assert.Empty(second.GetProperty("accepted").EnumerateArray());
         Assert.Equal(["1.1", "1.3", "1.5", "1.6"], Skipped(second).Where(s => s.Item2 == "already-reviewed").Select(s => s.Item1).ToList());
         Assert.Equal(entriesBefore + 3, (await ScoredAsync(stc, "")).Count);
+
+        // Group 1 across the member's units: SKHCN (the whole unit) and STC (nothing left there); SNV, returned for clarification,
+        // is listed with the refusal; SYT (group 2 only) is not looked at. Another group's indicators are never touched.
+        await OkAsync(chair.PostAsJsonAsync($"{verification}/units/{ids["SNV"]}/clarification", new { questions = "Bổ sung quyết định nhóm 1", dueAt = "2025-12-05 17:00" }));
+        var across = await OkAsync(member.PostAsync($"{verification}/groups/1/accept-self-scores", null));
+        Assert.Equal((2, 10), (across.GetProperty("acceptedCount").GetInt32(), across.GetProperty("skippedCount").GetInt32()));
+        var perUnit = across.GetProperty("units").EnumerateArray().ToDictionary(u => u.GetProperty("unitCode").GetString()!);
+        Assert.Equal(["SKHCN", "STC"], perUnit.Keys.ToList());
+        Assert.Equal(["1.1", "1.3"], Accepted(perUnit["SKHCN"]));
+        Assert.Equal([("1.2", "not-answered"), ("1.4", "not-answered"), ("1.5", "not-answered"), ("1.6", "not-answered")], Skipped(perUnit["SKHCN"]));
+        Assert.Empty(Accepted(perUnit["STC"]));
+        Assert.Equal([("1.1", "already-reviewed"), ("1.2", "no-evidence"), ("1.3", "already-reviewed"), ("1.4", "not-answered"), ("1.5", "already-reviewed"),
+            ("1.6", "already-reviewed")], Skipped(perUnit["STC"]));
+        var refusedUnit = Assert.Single(across.GetProperty("refused").EnumerateArray());
+        Assert.Equal(("SNV", "verification.returned"), (refusedUnit.GetProperty("unitCode").GetString(), refusedUnit.GetProperty("code").GetString()));
+        Assert.StartsWith("SNV đã được trả lại để giải trình đến 05/12/2025 17:00", refusedUnit.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["1.1", "1.3"], (await ScoredAsync(ids["SKHCN"])).Select(e => e.GetProperty("detail").GetString()).Order(StringComparer.Ordinal).ToList());
+        Assert.Empty(await ScoredAsync(ids["SNV"]));
+        Assert.Equal(entriesBefore + 3, (await ScoredAsync(stc, "")).Count);
+        var noGroup = await ProblemAsync(inside.PostAsync($"{verification}/groups/1/accept-self-scores", null));
+        Assert.Equal((HttpStatusCode.Forbidden, "verification.group-not-assigned"), (noGroup.Status, noGroup.Code));
+        Assert.Equal("Thành viên Sở Tài chính không được phân công thẩm định nhóm 1 (hay toàn bộ) ở đơn vị nào", noGroup.Detail);
 
         // The chair verifies the whole unit, on the page: group 2 and the evidenced bonus claim are accepted, and the page says
         // in Vietnamese what was skipped and why.

@@ -114,11 +114,14 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await row.GetByLabel("Ghi chú gửi đơn vị").FillAsync("Mới có một mô hình được công nhận");
         await row.GetByRole(AriaRole.Button, new() { Name = "Lưu điểm thẩm định" }).ClickAsync();
         await Expect(member.Locator("#flash")).ToHaveTextAsync("Đã lưu điểm thẩm định 2.1: 10,00.");
-        foreach (var code in new[] { "1-1", "1-2", "1-3" })
-        {
-            await member.Locator($"#v-{code}").GetByRole(AriaRole.Button, new() { Name = "Đồng ý điểm tự chấm" }).ClickAsync();
-            await Expect(member.Locator("#flash")).ToContainTextAsync("Đã lưu điểm thẩm định");
-        }
+        await member.Locator("#v-1-1").GetByRole(AriaRole.Button, new() { Name = "Đồng ý điểm tự chấm" }).ClickAsync();
+        await Expect(member.Locator("#flash")).ToContainTextAsync("Đã lưu điểm thẩm định 1.1");
+        // The rest in one step, after a confirmation that says what it accepts; what already has a verdict is skipped.
+        await member.Locator("#accept-all-confirm summary").ClickAsync();
+        await Expect(member.Locator("#accept-all-confirm")).ToContainTextAsync("chưa có kết luận thẩm định");
+        await member.GetByRole(AriaRole.Button, new() { Name = "Xác nhận chấp nhận" }).ClickAsync();
+        await Expect(member.Locator("#flash")).ToHaveTextAsync("Đã chấp nhận 2 điểm tự chấm; bỏ qua 2 mục: 2 mục đã có kết luận thẩm định (1.1, 2.1).");
+        await Expect(member.Locator("#reviewed")).ToHaveTextAsync("4/4");
         await member.Locator("#complete-unit").ClickAsync();
         await Expect(member.Locator("#flash")).ToHaveTextAsync("Đã thẩm định xong X-DONG-ANH.");
         await Expect(member.Locator("#unit-verification")).ToHaveAttributeAsync("data-verification", "verified");
@@ -143,6 +146,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await Expect(member.Locator("#stage-note")).ToContainTextAsync("Giai đoạn thẩm định đã kết thúc");
         await Expect(member.Locator("#complete-unit")).ToHaveCountAsync(0);
         await Expect(member.Locator("form.verdict-form")).ToHaveCountAsync(0);
+        await Expect(member.Locator("#accept-all-confirm")).ToHaveCountAsync(0);
         await member.SetViewportSizeAsync(390, 844);
         await checks.ScreenshotAsync(member, "31b-council-unit-after-stage-phone");
         await checks.AssertAccessibleAsync(member);

@@ -1,4 +1,6 @@
+using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Refusals;
+using Dtx.Campaign.Scoring.Scoring;
 
 namespace Dtx.Campaign.Scoring.Participation;
 
@@ -57,6 +59,17 @@ public sealed record Participation(
 
     /// <summary>A bonus claimed without evidence keeps a submission back (it would count for nothing).</summary>
     public static bool BonusLacksEvidence(int claimed, bool hasEvidence) => claimed > 0 && !hasEvidence;
+
+    /// <summary>An indicator is answered once the unit gave a yes or no, a numerator or a number (a denominator alone says nothing).</summary>
+    public static bool Answered(IndicatorInput answer) => answer.Yes != null || answer.Numerator != null || answer.Number != null;
+
+    /// <summary>
+    /// Evidence backs a claim: an answer to an indicator that asks for evidence needs it when it would earn points once
+    /// evidenced; a "No", a zero or an empty figure declares nothing and needs none (officers must not invent evidence
+    /// for what they lack). The same rule holds a submission back and keeps a self-score out of the council's bulk acceptance.
+    /// </summary>
+    public static bool AnswerLacksEvidence(IndicatorNode indicator, IndicatorInput answer) =>
+        indicator.EvidenceRequired && !answer.HasEvidence && ScoringEngine.ScoreLeaf(indicator, answer with { HasEvidence = true }).Points > 0;
 
     /// <summary>The evidence code a bonus claim's evidence is filed under ("bonus:&lt;rule&gt;").</summary>
     public static string BonusEvidenceCode(string ruleKey) => BonusPrefix + ruleKey;

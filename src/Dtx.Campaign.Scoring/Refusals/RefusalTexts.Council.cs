@@ -63,6 +63,8 @@ public static partial class RefusalTexts
         ["verification.due-after-verification"] = ("hạn trả lời phải trước khi kết thúc thẩm định ({end})", "the answer must be due before verification ends ({end})"),
         ["verification.not-assigned"] = ("{member} không được phân công thẩm định {unit}", "{member} is not assigned to verify {unit}"),
         ["verification.not-assigned-group"] = ("{member} không được phân công thẩm định nhóm {group} của {unit}", "{member} is not assigned to verify group {group} of {unit}"),
+        ["verification.group-not-assigned"] = ("{member} không được phân công thẩm định nhóm {group} (hay toàn bộ) ở đơn vị nào",
+            "{member} is not assigned to verify group {group} (or the whole unit) of any unit"),
         ["verification.nothing-to-verify"] = ("{unit} không nộp bản tự đánh giá và bản nháp không được tính trong đợt này; không có gì để thẩm định",
             "{unit} did not submit and its draft does not count in this campaign; there is nothing to verify"),
         ["verification.excluded"] = ("{unit} đã bị loại khỏi đánh giá: {reason}", "{unit} was excluded: {reason}"),

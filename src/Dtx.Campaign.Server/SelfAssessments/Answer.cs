@@ -20,6 +20,9 @@ public sealed class Answer
     public int Version { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedBy { get; set; }
+
+    /// <summary>The answer as the scoring rules read it.</summary>
+    public Scoring.IndexSets.IndicatorInput Input(bool hasEvidence) => new(Yes, Numerator, Denominator, Number, hasEvidence);
 }
 
 /// <summary>A unit's claim under a bonus rule of its index set: how many approved items, with evidence like an indicator.</summary>

@@ -479,7 +479,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         public HashSet<string> WithEvidence { get; } = Evidence.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
 
         // Computed when asked (take it once per use): a save changes the answers after they were read.
-        public HashSet<string> Answered => Answers.Where(a => a.Yes != null || a.Numerator != null || a.Number != null)
+        public HashSet<string> Answered => Answers.Where(a => Scoring.Participation.Participation.Answered(a.Input(false)))
             .Select(a => a.IndicatorCode).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -522,13 +522,6 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs, claims);
     }
 
-    /// <summary>
-    /// Evidence backs a claim: an answer that would earn points once evidenced needs it; a "No", a zero or
-    /// an empty figure declares nothing and needs none (officers must not invent evidence for what they lack).
-    /// </summary>
-    private static bool ClaimsPoints(IndicatorNode leaf, Answer answer) =>
-        ScoringEngine.ScoreLeaf(leaf, new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true)).Points > 0;
-
     private static List<Reason> Missing(AssessmentScope scope, Entries entries)
     {
         var missing = new List<Reason>();
@@ -537,7 +530,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         {
             if (!answered.Contains(leaf.Code))
                 missing.Add(Reason.Of("self-assessment.not-answered", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En))));
-            else if (leaf.EvidenceRequired && !entries.WithEvidence.Contains(leaf.Code) && ClaimsPoints(leaf, entries.Answers.First(a => a.IndicatorCode == leaf.Code)))
+            else if (Scoring.Participation.Participation.AnswerLacksEvidence(leaf, entries.Answers.First(a => a.IndicatorCode == leaf.Code).Input(entries.WithEvidence.Contains(leaf.Code))))
                 missing.Add(Reason.Of("self-assessment.evidence-missing", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En)), ("requirement", leaf.EvidenceRequirement)));
         }
         missing.AddRange(entries.Claims.Where(c => Scoring.Participation.Participation.BonusLacksEvidence(c.Count, entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))))

@@ -23,6 +23,30 @@ public sealed record VerdictChange(string Code, VerdictInput Input);
 
 public sealed record VerdictView(string Code, decimal SelfPoints, decimal Points, string? Note, string MemberName, DateTimeOffset At);
 
+/// <summary>Why a self-score was left out of a bulk acceptance: each needs a member's own look, or another member's.</summary>
+public enum SkipReason
+{
+    /// <summary>Outside what the member verifies of the unit (another indicator group; a bonus claim for a group's member).</summary>
+    NotAssigned,
+    AlreadyReviewed,
+    NotAnswered,
+    /// <summary>The answer claims points that its indicator asks evidence for, and none is filed (a bonus claim: none under it).</summary>
+    NoEvidence,
+}
+
+public sealed record SkippedSelfScore(string Code, SkipReason Reason);
+
+/// <summary>What a bulk acceptance did: a verdict per accepted self-score, and each skipped one with why.</summary>
+public sealed record SelfScoresAcceptedView(Guid UnitId, string UnitCode, int AcceptedCount, int SkippedCount, IReadOnlyList<VerdictView> Accepted,
+    IReadOnlyList<SkippedSelfScore> Skipped);
+
+/// <summary>A unit left out of a bulk acceptance across units, with the refusal a review of it would get (its code, and its text in the reader's language).</summary>
+public sealed record UnitRefusedView(Guid UnitId, string UnitCode, string Code, string Reason);
+
+/// <summary>One indicator group's self-scores accepted across the units a member verifies it for: per unit what was accepted and skipped.</summary>
+public sealed record GroupSelfScoresAcceptedView(string GroupCode, int AcceptedCount, int SkippedCount, IReadOnlyList<SelfScoresAcceptedView> Units,
+    IReadOnlyList<UnitRefusedView> Refused);
+
 public sealed record ScoreChangeView(string Code, string Stage, decimal? From, decimal To, string? Note, string By, DateTimeOffset At);
 
 public sealed record ClarificationInput(string Questions, string DueAt);
@@ -105,8 +129,125 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member) = await ReviewScopeAsync(seat, unitId, [.. changes.Select(c => c.Code)], ct);
+        EnsureNotAnswering(scope);
+        var verdicts = await RecordVerdictsAsync(seat, scope, member, changes, ct);
+        await transaction.CommitAsync(ct);
+        return [.. verdicts.Select(ToView)];
+    }
+
+    /// <summary>
+    /// Accepts in one step every self-score of the unit that the member may verify, that has no verdict yet, is answered and
+    /// has the evidence its indicator asks for (a bonus claim: evidence under it). Each gets the verdict, score change and
+    /// audit entry of a single acceptance; the rest is listed with why. The same stage, seat and conflict-of-interest rules.
+    /// </summary>
+    public Task<SelfScoresAcceptedView> AcceptSelfScoresAsync(CouncilSeat seat, Guid unitId, CancellationToken ct) => AcceptSelfScoresAsync(seat, unitId, null, ct);
+
+    /// <summary>
+    /// The same for one indicator group, across every unit where the member is assigned to that group or to the whole unit.
+    /// Each unit is its own transaction, as if accepted unit by unit: a unit its review would refuse (returned for
+    /// clarification, excluded, nothing to verify) is listed with the refusal and the others go on.
+    /// </summary>
+    public async Task<GroupSelfScoresAcceptedView> AcceptGroupSelfScoresAsync(CouncilSeat seat, string groupCode, CancellationToken ct)
+    {
+        var member = seat.RequireMember();
+        await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
+        var units = await (from a in db.Set<VerificationAssignment>().AsNoTracking()
+                           join p in db.Participants.AsNoTracking() on a.ParticipantId equals p.Id
+                           join u in db.Units.AsNoTracking() on p.UnitId equals u.Id
+                           where a.CampaignId == seat.Campaign.Id && a.CouncilMemberId == member.Id && (a.GroupCode == null || a.GroupCode == groupCode)
+                           select new { p.UnitId, u.Code, p.Category }).Distinct().ToListAsync(ct);
+        if (units.Count == 0)
+            throw Refusal.Forbidden("verification.group-not-assigned", ("member", member.FullName), ("group", groupCode));
+        var language = Refusal.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture);
+        var accepted = new List<SelfScoresAcceptedView>();
+        var refused = new List<UnitRefusedView>();
+        foreach (var unit in units.OrderBy(u => u.Category, StringComparer.Ordinal).ThenBy(u => u.Code, StringComparer.Ordinal))
+        {
+            try
+            {
+                accepted.Add(await AcceptSelfScoresAsync(seat, unit.UnitId, groupCode, ct));
+            }
+            catch (Refusal refusal)
+            {
+                // Nothing of a refused unit stays tracked to be saved with the next one.
+                db.ChangeTracker.Clear();
+                refused.Add(new UnitRefusedView(unit.UnitId, unit.Code, refusal.Code, string.Join("; ", refusal.Texts(language))));
+            }
+        }
+        return new GroupSelfScoresAcceptedView(groupCode, accepted.Sum(u => u.AcceptedCount), accepted.Sum(u => u.SkippedCount), accepted, refused);
+    }
+
+    /// <summary>One unit's bulk acceptance; with a group, only that group's indicators are looked at (and must be the member's).</summary>
+    private async Task<SelfScoresAcceptedView> AcceptSelfScoresAsync(CouncilSeat seat, Guid unitId, string? group, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (scope, member, remit) = await ReviewRemitAsync(seat, unitId, ct);
+        if (group is null ? !remit.Any : !remit.CoversGroup(group))
+            throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
+                : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
+        EnsureNotAnswering(scope);
+        var id = scope.Participant.Id;
+        var reviewed = (await VerdictCodesAsync(id, ct)).ToHashSet(StringComparer.Ordinal);
+        var answers = await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == id).ToDictionaryAsync(a => a.IndicatorCode, StringComparer.Ordinal, ct);
+        var evidenced = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == id).Select(e => e.IndicatorCode).Distinct().ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
+        var leaves = scope.ApplicableLeaves.ToDictionary(l => l.Code, StringComparer.Ordinal);
+        SkipReason? WhyNot(string code)
+        {
+            if (!remit.Covers(code))
+                return SkipReason.NotAssigned;
+            if (reviewed.Contains(code))
+                return SkipReason.AlreadyReviewed;
+            // A bonus claim to review has items (ToReviewAsync); it counts only with evidence under it.
+            if (Scoring.Participation.Participation.IsBonusEvidence(code))
+                return evidenced.Contains(code) ? null : SkipReason.NoEvidence;
+            if (!answers.TryGetValue(code, out var answer) || !Scoring.Participation.Participation.Answered(answer.Input(false)))
+                return SkipReason.NotAnswered;
+            return Scoring.Participation.Participation.AnswerLacksEvidence(leaves[code], answer.Input(evidenced.Contains(code))) ? SkipReason.NoEvidence : null;
+        }
+        var skipped = new List<SkippedSelfScore>();
+        var accept = new List<VerdictChange>();
+        foreach (var code in (await ToReviewAsync(scope, ct)).Where(c => group is null || Remit.GroupOf(c) == group))
+        {
+            if (WhyNot(code) is { } reason)
+                skipped.Add(new SkippedSelfScore(code, reason));
+            else
+                accept.Add(new VerdictChange(code, new VerdictInput(true, null, null)));
+        }
+        // Nothing to accept writes nothing: a second bulk acceptance leaves the unit as it was.
+        var verdicts = accept.Count == 0 ? [] : await RecordVerdictsAsync(seat, scope, member, accept, ct);
+        await transaction.CommitAsync(ct);
+        return new SelfScoresAcceptedView(unitId, scope.Unit.Code, verdicts.Count, skipped.Count, [.. verdicts.Select(ToView)], skipped);
+    }
+
+    /// <summary>Whether the seat may give verdicts on some of the unit now (the checks of a review: stage, seat, conflict of interest, assignment).</summary>
+    public async Task<bool> MayReviewAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
+    {
+        try
+        {
+            return (await ReviewRemitAsync(seat, unitId, ct)).Remit.Any;
+        }
+        catch (Refusal)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>While the unit may still answer the council's questions, its scores wait.</summary>
+    private void EnsureNotAnswering(AssessmentScope scope)
+    {
         if (scope.Participant.AwaitsClarification(clock.GetUtcNow()))
             throw Refusal.Conflict("verification.returned", ("unit", scope.Unit.Code), ("dueAt", scope.Local(scope.Participant.ClarificationDueAt!.Value)));
+    }
+
+    /// <summary>
+    /// The verdicts of a review, in the caller's transaction: per indicator one verdict, one score change and one audit
+    /// entry, whether the member reviews one indicator, several, or accepts self-scores in bulk.
+    /// </summary>
+    private async Task<List<IndicatorVerdict>> RecordVerdictsAsync(CouncilSeat seat, AssessmentScope scope, CouncilMember member, IReadOnlyList<VerdictChange> changes,
+        CancellationToken ct)
+    {
+        var unitId = scope.Unit.Id;
         var verdicts = new List<IndicatorVerdict>();
         var events = new List<AuditEvent>();
         foreach (var (code, input) in changes)
@@ -157,8 +298,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         scope.Participant.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(events, ct);
-        await transaction.CommitAsync(ct);
-        return [.. verdicts.Select(ToView)];
+        return verdicts;
     }
 
     /// <summary>Marks a unit verified once every indicator (and every bonus claim) has a verdict.</summary>
@@ -328,6 +468,37 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>The unit's scope for a change by a council member: right stage, assigned (to the indicator's group), no conflict of interest.</summary>
     private async Task<(AssessmentScope Scope, CouncilMember Member)> ReviewScopeAsync(CouncilSeat seat, Guid unitId, IReadOnlyCollection<string> codes, CancellationToken ct)
     {
+        var (scope, member, remit) = await ReviewRemitAsync(seat, unitId, ct);
+        // No code: a change to the whole unit.
+        var groups = codes.Count == 0 ? [null] : codes.Select(Remit.GroupOf).Distinct().ToList();
+        foreach (var group in groups)
+            if (!remit.CoversGroup(group))
+                throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
+                    : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
+        return (scope, member);
+    }
+
+    /// <summary>
+    /// What of a unit a member may verify: all of it (an organiser, or assigned to the whole unit), some of its indicator
+    /// groups, or nothing. A bonus rule's evidence belongs to the unit, not to a group.
+    /// </summary>
+    private sealed record Remit(bool WholeUnit, IReadOnlyList<string> Groups)
+    {
+        public static readonly Remit All = new(true, []);
+
+        public bool Any => WholeUnit || Groups.Count > 0;
+
+        public static string? GroupOf(string code) => Scoring.Participation.Participation.IsBonusEvidence(code) ? null : code.Split('.')[0];
+
+        /// <summary>An indicator group, or (null) the whole unit.</summary>
+        public bool CoversGroup(string? group) => WholeUnit || (group is not null && Groups.Contains(group, StringComparer.Ordinal));
+
+        public bool Covers(string code) => CoversGroup(GroupOf(code));
+    }
+
+    /// <summary>The unit's scope for a council member's change: right stage, no conflict of interest, something to verify; and what of it is theirs.</summary>
+    private async Task<(AssessmentScope Scope, CouncilMember Member, Remit Remit)> ReviewRemitAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
+    {
         var member = seat.RequireMember();
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
         var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
@@ -337,18 +508,11 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             throw Refusal.Conflict("verification.nothing-to-verify", ("unit", scope.Unit.Code));
         if (scope.Participant.Verification == VerificationStatus.Excluded)
             throw Refusal.Conflict("verification.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
-        if (!seat.Organises)
-        {
-            // No code: a change to the whole unit; a bonus rule's evidence: the unit's, not a group's.
-            var groups = codes.Count == 0 ? [null] : codes.Select(code => Scoring.Participation.Participation.IsBonusEvidence(code) ? null : code.Split('.')[0]).Distinct().ToList();
-            var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)
-                .Select(a => a.GroupCode).ToListAsync(ct);
-            foreach (var group in groups)
-                if (!assigned.Any(g => g is null || g == group))
-                    throw group is null ? Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code))
-                        : Refusal.Forbidden("verification.not-assigned-group", ("member", member.FullName), ("group", group), ("unit", scope.Unit.Code));
-        }
-        return (scope, member);
+        if (seat.Organises)
+            return (scope, member, Remit.All);
+        var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)
+            .Select(a => a.GroupCode).ToListAsync(ct);
+        return (scope, member, new Remit(assigned.Contains(null), [.. assigned.OfType<string>()]));
     }
 
     /// <summary>The indicator's maximum and the unit's self-score (for a bonus rule: the items claimed with evidence).</summary>
@@ -370,12 +534,13 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         return (leaf.MaxPoints, self ?? 0);
     }
 
-    /// <summary>What needs a verdict: every applicable indicator and every bonus claim.</summary>
+    /// <summary>What needs a verdict: every applicable indicator and every bonus claim, in the index set's order.</summary>
     private async Task<IReadOnlyList<string>> ToReviewAsync(AssessmentScope scope, CancellationToken ct)
     {
         var claims = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == scope.Participant.Id && c.Count > 0)
             .Select(c => c.RuleKey).ToListAsync(ct);
-        return [.. scope.ApplicableLeaves.Select(l => l.Code), .. claims.Select(BonusClaimRecord.EvidenceCode)];
+        return [.. scope.ApplicableLeaves.Select(l => l.Code),
+            .. scope.IndexSet.BonusRules.Where(r => claims.Contains(r.Key)).Select(r => BonusClaimRecord.EvidenceCode(r.Key))];
     }
 
     private async Task<List<string>> VerdictCodesAsync(Guid participantId, CancellationToken ct) =>

@@ -22,6 +22,10 @@ internal static class VerificationApi
         group.MapGet("/units/{unitId:guid}", Unit).WithSummary("A unit's self-assessment beside the council's verdicts, the score history and clarification requests.");
         group.MapPut("/units/{unitId:guid}/indicators/{code}", Review)
             .WithSummary("Accept the self-score or set the verified points; lowering needs a note. Code 'bonus:<rule>' sets the accepted number of bonus items.");
+        group.MapPost("/units/{unitId:guid}/accept-self-scores", AcceptSelfScores).Produces<SelfScoresAcceptedView>()
+            .WithSummary("Accept every self-score of the unit that the member verifies, has no verdict, is answered and has the evidence it needs; one verdict and audit entry each, the others listed with a reason.");
+        group.MapPost("/groups/{groupCode}/accept-self-scores", AcceptGroupSelfScores).Produces<GroupSelfScoresAcceptedView>()
+            .WithSummary("The same for one indicator group, in every unit where the member verifies that group or the whole unit; a unit a review would refuse is listed with the reason.");
         group.MapPost("/units/{unitId:guid}/complete", Complete).WithSummary("Mark the unit verified once every indicator and bonus claim has a verdict.");
         group.MapPost("/units/{unitId:guid}/exclude", Exclude).WithSummary("Leave the unit out of verification and ranking, with a reason (organisers only).");
         group.MapPost("/units/{unitId:guid}/clarification", ReturnForClarification)
@@ -42,6 +46,14 @@ internal static class VerificationApi
     private static Task<IResult> Review(Guid campaignId, Guid unitId, string code, VerdictInput input, ClaimsPrincipal user, CampaignDbContext db,
         CouncilVerification verification, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ReviewAsync(seat, unitId, code, input, ct)));
+
+    private static Task<IResult> AcceptSelfScores(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification,
+        CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AcceptSelfScoresAsync(seat, unitId, ct)));
+
+    private static Task<IResult> AcceptGroupSelfScores(Guid campaignId, string groupCode, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification,
+        CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AcceptGroupSelfScoresAsync(seat, groupCode, ct)));
 
     private static Task<IResult> Complete(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.CompleteAsync(seat, unitId, ct)));

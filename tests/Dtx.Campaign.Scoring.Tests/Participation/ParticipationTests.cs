@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Scoring.Refusals;
 using Model = Dtx.Campaign.Scoring.Participation.Participation;
@@ -138,5 +139,25 @@ public sealed class ParticipationTests
         Assert.Equal("bonus:approved-model", Model.BonusEvidenceCode("approved-model"));
         Assert.True(Model.IsBonusEvidence("bonus:approved-model"));
         Assert.False(Model.IsBonusEvidence("1.1"));
+    }
+
+    [Fact]
+    public void An_answer_needs_evidence_only_when_its_indicator_asks_for_it_and_the_answer_claims_points()
+    {
+        IndicatorNode Leaf(ScoringMethod method, bool evidence) =>
+            new() { Code = "1.1", Name = new LocalizedText("Chỉ số", "Indicator"), MaxPoints = 10, Method = method, EvidenceRequired = evidence };
+        var yesNo = Leaf(new YesNoMethod(), evidence: true);
+        Assert.True(Model.AnswerLacksEvidence(yesNo, new IndicatorInput(Yes: true)));
+        Assert.False(Model.AnswerLacksEvidence(yesNo, new IndicatorInput(Yes: true, HasEvidence: true)));
+        // A "No" or a zero declares nothing: officers must not invent evidence for what they lack.
+        Assert.False(Model.AnswerLacksEvidence(yesNo, new IndicatorInput(Yes: false)));
+        Assert.False(Model.AnswerLacksEvidence(Leaf(new CountMethod(2, null), evidence: true), new IndicatorInput(Number: 0)));
+        Assert.True(Model.AnswerLacksEvidence(Leaf(new CountMethod(2, null), evidence: true), new IndicatorInput(Number: 3)));
+        Assert.False(Model.AnswerLacksEvidence(Leaf(new RatioMethod(), evidence: false), new IndicatorInput(Number: 80)));
+
+        Assert.True(Model.Answered(new IndicatorInput(Yes: false)));
+        Assert.True(Model.Answered(new IndicatorInput(Number: 0)));
+        Assert.False(Model.Answered(new IndicatorInput(Denominator: 40)));
+        Assert.False(Model.Answered(new IndicatorInput()));
     }
 }

@@ -124,6 +124,8 @@ public static class AuthorizationRules
         ["POST /api/campaigns/{campaignId:guid}/verification/assignments"] = Admins,
         ["GET /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}"] = Admins,
         ["PUT /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/indicators/{code}"] = CouncilOnly,
+        ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/accept-self-scores"] = CouncilOnly,
+        ["POST /api/campaigns/{campaignId:guid}/verification/groups/{groupCode}/accept-self-scores"] = CouncilOnly,
         ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/complete"] = CouncilOnly,
         ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/exclude"] = Admins,
         ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/clarification"] = Admins,

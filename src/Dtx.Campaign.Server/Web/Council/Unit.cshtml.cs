@@ -58,6 +58,26 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
         }, Anchor(code));
     }
 
+    public Task<IActionResult> OnPostAcceptSelfScoresAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        UnitId = unitId;
+        return ActAsync(campaignId, ct, async seat => AcceptedMessage(await verification.AcceptSelfScoresAsync(seat, unitId, ct)));
+    }
+
+    /// <summary>How many were accepted, and the skipped ones by reason with their codes (the first ten of each).</summary>
+    private string AcceptedMessage(SelfScoresAcceptedView result)
+    {
+        if (result.SkippedCount == 0)
+            return Text.Format("SelfScoresAccepted", result.AcceptedCount);
+        var reasons = result.Skipped.GroupBy(s => s.Reason).OrderBy(g => g.Key).Select(g =>
+        {
+            var codes = string.Join(", ", g.Take(10).Select(s => s.Code)) + (g.Count() > 10 ? ", …" : "");
+            // The key is the reason's code in the API ("no-evidence"), worded by the catalogue.
+            return Text.Format("skipped." + System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(g.Key.ToString()), g.Count(), codes);
+        });
+        return Text.Format("SelfScoresAcceptedSkipped", result.AcceptedCount, result.SkippedCount, string.Join("; ", reasons));
+    }
+
     public Task<IActionResult> OnPostCompleteAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         UnitId = unitId;
@@ -92,6 +112,9 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     /// <summary>Verification is offered only in its stage; otherwise the page says when it opens or that it is over.</summary>
     public StageWindow Verifying { get; private set; } = new(true, false, null);
 
+    /// <summary>Whether the reader may give verdicts on the unit now: the bulk acceptance is offered only then.</summary>
+    public bool MayReview { get; private set; }
+
     public static string Anchor(string code) => "v-" + code.Replace('.', '-').Replace(':', '-');
 
     /// <summary>The unit's answer in words: yes/no, a ratio, a number, as entered.</summary>
@@ -111,5 +134,6 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
         var setId = await Db.Participants.Where(p => p.CampaignId == seat.Campaign.Id && p.UnitId == UnitId).Select(p => p.IndexSetId).FirstAsync(ct);
         Groups = (await sets.GetAsync(Db, setId, ct)).Groups;
         Verifying = StageWindow.For(await CampaignStage.OfAsync(Db, seat.Campaign, ct), "council-verification", seat.Campaign.Schedule);
+        MayReview = Verifying.Open && seat.Member is not null && await verification.MayReviewAsync(seat, UnitId, ct);
     }
 }

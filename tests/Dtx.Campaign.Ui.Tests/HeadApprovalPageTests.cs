@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Dtx.Campaign.Ui.Tests.Infrastructure;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,7 +14,7 @@ namespace Dtx.Campaign.Ui.Tests;
 /// </summary>
 public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, ITestOutputHelper output)
 {
-    private const string Officer = "dau-moi@ba-dinh.hanoi.invalid";
+    private const string Officer = "daumoi.p-ba-dinh@demo.hanoi.invalid"; // the ward's focal contact: the campaign's notices are addressed to it
     private const string Head = "chu-tich@ba-dinh.hanoi.invalid";
     private const string Password = "Head-Approval-Page-1";
 
@@ -54,6 +55,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
 
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 9, 0, 0, TimeSpan.FromHours(7)).ToUniversalTime());
         await app.FireDueTimersAsync();
+        await app.DeliverMailAsync();
         var baseUrl = api.BaseAddress!.ToString();
         var form = $"{baseUrl}unit/assessment/{campaign}/{unit}";
         // The officer's answers come through the API; the steps of approval are taken on the pages.
@@ -117,6 +119,20 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         await Expect(head.Locator("#approved-by")).ToHaveTextAsync($"Thủ trưởng duyệt và nộp: {Head} lúc 03/11/2025 09:00 (người soạn: {Officer}).");
         await checks.ScreenshotAsync(head, "03-head-submitted-phone");
         await checks.AssertAccessibleAsync(head);
+
+        // The officer's inbox on a phone: the two notices e-mailed to the ward (index publication, opening), unread until opened.
+        await officer.SetViewportSizeAsync(390, 844);
+        await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("2");
+        await officer.Locator("#inbox-link").ClickAsync();
+        await Expect(officer.GetByRole(AriaRole.Heading, new() { Name = "Hộp thư", Level = 1 })).ToBeVisibleAsync();
+        await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(2);
+        await officer.Locator("#inbox li a", new() { HasTextString = "mở kỳ" }).ClickAsync();
+        await Expect(officer.Locator("#message-text")).ToContainTextAsync("UBND phường Ba Đình");
+        await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(1);
+        await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("1");
+        await checks.ScreenshotAsync(officer, "04-officer-inbox-phone");
+        await checks.AssertAccessibleAsync(officer);
+        Assert.True(await officer.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the inbox fits a 390-px phone");
         Assert.Empty(checks.ConsoleErrors);
     }
 }

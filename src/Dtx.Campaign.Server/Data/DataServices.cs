@@ -17,12 +17,12 @@ internal static class DataServices
         // The workflow runtime's hook arms timers when a use case's transaction commits; texts are stored NFC.
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor));
+            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor, Inbox.InboxFiling.Interceptor));
             services.AddSingleton<ITransactionLock, PostgresAdvisoryLock>();
         }
         else
         {
-            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor));
+            services.AddDbContext<CampaignDbContext, SqliteCampaignDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor, Inbox.InboxFiling.Interceptor));
             services.AddSingleton<ITransactionLock, SqliteWriteLock>();
         }
         return services;

@@ -5,6 +5,7 @@ using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Email;
 using Dtx.Campaign.Server.Identity;
+using Dtx.Campaign.Server.Inbox;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.Notices;
 using Dtx.Campaign.Server.Results;
@@ -41,6 +42,7 @@ internal static class ServerSetup
         services.AddEmail(builder.Configuration, builder.Environment);
         services.AddCouncilWork();
         services.AddNotices(builder.Configuration);
+        services.AddInbox();
         services.AddCampaignWeb();
         builder.AddCampaignTelemetry();
         services.AddOptions<Demo.DemoOptions>().Bind(builder.Configuration.GetSection(Demo.DemoOptions.Section));
@@ -114,6 +116,7 @@ internal static class ServerSetup
         app.MapAudit();
         app.MapCouncilWork();
         app.MapNotices();
+        app.MapInbox();
         app.MapCampaignWeb();
         return app;
     }

@@ -29,6 +29,7 @@ internal static class WebSetup
             o.Conventions.AuthorizeFolder("/Unit");
             // Who sits on which council is decided per campaign by the council's own services (CouncilPage).
             o.Conventions.AuthorizeFolder("/Council");
+            o.Conventions.AuthorizeFolder("/Inbox");
             // The unit in the route: its own people or an administrator, as for the self-assessment API.
             o.Conventions.AuthorizePage("/Unit/Assessment", Policies.UnitAccess);
             o.Conventions.AuthorizePage("/Unit/Results", Policies.UnitAccess);

@@ -56,6 +56,9 @@ public static class AuthorizationRules
         ["GET /healthz"] = Public,                            // load balancers
         ["GET /openapi/{documentName}.json"] = Public,        // the API's description, no data
         ["GET /api/auth/me"] = Signed,
+        ["GET /api/inbox/"] = Signed,                          // each their own: scoped by the caller's address
+        ["GET /api/inbox/{id:guid}"] = Signed,
+        ["POST /api/inbox/read-all"] = Signed,
         ["POST /api/auth/logout"] = Signed,
         ["GET /api/auth/two-factor/"] = Signed,
         ["POST /api/auth/two-factor/enrol"] = Signed,

@@ -18,6 +18,15 @@ internal sealed partial class UiText
         ["SubmitConfirm"] = ("Xác nhận nộp", "Confirm and submit"),
         ["SubmittedLocked"] = ("Đơn vị đã nộp bản tự đánh giá; bản này đã khóa và chỉ mở lại khi Hội đồng trả lại để giải trình.",
             "The unit has submitted its self-assessment; it is locked and reopens only if the council returns it for clarification."),
+        // The in-app inbox: the campaign e-mails addressed to the reader
+        ["Inbox"] = ("Hộp thư", "Inbox"),
+        ["InboxUnread"] = ("{0} chưa đọc", "{0} unread"),
+        ["InboxHelp"] = ("Các thư điện tử của đợt đánh giá gửi đến bạn (phân công, nhắc hạn, yêu cầu giải trình, kết quả khiếu nại, việc chờ duyệt), đúng như đã gửi.",
+            "The campaign e-mails sent to you (assignments, reminders, clarification requests, dispute outcomes, approvals due), as they were sent."),
+        ["InboxEmpty"] = ("Chưa có thư nào.", "No messages yet."),
+        ["InboxNew"] = ("Mới", "New"),
+        ["InboxReadAll"] = ("Đánh dấu tất cả là đã đọc", "Mark all as read"),
+        ["InboxMarkedRead"] = ("Đã đánh dấu {0} thư là đã đọc.", "{0} messages marked as read."),
         // Approval inside the unit (campaigns with head approval)
         ["SendToHead"] = ("Gửi thủ trưởng duyệt", "Send to the head for approval"),
         ["SendToHeadWhatHappens"] = ("Khi gửi:", "When you send it:"),

@@ -774,6 +774,32 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.ToTable("unit_memberships", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.Inbox.InboxItem", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("Recipient", "CreatedAt");
+
+                    b.ToTable("inbox_items", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.IndexSets.IndexSetRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2204,6 +2230,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.HasOne("Dtx.Campaign.Server.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Inbox.InboxItem", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Workflows.Storage.OutboxMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Dtx.Campaign.Server.Inbox.InboxItem", "MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

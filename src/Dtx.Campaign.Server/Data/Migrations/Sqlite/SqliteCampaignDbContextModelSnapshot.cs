@@ -767,6 +767,32 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.ToTable("unit_memberships", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.Inbox.InboxItem", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("Recipient", "CreatedAt");
+
+                    b.ToTable("inbox_items", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.IndexSets.IndexSetRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2190,6 +2216,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.HasOne("Dtx.Campaign.Server.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Inbox.InboxItem", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Workflows.Storage.OutboxMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Dtx.Campaign.Server.Inbox.InboxItem", "MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Scoring.Scoring;
@@ -6,6 +7,7 @@ using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;
 using Dtx.Campaign.Server.IndexSets;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -380,8 +382,38 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.prepared", "participant", p.Id.ToString(), before,
             new { Status = "awaiting-approval", p.SelfTotal, p.SelfPercentage }, CampaignId: campaignId, UnitId: unitId), ct);
+        await TellHeadsAsync(scope, ct);
         await transaction.CommitAsync(ct);
         return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>
+    /// E-mails the unit's heads that a form waits for them (in their account's language; the unit's head contacts when no
+    /// account has the head's role yet), committed with the step: the announcement templates word it (about-head-approval).
+    /// </summary>
+    private async Task TellHeadsAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var heads = await (from m in db.Set<Identity.UnitMembership>()
+                           join u in db.Users on m.UserId equals u.Id
+                           where m.UnitId == scope.Unit.Id && m.Role == Identity.UnitRole.Head
+                           select new { To = u.Email!, Name = u.FullName, Lang = u.Language }).ToListAsync(ct);
+        if (heads.Count == 0)
+            heads = await db.UnitContacts.Where(c => c.UnitId == scope.Unit.Id && c.Role == Units.ContactRole.Head)
+                .Select(c => new { To = c.Email, Name = c.FullName, Lang = "vi" }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var head in heads.DistinctBy(h => h.To.ToUpperInvariant()))
+            db.Add(new OutboxMessage
+            {
+                Id = Guid.NewGuid(), CreatedAt = now.UtcDateTime, Kind = "email", Status = OutboxStatus.Pending, NextAttemptAt = now.UtcDateTime,
+                // Each sending to the head is its own message (a form sent back and sent again is a new request).
+                IdempotencyKey = $"head-approval/{scope.Participant.Id:N}/{Guid.NewGuid():N}/{head.To.ToLowerInvariant()}",
+                PayloadJson = JsonSerializer.Serialize(new
+                {
+                    template = "head-approval", campaignId = scope.Campaign.Id, unitId = scope.Unit.Id, unitCode = scope.Unit.Code, to = head.To, name = head.Name,
+                    lang = head.Lang, deadlineUtc = scope.Deadline, year = scope.Campaign.Year,
+                }),
+            });
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The head sends the prepared self-assessment back to the officer with a note saying what to change.</summary>

@@ -80,6 +80,12 @@ public abstract class HeadApprovalTests(CampaignApp app)
         var editProblem = await edit.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("self-assessment.awaiting-approval", CodeOf(editProblem));
         Assert.Contains("đang chờ thủ trưởng đơn vị duyệt", editProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The head is e-mailed that a form waits for them (as the SMTP server received it), and finds it in the inbox.
+        await app.DeliverMailAsync();
+        var told = app.Smtp!.Messages().Single(m => m.To.Mailboxes.Single().Address == headEmail);
+        Assert.Equal("Về việc bản tự đánh giá chuyển đổi số năm 2025 của đơn vị đã được cán bộ đầu mối gửi để thủ trưởng duyệt và nộp", told.Subject);
+        Assert.Contains("Hạn cuối: 17:00 ngày 30/11/2025 (giờ Việt Nam)", told.TextBody, StringComparison.Ordinal);
+        Assert.Equal(told.Subject, (await head.GetFromJsonAsync<JsonElement>("/api/inbox")).GetProperty("messages")[0].GetProperty("subject").GetString());
         var progress = await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress");
         Assert.Equal("awaiting-approval", progress!.Single(r => r.GetProperty("unitId").GetGuid() == unit).GetProperty("status").GetString());
 
@@ -122,6 +128,6 @@ public abstract class HeadApprovalTests(CampaignApp app)
     }
 }
 
-public sealed class HeadApprovalTests_Postgres(PostgresApp app) : HeadApprovalTests(app), IClassFixture<PostgresApp>;
+public sealed class HeadApprovalTests_Postgres(PostgresMailApp app) : HeadApprovalTests(app), IClassFixture<PostgresMailApp>;
 
-public sealed class HeadApprovalTests_Sqlite(SqliteApp app) : HeadApprovalTests(app), IClassFixture<SqliteApp>;
+public sealed class HeadApprovalTests_Sqlite(SqliteMailApp app) : HeadApprovalTests(app), IClassFixture<SqliteMailApp>;

@@ -10,6 +10,8 @@ public static partial class RefusalTexts
         ["campaign.index-sets-required"] = ("chọn bộ chỉ số cho ít nhất một loại đơn vị", "choose an index set for at least one unit category"),
         ["campaign.index-set-missing"] = ("bộ chỉ số {id} không tồn tại", "index set {id} does not exist"),
         ["campaign.index-set-level"] = ("bộ chỉ số '{set}' v{version} dùng cho đơn vị loại '{level}', không phải '{category}'", "index set '{set}' v{version} assesses '{level}' units, not '{category}'"),
+        ["campaign.verifying-unit-unknown"] = ("chỉ số {indicator} do đơn vị '{unit}' thẩm định, nhưng đơn vị này không tham gia đợt đánh giá",
+            "indicator {indicator} is verified by unit '{unit}', which does not take part in the campaign"),
         ["campaign.index-set-superseded"] = ("bộ chỉ số '{set}' v{version} đã được thay thế: chọn phiên bản hiện hành", "index set '{set}' v{version} is superseded: choose its current version"),
         ["campaign.unit-unknown"] = ("đơn vị {unit} không thuộc cơ quan '{authority}'", "unit {unit} does not exist in authority '{authority}'"),
         ["campaign.unit-no-set"] = ("đơn vị {unit} thuộc loại '{category}' nhưng chưa chọn bộ chỉ số cho loại này", "unit {unit} is a '{category}' unit and no index set is chosen for that category"),

@@ -28,7 +28,7 @@ public sealed record CreateCampaignRequest(
     bool? HeadApproval = null);
 
 /// <summary>Creates a draft campaign: nothing is sent or scheduled until it is launched.</summary>
-internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, TimeProvider clock)
+internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, TimeProvider clock, IndexSetCache indexSets)
 {
     public async Task<Campaign> HandleAsync(CreateCampaignRequest request, string? user, CancellationToken ct, Guid? copiedFrom = null)
     {
@@ -78,6 +78,12 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
                 Error("units", "campaign.unit-no-set", ("unit", unit.Code), ("category", unit.Category));
         }
         if (units.Count == 0 && authority is not null) Error("units", "campaign.no-units");
+
+        // A verifying unit named by an index set (verified-by) appraises that field for the others: it must take part.
+        var codes = units.Select(u => u.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var (category, id) in request.IndexSets.Where(s => sets.ContainsKey(s.Value)))
+            foreach (var node in Nodes((await indexSets.GetAsync(db, id, ct)).Groups).Where(n => n.VerifyingUnit is { } code && !codes.Contains(code)))
+                Error($"indexSets.{category}", "campaign.verifying-unit-unknown", ("indicator", node.Code), ("unit", node.VerifyingUnit));
 
         var council = request.Council ?? [];
         for (var i = 0; i < council.Count; i++)
@@ -145,4 +151,7 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
         await transaction.CommitAsync(ct);
         return campaign;
     }
+
+    private static IEnumerable<Scoring.IndexSets.IndicatorNode> Nodes(IEnumerable<Scoring.IndexSets.IndicatorNode> nodes) =>
+        nodes.SelectMany(n => Nodes(n.Children).Prepend(n));
 }

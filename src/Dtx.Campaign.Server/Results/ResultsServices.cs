@@ -11,6 +11,7 @@ internal static class ResultsServices
     public static IServiceCollection AddCouncilWork(this IServiceCollection services)
     {
         services.AddScoped<CouncilVerification>();
+        services.AddScoped<FieldAppraisal>();
         services.AddScoped<DisputeDesk>();
         services.AddScoped<ResultsBook>();
         services.AddScoped<PublicResults>();

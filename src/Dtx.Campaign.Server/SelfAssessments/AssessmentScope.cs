@@ -31,7 +31,8 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
         .SelectMany(g => Walk(g, new UnitProfile(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal)), true))
         .ToList();
 
-    private static IEnumerable<IndicatorNode> Walk(IndicatorNode node, UnitProfile unit, bool parentApplies)
+    /// <summary>The scored leaves under <paramref name="node"/> that apply to the unit (a node that does not apply takes its children with it).</summary>
+    internal static IEnumerable<IndicatorNode> Walk(IndicatorNode node, UnitProfile unit, bool parentApplies = true)
     {
         var applies = parentApplies && ScoringEngine.AppliesTo(node, unit);
         if (node.IsLeaf)

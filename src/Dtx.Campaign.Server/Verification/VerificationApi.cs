@@ -11,6 +11,7 @@ namespace Dtx.Campaign.Server.Verification;
 internal static class VerificationApi
 {
     public sealed record AssignRequest(IReadOnlyList<AssignmentInput> Assignments);
+    public sealed record FieldsRequest(IReadOnlyList<FieldAssignmentInput>? Fields);
     public sealed record ExcludeRequest(string? Reason);
 
     public static IEndpointRouteBuilder MapVerification(this IEndpointRouteBuilder app)
@@ -19,6 +20,14 @@ internal static class VerificationApi
         var group = app.MapGroup("/api/campaigns/{campaignId:guid}/verification").WithTags("Verification").RequireAuthorization();
         group.MapGet("/", Progress).WithSummary("Verification progress per unit and per member (a member sees the units assigned to them).");
         group.MapPost("/assignments", Assign).WithSummary("Assign council members to units or to one indicator group of a unit (secretary, chair or administrator); never to their own unit.");
+        group.MapGet("/fields", Fields).Produces<IReadOnlyList<FieldProgress>>()
+            .WithSummary("Appraisal by field: the fields assigned (indicator groups across units), who has each and how far they are (a member sees their own).");
+        group.MapPost("/fields", AssignFields).Produces<IReadOnlyList<FieldAssigned>>()
+            .WithSummary("Give council members a field: one indicator group in every unit whose index set has it, never in the unit they work for (secretary, chair or administrator).");
+        group.MapPost("/fields/from-index-sets", AssignFieldsFromIndexSets).Produces<FieldsFromIndexSets>()
+            .WithSummary("Give each group that the index sets say a unit verifies (verified-by) to the council's members from that unit; lists groups whose unit has nobody on the council.");
+        group.MapGet("/fields/{groupCode}", FieldWork).Produces<FieldWork>()
+            .WithSummary("My work list for one field: each unit I appraise it in, its indicators with self-score, evidence and verdict.");
         group.MapGet("/units/{unitId:guid}", Unit).WithSummary("A unit's self-assessment beside the council's verdicts, the score history and clarification requests.");
         group.MapPut("/units/{unitId:guid}/indicators/{code}", Review)
             .WithSummary("Accept the self-score or set the verified points; lowering needs a note. Code 'bonus:<rule>' sets the accepted number of bonus items.");
@@ -39,6 +48,18 @@ internal static class VerificationApi
 
     private static Task<IResult> Assign(Guid campaignId, AssignRequest request, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AssignAsync(seat, request.Assignments ?? [], ct)));
+
+    private static Task<IResult> Fields(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.ProgressAsync(seat, ct)));
+
+    private static Task<IResult> AssignFields(Guid campaignId, FieldsRequest request, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.AssignAsync(seat, request.Fields ?? [], ct)));
+
+    private static Task<IResult> AssignFieldsFromIndexSets(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.AssignFromIndexSetsAsync(seat, ct)));
+
+    private static Task<IResult> FieldWork(Guid campaignId, string groupCode, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
+        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.WorkAsync(seat, groupCode, ct)));
 
     private static Task<IResult> Unit(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
         CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.UnitAsync(seat, unitId, ct)));

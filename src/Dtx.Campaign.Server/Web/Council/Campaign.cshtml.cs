@@ -16,7 +16,7 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// the chair approves here.
 /// </summary>
 internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification verification, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
-    StageGates gates, StageApprovals approvals, UiText text) : CouncilPage(db, text)
+    StageGates gates, StageApprovals approvals, FieldAppraisal fields, UiText text) : CouncilPage(db, text)
 {
     public sealed record Approval(string Stage, string StageName, GateCheck Gate);
 
@@ -38,6 +38,16 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
     public Guid? AssignUnitId { get; set; }
 
     public Task<IActionResult> OnGetAsync(Guid campaignId, CancellationToken ct) => ShowAsync(campaignId, ct);
+
+    /// <summary>The fields assigned (appraisal by field) with their progress; a member sees their own.</summary>
+    public IReadOnlyList<FieldProgress> Fields { get; private set; } = [];
+
+    public Task<IActionResult> OnPostFieldsAsync(Guid campaignId, CancellationToken ct) =>
+        ActAsync(campaignId, ct, async seat =>
+        {
+            var made = await fields.AssignFromIndexSetsAsync(seat, ct);
+            return Text.Format("FieldsAssigned", made.Assigned.Count, made.WithoutMember.Count);
+        }, "fields-title");
 
     public Task<IActionResult> OnPostApproveAsync(Guid campaignId, CancellationToken ct) =>
         ActAsync(campaignId, ct, async seat =>
@@ -77,6 +87,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
     protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct)
     {
         Progress = await verification.ProgressAsync(seat, ct);
+        Fields = await fields.ProgressAsync(seat, ct);
         Stage = await CampaignStage.OfAsync(Db, seat.Campaign, ct);
         if (seat.Campaign.WorkflowInstanceId is { } id && await runtime.GetStateAsync(id, ct) is { } state)
         {

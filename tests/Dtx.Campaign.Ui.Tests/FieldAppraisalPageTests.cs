@@ -45,21 +45,12 @@ public abstract class FieldAppraisalPageTests(CampaignApp app, Chromium chromium
         var small = TestIndexSets.Small($"fp-{Guid.NewGuid():N}"[..16], "commune");
         var communes = await TestIndexSets.UploadAsync(api, small with { Groups = [small.Groups[0] with { VerifyingUnit = "SNV" }, small.Groups[1]] });
         var departments = await TestIndexSets.UploadAsync(api, TestIndexSets.Small($"fq-{Guid.NewGuid():N}"[..16], "department"));
-        var created = await api.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá chuyển đổi số năm 2025", nameEn = "Digital transformation assessment 2025",
-            schedule = TestCampaigns.Schedule(), countUnsubmittedDrafts = true,
-            indexSets = new Dictionary<string, Guid> { ["department"] = departments, ["commune"] = communes },
-            council = new object[]
-            {
-                new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" },
-                new { fullName = "Trần Thị Bình — Sở KH&CN", email = Secretary, role = "secretary" },
-                new { fullName = "Lê Minh Châu — Sở Nội vụ", email = Expert, role = "member", unitId = units["SNV"] },
-            },
-        });
-        created.EnsureSuccessStatusCode();
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await TestCampaigns.LaunchAsync(api, campaign)).EnsureSuccessStatusCode();
+        var campaign = await TestCampaigns.CreateAsync(api, new() { ["department"] = departments, ["commune"] = communes }, countUnsubmittedDrafts: true, council:
+        [
+            new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" },
+            new { fullName = "Trần Thị Bình — Sở KH&CN", email = Secretary, role = "secretary" },
+            new { fullName = "Lê Minh Châu — Sở Nội vụ", email = Expert, role = "member", unitId = units["SNV"] },
+        ]);
 
         // Ba Đình answers the field: 1.1 with evidence, 1.2 and 1.3.
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 9, 0, 0, TimeSpan.FromHours(7)).ToUniversalTime());

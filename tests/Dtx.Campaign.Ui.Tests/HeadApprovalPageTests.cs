@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Dtx.Campaign.Ui.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -38,15 +37,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         var api = await app.LoginAsAdminAsync();
         await app.ImportHanoiUnitsAsync(api);
         var set = await TestIndexSets.UploadAsync(api, TestIndexSets.Small($"hp-{Guid.NewGuid():N}"[..16], "commune"));
-        var created = await api.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá chuyển đổi số năm 2025", nameEn = "Digital transformation assessment 2025",
-            indexSets = new Dictionary<string, Guid> { ["commune"] = set }, schedule = TestCampaigns.Schedule(), headApproval = true,
-            council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" } },
-        });
-        created.EnsureSuccessStatusCode();
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await TestCampaigns.LaunchAsync(api, campaign)).EnsureSuccessStatusCode();
+        var campaign = await TestCampaigns.CreateAsync(api, new() { ["commune"] = set }, headApproval: true);
         var unit = (await TestCampaigns.UnitsAsync(api, campaign))["P-BA-DINH"];
         await app.CreateUserAsync(Officer, Password);
         await app.CreateUserAsync(Head, Password);

@@ -95,7 +95,10 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         var schedule = ScheduleAround(today);
         await AtAsync(schedule.IndexPublicationAt.AddDays(-1), ct);
         // This year the unit heads approve before submission (approval inside the unit).
-        var campaign = await CreateAndLaunchAsync(today.Year, schedule, sets, ct, headApproval: true);
+        var campaign = await CreateAndLaunchAsync(today.Year, schedule, sets, ct, headApproval: true, byField: true);
+        // And its council appraises by field: the secretary gives each group the index set says a department verifies to its member.
+        var secretary = await SeatAsync(campaign, DemoPeople.Council.Single(m => m.Role == CouncilRole.Secretary).Email, ct);
+        var fields = await Scoped<FieldAppraisal, FieldsFromIndexSets>(f => f.AssignFromIndexSetsAsync(secretary, ct));
 
         // Three weeks in: about half the units have submitted, a third are filling in, the rest have not started.
         await AtAsync(schedule.SelfAssessmentOpensAt.AddDays(21), ct);
@@ -118,7 +121,8 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         await Scoped<GrantExtension>(g => g.HandleAsync(campaign, extended.Id,
             schedule.SelfAssessmentClosesAt.AddDays(5).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture),
             "Đơn vị đang sắp xếp lại tổ chức bộ máy sau sáp nhập", DemoPeople.AdminActor, ct));
-        output.WriteLine($"Demo {today.Year}: {string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"))}; {extended.Code} extended.");
+        output.WriteLine($"Demo {today.Year}: {string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"))}; {extended.Code} extended; "
+            + $"{fields.Assigned.Count} fields appraised by department ({string.Join(", ", fields.Assigned.Select(f => $"group {f.GroupCode}: {f.MemberName}"))}).");
 
         await AtAsync(realNow, ct);
         return campaign;
@@ -138,10 +142,16 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     }
 
     private async Task<Guid> CreateAndLaunchAsync(int year, ScheduleInput schedule, Dictionary<string, Guid> sets, CancellationToken ct, List<Guid>? units = null,
-        bool headApproval = false)
+        bool headApproval = false, bool byField = false)
     {
+        // Appraising by field, the members say which department they work for (they then never appraise it).
+        var fieldUnits = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        if (byField)
+            foreach (var (email, code) in DemoPeople.FieldUnits)
+                fieldUnits[email] = (await UnitsOfAuthorityAsync(ct))[code];
         var request = new CreateCampaignRequest(Authority, year, $"Đánh giá chuyển đổi số năm {year}", $"Digital transformation assessment {year}",
-            sets, schedule, DemoPeople.Council.Select(m => new CouncilMemberInput(m.Name, m.Email, m.Role)).ToList(), units, HeadApproval: headApproval);
+            sets, schedule, DemoPeople.Council.Select(m => new CouncilMemberInput(m.Name, m.Email, m.Role, fieldUnits.TryGetValue(m.Email, out var unit) ? unit : null)).ToList(),
+            units, HeadApproval: headApproval);
         var campaign = await Scoped<CreateCampaign, Campaigns.Campaign>(c => c.HandleAsync(request, DemoPeople.AdminActor, ct));
         await Scoped<LaunchCampaign, Campaigns.Campaign>(l => l.HandleAsync(campaign.Id, DemoPeople.AdminActor, ct));
         return campaign.Id;
@@ -283,6 +293,13 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
         var result = await Scoped<StageApprovals, ApprovalResult>(a => a.ApproveAsync(campaign, stage, "Đồng ý", Person(email), ct));
         if (result.Outcome != ApprovalOutcome.Approved)
             throw new InvalidOperationException($"The demo could not approve {stage}: {result.Outcome} {result.Gate?.Summary} {result.Detail}");
+    }
+
+    private async Task<Dictionary<string, Guid>> UnitsOfAuthorityAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Units.AsNoTracking().Where(u => u.Authority!.Code == Authority)
+            .ToDictionaryAsync(u => u.Code, u => u.Id, StringComparer.Ordinal, ct);
     }
 
     private async Task<CouncilSeat> SeatAsync(Guid campaign, string email, CancellationToken ct, string? role = null)

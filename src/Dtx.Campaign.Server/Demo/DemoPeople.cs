@@ -21,6 +21,16 @@ internal static class DemoPeople
         ("Phạm Quốc Dũng — Văn phòng UBND Thành phố", "thanhvien2.hoidong@" + Domain, CouncilRole.Member),
     ];
 
+    /// <summary>
+    /// This year the council appraises by field: the members who work for the departments the commune index set names as
+    /// verifying units (verified-by) get those groups across the communes.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FieldUnits = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["thanhvien1.hoidong@" + Domain] = "SNV",
+        ["thuky.hoidong@" + Domain] = "SKHCN",
+    };
+
     /// <summary>Focal officers with an account; their units are in progress this year (the units file names them).</summary>
     public static readonly string[] FocalUnits = ["SNV", "P-BA-DINH"];
 
@@ -44,28 +54,25 @@ internal static class DemoPeople
             accounts.Add((email, role == CouncilRole.Chair ? "council chair" : $"council {role.ToString().ToLowerInvariant()}"));
         }
         foreach (var code in FocalUnits)
-        {
-            var unit = await db.Units.FirstAsync(u => u.Code == code, ct);
-            var user = await EnsureUserAsync(users, FocalOfficer(code), $"Cán bộ đầu mối {unit.NameVi}", password, clock);
-            if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == user.Id && m.UnitId == unit.Id, ct))
-            {
-                db.Add(new UnitMembership { Id = Guid.CreateVersion7(), UserId = user.Id, UnitId = unit.Id, Role = UnitRole.FocalOfficer, GrantedAt = clock.GetUtcNow(), GrantedBy = AdminActor });
-                await db.SaveChangesAsync(ct);
-            }
-            accounts.Add((user.Email!, $"focal officer, {unit.NameVi}"));
-        }
+            accounts.Add(await EnsureUnitPersonAsync(users, db, code, UnitRole.FocalOfficer, password, clock, ct));
         foreach (var code in HeadUnits)
-        {
-            var unit = await db.Units.FirstAsync(u => u.Code == code, ct);
-            var user = await EnsureUserAsync(users, UnitHead(code), $"Thủ trưởng {unit.NameVi}", password, clock);
-            if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == user.Id && m.UnitId == unit.Id, ct))
-            {
-                db.Add(new UnitMembership { Id = Guid.CreateVersion7(), UserId = user.Id, UnitId = unit.Id, Role = UnitRole.Head, GrantedAt = clock.GetUtcNow(), GrantedBy = AdminActor });
-                await db.SaveChangesAsync(ct);
-            }
-            accounts.Add((user.Email!, $"unit head, {unit.NameVi}"));
-        }
+            accounts.Add(await EnsureUnitPersonAsync(users, db, code, UnitRole.Head, password, clock, ct));
         return accounts;
+    }
+
+    /// <summary>A unit's focal officer or head with an account and the role at the unit; answers the account and its role, for the console.</summary>
+    private static async Task<(string Email, string Role)> EnsureUnitPersonAsync(UserManager<AppUser> users, CampaignDbContext db, string code, UnitRole role, string password,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var unit = await db.Units.FirstAsync(u => u.Code == code, ct);
+        var head = role == UnitRole.Head;
+        var user = await EnsureUserAsync(users, head ? UnitHead(code) : FocalOfficer(code), $"{(head ? "Thủ trưởng" : "Cán bộ đầu mối")} {unit.NameVi}", password, clock);
+        if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == user.Id && m.UnitId == unit.Id, ct))
+        {
+            db.Add(new UnitMembership { Id = Guid.CreateVersion7(), UserId = user.Id, UnitId = unit.Id, Role = role, GrantedAt = clock.GetUtcNow(), GrantedBy = AdminActor });
+            await db.SaveChangesAsync(ct);
+        }
+        return (user.Email!, $"{(head ? "unit head" : "focal officer")}, {unit.NameVi}");
     }
 
     private static async Task<AppUser> EnsureUserAsync(UserManager<AppUser> users, string email, string name, string password, TimeProvider clock)

@@ -24,12 +24,12 @@ public static class TestCampaigns
 
     /// <summary>Creates (and by default launches) a campaign of the HN demo units on the given index sets; returns its id.</summary>
     public static async Task<Guid> CreateAsync(HttpClient admin, Dictionary<string, Guid> indexSets, bool launch = true, object? schedule = null, object[]? council = null,
-        bool countUnsubmittedDrafts = false)
+        bool countUnsubmittedDrafts = false, bool headApproval = false)
     {
         var response = await admin.PostAsJsonAsync("/api/campaigns", new
         {
             authority = "HN", year = 2025, nameVi = "Đánh giá chuyển đổi số năm 2025", nameEn = "Digital transformation assessment 2025",
-            indexSets, schedule = schedule ?? Schedule(), countUnsubmittedDrafts,
+            indexSets, schedule = schedule ?? Schedule(), countUnsubmittedDrafts, headApproval,
             council = council ?? new[] { new { fullName = "Phó Chủ tịch UBND TP", email = ChairEmail, role = "chair" }, new { fullName = "Thư ký", email = "secretary@demo.hanoi.invalid", role = "secretary" } },
         });
         if (!response.IsSuccessStatusCode)

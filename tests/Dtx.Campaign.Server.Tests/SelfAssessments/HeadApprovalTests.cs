@@ -22,16 +22,7 @@ public abstract class HeadApprovalTests(CampaignApp app)
         var admin = await app.LoginAsAdminAsync();
         await app.ImportHanoiUnitsAsync(admin);
         var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"ha-{Guid.NewGuid():N}"[..16], "commune"));
-        var created = await admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá chuyển đổi số năm 2025", nameEn = "Digital transformation assessment 2025",
-            indexSets = new Dictionary<string, Guid> { ["commune"] = set }, schedule = TestCampaigns.Schedule(), headApproval = true,
-            council = new[] { new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" } },
-        });
-        created.EnsureSuccessStatusCode();
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var launched = await TestCampaigns.LaunchAsync(admin, campaign);
-        Assert.True(launched.IsSuccessStatusCode, await launched.Content.ReadAsStringAsync());
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set }, headApproval: true);
         Assert.True((await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}")).GetProperty("headApproval").GetBoolean());
         var units = await TestCampaigns.UnitsAsync(admin, campaign);
         var unit = units["P-BA-DINH"];

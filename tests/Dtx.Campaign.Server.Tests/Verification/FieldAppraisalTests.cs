@@ -55,20 +55,13 @@ public abstract class FieldAppraisalTests(CampaignApp app)
             problem.GetProperty("errors").GetProperty("indexSets.commune")[0].GetString());
 
         var communes = await TestIndexSets.UploadAsync(admin, Communes($"fc-{Guid.NewGuid():N}"[..16]));
-        var created = await OkAsync(admin.PostAsJsonAsync("/api/campaigns", new
-        {
-            authority = "HN", year = 2025, nameVi = "Đánh giá 2025", nameEn = "Assessment 2025", schedule = TestCampaigns.Schedule(), countUnsubmittedDrafts = true,
-            indexSets = new Dictionary<string, Guid> { ["department"] = departments, ["commune"] = communes },
-            council = new object[]
-            {
-                new { fullName = "Chủ tịch", email = TestCampaigns.ChairEmail, role = "chair" },
-                new { fullName = "Thư ký", email = Secretary, role = "secretary" },
-                new { fullName = "Lê Minh Châu — Sở Nội vụ", email = HomeAffairs, role = "member", unitId = units["SNV"] },
-                new { fullName = "Thành viên phường Ba Đình", email = WardMember, role = "member", unitId = units["P-BA-DINH"] },
-            },
-        }));
-        var campaign = created.GetProperty("id").GetGuid();
-        (await TestCampaigns.LaunchAsync(admin, campaign)).EnsureSuccessStatusCode();
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = departments, ["commune"] = communes }, countUnsubmittedDrafts: true, council:
+        [
+            new { fullName = "Chủ tịch", email = TestCampaigns.ChairEmail, role = "chair" },
+            new { fullName = "Thư ký", email = Secretary, role = "secretary" },
+            new { fullName = "Lê Minh Châu — Sở Nội vụ", email = HomeAffairs, role = "member", unitId = units["SNV"] },
+            new { fullName = "Thành viên phường Ba Đình", email = WardMember, role = "member", unitId = units["P-BA-DINH"] },
+        ]);
         var verification = $"/api/campaigns/{campaign}/verification";
         var communeCount = (await TestCampaigns.UnitsAsync(admin, campaign)).Keys.Count(k => k.StartsWith("P-", StringComparison.Ordinal) || k.StartsWith("X-", StringComparison.Ordinal));
 

@@ -128,11 +128,11 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
         return new FieldWork(groupCode, named?.Name.Vi ?? groupCode, named?.Name.En ?? groupCode, units.Sum(u => u.Indicators.Count), units.Sum(u => u.Verified), units);
     }
 
-    /// <summary>Every field assigned in the campaign (or only the seat's, for a member who does not organise it), with its progress.</summary>
+    /// <summary>Every field assigned in the campaign (or only the seat's, for a member who does not organise it), with its progress; as the verification progress, nobody else.</summary>
     public async Task<IReadOnlyList<FieldProgress>> ProgressAsync(CouncilSeat seat, CancellationToken ct)
     {
-        var everyone = seat.Organises || seat.IsAdministrator || seat.IsObserver;
-        var memberId = seat.Member?.Id;
+        var everyone = seat.Organises || seat.IsAdministrator;
+        var memberId = everyone ? (Guid?)null : seat.RequireMember().Id;
         var rows = await db.Set<VerificationAssignment>().AsNoTracking()
             .Where(a => a.CampaignId == seat.Campaign.Id && a.GroupCode != null && (everyone || a.CouncilMemberId == memberId))
             .Select(a => new { a.CouncilMemberId, a.GroupCode, a.ParticipantId }).ToListAsync(ct);

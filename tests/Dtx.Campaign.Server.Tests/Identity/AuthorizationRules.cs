@@ -196,10 +196,13 @@ public static class AuthorizationRules
         ["GET /unit/results/{campaignId:guid}/{unitId:guid}"] = Unit,
         ["GET /Council"] = Signed,                            // the campaigns whose council the reader sits on (none: an empty list)
         ["GET /Council/Index"] = Signed,
+        ["GET /Inbox/{id:guid?}"] = Signed,                   // each their own messages, by their address
+        ["GET /Inbox/Index/{id:guid?}"] = Signed,
         ["GET /council/{campaignId:guid}"] = Admins,          // and the campaign's council, by seat (council callers to come)
         ["GET /council/{campaignId:guid}/units/{unitId:guid}"] = Admins,
         ["GET /council/{campaignId:guid}/disputes"] = Admins,
         ["GET /council/{campaignId:guid}/awards"] = Admins,
+        ["GET /council/{campaignId:guid}/fields/{groupCode}"] = CouncilOnly, // a member's own field: administrators are not members
         ["GET /Public"] = Public,                             // published results: 404 until the final results are published
         ["GET /Public/Index"] = Public,
         ["GET /Public/Results/{campaignId:guid}"] = Public,

@@ -57,8 +57,12 @@ internal sealed class InboxFiling : SaveChangesInterceptor
         if (context is null)
             return;
         var queued = context.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added && e.Entity.Kind == "email").Select(e => e.Entity).ToList();
+        if (queued.Count == 0)
+            return;
+        // A save may run twice (a retried transaction): file each message once. A set, since a reminder round queues thousands.
+        var filed = context.Set<InboxItem>().Local.Select(i => i.MessageId).ToHashSet();
         foreach (var message in queued)
-            if (ItemFor(message) is { } item && context.Set<InboxItem>().Local.All(i => i.MessageId != item.MessageId))
+            if (!filed.Contains(message.Id) && ItemFor(message) is { } item)
                 context.Add(item);
     }
 

@@ -20,7 +20,7 @@ public sealed class Campaign
     public required string NameVi { get; set; }
     public required string NameEn { get; set; }
     /// <summary>IANA zone in which dates are entered, scheduled and shown.</summary>
-    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+    public string TimeZone { get; set; } = Documents.DocFormat.DefaultTimeZoneId;
     public CampaignStatus Status { get; set; }
     public Guid? WorkflowInstanceId { get; set; }
     public Guid? CopiedFromId { get; set; }

@@ -40,7 +40,7 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
         if (request.Year is < 2000 or > 2100) Error("year", "campaign.year-range");
         if (string.IsNullOrWhiteSpace(request.NameVi)) Error("nameVi", "field.required");
         if (string.IsNullOrWhiteSpace(request.NameEn)) Error("nameEn", "field.required");
-        var zoneId = request.TimeZone ?? authority?.TimeZone ?? "Asia/Ho_Chi_Minh";
+        var zoneId = request.TimeZone ?? authority?.TimeZone ?? Documents.DocFormat.DefaultTimeZoneId;
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
         {
             Error("timeZone", "campaign.time-zone-unknown", ("zone", zoneId));

@@ -26,7 +26,7 @@ namespace Dtx.Campaign.Server.Demo;
 internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, TextWriter output)
 {
     private const string Authority = "HN";
-    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(Documents.DocFormat.DefaultTimeZoneId);
 
     /// <summary>Units that file a dispute last year, the indicator, and whether the council upholds it.</summary>
     private static readonly (string Unit, bool Upheld)[] Disputes = [("P-BA-DINH", true), ("STC", false)];

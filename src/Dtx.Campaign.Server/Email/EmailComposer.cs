@@ -24,7 +24,7 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
         string Text(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
         if (Text("Html").Length > 0)
             return Message(idempotencyKey, Text("name"), Text("to"), Text("Subject"), Text("Text"), Text("Html"), attachment);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Documents.DocFormat.DefaultTimeZoneId);
         var deadline = p.TryGetProperty("deadlineUtc", out var d) && d.ValueKind == JsonValueKind.String ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
         var when = deadline?.ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
         var graceEnds = p.TryGetProperty("graceEndsUtc", out var g) && g.ValueKind == JsonValueKind.String

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using System.Text.Json.Serialization;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
@@ -16,6 +17,8 @@ using Dtx.Campaign.Server.Units;
 using Dtx.Campaign.Server.Web;
 using Dtx.Campaign.Server.Workflow;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Dtx.Campaign.Server.Hosting;
 
@@ -58,24 +61,25 @@ internal static class ServerSetup
         services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");
         // Sign-in requests per client address, a flood guard only: attempts are counted per account and address by
         // SignInThrottle, so that an office behind one address signs in together. Opening a page is never limited.
-        var signInRequestsPerMinute = builder.Configuration.GetValue("Security:SignInRequestsPerAddressPerMinute", 300);
-        services.AddRateLimiter(o =>
+        // The limits come from SecurityOptions (bound and checked at start-up).
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, options) =>
         {
+            var security = options.Value;
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(Certificates.CertificatesApi.VerifyLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+            o.AddPolicy(Certificates.CertificatesApi.VerifyLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("Security:VerificationsPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = security.VerificationsPerMinute, Window = TimeSpan.FromMinutes(1) }));
             o.AddPolicy(RateLimits.SignIn, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                ? System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("pages")
-                : System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = signInRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+                ? RateLimitPartition.GetNoLimiter("pages")
+                : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = security.SignInRequestsPerAddressPerMinute, Window = TimeSpan.FromMinutes(1) }));
             // Requests with an API token, per address: machine clients are busy, token guessing is not allowed to be.
-            var tokenRequestsPerMinute = builder.Configuration.GetValue("Security:TokenRequestsPerMinute", 300);
-            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(RateLimits.ApiTokens + ":" + context.Connection.RemoteIpAddress,
-                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = tokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1) })
-                    : System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter(""));
+                    ? RateLimitPartition.GetFixedWindowLimiter(RateLimits.ApiTokens + ":" + context.Connection.RemoteIpAddress,
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = security.TokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetNoLimiter(""));
         });
         return builder;
     }

@@ -12,7 +12,7 @@ namespace Dtx.Campaign.Server.Hosting;
 /// </summary>
 internal sealed class StartupTasks(
     IServiceScopeFactory scopes, IOptions<DatabaseOptions> database, IOptions<BootstrapOptions> bootstrap,
-    IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration) : IHostedService
+    IServer server, IHostApplicationLifetime lifetime, IOptions<Identity.SecurityOptions> security) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ internal sealed class StartupTasks(
         {
             Console.WriteLine($"First administrator created: {created.Email} (password from Bootstrap:AdminPassword).");
         }
-        if (!configuration.GetValue(TwoFactorRule.Setting, true))
+        if (!security.Value.RequireTwoFactor)
             Console.WriteLine($"WARNING: {TwoFactorRule.Setting} is false: administrators and council chairs may sign in without two-factor authentication. Never in production.");
         Console.WriteLine();
     }

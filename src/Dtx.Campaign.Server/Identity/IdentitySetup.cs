@@ -68,6 +68,7 @@ internal static class IdentitySetup
         services.AddScoped<AccountMail>();
         services.AddScoped<TwoFactorRule>();
         services.AddScoped<SignInFlow>();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SignInThrottleOptions>().Bind(configuration.GetSection(SignInThrottleOptions.Section))
             .Validate(o => o.FailuresPerAddress > 0 && o.FailuresPerAccount >= o.FailuresPerAddress && o.Window > TimeSpan.Zero,
                 "Security:SignIn needs FailuresPerAddress > 0, FailuresPerAccount >= FailuresPerAddress and a positive Window.")

@@ -43,7 +43,7 @@ internal static class SignInInput
 /// is an entry with its address), on the application's clock: the same count on every node, and
 /// administrators read the same entries. Known and unknown accounts are counted alike: the answer tells nothing.
 /// </summary>
-internal sealed class SignInThrottle(CampaignDbContext db, IOptions<SignInThrottleOptions> options, TimeProvider clock, IConfiguration configuration)
+internal sealed class SignInThrottle(CampaignDbContext db, IOptions<SignInThrottleOptions> options, IOptions<SecurityOptions> security, TimeProvider clock)
 {
     public const string FailedAction = "login.failed";
 
@@ -53,7 +53,7 @@ internal sealed class SignInThrottle(CampaignDbContext db, IOptions<SignInThrott
     /// <summary>Whether this account has had <c>Security:SignInsPerMinute</c> attempts from this address in the last minute.</summary>
     public async Task<bool> TooManyAttemptsAsync(string email, string? address, CancellationToken ct) =>
         await Entries(email, TimeSpan.FromMinutes(1)).CountAsync(e => Attempts.Contains(e.Action) && e.ActorAddress == address, ct)
-            >= configuration.GetValue("Security:SignInsPerMinute", 10);
+            >= security.Value.SignInsPerMinute;
 
     /// <summary>Whether wrong passwords for this account, from this address or from everywhere, have reached their limit in the window.</summary>
     public async Task<bool> IsLockedAsync(string email, string? address, CancellationToken ct)

@@ -12,13 +12,13 @@ namespace Dtx.Campaign.Server.Identity;
 /// (the one who approves the stages). The one place to change the rule; the sign-in, the enrolment
 /// endpoints and <see cref="AccessGate"/> all ask it.
 /// </summary>
-internal sealed class TwoFactorRule(CampaignDbContext db, IConfiguration configuration)
+internal sealed class TwoFactorRule(CampaignDbContext db, IOptions<SecurityOptions> security)
 {
     /// <summary>
     /// <c>Security:RequireTwoFactor</c>, on unless set to false — only the Development demo does, so that a
     /// first-time visitor can sign in without an authenticator app. Two-factor stays available to everyone.
     /// </summary>
-    public const string Setting = "Security:RequireTwoFactor";
+    public const string Setting = SecurityOptions.Section + ":" + nameof(SecurityOptions.RequireTwoFactor);
 
     /// <summary>
     /// On the session's principal, made at sign-in and at each security-stamp check (enabling or resetting
@@ -28,7 +28,7 @@ internal sealed class TwoFactorRule(CampaignDbContext db, IConfiguration configu
 
     public async Task<bool> IsRequiredAsync(AppUser user, IEnumerable<string> roles, CancellationToken ct = default)
     {
-        if (!configuration.GetValue(Setting, true))
+        if (!security.Value.RequireTwoFactor)
             return false;
         if (Roles.IsAdministrator(roles))
             return true;

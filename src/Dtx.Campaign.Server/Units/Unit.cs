@@ -13,7 +13,7 @@ public sealed class OrganizingAuthority
     public required string NameEn { get; set; }
     /// <summary>Place name used in official documents ("Hà Nội, ngày …").</summary>
     public string Place { get; set; } = "";
-    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+    public string TimeZone { get; set; } = Documents.DocFormat.DefaultTimeZoneId;
 }
 
 /// <summary>An assessed unit: a department (sở/ban/ngành), a district, a commune or ward People's Committee.</summary>

@@ -5,7 +5,7 @@ namespace Dtx.Campaign.Server.Web.Shared;
 /// <summary>How pages show stored values: UTC instants in the campaign's zone, numbers in the reader's culture.</summary>
 internal static class Display
 {
-    public const string DefaultZone = "Asia/Ho_Chi_Minh";
+    public const string DefaultZone = Documents.DocFormat.DefaultTimeZoneId;
 
     public static DateTimeOffset InZone(DateTimeOffset utc, string? zoneId) =>
         TimeZoneInfo.ConvertTime(utc, TimeZoneInfo.FindSystemTimeZoneById(zoneId ?? DefaultZone));

@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["timers"] = TimersBenchmark.RunAsync,
     ["cold-start"] = ColdStartBenchmark.RunAsync,
     ["publication-day"] = PublicationDayBenchmark.RunAsync,
+    ["everyday-pages"] = EverydayPagesBenchmark.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {

@@ -15,18 +15,18 @@ public sealed class SecurityOptions
     public bool RequireTwoFactor { get; set; } = true;
 
     /// <summary>Sign-in attempts per account and address per minute (audited attempts, the same on every node).</summary>
-    [Range(1, 10_000)]
+    [Range(1, int.MaxValue)]
     public int SignInsPerMinute { get; set; } = 10;
 
     /// <summary>Public certificate checks per address per minute.</summary>
-    [Range(1, 100_000)]
+    [Range(1, int.MaxValue)]
     public int VerificationsPerMinute { get; set; } = 30;
 
     /// <summary>Sign-in requests per address per minute: a flood guard only (pages opened are not counted).</summary>
-    [Range(1, 100_000)]
+    [Range(1, int.MaxValue)]
     public int SignInRequestsPerAddressPerMinute { get; set; } = 300;
 
     /// <summary>Requests that carry an API token, per address per minute: slows the guessing of tokens.</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, int.MaxValue)]
     public int TokenRequestsPerMinute { get; set; } = 300;
 }

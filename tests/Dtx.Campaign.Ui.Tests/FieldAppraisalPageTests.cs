@@ -91,9 +91,18 @@ public abstract class FieldAppraisalPageTests(CampaignApp app, Chromium chromium
         await app.FireDueTimersAsync();
         await PageChecks.SignInAsync(expert, app, Expert, Password);
         await expert.GotoAsync($"{baseUrl}council/{campaign}/fields/1");
+        // A verdict from the list itself: Ba Đình's ratio lowered, with the note the ward will read.
+        await row.Locator("#v-P-BA-DINH-1-2 summary").ClickAsync();
+        await row.Locator("#v-P-BA-DINH-1-2-points").FillAsync("10");
+        await row.Locator("#v-P-BA-DINH-1-2-note").FillAsync("Tỷ lệ chưa khớp báo cáo năm");
+        await row.Locator("#v-P-BA-DINH-1-2 button[value='false']").ClickAsync();
+        await Expect(expert.Locator("#flash")).ToContainTextAsync("1.2");
+        await Expect(row.Locator("li[data-code='1.2']")).ToContainTextAsync("thẩm định 10,00");
+        await Expect(row.Locator("li[data-code='1.2']")).ToContainTextAsync("Tỷ lệ chưa khớp báo cáo năm");
+        // Then the rest of the field's evidenced self-scores in one confirmed step (1.1 here; 1.2 already has its verdict).
         await expert.Locator("#field-accept-confirm summary").ClickAsync();
         await expert.Locator("#field-accept").ClickAsync();
-        await Expect(expert.Locator("#flash")).ToContainTextAsync("Đã chấp nhận 2 điểm tự chấm");
+        await Expect(expert.Locator("#flash")).ToContainTextAsync("Đã chấp nhận 1 điểm tự chấm");
         await Expect(row.Locator("li[data-code='1.1']")).ToContainTextAsync("thẩm định 10,00");
         await Expect(expert.Locator("#field-summary")).ToHaveTextAsync("126 đơn vị · đã thẩm định 2/378 chỉ số");
         await checks.ScreenshotAsync(expert, "02-expert-field-accepted-phone");

@@ -121,6 +121,10 @@ public abstract class FieldAppraisalTests(CampaignApp app)
         Assert.Equal(2, progress.Count);
         var homeAffairs = progress.Single(p => p.GetProperty("groupCode").GetString() == "1");
         Assert.Equal((communeCount, communeCount * 3, 2), (homeAffairs.GetProperty("units").GetInt32(), homeAffairs.GetProperty("indicators").GetInt32(), homeAffairs.GetProperty("verified").GetInt32()));
+        // Consolidation stays with the member in charge of the unit (or the organisers): a field's expert cannot complete it.
+        var complete = await member.PostAsync($"{verification}/units/{units["P-BA-DINH"]}/complete", null);
+        Assert.Equal(HttpStatusCode.Forbidden, complete.StatusCode);
+        Assert.Equal("verification.not-assigned", (await complete.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         // A member sees only their own fields.
         Assert.Single((await OkAsync(member.GetAsync($"{verification}/fields"))).EnumerateArray());
     }

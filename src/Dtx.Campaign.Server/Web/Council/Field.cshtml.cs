@@ -1,6 +1,7 @@
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Verification;
+using Dtx.Campaign.Server.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dtx.Campaign.Server.Web.Council;
@@ -16,6 +17,18 @@ internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, Co
     public string Stage { get; private set; } = "";
 
     public Task<IActionResult> OnGetAsync(Guid campaignId, string groupCode, CancellationToken ct) => ShowAsync(campaignId, ct);
+
+    [BindProperty] public bool Accept { get; set; }
+    [BindProperty] public string? Points { get; set; }
+    [BindProperty] public string? Note { get; set; }
+
+    /// <summary>A verdict on one unit's indicator from the list, by the council's single review (same rules as on the unit's page).</summary>
+    public Task<IActionResult> OnPostVerdictAsync(Guid campaignId, string groupCode, Guid unitId, string code, CancellationToken ct) =>
+        ActAsync(campaignId, ct, async seat =>
+        {
+            var verdict = await verification.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
+            return Text.Format("VerdictSaved", code, Display.Number(verdict.Points, 2));
+        }, "unit-" + unitId.ToString("N"));
 
     public Task<IActionResult> OnPostAcceptAsync(Guid campaignId, string groupCode, CancellationToken ct) =>
         ActAsync(campaignId, ct, async seat =>

@@ -86,6 +86,7 @@ internal sealed partial class UiText
         ["FieldAcceptAll"] = ("Chấp nhận mọi điểm tự chấm có minh chứng của lĩnh vực", "Accept every evidenced self-score of the field"),
         ["FieldAcceptWhat"] = ("Mỗi chỉ số của lĩnh vực đã trả lời, đủ minh chứng và chưa có kết luận sẽ được chấp nhận đúng điểm tự chấm, ghi nhật ký từng chỉ số; các chỉ số khác giữ nguyên để xem xét riêng.",
             "Each answered, evidenced indicator of the field without a verdict is accepted at its self-score, journaled one by one; the others stay for a closer look."),
+        ["FieldGiveVerdict"] = ("Kết luận…", "Verdict…"),
         ["FieldAcceptConfirm"] = ("Xác nhận chấp nhận", "Confirm and accept"),
         ["FieldAccepted"] = ("Đã chấp nhận {0} điểm tự chấm; bỏ qua {1} mục cần xem xét riêng.", "{0} self-scores accepted; {1} items left for a closer look."),
         ["FieldVerdictsInStage"] = ("Kết luận thẩm định được ghi trong giai đoạn thẩm định; trước đó danh sách chỉ để xem.", "Verdicts are given in the verification stage; until then the list can only be read."),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Scoring.Scoring;
@@ -7,7 +6,6 @@ using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;
 using Dtx.Campaign.Server.IndexSets;
-using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -396,23 +394,22 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         var heads = await (from m in db.Set<Identity.UnitMembership>()
                            join u in db.Users on m.UserId equals u.Id
                            where m.UnitId == scope.Unit.Id && m.Role == Identity.UnitRole.Head
-                           select new { To = u.Email!, Name = u.FullName, Lang = u.Language }).ToListAsync(ct);
+                           select new { u.Email, u.FullName }).ToListAsync(ct);
         if (heads.Count == 0)
             heads = await db.UnitContacts.Where(c => c.UnitId == scope.Unit.Id && c.Role == Units.ContactRole.Head)
-                .Select(c => new { To = c.Email, Name = c.FullName, Lang = "vi" }).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        foreach (var head in heads.DistinctBy(h => h.To.ToUpperInvariant()))
-            db.Add(new OutboxMessage
-            {
-                Id = Guid.NewGuid(), CreatedAt = now.UtcDateTime, Kind = "email", Status = OutboxStatus.Pending, NextAttemptAt = now.UtcDateTime,
-                // Each sending to the head is its own message (a form sent back and sent again is a new request).
-                IdempotencyKey = $"head-approval/{scope.Participant.Id:N}/{Guid.NewGuid():N}/{head.To.ToLowerInvariant()}",
-                PayloadJson = JsonSerializer.Serialize(new
-                {
-                    template = "head-approval", campaignId = scope.Campaign.Id, unitId = scope.Unit.Id, unitCode = scope.Unit.Code, to = head.To, name = head.Name,
-                    lang = head.Lang, deadlineUtc = scope.Deadline, year = scope.Campaign.Year,
-                }),
-            });
+                .Select(c => new { Email = (string?)c.Email, c.FullName }).ToListAsync(ct);
+        foreach (var head in await Email.Announcements.RecipientsAsync(db, heads.Where(h => h.Email is not null).Select(h => (h.Email!, h.FullName)), ct))
+            Email.Announcements.Queue(db, clock.GetUtcNow(), "head-approval", scope.Campaign, head, scope.Deadline, scope.Unit);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>E-mails the officer who sent the form that the head sent it back (the note is read in the form), committed with the step.</summary>
+    private async Task TellPreparerAsync(AssessmentScope scope, string? preparedBy, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(preparedBy) || !System.Net.Mail.MailAddress.TryCreate(preparedBy, out _))
+            return;
+        foreach (var officer in await Email.Announcements.RecipientsAsync(db, [(preparedBy, preparedBy)], ct))
+            Email.Announcements.Queue(db, clock.GetUtcNow(), "sent-back", scope.Campaign, officer, scope.Deadline, scope.Unit);
         await db.SaveChangesAsync(ct);
     }
 
@@ -430,6 +427,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.sent-back", "participant", p.Id.ToString(), new { Status = "awaiting-approval", p.PreparedBy },
             new { Status = "in-progress", Note = p.SentBackNote }, CampaignId: campaignId, UnitId: unitId), ct);
+        await TellPreparerAsync(scope, p.PreparedBy, ct);
         await transaction.CommitAsync(ct);
         return await ViewAsync(scope, ct);
     }

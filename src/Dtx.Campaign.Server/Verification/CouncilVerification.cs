@@ -112,6 +112,10 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
             db.Add(assignment);
             created.Add(assignment);
         }
+        // Each member given new work is told once per assignment, by e-mail and in their inbox.
+        var told = seat.Campaign.Council.Where(m => created.Any(a => a.CouncilMemberId == m.Id)).Select(m => (m.Email, m.FullName));
+        foreach (var member in await Email.Announcements.RecipientsAsync(db, told, ct))
+            Email.Announcements.Queue(db, clock.GetUtcNow(), "verification-assigned", seat.Campaign, member, seat.Campaign.Schedule.VerificationEndsAt);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("verification.assigned", "campaign", seat.Campaign.Id.ToString(),
             After: created.Select(a => new { a.ParticipantId, a.CouncilMemberId, a.GroupCode }), CampaignId: seat.Campaign.Id), ct);

@@ -89,6 +89,12 @@ public abstract class HeadApprovalTests(CampaignApp app)
         Assert.Equal("Số cuộc họp phải là 3 theo biên bản.", back.GetProperty("approval").GetProperty("sentBackNote").GetString());
         Assert.Equal(headEmail, back.GetProperty("approval").GetProperty("sentBackBy").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await head.PostAsJsonAsync($"{path}/send-back", new { note = "lần nữa" })).StatusCode);
+        // The officer is told by e-mail (and in the inbox) that the form came back.
+        await app.DeliverMailAsync();
+        var backMail = app.Smtp!.Messages().Single(m => m.To.Mailboxes.Single().Address == officerEmail);
+        Assert.Equal("Về việc bản tự đánh giá chuyển đổi số năm 2025 của đơn vị được thủ trưởng trả lại để sửa; ghi chú của thủ trưởng ở đầu bản tự đánh giá trong hệ thống",
+            backMail.Subject);
+        Assert.Equal(backMail.Subject, (await officer.GetFromJsonAsync<JsonElement>("/api/inbox")).GetProperty("messages")[0].GetProperty("subject").GetString());
         (await officer.PutAsJsonAsync($"{path}/answers/1.3", new { number = 3, version = 1 })).EnsureSuccessStatusCode();
         var again = await (await officer.PostAsync($"{path}/prepare", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(JsonValueKind.Null, again.GetProperty("approval").GetProperty("sentBackNote").ValueKind);

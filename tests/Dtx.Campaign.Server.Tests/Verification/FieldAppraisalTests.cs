@@ -93,6 +93,9 @@ public abstract class FieldAppraisalTests(CampaignApp app)
 
         // The member's work list: every commune, group 1's indicators with what each claims; nothing verified yet.
         var member = await app.LoginAsync(HomeAffairs, Password);
+        // They were told of the assignment once, in their inbox (and by e-mail), though it covers every commune.
+        var told = (await OkAsync(member.GetAsync("/api/inbox"))).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("subject").GetString()).ToList();
+        Assert.Equal(["Về việc phân công thẩm định kết quả tự đánh giá chuyển đổi số năm 2025: danh sách đơn vị và lĩnh vực được giao có trong trang Hội đồng thẩm định"], told);
         var work = await OkAsync(member.GetAsync($"{verification}/fields/1"));
         Assert.Equal(communeCount, work.GetProperty("units").GetArrayLength());
         Assert.Equal(communeCount * 3, work.GetProperty("indicators").GetInt32());

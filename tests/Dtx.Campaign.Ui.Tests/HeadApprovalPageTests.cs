@@ -111,16 +111,19 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         await checks.ScreenshotAsync(head, "03-head-submitted-phone");
         await checks.AssertAccessibleAsync(head);
 
-        // The officer's inbox on a phone: the two notices e-mailed to the ward (index publication, opening), unread until opened.
+        // The officer's inbox on a phone: the two notices e-mailed to the ward (index publication, opening) and the head's
+        // sending back, unread until opened.
         await officer.SetViewportSizeAsync(390, 844);
-        await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("2");
+        await officer.ReloadAsync();
+        await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("3");
         await officer.Locator("#inbox-link").ClickAsync();
         await Expect(officer.GetByRole(AriaRole.Heading, new() { Name = "Hộp thư", Level = 1 })).ToBeVisibleAsync();
-        await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(2);
+        await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(3);
+        await Expect(officer.Locator("#inbox li.unread", new() { HasTextString = "được thủ trưởng trả lại để sửa" })).ToHaveCountAsync(1);
         await officer.Locator("#inbox li a", new() { HasTextString = "mở kỳ" }).ClickAsync();
         await Expect(officer.Locator("#message-text")).ToContainTextAsync("UBND phường Ba Đình");
-        await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(1);
-        await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("1");
+        await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(2);
+        await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("2");
         await checks.ScreenshotAsync(officer, "04-officer-inbox-phone");
         await checks.AssertAccessibleAsync(officer);
         Assert.True(await officer.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the inbox fits a 390-px phone");

@@ -175,6 +175,18 @@ internal static class Bench
 
     public sealed record Campaigns(Guid CampaignId, List<(Guid ParticipantId, Guid UnitId)> Participants);
 
+    /// <summary><see cref="SeedAsync"/>, every unit answered and submitted, and the final results computed and published.</summary>
+    public static async Task<Campaigns> SeedPublishedAsync(WebApplication app, Database database, IndexSet set, int units)
+    {
+        var seeded = await SeedAsync(app.Services, set, units);
+        await AnswerAllAsync(database, seeded, set.Leaves().Select(l => l.Code).ToList());
+        await using var scope = app.Services.CreateAsyncScope();
+        var book = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Results.ResultsBook>();
+        await book.ComputeAsync(seeded.CampaignId, Dtx.Campaign.Server.Results.ResultKinds.Final, "bench", CancellationToken.None);
+        await book.PublishAsync(seeded.CampaignId, Dtx.Campaign.Server.Results.ResultKinds.Final, CancellationToken.None);
+        return seeded;
+    }
+
     /// <summary>Every unit answered every indicator (a random percentage) and submitted: binary COPY, since seeding is not what is measured.</summary>
     public static async Task AnswerAllAsync(Database database, Campaigns seeded, IReadOnlyList<string> leaves)
     {

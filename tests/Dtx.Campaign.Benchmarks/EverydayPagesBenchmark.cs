@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Dtx.Campaign.Server.Results;
 
 namespace Dtx.Campaign.Benchmarks;
 
@@ -20,14 +19,7 @@ internal static class EverydayPagesBenchmark
         var port = Bench.FreePort();
         await using var app = await Bench.StartServerAsync(database, port);
         var set = Bench.RatioSet("bench-everyday", "commune", 6, 5);
-        var seeded = await Bench.SeedAsync(app.Services, set, units);
-        await Bench.AnswerAllAsync(database, seeded, set.Leaves().Select(l => l.Code).ToList());
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var book = scope.ServiceProvider.GetRequiredService<ResultsBook>();
-            await book.ComputeAsync(seeded.CampaignId, ResultKinds.Final, "bench", CancellationToken.None);
-            await book.PublishAsync(seeded.CampaignId, ResultKinds.Final, CancellationToken.None);
-        }
+        var seeded = await Bench.SeedPublishedAsync(app, database, set, units);
 
         using var person = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await Bench.SignInAsAdminAsync(person);

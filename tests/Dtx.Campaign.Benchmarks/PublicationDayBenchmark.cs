@@ -1,5 +1,4 @@
 using System.Net;
-using Dtx.Campaign.Server.Results;
 
 namespace Dtx.Campaign.Benchmarks;
 
@@ -20,14 +19,7 @@ internal static class PublicationDayBenchmark
         var port = Bench.FreePort();
         await using var app = await Bench.StartServerAsync(database, port);
         var set = Bench.RatioSet("bench-publication", "commune", 6, 5);
-        var seeded = await Bench.SeedAsync(app.Services, set, units);
-        await Bench.AnswerAllAsync(database, seeded, set.Leaves().Select(l => l.Code).ToList());
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var book = scope.ServiceProvider.GetRequiredService<ResultsBook>();
-            await book.ComputeAsync(seeded.CampaignId, ResultKinds.Final, "bench", CancellationToken.None);
-            await book.PublishAsync(seeded.CampaignId, ResultKinds.Final, CancellationToken.None);
-        }
+        var seeded = await Bench.SeedPublishedAsync(app, database, set, units);
 
         var address = new Uri($"http://127.0.0.1:{port}");
         HttpClient Client(CookieContainer? cookies = null) =>

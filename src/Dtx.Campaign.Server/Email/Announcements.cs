@@ -14,18 +14,22 @@ internal static class Announcements
 {
     public sealed record To(string Email, string Name, string Lang = "vi");
 
-    public static void Queue(CampaignDbContext db, DateTimeOffset now, string topic, Campaigns.Campaign campaign, To to, DateTimeOffset? deadline = null, Units.Unit? unit = null) =>
+    public static void Queue(CampaignDbContext db, DateTimeOffset now, string topic, Campaigns.Campaign campaign, To to, DateTimeOffset? deadline = null, Units.Unit? unit = null,
+        bool once = false) =>
         db.Add(new OutboxMessage
         {
             Id = Guid.NewGuid(), CreatedAt = now.UtcDateTime, Kind = "email", Status = OutboxStatus.Pending, NextAttemptAt = now.UtcDateTime,
-            // Each happening is its own message: a form sent back twice, or assigned twice, is told twice.
-            IdempotencyKey = $"{topic}/{campaign.Id:N}/{Guid.NewGuid():N}/{to.Email.ToLowerInvariant()}",
+            // Each happening is its own message (a form sent back twice is told twice), unless it can happen only once per campaign.
+            IdempotencyKey = OnceKey(topic, campaign, to) + (once ? "" : "/" + Guid.NewGuid().ToString("N")),
             PayloadJson = JsonSerializer.Serialize(new
             {
                 template = topic, campaignId = campaign.Id, unitId = unit?.Id, unitCode = unit?.Code, to = to.Email, name = to.Name, lang = to.Lang,
                 deadlineUtc = deadline, year = campaign.Year,
             }),
         });
+
+    /// <summary>The key of a message sent once per campaign and person (<c>once</c>): its presence says it was sent.</summary>
+    public static string OnceKey(string topic, Campaigns.Campaign campaign, To to) => $"{topic}/{campaign.Id:N}/{to.Email.ToLowerInvariant()}";
 
     /// <summary>The people with these addresses as the announcement greets them: their account's name and language, else the given name in Vietnamese.</summary>
     public static async Task<List<To>> RecipientsAsync(CampaignDbContext db, IEnumerable<(string Email, string Name)> people, CancellationToken ct)

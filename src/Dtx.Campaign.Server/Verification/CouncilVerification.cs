@@ -71,7 +71,7 @@ public sealed record UnitReviewView(UnitVerificationView Unit, SelfAssessmentVie
 /// verified or excluded. Only in the council-verification stage.
 /// </summary>
 internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache sets, SelfAssessment selfAssessment, AuditTrail audit, TimeProvider clock,
-    Notices.NoticeDesk notices)
+    Notices.NoticeDesk notices, Workflow.StageGates gates)
 {
     private const string Stage = "council-verification";
 
@@ -321,8 +321,24 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("verification.completed", "participant", scope.Participant.Id.ToString(),
             After: new { Verification = "verified" }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await TellChairIfReadyAsync(seat.Campaign, ct);
         await transaction.CommitAsync(ct);
         return (await BuildProgressAsync(seat.Campaign, null, ct)).PerUnit.First(u => u.UnitId == unitId);
+    }
+
+    /// <summary>
+    /// When the last unit to verify is completed or excluded, the chair is told (e-mail and inbox) that the stage's approval
+    /// waits for them — once per campaign, by the same gate check the approval itself makes.
+    /// </summary>
+    private async Task TellChairIfReadyAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    {
+        if (!(await gates.CheckAsync(campaign, Stage, ct)).Ready)
+            return;
+        var chairs = campaign.Council.Where(m => m.Role == CouncilRole.Chair).Select(m => (m.Email, m.FullName));
+        foreach (var chair in await Email.Announcements.RecipientsAsync(db, chairs, ct))
+            if (!await db.Set<OutboxMessage>().AnyAsync(m => m.IdempotencyKey == Email.Announcements.OnceKey("verification-approval-due", campaign, chair), ct))
+                Email.Announcements.Queue(db, clock.GetUtcNow(), "verification-approval-due", campaign, chair, once: true);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Leaves a unit out of verification and ranking, with the reason on the record.</summary>
@@ -342,6 +358,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("verification.excluded", "participant", participant.Id.ToString(), new { Verification = before },
             new { Verification = "excluded", participant.ExclusionReason }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
+        await TellChairIfReadyAsync(seat.Campaign, ct);
         await transaction.CommitAsync(ct);
         return (await BuildProgressAsync(seat.Campaign, null, ct)).PerUnit.First(u => u.UnitId == unitId);
     }

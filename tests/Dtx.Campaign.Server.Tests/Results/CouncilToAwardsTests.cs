@@ -197,8 +197,14 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         Assert.StartsWith("136/143", gate.GetProperty("summary").GetString(), StringComparison.Ordinal);
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" }), HttpStatusCode.Conflict, "P-BA-DINH");
         await RefusedAsync(member.PostAsync($"{verification}/units/{ids["SNV"]}/complete", null), HttpStatusCode.Forbidden, "xung đột lợi ích");
+        const string approvalDue = "Về việc phê duyệt kết quả thẩm định (mọi đơn vị đã được thẩm định xong, kết quả sơ bộ chờ Chủ tịch Hội đồng phê duyệt), đợt đánh giá chuyển đổi số năm 2025";
+        async Task<int> ApprovalDueAsync() => (await OkAsync(chair.GetAsync("/api/inbox"))).GetProperty("messages").EnumerateArray()
+            .Count(m => m.GetProperty("subject").GetString() == approvalDue);
+        Assert.Equal(0, await ApprovalDueAsync());
         foreach (var code in new[] { "SNV", "STC", "SKHCN", "SYT", "P-BA-DINH", "P-HOAN-KIEM", "P-CUA-NAM" })
             await OkAsync(chair.PostAsync($"{verification}/units/{ids[code]}/complete", null));
+        // The last completion made the gate ready: the chair is told once that the approval waits (e-mail and inbox).
+        Assert.Equal(1, await ApprovalDueAsync());
         await RefusedAsync(secretary.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" }), HttpStatusCode.Forbidden, "chair");
         await OkAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification", comment = "Đủ 7 đơn vị đã nộp" }));
         Assert.Equal("preliminary-results", await StageAsync(campaign));

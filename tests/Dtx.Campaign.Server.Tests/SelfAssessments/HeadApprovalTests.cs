@@ -74,7 +74,7 @@ public abstract class HeadApprovalTests(CampaignApp app)
         // The head is e-mailed that a form waits for them (as the SMTP server received it), and finds it in the inbox.
         await app.DeliverMailAsync();
         var told = app.Smtp!.Messages().Single(m => m.To.Mailboxes.Single().Address == headEmail);
-        Assert.Equal("Về việc bản tự đánh giá chuyển đổi số năm 2025 của đơn vị đã được cán bộ đầu mối gửi để thủ trưởng duyệt và nộp", told.Subject);
+        Assert.Equal("Về việc bản tự đánh giá của đơn vị chờ thủ trưởng duyệt và nộp, đợt đánh giá chuyển đổi số năm 2025", told.Subject);
         Assert.Contains("Hạn cuối: 17:00 ngày 30/11/2025 (giờ Việt Nam)", told.TextBody, StringComparison.Ordinal);
         Assert.Equal(told.Subject, (await head.GetFromJsonAsync<JsonElement>("/api/inbox")).GetProperty("messages")[0].GetProperty("subject").GetString());
         var progress = await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress");
@@ -92,7 +92,7 @@ public abstract class HeadApprovalTests(CampaignApp app)
         // The officer is told by e-mail (and in the inbox) that the form came back.
         await app.DeliverMailAsync();
         var backMail = app.Smtp!.Messages().Single(m => m.To.Mailboxes.Single().Address == officerEmail);
-        Assert.Equal("Về việc bản tự đánh giá chuyển đổi số năm 2025 của đơn vị được thủ trưởng trả lại để sửa; ghi chú của thủ trưởng ở đầu bản tự đánh giá trong hệ thống",
+        Assert.Equal("Về việc bản tự đánh giá của đơn vị được thủ trưởng trả lại để sửa (ghi chú ở đầu bản tự đánh giá), đợt đánh giá chuyển đổi số năm 2025",
             backMail.Subject);
         Assert.Equal(backMail.Subject, (await officer.GetFromJsonAsync<JsonElement>("/api/inbox")).GetProperty("messages")[0].GetProperty("subject").GetString());
         (await officer.PutAsJsonAsync($"{path}/answers/1.3", new { number = 3, version = 1 })).EnsureSuccessStatusCode();

@@ -95,7 +95,7 @@ public abstract class FieldAppraisalTests(CampaignApp app)
         var member = await app.LoginAsync(HomeAffairs, Password);
         // They were told of the assignment once, in their inbox (and by e-mail), though it covers every commune.
         var told = (await OkAsync(member.GetAsync("/api/inbox"))).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("subject").GetString()).ToList();
-        Assert.Equal(["Về việc phân công thẩm định kết quả tự đánh giá chuyển đổi số năm 2025: danh sách đơn vị và lĩnh vực được giao có trong trang Hội đồng thẩm định"], told);
+        Assert.Equal(["Về việc phân công thẩm định (đơn vị và lĩnh vực được giao có trong trang Hội đồng thẩm định), đợt đánh giá chuyển đổi số năm 2025"], told);
         var work = await OkAsync(member.GetAsync($"{verification}/fields/1"));
         Assert.Equal(communeCount, work.GetProperty("units").GetArrayLength());
         Assert.Equal(communeCount * 3, work.GetProperty("indicators").GetInt32());

@@ -356,7 +356,7 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.submitted", "participant", scope.Participant.Id.ToString(),
             new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage,
-                ApprovedBy = scope.Campaign.HeadApproval ? user : null, scope.Participant.PreparedBy },
+                ApprovedBy = scope.Campaign.HeadApproval && byApprover ? user : null, scope.Participant.PreparedBy },
             CampaignId: campaignId, UnitId: unitId), ct);
         await transaction.CommitAsync(ct);
         await RaiseAllSubmittedAsync(scope.Campaign, user, ct);

@@ -103,8 +103,11 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
             throw Refusal.Forbidden("verification.group-not-assigned", ("member", member.FullName), ("group", groupCode));
         var participants = (await ParticipantsAsync(seat.Campaign.Id, ct)).Where(p => assigned.Contains(p.ParticipantId)).OrderBy(p => p.UnitCode, StringComparer.Ordinal).ToList();
         var prefix = groupCode + ".";
-        var answers = await db.Set<Answer>().AsNoTracking().Where(a => assigned.Contains(a.ParticipantId) && a.IndicatorCode.StartsWith(prefix)).ToListAsync(ct);
-        var verdicts = await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => assigned.Contains(v.ParticipantId) && v.IndicatorCode.StartsWith(prefix)).ToListAsync(ct);
+        // Looked up by (participant, indicator): a field spans thousands of units at commune scale.
+        var answers = (await db.Set<Answer>().AsNoTracking().Where(a => assigned.Contains(a.ParticipantId) && a.IndicatorCode.StartsWith(prefix)).ToListAsync(ct))
+            .ToDictionary(a => (a.ParticipantId, a.IndicatorCode));
+        var verdicts = (await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => assigned.Contains(v.ParticipantId) && v.IndicatorCode.StartsWith(prefix)).ToListAsync(ct))
+            .ToDictionary(v => (v.ParticipantId, v.IndicatorCode));
         var evidenced = (await db.Set<EvidenceItem>().AsNoTracking().Where(e => assigned.Contains(e.ParticipantId) && e.IndicatorCode.StartsWith(prefix))
             .Select(e => new { e.ParticipantId, e.IndicatorCode }).Distinct().ToListAsync(ct)).Select(e => (e.ParticipantId, e.IndicatorCode)).ToHashSet();
         var units = new List<FieldUnit>();
@@ -117,8 +120,8 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
             named ??= group;
             var indicators = AssessmentScope.Walk(group, p.Profile).Select(leaf =>
             {
-                var answer = answers.FirstOrDefault(a => a.ParticipantId == p.ParticipantId && a.IndicatorCode == leaf.Code);
-                var verdict = verdicts.FirstOrDefault(v => v.ParticipantId == p.ParticipantId && v.IndicatorCode == leaf.Code);
+                var answer = answers.GetValueOrDefault((p.ParticipantId, leaf.Code));
+                var verdict = verdicts.GetValueOrDefault((p.ParticipantId, leaf.Code));
                 return new FieldIndicator(leaf.Code, leaf.Name.Vi, leaf.Name.En, leaf.MaxPoints,
                     answer is not null && Scoring.Participation.Participation.Answered(answer.Input(false)), answer?.SelfScore ?? 0,
                     evidenced.Contains((p.ParticipantId, leaf.Code)), verdict?.Points, verdict?.Note);
@@ -140,12 +143,13 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
             return [];
         var participants = (await ParticipantsAsync(seat.Campaign.Id, ct)).ToDictionary(p => p.ParticipantId);
         var ids = rows.Select(r => r.ParticipantId).Distinct().ToList();
-        var verdicts = await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => ids.Contains(v.ParticipantId)).Select(v => new { v.ParticipantId, v.IndicatorCode }).ToListAsync(ct);
+        var verdicts = (await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => ids.Contains(v.ParticipantId)).Select(v => new { v.ParticipantId, v.IndicatorCode }).ToListAsync(ct))
+            .Select(v => (v.ParticipantId, v.IndicatorCode)).ToHashSet();
         return [.. rows.GroupBy(r => (r.CouncilMemberId, r.GroupCode!)).Select(field =>
         {
             var leaves = field.Select(r => (r.ParticipantId, Codes: participants[r.ParticipantId].Set.Groups.Where(g => g.Code == field.Key.Item2)
                 .SelectMany(g => AssessmentScope.Walk(g, participants[r.ParticipantId].Profile)).Select(l => l.Code).ToList())).ToList();
-            var verified = leaves.Sum(l => verdicts.Count(v => v.ParticipantId == l.ParticipantId && l.Codes.Contains(v.IndicatorCode)));
+            var verified = leaves.Sum(l => l.Codes.Count(code => verdicts.Contains((l.ParticipantId, code))));
             return new FieldProgress(field.Key.CouncilMemberId, seat.Campaign.Council.FirstOrDefault(m => m.Id == field.Key.CouncilMemberId)?.FullName ?? "",
                 field.Key.Item2, field.Count(), leaves.Sum(l => l.Codes.Count), verified);
         }).OrderBy(f => f.GroupCode, StringComparer.Ordinal).ThenBy(f => f.MemberName, StringComparer.Ordinal)];

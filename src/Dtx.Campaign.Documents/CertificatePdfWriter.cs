@@ -30,7 +30,7 @@ public static class CertificatePdfWriter
         }
 
         if (signer is not null && last is not null)
-            signer.Prepare(document, DocFormat.IsEnglish(lang) ? "Certificate of Merit " + last.Serial : "Bằng khen số " + last.Serial, last.Authority.Place);
+            return signer.SaveSigned(document, DocFormat.IsEnglish(lang) ? "Certificate of Merit " + last.Serial : "Bằng khen số " + last.Serial, last.Authority.Place);
 
         using var output = new MemoryStream();
         document.Save(output, false);

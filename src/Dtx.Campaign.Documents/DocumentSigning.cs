@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
@@ -13,8 +14,8 @@ namespace Dtx.Campaign.Documents;
 public sealed class DocumentSignerException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Signs issued PDFs (ký số) with the issuing authority's certificate: a PDF signature (adbe.pkcs7.detached CMS,
-/// SHA-256, the signer's certificate included) written by PDFsharp's signature support, the CMS built by .NET's
+/// Signs issued PDFs (ký số) with the issuing authority's certificate: a PAdES baseline B-B signature (ETSI.CAdES.detached,
+/// SHA-256, the signer's certificate included and bound) written by PDFsharp's signature support, the CMS built by .NET's
 /// <see cref="SignedCms"/>. Loaded once at start-up, so that a wrong password or an expired certificate stops the server.
 /// </summary>
 public sealed class DocumentSigner : IDisposable
@@ -70,17 +71,33 @@ public sealed class DocumentSigner : IDisposable
         return new DocumentSignerException(message);
     }
 
-    /// <summary>Sets <paramref name="document"/> up to be signed when it is saved.</summary>
-    internal void Prepare(PdfDocument document, string reason, string location) =>
-        DigitalSignatureHandler.ForDocument(document, new CmsSigner(this), new DigitalSignatureOptions
+    /// <summary>Saves <paramref name="document"/> signed; <paramref name="document"/> must not have been saved before.</summary>
+    internal byte[] SaveSigned(PdfDocument document, string reason, string location)
+    {
+        using var output = new MemoryStream();
+        DigitalSignatureHandler.ForDocument(document, new CadesSigner(this, output), new DigitalSignatureOptions
         {
             Reason = reason, Location = location, AppName = "Dtx.Campaign", ContactInfo = _certificate.GetNameInfo(X509NameType.SimpleName, false),
         });
+        document.Save(output, false);
+        return output.ToArray();
+    }
 
     public void Dispose() => _certificate.Dispose();
 
-    private sealed class CmsSigner(DocumentSigner owner) : IDigitalSigner
+    /// <summary>
+    /// A PAdES baseline B-B signature: SubFilter ETSI.CAdES.detached, a CMS whose signed attributes bind the signer's
+    /// certificate (ESS signing-certificate-v2) and carry no signing-time (the claimed time is the dictionary's /M).
+    /// </summary>
+    private sealed class CadesSigner(DocumentSigner owner, MemoryStream output) : IDigitalSigner
     {
+        // PDFsharp 6.2 always names the pre-PAdES SubFilter and writes the machine's DateTime.Now as the claimed signing
+        // time (/M), with no option for either. The PAdES SubFilter has exactly the same length, and so has the injected
+        // clock's time in the same PDF date form, so both are replaced in the written bytes before they are hashed: no
+        // offset or cross-reference moves.
+        private static readonly byte[] PdfSharpSubFilter = "/adbe.pkcs7.detached"u8.ToArray();
+        private static readonly byte[] PadesSubFilter = "/ETSI.CAdES.detached"u8.ToArray();
+
         public string CertificateName => owner._certificate.GetNameInfo(X509NameType.SimpleName, false);
 
         public DateTime? SignatureDate => owner._clock.GetUtcNow().UtcDateTime;
@@ -90,6 +107,7 @@ public sealed class DocumentSigner : IDisposable
 
         public Task<byte[]> GetSignatureAsync(Stream stream)
         {
+            WritePadesDictionary();
             using var buffer = new MemoryStream();
             // PDFsharp hands over its ranged stream positioned at its end; it cannot seek (CanSeek itself throws) but can be rewound.
             stream.Position = 0;
@@ -100,13 +118,72 @@ public sealed class DocumentSigner : IDisposable
             var cms = new SignedCms(new ContentInfo(buffer.ToArray()), detached: true);
             var signer = new System.Security.Cryptography.Pkcs.CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, owner._certificate)
             {
-                DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),   // SHA-256
+                DigestAlgorithm = new Oid(Oids.Sha256),
                 IncludeOption = X509IncludeOption.EndCertOnly,
             };
-            signer.SignedAttributes.Add(new Pkcs9SigningTime(owner._clock.GetUtcNow().UtcDateTime));
+            signer.SignedAttributes.Add(Oids.SigningCertificateV2Of(owner._certificate));
             cms.ComputeSignature(signer);
             return Task.FromResult(cms.Encode());
         }
+
+        private void WritePadesDictionary()
+        {
+            var written = output.GetBuffer().AsSpan(0, (int)output.Length);
+            var at = written.IndexOf(PdfSharpSubFilter);
+            if (at < 0 || written[(at + 1)..].IndexOf(PdfSharpSubFilter) >= 0)
+                throw new InvalidOperationException("the PDF library wrote no single signature SubFilter to rename; refusing to issue a signature of unknown form");
+            PadesSubFilter.CopyTo(written[at..]);
+
+            var dictionary = written[at..];
+            var date = dictionary.IndexOf("/M("u8);
+            var end = date < 0 ? -1 : dictionary[date..].IndexOf((byte)')');
+            var claimed = Encoding.ASCII.GetBytes("D:" + owner._clock.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "+00'00'");
+            if (date < 0 || end - 3 != claimed.Length)
+                throw new InvalidOperationException("the PDF library wrote no signing time of the expected form; refusing to sign with the machine's clock");
+            claimed.CopyTo(dictionary[(date + 3)..]);
+        }
+    }
+}
+
+/// <summary>The object identifiers of the signature, and the ESS attribute that binds the signer's certificate (RFC 5035).</summary>
+internal static class Oids
+{
+    public const string Sha256 = "2.16.840.1.101.3.4.2.1";
+    public const string SigningTime = "1.2.840.113549.1.9.5";
+    public const string SigningCertificateV2 = "1.2.840.113549.1.9.16.2.47";
+
+    /// <summary>SigningCertificateV2 { certs { ESSCertIDv2 { certHash (SHA-256, the default algorithm, so omitted), issuerSerial } } }.</summary>
+    public static AsnEncodedData SigningCertificateV2Of(X509Certificate2 certificate)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        {
+            writer.WriteOctetString(SHA256.HashData(certificate.RawData));
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true)))
+                    writer.WriteEncodedValue(certificate.IssuerName.RawData);
+                writer.WriteInteger(certificate.SerialNumberBytes.Span);
+            }
+        }
+        return new AsnEncodedData(SigningCertificateV2, writer.Encode());
+    }
+
+    /// <summary>The SHA-256 certificate hash a signing-certificate-v2 attribute names first, or null when it names another algorithm.</summary>
+    public static byte[]? CertHashIn(AsnEncodedData attribute)
+    {
+        var certs = new AsnReader(attribute.RawData, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        var first = certs.ReadSequence();
+        if (first.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+        {
+            var algorithm = first.ReadSequence().ReadObjectIdentifier();
+            if (algorithm != Sha256)
+                return null;
+        }
+        return first.ReadOctetString();
     }
 }
 
@@ -124,6 +201,10 @@ public static partial class DocumentVerifier
     [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")]
     private static partial Regex ByteRange();
 
+    // A PDF date, D:YYYYMMDDHHmmSS followed by Z or an offset such as +07'00' (ISO 32000-1, 7.9.4).
+    [GeneratedRegex(@"/M\s*\(D:(\d{14})(?:(Z)|([+-])(\d{2})'?(\d{2})?'?)?\)")]
+    private static partial Regex ClaimedSigningTime();
+
     public static SignatureReport Verify(byte[] pdf)
     {
         ArgumentNullException.ThrowIfNull(pdf);
@@ -136,6 +217,28 @@ public static partial class DocumentVerifier
             // Whatever a forged or damaged file makes the CMS decoder stumble on, the answer is the same: not a valid signature.
             return new(true, false, null, null, "Chữ ký số hỏng: văn bản đã bị sửa / the signature value is damaged: the file was altered");
         }
+    }
+
+    /// <summary>The signing-time attribute, which documents signed before PAdES carry.</summary>
+    private static DateTimeOffset? SigningTimeAttribute(SignerInfo info) =>
+        info.SignedAttributes.Cast<CryptographicAttributeObject>().Where(x => x.Oid.Value == Oids.SigningTime)
+            .Select(x => (DateTimeOffset?)new DateTimeOffset(new Pkcs9SigningTime(x.Values[0].RawData).SigningTime.ToUniversalTime(), TimeSpan.Zero))
+            .FirstOrDefault();
+
+    /// <summary>The /M of the signature dictionary that holds the byte range at <paramref name="byteRangeAt"/> (inside the signed bytes).</summary>
+    private static DateTimeOffset? ClaimedTime(string text, int byteRangeAt)
+    {
+        var start = text.LastIndexOf(" obj", byteRangeAt, StringComparison.Ordinal);
+        var end = text.IndexOf("endobj", byteRangeAt, StringComparison.Ordinal);
+        if (start < 0 || end < 0)
+            return null;
+        var m = ClaimedSigningTime().Match(text, start, end - start);
+        if (!m.Success || !DateTime.TryParseExact(m.Groups[1].Value, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            return null;
+        var offset = m.Groups[3].Success
+            ? (m.Groups[3].Value == "-" ? -1 : 1) * new TimeSpan(int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture), m.Groups[5].Success ? int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture) : 0, 0)
+            : TimeSpan.Zero;
+        return offset.Duration() < TimeSpan.FromHours(15) ? new DateTimeOffset(local, offset).ToUniversalTime() : null;
     }
 
     private static SignatureReport Check(byte[] pdf)
@@ -182,17 +285,7 @@ public static partial class DocumentVerifier
         var info = cms.SignerInfos[0];
         var who = info.Certificate?.Subject;
         var thumbprint = info.Certificate?.GetCertHashString(HashAlgorithmName.SHA256);
-        DateTimeOffset? when = info.SignedAttributes.Cast<CryptographicAttributeObject>()
-            .SelectMany(x => x.Values.Cast<AsnEncodedData>()).OfType<Pkcs9SigningTime>().Select(t => (DateTimeOffset?)new DateTimeOffset(t.SigningTime.ToUniversalTime(), TimeSpan.Zero)).FirstOrDefault();
-        if (when is null)
-        {
-            foreach (var attribute in info.SignedAttributes)
-            {
-                if (attribute.Oid.Value == "1.2.840.113549.1.9.5")
-                    when = new DateTimeOffset(new Pkcs9SigningTime(attribute.Values[0].RawData).SigningTime.ToUniversalTime(), TimeSpan.Zero);
-            }
-        }
-
+        var when = SigningTimeAttribute(info) ?? ClaimedTime(text, m.Index);
         try
         {
             cms.CheckSignature(verifySignatureOnly: true);
@@ -201,6 +294,13 @@ public static partial class DocumentVerifier
         {
             return new(true, false, who, when, "Văn bản đã bị sửa sau khi ký / the file was altered after it was signed", thumbprint);
         }
+
+        // PAdES binds the signer's certificate into the signed attributes, so that another certificate with the same key
+        // and name cannot be swapped in; older documents signed here without the attribute are still checked as before.
+        var binding = info.SignedAttributes.Cast<CryptographicAttributeObject>().FirstOrDefault(x => x.Oid.Value == Oids.SigningCertificateV2);
+        if (binding is not null && (info.Certificate is null || Oids.CertHashIn(binding.Values[0]) is not { } bound
+            || !bound.AsSpan().SequenceEqual(SHA256.HashData(info.Certificate.RawData))))
+            return new(true, false, who, when, "Chứng thư số trong chữ ký không phải chứng thư đã ký / the certificate in the signature is not the one that signed", thumbprint);
 
         if (c + d != pdf.Length)
             return new(true, false, who, when, "Văn bản có nội dung thêm sau khi ký / the file has content added after it was signed", thumbprint);

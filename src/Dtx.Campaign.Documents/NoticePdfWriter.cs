@@ -85,7 +85,8 @@ public static class NoticePdfWriter
         if (signer is null)
             writer.Note(en ? "Electronic copy not digitally signed (no signing certificate is configured for the issuing authority)." : "Bản điện tử chưa được ký số (cơ quan ban hành chưa cấu hình chứng thư số).");
         writer.Dispose();
-        signer?.Prepare(document, (en ? "Issued: " : "Ban hành văn bản số ") + notice.Number, notice.Authority.Place);
+        if (signer is not null)
+            return signer.SaveSigned(document, (en ? "Issued: " : "Ban hành văn bản số ") + notice.Number, notice.Authority.Place);
 
         using var output = new MemoryStream();
         document.Save(output, false);

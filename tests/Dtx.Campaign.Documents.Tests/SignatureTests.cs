@@ -4,8 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace Dtx.Campaign.Documents.Tests;
 
 /// <summary>
-/// Issued PDFs signed with the authority's PKCS#12 certificate (a throwaway one made here): poppler's pdfsig validates
-/// the signature, <see cref="DocumentVerifier"/> names the signer and time and catches a byte flipped anywhere in the
+/// Issued PDFs signed with the authority's PKCS#12 certificate (a throwaway one made here) as PAdES B-B: poppler's pdfsig
+/// validates the signature and names its type, <see cref="DocumentVerifier"/> names the signer and time and catches a byte flipped anywhere in the
 /// signed bytes; a wrong password or an expired certificate is refused when loaded; unsigned documents say so on the page.
 /// </summary>
 public sealed class SignatureTests : IDisposable
@@ -37,6 +37,7 @@ public sealed class SignatureTests : IDisposable
         var pdfsig = Tools.Run("pdfsig", path);
         Assert.Contains("Signature Validation: Signature is Valid.", pdfsig, StringComparison.Ordinal);
         Assert.Contains("SHA-256", pdfsig, StringComparison.Ordinal);
+        Assert.Contains("Signature Type: ETSI.CAdES.detached", pdfsig, StringComparison.Ordinal);
         Assert.Contains("Sở Khoa học và Công nghệ", pdfsig, StringComparison.Ordinal);
 
         var report = DocumentVerifier.Verify(pdf);
@@ -64,8 +65,48 @@ public sealed class SignatureTests : IDisposable
     {
         using var signer = DocumentSigner.Load(ValidPkcs12(), Password);
         var path = Tools.Save(CertificatePdfWriter.Write(Samples.Certificate, "vi", signer), "signatures", "certificate.signed");
-        Assert.Contains("Signature Validation: Signature is Valid.", Tools.Run("pdfsig", path), StringComparison.Ordinal);
+        var pdfsig = Tools.Run("pdfsig", path);
+        Assert.Contains("Signature Validation: Signature is Valid.", pdfsig, StringComparison.Ordinal);
+        Assert.Contains("Signature Type: ETSI.CAdES.detached", pdfsig, StringComparison.Ordinal);
         Assert.True(DocumentVerifier.Verify(File.ReadAllBytes(path)).Intact);
+    }
+
+    [Fact]
+    public void A_certificate_swapped_into_the_signature_is_caught_by_the_signed_certificate_binding()
+    {
+        using var key = RSA.Create(2048);
+        var issuer = new X500DistinguishedName("CN=Sở Khoa học và Công nghệ, O=UBND Thành phố Hà Nội, C=VN");
+        byte[] serial = [0x11, 0x22, 0x33, 0x44];
+        using var genuine = Issue(key, issuer, issuer, serial);
+        var path = Path.Combine(_folder, "genuine.p12");
+        File.WriteAllBytes(path, genuine.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12, Password));
+        using var signer = DocumentSigner.Load(path, Password);
+        var pdf = NoticePdfWriter.Write(Samples.AwardDecision, Shipped.Renderer().RenderNotice(Samples.AwardDecision), "vi", signer);
+        Assert.True(DocumentVerifier.Verify(pdf).Intact);
+
+        // Someone holding a certificate for the same key under another name (same issuer and serial, so the signer info
+        // still finds it) puts it in place of the genuine one: the signature value still checks, the binding does not.
+        using var impostor = Issue(key, new X500DistinguishedName("CN=Kẻ mạo danh, C=VN"), issuer, serial);
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        var start = text.IndexOf("/Contents<", StringComparison.Ordinal) + "/Contents<".Length;
+        var end = text.IndexOf('>', start);
+        var cms = new System.Security.Cryptography.Pkcs.SignedCms();
+        cms.Decode(new System.Formats.Asn1.AsnReader(Convert.FromHexString(text[start..end]), System.Formats.Asn1.AsnEncodingRules.BER).ReadEncodedValue().Span);
+        cms.RemoveCertificate(cms.Certificates[0]);
+        cms.AddCertificate(impostor);
+        var swapped = Convert.ToHexString(cms.Encode()).PadRight(end - start, '0');
+        var forged = System.Text.Encoding.Latin1.GetBytes(text[..start] + swapped + text[end..]);
+
+        var report = DocumentVerifier.Verify(forged);
+        Assert.False(report.Intact, report.Detail);
+        Assert.Contains("không phải chứng thư đã ký", report.Detail, StringComparison.Ordinal);
+    }
+
+    private static X509Certificate2 Issue(RSA key, X500DistinguishedName subject, X500DistinguishedName issuer, byte[] serial)
+    {
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return request.Create(issuer, X509SignatureGenerator.CreateForRSA(key, RSASignaturePadding.Pkcs1),
+            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), serial);
     }
 
     [Fact]

@@ -68,6 +68,8 @@ public static partial class RefusalTexts
             "the symbol after the number, e.g. UBND or SKHCN: no spaces or '/'"),
         ["campaign.letterhead-missing"] = ("chưa khai báo tiêu đề văn bản và người ký của {authority}: thông báo và bằng khen của đợt đánh giá phải ghi tên người ký. Khai báo tại trang Tiêu đề văn bản (/admin/letterheads), rồi khởi động lại",
             "the letterhead and signer of {authority} are not set: the campaign's notices and certificates must name who signs them. Set them on the Letterheads page (/admin/letterheads), then launch again"),
+        ["letterhead.not-set"] = ("chưa khai báo tiêu đề văn bản và người ký của {authority}, nên chưa ban hành được văn bản hay bằng khen (không in văn bản thiếu người ký). Khai báo tại trang Tiêu đề văn bản (/admin/letterheads), rồi làm lại",
+            "the letterhead and signer of {authority} are not set, so no notice or certificate can be issued (none is printed without a signer). Set them on the Letterheads page (/admin/letterheads), then try again"),
         ["server.error-title"] = ("Hệ thống gặp lỗi", "The system failed"),
         // Answers the framework gives from a status alone (no route, wrong method or content type, not signed in).
         ["http.400"] = ("Yêu cầu không hợp lệ", "The request is not valid"),

@@ -45,7 +45,7 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
     {
         var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == award.CampaignId, ct);
         var authority = await db.Authorities.AsNoTracking().FirstAsync(a => a.Id == campaign.AuthorityId, ct);
-        var letterhead = await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority);
+        var letterhead = await LetterheadDesk.ForIssueAsync(db, authority, ct);
         return new CertificateOfMerit
         {
             Authority = letterhead.Authority, Awardee = award.UnitName, Class = (Documents.AwardClass)((int)award.Class + 1), CampaignName = campaign.NameVi,
@@ -115,8 +115,11 @@ internal sealed partial class CertificatePrinter(CampaignDbContext db, DocumentR
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogFailed(logger, batch.CampaignId, e.Message);
+                // A refusal (no letterhead, an expired signing certificate) is shown to the administrator as they read it.
+                var error = e is Scoring.Refusals.Refusal refusal ? string.Join("; ", refusal.Texts("vi")) : e.Message;
+                error = error.Length > 2000 ? error[..2000] : error;   // the column's length
                 await db.Set<CertificateBatch>().Where(b => b.Id == batch.Id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BatchStatus.Failed).SetProperty(b => b.Error, e.Message), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BatchStatus.Failed).SetProperty(b => b.Error, error), ct);
             }
         }
         return finished;

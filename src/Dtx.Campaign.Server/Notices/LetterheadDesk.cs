@@ -18,6 +18,14 @@ internal sealed class LetterheadDesk(CampaignDbContext db, AuditTrail audit, Tim
             Letterhead.SignerCapacity, Letterhead.SignerTitle, Saved ? Letterhead.SignerName : null, Saved, Saved ? Letterhead.UpdatedAt : null, Letterhead.UpdatedBy);
     }
 
+    /// <summary>
+    /// The letterhead a document of <paramref name="authority"/> is issued under. Launch requires one, but a campaign
+    /// launched before that rule may lack it: its documents are refused rather than printed without a signer.
+    /// </summary>
+    public static async Task<Letterhead> ForIssueAsync(CampaignDbContext db, Units.OrganizingAuthority authority, CancellationToken ct) =>
+        await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct)
+            ?? throw Refusal.Conflict("letterhead.not-set", ("authority", authority.NameVi));
+
     public async Task<IReadOnlyList<Entry>> ListAsync(CancellationToken ct)
     {
         var authorities = await db.Authorities.AsNoTracking().OrderBy(a => a.Code).ToListAsync(ct);

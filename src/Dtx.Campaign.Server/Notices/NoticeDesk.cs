@@ -27,7 +27,7 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
     public async Task<Issue> IssueAsync(Campaigns.Campaign campaign, Func<NoticeContext, Notice> filed, string issuedBy, int recipients, Guid? unitId, CancellationToken ct,
         string typeCode = "TB")
     {
-        var context = await ContextAsync(campaign, ct);
+        var context = await ContextAsync(campaign, issuing: true, ct);
         var year = TimeZoneInfo.ConvertTime(context.IssuedAt, context.Zone).Year;
         var number = await register.NextNumberAsync(campaign.AuthorityId, year, ct);
         context = context with { Number = new DocumentNumber(number, typeCode, context.Letterhead.Symbol) };
@@ -46,7 +46,7 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
     /// <summary>A document issued earlier, ready to be sent again to its recipients: the templates at its recorded versions, its number and date.</summary>
     public async Task<Issue> ReopenAsync(Campaigns.Campaign campaign, IssuedDocument document, CancellationToken ct)
     {
-        var context = await ContextAsync(campaign, ct) with { Number = new DocumentNumber(document.Number, document.TypeCode, document.Symbol), IssuedAt = document.IssuedAt };
+        var context = await ContextAsync(campaign, issuing: true, ct) with { Number = new DocumentNumber(document.Number, document.TypeCode, document.Symbol), IssuedAt = document.IssuedAt };
         return new Issue(document, new TemplateRenderer(await templates.AtVersionsAsync(document.TemplateVersions, ct)), context);
     }
 
@@ -54,7 +54,7 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
     /// <returns>Null when the campaign has no data for the notice yet.</returns>
     public async Task<Notice?> PreviewAsync(Campaigns.Campaign campaign, INoticeBuilder builder, Units.Unit? unit, CancellationToken ct)
     {
-        var context = await ContextAsync(campaign, ct);
+        var context = await ContextAsync(campaign, issuing: false, ct);
         if (await builder.BuildAsync(campaign, ct) is not { } copies)
             return null;
         return unit is null ? copies.Filed(context) : copies.ForUnit(context, unit);
@@ -74,10 +74,12 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
     public sealed record NoticeContext(Letterhead Letterhead, DocumentNumber Number, DateTimeOffset IssuedAt, TimeZoneInfo Zone, Documents.Campaign Campaign,
         IReadOnlyList<string> Recipients, IReadOnlyDictionary<string, Scoring.IndexSets.IndexSet> SetsByCategory);
 
-    private async Task<NoticeContext> ContextAsync(Campaigns.Campaign campaign, CancellationToken ct)
+    // A preview (not issuing) shows the defaults while no letterhead is saved.
+    private async Task<NoticeContext> ContextAsync(Campaigns.Campaign campaign, bool issuing, CancellationToken ct)
     {
         var authority = await db.Authorities.AsNoTracking().FirstAsync(a => a.Id == campaign.AuthorityId, ct);
-        var letterhead = await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority);
+        var letterhead = issuing ? await LetterheadDesk.ForIssueAsync(db, authority, ct)
+            : await db.Set<Letterhead>().AsNoTracking().FirstOrDefaultAsync(l => l.AuthorityId == authority.Id, ct) ?? Letterhead.Default(authority);
         var chosen = await db.Set<Campaigns.CampaignIndexSet>().AsNoTracking().Where(s => s.CampaignId == campaign.Id).ToListAsync(ct);
         var byCategory = new Dictionary<string, Scoring.IndexSets.IndexSet>(StringComparer.Ordinal);
         foreach (var c in chosen.OrderBy(c => c.Category, StringComparer.Ordinal))

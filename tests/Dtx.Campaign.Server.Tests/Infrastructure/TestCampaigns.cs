@@ -70,6 +70,7 @@ public static class TestCampaigns
     /// </summary>
     public static async Task LaunchOnVersionAsync(CampaignApp app, Guid campaignId, int version)
     {
+        await EnsureLetterheadAsync(await app.LoginAsAdminAsync());   // as the launch it stands for requires
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Data.CampaignDbContext>();
         var campaign = await db.Campaigns.SingleAsync(c => c.Id == campaignId);

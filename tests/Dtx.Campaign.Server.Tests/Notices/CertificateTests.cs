@@ -28,6 +28,7 @@ public abstract class CertificateTests(CampaignApp app)
         await app.ImportHanoiUnitsAsync(admin);
         var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"ct-{Guid.NewGuid():N}"[..18], "department"));
         var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = set }, launch: false);
+        await TestCampaigns.EnsureLetterheadAsync(admin);   // as a launch would have required
         var now = app.Clock.GetUtcNow();
         await using (var scope = app.Services.CreateAsyncScope())
         {

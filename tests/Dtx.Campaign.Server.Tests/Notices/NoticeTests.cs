@@ -121,6 +121,27 @@ public abstract class NoticeTests(CampaignApp app)
         var outsider = await app.LoginAsync("outsider@demo.hanoi.invalid", "Reader-Password-1");
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/documents/{id}/pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync("/api/templates")).StatusCode);
+
+        // A campaign launched before launch required a letterhead has none: its documents are refused in Vietnamese, naming
+        // the authority and where to set it, instead of printed without a signer; no number is taken. Set, they are issued.
+        Guid snvId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            await db.Set<Letterhead>().ExecuteDeleteAsync();
+            snvId = await db.Units.Where(u => u.Code == "SNV").Select(u => u.Id).SingleAsync();
+        }
+        var unsigned = await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/reminders", new { units = new[] { snvId } });
+        Assert.Equal(HttpStatusCode.Conflict, unsigned.StatusCode);
+        var why = await unsigned.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("letterhead.not-set", why.GetProperty("code").GetString());
+        Assert.StartsWith("chưa khai báo tiêu đề văn bản và người ký của UBND Thành phố Hà Nội", why.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("/admin/letterheads", why.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>($"/api/documents?campaignId={campaign}")).GetArrayLength());
+        await TestCampaigns.EnsureLetterheadAsync(admin);
+        var reminded = await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/reminders", new { units = new[] { snvId } });
+        Assert.Equal(HttpStatusCode.OK, reminded.StatusCode);
+        Assert.Equal("3/TB-UBND", (await reminded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("document").GetString());
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         // The head approves and submits: irreversible, so the confirmation says so; the page then names both people.
         await head.ReloadAsync();
         await head.Locator("#submit-confirm summary").ClickAsync();
-        await Expect(head.Locator("#submit-confirm")).ToContainTextAsync("không hoàn tác được");
+        await Expect(head.Locator("#submit-confirm")).ToContainTextAsync("sau đó không hoàn tác được");
         await head.Locator("#submit-assessment").ClickAsync();
         await Expect(head.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
         await Expect(head.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");

@@ -192,7 +192,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await focal.SetViewportSizeAsync(1280, 900);
 
         await focal.Locator("#submit-confirm summary").ClickAsync();
-        await Expect(focal.Locator("#submit-confirm")).ToContainTextAsync("không hoàn tác được");
+        await Expect(focal.Locator("#submit-confirm")).ToContainTextAsync("sau đó không hoàn tác được");
         await focal.Locator("#submit-assessment").ClickAsync();
         await Expect(focal.Locator("#flash")).ToHaveTextAsync("Đã nộp bản tự đánh giá.");
         await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
@@ -202,6 +202,18 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("[data-deadline]")).ToHaveCountAsync(0);
         await Expect(focal.Locator("#countdown-stopped")).ToBeVisibleAsync();
         await checks.ScreenshotAsync(focal, "06-self-assessment-submitted");
+
+        // A slip noticed right after submitting: for 15 minutes the submission can be taken back, after saying what that means.
+        await focal.Locator("#withdraw-confirm summary").ClickAsync();
+        await Expect(focal.Locator("#withdraw-confirm")).ToContainTextAsync("mọi câu trả lời và minh chứng giữ nguyên");
+        await checks.ScreenshotAsync(focal, "06b-self-assessment-withdraw");
+        await focal.Locator("#withdraw-assessment").ClickAsync();
+        await Expect(focal.Locator("#flash")).ToHaveTextAsync("Đã rút lại bản tự đánh giá; sửa xong hãy nộp lại trước hạn.");
+        await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đang thực hiện");
+        await Expect(focal.Locator("#self-total")).ToHaveTextAsync("60,00");
+        await focal.Locator("#submit-confirm summary").ClickAsync();
+        await focal.Locator("#submit-assessment").ClickAsync();
+        await Expect(focal.Locator("#assessment-status")).ToHaveTextAsync("Đã nộp");
 
         // The administrator (signed in again: the clock moved a month) filters the dashboard on submitted units,
         // after the outbox went to the SMTP server: the campaign's e-mails are counted, none failed.
@@ -214,6 +226,16 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(admin.Locator("#progress tbody tr")).ToHaveCountAsync(1);
         await Expect(admin.Locator("tr[data-unit='X-DONG-ANH'] [data-status]")).ToHaveAttributeAsync("data-status", "submitted");
         await Expect(admin.Locator("tr[data-unit='X-DONG-ANH']")).ToContainTextAsync("4/4");
+        // The progress chart counts the unit among the submitted, and each category's segments add up to its units.
+        await Expect(admin.Locator("#progress-chart figure[data-category='commune'] li[data-segment='submitted']")).ToHaveAttributeAsync("data-count", "1");
+        foreach (var figure in await admin.Locator("#progress-chart figure").AllAsync())
+        {
+            var counts = await figure.Locator("li[data-segment]:not([data-segment='extended'])").EvaluateAllAsync<int[]>("items => items.map(i => +i.dataset.count)");
+            Assert.Equal(int.Parse((await figure.GetAttributeAsync("data-total"))!, System.Globalization.CultureInfo.InvariantCulture), counts.Sum());
+        }
+        // What the workflow waits for is said in words, not by the engine's event name.
+        await Expect(admin.Locator("#pending")).Not.ToContainTextAsync("all-units-submitted");
+        await Expect(admin.Locator("#pending")).ToContainTextAsync("Chờ đến khi mọi đơn vị đã nộp");
         await checks.ScreenshotAsync(admin, "07-admin-dashboard-submitted");
         await checks.AssertAccessibleAsync(admin);
         // The unit's row links to the unit's form.

@@ -143,6 +143,39 @@ public sealed record Participation(
         EnsureInTime(now);
     }
 
+    /// <summary>How long after submitting a unit may take its submission back to correct a slip (the undo of a submission).</summary>
+    public static readonly TimeSpan WithdrawalWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Until when a submission can be taken back: a first submission, for <see cref="WithdrawalWindow"/>, and never past the
+    /// deadline (what is in at the deadline stays in). Null when nothing can be taken back.
+    /// </summary>
+    public DateTimeOffset? WithdrawableUntil =>
+        Status == ParticipationStatus.Submitted && SubmittedAt is { } at && ClarificationDueAt is null && at < Deadline
+            ? (at + WithdrawalWindow < Deadline ? at + WithdrawalWindow : Deadline)
+            : null;
+
+    /// <summary>
+    /// Whether the submission may be taken back now: by whoever may submit it (the head in a campaign with head approval),
+    /// while self-assessment is still the campaign's stage (the last submission may have closed it early), inside
+    /// <see cref="WithdrawableUntil"/>. A submission answering the council's clarification request is never taken back.
+    /// </summary>
+    public void EnsureWithdrawable(DateTimeOffset now, bool byApprover, bool selfAssessmentLasts)
+    {
+        if (Status != ParticipationStatus.Submitted)
+            throw Refusal.Conflict("self-assessment.withdraw-not-submitted", ("unit", UnitCode));
+        if (Terms.HeadApproval && !byApprover)
+            throw Refusal.Forbidden("self-assessment.head-withdraws", ("unit", UnitCode));
+        EnsureRunning(now);
+        if (ClarificationDueAt is not null)
+            throw Refusal.Conflict("self-assessment.withdraw-clarification", ("unit", UnitCode));
+        if (!selfAssessmentLasts)
+            throw Refusal.Conflict("self-assessment.withdraw-stage-closed", ("unit", UnitCode));
+        if (WithdrawableUntil is not { } until || now >= until)
+            throw Refusal.Conflict("self-assessment.withdraw-too-late",
+                ("submittedAt", SubmittedAt is { } at ? Show(at) : null), ("minutes", (int)WithdrawalWindow.TotalMinutes), ("deadline", Show(Deadline)));
+    }
+
     /// <summary>Not yet submitted and not closed: the unit is still expected to submit (reminded, closed when due).</summary>
     public static bool Unsubmitted(ParticipationStatus status) =>
         status is ParticipationStatus.NotStarted or ParticipationStatus.InProgress or ParticipationStatus.AwaitingApproval;

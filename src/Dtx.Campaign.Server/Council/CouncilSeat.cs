@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Security.Claims;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
@@ -61,6 +62,14 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
 /// <summary>The stage a launched campaign's workflow is in (read from its instance; never stored twice).</summary>
 internal static class CampaignStage
 {
+    /// <summary>The annual campaign's stages in order (workflows/annual-campaign.v*.yaml).</summary>
+    public static readonly ImmutableArray<string> Order =
+        ["set-up", "index-publication", "self-assessment", "council-verification", "preliminary-results", "dispute-window",
+         "dispute-resolution", "final-results", "publication-and-awards", "archived"];
+
+    /// <summary>Whether the campaign has moved beyond <paramref name="stage"/> (a stage it has not reached, or an unknown one, is not past).</summary>
+    public static bool IsPast(string current, string stage) => Order.IndexOf(current) > Order.IndexOf(stage) && Order.Contains(stage);
+
     public static async Task<string> OfAsync(CampaignDbContext db, Campaigns.Campaign campaign, CancellationToken ct) =>
         campaign.WorkflowInstanceId is { } id
             ? await db.Set<WorkflowInstance>().Where(i => i.Id == id).Select(i => i.CurrentStage).FirstOrDefaultAsync(ct) ?? "set-up"

@@ -13,8 +13,11 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
 {
     public UnitProfile Profile { get; } = new(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal));
 
-    /// <summary>The unit's rules in this campaign (deadline, grace, whether it may edit now), without storage.</summary>
-    public Participation Rules { get; } = new(Unit.Code, Enum.Parse<ParticipationStatus>(Participant.Status.ToString()),
+    /// <summary>
+    /// The unit's rules in this campaign (deadline, grace, whether it may edit now), without storage; read from the
+    /// participant as it stands, so that a step's view after a change (a submission) sees the change.
+    /// </summary>
+    public Participation Rules => new(Unit.Code, Enum.Parse<ParticipationStatus>(Participant.Status.ToString()),
         new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, Campaign.Status.ToString().ToLowerInvariant(),
             Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays, Campaign.HeadApproval),
         Participant.ExtendedUntil, Participant.ClarificationDueAt, Participant.SubmittedAt,

@@ -32,7 +32,7 @@ public sealed record BonusView(string RuleKey, string NameVi, string NameEn, dec
 public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
     string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
     int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, decimal Bonus,
-    IReadOnlyList<BonusView> BonusClaims, string CalendarFeed, UnitApprovalView? Approval = null);
+    IReadOnlyList<BonusView> BonusClaims, string CalendarFeed, UnitApprovalView? Approval = null, DateTimeOffset? WithdrawableUntil = null);
 
 /// <summary>
 /// Approval inside the unit, in a campaign that asks for it: who sent the self-assessment to the head and when, the head's
@@ -364,6 +364,28 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
     }
 
     /// <summary>
+    /// Takes a submission back for a few minutes after it was made (the rules are <see cref="Scoring.Participation.Participation.EnsureWithdrawable"/>):
+    /// the form opens again with every answer and file as it was, to the head when the head had approved it, else to the unit.
+    /// </summary>
+    public async Task<SelfAssessmentView> WithdrawAsync(Guid campaignId, Guid unitId, string? user, CancellationToken ct, bool byApprover = false)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var scope = await LockedScopeAsync(campaignId, unitId, ct);
+        var stage = await Council.CampaignStage.OfAsync(db, scope.Campaign, ct);
+        scope.Rules.EnsureWithdrawable(clock.GetUtcNow(), byApprover, selfAssessmentLasts: !Council.CampaignStage.IsPast(stage, "self-assessment"));
+        var p = scope.Participant;
+        var before = new { Status = "submitted", p.SubmittedAt, p.SubmittedBy };
+        p.Status = scope.Campaign.HeadApproval && p.PreparedAt is not null ? ParticipantStatus.AwaitingApproval : ParticipantStatus.InProgress;
+        (p.SubmittedAt, p.SubmittedBy) = (null, null);
+        p.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEvent("self-assessment.withdrawn", "participant", p.Id.ToString(), before,
+            new { Status = CampaignProgress.Kebab(p.Status) }, CampaignId: campaignId, UnitId: unitId), ct);
+        await transaction.CommitAsync(ct);
+        return await ViewAsync(scope, ct);
+    }
+
+    /// <summary>
     /// The officer sends the complete self-assessment to the unit's head (campaigns with head approval): it is locked
     /// until the head submits it or sends it back. Incomplete, it is refused with the same list as a submission.
     /// </summary>
@@ -589,7 +611,8 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
             scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, [.. Missing(scope, entries).Select(m => m.Text(language))], indicators, score.Bonus, bonusViews,
             $"/calendar/{scope.Participant.CalendarToken}.ics",
             scope.Campaign.HeadApproval ? new UnitApprovalView(scope.Participant.PreparedAt, scope.Participant.PreparedBy, scope.Participant.SentBackNote,
-                scope.Participant.SentBackAt, scope.Participant.SentBackBy, scope.Participant.SubmittedAt, scope.Participant.SubmittedBy) : null);
+                scope.Participant.SentBackAt, scope.Participant.SentBackBy, scope.Participant.SubmittedAt, scope.Participant.SubmittedBy) : null,
+            scope.Rules.WithdrawableUntil is { } until && clock.GetUtcNow() < until ? until : null);
     }
 
     private static AnswerView ToView(Answer a) => new(a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.Explanation, a.SelfScore, a.ShortfallReason, a.Version, a.UpdatedAt, a.UpdatedBy);

@@ -32,6 +32,8 @@ internal static class SelfAssessmentsApi
             .WithSummary("Answer the council's clarification request; then change what is needed and submit again before the due time.");
         group.MapPost("/submit", Submit).WithSummary(
             "Submit when every applicable indicator is answered with its required evidence; lists what is missing otherwise. In a campaign with head approval, the unit's head (or an administrator) submits.");
+        group.MapPost("/withdraw", Withdraw).WithSummary(
+            "Take the submission back within 15 minutes of submitting and before the deadline (the undo of a submission): the form opens again as it was. In a campaign with head approval, the head (or an administrator) takes it back, to the head's approval.");
         group.MapPost("/prepare", Prepare).WithSummary("Send the complete self-assessment to the unit's head for approval (campaigns with head approval); it is locked until the head submits it or sends it back.");
         group.MapPost("/send-back", SendBack).RequireAuthorization(Policies.UnitHead)
             .WithSummary("The unit's head sends the prepared self-assessment back to the officer with a note (campaigns with head approval).");
@@ -94,6 +96,11 @@ internal static class SelfAssessmentsApi
     private static async Task<Ok<SelfAssessmentView>> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, IAuthorizationService authorization,
         ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct,
+            byApprover: (await authorization.AuthorizeAsync(user, Policies.UnitHead)).Succeeded));
+
+    private static async Task<Ok<SelfAssessmentView>> Withdraw(Guid campaignId, Guid unitId, SelfAssessment assessment, IAuthorizationService authorization,
+        ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await assessment.WithdrawAsync(campaignId, unitId, user.Identity?.Name, ct,
             byApprover: (await authorization.AuthorizeAsync(user, Policies.UnitHead)).Succeeded));
 
     private static async Task<Ok<SelfAssessmentView>> Prepare(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>

@@ -53,9 +53,10 @@ internal static class TimerWords
     public static string Event(string name, string language) =>
         Events.TryGetValue(name, out var words) ? (language == "en" ? words.En : words.Vi) : name;
 
-    /// <summary>A pending bookmark in words: a timer described, anything else by its own name.</summary>
+    /// <summary>A pending bookmark in words: a timer described, an awaited event by what it means, anything else by its own name.</summary>
     public static string Describe(WorkflowDefinition? definition, WorkflowInstance instance, Bookmark bookmark, string language) =>
-        (definition is null ? null : Describe(definition, bookmark, DatesOf(instance), TimeZoneInfo.FindSystemTimeZoneById(instance.TimeZoneId), language)) ?? bookmark.Name;
+        (definition is null ? null : Describe(definition, bookmark, DatesOf(instance), TimeZoneInfo.FindSystemTimeZoneById(instance.TimeZoneId), language))
+        ?? (bookmark.Kind == BookmarkKind.Event ? (language == "en" ? "Waiting until " : "Chờ đến khi ") + Event(bookmark.Name, language) : bookmark.Name);
 
     /// <summary>An instance's campaign dates, as the runtime stores them (UTC).</summary>
     public static IReadOnlyDictionary<string, DateTime> DatesOf(WorkflowInstance instance) =>

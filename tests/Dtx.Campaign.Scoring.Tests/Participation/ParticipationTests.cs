@@ -54,6 +54,34 @@ public sealed class ParticipationTests
     }
 
     [Fact]
+    public void A_submission_is_taken_back_within_minutes_before_the_deadline_by_who_may_submit_it_while_self_assessment_lasts()
+    {
+        var submittedAt = Closes.AddDays(-1);
+        var unit = Unit(ParticipationStatus.Submitted);
+        Assert.Equal(submittedAt + Model.WithdrawalWindow, unit.WithdrawableUntil);
+        unit.EnsureWithdrawable(submittedAt.AddMinutes(14), byApprover: false, selfAssessmentLasts: true);
+        Assert.Equal("self-assessment.withdraw-too-late", CodeOf(() => unit.EnsureWithdrawable(submittedAt + Model.WithdrawalWindow, false, true)));
+        // The last submission closed self-assessment early: what is in stays in.
+        Assert.Equal("self-assessment.withdraw-stage-closed", CodeOf(() => unit.EnsureWithdrawable(submittedAt.AddMinutes(1), false, false)));
+        Assert.Equal("self-assessment.withdraw-not-submitted", CodeOf(() => Unit().EnsureWithdrawable(submittedAt, false, true)));
+        Assert.Equal("self-assessment.campaign-not-running", CodeOf(() => Unit(ParticipationStatus.Submitted, running: false).EnsureWithdrawable(submittedAt.AddMinutes(1), false, true)));
+
+        // With head approval only the head (or an administrator) takes back what the head submitted.
+        var approved = Unit(ParticipationStatus.Submitted, headApproval: true);
+        Assert.Equal("self-assessment.head-withdraws", CodeOf(() => approved.EnsureWithdrawable(submittedAt.AddMinutes(1), false, true)));
+        approved.EnsureWithdrawable(submittedAt.AddMinutes(1), true, true);
+
+        // A reply to the council is never taken back; the window never runs past the deadline; a late submission has none.
+        Assert.Null(Unit(ParticipationStatus.Submitted, clarificationDue: Closes.AddDays(9)).WithdrawableUntil);
+        Assert.Equal("self-assessment.withdraw-clarification",
+            CodeOf(() => Unit(ParticipationStatus.Submitted, clarificationDue: Closes.AddDays(9)).EnsureWithdrawable(submittedAt.AddMinutes(1), false, true)));
+        Assert.Equal(Closes, (unit with { SubmittedAt = Closes.AddMinutes(-5) }).WithdrawableUntil);
+        Assert.Null((Unit(ParticipationStatus.Submitted, graceDays: 2) with { SubmittedAt = Closes.AddHours(1) }).WithdrawableUntil);
+        Assert.Equal("self-assessment.withdraw-too-late",
+            CodeOf(() => (Unit(ParticipationStatus.Submitted, graceDays: 2) with { SubmittedAt = Closes.AddHours(1) }).EnsureWithdrawable(Closes.AddHours(1), false, true)));
+    }
+
+    [Fact]
     public void With_head_approval_the_officer_prepares_and_only_the_head_submits_in_time()
     {
         var inside = Opens.AddDays(2);

@@ -116,6 +116,7 @@ public static class AuthorizationRules
         ["POST /api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment/clarification"] = Unit,
         ["POST /api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment/submit"] = Unit,
         ["POST /api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment/prepare"] = Unit,
+        ["POST /api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment/withdraw"] = Unit,
         ["POST /api/campaigns/{campaignId:guid}/units/{unitId:guid}/self-assessment/send-back"] = Admins | Caller.HeadOwn,   // the unit's head approves
         ["GET /api/campaigns/{campaignId:guid}/units/{unitId:guid}/disputes/"] = Unit,
         ["POST /api/campaigns/{campaignId:guid}/units/{unitId:guid}/disputes/"] = Unit,

@@ -116,6 +116,31 @@ public abstract class HeadApprovalTests(CampaignApp app)
         var submittedEntry = journal!.Single(e => e.GetProperty("action").GetString() == "self-assessment.submitted");
         Assert.Contains(officerEmail, submittedEntry.GetProperty("after").GetString(), StringComparison.Ordinal);
 
+        // The undo of a submission: for 15 minutes, by the head only; the form goes back to the head's approval as it was.
+        Assert.Equal(app.Clock.GetUtcNow().AddMinutes(15), submitted.GetProperty("withdrawableUntil").GetDateTimeOffset());
+        var officerUndo = await officer.PostAsync($"{path}/withdraw", null);
+        Assert.Equal(HttpStatusCode.Forbidden, officerUndo.StatusCode);
+        Assert.Equal("self-assessment.head-withdraws", CodeOf(await officerUndo.Content.ReadFromJsonAsync<JsonElement>()));
+        var withdrawn = await head.PostAsync($"{path}/withdraw", null);
+        Assert.True(withdrawn.IsSuccessStatusCode, await withdrawn.Content.ReadAsStringAsync());
+        var reopened = await withdrawn.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("awaiting-approval", reopened.GetProperty("status").GetString());
+        Assert.Equal(50m, reopened.GetProperty("selfTotal").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, reopened.GetProperty("withdrawableUntil").ValueKind);
+        Assert.Equal("awaiting-approval", (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/progress"))!
+            .Single(r => r.GetProperty("unitId").GetGuid() == unit).GetProperty("status").GetString());
+        Assert.Single(await admin.GetFromJsonAsync<JsonElement[]>($"/api/audit?campaign={campaign}&action=self-assessment.withdrawn") ?? []);
+        (await head.PostAsync($"{path}/submit", null)).EnsureSuccessStatusCode();
+        // Past the 15 minutes it stays in, and the head is told why, in Vietnamese.
+        app.Clock.Advance(TimeSpan.FromMinutes(15));
+        head = await app.LoginAsync(headEmail, Password);
+        var late = await head.PostAsync($"{path}/withdraw", null);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var lateProblem = await late.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("self-assessment.withdraw-too-late", CodeOf(lateProblem));
+        Assert.StartsWith("chỉ rút lại được trong 15 phút sau khi nộp (đã nộp lúc ", lateProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        admin = await app.LoginAsAdminAsync();
+
         // Without head approval there is no head step: sending to a head is refused, the view has no approval part.
         var prepareOneStep = await admin.PostAsync($"{oneStepPath}/prepare", null);
         Assert.Equal(HttpStatusCode.Conflict, prepareOneStep.StatusCode);

@@ -36,6 +36,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
     public string? CurrentStage { get; private set; }
     public List<Pending> Waiting { get; private set; } = [];
     public Dictionary<string, int> Counts { get; private set; } = [];
+    public Campaigns.ProgressChart Chart { get; private set; } = new([]);
     public DateTimeOffset Now { get; private set; }
 
     [BindProperty(SupportsGet = true)]
@@ -120,6 +121,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
         Now = clock.GetUtcNow();
         var all = await progress.ForCampaignAsync(id, ct) ?? [];
         Counts = Filters.ToDictionary(f => f, f => all.Count(r => CampaignProgress.Matches(r, f)), StringComparer.Ordinal);
+        Chart = Campaigns.ProgressChart.Of(all);
         Rows = all.Where(r => CampaignProgress.Matches(r, Filters.Contains(Status) ? Status : null)).ToList();
         Open = all.Where(r => r.Status != "submitted").ToList();
         if (campaign.WorkflowInstanceId is { } workflow)

@@ -9,16 +9,11 @@ namespace Dtx.Campaign.Server.Web.Shared;
 /// </summary>
 internal sealed record StageWindow(bool Open, bool Later, DateTimeOffset? OpensAt)
 {
-    /// <summary>The annual campaign's stages in order (workflows/annual-campaign.v*.yaml).</summary>
-    private static readonly string[] Order =
-        ["set-up", "index-publication", "self-assessment", "council-verification", "preliminary-results", "dispute-window",
-         "dispute-resolution", "final-results", "publication-and-awards", "archived"];
-
     public static StageWindow For(string current, string wanted, CampaignSchedule schedule)
     {
         if (current == wanted)
             return new StageWindow(true, false, null);
-        var later = Array.IndexOf(Order, current) < Array.IndexOf(Order, wanted);
+        var later = Server.Council.CampaignStage.Order.IndexOf(current) < Server.Council.CampaignStage.Order.IndexOf(wanted);
         return new StageWindow(false, later, later ? Start(wanted, schedule) : null);
     }
 

@@ -129,6 +129,10 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
     public Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
         StepAsync(campaignId, unitId, "Submitted", async () => await assessment.SubmitAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
 
+    /// <summary>The undo of a submission, for a few minutes after it (by whoever may submit it).</summary>
+    public Task<IActionResult> OnPostWithdrawAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+        StepAsync(campaignId, unitId, "Withdrawn", async () => await assessment.WithdrawAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
+
     /// <summary>The officer sends the self-assessment to the unit's head (campaigns with head approval).</summary>
     public Task<IActionResult> OnPostPrepareAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
         StepAsync(campaignId, unitId, "SentToHead", () => assessment.PrepareAsync(campaignId, unitId, User.Identity?.Name, ct), ct);

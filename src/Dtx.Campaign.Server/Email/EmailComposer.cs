@@ -60,6 +60,17 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
     }
 
     /// <summary>
+    /// The language an outbox e-mail is written in: English only when it was addressed in English (an announcement to
+    /// an account that chose English); Vietnamese otherwise, which includes the authority's notices (issued in
+    /// Vietnamese, Decree 30/2020) and the bilingual account and reminder mails, whose Vietnamese comes first.
+    /// </summary>
+    public static string LanguageOf(string payloadJson)
+    {
+        using var payload = JsonDocument.Parse(payloadJson);
+        return payload.RootElement.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String && lang.GetString() == "en" ? "en" : "vi";
+    }
+
+    /// <summary>
     /// A notice to people who are not a unit (the council chair, the campaign's administrators), worded from
     /// <c>templates/emails/</c> in the recipient's language (Vietnamese unless their account says English): what the
     /// notice is about (<c>about-{template}</c>, else <c>about-notice</c>) inside the <c>announcement</c> subject, text and HTML.

@@ -12,9 +12,10 @@ namespace Dtx.Campaign.Server.Inbox;
 /// </summary>
 internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer, TimeProvider clock)
 {
-    public sealed record Item(Guid Id, Guid CampaignId, string Subject, DateTimeOffset At, bool Read);
+    // Language: the one the e-mail is written in (vi or en), whatever the reader's pages speak; the page marks it so.
+    public sealed record Item(Guid Id, Guid CampaignId, string Subject, DateTimeOffset At, bool Read, string Language);
 
-    public sealed record Message(Guid Id, Guid CampaignId, string Subject, DateTimeOffset At, DateTimeOffset? ReadAt, string Text);
+    public sealed record Message(Guid Id, Guid CampaignId, string Subject, DateTimeOffset At, DateTimeOffset? ReadAt, string Text, string Language);
 
     /// <summary>The newest <paramref name="max"/> messages of the person with this normalised e-mail.</summary>
     public async Task<IReadOnlyList<Item>> ListAsync(string recipient, int max, CancellationToken ct)
@@ -24,7 +25,8 @@ internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer
                           where i.Recipient == recipient
                           orderby i.CreatedAt descending
                           select new { i, m.IdempotencyKey, m.PayloadJson }).Take(Math.Clamp(max, 1, 500)).ToListAsync(ct);
-        return [.. rows.Select(r => new Item(r.i.MessageId, r.i.CampaignId, composer.Compose(r.IdempotencyKey, r.PayloadJson).Subject ?? "", r.i.CreatedAt, r.i.ReadAt is not null))];
+        return [.. rows.Select(r => new Item(r.i.MessageId, r.i.CampaignId, composer.Compose(r.IdempotencyKey, r.PayloadJson).Subject ?? "", r.i.CreatedAt, r.i.ReadAt is not null,
+            EmailComposer.LanguageOf(r.PayloadJson)))];
     }
 
     public Task<int> UnreadAsync(string recipient, CancellationToken ct) =>
@@ -46,7 +48,7 @@ internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer
             await db.Set<InboxItem>().Where(i => i.MessageId == id && i.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.ReadAt, readAt), ct);
         }
         var mail = composer.Compose(row.IdempotencyKey, row.PayloadJson);
-        return new Message(id, row.i.CampaignId, mail.Subject ?? "", row.i.CreatedAt, readAt, mail.TextBody ?? "");
+        return new Message(id, row.i.CampaignId, mail.Subject ?? "", row.i.CreatedAt, readAt, mail.TextBody ?? "", EmailComposer.LanguageOf(row.PayloadJson));
     }
 
     /// <summary>Marks every unread message of this person read; answers how many were.</summary>

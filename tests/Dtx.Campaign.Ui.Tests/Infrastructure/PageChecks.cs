@@ -23,13 +23,17 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
             output.WriteLine("console: " + error);
     }
 
-    public async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, int width = 1280, int height = 900)
+    /// <summary>
+    /// A new browser (its own cookies) on a page of the given size; <paramref name="locale"/> is the browser's own language,
+    /// Vietnamese unless the reader is someone else (the pages follow only the reader's choice, never the browser's).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, int width = 1280, int height = 900, string locale = "vi-VN")
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
-            // A Vietnamese reader's browser: date inputs and the file picker speak Vietnamese too.
-            Locale = "vi-VN", TimezoneId = "Asia/Ho_Chi_Minh",
+            // A Vietnamese reader's browser by default: date inputs and the file picker speak Vietnamese too.
+            Locale = locale, TimezoneId = "Asia/Ho_Chi_Minh",
         });
         // A busy CI machine (another build beside the tests) can take longer than Playwright's 30 s to load a page:
         // waits are generous, they cost nothing when the page is there (no assertion is about speed).
@@ -106,8 +110,27 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
     public async Task ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(ScreenshotFolder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await LeavingNoStyleAsync(page, () => page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true }));
         output.WriteLine($"screenshot: {path}");
+    }
+
+    /// <summary>
+    /// Runs a check that touches the page, then takes away the style attributes it left. A full-page screenshot leaves an
+    /// empty style attribute on the form fields; when htmx then replaces such a field it copies the old element's attributes
+    /// onto the new one (same id), which the CSP refuses as an inline style and the console reports as an error the person
+    /// would never see. The page goes on as it was.
+    /// </summary>
+    private static async Task LeavingNoStyleAsync(IPage page, Func<Task> check)
+    {
+        await page.EvaluateAsync("() => { window.pageChecksStyled = new Set(document.querySelectorAll('[style]')); }");
+        try
+        {
+            await check();
+        }
+        finally
+        {
+            await page.EvaluateAsync("() => document.querySelectorAll('[style]').forEach(e => { if (!window.pageChecksStyled.has(e)) e.removeAttribute('style'); })");
+        }
     }
 
     /// <summary>Runs axe-core on the page and fails on any serious or critical violation, naming the rule and the elements.</summary>
@@ -115,10 +138,11 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
     {
         // Evaluated through the DevTools protocol: the page's CSP forbids inline scripts, and stays as strict as it is in production.
         await page.EvaluateAsync(AxeSource.Value);
-        var violations = await page.EvaluateAsync<JsonElement>("""
+        var violations = default(JsonElement);
+        await LeavingNoStyleAsync(page, async () => violations = await page.EvaluateAsync<JsonElement>("""
             async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
                 .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) }))
-            """);
+            """));
         var serious = violations.EnumerateArray()
             .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
             .Select(v => $"{v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}): {v.GetProperty("help").GetString()} at {string.Join(", ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()))}")
@@ -126,6 +150,71 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
         foreach (var v in violations.EnumerateArray().Where(v => v.GetProperty("impact").GetString() is not ("serious" or "critical")))
             output.WriteLine($"axe ({v.GetProperty("impact").GetString()}) on {page.Url}: {v.GetProperty("id").GetString()}");
         Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious));
+    }
+
+    /// <summary>
+    /// Fails when a page in English shows Vietnamese words, naming each text and where it is. A text is Vietnamese when it
+    /// has a letter only Vietnamese writes (ạ, ư, đ …); data in Vietnamese (a unit's or authority's name) is allowed only
+    /// inside an element marked lang="vi", which also tells a screen reader how to pronounce it. What people read or hear
+    /// counts: text, hidden or not (a closed confirmation, a message script shows later), labels for screen readers,
+    /// tooltips, the texts site.js writes (countdown, unsaved), and the window title. What the person typed is theirs.
+    /// </summary>
+    public static async Task AssertNoVietnameseAsync(IPage page)
+    {
+        var found = await page.EvaluateAsync<string[]>("""
+            () => {
+                const vietnamese = /[ạảấầẩẫậắằẳẵặăẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợơụủũứừửữựưỳỵỷỹđ]/iu;
+                const isData = el => { const marked = el.closest('[lang]'); return !!marked && marked.lang.toLowerCase().startsWith('vi'); };
+                const where = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                    + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+                const found = [];
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const el = node.parentElement;
+                    if (!el || el.closest('script, style, template, textarea') || isData(el)) continue;
+                    if (vietnamese.test(node.nodeValue)) found.push(where(el) + ': "' + node.nodeValue.trim() + '"');
+                }
+                const attributes = ['aria-label', 'title', 'placeholder', 'alt', 'data-format', 'data-passed', 'data-unsaved'];
+                for (const el of document.body.querySelectorAll(attributes.map(a => '[' + a + ']').join(', ') + ', input[type=submit], input[type=button]')) {
+                    if (isData(el)) continue;
+                    for (const name of [...attributes, ...(el.matches('input') ? ['value'] : [])]) {
+                        const value = el.getAttribute(name);
+                        if (value && vietnamese.test(value)) found.push(where(el) + ' ' + name + '="' + value + '"');
+                    }
+                }
+                // The title has no markup: the Vietnamese data the page marks is taken out of it before the check.
+                let title = document.title;
+                for (const el of document.body.querySelectorAll('[lang]'))
+                    if (el.lang.toLowerCase().startsWith('vi') && el.textContent.trim()) title = title.split(el.textContent.trim()).join('');
+                if (vietnamese.test(title)) found.push('title: "' + document.title + '"');
+                return found;
+            }
+            """);
+        Assert.True(found.Length == 0, $"Vietnamese text on the English page {page.Url}:\n" + string.Join("\n", found));
+    }
+
+    /// <summary>
+    /// Fails when something is cut off or pushed sideways on a narrow screen, naming the elements: the page wider than
+    /// its window (the phone scrolls sideways), or anything in the main content sticking out past the content's edge
+    /// (a field or button over a card's border). A wide table may scroll inside its own box (.table-wrap).
+    /// </summary>
+    public static async Task AssertFitsWidthAsync(IPage page)
+    {
+        var overflowing = await page.EvaluateAsync<string?>("""
+            () => {
+                const main = document.querySelector('main');
+                const edge = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+                const outside = [...main.querySelectorAll('*')].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width > 1 && r.right > edge + 1 && !(e.parentElement && e.parentElement.closest('.table-wrap'));
+                });
+                if (document.documentElement.scrollWidth <= window.innerWidth && outside.length === 0) return null;
+                return 'page ' + document.documentElement.scrollWidth + ' px wide in a ' + window.innerWidth + '-px window, content edge at ' + Math.round(edge) + ': '
+                    + outside.slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '')
+                        + ' right ' + Math.round(e.getBoundingClientRect().right)).join(', ');
+            }
+            """);
+        Assert.True(overflowing is null, $"{page.Url} does not fit its width: {overflowing}");
     }
 
     // Wall-clock time of day: these lines are read beside the server's log to see where the time went.

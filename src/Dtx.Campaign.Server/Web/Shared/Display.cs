@@ -16,6 +16,13 @@ internal static class Display
 
     public static string Number(decimal value, int decimals = 1) => value.ToString("N" + decimals, CultureInfo.CurrentCulture);
 
+    /// <summary>
+    /// A percentage as the reader writes it: "75,00 %" in Vietnamese (a non-breaking space before the sign), "75.00%" in
+    /// English, as the public pages write it.
+    /// </summary>
+    public static string Percent(decimal value, int decimals = 1) =>
+        Number(value, decimals) + (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "%" : "\u00a0%");
+
     /// <summary>For input values: browsers send and expect a dot, whatever the page's language.</summary>
     public static string Input(decimal? value) => value?.ToString("G29", CultureInfo.InvariantCulture) ?? "";
 

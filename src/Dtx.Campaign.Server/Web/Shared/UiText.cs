@@ -197,6 +197,7 @@ internal sealed partial class UiText
         ["Saving"] = ("Đang lưu…", "Saving…"),
         ["SavedAt"] = ("Đã lưu lúc {0}", "Saved at {0}"),
         ["NotSaved"] = ("Chưa lưu", "Not saved yet"),
+        ["NotSavedBecause"] = ("Chưa lưu: {0}", "Not saved: {0}"),
         ["Unsaved"] = ("Có thay đổi chưa lưu", "Unsaved changes"),
         ["SaveConflict"] = ("Người khác đã sửa chỉ tiêu này; giá trị mới nhất đang được hiển thị, vui lòng nhập lại thay đổi.", "Someone else changed this indicator; the latest values are shown, please apply your change again."),
         ["InvalidNumber"] = ("Giá trị không phải là số: {0}", "Not a number: {0}"),

@@ -55,7 +55,8 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         catch (Refusal e)
         {
             conflict = e.Code == "self-assessment.version-conflict";
-            problem = conflict ? text["SaveConflict"] : Said(e);
+            // A refused value stays in its field: the card says it was not stored, then why.
+            problem = conflict ? text["SaveConflict"] : e.Kind == RefusalKind.Invalid ? text.Format("NotSavedBecause", text.RefusedLine(e)) : Said(e);
         }
         if (!await LoadAsync(campaignId, unitId, ct))
             return NotFound();

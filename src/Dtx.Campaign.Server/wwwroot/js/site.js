@@ -40,9 +40,10 @@
         var num = document.getElementById(ids[0]), den = document.getElementById(ids[1]);
         if (!num || !den) return;
         var a = parseFloat(num.value), b = parseFloat(den.value);
-        var locale = output.getAttribute('data-lang') === 'en' ? 'en-GB' : 'vi-VN';
+        var english = output.getAttribute('data-lang') === 'en';
+        // Written as the server writes it (Display.Percent): "75.00%" in English, "75,00 %" in Vietnamese.
         output.textContent = (isNaN(a) || isNaN(b) || b <= 0) ? '—'
-            : (100 * a / b).toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' %';
+            : (100 * a / b).toLocaleString(english ? 'en-GB' : 'vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + (english ? '%' : '\u00a0%');
     }
 
     function ratioInput(event) {

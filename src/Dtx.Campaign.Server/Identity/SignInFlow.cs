@@ -72,11 +72,33 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
         if (result.RequiresTwoFactor)
             return SignInOutcome.NeedsCode;
         if (result.Succeeded)
+            await KeepLanguageAsync(user!);
+        if (result.Succeeded)
             return !user!.TwoFactorEnabled && await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct)
                 ? SignInOutcome.MustEnrol
                 : SignInOutcome.SignedIn;
         // The wrong password that reaches the limit answers as the next attempts will.
         return result.IsLockedOut || await throttle.IsLockedAsync(email, address, ct) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+    }
+
+    /// <summary>
+    /// A person's language follows their account: chosen in this browser (its cookie), it is saved to the account (the
+    /// newest choice); a browser that never chose takes the account's. Once signed in, as only the account holder may change it.
+    /// </summary>
+    private async Task KeepLanguageAsync(AppUser user)
+    {
+        if (http.HttpContext is not { } context)
+            return;
+        if (Web.WebSetup.ChosenLanguage(context.Request) is { } chosen)
+        {
+            if (user.Language != chosen)
+            {
+                user.Language = chosen;
+                await users.UpdateAsync(user);
+            }
+        }
+        else if (user.Language == "en")
+            Web.WebSetup.RememberLanguage(context, user.Language);
     }
 
     /// <summary>Whether a password step is waiting for its second factor (its short-lived cookie is there).</summary>
@@ -93,6 +115,8 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
             : await signIn.TwoFactorRecoveryCodeSignInAsync(Compact(recoveryCode ?? ""));
         if (!result.Succeeded)
             ForgetUnsavedChanges();
+        else
+            await KeepLanguageAsync(user);
         await audit.RecordAsync(new AuditEvent(
             result.Succeeded ? "login.succeeded" : result.IsLockedOut ? "login.locked-out" : "login.two-factor-failed", "user", user.Email,
             Detail: code is { Length: > 0 } ? "authenticator code" : "recovery code"), ct);

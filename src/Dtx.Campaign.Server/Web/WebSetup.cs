@@ -97,6 +97,22 @@ internal static class WebSetup
 
     public const string LanguageCookie = "dtx.lang";
 
+    /// <summary>
+    /// Remembers a reader's language ("vi" or "en") in the cookie for a year. Max-Age rather than an expiry date: the
+    /// browser counts it on its own clock.
+    /// </summary>
+    public static void RememberLanguage(HttpContext context, string language) =>
+        context.Response.Cookies.Append(LanguageCookie,
+            Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.MakeCookieValue(new Microsoft.AspNetCore.Localization.RequestCulture(language == "en" ? English : Vietnamese)),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = context.Request.IsHttps });
+
+    /// <summary>The language this browser chose ("vi" or "en"), or null when it never chose one.</summary>
+    public static string? ChosenLanguage(HttpRequest request) =>
+        request.Cookies.TryGetValue(LanguageCookie, out var value)
+        && Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.ParseCookieValue(value) is { } chosen && chosen.UICultures.Count > 0
+            ? (chosen.UICultures[0].Value?.StartsWith("en", StringComparison.Ordinal) == true ? "en" : "vi")
+            : null;
+
     internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 
     private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)

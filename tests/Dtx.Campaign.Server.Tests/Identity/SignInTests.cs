@@ -131,6 +131,49 @@ public abstract class LockoutTests(CampaignApp app)
     }
 }
 
+/// <summary>A person's language follows their account: chosen in one browser, it is theirs in the next one and in their e-mails.</summary>
+public abstract class AccountLanguageTests(CampaignApp app)
+{
+    private const string Password = "Language-Password-1";
+
+    private async Task<string> LanguageOfAsync(string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email))!.Language;
+    }
+
+    private static Task<HttpResponseMessage> ChooseAsync(HttpClient browser, string language) =>
+        browser.PostAsync("/account/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["language"] = language, ["returnUrl"] = "/inbox" }));
+
+    [Fact]
+    public async Task English_chosen_before_signing_in_is_saved_to_the_account_and_a_new_browser_opens_in_it()
+    {
+        var email = $"officer.{Guid.NewGuid():N}"[..20] + "@test.local";
+        await app.CreateUserAsync(email, Password);
+        Assert.Equal("vi", await LanguageOfAsync(email));
+
+        // On the sign-in page of one browser the officer switches to English, then signs in: the account keeps it.
+        var first = app.CreateClient();
+        (await ChooseAsync(first, "en")).EnsureSuccessStatusCode();
+        await TwoFactorSignIn.SignInAsync(first, email, Password, app.AuthenticatorKeys, () => app.Clock.GetUtcNow().UtcDateTime);
+        Assert.Equal("en", await LanguageOfAsync(email));
+
+        // Another browser, which never chose: signed in, its pages are in English.
+        var second = await app.LoginAsync(email, Password);
+        Assert.Contains("<html lang=\"en\">", await second.GetStringAsync("/inbox"), StringComparison.Ordinal);
+
+        // Switched back while signed in: the account follows, and a third browser opens in Vietnamese.
+        (await ChooseAsync(second, "vi")).EnsureSuccessStatusCode();
+        Assert.Equal("vi", await LanguageOfAsync(email));
+        var third = await app.LoginAsync(email, Password);
+        Assert.Contains("<html lang=\"vi\">", await third.GetStringAsync("/inbox"), StringComparison.Ordinal);
+    }
+}
+
+public sealed class AccountLanguageTests_Postgres(PostgresApp app) : AccountLanguageTests(app), IClassFixture<PostgresApp>;
+
+public sealed class AccountLanguageTests_Sqlite(SqliteApp app) : AccountLanguageTests(app), IClassFixture<SqliteApp>;
+
 public sealed class LockoutTests_Postgres(PostgresApp app) : LockoutTests(app), IClassFixture<PostgresApp>;
 
 public sealed class LockoutTests_Sqlite(SqliteApp app) : LockoutTests(app), IClassFixture<SqliteApp>;

@@ -86,7 +86,7 @@ public abstract class EnglishFocalOfficerTests(CampaignApp app, Chromium chromiu
         var task = page.Locator("article.card", new() { HasTextString = unitName });
         await Expect(task.GetByRole(AriaRole.Heading)).ToContainTextAsync("Digital transformation assessment 2025");
         await Expect(task).ToContainTextAsync("Not started");
-        await Expect(task.Locator(".countdown")).ToHaveTextAsync(new Regex(@"^\d+ days \d+ hours$"));
+        await Expect(task.Locator(".countdown")).ToHaveTextAsync(new Regex(@"^\d+ d \d+ h$"));
         await CheckAsync(page, $"{prefix}-02-my-tasks");
 
         // The inbox holds the authority's notices (index published, self-assessment open): the page speaks English, the

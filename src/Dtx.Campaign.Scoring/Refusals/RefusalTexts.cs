@@ -98,6 +98,7 @@ public static partial class RefusalTexts
         ["stage.final-results"] = ("Kết quả chính thức", "Final results"),
         ["stage.publication-and-awards"] = ("Công bố và khen thưởng", "Publication and awards"),
         ["stage.archived"] = ("Lưu trữ", "Archived"),
+        ["evidence.no-extension"] = ("(không có đuôi tệp)", "(no extension)"),
         ["campaign.draft"] = ("bản nháp", "a draft"),
         ["campaign.launched"] = ("đang diễn ra", "running"),
         ["campaign.cancelled"] = ("đã hủy", "cancelled"),

@@ -30,7 +30,7 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         var type = Accepted.FirstOrDefault(t => t.Extension == extension);
         if (type is null)
-            return (null, Reason.Of("evidence.type-not-accepted", ("type", extension.Length == 0 ? "(none)" : extension), ("accepted", AcceptedList)));
+            return (null, Reason.Of("evidence.type-not-accepted", ("type", extension.Length == 0 ? new Label("evidence.no-extension") : extension), ("accepted", AcceptedList)));
         if (!head.StartsWith(type.Magic))
             return (null, Reason.Of("evidence.content-mismatch", ("file", fileName), ("type", extension)));
         return (type, null);

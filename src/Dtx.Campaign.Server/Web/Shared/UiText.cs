@@ -172,7 +172,8 @@ internal sealed partial class UiText
         ["MyTasksIntro"] = ("Các đợt tự đánh giá của đơn vị bạn phụ trách.", "The self-assessments of the units you work for."),
         ["NoTasks"] = ("Bạn chưa được giao nhiệm vụ tự đánh giá nào.", "You have no self-assessment to do."),
         ["TimeLeft"] = ("Thời gian còn lại", "Time left"),
-        ["DaysHours"] = ("{0} ngày {1} giờ", "{0} days {1} hours"),
+        // English without plurals ("1 d 3 h"): the countdown script fills the same pattern every minute.
+        ["DaysHours"] = ("{0} ngày {1} giờ", "{0} d {1} h"),
         ["DeadlinePassed"] = ("Đã qua hạn", "Past the deadline"),
         ["FillIn"] = ("Tự đánh giá", "Self-assess"),
         ["CalendarFeed"] = ("Lịch hạn chót (ICS)", "Deadline calendar (ICS)"),

@@ -130,7 +130,13 @@ public static class ParticipantStatuses
     /// <see cref="Scoring.Participation.Participation.Unsubmitted"/>; an array so that queries translate it to <c>IN</c>).
     /// </summary>
     public static readonly ParticipantStatus[] Unsubmitted = [.. Enum.GetValues<ParticipantStatus>()
-        .Where(s => Scoring.Participation.Participation.Unsubmitted(Enum.Parse<Scoring.Participation.ParticipationStatus>(s.ToString())))];
+        .Where(s => Scoring.Participation.Participation.Unsubmitted(ForRules(s)))];
+
+    /// <summary>The stored status as the pure rules name it (the same names).</summary>
+    public static Scoring.Participation.ParticipationStatus ForRules(ParticipantStatus status) => Enum.Parse<Scoring.Participation.ParticipationStatus>(status.ToString());
+
+    /// <summary>The stored verification status as the council's pure rules name it (the same names).</summary>
+    public static Scoring.Participation.ReviewStatus ForRules(VerificationStatus status) => Enum.Parse<Scoring.Participation.ReviewStatus>(status.ToString());
 }
 
 /// <summary>A unit taking part in a campaign, with what applies to it and where its self-assessment stands.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Council;

@@ -17,7 +17,7 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
     /// The unit's rules in this campaign (deadline, grace, whether it may edit now), without storage; read from the
     /// participant as it stands, so that a step's view after a change (a submission) sees the change.
     /// </summary>
-    public Participation Rules => new(Unit.Code, Enum.Parse<ParticipationStatus>(Participant.Status.ToString()),
+    public Participation Rules => new(Unit.Code, ParticipantStatuses.ForRules(Participant.Status),
         new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, Campaign.Status.ToString().ToLowerInvariant(),
             Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays, Campaign.HeadApproval),
         Participant.ExtendedUntil, Participant.ClarificationDueAt, Participant.SubmittedAt,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
@@ -17,7 +18,6 @@ public sealed record AssignmentInput(Guid UnitId, Guid MemberId, string? GroupCo
 public sealed record AssignmentView(Guid Id, Guid UnitId, string UnitCode, Guid MemberId, string MemberName, string? GroupCode);
 
 /// <summary>Accept the self-score, or set the verified points (a lower score needs a note the unit will see).</summary>
-public sealed record VerdictInput(bool Accept, decimal? Points, string? Note);
 
 public sealed record VerdictChange(string Code, VerdictInput Input);
 
@@ -77,8 +77,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
 
     /// <summary>Whether the council has to verify the unit: it submitted, or its draft counts by the campaign's rule.</summary>
     public static bool NeedsVerification(Participant p, Campaigns.Campaign c) =>
-        p.Status is ParticipantStatus.Submitted or ParticipantStatus.ReturnedForClarification
-        || ((p.Status == ParticipantStatus.NotSubmitted || ParticipantStatuses.Unsubmitted.Contains(p.Status)) && c.CountUnsubmittedDrafts);
+        CouncilReview.NeedsVerification(ParticipantStatuses.ForRules(p.Status), c.CountUnsubmittedDrafts);
 
     public async Task<IReadOnlyList<AssignmentView>> AssignAsync(CouncilSeat seat, IReadOnlyList<AssignmentInput> inputs, CancellationToken ct)
     {
@@ -257,26 +256,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         foreach (var (code, input) in changes)
         {
             var (max, selfPoints) = await SelfPointsAsync(scope, code, ct);
-            decimal points;
-            if (input.Accept)
-            {
-                if (input.Points is not null && input.Points != selfPoints)
-                    throw Refusal.Invalid("points", "verification.points-both");
-                points = selfPoints;
-            }
-            else
-            {
-                points = input.Points ?? throw Refusal.Invalid("points", "verification.points-required", ("max", max));
-                if (points < 0 || points > max)
-                    throw Refusal.Invalid("points", "verification.points-range", ("max", max), ("code", code), ("got", points));
-                if (Scoring.Participation.Participation.IsBonusEvidence(code) && points != decimal.Truncate(points))
-                    throw Refusal.Invalid("points", "verification.bonus-whole", ("got", points));
-            }
-            var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
-            if (points < selfPoints && note is null)
-                throw Refusal.Invalid("note", "verification.note-required", ("code", code), ("from", selfPoints), ("to", points));
-            if (note?.Length > 4000)
-                throw Refusal.Invalid("note", "field.too-long", ("max", 4000));
+            var (points, note) = CouncilReview.Decide(code, input, max, selfPoints, Scoring.Participation.Participation.IsBonusEvidence(code));
 
             var verdict = await db.Set<IndicatorVerdict>().FirstOrDefaultAsync(v => v.ParticipantId == scope.Participant.Id && v.IndicatorCode == code, ct);
             var before = verdict is null ? null : new { verdict.Points, verdict.Note, verdict.MemberName };
@@ -312,9 +292,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         var (scope, _) = await ReviewScopeAsync(seat, unitId, [], ct);
         if (scope.Participant.AwaitsClarification(clock.GetUtcNow()))
             throw Refusal.Conflict("verification.answering-clarification", ("unit", scope.Unit.Code));
-        var missing = (await ToReviewAsync(scope, ct)).Except(await VerdictCodesAsync(scope.Participant.Id, ct)).ToList();
-        if (missing.Count > 0)
-            throw Refusal.Invalid("verdicts", "verification.verdicts-missing", ("count", missing.Count), ("unit", scope.Unit.Code), ("items", missing.Take(20).ToList()));
+        CouncilReview.EnsureComplete(scope.Unit.Code, await ToReviewAsync(scope, ct), await VerdictCodesAsync(scope.Participant.Id, ct));
         scope.Participant.Verification = VerificationStatus.Verified;
         scope.Participant.VerifiedAt = clock.GetUtcNow();
         scope.Participant.ConcurrencyStamp = Guid.NewGuid();
@@ -523,12 +501,8 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         var member = seat.RequireMember();
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
         var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
-        if (member.UnitId == unitId)
-            throw Refusal.Forbidden("verification.conflict-of-interest", ("member", member.FullName), ("unit", scope.Unit.Code));
-        if (!NeedsVerification(scope.Participant, seat.Campaign))
-            throw Refusal.Conflict("verification.nothing-to-verify", ("unit", scope.Unit.Code));
-        if (scope.Participant.Verification == VerificationStatus.Excluded)
-            throw Refusal.Conflict("verification.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
+        CouncilReview.EnsureReviewable(scope.Unit.Code, member.FullName, membersOwnUnit: member.UnitId == unitId, NeedsVerification(scope.Participant, seat.Campaign),
+            ParticipantStatuses.ForRules(scope.Participant.Verification), scope.Participant.ExclusionReason);
         if (seat.Organises)
             return (scope, member, Remit.All);
         var assigned = await db.Set<VerificationAssignment>().Where(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id)

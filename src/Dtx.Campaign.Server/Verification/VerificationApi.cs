@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Verification;

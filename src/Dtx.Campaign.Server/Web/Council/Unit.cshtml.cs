@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;

@@ -165,7 +165,7 @@ public abstract class EnglishFocalOfficerTests(CampaignApp app, Chromium chromiu
         // The confirmation says what submitting does before it is done; then the page says it is submitted and locked.
         await page.Locator("#submit-confirm summary").ClickAsync();
         await Expect(page.Locator("#submit-confirm")).ToContainTextAsync("the self-score of 60.00/100, with 4 of 4 indicators answered, goes to the Appraisal Council;");
-        await Expect(page.Locator("#submit-confirm")).ToContainTextAsync("this cannot be undone.");
+        await Expect(page.Locator("#submit-confirm")).ToContainTextAsync("after that it cannot be undone.");
         await CheckAsync(page, $"{prefix}-07-submit-confirmation");
         await page.Locator("#submit-assessment").ClickAsync();
         await Expect(page.Locator("#flash")).ToHaveTextAsync("The self-assessment was submitted.");

@@ -47,6 +47,17 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
             throw Refusal.Forbidden("council.chair-only", ("action", new Label(action)));
     }
 
+    /// <summary>
+    /// The caller's seat on the council of the route's campaign, as an endpoint parameter (minimal APIs bind it through
+    /// this method): a campaign that does not exist is refused as not found, in the caller's language, before the handler runs.
+    /// </summary>
+    public static async ValueTask<CouncilSeat?> BindAsync(HttpContext context)
+    {
+        var id = Guid.TryParse(context.Request.RouteValues["campaignId"]?.ToString(), out var parsed) ? parsed : Guid.Empty;
+        return await FindAsync(context.RequestServices.GetRequiredService<CampaignDbContext>(), id, context.User, context.RequestAborted)
+            ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {id}"));
+    }
+
     public static async Task<CouncilSeat?> FindAsync(CampaignDbContext db, Guid campaignId, ClaimsPrincipal user, CancellationToken ct)
     {
         var campaign = await db.Campaigns.Include(c => c.Council).FirstOrDefaultAsync(c => c.Id == campaignId, ct);

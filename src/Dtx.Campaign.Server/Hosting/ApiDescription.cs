@@ -95,6 +95,19 @@ internal static partial class ApiDescription
                 : [Requirement(Session, document), Requirement(Token, document)];
         }
 
+        // A route value that a bound parameter reads (the council seat from {campaignId}) is still a path parameter of the operation.
+        foreach (Match m in RouteParameter().Matches(context.Description.RelativePath ?? ""))
+        {
+            var name = m.Groups["name"].Value.TrimStart('*');   // a catch-all ({**name}) is named without its stars
+            operation.Parameters ??= [];
+            if (!operation.Parameters.Any(p => p.In == ParameterLocation.Path && p.Name == name))
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name, In = ParameterLocation.Path, Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = m.Value.Contains(":guid", StringComparison.Ordinal) ? "uuid" : null },
+                });
+        }
+
         // Stable names for client generators: the method and the route, e.g. postApiCampaignsByIdLaunch.
         operation.OperationId ??= OperationId(context.Description.HttpMethod ?? "get", context.Description.RelativePath ?? "");
 

@@ -1,10 +1,10 @@
-using System.Security.Claims;
 using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Evidence;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.SelfAssessments;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Verification;
@@ -21,20 +21,20 @@ internal static class VerificationApi
         var group = app.MapGroup("/api/campaigns/{campaignId:guid}/verification").WithTags("Verification").RequireAuthorization();
         group.MapGet("/", Progress).WithSummary("Verification progress per unit and per member (a member sees the units assigned to them).");
         group.MapPost("/assignments", Assign).WithSummary("Assign council members to units or to one indicator group of a unit (secretary, chair or administrator); never to their own unit.");
-        group.MapGet("/fields", Fields).Produces<IReadOnlyList<FieldProgress>>()
+        group.MapGet("/fields", Fields)
             .WithSummary("Appraisal by field: the fields assigned (indicator groups across units), who has each and how far they are (a member sees their own).");
-        group.MapPost("/fields", AssignFields).Produces<IReadOnlyList<FieldAssigned>>()
+        group.MapPost("/fields", AssignFields)
             .WithSummary("Give council members a field: one indicator group in every unit whose index set has it, never in the unit they work for (secretary, chair or administrator).");
-        group.MapPost("/fields/from-index-sets", AssignFieldsFromIndexSets).Produces<FieldsFromIndexSets>()
+        group.MapPost("/fields/from-index-sets", AssignFieldsFromIndexSets)
             .WithSummary("Give each group that the index sets say a unit verifies (verified-by) to the council's members from that unit; lists groups whose unit has nobody on the council.");
-        group.MapGet("/fields/{groupCode}", FieldWork).Produces<FieldWork>()
+        group.MapGet("/fields/{groupCode}", FieldWork)
             .WithSummary("My work list for one field: each unit I appraise it in, its indicators with self-score, evidence and verdict.");
         group.MapGet("/units/{unitId:guid}", Unit).WithSummary("A unit's self-assessment beside the council's verdicts, the score history and clarification requests.");
         group.MapPut("/units/{unitId:guid}/indicators/{code}", Review)
             .WithSummary("Accept the self-score or set the verified points; lowering needs a note. Code 'bonus:<rule>' sets the accepted number of bonus items.");
-        group.MapPost("/units/{unitId:guid}/accept-self-scores", AcceptSelfScores).Produces<SelfScoresAcceptedView>()
+        group.MapPost("/units/{unitId:guid}/accept-self-scores", AcceptSelfScores)
             .WithSummary("Accept every self-score of the unit that the member verifies, has no verdict, is answered and has the evidence it needs; one verdict and audit entry each, the others listed with a reason.");
-        group.MapPost("/groups/{groupCode}/accept-self-scores", AcceptGroupSelfScores).Produces<GroupSelfScoresAcceptedView>()
+        group.MapPost("/groups/{groupCode}/accept-self-scores", AcceptGroupSelfScores)
             .WithSummary("The same for one indicator group, in every unit where the member verifies that group or the whole unit; a unit a review would refuse is listed with the reason.");
         group.MapPost("/units/{unitId:guid}/complete", Complete).WithSummary("Mark the unit verified once every indicator and bonus claim has a verdict.");
         group.MapPost("/units/{unitId:guid}/exclude", Exclude).WithSummary("Leave the unit out of verification and ranking, with a reason (organisers only).");
@@ -44,62 +44,58 @@ internal static class VerificationApi
         return app;
     }
 
-    private static Task<IResult> Progress(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ProgressAsync(seat, ct)));
+    // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync); refusals become problem details in one place.
+    private static async Task<Ok<VerificationProgressView>> Progress(CouncilSeat seat, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.ProgressAsync(seat, ct));
 
-    private static Task<IResult> Assign(Guid campaignId, AssignRequest request, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AssignAsync(seat, request.Assignments ?? [], ct)));
+    private static async Task<Ok<IReadOnlyList<AssignmentView>>> Assign(CouncilSeat seat, AssignRequest request, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.AssignAsync(seat, request.Assignments ?? [], ct));
 
-    private static Task<IResult> Fields(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.ProgressAsync(seat, ct)));
+    private static async Task<Ok<IReadOnlyList<FieldProgress>>> Fields(CouncilSeat seat, FieldAppraisal fields, CancellationToken ct) =>
+        TypedResults.Ok(await fields.ProgressAsync(seat, ct));
 
-    private static Task<IResult> AssignFields(Guid campaignId, FieldsRequest request, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.AssignAsync(seat, request.Fields ?? [], ct)));
+    private static async Task<Ok<IReadOnlyList<FieldAssigned>>> AssignFields(CouncilSeat seat, FieldsRequest request, FieldAppraisal fields, CancellationToken ct) =>
+        TypedResults.Ok(await fields.AssignAsync(seat, request.Fields ?? [], ct));
 
-    private static Task<IResult> AssignFieldsFromIndexSets(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.AssignFromIndexSetsAsync(seat, ct)));
+    private static async Task<Ok<FieldsFromIndexSets>> AssignFieldsFromIndexSets(CouncilSeat seat, FieldAppraisal fields, CancellationToken ct) =>
+        TypedResults.Ok(await fields.AssignFromIndexSetsAsync(seat, ct));
 
-    private static Task<IResult> FieldWork(Guid campaignId, string groupCode, ClaimsPrincipal user, CampaignDbContext db, FieldAppraisal fields, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await fields.WorkAsync(seat, groupCode, ct)));
+    private static async Task<Ok<FieldWork>> FieldWork(CouncilSeat seat, string groupCode, FieldAppraisal fields, CancellationToken ct) =>
+        TypedResults.Ok(await fields.WorkAsync(seat, groupCode, ct));
 
-    private static Task<IResult> Unit(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.UnitAsync(seat, unitId, ct)));
+    private static async Task<Ok<UnitReviewView>> Unit(CouncilSeat seat, Guid unitId, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.UnitAsync(seat, unitId, ct));
 
-    private static Task<IResult> Review(Guid campaignId, Guid unitId, string code, VerdictInput input, ClaimsPrincipal user, CampaignDbContext db,
-        CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ReviewAsync(seat, unitId, code, input, ct)));
+    private static async Task<Ok<VerdictView>> Review(CouncilSeat seat, Guid unitId, string code, VerdictInput input, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.ReviewAsync(seat, unitId, code, input, ct));
 
-    private static Task<IResult> AcceptSelfScores(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification,
+    private static async Task<Ok<SelfScoresAcceptedView>> AcceptSelfScores(CouncilSeat seat, Guid unitId, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.AcceptSelfScoresAsync(seat, unitId, ct));
+
+    private static async Task<Ok<GroupSelfScoresAcceptedView>> AcceptGroupSelfScores(CouncilSeat seat, string groupCode, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.AcceptGroupSelfScoresAsync(seat, groupCode, ct));
+
+    private static async Task<Ok<UnitVerificationView>> Complete(CouncilSeat seat, Guid unitId, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.CompleteAsync(seat, unitId, ct));
+
+    private static async Task<Ok<UnitVerificationView>> Exclude(CouncilSeat seat, Guid unitId, ExcludeRequest request, CouncilVerification verification, CancellationToken ct) =>
+        TypedResults.Ok(await verification.ExcludeAsync(seat, unitId, request.Reason, ct));
+
+    private static async Task<Ok<ClarificationView>> ReturnForClarification(CouncilSeat seat, Guid unitId, ClarificationInput input, CouncilVerification verification,
         CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AcceptSelfScoresAsync(seat, unitId, ct)));
+        TypedResults.Ok(await verification.ReturnForClarificationAsync(seat, unitId, input, ct));
 
-    private static Task<IResult> AcceptGroupSelfScores(Guid campaignId, string groupCode, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification,
-        CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.AcceptGroupSelfScoresAsync(seat, groupCode, ct)));
-
-    private static Task<IResult> Complete(Guid campaignId, Guid unitId, ClaimsPrincipal user, CampaignDbContext db, CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.CompleteAsync(seat, unitId, ct)));
-
-    private static Task<IResult> Exclude(Guid campaignId, Guid unitId, ExcludeRequest request, ClaimsPrincipal user, CampaignDbContext db,
-        CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ExcludeAsync(seat, unitId, request.Reason, ct)));
-
-    private static Task<IResult> ReturnForClarification(Guid campaignId, Guid unitId, ClarificationInput input, ClaimsPrincipal user, CampaignDbContext db,
-        CouncilVerification verification, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => CouncilProblems.Ok(await verification.ReturnForClarificationAsync(seat, unitId, input, ct)));
-
-    private static Task<IResult> Evidence(Guid campaignId, Guid unitId, Guid evidenceId, ClaimsPrincipal user, CampaignDbContext db,
-        CouncilVerification verification, IEvidenceStore store, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            // Reading the unit checks the seat (organiser, administrator or assigned member).
-            await verification.UnitAsync(seat, unitId, ct);
-            var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
-                              join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id
-                              where e.Id == evidenceId && p.CampaignId == campaignId && p.UnitId == unitId && e.Kind == EvidenceKind.File
-                              select e).FirstOrDefaultAsync(ct);
-            if (item?.Sha256 is null || await store.OpenAsync(item.Sha256, ct) is not { } content)
-                return ApiProblems.NotFound($"Evidence file {evidenceId}");
-            return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
-        });
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Evidence(CouncilSeat seat, Guid unitId, Guid evidenceId, CampaignDbContext db,
+        CouncilVerification verification, IEvidenceStore store, CancellationToken ct)
+    {
+        // Reading the unit checks the seat (organiser, administrator or assigned member).
+        await verification.UnitAsync(seat, unitId, ct);
+        var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
+                          join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id
+                          where e.Id == evidenceId && p.CampaignId == seat.Campaign.Id && p.UnitId == unitId && e.Kind == EvidenceKind.File
+                          select e).FirstOrDefaultAsync(ct);
+        if (item?.Sha256 is null || await store.OpenAsync(item.Sha256, ct) is not { } content)
+            return ApiProblems.NotFound($"Evidence file {evidenceId}");
+        return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
+    }
 }

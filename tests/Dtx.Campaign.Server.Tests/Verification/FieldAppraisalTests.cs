@@ -67,6 +67,10 @@ public abstract class FieldAppraisalTests(CampaignApp app)
 
         // The secretary gives each field whose verifying unit the index set names to the council's members from that unit.
         var secretary = await app.LoginAsync(Secretary, Password);
+        // A campaign that does not exist: 404 with the refusal code, from the seat binding, before the handler runs.
+        var noCampaign = await secretary.PostAsync($"/api/campaigns/{Guid.NewGuid()}/verification/fields/from-index-sets", null);
+        Assert.Equal(HttpStatusCode.NotFound, noCampaign.StatusCode);
+        Assert.Equal("not-found", (await noCampaign.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         var fromSets = await OkAsync(secretary.PostAsync($"{verification}/fields/from-index-sets", null));
         var field = Assert.Single(fromSets.GetProperty("assigned").EnumerateArray());
         Assert.Equal(("1", "commune", "Lê Minh Châu — Sở Nội vụ"), (field.GetProperty("groupCode").GetString(), field.GetProperty("category").GetString(), field.GetProperty("memberName").GetString()));

@@ -1,8 +1,7 @@
-using System.Security.Claims;
 using Dtx.Campaign.Server.Council;
-using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Results;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dtx.Campaign.Server.Awards;
 
@@ -24,25 +23,24 @@ internal static class AwardsApi
     }
 
 
-    private static Task<IResult> List(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            seat.RequireInsider("awards.insiders-only");
-            return TypedResults.Ok(await desk.ListAsync(campaignId, ct));
-        });
+    // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync).
+    private static async Task<Ok<IReadOnlyList<AwardView>>> List(CouncilSeat seat, AwardsDesk desk, CancellationToken ct)
+    {
+        seat.RequireInsider("awards.insiders-only");
+        return TypedResults.Ok(await desk.ListAsync(seat.Campaign.Id, ct));
+    }
 
-    private static Task<IResult> SetQuotas(Guid campaignId, QuotasRequest request, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.SetQuotasAsync(seat, request.Quotas ?? [], ct)));
+    private static async Task<Ok<IReadOnlyList<QuotaInput>>> SetQuotas(CouncilSeat seat, QuotasRequest request, AwardsDesk desk, CancellationToken ct) =>
+        TypedResults.Ok(await desk.SetQuotasAsync(seat, request.Quotas ?? [], ct));
 
-    private static Task<IResult> Propose(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            seat.RequireInsider("awards.insiders-only");
-            return TypedResults.Ok(await desk.ProposeAsync(campaignId, ct));
-        });
+    private static async Task<Ok<AwardProposal>> Propose(CouncilSeat seat, AwardsDesk desk, CancellationToken ct)
+    {
+        seat.RequireInsider("awards.insiders-only");
+        return TypedResults.Ok(await desk.ProposeAsync(seat.Campaign.Id, ct));
+    }
 
-    private static Task<IResult> Confirm(Guid campaignId, AwardConfirmation input, ClaimsPrincipal user, CampaignDbContext db, AwardsDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.ConfirmAsync(seat, input, ct)));
+    private static async Task<Ok<IReadOnlyList<AwardView>>> Confirm(CouncilSeat seat, AwardConfirmation input, AwardsDesk desk, CancellationToken ct) =>
+        TypedResults.Ok(await desk.ConfirmAsync(seat, input, ct));
 
     private static async Task<IResult> Public(Guid campaignId, ResultsBook results, AwardsDesk desk, CancellationToken ct)
     {

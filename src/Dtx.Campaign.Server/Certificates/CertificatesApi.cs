@@ -1,9 +1,11 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Certificates;
@@ -33,44 +35,42 @@ internal static class CertificatesApi
     }
 
 
-    private static Task<IResult> Progress(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            seat.RequireInsider("certificates.insiders-only");
-            var batch = await db.Set<CertificateBatch>().AsNoTracking().Where(b => b.CampaignId == campaignId)
-                .Select(b => new BatchView(b.Status.ToString().ToLowerInvariant(), b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
-            return batch is null ? ApiProblems.NotFound($"Certificates of campaign {campaignId} (the awards are not confirmed yet)") : TypedResults.Ok(batch);
-        });
+    // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync); refusals become problem details in one place.
+    private static async Task<Results<Ok<BatchView>, ProblemHttpResult>> Progress(CouncilSeat seat, CampaignDbContext db, CancellationToken ct)
+    {
+        seat.RequireInsider("certificates.insiders-only");
+        var batch = await db.Set<CertificateBatch>().AsNoTracking().Where(b => b.CampaignId == seat.Campaign.Id)
+            .Select(b => new BatchView(b.Status.ToString().ToLowerInvariant(), b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
+        return batch is null ? ApiProblems.NotFound($"Certificates of campaign {seat.Campaign.Id} (the awards are not confirmed yet)") : TypedResults.Ok(batch);
+    }
 
-    private static Task<IResult> All(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            seat.RequireInsider("certificates.insiders-only");
-            var batch = await db.Set<CertificateBatch>().AsNoTracking().FirstOrDefaultAsync(b => b.CampaignId == campaignId, ct);
-            if (batch?.Pdf is null)
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa in xong / Not printed yet",
-                    detail: batch is null ? "The awards are not confirmed yet." : $"{batch.Done}/{batch.Total} certificates printed ({batch.Status.ToString().ToLowerInvariant()}).");
-            return TypedResults.File(batch.Pdf, "application/pdf", $"bang-khen-{campaignId:N}.pdf");
-        });
+    private static async Task<FileContentHttpResult> All(CouncilSeat seat, CampaignDbContext db, CancellationToken ct)
+    {
+        seat.RequireInsider("certificates.insiders-only");
+        var batch = await db.Set<CertificateBatch>().AsNoTracking().FirstOrDefaultAsync(b => b.CampaignId == seat.Campaign.Id, ct);
+        if (batch?.Pdf is null)
+            throw batch is null ? Refusal.Conflict("certificates.not-confirmed")
+                : Refusal.Conflict("certificates.not-printed", ("done", batch.Done), ("total", batch.Total));
+        return TypedResults.File(batch.Pdf, "application/pdf", $"bang-khen-{seat.Campaign.Id:N}.pdf");
+    }
 
-    private static Task<IResult> One(Guid campaignId, string serial, ClaimsPrincipal user, CampaignDbContext db, CertificatePrinter printer, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> One(CouncilSeat seat, string serial, ClaimsPrincipal user, CampaignDbContext db,
+        CertificatePrinter printer, CancellationToken ct)
+    {
+        var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.CampaignId == seat.Campaign.Id && a.Serial == serial, ct);
+        if (award is null)
+            return ApiProblems.NotFound($"Certificate {serial}");
+        if (!seat.IsInsider)
         {
-            var award = await db.Set<Award>().AsNoTracking().FirstOrDefaultAsync(a => a.CampaignId == campaignId && a.Serial == serial, ct);
-            if (award is null)
+            var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+            if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == userId && m.UnitId == award.UnitId, ct))
                 return ApiProblems.NotFound($"Certificate {serial}");
-            if (!seat.IsInsider)
-            {
-                var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-                if (!await db.Set<UnitMembership>().AnyAsync(m => m.UserId == userId && m.UnitId == award.UnitId, ct))
-                    return ApiProblems.NotFound($"Certificate {serial}");
-            }
-            return TypedResults.File(await printer.PdfAsync(award, ct), "application/pdf", $"{serial}.pdf");
-        });
+        }
+        return TypedResults.File(await printer.PdfAsync(award, ct), "application/pdf", $"{serial}.pdf");
+    }
 
-    private static Task<IResult> Revoke(Guid campaignId, string serial, RevocationRequest request, ClaimsPrincipal user, CampaignDbContext db,
-        AwardsDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.RevokeCertificateAsync(seat, serial, request.Reason, ct)));
+    private static async Task<Ok<AwardView>> Revoke(CouncilSeat seat, string serial, RevocationRequest request, AwardsDesk desk, CancellationToken ct) =>
+        TypedResults.Ok(await desk.RevokeCertificateAsync(seat, serial, request.Reason, ct));
 
     private static async Task<IResult> Verify(string serial, string? code, CampaignDbContext db, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Dtx.Campaign.Server.Council;
-using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,14 +28,14 @@ internal static class DisputesApi
         return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/disputes", view);
     }
 
-    private static Task<IResult> Queue(Guid campaignId, ClaimsPrincipal user, CampaignDbContext db, DisputeDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            if (seat.Member is null && !seat.IsAdministrator)
-                seat.RequireMember();
-            return TypedResults.Ok(await desk.ListAsync(campaignId, null, ct));
-        });
+    // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync).
+    private static async Task<Ok<IReadOnlyList<DisputeView>>> Queue(CouncilSeat seat, DisputeDesk desk, CancellationToken ct)
+    {
+        if (seat.Member is null && !seat.IsAdministrator)
+            seat.RequireMember();
+        return TypedResults.Ok(await desk.ListAsync(seat.Campaign.Id, null, ct));
+    }
 
-    private static Task<IResult> Resolve(Guid campaignId, Guid disputeId, DisputeResolution input, ClaimsPrincipal user, CampaignDbContext db, DisputeDesk desk, CancellationToken ct) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat => TypedResults.Ok(await desk.ResolveAsync(seat, disputeId, input, ct)));
+    private static async Task<Ok<DisputeView>> Resolve(CouncilSeat seat, Guid disputeId, DisputeResolution input, DisputeDesk desk, CancellationToken ct) =>
+        TypedResults.Ok(await desk.ResolveAsync(seat, disputeId, input, ct));
 }

@@ -1,6 +1,5 @@
-using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Council;
-using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Disputes;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
@@ -34,26 +33,24 @@ internal static class ResultsApi
         return app;
     }
 
-    /// <summary>Inside views are for administrators, observers and the campaign's council.</summary>
-    private static Task<IResult> Inside(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct,
-        Func<ResultSet, ResultDocument, IResult> answer) =>
-        CouncilProblems.ForSeat(campaignId, user, db, ct, async seat =>
-        {
-            seat.RequireInsider("results.insiders-only");
-            if (!ResultKinds.IsKnown(kind))
-                return ApiProblems.NotFound($"Results of kind '{kind}' (use preliminary or final)");
-            return await book.GetAsync(campaignId, kind, publishedOnly: false, ct) is { } r ? answer(r.Set, r.Document)
-                : ApiProblems.NotFound($"The {kind} results of campaign {campaignId} (not computed yet)");
-        });
+    /// <summary>Inside views are for administrators, observers and the campaign's council (the seat is bound from the route's campaign).</summary>
+    private static async Task<IResult> Inside(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer)
+    {
+        seat.RequireInsider("results.insiders-only");
+        if (!ResultKinds.IsKnown(kind))
+            return ApiProblems.NotFound($"Results of kind '{kind}' (use preliminary or final)");
+        return await book.GetAsync(seat.Campaign.Id, kind, publishedOnly: false, ct) is { } r ? answer(r.Set, r.Document)
+            : ApiProblems.NotFound($"The {kind} results of campaign {seat.Campaign.Id} (not computed yet)");
+    }
 
-    private static Task<IResult> Get(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct) =>
-        Inside(campaignId, kind, user, db, book, ct, (set, doc) => TypedResults.Ok(new { set.Checksum, set.ComputedAt, set.PublishedAt, Results = doc }));
+    private static Task<IResult> Get(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
+        Inside(seat, kind, book, ct, (set, doc) => TypedResults.Ok(new { set.Checksum, set.ComputedAt, set.PublishedAt, Results = doc }));
 
-    private static Task<IResult> Csv(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct) =>
-        Inside(campaignId, kind, user, db, book, ct, (set, doc) => CsvFile(set, doc));
+    private static Task<IResult> Csv(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
+        Inside(seat, kind, book, ct, (set, doc) => CsvFile(set, doc));
 
-    private static Task<IResult> Xlsx(Guid campaignId, string kind, ClaimsPrincipal user, CampaignDbContext db, ResultsBook book, CancellationToken ct) =>
-        Inside(campaignId, kind, user, db, book, ct, (set, doc) => XlsxFile(set, doc));
+    private static Task<IResult> Xlsx(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
+        Inside(seat, kind, book, ct, (set, doc) => XlsxFile(set, doc));
 
     private static async Task<IResult> Recompute(Guid campaignId, string kind, ResultsBook book, CancellationToken ct) =>
         await book.RecomputeAsync(campaignId, kind, ct) is { } report ? TypedResults.Ok(report)
@@ -63,8 +60,7 @@ internal static class ResultsApi
         await results.GetAsync(campaignId, unitId, ct) switch
         {
             null => ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}"),
-            { Preliminary: null, Final: null } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa có kết quả / No results yet",
-                detail: "The council has not published results for this campaign yet."),
+            { Preliminary: null, Final: null } => ApiProblems.From(Refusal.Conflict("results.none-yet")),
             var view => TypedResults.Ok(view),
         };
 

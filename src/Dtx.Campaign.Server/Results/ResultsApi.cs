@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Disputes;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dtx.Campaign.Server.Results;
 
@@ -52,11 +53,11 @@ internal static class ResultsApi
     private static Task<IResult> Xlsx(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
         Inside(seat, kind, book, ct, (set, doc) => XlsxFile(set, doc));
 
-    private static async Task<IResult> Recompute(Guid campaignId, string kind, ResultsBook book, CancellationToken ct) =>
+    private static async Task<Results<Ok<RecomputeReport>, ProblemHttpResult>> Recompute(Guid campaignId, string kind, ResultsBook book, CancellationToken ct) =>
         await book.RecomputeAsync(campaignId, kind, ct) is { } report ? TypedResults.Ok(report)
             : ApiProblems.NotFound($"The {kind} results of campaign {campaignId}");
 
-    private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, UnitResults results, CancellationToken ct) =>
+    private static async Task<Results<Ok<UnitResultsView>, ProblemHttpResult>> ForUnit(Guid campaignId, Guid unitId, UnitResults results, CancellationToken ct) =>
         await results.GetAsync(campaignId, unitId, ct) switch
         {
             null => ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}"),
@@ -64,7 +65,7 @@ internal static class ResultsApi
             var view => TypedResults.Ok(view),
         };
 
-    private static async Task<IResult> Published(PublicResults results, CancellationToken ct) =>
+    private static async Task<Ok<List<PublishedCampaign>>> Published(PublicResults results, CancellationToken ct) =>
         TypedResults.Ok((await results.ListAsync(ct)).Select(r => new PublishedCampaign(r.CampaignId, r.Year, r.NameVi, r.PublishedAt, r.Checksum)).ToList());
 
     private static async Task<IResult> PublicDocument(Guid campaignId, PublicResults results, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer) =>

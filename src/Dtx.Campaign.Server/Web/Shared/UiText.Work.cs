@@ -27,8 +27,8 @@ internal sealed partial class UiText
         ["WithdrawConfirm"] = ("Xác nhận rút lại", "Confirm and take back"),
         ["Withdrawn"] = ("Đã rút lại bản tự đánh giá; sửa xong hãy nộp lại trước hạn.", "The submission was taken back; submit again before the deadline once corrected."),
         ["SubmitConfirm"] = ("Xác nhận nộp", "Confirm and submit"),
-        ["SubmittedLocked"] = ("Đơn vị đã nộp bản tự đánh giá; bản này đã khóa và chỉ mở lại khi Hội đồng trả lại để giải trình.",
-            "The unit has submitted its self-assessment; it is locked and reopens only if the council returns it for clarification."),
+        ["SubmittedLocked"] = ("Đơn vị đã nộp bản tự đánh giá; bản này đã khóa và chỉ mở lại khi đơn vị rút lại trong ít phút ngay sau khi nộp, hoặc khi Hội đồng trả lại để giải trình.",
+            "The unit has submitted its self-assessment; it is locked and reopens only if the unit takes it back in the few minutes after submitting, or if the council returns it for clarification."),
         // The in-app inbox: the campaign e-mails addressed to the reader
         ["Inbox"] = ("Hộp thư", "Inbox"),
         ["InboxUnread"] = ("{0} chưa đọc", "{0} unread"),

@@ -42,7 +42,7 @@ internal static class AwardsApi
     private static async Task<Ok<IReadOnlyList<AwardView>>> Confirm(CouncilSeat seat, AwardConfirmation input, AwardsDesk desk, CancellationToken ct) =>
         TypedResults.Ok(await desk.ConfirmAsync(seat, input, ct));
 
-    private static async Task<IResult> Public(Guid campaignId, ResultsBook results, AwardsDesk desk, CancellationToken ct)
+    private static async Task<Results<Ok<List<PublicAward>>, ProblemHttpResult>> Public(Guid campaignId, ResultsBook results, AwardsDesk desk, CancellationToken ct)
     {
         if (await results.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct) is null)
             return ApiProblems.NotFound($"Published results of campaign {campaignId}");

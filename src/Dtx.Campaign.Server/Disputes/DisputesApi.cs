@@ -19,7 +19,7 @@ internal static class DisputesApi
         return app;
     }
 
-    private static async Task<IResult> ForUnit(Guid campaignId, Guid unitId, DisputeDesk desk, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<DisputeView>>> ForUnit(Guid campaignId, Guid unitId, DisputeDesk desk, CancellationToken ct) =>
         TypedResults.Ok(await desk.ListAsync(campaignId, unitId, ct));
 
     private static async Task<Created<DisputeView>> File(Guid campaignId, Guid unitId, DisputeInput input, DisputeDesk desk, ClaimsPrincipal user, CancellationToken ct)

@@ -40,12 +40,13 @@ internal static class NoticesApi
     private static async Task<Ok<LetterheadView>> SaveLetterhead(string code, LetterheadInput input, LetterheadDesk desk, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok((await desk.SaveAsync(code, input, user.Identity?.Name, ct)).View);
 
-    private static async Task<IResult> ListTemplates(NoticeTemplates templates, CancellationToken ct) => TypedResults.Ok(await templates.ListAsync(ct));
+    private static async Task<Ok<IReadOnlyList<NoticeTemplates.TemplateInfo>>> ListTemplates(NoticeTemplates templates, CancellationToken ct) => TypedResults.Ok(await templates.ListAsync(ct));
 
     private static async Task<IResult> GetTemplate(string name, NoticeTemplates templates, CancellationToken ct) =>
         await templates.GetAsync(name, ct) is { } t ? TypedResults.Ok(new { name, t.Content, Versions = t.History }) : ApiProblems.NotFound($"Template '{name}'");
 
-    private static async Task<IResult> SaveTemplate(string name, TemplateInput input, NoticeTemplates templates, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Ok<NoticeTemplates.TemplateInfo>, ProblemHttpResult>> SaveTemplate(string name, TemplateInput input, NoticeTemplates templates, ClaimsPrincipal user,
+        CancellationToken ct)
     {
         try
         {
@@ -61,7 +62,7 @@ internal static class NoticesApi
         }
     }
 
-    private static IResult TemplateProblem(IReadOnlyList<TemplateError> errors) =>
+    private static ProblemHttpResult TemplateProblem(IReadOnlyList<TemplateError> errors) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Mẫu có lỗi cú pháp / The template has a syntax error",
             detail: string.Join("; ", errors.Select(e => e.ToString())),
             extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { template = e.TemplateName, line = e.Line, column = e.Column, message = e.Message }) });
@@ -113,7 +114,7 @@ internal static class NoticesApi
         }
     }
 
-    private static async Task<IResult> ListDocuments(Guid? campaignId, CampaignDbContext db, CancellationToken ct)
+    private static async Task<Ok<List<DocumentView>>> ListDocuments(Guid? campaignId, CampaignDbContext db, CancellationToken ct)
     {
         var rows = await db.Set<IssuedDocument>().AsNoTracking().Where(d => campaignId == null || d.CampaignId == campaignId)
             .OrderByDescending(d => d.IssuedAt).ThenByDescending(d => d.Number).Take(500).ToListAsync(ct);

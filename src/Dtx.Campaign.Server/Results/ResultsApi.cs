@@ -12,6 +12,11 @@ internal static class ResultsApi
 {
     public sealed record UnitResultsView(UnitResult? Preliminary, UnitResult? Final, IReadOnlyList<ScoreChangeView> History, IReadOnlyList<DisputeView> Disputes);
     public sealed record PublishedCampaign(Guid CampaignId, int Year, string Name, DateTimeOffset PublishedAt, string Checksum);
+    /// <summary>A result document as computed (the council's view), with its checksum.</summary>
+    public sealed record ComputedResults(string Checksum, DateTimeOffset ComputedAt, DateTimeOffset? PublishedAt, ResultDocument Results);
+    /// <summary>Published rankings without the indicator detail, with the checksum of the whole document.</summary>
+    public sealed record PublishedRanking(string Checksum, DateTimeOffset? PublishedAt, ResultDocument Results);
+    public sealed record PublishedUnit(string Checksum, string Category, UnitResult Result);
 
     public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder app)
     {
@@ -35,7 +40,8 @@ internal static class ResultsApi
     }
 
     /// <summary>Inside views are for administrators, observers and the campaign's council (the seat is bound from the route's campaign).</summary>
-    private static async Task<IResult> Inside(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer)
+    private static async Task<Results<T, ProblemHttpResult>> Inside<T>(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct,
+        Func<ResultSet, ResultDocument, T> answer) where T : IResult
     {
         seat.RequireInsider("results.insiders-only");
         if (!ResultKinds.IsKnown(kind))
@@ -44,14 +50,14 @@ internal static class ResultsApi
             : ApiProblems.NotFound($"The {kind} results of campaign {seat.Campaign.Id} (not computed yet)");
     }
 
-    private static Task<IResult> Get(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
-        Inside(seat, kind, book, ct, (set, doc) => TypedResults.Ok(new { set.Checksum, set.ComputedAt, set.PublishedAt, Results = doc }));
+    private static Task<Results<Ok<ComputedResults>, ProblemHttpResult>> Get(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
+        Inside(seat, kind, book, ct, (set, doc) => TypedResults.Ok(new ComputedResults(set.Checksum, set.ComputedAt, set.PublishedAt, doc)));
 
-    private static Task<IResult> Csv(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
-        Inside(seat, kind, book, ct, (set, doc) => CsvFile(set, doc));
+    private static Task<Results<WithChecksum, ProblemHttpResult>> Csv(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
+        Inside(seat, kind, book, ct, CsvFile);
 
-    private static Task<IResult> Xlsx(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
-        Inside(seat, kind, book, ct, (set, doc) => XlsxFile(set, doc));
+    private static Task<Results<WithChecksum, ProblemHttpResult>> Xlsx(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct) =>
+        Inside(seat, kind, book, ct, XlsxFile);
 
     private static async Task<Results<Ok<RecomputeReport>, ProblemHttpResult>> Recompute(Guid campaignId, string kind, ResultsBook book, CancellationToken ct) =>
         await book.RecomputeAsync(campaignId, kind, ct) is { } report ? TypedResults.Ok(report)
@@ -68,38 +74,38 @@ internal static class ResultsApi
     private static async Task<Ok<List<PublishedCampaign>>> Published(PublicResults results, CancellationToken ct) =>
         TypedResults.Ok((await results.ListAsync(ct)).Select(r => new PublishedCampaign(r.CampaignId, r.Year, r.NameVi, r.PublishedAt, r.Checksum)).ToList());
 
-    private static async Task<IResult> PublicDocument(Guid campaignId, PublicResults results, CancellationToken ct, Func<ResultSet, ResultDocument, IResult> answer) =>
+    private static async Task<Results<T, ProblemHttpResult>> PublicDocument<T>(Guid campaignId, PublicResults results, CancellationToken ct,
+        Func<ResultSet, ResultDocument, T> answer) where T : IResult =>
         await results.GetAsync(campaignId, ct) is { } r ? answer(r.Set, r.Document) : ApiProblems.NotFound($"Published results of campaign {campaignId}");
 
-    private static Task<IResult> PublicRanking(Guid campaignId, PublicResults results, CancellationToken ct) =>
-        PublicDocument(campaignId, results, ct, (set, doc) => TypedResults.Ok(new
-        {
-            set.Checksum, set.PublishedAt,
-            Results = doc with { Categories = doc.Categories.Select(c => c with { Units = c.Units.Select(u => u with { Indicators = [] }).ToList() }).ToList() },
-        }));
+    private static Task<Results<Ok<PublishedRanking>, ProblemHttpResult>> PublicRanking(Guid campaignId, PublicResults results, CancellationToken ct) =>
+        PublicDocument(campaignId, results, ct, (set, doc) => TypedResults.Ok(new PublishedRanking(set.Checksum, set.PublishedAt,
+            doc with { Categories = doc.Categories.Select(c => c with { Units = c.Units.Select(u => u with { Indicators = [] }).ToList() }).ToList() })));
 
-    private static Task<IResult> PublicUnit(Guid campaignId, string unitCode, PublicResults results, CancellationToken ct) =>
-        PublicDocument(campaignId, results, ct, (set, doc) =>
-            doc.Categories.SelectMany(c => c.Units.Select(u => (c.Category, u))).FirstOrDefault(x => x.u.UnitCode == unitCode) is { u: not null } found
-                ? TypedResults.Ok(new { set.Checksum, found.Category, Result = found.u })
-                : ApiProblems.NotFound($"Unit {unitCode} in the published results"));
-
-    private static Task<IResult> PublicCsv(Guid campaignId, PublicResults results, CancellationToken ct) => PublicDocument(campaignId, results, ct, CsvFile);
-
-    private static Task<IResult> PublicXlsx(Guid campaignId, PublicResults results, CancellationToken ct) => PublicDocument(campaignId, results, ct, XlsxFile);
-
-    private static IResult CsvFile(ResultSet set, ResultDocument doc)
+    private static async Task<Results<Ok<PublishedUnit>, ProblemHttpResult>> PublicUnit(Guid campaignId, string unitCode, PublicResults results, CancellationToken ct)
     {
-        var file = TypedResults.File(ResultsExport.Csv(doc, set.Checksum), "text/csv; charset=utf-8", $"ket-qua-{doc.Year}-{set.Kind}.csv");
-        return new WithChecksum(file, set.Checksum);
+        if (await results.GetAsync(campaignId, ct) is not { } r)
+            return ApiProblems.NotFound($"Published results of campaign {campaignId}");
+        return r.Document.Categories.SelectMany(c => c.Units.Select(u => (c.Category, u))).FirstOrDefault(x => x.u.UnitCode == unitCode) is { u: not null } found
+            ? TypedResults.Ok(new PublishedUnit(r.Set.Checksum, found.Category, found.u))
+            : ApiProblems.NotFound($"Unit {unitCode} in the published results");
     }
 
-    private static IResult XlsxFile(ResultSet set, ResultDocument doc) =>
-        new WithChecksum(TypedResults.File(ResultsExport.Excel(doc, set.Checksum), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    private static Task<Results<WithChecksum, ProblemHttpResult>> PublicCsv(Guid campaignId, PublicResults results, CancellationToken ct) =>
+        PublicDocument(campaignId, results, ct, CsvFile);
+
+    private static Task<Results<WithChecksum, ProblemHttpResult>> PublicXlsx(Guid campaignId, PublicResults results, CancellationToken ct) =>
+        PublicDocument(campaignId, results, ct, XlsxFile);
+
+    private static WithChecksum CsvFile(ResultSet set, ResultDocument doc) =>
+        new(TypedResults.File(ResultsExport.Csv(doc, set.Checksum), "text/csv; charset=utf-8", $"ket-qua-{doc.Year}-{set.Kind}.csv"), set.Checksum);
+
+    private static WithChecksum XlsxFile(ResultSet set, ResultDocument doc) =>
+        new(TypedResults.File(ResultsExport.Excel(doc, set.Checksum), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             $"ket-qua-{doc.Year}-{set.Kind}.xlsx"), set.Checksum);
 
     /// <summary>Adds the result set's checksum as a header, so a downloaded export can be matched to what was computed.</summary>
-    private sealed class WithChecksum(IResult inner, string checksum) : IResult
+    internal sealed class WithChecksum(IResult inner, string checksum) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

@@ -3,6 +3,7 @@ using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
@@ -20,7 +21,7 @@ internal static class CalendarFeed
         return app;
     }
 
-    private static async Task<IResult> Feed(string token, CampaignDbContext db, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, NotFound>> Feed(string token, CampaignDbContext db, CancellationToken ct)
     {
         var row = await (from p in db.Participants.AsNoTracking()
                          join c in db.Campaigns.AsNoTracking() on p.CampaignId equals c.Id

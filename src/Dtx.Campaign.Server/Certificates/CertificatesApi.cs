@@ -72,7 +72,7 @@ internal static class CertificatesApi
     private static async Task<Ok<AwardView>> Revoke(CouncilSeat seat, string serial, RevocationRequest request, AwardsDesk desk, CancellationToken ct) =>
         TypedResults.Ok(await desk.RevokeCertificateAsync(seat, serial, request.Reason, ct));
 
-    private static async Task<IResult> Verify(string serial, string? code, CampaignDbContext db, CancellationToken ct)
+    private static async Task<Ok<Verification>> Verify(string serial, string? code, CampaignDbContext db, CancellationToken ct)
     {
         if (await CertificateCheck.VerifyAsync(db, serial, code, ct) is not { } genuine)
             return TypedResults.Ok(new Verification(false, null, null, null, null, null, null));

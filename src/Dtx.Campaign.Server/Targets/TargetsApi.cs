@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Targets;
@@ -34,7 +35,7 @@ internal static class TargetsApi
         return app;
     }
 
-    private static async Task<IResult> List(Guid campaignId, CampaignDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<TargetsView>, ProblemHttpResult>> List(Guid campaignId, CampaignDbContext db, CancellationToken ct)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
             return ApiProblems.NotFound($"Campaign {campaignId}");
@@ -49,7 +50,7 @@ internal static class TargetsApi
         return TypedResults.Ok(new TargetsView(targets.Select(ToView).ToList(), report));
     }
 
-    private static async Task<IResult> Save(Guid campaignId, string code, TargetInput input, CampaignDbContext db, AuditTrail audit, TimeProvider clock,
+    private static async Task<Results<Ok<TargetView>, ProblemHttpResult>> Save(Guid campaignId, string code, TargetInput input, CampaignDbContext db, AuditTrail audit, TimeProvider clock,
         ClaimsPrincipal user, CancellationToken ct)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))

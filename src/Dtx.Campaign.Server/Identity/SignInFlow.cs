@@ -72,11 +72,12 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
         if (result.RequiresTwoFactor)
             return SignInOutcome.NeedsCode;
         if (result.Succeeded)
+        {
             await KeepLanguageAsync(user!);
-        if (result.Succeeded)
             return !user!.TwoFactorEnabled && await rule.IsRequiredAsync(user, await users.GetRolesAsync(user), ct)
                 ? SignInOutcome.MustEnrol
                 : SignInOutcome.SignedIn;
+        }
         // The wrong password that reaches the limit answers as the next attempts will.
         return result.IsLockedOut || await throttle.IsLockedAsync(email, address, ct) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
     }

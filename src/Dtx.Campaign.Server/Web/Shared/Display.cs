@@ -18,7 +18,7 @@ internal static class Display
 
     /// <summary>
     /// A percentage as the reader writes it: "75,00 %" in Vietnamese (a non-breaking space before the sign), "75.00%" in
-    /// English, as the public pages write it.
+    /// English. (The public pages have their own, <c>PublicFormat.Percent</c>: up to two decimals, no space in either language.)
     /// </summary>
     public static string Percent(decimal value, int decimals = 1) =>
         Number(value, decimals) + (CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "%" : "\u00a0%");

@@ -24,6 +24,7 @@ namespace Dtx.Campaign.Server.Tests.Workflow;
 /// Preliminary: SKHCN 90 (1, Tốt), STC 75 (2, Khá), SNV 46 (3, Yếu), SYT 35 (4, Yếu).
 /// Final: SKHCN 90 (1, Tốt), STC 75 (2, Khá; its dispute on 1.1 rejected), SNV 55 (3, Trung bình), SYT 35 (4, Yếu).
 /// </remarks>
+[LongRunning]
 public abstract class WholeCampaignTests(CampaignApp app, ITestOutputHelper output)
 {
     private const string ChairPassword = "Chair-Password-1";

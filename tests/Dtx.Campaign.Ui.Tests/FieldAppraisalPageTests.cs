@@ -84,7 +84,7 @@ public abstract class FieldAppraisalPageTests(CampaignApp app, Chromium chromium
         await Expect(expert.Locator("#field-stage-note")).ToBeVisibleAsync(); // verdicts come in the verification stage
         await checks.ScreenshotAsync(expert, "01-expert-field-phone");
         await checks.AssertAccessibleAsync(expert);
-        Assert.True(await expert.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the field's list fits a 390-px phone");
+        await PageChecks.AssertFitsWidthAsync(expert); // the field's list on a 390-px phone
 
         // In the verification stage: the field's evidenced self-scores accepted in one confirmed step; 1.2 (no evidence needed) too.
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 30, 18, 0, 0, TimeSpan.FromHours(7)).ToUniversalTime());

@@ -84,7 +84,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         await head.GetByLabel("Cần sửa gì (người soạn sẽ đọc ghi chú này)").FillAsync("Số cuộc họp là 3 theo biên bản, không phải 2.");
         await checks.ScreenshotAsync(head, "02-head-send-back-phone");
         await checks.AssertAccessibleAsync(head);
-        Assert.True(await head.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the form fits a 390-px phone");
+        await PageChecks.AssertFitsWidthAsync(head); // the form on a 390-px phone
         await head.Locator("#send-back-assessment").ClickAsync();
         await Expect(head.Locator("#flash")).ToHaveTextAsync("Đã trả lại bản tự đánh giá kèm ghi chú.");
         await Expect(head.Locator("#assessment-status")).ToHaveTextAsync("Đang thực hiện");
@@ -126,7 +126,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("2");
         await checks.ScreenshotAsync(officer, "04-officer-inbox-phone");
         await checks.AssertAccessibleAsync(officer);
-        Assert.True(await officer.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the inbox fits a 390-px phone");
+        await PageChecks.AssertFitsWidthAsync(officer); // the inbox on a 390-px phone
         Assert.Empty(checks.ConsoleErrors);
     }
 }

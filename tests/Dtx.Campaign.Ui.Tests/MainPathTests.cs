@@ -100,7 +100,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(phone.GetByLabel("Họ và tên người ký")).ToHaveValueAsync("Nguyễn Mạnh Quyền");
         await checks.ScreenshotAsync(phone, "02-admin-letterhead-phone");
         await checks.AssertAccessibleAsync(phone);
-        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the letterheads page fits a 390-px phone");
+        await PageChecks.AssertFitsWidthAsync(phone); // the letterheads page on a 390-px phone
 
         await admin.Locator("#launch-confirm summary").ClickAsync();
         await admin.Locator("#launch").ClickAsync();

@@ -109,11 +109,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         var phone = await checks.NewPageAsync(chromium.Browser, baseUrl, 390, 844);
         await phone.GotoAsync($"/public/results/{published.Id}?category=department");
         await Expect(phone.Locator("#ranking-chart")).ToHaveAttributeAsync("data-rendered", "true");
-        var overflowing = await phone.EvaluateAsync<string>("""
-            () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391 && !(e.parentElement && e.parentElement.closest('.table-wrap')))
-                .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ') + ' scrollWidth ' + document.documentElement.scrollWidth
-            """);
-        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page is wider than the phone: " + overflowing);
+        await PageChecks.AssertFitsWidthAsync(phone);
         await checks.ScreenshotAsync(phone, "public-04-ranking-phone");
         await checks.AssertAccessibleAsync(phone);
 
@@ -133,7 +129,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await checks.ScreenshotAsync(home, "public-00-home");
         await checks.AssertAccessibleAsync(home);
         await home.SetViewportSizeAsync(390, 844);
-        Assert.True(await home.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the home page is wider than the phone");
+        await PageChecks.AssertFitsWidthAsync(home);
         await checks.ScreenshotAsync(home, "public-00-home-phone");
         await checks.AssertAccessibleAsync(home);
 
@@ -183,7 +179,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await phone.GetByLabel("Tệp PDF").SetInputFilesAsync(new FilePayload { Name = "bang-khen.pdf", MimeType = "application/pdf", Buffer = pdf });
         await phone.Locator("#check-file button").ClickAsync();
         await Expect(phone.Locator("#file-verdict")).ToHaveTextAsync("Tệp không có chữ ký số.");
-        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the certificate page is wider than the phone");
+        await PageChecks.AssertFitsWidthAsync(phone);
         await checks.ScreenshotAsync(phone, "public-08-certificate-file");
 
         Assert.Empty(checks.ConsoleErrors);

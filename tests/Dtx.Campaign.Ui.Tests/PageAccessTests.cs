@@ -67,6 +67,51 @@ public abstract partial class PageAccessTests(CampaignApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await focal.GetAsync($"/api/campaigns/{campaign}/progress")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_menu_offers_only_the_places_where_a_person_has_work_and_the_front_door_opens_the_first()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        await app.ImportHanoiUnitsAsync(admin);
+        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"wa-{Guid.NewGuid():N}"[..16], "commune"));
+        var secretary = $"thuky-{Guid.NewGuid():N}@test.invalid";
+        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set },
+            council: [new { fullName = "Phó Chủ tịch UBND TP", email = TestCampaigns.ChairEmail, role = "chair" }, new { fullName = "Thư ký", email = secretary, role = "secretary" }]);
+        var units = await TestCampaigns.UnitsAsync(admin, campaign);
+        var focal = $"focal-{Guid.NewGuid():N}@test.invalid";
+        await app.CreateUserAsync(focal, "Focal-Password-1");
+        (await admin.PostAsJsonAsync($"/api/units/{units["X-DONG-ANH"]}/members", new { email = focal, role = "focal-officer" })).EnsureSuccessStatusCode();
+        // The council's secretary has an account but no unit; the address is typed in capitals on the council list's other side.
+        await app.CreateUserAsync(secretary.ToUpperInvariant(), "Secretary-Password-1");
+
+        async Task<(string Home, string Menu)> Sees(HttpClient client)
+        {
+            var door = await client.GetAsync("/");
+            var page = await door.Content.ReadAsStringAsync();
+            var menu = Menu().Match(page);
+            Assert.True(menu.Success, "the page has its main navigation: " + door.RequestMessage!.RequestUri);
+            return (door.RequestMessage!.RequestUri!.AbsolutePath, menu.Value);
+        }
+
+        var (officerHome, officerMenu) = await Sees(await app.LoginAsync(focal, "Focal-Password-1"));
+        Assert.Equal("/unit", officerHome);
+        Assert.Contains("href=\"/unit\"", officerMenu, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/council\"", officerMenu, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/admin\"", officerMenu, StringComparison.Ordinal);
+
+        var (secretaryHome, secretaryMenu) = await Sees(await app.LoginAsync(secretary.ToUpperInvariant(), "Secretary-Password-1"));
+        Assert.Equal("/council", secretaryHome);
+        Assert.Contains("href=\"/council\"", secretaryMenu, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/unit\"", secretaryMenu, StringComparison.Ordinal);
+
+        var (adminHome, adminMenu) = await Sees(admin);
+        Assert.Equal("/admin", adminHome);
+        Assert.Contains("href=\"/council\"", adminMenu, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/unit\"", adminMenu, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<nav aria-label=\"[^\"]*\">.*?</nav>", RegexOptions.Singleline)]
+    private static partial Regex Menu();
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
 }

@@ -1,4 +1,3 @@
-using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.Results;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +8,7 @@ namespace Dtx.Campaign.Server.Web;
 /// The front door. A visitor sees what is public (published campaigns, the latest ranking with its chart, a
 /// search by unit name or code); a signed-in person is sent on to where their work is.
 /// </summary>
-internal sealed class IndexModel(PublicResults results) : PageModel
+internal sealed class IndexModel(PublicResults results, Shared.WorkAreas areas) : PageModel
 {
     public IReadOnlyList<PublicResults.Campaign> Campaigns { get; private set; } = [];
 
@@ -26,7 +25,7 @@ internal sealed class IndexModel(PublicResults results) : PageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (User.Identity?.IsAuthenticated == true)
-            return Redirect(Roles.IsAdministrator(User) ? "/admin" : "/unit");
+            return Redirect((await areas.ForAsync(User, ct)).Home);
         Campaigns = await results.ListAsync(ct);
         var documents = new List<ResultDocument>();
         foreach (var c in Campaigns)

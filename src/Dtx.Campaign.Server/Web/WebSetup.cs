@@ -44,6 +44,7 @@ internal static class WebSetup
         // Vietnamese text is written as characters, not as numeric entities: smaller pages, readable source.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<UiText>();
+        services.AddScoped<Shared.WorkAreas>();
         // Pages send people to the login page; the API keeps answering 401/403 (see ServerSetup).
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {

@@ -20,43 +20,57 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
 
     public MimeMessage Compose(string idempotencyKey, string payloadJson, Attachment? attachment = null)
     {
-        var p = JsonDocument.Parse(payloadJson).RootElement;
+        using var payload = JsonDocument.Parse(payloadJson);
+        var content = Content(payload.RootElement, subjectOnly: false);
+        return Message(idempotencyKey, content.Name, content.To, content.Subject, content.Text, content.Html, attachment);
+    }
+
+    /// <summary>
+    /// The subject and language of an outbox e-mail, written by the same code as <see cref="Compose"/> without the
+    /// bodies: the inbox lists hundreds of subjects and builds no message for them.
+    /// </summary>
+    public (string Subject, string Language) Heading(string payloadJson)
+    {
+        using var payload = JsonDocument.Parse(payloadJson);
+        return (Content(payload.RootElement, subjectOnly: true).Subject, LanguageOf(payload.RootElement));
+    }
+
+    private sealed record Parts(string Name, string To, string Subject, string Text, string Html);
+
+    // With subjectOnly the text and HTML are left empty: what is not asked for is not rendered.
+    private Parts Content(JsonElement p, bool subjectOnly)
+    {
         string Text(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
         if (Text("Html").Length > 0)
-            return Message(idempotencyKey, Text("name"), Text("to"), Text("Subject"), Text("Text"), Text("Html"), attachment);
+            return new Parts(Text("name"), Text("to"), Text("Subject"), Text("Text"), Text("Html"));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Documents.DocFormat.DefaultTimeZoneId);
         var deadline = p.TryGetProperty("deadlineUtc", out var d) && d.ValueKind == JsonValueKind.String ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
+        if (Text("template") != "deadline-reminder")
+            return Announcement(Text("template").Split(' ')[0], Text("name"), Text("to"), Text("lang"), deadline,
+                p.TryGetProperty("year", out var y) && y.ValueKind == JsonValueKind.Number ? y.GetInt32() : 0, subjectOnly);
         var when = deadline?.ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
+        var subject = $"[Nhắc hạn] Tự đánh giá chuyển đổi số – đơn vị {Text("unitCode")} – hạn {when}";
+        if (subjectOnly)
+            return new Parts(Text("name"), Text("to"), subject, "", "");
         var graceEnds = p.TryGetProperty("graceEndsUtc", out var g) && g.ValueKind == JsonValueKind.String
             ? TimeZoneInfo.ConvertTime(g.GetDateTimeOffset(), zone).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture) : null;
         var progress = p.TryGetProperty("applicable", out var a) && a.GetInt32() > 0 ? $"{p.GetProperty("answered").GetInt32()}/{a.GetInt32()}" : "";
-
-        var (subject, lines) = Text("template") switch
-        {
-            "deadline-reminder" => ($"[Nhắc hạn] Tự đánh giá chuyển đổi số – đơn vị {Text("unitCode")} – hạn {when}",
-                new[]
-                {
-                    $"Kính gửi {Text("name")},",
-                    $"Đơn vị {Text("unitCode")} chưa nộp kết quả tự đánh giá chuyển đổi số. Hạn nộp: {when} (giờ Việt Nam).",
-                    graceEnds is null ? "" : $"Đơn vị đã quá hạn; hồ sơ nộp muộn được nhận đến {graceEnds} và được ghi nhận là nộp muộn.",
-                    progress.Length > 0 ? $"Số chỉ số đã trả lời: {progress}." : "",
-                    $"Vui lòng hoàn thành và nộp tại {options.PublicBaseUrl}.",
-                    "",
-                    $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time)."
-                        + (graceEnds is null ? "" : $" It is overdue; a late submission is accepted until {graceEnds} and recorded as late."),
-                }),
-            var template => (null!, Array.Empty<string>()),
-        };
-        if (subject is null)
-            return Announcement(idempotencyKey, Text("template").Split(' ')[0], Text("name"), Text("to"), Text("lang"), attachment, deadline,
-                p.TryGetProperty("year", out var y) && y.ValueKind == JsonValueKind.Number ? y.GetInt32() : 0);
-        var text = string.Join("\n", lines.Where(l => l is not null));
+        string[] lines =
+        [
+            $"Kính gửi {Text("name")},",
+            $"Đơn vị {Text("unitCode")} chưa nộp kết quả tự đánh giá chuyển đổi số. Hạn nộp: {when} (giờ Việt Nam).",
+            graceEnds is null ? "" : $"Đơn vị đã quá hạn; hồ sơ nộp muộn được nhận đến {graceEnds} và được ghi nhận là nộp muộn.",
+            progress.Length > 0 ? $"Số chỉ số đã trả lời: {progress}." : "",
+            $"Vui lòng hoàn thành và nộp tại {options.PublicBaseUrl}.",
+            "",
+            $"Dear {Text("name")}, unit {Text("unitCode")} has not yet submitted its digital-transformation self-assessment. Deadline: {when} (Vietnam time)."
+                + (graceEnds is null ? "" : $" It is overdue; a late submission is accepted until {graceEnds} and recorded as late."),
+        ];
         var html = new StringBuilder("<!doctype html><html lang=\"vi\"><body style=\"font-family:serif\">");
         foreach (var line in lines)
             html.Append("<p>").Append(System.Net.WebUtility.HtmlEncode(line)).Append("</p>");
         html.Append("</body></html>");
-
-        return Message(idempotencyKey, Text("name"), Text("to"), subject, text, html.ToString(), attachment);
+        return new Parts(Text("name"), Text("to"), subject, string.Join("\n", lines), html.ToString());
     }
 
     /// <summary>
@@ -67,8 +81,11 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
     public static string LanguageOf(string payloadJson)
     {
         using var payload = JsonDocument.Parse(payloadJson);
-        return payload.RootElement.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String && lang.GetString() == "en" ? "en" : "vi";
+        return LanguageOf(payload.RootElement);
     }
+
+    private static string LanguageOf(JsonElement p) =>
+        p.TryGetProperty("lang", out var lang) && lang.ValueKind == JsonValueKind.String && lang.GetString() == "en" ? "en" : "vi";
 
     /// <summary>
     /// A notice to people who are not a unit (the council chair, the campaign's administrators), worded from
@@ -76,8 +93,7 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
     /// notice is about (<c>about-{template}</c>, else <c>about-notice</c>) inside the <c>announcement</c> subject, text and HTML.
     /// A reminder states its deadline (in the campaign's zone) and the campaign's year.
     /// </summary>
-    private MimeMessage Announcement(string idempotencyKey, string template, string name, string to, string lang, Attachment? attachment,
-        DateTimeOffset? deadline, int year)
+    private Parts Announcement(string template, string name, string to, string lang, DateTimeOffset? deadline, int year, bool subjectOnly)
     {
         lang = lang == "en" ? "en" : "vi";
         var renderer = new Documents.TemplateRenderer(templates);
@@ -85,9 +101,9 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
         var when = deadline?.ToString(lang == "en" ? "HH:mm, d MMMM yyyy" : "HH:mm 'ngày' dd/MM/yyyy", CultureInfo.GetCultureInfo(lang == "en" ? "en-GB" : "vi-VN")) ?? "";
         var model = new Documents.Announcement(name, renderer.Render(aboutName, new Documents.AnnouncementTopic(year), lang, html: false).Trim(), options.PublicBaseUrl, when);
         var subject = renderer.Render($"emails/announcement.{lang}.subject", model, lang, html: false).Trim();
-        var text = renderer.Render($"emails/announcement.{lang}.text", model, lang, html: false);
-        var html = renderer.Render($"emails/announcement.{lang}.html", model, lang, html: true);
-        return Message(idempotencyKey, name, to, subject, text, html, attachment);
+        return subjectOnly
+            ? new Parts(name, to, subject, "", "")
+            : new Parts(name, to, subject, renderer.Render($"emails/announcement.{lang}.text", model, lang, html: false), renderer.Render($"emails/announcement.{lang}.html", model, lang, html: true));
     }
 
     private MimeMessage Message(string idempotencyKey, string name, string to, string subject, string text, string html, Attachment? attachment)

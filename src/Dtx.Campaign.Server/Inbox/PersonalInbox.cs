@@ -24,9 +24,9 @@ internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer
                           join m in db.Set<OutboxMessage>().AsNoTracking() on i.MessageId equals m.Id
                           where i.Recipient == recipient
                           orderby i.CreatedAt descending
-                          select new { i, m.IdempotencyKey, m.PayloadJson }).Take(Math.Clamp(max, 1, 500)).ToListAsync(ct);
-        return [.. rows.Select(r => new Item(r.i.MessageId, r.i.CampaignId, composer.Compose(r.IdempotencyKey, r.PayloadJson).Subject ?? "", r.i.CreatedAt, r.i.ReadAt is not null,
-            EmailComposer.LanguageOf(r.PayloadJson)))];
+                          select new { i, m.PayloadJson }).Take(Math.Clamp(max, 1, 500)).ToListAsync(ct);
+        return [.. rows.Select(r => (r.i, Heading: composer.Heading(r.PayloadJson)))
+            .Select(r => new Item(r.i.MessageId, r.i.CampaignId, r.Heading.Subject, r.i.CreatedAt, r.i.ReadAt is not null, r.Heading.Language))];
     }
 
     public Task<int> UnreadAsync(string recipient, CancellationToken ct) =>

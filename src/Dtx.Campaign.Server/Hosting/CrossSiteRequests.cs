@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Dtx.Campaign.Server.Hosting;
@@ -16,11 +17,10 @@ internal static class CrossSiteRequests
         var request = context.Request;
         if (IsUnsafe(request.Method) && request.Cookies.Count > 0 && !HasBearerToken(request) && await RefusalAsync(context) is { } why)
         {
-            await Microsoft.AspNetCore.Http.Results.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Yêu cầu từ trang khác bị từ chối / Cross-site request refused",
-                detail: $"Yêu cầu thay đổi dữ liệu kèm phiên đăng nhập chỉ được gửi từ chính trang này. / A change made with the session cookie must come from this site itself: {why}",
-                type: "https://dtx-campaign.example/problems/cross-site-request").ExecuteAsync(context);
+            // Answered here, before the exception handler runs, in the caller's language like every other refusal.
+            var problem = RefusalProblems.ToProblem(Refusal.Forbidden("cross-site.refused", ("why", why)), RefusalProblems.LanguageOf(context));
+            problem.Type = "https://dtx-campaign.example/problems/cross-site-request";
+            await Microsoft.AspNetCore.Http.Results.Problem(problem).ExecuteAsync(context);
             return;
         }
         await next();
@@ -31,7 +31,7 @@ internal static class CrossSiteRequests
     private static bool HasBearerToken(HttpRequest request) => request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why the request is refused, or null when it comes from this origin.</summary>
-    private static async Task<string?> RefusalAsync(HttpContext context)
+    private static async Task<Reason?> RefusalAsync(HttpContext context)
     {
         var request = context.Request;
         var site = request.Headers["Sec-Fetch-Site"].ToString();
@@ -39,11 +39,11 @@ internal static class CrossSiteRequests
         // A browser's own word, which no page can set; it goes first because with our Referrer-Policy (no-referrer)
         // a browser sends "Origin: null" even on its own forms. "none": typed or bookmarked, no other site involved.
         if (site.Length > 0)
-            return site is "same-origin" or "none" ? null : $"Sec-Fetch-Site is '{Shorten(site)}', only 'same-origin' is accepted.";
+            return site is "same-origin" or "none" ? null : Reason.Of("cross-site.fetch-site", ("site", Shorten(site)));
         if (origin.Length > 0)
         {
             var own = $"{request.Scheme}://{request.Host.Value}";
-            return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : $"Origin '{Shorten(origin)}' is not '{own}'.";
+            return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : Reason.Of("cross-site.origin", ("origin", Shorten(origin)), ("own", own));
         }
         // Neither header: not a browser of this decade. Cookies then need the antiforgery token of a form of ours.
         bool valid;
@@ -55,8 +55,7 @@ internal static class CrossSiteRequests
         {
             valid = false; // a form that cannot be read carries no valid token
         }
-        return valid ? null
-            : "the request names no origin (Origin or Sec-Fetch-Site) and has no antiforgery token; scripts should use an API token (Authorization: Bearer).";
+        return valid ? null : Reason.Of("cross-site.no-origin");
     }
 
     // The header is echoed in the answer: never at full length.

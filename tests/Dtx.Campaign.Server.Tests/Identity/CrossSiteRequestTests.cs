@@ -34,7 +34,9 @@ public abstract class CrossSiteRequestTests(CampaignApp app)
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.Equal("Yêu cầu từ trang khác bị từ chối / Cross-site request refused", problem.GetProperty("title").GetString());
+            Assert.Equal("Không có quyền", problem.GetProperty("title").GetString());
+            Assert.Equal("cross-site.refused", problem.GetProperty("code").GetString());
+            Assert.StartsWith("Yêu cầu thay đổi dữ liệu kèm phiên đăng nhập chỉ được gửi từ chính trang này: ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Contains(origin, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         HttpRequestMessage Post(string path, HttpContent? content, string origin)
@@ -49,6 +51,13 @@ public abstract class CrossSiteRequestTests(CampaignApp app)
             await Refused(Post($"{unit}/prefill", null, origin), origin);
             await Refused(Post($"{unit}/submit", null, origin), origin);
         }
+        // In the caller's language: an English reader is refused in English.
+        var english = Post($"{unit}/prefill", null, "http://evil.example");
+        english.Headers.AcceptLanguage.ParseAdd("en");
+        var inEnglish = await (await admin.SendAsync(english)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Not allowed", inEnglish.GetProperty("title").GetString());
+        Assert.Equal("A change made with the session cookie must come from this site itself: the request comes from http://evil.example, not "
+            + admin.BaseAddress!.GetLeftPart(UriPartial.Authority), inEnglish.GetProperty("detail").GetString());
         // A browser that names the site instead: only same-origin passes.
         var sibling = new HttpRequestMessage(HttpMethod.Post, $"{unit}/submit");
         sibling.Headers.Remove("Origin");
@@ -75,7 +84,7 @@ public abstract class CrossSiteRequestTests(CampaignApp app)
         var bare = new HttpRequestMessage(HttpMethod.Post, $"{unit}/prefill");
         var noOrigin = await admin.SendAsync(bare);
         Assert.Equal(HttpStatusCode.Forbidden, noOrigin.StatusCode);
-        Assert.Contains("API token", await noOrigin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("hãy dùng token API (Authorization: Bearer)", await noOrigin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // … and an API token is not a cookie: scripts send it from anywhere.
         var script = app.CreateClient();

@@ -11,37 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace Dtx.Campaign.Server.SelfAssessments;
 
-public sealed record AnswerInput(bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation, int Version);
-
-public sealed record AnswerChange(string Code, AnswerInput Input);
-
-public sealed record AnswerView(string Code, bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation,
-    decimal SelfScore, string? ShortfallReason, int Version, DateTimeOffset UpdatedAt, string? UpdatedBy);
-
-public sealed record EvidenceView(Guid Id, string Code, string Kind, string? FileName, string? ContentType, long? Size, string? Sha256,
-    string? Url, string? DocumentNumber, DateOnly? DocumentDate, string? DocumentIssuer, DateTimeOffset AddedAt);
-
-public sealed record IndicatorView(string Code, string GroupCode, string NameVi, string NameEn, decimal MaxPoints, ScoringMethod Method,
-    string? EvidenceRequirement, bool EvidenceRequired, AnswerView? Answer, IReadOnlyList<EvidenceView> Evidence);
-
-public sealed record BonusClaimInput(int Count, string? Explanation, int Version);
-
-public sealed record BonusView(string RuleKey, string NameVi, string NameEn, decimal PointsPerItem, decimal? Cap, int Count, string? Explanation,
-    int Version, IReadOnlyList<EvidenceView> Evidence);
-
-public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
-    string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
-    int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, decimal Bonus,
-    IReadOnlyList<BonusView> BonusClaims, string CalendarFeed, UnitApprovalView? Approval = null, DateTimeOffset? WithdrawableUntil = null);
-
-/// <summary>
-/// Approval inside the unit, in a campaign that asks for it: who sent the self-assessment to the head and when, the head's
-/// note when it was sent back, and who submitted (the approver).
-/// </summary>
-public sealed record UnitApprovalView(DateTimeOffset? PreparedAt, string? PreparedBy, string? SentBackNote, DateTimeOffset? SentBackAt, string? SentBackBy,
-    DateTimeOffset? SubmittedAt, string? SubmittedBy);
-
-
 /// <summary>
 /// A unit's self-assessment: read it, save an answer (scored on every save), attach evidence, submit.
 /// Changes to one unit are serialised (an advisory lock on PostgreSQL, the single writer on SQLite)
@@ -179,8 +148,6 @@ internal sealed class SelfAssessment(CampaignDbContext db, IndexSetCache sets, I
 
     private static BonusView BonusView(BonusRule rule, BonusClaimRecord? claim, IReadOnlyList<EvidenceView> evidence) =>
         new(rule.Key, rule.Name.Vi, rule.Name.En, rule.PointsPerItem, rule.Cap, claim?.Count ?? 0, claim?.Explanation, claim?.Version ?? 0, evidence);
-
-    public sealed record PrefillReport(int? FromYear, IReadOnlyList<string> Copied, IReadOnlyList<string> Skipped);
 
     /// <summary>
     /// Copies the unit's answers from its latest earlier campaign of the same authority, for indicators

@@ -85,7 +85,7 @@ internal static class SelfAssessmentsApi
     private static async Task<Ok<BonusView>> SaveBonus(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(await assessment.SaveBonusClaimAsync(campaignId, unitId, ruleKey, input, user.Identity?.Name, ct));
 
-    private static async Task<Ok<SelfAssessment.PrefillReport>> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
+    private static async Task<Ok<PrefillReport>> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(await assessment.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct));
 
     public sealed record ClarificationAnswer(string? Answer);

@@ -184,23 +184,23 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     private async Task SelfAssessAsync(Guid campaign, DemoUnit unit, double strength, double share, bool submit, CancellationToken ct, bool prepare = false)
     {
         await using var scope = services.CreateAsyncScope();
-        var assessment = scope.ServiceProvider.GetRequiredService<SelfAssessment>();
-        var view = await assessment.GetAsync(campaign, unit.Id, ct) ?? throw new InvalidOperationException($"{unit.Code} is not in campaign {campaign}");
+        var useCases = scope.ServiceProvider;
+        var view = await useCases.GetRequiredService<SelfAssessment>().GetAsync(campaign, unit.Id, ct) ?? throw new InvalidOperationException($"{unit.Code} is not in campaign {campaign}");
         var user = DemoPeople.FocalOfficer(unit.Code);
         var indicators = view.Indicators.Take((int)Math.Ceiling(view.Indicators.Count * share)).ToList();
         // A whole form at a time, as an officer who fills it in and saves it: one transaction for the references, one for the answers.
         var jitters = indicators.ToDictionary(i => i.Code, i => Stable(unit.Code + i.Code) % 1000 / 1000.0, StringComparer.Ordinal);
-        await assessment.AddReferencesAsync(campaign, unit.Id, [.. indicators.Where(i => i.EvidenceRequired || jitters[i.Code] < 0.3).Select(i => new EvidenceItem
+        await useCases.GetRequiredService<EvidenceDesk>().AddReferencesAsync(campaign, unit.Id, [.. indicators.Where(i => i.EvidenceRequired || jitters[i.Code] < 0.3).Select(i => new EvidenceItem
         {
             IndicatorCode = i.Code, Kind = EvidenceKind.Document, DocumentNumber = $"{10 + (int)(jitters[i.Code] * 200)}/QĐ-{unit.Code}",
             DocumentDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-20 - jitters[i.Code] * 100)), DocumentIssuer = view.UnitName,
         })], user, ct);
-        await assessment.SaveAnswersAsync(campaign, unit.Id, [.. indicators.Select(i => new AnswerChange(i.Code, Answer(i, strength, jitters[i.Code])))], user, ct);
+        await useCases.GetRequiredService<AnswerDesk>().SaveAnswersAsync(campaign, unit.Id, [.. indicators.Select(i => new AnswerChange(i.Code, Answer(i, strength, jitters[i.Code])))], user, ct);
         // With head approval (view.Approval set) the officer sends the form to the head, who submits it.
         if (view.Approval is not null && (submit || prepare))
-            await assessment.PrepareAsync(campaign, unit.Id, user, ct);
+            await useCases.GetRequiredService<HeadApproval>().PrepareAsync(campaign, unit.Id, user, ct);
         if (submit)
-            await assessment.SubmitAsync(campaign, unit.Id, view.Approval is null ? user : DemoPeople.UnitHead(unit.Code), ct, byApprover: view.Approval is not null);
+            await useCases.GetRequiredService<Submission>().SubmitAsync(campaign, unit.Id, view.Approval is null ? user : DemoPeople.UnitHead(unit.Code), ct, byApprover: view.Approval is not null);
     }
 
     /// <summary>What a unit of a given strength (0..1) answers; the jitter (0..1) varies it per indicator.</summary>

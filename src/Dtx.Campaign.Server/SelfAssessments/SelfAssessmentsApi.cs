@@ -43,18 +43,18 @@ internal static class SelfAssessmentsApi
     private static async Task<Results<Ok<SelfAssessmentView>, ProblemHttpResult>> Get(Guid campaignId, Guid unitId, SelfAssessment assessment, CancellationToken ct) =>
         await assessment.GetAsync(campaignId, unitId, ct) is { } view ? TypedResults.Ok(view) : ApiProblems.NotFound($"Unit {unitId} in campaign {campaignId}");
 
-    private static async Task<Ok<AnswerView>> SaveAnswer(Guid campaignId, Guid unitId, string code, AnswerInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.SaveAnswerAsync(campaignId, unitId, code, input, user.Identity?.Name, ct));
+    private static async Task<Ok<AnswerView>> SaveAnswer(Guid campaignId, Guid unitId, string code, AnswerInput input, AnswerDesk answers, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await answers.SaveAnswerAsync(campaignId, unitId, code, input, user.Identity?.Name, ct));
 
     private static async Task<Created<EvidenceView>> AddFile(Guid campaignId, Guid unitId, IFormFile file, [Microsoft.AspNetCore.Mvc.FromForm] string code,
-        SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct)
+        EvidenceDesk evidence, ClaimsPrincipal user, CancellationToken ct)
     {
         await using var content = file.OpenReadStream();
-        var view = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, user.Identity?.Name, ct);
+        var view = await evidence.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, user.Identity?.Name, ct);
         return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment/evidence/{view.Id}/content", view);
     }
 
-    private static async Task<Created<EvidenceView>> AddReference(Guid campaignId, Guid unitId, ReferenceRequest request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Created<EvidenceView>> AddReference(Guid campaignId, Guid unitId, ReferenceRequest request, EvidenceDesk evidence, ClaimsPrincipal user, CancellationToken ct)
     {
         var item = request.Kind switch
         {
@@ -66,7 +66,7 @@ internal static class SelfAssessmentsApi
             EvidenceKind.Document => throw Refusal.Invalid("documentNumber", "evidence.document-incomplete"),
             _ => throw Refusal.Invalid("kind", "evidence.kind-invalid"),
         };
-        var view = await assessment.AddReferenceAsync(campaignId, unitId, request.Code, item, user.Identity?.Name, ct);
+        var view = await evidence.AddReferenceAsync(campaignId, unitId, request.Code, item, user.Identity?.Name, ct);
         return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment", view);
     }
 
@@ -82,32 +82,32 @@ internal static class SelfAssessmentsApi
         return TypedResults.File(content, item.ContentType ?? "application/octet-stream", item.FileName ?? $"{item.Sha256}.bin");
     }
 
-    private static async Task<Ok<BonusView>> SaveBonus(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.SaveBonusClaimAsync(campaignId, unitId, ruleKey, input, user.Identity?.Name, ct));
+    private static async Task<Ok<BonusView>> SaveBonus(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, AnswerDesk answers, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await answers.SaveBonusClaimAsync(campaignId, unitId, ruleKey, input, user.Identity?.Name, ct));
 
-    private static async Task<Ok<SelfAssessment.PrefillReport>> Prefill(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct));
+    private static async Task<Ok<PrefillReport>> Prefill(Guid campaignId, Guid unitId, AnswerDesk answers, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await answers.PrefillFromLastYearAsync(campaignId, unitId, user.Identity?.Name, ct));
 
     public sealed record ClarificationAnswer(string? Answer);
 
-    private static async Task<Ok<SelfAssessmentView>> AnswerClarification(Guid campaignId, Guid unitId, ClarificationAnswer request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.AnswerClarificationAsync(campaignId, unitId, request.Answer, user.Identity?.Name, ct));
+    private static async Task<Ok<SelfAssessmentView>> AnswerClarification(Guid campaignId, Guid unitId, ClarificationAnswer request, Submission submission, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await submission.AnswerClarificationAsync(campaignId, unitId, request.Answer, user.Identity?.Name, ct));
 
-    private static async Task<Ok<SelfAssessmentView>> Submit(Guid campaignId, Guid unitId, SelfAssessment assessment, IAuthorizationService authorization,
+    private static async Task<Ok<SelfAssessmentView>> Submit(Guid campaignId, Guid unitId, Submission submission, IAuthorizationService authorization,
         ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct,
+        TypedResults.Ok(await submission.SubmitAsync(campaignId, unitId, user.Identity?.Name, ct,
             byApprover: (await authorization.AuthorizeAsync(user, Policies.UnitHead)).Succeeded));
 
-    private static async Task<Ok<SelfAssessmentView>> Withdraw(Guid campaignId, Guid unitId, SelfAssessment assessment, IAuthorizationService authorization,
+    private static async Task<Ok<SelfAssessmentView>> Withdraw(Guid campaignId, Guid unitId, Submission submission, IAuthorizationService authorization,
         ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.WithdrawAsync(campaignId, unitId, user.Identity?.Name, ct,
+        TypedResults.Ok(await submission.WithdrawAsync(campaignId, unitId, user.Identity?.Name, ct,
             byApprover: (await authorization.AuthorizeAsync(user, Policies.UnitHead)).Succeeded));
 
-    private static async Task<Ok<SelfAssessmentView>> Prepare(Guid campaignId, Guid unitId, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.PrepareAsync(campaignId, unitId, user.Identity?.Name, ct));
+    private static async Task<Ok<SelfAssessmentView>> Prepare(Guid campaignId, Guid unitId, HeadApproval approval, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await approval.PrepareAsync(campaignId, unitId, user.Identity?.Name, ct));
 
     public sealed record SendBackRequest(string? Note);
 
-    private static async Task<Ok<SelfAssessmentView>> SendBack(Guid campaignId, Guid unitId, SendBackRequest request, SelfAssessment assessment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await assessment.SendBackAsync(campaignId, unitId, request.Note, user.Identity?.Name, ct));
+    private static async Task<Ok<SelfAssessmentView>> SendBack(Guid campaignId, Guid unitId, SendBackRequest request, HeadApproval approval, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await approval.SendBackAsync(campaignId, unitId, request.Note, user.Identity?.Name, ct));
 }

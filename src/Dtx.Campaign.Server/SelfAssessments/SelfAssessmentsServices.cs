@@ -9,7 +9,12 @@ internal static class SelfAssessmentsServices
     {
         services.AddOptions<EvidenceOptions>().Bind(configuration.GetSection(EvidenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEvidenceStore>(new LocalDiskEvidenceStore(Path.Combine(DataServices.DataDirectory(configuration, environment), "evidence")));
+        services.AddScoped<AssessmentWork>();
         services.AddScoped<SelfAssessment>();
+        services.AddScoped<AnswerDesk>();
+        services.AddScoped<EvidenceDesk>();
+        services.AddScoped<HeadApproval>();
+        services.AddScoped<Submission>();
         return services;
     }
 }

@@ -18,30 +18,30 @@ public abstract class WholeFormTests(CampaignApp app)
         var campaign = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set });
         var unit = (await TestCampaigns.UnitsAsync(admin, campaign))["X-DONG-ANH"];
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
-        async Task<T> Assessment<T>(Func<SelfAssessment, Task<T>> work)
+        async Task<T> Use<TCase, T>(Func<TCase, Task<T>> work) where TCase : notnull
         {
             await using var scope = app.Services.CreateAsyncScope();
-            return await work(scope.ServiceProvider.GetRequiredService<SelfAssessment>());
+            return await work(scope.ServiceProvider.GetRequiredService<TCase>());
         }
 
         // The second answer's stale version refuses the form after the first was taken in: neither is stored.
-        var refused = await Assert.ThrowsAsync<Refusal>(() => Assessment(a => a.SaveAnswersAsync(campaign, unit,
+        var refused = await Assert.ThrowsAsync<Refusal>(() => Use<AnswerDesk, IReadOnlyList<AnswerView>>(a => a.SaveAnswersAsync(campaign, unit,
             [new AnswerChange("1.1", new AnswerInput(true, null, null, null, null, 0)), new AnswerChange("1.2", new AnswerInput(null, 5, 10, null, null, 3))], "officer", default)));
         Assert.Equal("self-assessment.version-conflict", refused.Code);
-        var view = (await Assessment(a => a.GetAsync(campaign, unit, default)))!;
+        var view = (await Use<SelfAssessment, SelfAssessmentView?>(a => a.GetAsync(campaign, unit, default)))!;
         Assert.Equal(0, view.Answered);
         Assert.Null(view.Indicators.Single(i => i.Code == "1.1").Answer);
 
         // References first, then the answers: 1.1 needs evidence and is scored with it; one transaction each.
-        await Assessment(a => a.AddReferencesAsync(campaign, unit, [new EvidenceItem
+        await Use<EvidenceDesk, IReadOnlyList<EvidenceView>>(a => a.AddReferencesAsync(campaign, unit, [new EvidenceItem
         {
             IndicatorCode = "1.1", Kind = EvidenceKind.Document, DocumentNumber = "12/QĐ-UBND", DocumentDate = new DateOnly(2025, 6, 1), DocumentIssuer = "UBND xã Đông Anh",
         }], "officer", default));
-        var saved = await Assessment(a => a.SaveAnswersAsync(campaign, unit,
+        var saved = await Use<AnswerDesk, IReadOnlyList<AnswerView>>(a => a.SaveAnswersAsync(campaign, unit,
             [new AnswerChange("1.1", new AnswerInput(true, null, null, null, null, 0)), new AnswerChange("1.2", new AnswerInput(null, 5, 10, null, null, 0)),
              new AnswerChange("1.3", new AnswerInput(null, null, null, 3, null, 0))], "officer", default));
         Assert.Equal([10m, 10m, 15m], saved.Select(a => a.SelfScore));
-        view = (await Assessment(a => a.GetAsync(campaign, unit, default)))!;
+        view = (await Use<SelfAssessment, SelfAssessmentView?>(a => a.GetAsync(campaign, unit, default)))!;
         Assert.Equal(3, view.Answered);
         Assert.Equal(35m, view.SelfTotal);
         await using var scope = app.Services.CreateAsyncScope();

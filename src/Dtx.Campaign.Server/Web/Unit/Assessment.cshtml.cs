@@ -13,8 +13,9 @@ namespace Dtx.Campaign.Server.Web.Unit;
 
 /// <summary>
 /// A unit's self-assessment form. Each indicator saves on its own (htmx on change, or its Save button
-/// without script) through <see cref="SelfAssessment"/>, the same use case as the API: scoring,
-/// version checks, deadlines and the completeness list are its rules, not the page's.
+/// without script) through <see cref="AnswerDesk"/>, and every other step through the same use case as the
+/// API (<see cref="EvidenceDesk"/>, <see cref="HeadApproval"/>, <see cref="Submission"/>): scoring, version
+/// checks, deadlines and the completeness list are their rules, not the page's.
 /// </summary>
 internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbContext db, IndexSetCache sets, UiText text, TimeProvider clock,
     IAuthorizationService authorization) : PageModel
@@ -35,14 +36,14 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
     public async Task<IActionResult> OnGetAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
         await LoadAsync(campaignId, unitId, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAnswerAsync(Guid campaignId, Guid unitId, string code, [FromForm] AnswerForm form, CancellationToken ct)
+    public async Task<IActionResult> OnPostAnswerAsync(Guid campaignId, Guid unitId, string code, [FromForm] AnswerForm form, [FromServices] AnswerDesk answers, CancellationToken ct)
     {
         string? problem = null;
         var conflict = false;
         try
         {
             var input = form.ToInput();
-            await assessment.SaveAnswerAsync(campaignId, unitId, code, input, User.Identity?.Name, ct);
+            await answers.SaveAnswerAsync(campaignId, unitId, code, input, User.Identity?.Name, ct);
         }
         catch (FormatException e)
         {
@@ -80,14 +81,14 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         return Page();
     }
 
-    public async Task<IActionResult> OnPostEvidenceAsync(Guid campaignId, Guid unitId, string code, IFormFile? file, CancellationToken ct)
+    public async Task<IActionResult> OnPostEvidenceAsync(Guid campaignId, Guid unitId, string code, IFormFile? file, [FromServices] EvidenceDesk evidence, CancellationToken ct)
     {
         if (file is null || file.Length == 0)
             return await RefusedAsync(campaignId, unitId, $"{code}: {text["ChooseFile"]}", ct);
         try
         {
             await using var content = file.OpenReadStream();
-            var added = await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
+            var added = await evidence.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
             if (IsHtmx)
                 return await CardAsync(campaignId, unitId, code, text.Format("EvidenceAdded", added.FileName ?? file.FileName), error: false, ct);
             Flash = text.Format("EvidenceAdded", added.FileName ?? file.FileName);
@@ -109,11 +110,11 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
     [BindProperty]
     public string? ClarificationAnswer { get; set; }
 
-    public async Task<IActionResult> OnPostClarificationAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    public async Task<IActionResult> OnPostClarificationAsync(Guid campaignId, Guid unitId, [FromServices] Submission submission, CancellationToken ct)
     {
         try
         {
-            await assessment.AnswerClarificationAsync(campaignId, unitId, ClarificationAnswer, User.Identity?.Name, ct);
+            await submission.AnswerClarificationAsync(campaignId, unitId, ClarificationAnswer, User.Identity?.Name, ct);
             Flash = text["ClarificationSent"];
             return RedirectToPage(new { campaignId, unitId });
         }
@@ -127,24 +128,24 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         }
     }
 
-    public Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
-        StepAsync(campaignId, unitId, "Submitted", async () => await assessment.SubmitAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
+    public Task<IActionResult> OnPostSubmitAsync(Guid campaignId, Guid unitId, [FromServices] Submission submission, CancellationToken ct) =>
+        StepAsync(campaignId, unitId, "Submitted", async () => await submission.SubmitAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
 
     /// <summary>The undo of a submission, for a few minutes after it (by whoever may submit it).</summary>
-    public Task<IActionResult> OnPostWithdrawAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
-        StepAsync(campaignId, unitId, "Withdrawn", async () => await assessment.WithdrawAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
+    public Task<IActionResult> OnPostWithdrawAsync(Guid campaignId, Guid unitId, [FromServices] Submission submission, CancellationToken ct) =>
+        StepAsync(campaignId, unitId, "Withdrawn", async () => await submission.WithdrawAsync(campaignId, unitId, User.Identity?.Name, ct, byApprover: await IsApproverAsync()), ct);
 
     /// <summary>The officer sends the self-assessment to the unit's head (campaigns with head approval).</summary>
-    public Task<IActionResult> OnPostPrepareAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
-        StepAsync(campaignId, unitId, "SentToHead", () => assessment.PrepareAsync(campaignId, unitId, User.Identity?.Name, ct), ct);
+    public Task<IActionResult> OnPostPrepareAsync(Guid campaignId, Guid unitId, [FromServices] HeadApproval approval, CancellationToken ct) =>
+        StepAsync(campaignId, unitId, "SentToHead", () => approval.PrepareAsync(campaignId, unitId, User.Identity?.Name, ct), ct);
 
     [BindProperty]
     public string? SendBackNote { get; set; }
 
     /// <summary>The head sends it back with a note; the use case refuses anyone but the head or an administrator only through the policy, so the page asks it first.</summary>
-    public async Task<IActionResult> OnPostSendBackAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+    public async Task<IActionResult> OnPostSendBackAsync(Guid campaignId, Guid unitId, [FromServices] HeadApproval approval, CancellationToken ct) =>
         await IsApproverAsync()
-            ? await StepAsync(campaignId, unitId, "SentBack", () => assessment.SendBackAsync(campaignId, unitId, SendBackNote, User.Identity?.Name, ct), ct)
+            ? await StepAsync(campaignId, unitId, "SentBack", () => approval.SendBackAsync(campaignId, unitId, SendBackNote, User.Identity?.Name, ct), ct)
             : Forbid();
 
     /// <summary>Whether the reader approves for the unit in the route: its head, or an administrator (the API's policy).</summary>
@@ -217,7 +218,7 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
     public bool IsSubmitted => View.Status == "submitted";
 
     /// <summary>Removes an evidence item, or replaces it when a file comes with the request; only while the form is editable.</summary>
-    public async Task<IActionResult> OnPostRemoveEvidenceAsync(Guid campaignId, Guid unitId, string code, Guid evidenceId, IFormFile? file, CancellationToken ct)
+    public async Task<IActionResult> OnPostRemoveEvidenceAsync(Guid campaignId, Guid unitId, string code, Guid evidenceId, IFormFile? file, [FromServices] EvidenceDesk evidence, CancellationToken ct)
     {
         string message;
         try
@@ -225,14 +226,14 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
             if (file is { Length: > 0 })
             {
                 await using var content = file.OpenReadStream();
-                await assessment.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
+                await evidence.AddFileAsync(campaignId, unitId, code, file.FileName, content, file.Length, User.Identity?.Name, ct);
                 message = text.Format("EvidenceReplaced", file.FileName);
             }
             else
             {
                 message = text["EvidenceRemoved"];
             }
-            await assessment.RemoveEvidenceAsync(campaignId, unitId, evidenceId, User.Identity?.Name, ct);
+            await evidence.RemoveEvidenceAsync(campaignId, unitId, evidenceId, User.Identity?.Name, ct);
         }
         catch (Refusal e) when (e.Kind == RefusalKind.NotFound)
         {

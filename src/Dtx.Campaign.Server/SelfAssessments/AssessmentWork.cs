@@ -1,0 +1,151 @@
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
+using Dtx.Campaign.Scoring.Scoring;
+using Dtx.Campaign.Server.Campaigns;
+using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.IndexSets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dtx.Campaign.Server.SelfAssessments;
+
+/// <summary>
+/// What every self-assessment use case does the same way: load the unit's scope under its lock, read what the unit
+/// entered, recount its totals, build its view. Changes to one unit are serialised (an advisory lock on PostgreSQL,
+/// the single writer on SQLite) so that a save and a submit, or a submit and the deadline, cannot both win.
+/// </summary>
+internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, TimeProvider clock, Dtx.Campaign.Workflows.Storage.ITransactionLock locks)
+{
+    /// <summary>The unit's scope without its lock: for reading, or for checks that are made again under the lock.</summary>
+    public Task<AssessmentScope?> ScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct) =>
+        AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct);
+
+    /// <summary>Loads the unit's scope after taking the unit's lock, so its state cannot change until commit.</summary>
+    public async Task<AssessmentScope> LockedScopeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        await locks.AcquireAsync(db, LockKey(campaignId, unitId), ct);
+        return await ScopeAsync(campaignId, unitId, ct) ?? throw UnitNotFound(campaignId, unitId);
+    }
+
+    public static Refusal UnitNotFound(Guid campaignId, Guid unitId) => Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {campaignId}"));
+
+    /// <summary>
+    /// A 64-bit advisory-lock key for one unit in one campaign, from the ids the request already has (no
+    /// query before the lock): the random last 8 bytes of each (the first bytes of version-7 ids are a
+    /// timestamp, alike for units imported together), tagged.
+    /// </summary>
+    public static long LockKey(Guid campaignId, Guid unitId) =>
+        BitConverter.ToInt64(campaignId.ToByteArray(), 8) ^ BitConverter.ToInt64(unitId.ToByteArray(), 8) ^ 0x5341_0000_0000_0000;
+
+    public static IndicatorNode EnsureIndicator(AssessmentScope scope, string code) =>
+        scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
+        ?? throw Refusal.NotFound("not-found", ("what", $"Indicator {code} does not apply to {scope.Unit.Code} in this campaign"));
+
+    /// <summary>What a unit has entered, read once per operation: answers, evidence and bonus claims.</summary>
+    public sealed record Entries(List<Answer> Answers, List<EvidenceItem> Evidence, List<BonusClaimRecord> Claims)
+    {
+        public HashSet<string> WithEvidence { get; } = Evidence.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
+
+        // Computed when asked (take it once per use): a save changes the answers after they were read.
+        public HashSet<string> Answered => Answers.Where(a => Scoring.Participation.Participation.Answered(a.Input(false)))
+            .Select(a => a.IndicatorCode).ToHashSet(StringComparer.Ordinal);
+    }
+
+    public async Task<Entries> EntriesAsync(AssessmentScope scope, CancellationToken ct, bool trackAnswers = false)
+    {
+        var id = scope.Participant.Id;
+        var answers = trackAnswers ? db.Set<Answer>() : db.Set<Answer>().AsNoTracking();
+        return new Entries(
+            await answers.Where(a => a.ParticipantId == id).ToListAsync(ct),
+            await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == id).OrderBy(e => e.AddedAt).ToListAsync(ct),
+            await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == id).ToListAsync(ct));
+    }
+
+    public async Task RefreshTotalsAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        ApplyTotals(scope, await EntriesAsync(scope, ct));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Sets the unit's counts and self-score from its entries (saved with the caller's changes).</summary>
+    public static void ApplyTotals(AssessmentScope scope, Entries entries)
+    {
+        var score = Score(scope, entries);
+        var answered = entries.Answered;
+        var p = scope.Participant;
+        p.ApplicableCount = scope.ApplicableLeaves.Count;
+        p.AnsweredCount = scope.ApplicableLeaves.Count(l => answered.Contains(l.Code));
+        p.SelfTotal = score.Total;
+        p.SelfPercentage = score.Percentage;
+        if (p.Status == ParticipantStatus.NotStarted && p.AnsweredCount > 0)
+            p.Status = ParticipantStatus.InProgress;
+    }
+
+    private static UnitScore Score(AssessmentScope scope, Entries entries)
+    {
+        var inputs = entries.Answers.ToDictionary(a => a.IndicatorCode,
+            a => new IndicatorInput(a.Yes, a.Numerator, a.Denominator, a.Number, entries.WithEvidence.Contains(a.IndicatorCode)), StringComparer.Ordinal);
+        var claims = entries.Claims.Where(c => Scoring.Participation.Participation.BonusCounts(c.Count, entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))))
+            .Select(c => new BonusClaim(c.RuleKey, c.Count)).ToList();
+        return ScoringEngine.Score(scope.IndexSet, scope.Profile, inputs, claims);
+    }
+
+    /// <summary>Refuses, listing every indicator still missing an answer or evidence (and an unanswered clarification).</summary>
+    public async Task EnsureCompleteAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var missing = Missing(scope, await EntriesAsync(scope, ct));
+        if (scope.Participant.Status == ParticipantStatus.ReturnedForClarification
+            && await db.Set<Verification.ClarificationRequest>().AnyAsync(c => c.ParticipantId == scope.Participant.Id && c.Answer == null, ct))
+            missing.Add(Reason.For("clarification", "self-assessment.clarification-unanswered"));
+        if (missing.Count > 0)
+            throw Refusal.Invalid([.. missing.Select(m => m with { Field = "submit" })]);
+    }
+
+    private static List<Reason> Missing(AssessmentScope scope, Entries entries)
+    {
+        var missing = new List<Reason>();
+        var answered = entries.Answered;
+        foreach (var leaf in scope.ApplicableLeaves)
+        {
+            if (!answered.Contains(leaf.Code))
+                missing.Add(Reason.Of("self-assessment.not-answered", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En))));
+            else if (Scoring.Participation.Participation.AnswerLacksEvidence(leaf, entries.Answers.First(a => a.IndicatorCode == leaf.Code).Input(entries.WithEvidence.Contains(leaf.Code))))
+                missing.Add(Reason.Of("self-assessment.evidence-missing", ("code", leaf.Code), ("name", new Words(leaf.Name.Vi, leaf.Name.En)), ("requirement", leaf.EvidenceRequirement)));
+        }
+        missing.AddRange(entries.Claims.Where(c => Scoring.Participation.Participation.BonusLacksEvidence(c.Count, entries.WithEvidence.Contains(BonusClaimRecord.EvidenceCode(c.RuleKey))))
+            .Select(c => Reason.Of("self-assessment.bonus-needs-evidence", ("code", BonusClaimRecord.EvidenceCode(c.RuleKey)))));
+        return missing;
+    }
+
+    public async Task<SelfAssessmentView> ViewAsync(AssessmentScope scope, CancellationToken ct)
+    {
+        var entries = await EntriesAsync(scope, ct);
+        var answers = entries.Answers.ToDictionary(a => a.IndicatorCode, StringComparer.Ordinal);
+        var evidence = entries.Evidence.GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList(), StringComparer.Ordinal);
+        var score = Score(scope, entries);
+        string? closed = null;
+        // The view speaks the reader's language (the request's culture, API and pages alike).
+        var language = Refusal.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture);
+        try { scope.EnsureEditable(clock.GetUtcNow()); }
+        catch (Refusal e) { closed = string.Join("; ", e.Texts(language)); }
+        var indicators = scope.ApplicableLeaves.Select(l => new IndicatorView(l.Code, l.Code.Split('.')[0], l.Name.Vi, l.Name.En, l.MaxPoints, l.Method!,
+            l.EvidenceRequirement, l.EvidenceRequired, answers.TryGetValue(l.Code, out var a) ? ToView(a) : null,
+            evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
+        var bonusViews = scope.IndexSet.BonusRules.Select(rule => BonusView(rule, entries.Claims.FirstOrDefault(c => c.RuleKey == rule.Key),
+            evidence.GetValueOrDefault(BonusClaimRecord.EvidenceCode(rule.Key)) ?? [])).ToList();
+        return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
+            scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
+            scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, [.. Missing(scope, entries).Select(m => m.Text(language))], indicators, score.Bonus, bonusViews,
+            $"/calendar/{scope.Participant.CalendarToken}.ics",
+            scope.Campaign.HeadApproval ? new UnitApprovalView(scope.Participant.PreparedAt, scope.Participant.PreparedBy, scope.Participant.SentBackNote,
+                scope.Participant.SentBackAt, scope.Participant.SentBackBy, scope.Participant.SubmittedAt, scope.Participant.SubmittedBy) : null,
+            scope.Rules.WithdrawableUntil is { } until && clock.GetUtcNow() < until ? until : null);
+    }
+
+    public static BonusView BonusView(BonusRule rule, BonusClaimRecord? claim, IReadOnlyList<EvidenceView> evidence) =>
+        new(rule.Key, rule.Name.Vi, rule.Name.En, rule.PointsPerItem, rule.Cap, claim?.Count ?? 0, claim?.Explanation, claim?.Version ?? 0, evidence);
+
+    public static AnswerView ToView(Answer a) => new(a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.Explanation, a.SelfScore, a.ShortfallReason, a.Version, a.UpdatedAt, a.UpdatedBy);
+
+    public static EvidenceView ToView(EvidenceItem e) => new(e.Id, e.IndicatorCode, e.Kind.ToString().ToLowerInvariant(), e.FileName, e.ContentType, e.Size, e.Sha256,
+        e.Url, e.DocumentNumber, e.DocumentDate, e.DocumentIssuer, e.AddedAt);
+}

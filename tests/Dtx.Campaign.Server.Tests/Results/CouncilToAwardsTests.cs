@@ -194,7 +194,16 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         // The chair cannot end verification while a unit is unverified; the gate says which.
         var gate = await OkAsync(chair.GetAsync($"/api/campaigns/{campaign}/workflow/gates/council-verification"));
         Assert.False(gate.GetProperty("ready").GetBoolean());
-        Assert.StartsWith("136/143", gate.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal("136/143 đơn vị đã thẩm định", gate.GetProperty("summary").GetString());
+        Assert.Contains("P-BA-DINH: đang thẩm định", gate.GetProperty("blocking").EnumerateArray().Select(b => b.GetString()));
+        // In the reader's language only: the same gate asked for in English says it in English alone.
+        using (var inEnglish = new HttpRequestMessage(HttpMethod.Get, $"/api/campaigns/{campaign}/workflow/gates/council-verification"))
+        {
+            inEnglish.Headers.AcceptLanguage.ParseAdd("en");
+            var english = await OkAsync(chair.SendAsync(inEnglish));
+            Assert.Equal("136/143 units verified", english.GetProperty("summary").GetString());
+            Assert.Contains("P-BA-DINH: verification in progress", english.GetProperty("blocking").EnumerateArray().Select(b => b.GetString()));
+        }
         await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "council-verification" }), HttpStatusCode.Conflict, "P-BA-DINH");
         await RefusedAsync(member.PostAsync($"{verification}/units/{ids["SNV"]}/complete", null), HttpStatusCode.Forbidden, "xung đột lợi ích");
         const string approvalDue = "Về việc phê duyệt kết quả thẩm định (mọi đơn vị đã được thẩm định xong, kết quả sơ bộ chờ Chủ tịch Hội đồng phê duyệt), đợt đánh giá chuyển đổi số năm 2025";
@@ -242,7 +251,7 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
         await RefusedAsync(member.PostAsJsonAsync($"{disputes}/{snvDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = true, newPoints = 40, reason = "x" }), HttpStatusCode.Forbidden, "xung đột lợi ích");
         await RefusedAsync(chair.PostAsJsonAsync($"{disputes}/{sytDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = false }), HttpStatusCode.BadRequest, "lý do bác bỏ");
         await OkAsync(chair.PostAsJsonAsync($"{disputes}/{snvDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = true, newPoints = 40, reason = "Quyết định 45/QĐ-UBND công nhận mô hình thứ năm; còn một mô hình chưa đủ hồ sơ" }));
-        await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "dispute-resolution" }), HttpStatusCode.Conflict, "SYT 3.1");
+        await RefusedAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "dispute-resolution" }), HttpStatusCode.Conflict, "SYT, chỉ số 3.1: kiến nghị chưa giải quyết");
         await OkAsync(chair.PostAsJsonAsync($"{disputes}/{sytDispute.GetProperty("id").GetGuid()}/resolution", new { upheld = false, reason = "Báo cáo không kèm biên bản nghiệm thu" }));
         await OkAsync(chair.PostAsJsonAsync($"/api/campaigns/{campaign}/workflow/approvals", new { stage = "dispute-resolution" }));
         Assert.Equal("final-results", await StageAsync(campaign));

@@ -18,34 +18,10 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
     /// <summary>Who sees the campaign's work from inside: administrators, observers and its council.</summary>
     public bool IsInsider => IsAdministrator || IsObserver || Member is not null;
 
-    /// <summary>Throws <paramref name="code"/> (the area's own wording) for anyone outside the campaign's work.</summary>
-    public void RequireInsider(string code)
-    {
-        if (!IsInsider)
-            throw Refusal.Forbidden(code);
-    }
-
     public bool IsChair => Member?.Role == CouncilRole.Chair;
 
     /// <summary>The chair, vice-chair and secretary organise the council's work and see every unit.</summary>
     public bool Organises => Member?.Role is CouncilRole.Chair or CouncilRole.ViceChair or CouncilRole.Secretary;
-
-    public CouncilMember RequireMember() =>
-        Member ?? throw Refusal.Forbidden("council.not-member", ("actor", Actor), ("year", Campaign.Year), ("campaign", new Words(Campaign.NameVi, Campaign.NameEn)));
-
-    // The action is a label key (e.g. "action.assign").
-    public void RequireOrganiserOrAdministrator(string action)
-    {
-        if (!Organises && !IsAdministrator)
-            throw Refusal.Forbidden("council.organisers-only", ("action", new Label(action)));
-    }
-
-    // The action is a label key (e.g. "action.approve-awards").
-    public void RequireChair(string action)
-    {
-        if (!IsChair)
-            throw Refusal.Forbidden("council.chair-only", ("action", new Label(action)));
-    }
 
     /// <summary>
     /// The member in this seat, for a use case behind a council permission that guarantees one (who may call is decided in

@@ -26,15 +26,14 @@ public sealed record AwardView(Guid UnitId, string UnitCode, string UnitName, st
 /// <summary>
 /// Emulation awards: per category the campaign's quotas; the system proposes the list from the final
 /// ranking, the council chair confirms it (adjusting with a reason), and each award gets a Certificate
-/// of Merit serial number and a public verification code.
+/// of Merit serial number and a public verification code. Who may set, confirm or revoke is the caller's
+/// <see cref="CouncilPermission"/> (SetAwardQuotas, ConfirmAwards, RevokeCertificate), checked before these run.
 /// </summary>
 internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Notices.NoticeDesk notices, Certificates.CertificatePrinter printer,
     AuditTrail audit, TimeProvider clock, Results.PublishedPages pages)
 {
     public async Task<IReadOnlyList<QuotaInput>> SetQuotasAsync(CouncilSeat seat, IReadOnlyList<QuotaInput> quotas, CancellationToken ct)
     {
-        if (!seat.IsAdministrator)
-            throw Refusal.Forbidden("awards.admins-set-quotas");
         var categories = await db.Participants.Where(p => p.CampaignId == seat.Campaign.Id).Select(p => p.Category).Distinct().ToListAsync(ct);
         for (var i = 0; i < quotas.Count; i++)
         {
@@ -107,7 +106,6 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
 
     public async Task<IReadOnlyList<AwardView>> ConfirmAsync(CouncilSeat seat, AwardConfirmation input, CancellationToken ct)
     {
-        seat.RequireChair("action.approve-awards");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.confirm-awards", ct, "final-results", "publication-and-awards");
         if (await db.Set<Award>().AnyAsync(a => a.CampaignId == seat.Campaign.Id, ct))
@@ -168,7 +166,6 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
     /// </summary>
     public async Task<AwardView> RevokeCertificateAsync(CouncilSeat seat, string serial, string? reason, CancellationToken ct)
     {
-        seat.RequireChair("action.revoke-certificate");
         reason = reason?.Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > 2000)
             throw Refusal.Invalid("reason", "certificates.revocation-reason");

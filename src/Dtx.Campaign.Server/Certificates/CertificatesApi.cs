@@ -24,10 +24,12 @@ internal static class CertificatesApi
     public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/campaigns/{campaignId:guid}/certificates").WithTags("Certificates").RequireAuthorization();
-        group.MapGet("/", Progress).WithSummary("Progress of printing the campaign's Certificates of Merit (queued when the awards are confirmed).");
-        group.MapGet("/all.pdf", All).WithSummary("Every certificate of the campaign in one PDF, once printed.");
+        group.MapGet("/", Progress).RequireCouncil(CouncilPermission.SeeCertificates)
+            .WithSummary("Progress of printing the campaign's Certificates of Merit (queued when the awards are confirmed).");
+        group.MapGet("/all.pdf", All).RequireCouncil(CouncilPermission.SeeCertificates).WithSummary("Every certificate of the campaign in one PDF, once printed.");
+        // No council permission: the awarded unit's people download theirs too (the handler tells them from strangers).
         group.MapGet("/{serial}.pdf", One).WithSummary("One certificate: administrators, the council, and the awarded unit's people.");
-        group.MapPost("/{serial}/revocation", Revoke)
+        group.MapPost("/{serial}/revocation", Revoke).RequireCouncil(CouncilPermission.RevokeCertificate)
             .WithSummary("The council chair revokes a certificate with a reason (audited); the public check then says it was revoked, when and why.");
         app.MapGet("/api/public/certificates/{serial}", Verify).WithTags("Certificates").AllowAnonymous().RequireRateLimiting(VerifyLimit)
             .WithSummary("Is this certificate genuine? Give its serial number and the code printed on it; a wrong code says only 'not genuine'.");
@@ -38,7 +40,6 @@ internal static class CertificatesApi
     // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync); refusals become problem details in one place.
     private static async Task<Results<Ok<BatchView>, ProblemHttpResult>> Progress(CouncilSeat seat, CampaignDbContext db, CancellationToken ct)
     {
-        seat.RequireInsider("certificates.insiders-only");
         var batch = await db.Set<CertificateBatch>().AsNoTracking().Where(b => b.CampaignId == seat.Campaign.Id)
             .Select(b => new BatchView(b.Status.ToString().ToLowerInvariant(), b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
         return batch is null ? ApiProblems.NotFound($"Certificates of campaign {seat.Campaign.Id} (the awards are not confirmed yet)") : TypedResults.Ok(batch);
@@ -46,7 +47,6 @@ internal static class CertificatesApi
 
     private static async Task<FileContentHttpResult> All(CouncilSeat seat, CampaignDbContext db, CancellationToken ct)
     {
-        seat.RequireInsider("certificates.insiders-only");
         var batch = await db.Set<CertificateBatch>().AsNoTracking().FirstOrDefaultAsync(b => b.CampaignId == seat.Campaign.Id, ct);
         if (batch?.Pdf is null)
             throw batch is null ? Refusal.Conflict("certificates.not-confirmed")

@@ -18,44 +18,36 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
     /// <summary>Who sees the campaign's work from inside: administrators, observers and its council.</summary>
     public bool IsInsider => IsAdministrator || IsObserver || Member is not null;
 
-    /// <summary>Throws <paramref name="code"/> (the area's own wording) for anyone outside the campaign's work.</summary>
-    public void RequireInsider(string code)
-    {
-        if (!IsInsider)
-            throw Refusal.Forbidden(code);
-    }
-
     public bool IsChair => Member?.Role == CouncilRole.Chair;
 
     /// <summary>The chair, vice-chair and secretary organise the council's work and see every unit.</summary>
     public bool Organises => Member?.Role is CouncilRole.Chair or CouncilRole.ViceChair or CouncilRole.Secretary;
 
-    public CouncilMember RequireMember() =>
-        Member ?? throw Refusal.Forbidden("council.not-member", ("actor", Actor), ("year", Campaign.Year), ("campaign", new Words(Campaign.NameVi, Campaign.NameEn)));
+    /// <summary>
+    /// The member in this seat, for a use case behind a council permission that guarantees one (who may call is decided in
+    /// <see cref="CouncilPermission"/>, not here).
+    /// </summary>
+    public CouncilMember SeatedMember => Member
+        ?? throw new InvalidOperationException($"{Actor} has no seat on the council of campaign {Campaign.Id}: the caller must require {nameof(CouncilPermission)}.{nameof(CouncilPermission.Member)} first.");
 
-    // The action is a label key (e.g. "action.assign").
-    public void RequireOrganiserOrAdministrator(string action)
-    {
-        if (!Organises && !IsAdministrator)
-            throw Refusal.Forbidden("council.organisers-only", ("action", new Label(action)));
-    }
-
-    // The action is a label key (e.g. "action.approve-awards").
-    public void RequireChair(string action)
-    {
-        if (!IsChair)
-            throw Refusal.Forbidden("council.chair-only", ("action", new Label(action)));
-    }
+    private static readonly object RequestKey = new();
 
     /// <summary>
     /// The caller's seat on the council of the route's campaign, as an endpoint parameter (minimal APIs bind it through
     /// this method): a campaign that does not exist is refused as not found, in the caller's language, before the handler runs.
     /// </summary>
-    public static async ValueTask<CouncilSeat?> BindAsync(HttpContext context)
+    public static async ValueTask<CouncilSeat?> BindAsync(HttpContext context) => await OfRequestAsync(context);
+
+    /// <summary>The seat of <see cref="BindAsync"/>, read once per request: the endpoint's parameter and its permission's filter share it.</summary>
+    public static async ValueTask<CouncilSeat> OfRequestAsync(HttpContext context)
     {
+        if (context.Items.TryGetValue(RequestKey, out var known) && known is CouncilSeat seat)
+            return seat;
         var id = Guid.TryParse(context.Request.RouteValues["campaignId"]?.ToString(), out var parsed) ? parsed : Guid.Empty;
-        return await FindAsync(context.RequestServices.GetRequiredService<CampaignDbContext>(), id, context.User, context.RequestAborted)
+        var found = await FindAsync(context.RequestServices.GetRequiredService<CampaignDbContext>(), id, context.User, context.RequestAborted)
             ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {id}"));
+        context.Items[RequestKey] = found;
+        return found;
     }
 
     public static async Task<CouncilSeat?> FindAsync(CampaignDbContext db, Guid campaignId, ClaimsPrincipal user, CancellationToken ct)

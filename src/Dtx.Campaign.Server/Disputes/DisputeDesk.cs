@@ -64,7 +64,8 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
 
     public async Task<DisputeView> ResolveAsync(CouncilSeat seat, Guid disputeId, DisputeResolution input, CancellationToken ct)
     {
-        var member = seat.RequireMember();
+        // A council member (CouncilPermission.Member); whether they may answer this dispute is checked below.
+        var member = seat.SeatedMember;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.resolve-dispute", ct, "dispute-window", "dispute-resolution");
         var dispute = await db.Set<Dispute>().FirstOrDefaultAsync(d => d.Id == disputeId && d.CampaignId == seat.Campaign.Id, ct)

@@ -14,8 +14,10 @@ internal static class DisputesApi
         unit.MapPost("/", File).WithSummary("Dispute the score of one indicator with a justification and new evidence, inside the dispute window only.");
 
         var council = app.MapGroup("/api/campaigns/{campaignId:guid}/disputes").WithTags("Disputes").RequireAuthorization();
-        council.MapGet("/", Queue).WithSummary("Every dispute of the campaign, open first (council members and administrators).");
-        council.MapPost("/{disputeId:guid}/resolution", Resolve).WithSummary("Uphold a dispute with the new points, or reject it with reasons (council).");
+        council.MapGet("/", Queue).RequireCouncil(CouncilPermission.MemberOrAdministrator)
+            .WithSummary("Every dispute of the campaign, open first (council members and administrators).");
+        council.MapPost("/{disputeId:guid}/resolution", Resolve).RequireCouncil(CouncilPermission.Member)
+            .WithSummary("Uphold a dispute with the new points, or reject it with reasons (council).");
         return app;
     }
 
@@ -29,12 +31,8 @@ internal static class DisputesApi
     }
 
     // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync).
-    private static async Task<Ok<IReadOnlyList<DisputeView>>> Queue(CouncilSeat seat, DisputeDesk desk, CancellationToken ct)
-    {
-        if (seat.Member is null && !seat.IsAdministrator)
-            seat.RequireMember();
-        return TypedResults.Ok(await desk.ListAsync(seat.Campaign.Id, null, ct));
-    }
+    private static async Task<Ok<IReadOnlyList<DisputeView>>> Queue(CouncilSeat seat, DisputeDesk desk, CancellationToken ct) =>
+        TypedResults.Ok(await desk.ListAsync(seat.Campaign.Id, null, ct));
 
     private static async Task<Ok<DisputeView>> Resolve(CouncilSeat seat, Guid disputeId, DisputeResolution input, DisputeDesk desk, CancellationToken ct) =>
         TypedResults.Ok(await desk.ResolveAsync(seat, disputeId, input, ct));

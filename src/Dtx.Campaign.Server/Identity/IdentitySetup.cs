@@ -64,6 +64,7 @@ internal static class IdentitySetup
             .AddPolicy(Policies.Interactive, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
         services.AddScoped<IAuthorizationHandler, UnitAccessHandler>();
         services.AddScoped<IAuthorizationHandler, UnitHeadHandler>();
+        services.AddSingleton<IAuthorizationHandler, Council.CouncilPermissionHandler>();
         services.AddScoped<AdminBootstrap>();
         services.AddScoped<AccountMail>();
         services.AddScoped<TwoFactorRule>();

@@ -12,6 +12,8 @@ namespace Dtx.Campaign.Server.Notices;
 internal static class NoticesApi
 {
     public sealed record TemplateInput(string? Content);
+    /// <summary>A template's text in force and its versions (1 = the shipped file).</summary>
+    public sealed record TemplateView(string Name, string Content, IReadOnlyList<NoticeTemplates.TemplateInfo> Versions);
     /// <summary>A notice to preview: with the library's sample data, or with a campaign's own data (its filed copy, or one participating unit's copy).</summary>
     public sealed record PreviewRequest(string Notice, string? Lang, Dictionary<string, string>? Drafts, Guid? CampaignId, Guid? UnitId);
     public sealed record DocumentView(Guid Id, string Number, string Template, DateTimeOffset IssuedAt, string IssuedBy, int Recipients, Guid? CampaignId, Guid? UnitId,
@@ -29,7 +31,9 @@ internal static class NoticesApi
         admin.MapGet("/documents", ListDocuments).WithSummary("The document register, newest first, optionally for one campaign.");
 
         app.MapCertificates();
+        // html is text whose type the typed result does not declare; pdf and docx are files.
         app.MapGet("/api/documents/{id:guid}/{format}", Download).WithTags("Notices").RequireAuthorization()
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/html", "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
             .WithSummary("An issued document as html, pdf or docx: for administrators and the units it was addressed to.");
         return app;
     }
@@ -42,8 +46,8 @@ internal static class NoticesApi
 
     private static async Task<Ok<IReadOnlyList<NoticeTemplates.TemplateInfo>>> ListTemplates(NoticeTemplates templates, CancellationToken ct) => TypedResults.Ok(await templates.ListAsync(ct));
 
-    private static async Task<IResult> GetTemplate(string name, NoticeTemplates templates, CancellationToken ct) =>
-        await templates.GetAsync(name, ct) is { } t ? TypedResults.Ok(new { name, t.Content, Versions = t.History }) : ApiProblems.NotFound($"Template '{name}'");
+    private static async Task<Results<Ok<TemplateView>, ProblemHttpResult>> GetTemplate(string name, NoticeTemplates templates, CancellationToken ct) =>
+        await templates.GetAsync(name, ct) is { } t ? TypedResults.Ok(new TemplateView(name, t.Content, t.History)) : ApiProblems.NotFound($"Template '{name}'");
 
     private static async Task<Results<Ok<NoticeTemplates.TemplateInfo>, ProblemHttpResult>> SaveTemplate(string name, TemplateInput input, NoticeTemplates templates, ClaimsPrincipal user,
         CancellationToken ct)
@@ -68,7 +72,8 @@ internal static class NoticesApi
             extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { template = e.TemplateName, line = e.Line, column = e.Column, message = e.Message }) });
 
     /// <summary>Renders a notice with the templates in force, or with drafts not yet saved: from sample data, or from a campaign's data without issuing it.</summary>
-    private static async Task<IResult> Preview(PreviewRequest request, NoticeTemplates templates, NoticeDesk desk, NoticeBuilders builders, CampaignDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<RenderedNotice>, ProblemHttpResult>> Preview(PreviewRequest request, NoticeTemplates templates, NoticeDesk desk, NoticeBuilders builders,
+        CampaignDbContext db, CancellationToken ct)
     {
         Notice? sample;
         if (request.CampaignId is { } campaignId)
@@ -122,7 +127,8 @@ internal static class NoticesApi
     }
 
     /// <summary>Administrators read every document; a unit's people read the documents of campaigns their unit takes part in (to one unit: only that unit's).</summary>
-    private static async Task<IResult> Download(Guid id, string format, ClaimsPrincipal user, CampaignDbContext db, NoticeArchive archive, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Download(Guid id, string format, ClaimsPrincipal user, CampaignDbContext db,
+        NoticeArchive archive, CancellationToken ct)
     {
         var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         if (document is null)

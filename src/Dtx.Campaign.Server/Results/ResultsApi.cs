@@ -21,9 +21,10 @@ internal static class ResultsApi
     public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder app)
     {
         var inside = app.MapGroup("/api/campaigns/{campaignId:guid}/results/{kind}").WithTags("Results").RequireAuthorization();
-        inside.MapGet("/", Get).WithSummary("The whole result document (preliminary or final) with its checksum: administrators, observers and the council.");
-        inside.MapGet("/export.csv", Csv).WithSummary("The ranking as CSV, each row carrying the checksum.");
-        inside.MapGet("/export.xlsx", Xlsx).WithSummary("Ranking, groups, indicators and aggregates as an Excel workbook with the checksum.");
+        inside.MapGet("/", Get).RequireCouncil(CouncilPermission.SeeResults)
+            .WithSummary("The whole result document (preliminary or final) with its checksum: administrators, observers and the council.");
+        inside.MapGet("/export.csv", Csv).RequireCouncil(CouncilPermission.SeeResults).WithSummary("The ranking as CSV, each row carrying the checksum.");
+        inside.MapGet("/export.xlsx", Xlsx).RequireCouncil(CouncilPermission.SeeResults).WithSummary("Ranking, groups, indicators and aggregates as an Excel workbook with the checksum.");
         inside.MapPost("/recompute", Recompute).RequireAuthorization(Policies.Administer)
             .WithSummary("Compute again from the stored data and say whether the figures are byte-identical to the stored ones.");
 
@@ -39,11 +40,10 @@ internal static class ResultsApi
         return app;
     }
 
-    /// <summary>Inside views are for administrators, observers and the campaign's council (the seat is bound from the route's campaign).</summary>
+    /// <summary>An inside view of the results (the seat is bound from the route's campaign; its permission is the endpoint's).</summary>
     private static async Task<Results<T, ProblemHttpResult>> Inside<T>(CouncilSeat seat, string kind, ResultsBook book, CancellationToken ct,
         Func<ResultSet, ResultDocument, T> answer) where T : IResult
     {
-        seat.RequireInsider("results.insiders-only");
         if (!ResultKinds.IsKnown(kind))
             return ApiProblems.NotFound($"Results of kind '{kind}' (use preliminary or final)");
         return await book.GetAsync(seat.Campaign.Id, kind, publishedOnly: false, ct) is { } r ? answer(r.Set, r.Document)

@@ -70,7 +70,8 @@ internal static class SelfAssessmentsApi
         return TypedResults.Created($"/api/campaigns/{campaignId}/units/{unitId}/self-assessment", view);
     }
 
-    private static async Task<IResult> Download(Guid campaignId, Guid unitId, Guid evidenceId, CampaignDbContext db, IEvidenceStore store, CancellationToken ct)
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(Guid campaignId, Guid unitId, Guid evidenceId, CampaignDbContext db,
+        IEvidenceStore store, CancellationToken ct)
     {
         var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
                           join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id

@@ -68,7 +68,8 @@ public sealed record UnitReviewView(UnitVerificationView Unit, SelfAssessmentVie
 /// <summary>
 /// The Appraisal Council's verification of the units' self-assessments: assignments (never to a member
 /// from the unit), a verdict per indicator, returning a unit for clarification, and marking a unit
-/// verified or excluded. Only in the council-verification stage.
+/// verified or excluded. Only in the council-verification stage. Who may call each is the endpoint's or page's
+/// <see cref="CouncilPermission"/>; here stay what a seat may see and change of a unit (assignment, conflict of interest).
 /// </summary>
 internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache sets, SelfAssessment selfAssessment, AuditTrail audit, TimeProvider clock,
     Notices.NoticeDesk notices, Workflow.StageGates gates)
@@ -81,7 +82,6 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
 
     public async Task<IReadOnlyList<AssignmentView>> AssignAsync(CouncilSeat seat, IReadOnlyList<AssignmentInput> inputs, CancellationToken ct)
     {
-        seat.RequireOrganiserOrAdministrator("action.assign");
         if (inputs.Count == 0)
             throw Refusal.Invalid("assignments", "verification.assignments-empty");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -152,7 +152,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// </summary>
     public async Task<GroupSelfScoresAcceptedView> AcceptGroupSelfScoresAsync(CouncilSeat seat, string groupCode, CancellationToken ct)
     {
-        var member = seat.RequireMember();
+        var member = seat.SeatedMember;
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
         var units = await (from a in db.Set<VerificationAssignment>().AsNoTracking()
                            join p in db.Participants.AsNoTracking() on a.ParticipantId equals p.Id
@@ -322,7 +322,6 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>Leaves a unit out of verification and ranking, with the reason on the record.</summary>
     public async Task<UnitVerificationView> ExcludeAsync(CouncilSeat seat, Guid unitId, string? reason, CancellationToken ct)
     {
-        seat.RequireOrganiserOrAdministrator("action.exclude-unit");
         if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 5)
             throw Refusal.Invalid("reason", "verification.exclusion-reason");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -396,7 +395,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
 
     /// <summary>A member sees the units assigned to them; the chair, vice-chair, secretary and administrators see all.</summary>
     public Task<VerificationProgressView> ProgressAsync(CouncilSeat seat, CancellationToken ct) =>
-        BuildProgressAsync(seat.Campaign, seat.Organises || seat.IsAdministrator ? null : seat.RequireMember(), ct);
+        BuildProgressAsync(seat.Campaign, seat.Organises || seat.IsAdministrator ? null : seat.SeatedMember, ct);
 
     private async Task<VerificationProgressView> BuildProgressAsync(Campaigns.Campaign campaign, CouncilMember? onlyFor, CancellationToken ct)
     {
@@ -452,13 +451,13 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
         .OrderBy(c => c.At).ThenBy(c => c.Id)
         .Select(c => new ScoreChangeView(c.IndicatorCode, c.Stage.ToString().ToLowerInvariant(), c.FromPoints, c.ToPoints, c.Note, c.By, c.At)).ToList();
 
-    /// <summary>The unit's scope, after checking the reader may see it: an organiser, an administrator, or a member assigned to it.</summary>
+    /// <summary>The unit's scope, after checking the reader sees it: an organiser, an administrator, or a member assigned to it.</summary>
     private async Task<(AssessmentScope Scope, CouncilMember? Member)> ReadScopeAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
     {
         var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
         if (seat.Organises || seat.IsAdministrator)
             return (scope, seat.Member);
-        var member = seat.RequireMember();
+        var member = seat.SeatedMember;
         if (!await db.Set<VerificationAssignment>().AnyAsync(a => a.ParticipantId == scope.Participant.Id && a.CouncilMemberId == member.Id, ct))
             throw Refusal.Forbidden("verification.not-assigned", ("member", member.FullName), ("unit", scope.Unit.Code));
         return (scope, member);
@@ -498,7 +497,7 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
     /// <summary>The unit's scope for a council member's change: right stage, no conflict of interest, something to verify; and what of it is theirs.</summary>
     private async Task<(AssessmentScope Scope, CouncilMember Member, Remit Remit)> ReviewRemitAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)
     {
-        var member = seat.RequireMember();
+        var member = seat.SeatedMember;
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.verify", ct, Stage);
         var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, unitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Unit {unitId} in campaign {seat.Campaign.Id}"));
         CouncilReview.EnsureReviewable(scope.Unit.Code, member.FullName, membersOwnUnit: member.UnitId == unitId, NeedsVerification(scope.Participant, seat.Campaign),

@@ -37,14 +37,14 @@ public sealed record FieldProgress(Guid MemberId, string MemberName, string Grou
 /// A field is an indicator group assigned across units; the index set may name, per group, the unit that verifies it
 /// (<c>verified-by</c>), and the council's members who work for that unit are then given it in one step. Verdicts go
 /// through the council's single review (same notes, clarification and conflict-of-interest rules): this use case only
-/// assigns and lists.
+/// assigns and lists. Who may assign (<see cref="CouncilPermission.Assign"/>) or work a field (<see cref="CouncilPermission.Member"/>)
+/// is checked before it runs.
 /// </summary>
 internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, CouncilVerification verification)
 {
     /// <summary>Gives each member their field in every unit whose index set has that group, except the units they work for.</summary>
     public async Task<IReadOnlyList<FieldAssigned>> AssignAsync(CouncilSeat seat, IReadOnlyList<FieldAssignmentInput> inputs, CancellationToken ct)
     {
-        seat.RequireOrganiserOrAdministrator("action.assign");
         if (inputs.Count == 0)
             throw Refusal.Invalid("fields", "verification.assignments-empty");
         var participants = await ParticipantsAsync(seat.Campaign.Id, ct);
@@ -71,7 +71,6 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
     /// <summary>Assigns every group the index sets give a verifying unit to the council's members from that unit.</summary>
     public async Task<FieldsFromIndexSets> AssignFromIndexSetsAsync(CouncilSeat seat, CancellationToken ct)
     {
-        seat.RequireOrganiserOrAdministrator("action.assign");
         var inputs = new List<FieldAssignmentInput>();
         var without = new List<FieldWithoutMember>();
         var campaignSets = await db.Set<Campaigns.CampaignIndexSet>().AsNoTracking().Where(s => s.CampaignId == seat.Campaign.Id)
@@ -96,7 +95,7 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
     /// <summary>The seat's work list for one field: each unit they have it in, each of its indicators that applies there.</summary>
     public async Task<FieldWork> WorkAsync(CouncilSeat seat, string groupCode, CancellationToken ct)
     {
-        var member = seat.RequireMember();
+        var member = seat.SeatedMember;
         var assigned = await db.Set<VerificationAssignment>().AsNoTracking()
             .Where(a => a.CampaignId == seat.Campaign.Id && a.CouncilMemberId == member.Id && a.GroupCode == groupCode).Select(a => a.ParticipantId).ToListAsync(ct);
         if (assigned.Count == 0)
@@ -135,7 +134,7 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
     public async Task<IReadOnlyList<FieldProgress>> ProgressAsync(CouncilSeat seat, CancellationToken ct)
     {
         var everyone = seat.Organises || seat.IsAdministrator;
-        var memberId = everyone ? (Guid?)null : seat.RequireMember().Id;
+        var memberId = everyone ? (Guid?)null : seat.SeatedMember.Id;
         var rows = await db.Set<VerificationAssignment>().AsNoTracking()
             .Where(a => a.CampaignId == seat.Campaign.Id && a.GroupCode != null && (everyone || a.CouncilMemberId == memberId))
             .Select(a => new { a.CouncilMemberId, a.GroupCode, a.ParticipantId }).ToListAsync(ct);

@@ -17,30 +17,37 @@ internal static class VerificationApi
 
     public static IEndpointRouteBuilder MapVerification(this IEndpointRouteBuilder app)
     {
-        // Signed-in people only; who may do what on the council is decided per action (seat, assignment, conflict of interest).
+        // Signed-in people; each action's seat on the council is declared with it. What a seat may then see or change of a unit
+        // (assigned units, conflict of interest) is the use case's.
         var group = app.MapGroup("/api/campaigns/{campaignId:guid}/verification").WithTags("Verification").RequireAuthorization();
-        group.MapGet("/", Progress).WithSummary("Verification progress per unit and per member (a member sees the units assigned to them).");
-        group.MapPost("/assignments", Assign).WithSummary("Assign council members to units or to one indicator group of a unit (secretary, chair or administrator); never to their own unit.");
-        group.MapGet("/fields", Fields)
+        group.MapGet("/", Progress).RequireCouncil(CouncilPermission.MemberOrAdministrator)
+            .WithSummary("Verification progress per unit and per member (a member sees the units assigned to them).");
+        group.MapPost("/assignments", Assign).RequireCouncil(CouncilPermission.Assign)
+            .WithSummary("Assign council members to units or to one indicator group of a unit (secretary, chair or administrator); never to their own unit.");
+        group.MapGet("/fields", Fields).RequireCouncil(CouncilPermission.MemberOrAdministrator)
             .WithSummary("Appraisal by field: the fields assigned (indicator groups across units), who has each and how far they are (a member sees their own).");
-        group.MapPost("/fields", AssignFields)
+        group.MapPost("/fields", AssignFields).RequireCouncil(CouncilPermission.Assign)
             .WithSummary("Give council members a field: one indicator group in every unit whose index set has it, never in the unit they work for (secretary, chair or administrator).");
-        group.MapPost("/fields/from-index-sets", AssignFieldsFromIndexSets)
+        group.MapPost("/fields/from-index-sets", AssignFieldsFromIndexSets).RequireCouncil(CouncilPermission.Assign)
             .WithSummary("Give each group that the index sets say a unit verifies (verified-by) to the council's members from that unit; lists groups whose unit has nobody on the council.");
-        group.MapGet("/fields/{groupCode}", FieldWork)
+        group.MapGet("/fields/{groupCode}", FieldWork).RequireCouncil(CouncilPermission.Member)
             .WithSummary("My work list for one field: each unit I appraise it in, its indicators with self-score, evidence and verdict.");
-        group.MapGet("/units/{unitId:guid}", Unit).WithSummary("A unit's self-assessment beside the council's verdicts, the score history and clarification requests.");
-        group.MapPut("/units/{unitId:guid}/indicators/{code}", Review)
+        group.MapGet("/units/{unitId:guid}", Unit).RequireCouncil(CouncilPermission.MemberOrAdministrator)
+            .WithSummary("A unit's self-assessment beside the council's verdicts, the score history and clarification requests.");
+        group.MapPut("/units/{unitId:guid}/indicators/{code}", Review).RequireCouncil(CouncilPermission.Member)
             .WithSummary("Accept the self-score or set the verified points; lowering needs a note. Code 'bonus:<rule>' sets the accepted number of bonus items.");
-        group.MapPost("/units/{unitId:guid}/accept-self-scores", AcceptSelfScores)
+        group.MapPost("/units/{unitId:guid}/accept-self-scores", AcceptSelfScores).RequireCouncil(CouncilPermission.Member)
             .WithSummary("Accept every self-score of the unit that the member verifies, has no verdict, is answered and has the evidence it needs; one verdict and audit entry each, the others listed with a reason.");
-        group.MapPost("/groups/{groupCode}/accept-self-scores", AcceptGroupSelfScores)
+        group.MapPost("/groups/{groupCode}/accept-self-scores", AcceptGroupSelfScores).RequireCouncil(CouncilPermission.Member)
             .WithSummary("The same for one indicator group, in every unit where the member verifies that group or the whole unit; a unit a review would refuse is listed with the reason.");
-        group.MapPost("/units/{unitId:guid}/complete", Complete).WithSummary("Mark the unit verified once every indicator and bonus claim has a verdict.");
-        group.MapPost("/units/{unitId:guid}/exclude", Exclude).WithSummary("Leave the unit out of verification and ranking, with a reason (organisers only).");
-        group.MapPost("/units/{unitId:guid}/clarification", ReturnForClarification)
+        group.MapPost("/units/{unitId:guid}/complete", Complete).RequireCouncil(CouncilPermission.Member)
+            .WithSummary("Mark the unit verified once every indicator and bonus claim has a verdict.");
+        group.MapPost("/units/{unitId:guid}/exclude", Exclude).RequireCouncil(CouncilPermission.ExcludeUnit)
+            .WithSummary("Leave the unit out of verification and ranking, with a reason (organisers only).");
+        group.MapPost("/units/{unitId:guid}/clarification", ReturnForClarification).RequireCouncil(CouncilPermission.Member)
             .WithSummary("Return a submitted self-assessment to the unit with questions and a due time (campaign-local 'yyyy-MM-dd HH:mm').");
-        group.MapGet("/units/{unitId:guid}/evidence/{evidenceId:guid}/content", Evidence).WithSummary("Download a unit's evidence file, for the council (always an attachment).");
+        group.MapGet("/units/{unitId:guid}/evidence/{evidenceId:guid}/content", Evidence).RequireCouncil(CouncilPermission.MemberOrAdministrator)
+            .WithSummary("Download a unit's evidence file, for the council (always an attachment).");
         return app;
     }
 
@@ -88,7 +95,7 @@ internal static class VerificationApi
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Evidence(CouncilSeat seat, Guid unitId, Guid evidenceId, CampaignDbContext db,
         CouncilVerification verification, IEvidenceStore store, CancellationToken ct)
     {
-        // Reading the unit checks the seat (organiser, administrator or assigned member).
+        // Reading the unit checks that the seat sees it (an organiser, an administrator, or a member assigned to it).
         await verification.UnitAsync(seat, unitId, ct);
         var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
                           join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id

@@ -42,7 +42,6 @@ public static class AuthorizationRules
     /// </summary>
     public static readonly IReadOnlySet<string> ValidatesBeforeRefusing = new HashSet<string>(StringComparer.Ordinal)
     {
-        "POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/clarification",
     };
 
     public static readonly IReadOnlyDictionary<string, Caller> Rules = new Dictionary<string, Caller>(StringComparer.Ordinal)
@@ -136,7 +135,8 @@ public static class AuthorizationRules
         ["GET /api/campaigns/{campaignId:guid}/verification/fields/{groupCode}"] = CouncilOnly,
         ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/complete"] = CouncilOnly,
         ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/exclude"] = Admins,
-        ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/clarification"] = Admins,
+        // A member's own review: administrators hold no seat (council.not-member).
+        ["POST /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/clarification"] = CouncilOnly,
         ["GET /api/campaigns/{campaignId:guid}/verification/units/{unitId:guid}/evidence/{evidenceId:guid}/content"] = Admins,
         ["GET /api/campaigns/{campaignId:guid}/results/{kind}/"] = Readers,
         ["GET /api/campaigns/{campaignId:guid}/results/{kind}/export.csv"] = Readers,

@@ -3,6 +3,7 @@ using Dtx.Campaign.Server.Awards;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Web.Shared;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// final ranking earns under them, and the chair confirms it, which issues the award decision and queues the
 /// Certificates of Merit. After confirmation the page lists the awards with their certificates.
 /// </summary>
-internal sealed class AwardsModel(CampaignDbContext db, AwardsDesk desk, UiText text) : CouncilPage(db, text)
+internal sealed class AwardsModel(CampaignDbContext db, AwardsDesk desk, UiText text, IAuthorizationService authorization) : CouncilPage(db, text, authorization)
 {
     public sealed class QuotaRow
     {
@@ -37,7 +38,7 @@ internal sealed class AwardsModel(CampaignDbContext db, AwardsDesk desk, UiText 
     public Task<IActionResult> OnGetAsync(Guid campaignId, CancellationToken ct) => ShowAsync(campaignId, ct);
 
     public Task<IActionResult> OnPostQuotasAsync(Guid campaignId, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.SetAwardQuotas, ct, async seat =>
         {
             var quotas = Quotas.Select(q => new QuotaInput(q.Category, q.First, q.Second, q.Third,
                 string.IsNullOrWhiteSpace(q.MinPercentage) ? null : Display.ParseInput(q.MinPercentage))).ToList();
@@ -46,14 +47,14 @@ internal sealed class AwardsModel(CampaignDbContext db, AwardsDesk desk, UiText 
         }, "quotas");
 
     public Task<IActionResult> OnPostConfirmAsync(Guid campaignId, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.ConfirmAwards, ct, async seat =>
         {
             var awards = await desk.ConfirmAsync(seat, new AwardConfirmation(null, null), ct);
             return Text.Format("AwardsConfirmed", awards.Count);
         }, "awards");
 
     public Task<IActionResult> OnPostRevokeAsync(Guid campaignId, string serial, string? reason, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.RevokeCertificate, ct, async seat =>
         {
             await desk.RevokeCertificateAsync(seat, serial, reason, ct);
             return Text.Format("CertificateRevokedFlash", serial);

@@ -6,6 +6,7 @@ using Dtx.Campaign.Server.Workflow;
 using Dtx.Campaign.Workflows.Definitions;
 using Dtx.Campaign.Workflows.Runtime;
 using Dtx.Campaign.Workflows.Storage;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dtx.Campaign.Server.Web.Council;
@@ -16,7 +17,7 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// the chair approves here.
 /// </summary>
 internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification verification, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
-    StageGates gates, StageApprovals approvals, FieldAppraisal fields, UiText text) : CouncilPage(db, text)
+    StageGates gates, StageApprovals approvals, FieldAppraisal fields, UiText text, IAuthorizationService authorization) : CouncilPage(db, text, authorization)
 {
     public sealed record Approval(string Stage, string StageName, GateCheck Gate);
 
@@ -43,14 +44,15 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
     public IReadOnlyList<FieldProgress> Fields { get; private set; } = [];
 
     public Task<IActionResult> OnPostFieldsAsync(Guid campaignId, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.Assign, ct, async seat =>
         {
             var made = await fields.AssignFromIndexSetsAsync(seat, ct);
             return Text.Format("FieldsAssigned", made.Assigned.Count, made.WithoutMember.Count);
         }, "fields-title");
 
+    // Anyone who may open the page asks; the workflow says who approves (the chair), as for the API.
     public Task<IActionResult> OnPostApproveAsync(Guid campaignId, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, Readers, ct, async seat =>
         {
             var result = await approvals.ApproveAsync(campaignId, ApproveStage ?? "", Comment, User, ct);
             await LoadDefinitionAsync(seat, ct);
@@ -66,7 +68,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
         });
 
     public Task<IActionResult> OnPostAssignAsync(Guid campaignId, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.Assign, ct, async seat =>
         {
             if (MemberId is not { } member || AssignUnitId is not { } unit)
                 throw Refusal.Invalid("assignments", "verification.assignments-empty");

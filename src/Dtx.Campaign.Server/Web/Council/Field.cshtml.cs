@@ -3,6 +3,7 @@ using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Verification;
 using Dtx.Campaign.Server.Web.Shared;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dtx.Campaign.Server.Web.Council;
@@ -12,8 +13,12 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// self-score, evidence and verdict, and the field's evidenced self-scores accepted in one step. Verdicts themselves are
 /// given on the unit's page, by the council's single review.
 /// </summary>
-internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, CouncilVerification verification, UiText text) : CouncilPage(db, text)
+internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, CouncilVerification verification, UiText text, IAuthorizationService authorization)
+    : CouncilPage(db, text, authorization)
 {
+    /// <summary>A member's own field: administrators hold no seat, so no field.</summary>
+    protected override CouncilPermission Readers => CouncilPermission.Member;
+
     public FieldWork Work { get; private set; } = null!;
     public string Stage { get; private set; } = "";
 
@@ -25,14 +30,14 @@ internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, Co
 
     /// <summary>A verdict on one unit's indicator from the list, by the council's single review (same rules as on the unit's page).</summary>
     public Task<IActionResult> OnPostVerdictAsync(Guid campaignId, string groupCode, Guid unitId, string code, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
             var verdict = await verification.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
             return Text.Format("VerdictSaved", code, Display.Number(verdict.Points, 2));
         }, "unit-" + unitId.ToString("N"));
 
     public Task<IActionResult> OnPostAcceptAsync(Guid campaignId, string groupCode, CancellationToken ct) =>
-        ActAsync(campaignId, ct, async seat =>
+        ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
             var done = await verification.AcceptGroupSelfScoresAsync(seat, groupCode, ct);
             return Text.Format("FieldAccepted", done.AcceptedCount, done.SkippedCount);

@@ -6,6 +6,7 @@ using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Verification;
 using Dtx.Campaign.Server.Web.Shared;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,8 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// with the evidence; accept or score with a note, return for clarification, mark verified. The rules
 /// (conflict of interest, notes when lowering, the stage) are <see cref="CouncilVerification"/>'s.
 /// </summary>
-internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verification, IndexSetCache sets, UiText text) : CouncilPage(db, text)
+internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verification, IndexSetCache sets, UiText text, IAuthorizationService authorization)
+    : CouncilPage(db, text, authorization)
 {
     public UnitReviewView Review { get; private set; } = null!;
     public IReadOnlyList<IndicatorNode> Groups { get; private set; } = [];
@@ -52,7 +54,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     public Task<IActionResult> OnPostVerdictAsync(Guid campaignId, Guid unitId, string code, CancellationToken ct)
     {
         UnitId = unitId;
-        return ActAsync(campaignId, ct, async seat =>
+        return ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
             var verdict = await verification.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
             return Text.Format("VerdictSaved", code, Display.Number(verdict.Points, 2));
@@ -62,7 +64,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     public Task<IActionResult> OnPostAcceptSelfScoresAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         UnitId = unitId;
-        return ActAsync(campaignId, ct, async seat => AcceptedMessage(await verification.AcceptSelfScoresAsync(seat, unitId, ct)));
+        return ActAsync(campaignId, CouncilPermission.Member, ct, async seat => AcceptedMessage(await verification.AcceptSelfScoresAsync(seat, unitId, ct)));
     }
 
     /// <summary>How many were accepted, and the skipped ones by reason with their codes (the first ten of each).</summary>
@@ -82,7 +84,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     public Task<IActionResult> OnPostCompleteAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         UnitId = unitId;
-        return ActAsync(campaignId, ct, async seat =>
+        return ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
             var unit = await verification.CompleteAsync(seat, unitId, ct);
             return Text.Format("UnitVerified", unit.UnitCode);
@@ -92,7 +94,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     public Task<IActionResult> OnPostClarificationAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         UnitId = unitId;
-        return ActAsync(campaignId, ct, async seat =>
+        return ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
             // The browser's datetime-local value; the service reads campaign-local "yyyy-MM-dd HH:mm".
             var request = await verification.ReturnForClarificationAsync(seat, unitId, new ClarificationInput(Questions ?? "", (DueAt ?? "").Replace('T', ' ')), ct);
@@ -103,7 +105,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     public Task<IActionResult> OnPostExcludeAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         UnitId = unitId;
-        return ActAsync(campaignId, ct, async seat =>
+        return ActAsync(campaignId, CouncilPermission.ExcludeUnit, ct, async seat =>
         {
             var unit = await verification.ExcludeAsync(seat, unitId, Reason, ct);
             return Text.Format("UnitExcluded", unit.UnitCode);

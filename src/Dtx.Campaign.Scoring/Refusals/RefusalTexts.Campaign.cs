@@ -4,6 +4,8 @@ public static partial class RefusalTexts
 {
     private static readonly Dictionary<string, (string Vi, string En)> CampaignTexts = new(StringComparer.Ordinal)
     {
+        ["template.syntax"] = ("Mẫu có lỗi cú pháp: {errors}", "The template has a syntax error: {errors}"),
+        ["template.render-failed"] = ("Không hiển thị được mẫu: {error}", "The template cannot be rendered: {error}"),
         ["campaign.authority-unknown"] = ("không có cơ quan tổ chức '{authority}'", "unknown authority '{authority}'"),
         ["campaign.year-range"] = ("năm phải từ 2000 đến 2100", "must be a year between 2000 and 2100"),
         ["campaign.time-zone-unknown"] = ("không có múi giờ '{zone}' (dùng mã IANA như Asia/Ho_Chi_Minh)", "unknown time zone '{zone}' (use an IANA id such as Asia/Ho_Chi_Minh)"),

@@ -103,6 +103,8 @@ public static partial class RefusalTexts
         ["awards.unit-twice"] = ("đơn vị {unit} được nêu hai lần", "unit {unit} is named twice"),
         ["awards.not-ranked"] = ("{unit} không có trong bảng xếp hạng kết quả chính thức của đợt này", "{unit} is not a ranked unit of this campaign's final results"),
         ["awards.reason-required"] = ("danh sách khác với đề xuất tính từ bảng xếp hạng; nêu lý do thay đổi", "the list differs from the proposal computed from the ranking; give the reason for the change"),
+        ["verification.summary"] = ("{done}/{total} đơn vị đã thẩm định xong ({verified} đã thẩm định, {excluded} loại khỏi đánh giá, {notSubmitted} không nộp)",
+            "{done}/{total} units verified ({verified} verified, {excluded} excluded, {notSubmitted} not submitted)"),
         ["gate.units-verified"] = ("{done}/{total} đơn vị đã thẩm định", "{done}/{total} units verified"),
         ["gate.not-verified"] = ("{unit}: chưa thẩm định", "{unit}: not verified"),
         ["gate.verification-in-progress"] = ("{unit}: đang thẩm định", "{unit}: verification in progress"),
@@ -114,6 +116,13 @@ public static partial class RefusalTexts
         ["approval.not-ready"] = ("Chưa đủ điều kiện phê duyệt: {summary}; {count} mục còn vướng: {items}", "Not ready to approve: {summary}; {count} blocking: {items}"),
         ["approval.chair-only"] = ("Chỉ Chủ tịch Hội đồng mới phê duyệt chuyển giai đoạn.", "Only the council's chair approves a stage transition."),
         ["approval.not-waiting"] = ("Giai đoạn “{stage}” không chờ phê duyệt.", "The stage '{stage}' is not waiting for approval."),
+        ["approval.stale-snapshot"] = ("Số liệu của giai đoạn “{stage}” đã thay đổi sau khi được xem (ảnh chụp {checksum}, hiện tại {current}); chưa phê duyệt gì: hãy xem lại rồi phê duyệt.",
+            "The figures of '{stage}' changed after they were shown (snapshot {checksum}, now {current}); nothing was approved: review them and approve again."),
+        ["approval.earlier-stale"] = ("Phê duyệt giai đoạn “{stage}” đã cũ: {count} thay đổi sau khi phê duyệt; hãy phê duyệt lại giai đoạn này trước.",
+            "The approval of '{stage}' is stale: {count} change(s) since it was given; approve it again first."),
+        ["approval.rolled-back"] = ("Không thực hiện được phê duyệt giai đoạn “{stage}” ({detail}); mọi thay đổi đã được hoàn tác, đợt đánh giá vẫn ở giai đoạn “{current}”. Sự cố được ghi trên trang quy trình của đợt, nơi có thể chạy lại.",
+            "The approval of '{stage}' failed and was rolled back ({detail}); the campaign stays in '{current}'. The incident is on the campaign's workflow page, where it can be retried."),
+        ["approval.records-council-only"] = ("Chỉ quản trị viên và Hội đồng thẩm định của đợt đánh giá xem được hồ sơ phê duyệt.", "Only administrators and the campaign's council read approval records."),
         ["approval.failed"] = ("Không thực hiện được phê duyệt: {detail}", "The approval could not be applied: {detail}"),
     };
 }

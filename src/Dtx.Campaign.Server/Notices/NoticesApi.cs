@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dtx.Campaign.Documents;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Certificates;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -67,9 +68,8 @@ internal static class NoticesApi
     }
 
     private static ProblemHttpResult TemplateProblem(IReadOnlyList<TemplateError> errors) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Mẫu có lỗi cú pháp / The template has a syntax error",
-            detail: string.Join("; ", errors.Select(e => e.ToString())),
-            extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { template = e.TemplateName, line = e.Line, column = e.Column, message = e.Message }) });
+        ApiProblems.From(new Refusal(RefusalKind.Invalid, [Reason.Of("template.syntax", ("errors", string.Join("; ", errors.Select(e => e.ToString()))))],
+            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { template = e.TemplateName, line = e.Line, column = e.Column, message = e.Message }) }));
 
     /// <summary>Renders a notice with the templates in force, or with drafts not yet saved: from sample data, or from a campaign's data without issuing it.</summary>
     private static async Task<Results<Ok<RenderedNotice>, ProblemHttpResult>> Preview(PreviewRequest request, NoticeTemplates templates, NoticeDesk desk, NoticeBuilders builders,
@@ -115,7 +115,7 @@ internal static class NoticesApi
         }
         catch (TemplateRenderException e)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Không hiển thị được mẫu / The template cannot be rendered", detail: e.Message);
+            return ApiProblems.From(new Refusal(RefusalKind.Invalid, [Reason.Of("template.render-failed", ("error", e.Message))]));
         }
     }
 

@@ -430,7 +430,8 @@ internal sealed class CouncilVerification(CampaignDbContext db, IndexSetCache se
                 rows.Count(r => assigned.Contains(r.p.Id) && r.p.Verification == VerificationStatus.Verified));
         }).ToList();
         return new VerificationProgressView(rows.Count, done, verified, excluded, notRequired,
-            $"{done}/{rows.Count} đơn vị đã thẩm định xong / units verified ({verified} verified, {excluded} excluded, {notRequired} not submitted)", perUnit, perMember);
+            Reason.Of("verification.summary", ("done", done), ("total", rows.Count), ("verified", verified), ("excluded", excluded), ("notSubmitted", notRequired))
+                .Text(Refusal.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture)), perUnit, perMember);
     }
 
     public async Task<UnitReviewView> UnitAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)

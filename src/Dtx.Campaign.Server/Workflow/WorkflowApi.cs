@@ -77,26 +77,22 @@ internal static class WorkflowApi
         {
             ApprovalOutcome.Approved => TypedResults.Ok(new ApprovalView("approved", result.Stage, result.Checksum)),
             ApprovalOutcome.Reapproved => TypedResults.Ok(new ApprovalView("re-approved", result.Stage, result.Checksum, result.Changes)),
-            ApprovalOutcome.StaleSnapshot => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "Số liệu đã thay đổi sau khi xem / The figures changed since they were shown",
-                detail: $"Ảnh chụp {result.Checksum} của '{request.Stage}' không còn đúng (hiện tại: {result.Detail}); chưa phê duyệt gì. / " +
-                    $"The snapshot {result.Checksum} of '{request.Stage}' is stale (now {result.Detail}); nothing was approved.",
-                extensions: new Dictionary<string, object?> { ["checksum"] = result.Checksum, ["currentChecksum"] = result.Detail }),
-            ApprovalOutcome.EarlierApprovalStale => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "Cần phê duyệt lại giai đoạn trước / An earlier approval must be renewed",
-                detail: $"Phê duyệt '{result.Stage}' đã cũ: {result.Changes!.Count} thay đổi sau khi phê duyệt; hãy phê duyệt lại '{result.Stage}' trước. / " +
-                    $"The approval of '{result.Stage}' is stale ({result.Changes.Count} change(s) since); approve '{result.Stage}' again first.",
-                extensions: new Dictionary<string, object?> { ["stage"] = result.Stage, ["changes"] = result.Changes, ["currentChecksum"] = result.Checksum }),
+            ApprovalOutcome.StaleSnapshot => ApiProblems.From(new Refusal(RefusalKind.Conflict,
+                [Reason.Of("approval.stale-snapshot", ("stage", new Label("stage." + request.Stage)), ("checksum", result.Checksum), ("current", result.Detail))],
+                new Dictionary<string, object?> { ["checksum"] = result.Checksum, ["currentChecksum"] = result.Detail })),
+            ApprovalOutcome.EarlierApprovalStale => ApiProblems.From(new Refusal(RefusalKind.Conflict,
+                [Reason.Of("approval.earlier-stale", ("stage", new Label("stage." + result.Stage)), ("count", result.Changes!.Count))],
+                new Dictionary<string, object?> { ["stage"] = result.Stage, ["changes"] = result.Changes, ["currentChecksum"] = result.Checksum })),
             ApprovalOutcome.NoSuchCampaign => ApiProblems.NotFound($"Campaign {id}"),
             ApprovalOutcome.NotLaunched => ApiProblems.NotFound($"The workflow of campaign {id} (it has not been launched)"),
-            ApprovalOutcome.NotReady => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chưa đủ điều kiện phê duyệt / Not ready to approve",
-                detail: $"{result.Gate!.Summary}. {result.Gate.Blocking.Count} item(s) remain, first: {result.Gate.Blocking[0]}",
-                extensions: new Dictionary<string, object?> { ["blocking"] = result.Gate.Blocking }),
+            ApprovalOutcome.NotReady => ApiProblems.From(new Refusal(RefusalKind.Conflict,
+                [Reason.Of("approval.not-ready", ("summary", result.Gate!.Summary), ("count", result.Gate.Blocking.Count), ("items", result.Gate.Blocking.Take(5).ToList()))],
+                new Dictionary<string, object?> { ["blocking"] = result.Gate.Blocking })),
             ApprovalOutcome.Forbidden => ApiProblems.From(Refusal.Forbidden("approval.chair-only")),
             ApprovalOutcome.AlreadyApproved => ApiProblems.From(Refusal.Conflict("approval.already", ("stage", new Label("stage." + request.Stage)))),
             ApprovalOutcome.NotWaiting => ApiProblems.From(Refusal.Conflict("approval.not-waiting", ("stage", new Label("stage." + request.Stage)))),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Không thực hiện được phê duyệt / The approval could not be applied",
-                detail: $"The approval of '{request.Stage}' failed and was rolled back ({result.Detail}); the campaign stays in '{result.Stage}'. The incident is on the campaign's workflow page, where it can be retried."),
+            _ => ApiProblems.From(Refusal.Conflict("approval.rolled-back",
+                ("stage", new Label("stage." + request.Stage)), ("detail", result.Detail), ("current", new Label("stage." + result.Stage)))),
         };
     }
 
@@ -107,8 +103,7 @@ internal static class WorkflowApi
         if (campaign is null)
             return ApiProblems.NotFound($"Campaign {id}");
         return ActorFor(user, campaign).Roles.Count == 0
-            ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không có quyền / Not allowed",
-                detail: "Chỉ quản trị viên và Hội đồng thẩm định của đợt đánh giá xem được hồ sơ phê duyệt. / Only administrators and the campaign's council read approval records.")
+            ? ApiProblems.From(Refusal.Forbidden("approval.records-council-only"))
             : null;
     }
 

@@ -110,6 +110,8 @@ public abstract class ApprovalRecordsTests(CampaignApp campaignApp) : ApprovalFl
 
         var stale = await RefusedAsync(chair.PostAsJsonAsync($"{workflow}/approvals", new { stage = "council-verification", checksum = seen }), HttpStatusCode.Conflict);
         Assert.Contains(seen, stale, StringComparison.Ordinal);
+        Assert.Contains("Số liệu của giai đoạn “Hội đồng thẩm định” đã thay đổi sau khi được xem", stale, StringComparison.Ordinal); // Vietnamese only
+        Assert.DoesNotContain("is stale", stale, StringComparison.Ordinal);
         Assert.Equal("council-verification", (await OkAsync(chair.GetAsync(workflow))).GetProperty("stage").GetString());
         Assert.Equal(0, (await OkAsync(chair.GetAsync($"{workflow}/approval-records"))).GetArrayLength());
 
@@ -142,6 +144,7 @@ public abstract class ApprovalRecordsTests(CampaignApp campaignApp) : ApprovalFl
         var blocked = await RefusedAsync(chair.PostAsJsonAsync($"{workflow}/approvals", new { stage = "dispute-resolution" }), HttpStatusCode.Conflict);
         Assert.Contains("council-verification", blocked, StringComparison.Ordinal);
         Assert.Contains("verdict SNV 2.1", blocked, StringComparison.Ordinal);
+        Assert.Contains("Phê duyệt giai đoạn “Hội đồng thẩm định” đã cũ: 1 thay đổi sau khi phê duyệt", blocked, StringComparison.Ordinal);
         Assert.Equal("dispute-resolution", (await OkAsync(chair.GetAsync(workflow))).GetProperty("stage").GetString());
 
         var renewed = await OkAsync(chair.PostAsJsonAsync($"{workflow}/approvals", new { stage = "council-verification" }));

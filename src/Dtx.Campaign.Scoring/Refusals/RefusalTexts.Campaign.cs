@@ -6,6 +6,11 @@ public static partial class RefusalTexts
     {
         ["template.syntax"] = ("Mẫu có lỗi cú pháp: {errors}", "The template has a syntax error: {errors}"),
         ["template.render-failed"] = ("Không hiển thị được mẫu: {error}", "The template cannot be rendered: {error}"),
+        ["template-preview.not-from-campaign"] = ("Thông báo “{notice}” không lấy số liệu từ đợt đánh giá (các thông báo có số liệu: {notices}); hãy xem trước mà không chọn đợt để dùng số liệu mẫu.",
+            "The notice '{notice}' is not filled from a campaign's data (these are: {notices}); preview it without a campaign to use sample data."),
+        ["template-preview.no-data-yet"] = ("Đợt đánh giá chưa có số liệu cho thông báo “{notice}” (ví dụ: chưa xác nhận khen thưởng); hãy xem trước mà không chọn đợt để dùng số liệu mẫu.",
+            "The campaign has no data for the notice '{notice}' yet (e.g. the awards are not confirmed); preview it without a campaign to use sample data."),
+        ["index-set.changed-meanwhile"] = ("Một quản trị viên khác vừa thay đổi bộ chỉ số này; hãy tải lại rồi thử lại.", "Another administrator changed this index set at the same time; reload and try again."),
         ["campaign.authority-unknown"] = ("không có cơ quan tổ chức '{authority}'", "unknown authority '{authority}'"),
         ["campaign.year-range"] = ("năm phải từ 2000 đến 2100", "must be a year between 2000 and 2100"),
         ["campaign.time-zone-unknown"] = ("không có múi giờ '{zone}' (dùng mã IANA như Asia/Ho_Chi_Minh)", "unknown time zone '{zone}' (use an IANA id such as Asia/Ho_Chi_Minh)"),

@@ -42,7 +42,7 @@ internal static class AuthApi
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
             return ApiProblems.From(Refusal.Invalid(string.IsNullOrWhiteSpace(request.Email) ? "email" : "password", "sign-in.email-password-required"));
         if (SignInInput.TooLong(("email", request.Email, SignInInput.MaxEmail), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
-            return ApiProblems.BadRequest(tooLong, request.Email.Length > SignInInput.MaxEmail ? "email" : "password");
+            return ApiProblems.From(tooLong);
         return await flow.PasswordAsync(request.Email, request.Password, ct) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
@@ -63,7 +63,7 @@ internal static class AuthApi
         if (string.IsNullOrWhiteSpace(request.Code) == string.IsNullOrWhiteSpace(request.RecoveryCode))
             return ApiProblems.From(Refusal.Invalid("code", "sign-in.code-or-recovery"));
         if (SignInInput.TooLong(("code", request.Code, SignInInput.MaxCode), ("recoveryCode", request.RecoveryCode, SignInInput.MaxRecoveryCode)) is { } tooLong)
-            return ApiProblems.BadRequest(tooLong, (request.Code?.Length ?? 0) > SignInInput.MaxCode ? "code" : "recoveryCode");
+            return ApiProblems.From(tooLong);
         return await flow.SecondFactorAsync(request.Code, request.RecoveryCode, ct) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
@@ -81,7 +81,7 @@ internal static class AuthApi
         if (string.IsNullOrWhiteSpace(request.Email))
             return ApiProblems.From(Refusal.Invalid("email", "account.email-required"));
         if (SignInInput.TooLong(("email", request.Email, SignInInput.MaxEmail)) is { } tooLong)
-            return ApiProblems.BadRequest(tooLong, "email");
+            return ApiProblems.From(tooLong);
         await flow.RequestPasswordResetAsync(request.Email, ct);
         // The same answer either way: the endpoint must not tell which addresses have accounts.
         return TypedResults.Accepted((string?)null);
@@ -94,9 +94,9 @@ internal static class AuthApi
         if (string.IsNullOrEmpty(request.Password))
             return ApiProblems.From(Refusal.Invalid("password", "set-password.password-required"));
         if (SignInInput.TooLong(("user", request.User, SignInInput.MaxEmail), ("token", request.Token, SignInInput.MaxLinkToken), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
-            return ApiProblems.BadRequest(tooLong);
+            return ApiProblems.From(tooLong);
         return await flow.SetPasswordAsync(request.User, request.Token, request.Password, ct) is { } refusal
-            ? ApiProblems.BadRequest(refusal.Message, refusal.Field)
+            ? refusal.Field == "token" ? ApiProblems.From(Refusal.Invalid("token", "set-password.link-invalid")) : ApiProblems.BadRequest(refusal.Message, refusal.Field)
             : TypedResults.NoContent();
     }
 

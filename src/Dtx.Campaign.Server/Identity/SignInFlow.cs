@@ -197,7 +197,7 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
     /// <summary>Sets a password from the one-time link of an invitation or a reset; null when done (the link then no longer works).</summary>
     public async Task<SetPasswordRefusal?> SetPasswordAsync(string userId, string token, string password, CancellationToken ct)
     {
-        var refused = new SetPasswordRefusal("token", "The link is not valid: it was already used, has expired, or was altered. Ask for a new one.");
+        var refused = new SetPasswordRefusal("token", ""); // worded by whoever shows it: the page, or the API's catalogue text
         var user = await users.FindByIdAsync(userId);
         if (user is null)
             return refused;

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -30,9 +31,9 @@ internal static class SignInInput
     public const int MaxLinkToken = 4096;
 
     /// <summary>The first field that is too long, named, or null.</summary>
-    public static string? TooLong(params (string Field, string? Value, int Max)[] fields) =>
+    public static Refusal? TooLong(params (string Field, string? Value, int Max)[] fields) =>
         fields.FirstOrDefault(f => f.Value is { } v && v.Length > f.Max) is { Field: { } field, Max: var max }
-            ? $"'{field}' is longer than {max} characters / '{field}' dài quá {max} ký tự."
+            ? Refusal.Invalid(field, "sign-in.field-too-long", ("field", field), ("max", max))
             : null;
 }
 

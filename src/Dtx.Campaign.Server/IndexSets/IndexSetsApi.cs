@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
@@ -99,7 +100,7 @@ internal static class IndexSetsApi
         }
         catch (Exception e) when (e is IndexSetCatalog.RefusedException or DbUpdateConcurrencyException)
         {
-            return ApiProblems.Conflict(e is DbUpdateConcurrencyException ? "Another administrator changed this index set at the same time; reload and try again." : e.Message);
+            return e is DbUpdateConcurrencyException ? ApiProblems.From(Refusal.Conflict("index-set.changed-meanwhile")) : ApiProblems.Conflict(e.Message);
         }
     }
 

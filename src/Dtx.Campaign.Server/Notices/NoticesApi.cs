@@ -82,7 +82,7 @@ internal static class NoticesApi
             if (campaign is null)
                 return ApiProblems.NotFound($"Campaign {campaignId}");
             if (!builders.TryGet(request.Notice ?? "", out var builder))
-                return ApiProblems.BadRequest($"Notice '{request.Notice}' is not filled from a campaign's data (these are: {string.Join(", ", builders.Templates.Order(StringComparer.Ordinal))}); preview it without campaignId to use sample data.", "notice");
+                return ApiProblems.From(Refusal.Invalid("notice", "template-preview.not-from-campaign", ("notice", request.Notice), ("notices", builders.Templates.Order(StringComparer.Ordinal).ToList())));
             Units.Unit? unit = null;
             if (request.UnitId is { } unitId)
             {
@@ -93,7 +93,7 @@ internal static class NoticesApi
             }
             sample = await desk.PreviewAsync(campaign, builder, unit, ct);
             if (sample is null)
-                return ApiProblems.Conflict($"Campaign {campaignId} has no data for the notice '{request.Notice}' yet (e.g. the awards are not confirmed); preview it without campaignId to use sample data.");
+                return ApiProblems.From(Refusal.Conflict("template-preview.no-data-yet", ("notice", request.Notice)));
         }
         else
         {

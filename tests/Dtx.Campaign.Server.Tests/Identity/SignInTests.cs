@@ -104,7 +104,8 @@ public abstract class LockoutTests(CampaignApp app)
         var response = await Login(client, longEmail, "x");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("email", problem.GetProperty("field").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _), "the field at fault is named, as in every other refusal of input");
+        Assert.Equal("“email” dài quá 100 ký tự", problem.GetProperty("detail").GetString());
         Assert.Contains("100", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await Login(client, "a@test.local", new string('p', 5000))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/api/auth/password-reset", new { email = longEmail })).StatusCode);

@@ -112,17 +112,19 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
         var page = await checks.NewPageAsync(chromium.Browser, baseUrl);
         try
         {
-            // Every navigation waits for the answer only (commit), then the assertions wait for what must be on the page:
-            // on a busy CI machine the "load" event after a redirect was once never reported (120 s, network idle).
+            // Navigations wait for the answer only (commit) and redirects are awaited by polling the address (ToHaveURL), then the
+            // assertions wait for what must be on the page. Never WaitForURL after a click: when the page is already at the address
+            // it waits for the "load" event instead (Playwright maps Commit to no load state, then waits for "load"), and that event
+            // was sometimes never reported after a redirect chain: the two-factor test's 120-s time-outs, on busy and idle machines.
             var commit = new PageGotoOptions { WaitUntil = WaitUntilState.Commit };
             await page.GotoAsync("/account/login?ReturnUrl=%2Fadmin%2Fimports", commit);
             await page.GetByLabel("Thư điện tử").FillAsync(email);
             await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-            await page.WaitForURLAsync("**/account/enrol**", new() { WaitUntil = WaitUntilState.Commit });
+            await Expect(page).ToHaveURLAsync(new Regex("/account/enrol"));
             // Every other page sends this session back to the enrolment page.
             await page.GotoAsync("/admin", commit);
-            await page.WaitForURLAsync("**/account/enrol?returnUrl=%2Fadmin", new() { WaitUntil = WaitUntilState.Commit });
+            await Expect(page).ToHaveURLAsync(new Regex(@"/account/enrol\?returnUrl=%2Fadmin$"));
             await Expect(page.Locator("img.qr")).ToBeVisibleAsync();
             await checks.ScreenshotAsync(page, "21-account-enrol");
             await checks.AssertAccessibleAsync(page);
@@ -147,7 +149,7 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
             await page.GetByLabel("Thư điện tử").FillAsync(email);
             await page.GetByLabel("Mật khẩu").FillAsync("Campaign-Admin-1");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-            await page.WaitForURLAsync("**/account/two-factor**", new() { WaitUntil = WaitUntilState.Commit });
+            await Expect(page).ToHaveURLAsync(new Regex("/account/two-factor"));
             await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync("000000");
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Tiếp tục" }).ClickAsync();
             await Expect(page.Locator(".alert.error")).ToContainTextAsync("Mã không đúng");

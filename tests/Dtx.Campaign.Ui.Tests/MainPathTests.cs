@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Dtx.Campaign.Ui.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -64,7 +65,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         checks.ConsoleErrors.Clear(); // the refusal's 400, logged by the browser
         await admin.GetByLabel("Hạn chót tự đánh giá").FillAsync("2025-11-30T17:00");
         await admin.Locator("#create-campaign").ClickAsync();
-        await admin.WaitForURLAsync("**/admin/campaign/*", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(admin).ToHaveURLAsync(new Regex("/admin/campaign/[^/?]+$"));
         var campaign = Guid.Parse(admin.Url.Split('/').Last());
 
         await Expect(admin.Locator("#current-stage")).ToHaveTextAsync("Thiết lập");

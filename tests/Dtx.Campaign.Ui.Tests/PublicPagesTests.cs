@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Dtx.Campaign.Server.Tests.Infrastructure;
 using Dtx.Campaign.Ui.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -55,7 +56,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await visitor.GetByRole(AriaRole.Link, new() { Name = "Đánh giá chuyển đổi số năm 2026" }).ClickAsync();
         await visitor.GetByLabel("Loại đơn vị").SelectOptionAsync("department");
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Xem" }).ClickAsync();
-        await visitor.WaitForURLAsync("**category=department", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(visitor).ToHaveURLAsync(new Regex("category=department$"));
         await Expect(visitor.GetByRole(AriaRole.Heading, new() { Name = "Bảng xếp hạng: Sở, ban, ngành" })).ToBeVisibleAsync();
         string Row(string unit) => $"#ranking tr[data-unit='{unit}']";
         foreach (var (unit, rank, points, percentage, band) in new[]

@@ -97,7 +97,7 @@ public abstract class NoticeDeliveryTests(CampaignApp app)
         Assert.Contains("clarification-request", await noBuilder.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var notYet = await admin.PostAsJsonAsync("/api/template-previews", new { notice = "award-decision", campaignId = campaign });
         Assert.Equal(HttpStatusCode.Conflict, notYet.StatusCode);
-        Assert.Contains("awards are not confirmed", await notYet.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Đợt đánh giá chưa có số liệu cho thông báo “award-decision” (ví dụ: chưa xác nhận khen thưởng)", await notYet.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var commune = await UnitIdAsync(app, "P-BA-DINH");
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/template-previews", new { notice = "self-assessment-opening", campaignId = campaign, unitId = commune })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/template-previews", new { notice = "deadline-closed", campaignId = Guid.NewGuid() })).StatusCode);

@@ -221,7 +221,7 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
     {
         var chair = await SeatAsync(campaign, DemoPeople.Chair, ct);
         var members = chair.Campaign.Council.Where(m => m.Role == CouncilRole.Member).OrderBy(m => m.Email, StringComparer.Ordinal).ToList();
-        await Scoped<CouncilVerification, IReadOnlyList<AssignmentView>>(v => v.AssignAsync(chair,
+        await Scoped<Assignments, IReadOnlyList<AssignmentView>>(v => v.AssignAsync(chair,
             submitted.Select((u, i) => new AssignmentInput(u.Id, members[i % members.Count].Id, null)).ToList(), ct));
         for (var i = 0; i < submitted.Count; i++)
         {
@@ -229,8 +229,8 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
             var member = members[i % members.Count];
             var seat = await SeatAsync(campaign, member.Email, ct);
             await using var scope = services.CreateAsyncScope();
-            var verification = scope.ServiceProvider.GetRequiredService<CouncilVerification>();
-            var review = await verification.UnitAsync(seat, unit.Id, ct);
+            var useCases = scope.ServiceProvider;
+            var review = await useCases.GetRequiredService<VerificationProgress>().UnitAsync(seat, unit.Id, ct);
             // The member reviews the whole unit and records the verdicts together.
             var firstScored = review.SelfAssessment.Indicators.First(x => x.Answer?.SelfScore > 0);
             var verdicts = review.SelfAssessment.Indicators.Select(indicator =>
@@ -243,8 +243,8 @@ internal sealed class DemoCampaigns(IServiceProvider services, DemoClock clock, 
                     : new VerdictInput(true, null, null));
             }).Concat(review.SelfAssessment.BonusClaims.Where(b => b.Count > 0)
                 .Select(bonus => new VerdictChange(Scoring.Participation.Participation.BonusEvidenceCode(bonus.RuleKey), new VerdictInput(true, null, null))));
-            await verification.ReviewManyAsync(seat, unit.Id, [.. verdicts], ct);
-            await verification.CompleteAsync(seat, unit.Id, ct);
+            await useCases.GetRequiredService<Verdicts>().ReviewManyAsync(seat, unit.Id, [.. verdicts], ct);
+            await useCases.GetRequiredService<UnitVerification>().CompleteAsync(seat, unit.Id, ct);
         }
         output.WriteLine($"Demo: the council verified {submitted.Count} units.");
     }

@@ -142,7 +142,7 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         {
             var p = x.p;
             var status = p.Verification == VerificationStatus.Excluded ? ResultCalculator.Excluded
-                : CouncilVerification.NeedsVerification(p, campaign) ? ResultCalculator.Assessed : ResultCalculator.NotSubmitted;
+                : ReviewWork.NeedsVerification(p, campaign) ? ResultCalculator.Assessed : ResultCalculator.NotSubmitted;
             var counts = status == ResultCalculator.Assessed;
             var withEvidence = evidence[p.Id].ToHashSet(StringComparer.Ordinal);
             var answered = counts ? answers[p.Id].ToList() : [];

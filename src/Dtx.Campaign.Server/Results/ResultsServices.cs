@@ -10,7 +10,11 @@ internal static class ResultsServices
 {
     public static IServiceCollection AddCouncilWork(this IServiceCollection services)
     {
-        services.AddScoped<CouncilVerification>();
+        services.AddScoped<ReviewWork>();
+        services.AddScoped<Assignments>();
+        services.AddScoped<Verdicts>();
+        services.AddScoped<UnitVerification>();
+        services.AddScoped<VerificationProgress>();
         services.AddScoped<FieldAppraisal>();
         services.AddScoped<DisputeDesk>();
         services.AddScoped<ResultsBook>();

@@ -20,7 +20,7 @@ internal sealed class UnitResults(CampaignDbContext db, ResultsBook book, Disput
         UnitResult? Find((ResultSet, ResultDocument Document)? r) => r?.Document.Categories.SelectMany(c => c.Units).FirstOrDefault(u => u.UnitId == unitId);
         var preliminary = Find(await book.GetAsync(campaignId, ResultKinds.Preliminary, publishedOnly: true, ct));
         var final = Find(await book.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct));
-        return new ResultsApi.UnitResultsView(preliminary, final, await CouncilVerification.History(db, participant.Id, ct),
+        return new ResultsApi.UnitResultsView(preliminary, final, await VerificationProgress.History(db, participant.Id, ct),
             await disputes.ListAsync(campaignId, unitId, ct));
     }
 }

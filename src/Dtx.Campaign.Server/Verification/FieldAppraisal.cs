@@ -40,7 +40,7 @@ public sealed record FieldProgress(Guid MemberId, string MemberName, string Grou
 /// assigns and lists. Who may assign (<see cref="CouncilPermission.Assign"/>) or work a field (<see cref="CouncilPermission.Member"/>)
 /// is checked before it runs.
 /// </summary>
-internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, CouncilVerification verification)
+internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, Assignments assignments)
 {
     /// <summary>Gives each member their field in every unit whose index set has that group, except the units they work for.</summary>
     public async Task<IReadOnlyList<FieldAssigned>> AssignAsync(CouncilSeat seat, IReadOnlyList<FieldAssignmentInput> inputs, CancellationToken ct)
@@ -48,7 +48,7 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
         if (inputs.Count == 0)
             throw Refusal.Invalid("fields", "verification.assignments-empty");
         var participants = await ParticipantsAsync(seat.Campaign.Id, ct);
-        var assignments = new List<AssignmentInput>();
+        var perUnit = new List<AssignmentInput>();
         var results = new List<FieldAssigned>();
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -60,11 +60,11 @@ internal sealed class FieldAppraisal(CampaignDbContext db, IndexSetCache sets, C
                 throw Refusal.Invalid($"fields[{i}].groupCode", "verification.field-unknown", ("group", group), ("category", category ?? "*"));
             // A member never appraises the unit they work for: that unit's field goes to someone else.
             var own = covered.Where(p => p.UnitId == member.UnitId).Select(p => p.UnitCode).ToList();
-            assignments.AddRange(covered.Where(p => p.UnitId != member.UnitId).Select(p => new AssignmentInput(p.UnitId, member.Id, group)));
+            perUnit.AddRange(covered.Where(p => p.UnitId != member.UnitId).Select(p => new AssignmentInput(p.UnitId, member.Id, group)));
             results.Add(new FieldAssigned(member.Id, member.FullName, group, category, covered.Count - own.Count, own));
         }
-        if (assignments.Count > 0)
-            await verification.AssignAsync(seat, assignments, ct);
+        if (perUnit.Count > 0)
+            await assignments.AssignAsync(seat, perUnit, ct);
         return results;
     }
 

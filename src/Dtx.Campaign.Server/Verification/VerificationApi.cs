@@ -52,11 +52,11 @@ internal static class VerificationApi
     }
 
     // The seat is bound from the route's campaign and the caller (CouncilSeat.BindAsync); refusals become problem details in one place.
-    private static async Task<Ok<VerificationProgressView>> Progress(CouncilSeat seat, CouncilVerification verification, CancellationToken ct) =>
-        TypedResults.Ok(await verification.ProgressAsync(seat, ct));
+    private static async Task<Ok<VerificationProgressView>> Progress(CouncilSeat seat, VerificationProgress progress, CancellationToken ct) =>
+        TypedResults.Ok(await progress.ProgressAsync(seat, ct));
 
-    private static async Task<Ok<IReadOnlyList<AssignmentView>>> Assign(CouncilSeat seat, AssignRequest request, CouncilVerification verification, CancellationToken ct) =>
-        TypedResults.Ok(await verification.AssignAsync(seat, request.Assignments ?? [], ct));
+    private static async Task<Ok<IReadOnlyList<AssignmentView>>> Assign(CouncilSeat seat, AssignRequest request, Assignments assignments, CancellationToken ct) =>
+        TypedResults.Ok(await assignments.AssignAsync(seat, request.Assignments ?? [], ct));
 
     private static async Task<Ok<IReadOnlyList<FieldProgress>>> Fields(CouncilSeat seat, FieldAppraisal fields, CancellationToken ct) =>
         TypedResults.Ok(await fields.ProgressAsync(seat, ct));
@@ -70,33 +70,33 @@ internal static class VerificationApi
     private static async Task<Ok<FieldWork>> FieldWork(CouncilSeat seat, string groupCode, FieldAppraisal fields, CancellationToken ct) =>
         TypedResults.Ok(await fields.WorkAsync(seat, groupCode, ct));
 
-    private static async Task<Ok<UnitReviewView>> Unit(CouncilSeat seat, Guid unitId, CouncilVerification verification, CancellationToken ct) =>
-        TypedResults.Ok(await verification.UnitAsync(seat, unitId, ct));
+    private static async Task<Ok<UnitReviewView>> Unit(CouncilSeat seat, Guid unitId, VerificationProgress progress, CancellationToken ct) =>
+        TypedResults.Ok(await progress.UnitAsync(seat, unitId, ct));
 
-    private static async Task<Ok<VerdictView>> Review(CouncilSeat seat, Guid unitId, string code, VerdictInput input, CouncilVerification verification, CancellationToken ct) =>
-        TypedResults.Ok(await verification.ReviewAsync(seat, unitId, code, input, ct));
+    private static async Task<Ok<VerdictView>> Review(CouncilSeat seat, Guid unitId, string code, VerdictInput input, Verdicts verdicts, CancellationToken ct) =>
+        TypedResults.Ok(await verdicts.ReviewAsync(seat, unitId, code, input, ct));
 
-    private static async Task<Ok<SelfScoresAcceptedView>> AcceptSelfScores(CouncilSeat seat, Guid unitId, CouncilVerification verification, CancellationToken ct) =>
-        TypedResults.Ok(await verification.AcceptSelfScoresAsync(seat, unitId, ct));
+    private static async Task<Ok<SelfScoresAcceptedView>> AcceptSelfScores(CouncilSeat seat, Guid unitId, Verdicts verdicts, CancellationToken ct) =>
+        TypedResults.Ok(await verdicts.AcceptSelfScoresAsync(seat, unitId, ct));
 
-    private static async Task<Ok<GroupSelfScoresAcceptedView>> AcceptGroupSelfScores(CouncilSeat seat, string groupCode, CouncilVerification verification, CancellationToken ct) =>
-        TypedResults.Ok(await verification.AcceptGroupSelfScoresAsync(seat, groupCode, ct));
+    private static async Task<Ok<GroupSelfScoresAcceptedView>> AcceptGroupSelfScores(CouncilSeat seat, string groupCode, Verdicts verdicts, CancellationToken ct) =>
+        TypedResults.Ok(await verdicts.AcceptGroupSelfScoresAsync(seat, groupCode, ct));
 
-    private static async Task<Ok<UnitVerificationView>> Complete(CouncilSeat seat, Guid unitId, CouncilVerification verification, CancellationToken ct) =>
+    private static async Task<Ok<UnitVerificationView>> Complete(CouncilSeat seat, Guid unitId, UnitVerification verification, CancellationToken ct) =>
         TypedResults.Ok(await verification.CompleteAsync(seat, unitId, ct));
 
-    private static async Task<Ok<UnitVerificationView>> Exclude(CouncilSeat seat, Guid unitId, ExcludeRequest request, CouncilVerification verification, CancellationToken ct) =>
+    private static async Task<Ok<UnitVerificationView>> Exclude(CouncilSeat seat, Guid unitId, ExcludeRequest request, UnitVerification verification, CancellationToken ct) =>
         TypedResults.Ok(await verification.ExcludeAsync(seat, unitId, request.Reason, ct));
 
-    private static async Task<Ok<ClarificationView>> ReturnForClarification(CouncilSeat seat, Guid unitId, ClarificationInput input, CouncilVerification verification,
+    private static async Task<Ok<ClarificationView>> ReturnForClarification(CouncilSeat seat, Guid unitId, ClarificationInput input, UnitVerification verification,
         CancellationToken ct) =>
         TypedResults.Ok(await verification.ReturnForClarificationAsync(seat, unitId, input, ct));
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Evidence(CouncilSeat seat, Guid unitId, Guid evidenceId, CampaignDbContext db,
-        CouncilVerification verification, IEvidenceStore store, CancellationToken ct)
+        VerificationProgress progress, IEvidenceStore store, CancellationToken ct)
     {
         // Reading the unit checks that the seat sees it (an organiser, an administrator, or a member assigned to it).
-        await verification.UnitAsync(seat, unitId, ct);
+        await progress.UnitAsync(seat, unitId, ct);
         var item = await (from e in db.Set<EvidenceItem>().AsNoTracking()
                           join p in db.Participants.AsNoTracking() on e.ParticipantId equals p.Id
                           where e.Id == evidenceId && p.CampaignId == seat.Campaign.Id && p.UnitId == unitId && e.Kind == EvidenceKind.File

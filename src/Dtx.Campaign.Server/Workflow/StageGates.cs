@@ -29,7 +29,7 @@ internal sealed class StageGates(CampaignDbContext db, TimeProvider clock)
                                           select new { p, u.Code }).ToListAsync(ct);
                 var now = clock.GetUtcNow();
                 var open = participants.Where(x => x.p.Verification is not (VerificationStatus.Verified or VerificationStatus.Excluded)
-                        && CouncilVerification.NeedsVerification(x.p, campaign))
+                        && ReviewWork.NeedsVerification(x.p, campaign))
                     .OrderBy(x => x.Code, StringComparer.Ordinal)
                     .Select(x => Say(x.p.AwaitsClarification(now) ? "gate.answering-clarification"
                         : x.p.Verification == VerificationStatus.InProgress ? "gate.verification-in-progress" : "gate.not-verified", ("unit", x.Code)))

@@ -16,7 +16,7 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// assignments (organisers), and the approvals the workflow waits for, each with what its gate checks —
 /// the chair approves here.
 /// </summary>
-internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification verification, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
+internal sealed class CampaignModel(CampaignDbContext db, Assignments assignments, VerificationProgress progress, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions,
     StageGates gates, StageApprovals approvals, FieldAppraisal fields, UiText text, IAuthorizationService authorization) : CouncilPage(db, text, authorization)
 {
     public sealed record Approval(string Stage, string StageName, GateCheck Gate);
@@ -72,7 +72,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
         {
             if (MemberId is not { } member || AssignUnitId is not { } unit)
                 throw Refusal.Invalid("assignments", "verification.assignments-empty");
-            var made = await verification.AssignAsync(seat, [new AssignmentInput(unit, member, null)], ct);
+            var made = await assignments.AssignAsync(seat, [new AssignmentInput(unit, member, null)], ct);
             return Text.Format("Assigned", made[0].MemberName, made[0].UnitCode);
         }, "units-title");
 
@@ -88,7 +88,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CouncilVerification ve
 
     protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct)
     {
-        Progress = await verification.ProgressAsync(seat, ct);
+        Progress = await progress.ProgressAsync(seat, ct);
         Fields = await fields.ProgressAsync(seat, ct);
         Stage = await CampaignStage.OfAsync(Db, seat.Campaign, ct);
         if (seat.Campaign.WorkflowInstanceId is { } id && await runtime.GetStateAsync(id, ct) is { } state)

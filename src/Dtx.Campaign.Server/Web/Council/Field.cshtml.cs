@@ -13,7 +13,7 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// self-score, evidence and verdict, and the field's evidenced self-scores accepted in one step. Verdicts themselves are
 /// given on the unit's page, by the council's single review.
 /// </summary>
-internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, CouncilVerification verification, UiText text, IAuthorizationService authorization)
+internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, Verdicts verdicts, UiText text, IAuthorizationService authorization)
     : CouncilPage(db, text, authorization)
 {
     /// <summary>A member's own field: administrators hold no seat, so no field.</summary>
@@ -32,14 +32,14 @@ internal sealed class FieldModel(CampaignDbContext db, FieldAppraisal fields, Co
     public Task<IActionResult> OnPostVerdictAsync(Guid campaignId, string groupCode, Guid unitId, string code, CancellationToken ct) =>
         ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
-            var verdict = await verification.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
+            var verdict = await verdicts.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
             return Text.Format("VerdictSaved", code, Display.Number(verdict.Points, 2));
         }, "unit-" + unitId.ToString("N"));
 
     public Task<IActionResult> OnPostAcceptAsync(Guid campaignId, string groupCode, CancellationToken ct) =>
         ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
-            var done = await verification.AcceptGroupSelfScoresAsync(seat, groupCode, ct);
+            var done = await verdicts.AcceptGroupSelfScoresAsync(seat, groupCode, ct);
             return Text.Format("FieldAccepted", done.AcceptedCount, done.SkippedCount);
         });
 

@@ -15,9 +15,11 @@ namespace Dtx.Campaign.Server.Web.Council;
 /// <summary>
 /// One unit under verification: its self-assessment beside the council's verdicts, indicator by indicator,
 /// with the evidence; accept or score with a note, return for clarification, mark verified. The rules
-/// (conflict of interest, notes when lowering, the stage) are <see cref="CouncilVerification"/>'s.
+/// (conflict of interest, notes when lowering, the stage) are <see cref="CouncilReview"/>'s, applied by <see cref="Verification.Verdicts"/>
+/// and <see cref="UnitVerification"/>.
 /// </summary>
-internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verification, IndexSetCache sets, UiText text, IAuthorizationService authorization)
+internal sealed class UnitModel(CampaignDbContext db, Verdicts verdicts, UnitVerification verification, VerificationProgress progress, IndexSetCache sets,
+    UiText text, IAuthorizationService authorization)
     : CouncilPage(db, text, authorization)
 {
     public UnitReviewView Review { get; private set; } = null!;
@@ -56,7 +58,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
         UnitId = unitId;
         return ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
-            var verdict = await verification.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
+            var verdict = await verdicts.ReviewAsync(seat, unitId, code, new VerdictInput(Accept, Accept ? null : Display.ParseInput(Points), Note), ct);
             return Text.Format("VerdictSaved", code, Display.Number(verdict.Points, 2));
         }, Anchor(code));
     }
@@ -64,7 +66,7 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
     public Task<IActionResult> OnPostAcceptSelfScoresAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         UnitId = unitId;
-        return ActAsync(campaignId, CouncilPermission.Member, ct, async seat => AcceptedMessage(await verification.AcceptSelfScoresAsync(seat, unitId, ct)));
+        return ActAsync(campaignId, CouncilPermission.Member, ct, async seat => AcceptedMessage(await verdicts.AcceptSelfScoresAsync(seat, unitId, ct)));
     }
 
     /// <summary>How many were accepted, and the skipped ones by reason with their codes (the first ten of each).</summary>
@@ -132,11 +134,11 @@ internal sealed class UnitModel(CampaignDbContext db, CouncilVerification verifi
 
     protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct)
     {
-        Review = await verification.UnitAsync(seat, UnitId, ct);
+        Review = await progress.UnitAsync(seat, UnitId, ct);
         Verdicts = Review.Verdicts.ToDictionary(v => v.Code, StringComparer.Ordinal);
         var setId = await Db.Participants.Where(p => p.CampaignId == seat.Campaign.Id && p.UnitId == UnitId).Select(p => p.IndexSetId).FirstAsync(ct);
         Groups = (await sets.GetAsync(Db, setId, ct)).Groups;
         Verifying = StageWindow.For(await CampaignStage.OfAsync(Db, seat.Campaign, ct), "council-verification", seat.Campaign.Schedule);
-        MayReview = Verifying.Open && seat.Member is not null && await verification.MayReviewAsync(seat, UnitId, ct);
+        MayReview = Verifying.Open && seat.Member is not null && await verdicts.MayReviewAsync(seat, UnitId, ct);
     }
 }

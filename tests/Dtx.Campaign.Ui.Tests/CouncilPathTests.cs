@@ -83,6 +83,8 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await PageChecks.SignInAsync(chair, app, Chair, Password);
         await chair.GotoAsync("/council");
         await chair.GetByRole(AriaRole.Link, new() { Name = "Đánh giá chuyển đổi số năm 2025" }).ClickAsync();
+        // The name says the year: the heading does not repeat it.
+        await Expect(chair.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Đánh giá chuyển đổi số năm 2025");
         await Expect(chair.Locator("#current-stage")).ToHaveTextAsync("Hội đồng thẩm định");
         // The gate shows what approving needs, and the button waits for it.
         await Expect(chair.Locator("#gate-council-verification")).ToContainTextAsync("124/126");

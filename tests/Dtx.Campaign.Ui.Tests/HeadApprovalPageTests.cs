@@ -122,6 +122,8 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         await Expect(officer.Locator("#inbox li.unread", new() { HasTextString = "được thủ trưởng trả lại để sửa" })).ToHaveCountAsync(1);
         await officer.Locator("#inbox li a", new() { HasTextString = "mở kỳ" }).ClickAsync();
         await Expect(officer.Locator("#message-text")).ToContainTextAsync("UBND phường Ba Đình");
+        // When it came, in the reader's words for the zone (not "Asia/Ho_Chi_Minh").
+        await Expect(officer.Locator("#message p.muted").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}/\d{2}/\d{4} \d{2}:\d{2} \(giờ Việt Nam\)$"));
         await Expect(officer.Locator("#inbox li.unread")).ToHaveCountAsync(2);
         await Expect(officer.Locator("#inbox-link .count")).ToHaveTextAsync("2");
         await checks.ScreenshotAsync(officer, "04-officer-inbox-phone");

@@ -123,6 +123,7 @@ internal sealed partial class UiText
         ["CampaignNotFound"] = ("Không tìm thấy đợt đánh giá.", "Campaign not found."),
         ["Participants"] = ("Số đơn vị tham gia", "Participating units"),
         ["TimeZoneNote"] = ("Giờ hiển thị theo múi giờ {0}.", "Times are shown in the {0} time zone."),
+        ["VietnamTime"] = ("giờ Việt Nam", "Vietnam time"),
 
         // Admin: set-up
         ["NewCampaign"] = ("Thiết lập đợt đánh giá mới", "Set up a new campaign"),

@@ -50,12 +50,15 @@ internal sealed record CouncilSeat(Campaigns.Campaign Campaign, CouncilMember? M
         return found;
     }
 
+    /// <summary>The caller's e-mail address, by which council seats (and inbox messages) are held.</summary>
+    public static string AddressOf(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "";
+
     public static async Task<CouncilSeat?> FindAsync(CampaignDbContext db, Guid campaignId, ClaimsPrincipal user, CancellationToken ct)
     {
         var campaign = await db.Campaigns.Include(c => c.Council).FirstOrDefaultAsync(c => c.Id == campaignId, ct);
         if (campaign is null)
             return null;
-        var email = user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "";
+        var email = AddressOf(user);
         // One person holds one seat; the highest one counts if the list names them twice.
         var member = campaign.Council.Where(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase)).OrderBy(m => m.Role).FirstOrDefault();
         return new CouncilSeat(campaign, member, Roles.IsAdministrator(user), user.IsInRole(Roles.Observer), email);

@@ -23,7 +23,7 @@ internal static class InboxApi
     }
 
     /// <summary>The caller's address as Identity normalises it; every query is scoped by it.</summary>
-    internal static string Recipient(ClaimsPrincipal user) => InboxFiling.Normalize(user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "");
+    internal static string Recipient(ClaimsPrincipal user) => InboxFiling.Normalize(Council.CouncilSeat.AddressOf(user));
 
     private static async Task<Ok<InboxView>> List(PersonalInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(new InboxView(await inbox.UnreadAsync(Recipient(user), ct), await inbox.ListAsync(Recipient(user), 200, ct)));

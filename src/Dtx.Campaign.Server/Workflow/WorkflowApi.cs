@@ -134,7 +134,7 @@ internal static class WorkflowApi
     /// <summary>The roles a person holds for this campaign: their system roles and their seat on its council.</summary>
     public static WorkflowActor ActorFor(ClaimsPrincipal user, Campaigns.Campaign campaign)
     {
-        var email = user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "";
+        var email = Council.CouncilSeat.AddressOf(user);
         var roles = new List<string>();
         if (user.IsInRole(Roles.SystemAdmin)) roles.Add("system-admin");
         if (user.IsInRole(Roles.CampaignAdmin)) roles.Add("campaign-admin");

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
@@ -18,7 +17,7 @@ internal sealed class IndexModel(CampaignDbContext db, IWorkflowDefinitionStore 
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var email = User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "";
+        var email = CouncilSeat.AddressOf(User);
         var admin = Roles.IsAdministrator(User);
         var campaigns = await db.Campaigns.AsNoTracking().Include(c => c.Council)
             .Where(c => c.Status != CampaignStatus.Draft).OrderByDescending(c => c.Year).ThenBy(c => c.NameVi).ToListAsync(ct);

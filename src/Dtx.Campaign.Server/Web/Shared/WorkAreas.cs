@@ -28,7 +28,7 @@ internal sealed class WorkAreas(CampaignDbContext db)
         var administration = Roles.IsAdministrator(user);
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         var unit = userId is not null && await db.UnitMemberships.AnyAsync(m => m.UserId == userId, ct);
-        var email = (user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "").ToLowerInvariant();
+        var email = Server.Council.CouncilSeat.AddressOf(user).ToLowerInvariant();
         var council = administration || (email.Length > 0 && await db.Set<Campaigns.CouncilMember>().AnyAsync(m => m.Email.ToLower() == email, ct));
         return known = new Areas(administration, unit, council);
     }

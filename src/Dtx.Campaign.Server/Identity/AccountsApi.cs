@@ -59,7 +59,7 @@ internal static class AccountsApi
             user = new AppUser { UserName = email, Email = email, FullName = request.FullName.Trim(), CreatedAt = clock.GetUtcNow() };
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
-                return ApiProblems.BadRequest(string.Join(" ", created.Errors.Select(e => e.Description)), "email");
+                return ApiProblems.From(IdentityRefusals.Of(created, "email", users.Options.Password));
             await audit.RecordAsync(new AuditEvent("account.created", "user", email, After: new { user.FullName }), ct);
         }
         var current = await users.GetRolesAsync(user);

@@ -96,7 +96,7 @@ internal static class AuthApi
         if (SignInInput.TooLong(("user", request.User, SignInInput.MaxEmail), ("token", request.Token, SignInInput.MaxLinkToken), ("password", request.Password, SignInInput.MaxPassword)) is { } tooLong)
             return ApiProblems.From(tooLong);
         return await flow.SetPasswordAsync(request.User, request.Token, request.Password, ct) is { } refusal
-            ? refusal.Field == "token" ? ApiProblems.From(Refusal.Invalid("token", "set-password.link-invalid")) : ApiProblems.BadRequest(refusal.Message, refusal.Field)
+            ? ApiProblems.From(refusal)
             : TypedResults.NoContent();
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
@@ -18,8 +19,6 @@ namespace Dtx.Campaign.Server.Identity;
 internal sealed class Invitations(CampaignDbContext db, UserManager<AppUser> users, AccountMail mail, AuditTrail audit, TimeProvider clock)
 {
     public sealed record Invited(string Email, string FullName, string UnitCode, string Role, string Status);
-
-    public sealed class RefusedException(string message) : Exception(message);
 
     public async Task<List<Invited>> InviteAsync(IReadOnlyList<Unit> units, string? grantedBy, CancellationToken ct)
     {
@@ -47,7 +46,8 @@ internal sealed class Invitations(CampaignDbContext db, UserManager<AppUser> use
                     user = new AppUser { UserName = email, Email = email, FullName = contact.FullName, CreatedAt = clock.GetUtcNow() };
                     var created = await users.CreateAsync(user);
                     if (!created.Succeeded)
-                        throw new RefusedException($"unit {unit.Code}, contact '{contact.FullName}' <{email}>: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+                        throw Refusal.Invalid([Reason.For("contacts", "invitation.contact-refused", ("unit", unit.Code), ("name", contact.FullName), ("email", email)),
+                            .. IdentityRefusals.Reasons(created, "contacts", users.Options.Password)]);
                     accounts[Normalized(email)] = user;
                     events.Add(new AuditEvent("account.created", "user", email, After: new { contact.FullName, Invited = true }, UnitId: unit.Id));
                 }
@@ -134,9 +134,9 @@ internal static class InvitationsApi
         {
             return TypedResults.Ok(await invitations.InviteAsync(units, admin.Identity?.Name, ct));
         }
-        catch (Invitations.RefusedException e)
+        catch (Refusal refusal)
         {
-            return ApiProblems.BadRequest($"Nothing was stored: {e.Message}", "contacts");
+            return ApiProblems.From(refusal);
         }
     }
 }

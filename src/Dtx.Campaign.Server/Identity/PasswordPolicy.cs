@@ -8,6 +8,10 @@ namespace Dtx.Campaign.Server.Identity;
 /// </summary>
 internal sealed class PasswordPolicy : IPasswordValidator<AppUser>
 {
+    // Error codes; a person reads the refusal catalogue's words for them (IdentityRefusals), the descriptions are for logs.
+    public const string ContainsEmail = "PasswordContainsEmail";
+    public const string TooCommon = "PasswordTooCommon";
+
     // Compared after lower-casing and dropping everything that is not a letter; so "Password-123!" is "password".
     private static readonly HashSet<string> Common = new(StringComparer.Ordinal)
     {
@@ -25,10 +29,10 @@ internal sealed class PasswordPolicy : IPasswordValidator<AppUser>
         var email = (user.Email ?? user.UserName ?? "").ToLowerInvariant();
         var local = email.Split('@')[0];
         if (email.Length > 0 && (lower.Contains(email, StringComparison.Ordinal) || (local.Length >= 6 && lower.Contains(local, StringComparison.Ordinal))))
-            errors.Add(new IdentityError { Code = "PasswordContainsEmail", Description = "Mật khẩu không được chứa địa chỉ e-mail / The password must not contain the e-mail address." });
+            errors.Add(new IdentityError { Code = ContainsEmail, Description = "The password contains the e-mail address." });
         var letters = new string(lower.Where(char.IsLetter).ToArray());
         if (Common.Contains(letters) || Common.Contains(lower))
-            errors.Add(new IdentityError { Code = "PasswordTooCommon", Description = "Mật khẩu quá phổ biến / The password is too common; choose another." });
+            errors.Add(new IdentityError { Code = TooCommon, Description = "The password is too common." });
         return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
     }
 }

@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Microsoft.AspNetCore.Identity;
@@ -21,7 +22,6 @@ public enum SignInOutcome
 }
 
 /// <summary>Why a one-time link could not set a password: the link itself, or the password chosen.</summary>
-public sealed record SetPasswordRefusal(string Field, string Message);
 
 /// <summary>A new authenticator key, its <c>otpauth://</c> URI and that URI as a QR code (PNG data URI).</summary>
 public sealed record AuthenticatorEnrolment(string Key, string Uri, string QrCodePng);
@@ -195,9 +195,9 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
     }
 
     /// <summary>Sets a password from the one-time link of an invitation or a reset; null when done (the link then no longer works).</summary>
-    public async Task<SetPasswordRefusal?> SetPasswordAsync(string userId, string token, string password, CancellationToken ct)
+    public async Task<Refusal?> SetPasswordAsync(string userId, string token, string password, CancellationToken ct)
     {
-        var refused = new SetPasswordRefusal("token", ""); // worded by whoever shows it: the page, or the API's catalogue text
+        var refused = Refusal.Invalid("token", "set-password.link-invalid");
         var user = await users.FindByIdAsync(userId);
         if (user is null)
             return refused;
@@ -218,7 +218,7 @@ internal sealed class SignInFlow(SignInManager<AppUser> signIn, UserManager<AppU
                 return refused;
         }
         if (!result.Succeeded)
-            return new SetPasswordRefusal("password", string.Join(" ", result.Errors.Select(e => e.Description)));
+            return IdentityRefusals.Of(result, "password", users.Options.Password);
         // The link came by e-mail: the address is proven. A reset also ends a lockout.
         user.EmailConfirmed = true;
         await users.UpdateAsync(user);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,6 @@ namespace Dtx.Campaign.Server.IndexSets;
 /// </summary>
 internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files, AuditTrail audit, TimeProvider clock)
 {
-    public sealed class RefusedException(string message) : Exception(message);
-
     /// <summary>Parses and validates a file and stores it as a draft (replacing a draft of the same key and version).</summary>
     public async Task<IndexSetRecord> ImportAsync(string fileName, Stream content, string? user, bool publish, CancellationToken ct)
     {
@@ -27,17 +26,14 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         if (existing is { Status: not IndexSetStatus.Draft })
         {
             var next = await db.IndexSets.Where(s => s.Key == set.Key).MaxAsync(s => s.Version, ct) + 1;
-            throw new RefusedException(
-                $"{fileName}: index set '{set.Key}' version {set.Version} is already {existing.Status.ToString().ToLowerInvariant()} and can no longer change; " +
-                $"save your changes as version {next}.");
+            throw Refusal.Conflict("index-set.version-frozen", ("file", fileName), ("set", set.Key), ("version", set.Version), ("status", StatusLabel(existing.Status)), ("next", next));
         }
         if (existing is not null)
         {
             var usedBy = await db.Set<Campaigns.CampaignIndexSet>().Where(s => s.IndexSetId == existing.Id)
                 .Join(db.Set<Campaigns.Campaign>(), s => s.CampaignId, c => c.Id, (s, c) => c.NameVi).FirstOrDefaultAsync(ct);
             if (usedBy is not null)
-                throw new RefusedException($"{fileName}: the draft '{set.Key}' version {set.Version} is already chosen by the campaign '{usedBy}'; " +
-                    "publish it as it is, or save your changes as the next version and choose that one.");
+                throw Refusal.Conflict("index-set.draft-in-use", ("file", fileName), ("set", set.Key), ("version", set.Version), ("campaign", usedBy));
             db.IndexSets.Remove(existing);
         }
 
@@ -52,6 +48,9 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         return record;
     }
 
+    /// <summary>The status's words in the reader's language, inside a refusal's text.</summary>
+    public static Label StatusLabel(IndexSetStatus status) => new("index-set." + status.ToString().ToLowerInvariant());
+
     /// <summary>Publishes a draft; the previously published version of the same key becomes superseded.</summary>
     public async Task<IndexSetRecord> PublishAsync(Guid id, string? user, CancellationToken ct)
     {
@@ -59,7 +58,7 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         var record = await db.IndexSets.FirstOrDefaultAsync(s => s.Id == id, ct)
             ?? throw new KeyNotFoundException($"Index set {id}");
         if (record.Status != IndexSetStatus.Draft)
-            throw new RefusedException($"index set '{record.Key}' version {record.Version} is {record.Status.ToString().ToLowerInvariant()}, not a draft: only drafts can be published.");
+            throw Refusal.Conflict("index-set.not-draft", ("set", record.Key), ("version", record.Version), ("status", StatusLabel(record.Status)));
         await PublishCoreAsync(record, user, ct);
         await transaction.CommitAsync(ct);
         return record;

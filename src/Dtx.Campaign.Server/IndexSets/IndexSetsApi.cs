@@ -64,9 +64,9 @@ internal static class IndexSetsApi
         {
             return ApiProblems.FileRejected(rejected);
         }
-        catch (IndexSetCatalog.RefusedException refused)
+        catch (Refusal refused)
         {
-            return ApiProblems.Conflict(refused.Message);
+            return ApiProblems.From(refused);
         }
     }
 
@@ -98,9 +98,13 @@ internal static class IndexSetsApi
         {
             return ApiProblems.NotFound($"Index set {id}");
         }
-        catch (Exception e) when (e is IndexSetCatalog.RefusedException or DbUpdateConcurrencyException)
+        catch (Refusal refused)
         {
-            return e is DbUpdateConcurrencyException ? ApiProblems.From(Refusal.Conflict("index-set.changed-meanwhile")) : ApiProblems.Conflict(e.Message);
+            return ApiProblems.From(refused);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiProblems.From(Refusal.Conflict("index-set.changed-meanwhile"));
         }
     }
 

@@ -151,7 +151,9 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
         var replaced = await admin.PostAsync("/api/index-sets", Multipart.File($"{draft.Key}.xlsx", TestIndexSets.ToWorkbook(draft)));
 
         Assert.Equal(HttpStatusCode.Conflict, replaced.StatusCode);
-        Assert.Contains("is already chosen by the campaign 'Đánh giá chuyển đổi số năm 2025'", await replaced.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var problem = await replaced.Content.ReadAsStringAsync();
+        Assert.Contains("\"code\":\"index-set.draft-in-use\"", problem, StringComparison.Ordinal);
+        Assert.Contains($"{draft.Key}.xlsx: bản nháp '{draft.Key}' v1 đã được chọn cho đợt đánh giá “Đánh giá chuyển đổi số năm 2025”", problem, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/index-sets/{draftId}")).StatusCode);
     }
 

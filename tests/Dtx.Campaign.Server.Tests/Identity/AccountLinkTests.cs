@@ -68,9 +68,16 @@ public abstract partial class AccountLinkTests(CampaignApp app)
         var anonymous = app.CreateClient();
         var common = await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Password-123!" });
         Assert.Equal(HttpStatusCode.BadRequest, common.StatusCode);
-        Assert.Contains("too common", await common.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("mật khẩu này quá phổ biến, dễ bị đoán", await common.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var ownEmail = await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Daumoi.P-Ba-Dinh-9" });
-        Assert.Contains("e-mail", await ownEmail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("mật khẩu không được chứa địa chỉ thư điện tử", await ownEmail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Identity's own rules, in the reader's language: an English reader gets English only.
+        using var shortInEnglish = new HttpRequestMessage(HttpMethod.Post, "/api/auth/set-password") { Content = JsonContent.Create(new { user, token, password = "short" }) };
+        shortInEnglish.Headers.AcceptLanguage.ParseAdd("en");
+        var tooShort = await (await anonymous.SendAsync(shortInEnglish)).Content.ReadAsStringAsync();
+        Assert.Contains("the password needs at least 10 characters", tooShort, StringComparison.Ordinal);
+        Assert.Contains("the password needs at least one digit (0–9)", tooShort, StringComparison.Ordinal);
+        Assert.DoesNotContain("mật khẩu", tooShort, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Officer-Password-1" })).StatusCode);
         // The link works once.
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/set-password", new { user, token, password = "Another-Password-2" })).StatusCode);

@@ -59,7 +59,7 @@ public abstract class IndexSetApiTests(CampaignApp app)
 
         var again = await admin.PostAsync("/api/index-sets", Multipart.File("set.yaml", yaml));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Contains("is already published and can no longer change; save your changes as version 2", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"set.yaml: bộ chỉ số '{key}' v1 đã ban hành, không thể thay đổi nữa; hãy lưu thay đổi thành phiên bản 2", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var v2 = await admin.PostAsync($"/api/index-sets/{v1}/versions", null);
         Assert.Equal(HttpStatusCode.Created, v2.StatusCode);

@@ -53,7 +53,7 @@ internal sealed class SetPasswordModel(SignInFlow flow, UiText text) : PageModel
         if (refusal.Field == "token")
             LinkBroken = true;
         else
-            Error = text["PasswordTooWeak"] + " " + refusal.Message;
+            Error = text["PasswordTooWeak"] + " " + text.RefusedLine(refusal);
         return Page();
     }
 }

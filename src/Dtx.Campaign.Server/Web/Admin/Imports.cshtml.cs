@@ -1,3 +1,4 @@
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Imports;
 using Dtx.Campaign.Server.IndexSets;
@@ -38,9 +39,9 @@ internal sealed class ImportsModel(CampaignDbContext db, UiText text) : PageMode
         {
             return await RejectAsync(rejected, ct);
         }
-        catch (IndexSetCatalog.RefusedException refused)
+        catch (Refusal refused)
         {
-            return await RefuseAsync(refused.Message, ct);
+            return await RefuseAsync(text.RefusedLine(refused), ct);
         }
     }
 

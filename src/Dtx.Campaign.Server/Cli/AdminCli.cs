@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
@@ -261,7 +262,7 @@ public static class AdminCli
                 error.WriteLine($"  {problem}");
             return 1;
         }
-        catch (IndexSetCatalog.RefusedException refused)
+        catch (Refusal refused)
         {
             error.WriteLine(refused.Message);
             return 1;

@@ -76,6 +76,27 @@ public static class CouncilReview
         return (points, note);
     }
 
+    /// <summary>
+    /// The council marks a unit verified once every verdict is in (<see cref="EnsureComplete"/>), but not while the unit is
+    /// still answering the council's questions: its answer may change what was verified.
+    /// </summary>
+    public static void EnsureVerifiable(string unitCode, bool answeringClarification, IEnumerable<string> toReview, IEnumerable<string> withVerdict)
+    {
+        if (answeringClarification)
+            throw Refusal.Conflict("verification.answering-clarification", ("unit", unitCode));
+        EnsureComplete(unitCode, toReview, withVerdict);
+    }
+
+    /// <summary>The shortest reason for leaving a unit out that the record accepts.</summary>
+    public const int ExclusionReasonMinimum = 5;
+
+    /// <summary>Leaving a unit out of verification and ranking needs a reason on the record; returns it as it is kept.</summary>
+    public static string ExclusionReason(string? reason) =>
+        reason?.Trim() is { Length: >= ExclusionReasonMinimum } kept ? kept : throw Refusal.Invalid("reason", "verification.exclusion-reason");
+
+    /// <summary>A unit's review is under way from the first verdict given on it.</summary>
+    public static ReviewStatus AfterVerdict(ReviewStatus status) => status == ReviewStatus.Pending ? ReviewStatus.InProgress : status;
+
     /// <summary>A unit is verified once every indicator to review (and every bonus claim) has a verdict; refuses listing what is missing.</summary>
     public static void EnsureComplete(string unitCode, IEnumerable<string> toReview, IEnumerable<string> withVerdict)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Scoring.Scoring;
@@ -218,9 +219,24 @@ public sealed record Participation(
     }
 
     /// <summary>Only a submitted self-assessment can be returned to the unit for clarification.</summary>
-    public void EnsureReturnable(Func<ParticipationStatus, string> kebab)
+    public void EnsureReturnable()
     {
         if (Status != ParticipationStatus.Submitted)
-            throw Refusal.Conflict("verification.only-submitted-returned", ("unit", UnitCode), ("status", new Label("participant." + kebab(Status))));
+            throw Refusal.Conflict("verification.only-submitted-returned", ("unit", UnitCode), ("status", StatusLabel(Status)));
     }
+
+    /// <summary>The status's words in a refusal ("participant.awaiting-approval": the catalogue's key, the API's spelling).</summary>
+    public static Label StatusLabel(ParticipationStatus status) => new("participant." + JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString()));
+
+    /// <summary>Where a withdrawn submission goes back to: to the head when the head had approved a prepared form, else to the unit.</summary>
+    public static ParticipationStatus Withdrawn(bool headApproval, bool wasPrepared) =>
+        headApproval && wasPrepared ? ParticipationStatus.AwaitingApproval : ParticipationStatus.InProgress;
+
+    /// <summary>An extension reopens a unit closed as not submitted, where its work stood; any other status stays.</summary>
+    public static ParticipationStatus Extended(ParticipationStatus status, bool anyAnswer) =>
+        status != ParticipationStatus.NotSubmitted ? status : anyAnswer ? ParticipationStatus.InProgress : ParticipationStatus.NotStarted;
+
+    /// <summary>The first answer starts a self-assessment; answers change no other status.</summary>
+    public static ParticipationStatus AfterAnswers(ParticipationStatus status, bool anyAnswer) =>
+        status == ParticipationStatus.NotStarted && anyAnswer ? ParticipationStatus.InProgress : status;
 }

@@ -135,6 +135,9 @@ public static class ParticipantStatuses
     /// <summary>The stored status as the pure rules name it (the same names).</summary>
     public static Scoring.Participation.ParticipationStatus ForRules(ParticipantStatus status) => Enum.Parse<Scoring.Participation.ParticipationStatus>(status.ToString());
 
+    /// <summary>The pure rules' status as it is stored (the same names).</summary>
+    public static ParticipantStatus FromRules(Scoring.Participation.ParticipationStatus status) => Enum.Parse<ParticipantStatus>(status.ToString());
+
     /// <summary>The stored verification status as the council's pure rules name it (the same names).</summary>
     public static Scoring.Participation.ReviewStatus ForRules(VerificationStatus status) => Enum.Parse<Scoring.Participation.ReviewStatus>(status.ToString());
 }
@@ -182,6 +185,83 @@ public sealed class Participant
     /// <summary>Whether the unit is still within the time it was given to answer the council.</summary>
     public bool AwaitsClarification(DateTimeOffset now) =>
         Scoring.Participation.Participation.AwaitsClarification(Status == ParticipantStatus.ReturnedForClarification, ClarificationDueAt, now);
+
+    // Where the unit stands changes only through the steps below, after the pure rules (Participation, CouncilReview) allowed
+    // it; each step renews the concurrency stamp, so that a page or a client holding the earlier state is refused instead of
+    // acting on it. Saving answers and totals does not renew it: it changes no status.
+
+    public void Submit(DateTimeOffset at, string? by, bool late)
+    {
+        // A first submission inside the grace period is late; a resubmission keeps the mark.
+        SubmittedLate |= late;
+        (Status, SubmittedAt, SubmittedBy) = (ParticipantStatus.Submitted, at, by);
+        Changed();
+    }
+
+    public void Withdraw(bool headApproval)
+    {
+        Status = ParticipantStatuses.FromRules(Scoring.Participation.Participation.Withdrawn(headApproval, wasPrepared: PreparedAt is not null));
+        (SubmittedAt, SubmittedBy) = (null, null);
+        Changed();
+    }
+
+    public void Prepare(DateTimeOffset at, string? by)
+    {
+        (Status, PreparedAt, PreparedBy, SentBackNote, SentBackAt, SentBackBy) = (ParticipantStatus.AwaitingApproval, at, by, null, null, null);
+        Changed();
+    }
+
+    public void SendBack(string note, DateTimeOffset at, string? by)
+    {
+        (Status, SentBackNote, SentBackAt, SentBackBy) = (ParticipantStatus.InProgress, note, at, by);
+        Changed();
+    }
+
+    public void Extend(DateTimeOffset until, string reason)
+    {
+        (ExtendedUntil, ExtensionReason) = (until, reason);
+        Status = ParticipantStatuses.FromRules(Scoring.Participation.Participation.Extended(ParticipantStatuses.ForRules(Status), anyAnswer: AnsweredCount > 0));
+        Changed();
+    }
+
+    public void CloseAsNotSubmitted()
+    {
+        Status = ParticipantStatus.NotSubmitted;
+        Changed();
+    }
+
+    public void ReturnForClarification(DateTimeOffset dueAt)
+    {
+        (Status, ClarificationDueAt) = (ParticipantStatus.ReturnedForClarification, dueAt);
+        Changed();
+    }
+
+    public void VerdictsGiven()
+    {
+        Verification = Enum.Parse<VerificationStatus>(Scoring.Participation.CouncilReview.AfterVerdict(ParticipantStatuses.ForRules(Verification)).ToString());
+        Changed();
+    }
+
+    public void Verify(DateTimeOffset at)
+    {
+        (Verification, VerifiedAt) = (VerificationStatus.Verified, at);
+        Changed();
+    }
+
+    public void Exclude(string reason)
+    {
+        (Verification, ExclusionReason) = (VerificationStatus.Excluded, reason);
+        Changed();
+    }
+
+    /// <summary>The self-assessment's counts and self-score after answers changed; the first answer starts it.</summary>
+    public void RecordTotals(int applicable, int answered, decimal total, decimal percentage)
+    {
+        (ApplicableCount, AnsweredCount, SelfTotal, SelfPercentage) = (applicable, answered, total, percentage);
+        Status = ParticipantStatuses.FromRules(Scoring.Participation.Participation.AfterAnswers(ParticipantStatuses.ForRules(Status), anyAnswer: answered > 0));
+    }
+
+    private void Changed() => ConcurrencyStamp = Guid.NewGuid();
 
     public static string NewCalendarToken() =>
         Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');

@@ -60,12 +60,8 @@ internal sealed class GrantExtension(CampaignDbContext db, WorkflowRuntime workf
             throw Refusal.Invalid("unit", "extension.already-submitted", ("unit", unit.Code));
 
         var before = new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) };
-        participant.ExtendedUntil = until;
-        participant.ExtensionReason = reason.Trim();
         // A unit closed as not submitted is reopened by its extension.
-        if (participant.Status == ParticipantStatus.NotSubmitted)
-            participant.Status = participant.AnsweredCount > 0 ? ParticipantStatus.InProgress : ParticipantStatus.NotStarted;
-        participant.ConcurrencyStamp = Guid.NewGuid();
+        participant.Extend(until, reason.Trim());
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("campaign.extension-granted", "participant", participant.Id.ToString(), before,
             new { participant.ExtendedUntil, participant.ExtensionReason, Status = CampaignProgress.Kebab(participant.Status) },

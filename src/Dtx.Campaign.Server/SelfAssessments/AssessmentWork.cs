@@ -71,13 +71,7 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
     {
         var score = Score(scope, entries);
         var answered = entries.Answered;
-        var p = scope.Participant;
-        p.ApplicableCount = scope.ApplicableLeaves.Count;
-        p.AnsweredCount = scope.ApplicableLeaves.Count(l => answered.Contains(l.Code));
-        p.SelfTotal = score.Total;
-        p.SelfPercentage = score.Percentage;
-        if (p.Status == ParticipantStatus.NotStarted && p.AnsweredCount > 0)
-            p.Status = ParticipantStatus.InProgress;
+        scope.Participant.RecordTotals(scope.ApplicableLeaves.Count, scope.ApplicableLeaves.Count(l => answered.Contains(l.Code)), score.Total, score.Percentage);
     }
 
     private static UnitScore Score(AssessmentScope scope, Entries entries)

@@ -24,8 +24,7 @@ internal sealed class HeadApproval(CampaignDbContext db, AssessmentWork work, Au
         await work.EnsureCompleteAsync(scope, ct);
         var p = scope.Participant;
         var before = new { Status = CampaignProgress.Kebab(p.Status), p.SentBackNote };
-        (p.Status, p.PreparedAt, p.PreparedBy, p.SentBackNote, p.SentBackAt, p.SentBackBy) = (ParticipantStatus.AwaitingApproval, clock.GetUtcNow(), user, null, null, null);
-        p.ConcurrencyStamp = Guid.NewGuid();
+        p.Prepare(clock.GetUtcNow(), user);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.prepared", "participant", p.Id.ToString(), before,
             new { Status = "awaiting-approval", p.SelfTotal, p.SelfPercentage }, CampaignId: campaignId, UnitId: unitId), ct);
@@ -61,8 +60,7 @@ internal sealed class HeadApproval(CampaignDbContext db, AssessmentWork work, Au
         var scope = await work.LockedScopeAsync(campaignId, unitId, ct);
         scope.Rules.EnsureCanSendBack(clock.GetUtcNow());
         var p = scope.Participant;
-        (p.Status, p.SentBackNote, p.SentBackAt, p.SentBackBy) = (ParticipantStatus.InProgress, note.Trim(), clock.GetUtcNow(), user);
-        p.ConcurrencyStamp = Guid.NewGuid();
+        p.SendBack(note.Trim(), clock.GetUtcNow(), user);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.sent-back", "participant", p.Id.ToString(), new { Status = "awaiting-approval", p.PreparedBy },
             new { Status = "in-progress", Note = p.SentBackNote }, CampaignId: campaignId, UnitId: unitId), ct);

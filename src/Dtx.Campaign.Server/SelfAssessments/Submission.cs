@@ -21,12 +21,7 @@ internal sealed class Submission(CampaignDbContext db, AssessmentWork work, Audi
         scope.Rules.EnsureSubmittable(clock.GetUtcNow(), byApprover);
         await work.EnsureCompleteAsync(scope, ct);
         var before = CampaignProgress.Kebab(scope.Participant.Status);
-        // A first submission after the deadline, inside the grace period, is recorded as late; a resubmission keeps the mark.
-        scope.Participant.SubmittedLate |= scope.Rules.SubmissionIsLate(clock.GetUtcNow());
-        scope.Participant.Status = ParticipantStatus.Submitted;
-        scope.Participant.SubmittedAt = clock.GetUtcNow();
-        scope.Participant.SubmittedBy = user;
-        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        scope.Participant.Submit(clock.GetUtcNow(), user, late: scope.Rules.SubmissionIsLate(clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.submitted", "participant", scope.Participant.Id.ToString(),
             new { Status = before }, new { Status = "submitted", scope.Participant.SelfTotal, scope.Participant.SelfPercentage,
@@ -49,9 +44,7 @@ internal sealed class Submission(CampaignDbContext db, AssessmentWork work, Audi
         scope.Rules.EnsureWithdrawable(clock.GetUtcNow(), byApprover, selfAssessmentLasts: !Council.CampaignStage.IsPast(stage, "self-assessment"));
         var p = scope.Participant;
         var before = new { Status = "submitted", p.SubmittedAt, p.SubmittedBy };
-        p.Status = scope.Campaign.HeadApproval && p.PreparedAt is not null ? ParticipantStatus.AwaitingApproval : ParticipantStatus.InProgress;
-        (p.SubmittedAt, p.SubmittedBy) = (null, null);
-        p.ConcurrencyStamp = Guid.NewGuid();
+        p.Withdraw(scope.Campaign.HeadApproval);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("self-assessment.withdrawn", "participant", p.Id.ToString(), before,
             new { Status = CampaignProgress.Kebab(p.Status) }, CampaignId: campaignId, UnitId: unitId), ct);

@@ -24,12 +24,9 @@ internal sealed class UnitVerification(CampaignDbContext db, ReviewWork work, Au
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, _) = await work.ReviewScopeAsync(seat, unitId, [], ct);
-        if (scope.Participant.AwaitsClarification(clock.GetUtcNow()))
-            throw Refusal.Conflict("verification.answering-clarification", ("unit", scope.Unit.Code));
-        CouncilReview.EnsureComplete(scope.Unit.Code, await work.ToReviewAsync(scope, ct), await work.VerdictCodesAsync(scope.Participant.Id, ct));
-        scope.Participant.Verification = VerificationStatus.Verified;
-        scope.Participant.VerifiedAt = clock.GetUtcNow();
-        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        CouncilReview.EnsureVerifiable(scope.Unit.Code, scope.Participant.AwaitsClarification(clock.GetUtcNow()),
+            await work.ToReviewAsync(scope, ct), await work.VerdictCodesAsync(scope.Participant.Id, ct));
+        scope.Participant.Verify(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("verification.completed", "participant", scope.Participant.Id.ToString(),
             After: new { Verification = "verified" }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
@@ -41,16 +38,13 @@ internal sealed class UnitVerification(CampaignDbContext db, ReviewWork work, Au
     /// <summary>Leaves a unit out of verification and ranking, with the reason on the record.</summary>
     public async Task<UnitVerificationView> ExcludeAsync(CouncilSeat seat, Guid unitId, string? reason, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 5)
-            throw Refusal.Invalid("reason", "verification.exclusion-reason");
+        var kept = CouncilReview.ExclusionReason(reason);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await CampaignStage.RequireAsync(db, seat.Campaign, "action.exclude", ct, ReviewWork.Stage);
         var participant = await db.Participants.FirstOrDefaultAsync(p => p.CampaignId == seat.Campaign.Id && p.UnitId == unitId, ct)
             ?? throw AssessmentWork.UnitNotFound(seat.Campaign.Id, unitId);
         var before = participant.Verification.ToString();
-        participant.Verification = VerificationStatus.Excluded;
-        participant.ExclusionReason = reason.Trim();
-        participant.ConcurrencyStamp = Guid.NewGuid();
+        participant.Exclude(kept);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("verification.excluded", "participant", participant.Id.ToString(), new { Verification = before },
             new { Verification = "excluded", participant.ExclusionReason }, CampaignId: seat.Campaign.Id, UnitId: unitId), ct);
@@ -81,7 +75,7 @@ internal sealed class UnitVerification(CampaignDbContext db, ReviewWork work, Au
             throw Refusal.Invalid("questions", "verification.questions-required");
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (scope, member) = await work.ReviewScopeAsync(seat, unitId, [], ct);
-        scope.Rules.EnsureReturnable(status => CampaignProgress.Kebab(Enum.Parse<ParticipantStatus>(status.ToString())));
+        scope.Rules.EnsureReturnable();
         if (LocalDateTimeInput.TryParse(input.DueAt, scope.Zone, out var due) is { } refusal)
             throw Refusal.Invalid([refusal with { Field = "dueAt" }]);
         var now = clock.GetUtcNow();
@@ -95,9 +89,7 @@ internal sealed class UnitVerification(CampaignDbContext db, ReviewWork work, Au
             RequestedAt = now, DueAt = due,
         };
         db.Add(request);
-        scope.Participant.Status = ParticipantStatus.ReturnedForClarification;
-        scope.Participant.ClarificationDueAt = due;
-        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        scope.Participant.ReturnForClarification(due);
         var unit = await db.Units.AsNoTracking().Include(u => u.Contacts).FirstAsync(u => u.Id == unitId, ct);
         // The request is an official notice of the council, numbered and filed, rendered from its template.
         Documents.ClarificationRequestNotice Notice(Notices.NoticeDesk.NoticeContext c) => new()

@@ -168,9 +168,7 @@ internal sealed class Verdicts(CampaignDbContext db, ReviewWork work, AuditTrail
             events.Add(new AuditEvent("verification.scored", "indicator-verdict", verdict.Id.ToString(), before,
                 new { verdict.SelfPoints, verdict.Points, verdict.Note, verdict.MemberName }, Detail: code, CampaignId: seat.Campaign.Id, UnitId: unitId));
         }
-        if (scope.Participant.Verification == VerificationStatus.Pending)
-            scope.Participant.Verification = VerificationStatus.InProgress;
-        scope.Participant.ConcurrencyStamp = Guid.NewGuid();
+        scope.Participant.VerdictsGiven();
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(events, ct);
         return verdicts;

@@ -39,10 +39,7 @@ internal sealed class CloseSelfAssessmentActivity : IActivity
         // A unit with an extension is closed by its own workflow, at the end of its own grace period.
         var closing = open.Where(p => campaign.DueToClose(p, now)).ToList();
         foreach (var participant in closing)
-        {
-            participant.Status = ParticipantStatus.NotSubmitted;
-            participant.ConcurrencyStamp = Guid.NewGuid();
-        }
+            participant.CloseAsNotSubmitted();
         return new ActivityOutcome("closed", $"{closing.Count} unit(s) recorded as not submitted; {open.Count - closing.Count} still open under an extension");
     }
 }

@@ -62,4 +62,27 @@ public sealed class CouncilReviewTests
         Assert.Contains("1.2", missing.Reasons[0].Text("vi"), StringComparison.Ordinal);
         Assert.Contains("bonus:award", missing.Reasons[0].Text("en"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_unit_is_verified_with_every_verdict_in_and_not_while_it_answers_the_councils_questions()
+    {
+        CouncilReview.EnsureVerifiable("SNV", answeringClarification: false, ["1.1"], ["1.1"]);
+        var answering = Refused(() => CouncilReview.EnsureVerifiable("SNV", answeringClarification: true, ["1.1"], ["1.1"]));
+        Assert.Equal(("verification.answering-clarification", RefusalKind.Conflict), (answering.Code, answering.Kind));
+        Assert.Equal("verification.verdicts-missing", Refused(() => CouncilReview.EnsureVerifiable("SNV", false, ["1.1", "1.2"], ["1.1"])).Code);
+    }
+
+    [Fact]
+    public void Leaving_a_unit_out_needs_a_reason_on_the_record_and_the_first_verdict_starts_the_review()
+    {
+        Assert.Equal("Sáp nhập vào xã Tân Hòa", CouncilReview.ExclusionReason("  Sáp nhập vào xã Tân Hòa "));
+        foreach (var weak in new[] { null, "", "   ", " abcd " })
+        {
+            var refused = Refused(() => CouncilReview.ExclusionReason(weak));
+            Assert.Equal(("verification.exclusion-reason", "reason", RefusalKind.Invalid), (refused.Code, refused.Field, refused.Kind));
+        }
+        Assert.Equal(ReviewStatus.InProgress, CouncilReview.AfterVerdict(ReviewStatus.Pending));
+        Assert.Equal(ReviewStatus.InProgress, CouncilReview.AfterVerdict(ReviewStatus.InProgress));
+        Assert.Equal(ReviewStatus.Verified, CouncilReview.AfterVerdict(ReviewStatus.Verified));
+    }
 }

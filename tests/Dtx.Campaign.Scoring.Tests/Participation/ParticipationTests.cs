@@ -138,10 +138,28 @@ public sealed class ParticipationTests
     [Fact]
     public void The_council_returns_only_a_submitted_self_assessment_and_the_unit_answers_only_when_returned()
     {
-        Assert.Equal("verification.only-submitted-returned", CodeOf(() => Unit().EnsureReturnable(s => s.ToString())));
-        Unit(ParticipationStatus.Submitted).EnsureReturnable(s => s.ToString());
+        Assert.Equal("verification.only-submitted-returned", CodeOf(() => Unit().EnsureReturnable()));
+        Unit(ParticipationStatus.Submitted).EnsureReturnable();
         Assert.Equal("self-assessment.not-returned", CodeOf(() => Unit(ParticipationStatus.Submitted).EnsureReturned()));
         Unit(ParticipationStatus.ReturnedForClarification).EnsureReturned();
+        // The refusal names the status in the reader's words.
+        Assert.Contains("chờ thủ trưởng duyệt", Assert.Throws<Refusal>(() => Unit(ParticipationStatus.AwaitingApproval).EnsureReturnable()).Texts("vi").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_withdrawal_an_extension_and_the_first_answer_move_the_status_where_the_work_stands()
+    {
+        Assert.Equal(ParticipationStatus.AwaitingApproval, Model.Withdrawn(headApproval: true, wasPrepared: true));
+        Assert.Equal(ParticipationStatus.InProgress, Model.Withdrawn(headApproval: true, wasPrepared: false));
+        Assert.Equal(ParticipationStatus.InProgress, Model.Withdrawn(headApproval: false, wasPrepared: true));
+
+        Assert.Equal(ParticipationStatus.InProgress, Model.Extended(ParticipationStatus.NotSubmitted, anyAnswer: true));
+        Assert.Equal(ParticipationStatus.NotStarted, Model.Extended(ParticipationStatus.NotSubmitted, anyAnswer: false));
+        Assert.Equal(ParticipationStatus.AwaitingApproval, Model.Extended(ParticipationStatus.AwaitingApproval, anyAnswer: true));
+
+        Assert.Equal(ParticipationStatus.InProgress, Model.AfterAnswers(ParticipationStatus.NotStarted, anyAnswer: true));
+        Assert.Equal(ParticipationStatus.NotStarted, Model.AfterAnswers(ParticipationStatus.NotStarted, anyAnswer: false));
+        Assert.Equal(ParticipationStatus.ReturnedForClarification, Model.AfterAnswers(ParticipationStatus.ReturnedForClarification, anyAnswer: true));
     }
 
     [Fact]

@@ -151,9 +151,10 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
         var replaced = await admin.PostAsync("/api/index-sets", Multipart.File($"{draft.Key}.xlsx", TestIndexSets.ToWorkbook(draft)));
 
         Assert.Equal(HttpStatusCode.Conflict, replaced.StatusCode);
-        var problem = await replaced.Content.ReadAsStringAsync();
-        Assert.Contains("\"code\":\"index-set.draft-in-use\"", problem, StringComparison.Ordinal);
-        Assert.Contains($"{draft.Key}.xlsx: bản nháp '{draft.Key}' v1 đã được chọn cho đợt đánh giá “Đánh giá chuyển đổi số năm 2025”", problem, StringComparison.Ordinal);
+        var problem = await replaced.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("index-set.draft-in-use", problem.GetProperty("code").GetString());
+        Assert.Equal($"{draft.Key}.xlsx: the draft '{draft.Key}' v1 is already chosen by the campaign 'Đánh giá chuyển đổi số năm 2025'; " +
+            "publish it as it is, or save your changes as the next version and choose that one", problem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/index-sets/{draftId}")).StatusCode);
     }
 

@@ -35,16 +35,5 @@ internal static class ApiProblems
             "https://dtx-campaign.example/problems/file-rejected");
     }
 
-    // The detail of these two is still written by the caller (account, token and template endpoints).
-    public static ProblemHttpResult BadRequest(string detail, string? field = null) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: RefusalTexts.Title(RefusalKind.Invalid, Language),
-            detail: detail,
-            extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
-
-    public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: RefusalTexts.Title(RefusalKind.Conflict, Language), detail: detail);
-
     public static ProblemHttpResult NotFound(string what) => From(Refusal.NotFound("not-found", ("what", what)));
 }

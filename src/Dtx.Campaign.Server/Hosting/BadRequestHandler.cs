@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Dtx.Campaign.Server.Hosting;
 
@@ -14,24 +14,17 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExce
     {
         if (exception is not BadHttpRequestException bad)
             return false;
-        var detail = bad.InnerException is JsonException json
-            ? $"The JSON body is not valid at {json.Path ?? "$"} (line {json.LineNumber + 1}, byte {json.BytePositionInLine}): {FirstSentence(json.Message)}"
+        var reason = bad.InnerException is JsonException json
+            ? Reason.Of("request.json-invalid", ("path", json.Path ?? "$"), ("line", json.LineNumber + 1), ("byte", json.BytePositionInLine), ("why", FirstSentence(json.Message)))
             : bad.InnerException is InvalidDataException or IOException
                 // The form reader's own words name the limit ("Multipart body length limit 10551296 exceeded").
-                ? $"{bad.Message} {bad.InnerException.Message}"
-                : bad.Message;
-        context.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = bad.StatusCode,
-                Title = "Yêu cầu không đọc được / The request could not be read",
-                Detail = detail,
-            },
-            Exception = exception,
-        });
+                ? Reason.Of("request.unreadable", ("why", $"{bad.Message} {bad.InnerException.Message}"))
+                : Reason.Of("request.unreadable", ("why", bad.Message));
+        // The framework chose the status (400, 413 for a body over its limit); the refusal keeps it.
+        var refusal = new Refusal(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? RefusalKind.TooLarge : RefusalKind.Invalid, [reason]);
+        var details = RefusalProblems.ToProblem(refusal, RefusalProblems.LanguageOf(context));
+        details.Status = bad.StatusCode;
+        return await RefusalProblems.WriteAsync(context, problems, details, refusal.Code, exception);
     }
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];

@@ -18,9 +18,7 @@ internal static class CrossSiteRequests
         if (IsUnsafe(request.Method) && request.Cookies.Count > 0 && !HasBearerToken(request) && await RefusalAsync(context) is { } why)
         {
             // Answered here, before the exception handler runs, in the caller's language like every other refusal.
-            var problem = RefusalProblems.ToProblem(Refusal.Forbidden("cross-site.refused", ("why", why)), RefusalProblems.LanguageOf(context));
-            problem.Type = "https://dtx-campaign.example/problems/cross-site-request";
-            await Microsoft.AspNetCore.Http.Results.Problem(problem).ExecuteAsync(context);
+            await RefusalProblems.AnswerAsync(context, Refusal.Forbidden("cross-site.refused", ("why", why)), "https://dtx-campaign.example/problems/cross-site-request");
             return;
         }
         await next();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dtx.Campaign.Server.Hosting;
@@ -30,7 +31,7 @@ internal static partial class HostileTextGuard
         {
             if (request.ContentLength > MaxJsonBytes)
             {
-                await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Nội dung JSON quá {MaxJsonBytes} byte / the JSON body is larger than {MaxJsonBytes} bytes (limit: json-size)");
+                await RefusalProblems.AnswerAsync(context, TooLarge);
                 return;
             }
             request.EnableBuffering();
@@ -42,7 +43,7 @@ internal static partial class HostileTextGuard
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > MaxJsonBytes)
                 {
-                    await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, $"Nội dung JSON quá {MaxJsonBytes} byte / the JSON body is larger than {MaxJsonBytes} bytes (limit: json-size)");
+                    await RefusalProblems.AnswerAsync(context, TooLarge);
                     return;
                 }
             }
@@ -51,8 +52,7 @@ internal static partial class HostileTextGuard
             if (Forbidden().Match(text) is { Success: true } match)
             {
                 var line = text.AsSpan(0, match.Index).Count('\n') + 1;
-                await RefuseAsync(context, StatusCodes.Status400BadRequest,
-                    $"Văn bản chứa ký tự NUL hoặc ký tự đảo chiều (bidi) ở dòng {line}, vị trí {match.Index} / the body contains a NUL or bidirectional-override character at line {line}, offset {match.Index}: remove it");
+                await RefusalProblems.AnswerAsync(context, Refusal.Invalid([Reason.Of("request.hostile-character", ("line", line), ("offset", match.Index))]));
                 return;
             }
         }
@@ -68,27 +68,28 @@ internal static partial class HostileTextGuard
             catch (InvalidDataException e)
             {
                 // A NUL (%00) makes the framework's decoder throw, which answered 500; so does a value over its limit.
-                await RefuseAsync(context, StatusCodes.Status400BadRequest,
-                    $"Biểu mẫu chứa ký tự NUL hoặc vượt giới hạn, không đọc được / the form contains a NUL character or exceeds a limit and cannot be read ({e.Message})");
+                await RefusalProblems.AnswerAsync(context, Refusal.Invalid([Reason.Of("request.form-unreadable", ("why", e.Message))]));
                 return;
             }
             if (FieldProblem(form) is { } problem)
             {
-                await RefuseAsync(context, StatusCodes.Status400BadRequest, problem);
+                await RefusalProblems.AnswerAsync(context, problem);
                 return;
             }
         }
         await next(context);
     });
 
-    private static string? FieldProblem(IFormCollection form)
+    private static readonly Refusal TooLarge = new(RefusalKind.TooLarge, [Reason.Of("request.json-too-large", ("max", MaxJsonBytes))]);
+
+    private static Refusal? FieldProblem(IFormCollection form)
     {
         foreach (var (field, values) in form)
         {
             if (values.Any(v => v is not null && ForbiddenRaw().IsMatch(v)) || ForbiddenRaw().IsMatch(field))
             {
                 var shown = ForbiddenRaw().Replace(field, "?");
-                return $"Trường '{shown}' chứa ký tự NUL hoặc ký tự đảo chiều (bidi) / the field '{shown}' contains a NUL or bidirectional-override character: remove it";
+                return Refusal.Invalid(field, "request.field-hostile-character", ("field", shown));
             }
         }
         return null;
@@ -109,21 +110,11 @@ internal static partial class HostileTextGuard
             if (request.HasFormContentType && request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true
                 && FieldProblem(await request.ReadFormAsync(context.HttpContext.RequestAborted)) is { } problem)
             {
-                await RefuseAsync(context.HttpContext, StatusCodes.Status400BadRequest, problem);
+                await RefusalProblems.AnswerAsync(context.HttpContext, problem);
                 context.Result = new EmptyResult();
                 return;
             }
             await next();
         }
-    }
-
-    private static async Task RefuseAsync(HttpContext context, int status, string detail)
-    {
-        context.Response.StatusCode = status;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = "Yêu cầu bị từ chối / The request was refused", Detail = detail },
-        });
     }
 }

@@ -31,6 +31,14 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
     public static string LanguageOf(HttpContext context) =>
         Refusal.LanguageOf(context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture);
 
+    /// <summary>Answers a refusal from a middleware that runs before endpoints (and outside the exception handler's reach).</summary>
+    public static Task AnswerAsync(HttpContext context, Refusal refusal, string? type = null)
+    {
+        var problem = ToProblem(refusal, LanguageOf(context));
+        problem.Type = type;
+        return Microsoft.AspNetCore.Http.Results.Problem(problem).ExecuteAsync(context);
+    }
+
     /// <summary>Problem details for the API, the same title and reason as a page in the site's layout for a browser's page request.</summary>
     public static async ValueTask<bool> WriteAsync(HttpContext context, IProblemDetailsService problems, ProblemDetails details, string code, Exception exception)
     {

@@ -136,6 +136,35 @@ public abstract class RefusalLanguageTests(CampaignApp app)
         Assert.Equal("Địa chỉ này không nhận kiểu nội dung 'text/plain; charset=utf-8'", unsupported.GetProperty("title").GetString());
     }
 
+    [Fact]
+    public async Task An_unreadable_or_hostile_body_is_refused_in_the_readers_language_naming_where()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        // A bidirectional override inside a name: refused before binding, at its line and offset.
+        var vi = await RawProblemAsync(admin, "{\"email\": \"a@b.vn\",\n \"fullName\": \"Nguy\u202Een\"}", null, HttpStatusCode.BadRequest);
+        Assert.Equal("request.hostile-character", vi.GetProperty("code").GetString());
+        Assert.Equal("văn bản chứa ký tự NUL hoặc ký tự đảo chiều (bidi) ở dòng 2, vị trí 38: hãy xóa ký tự đó", vi.GetProperty("detail").GetString());
+        var en = await RawProblemAsync(admin, "{\"email\": \"a@b.vn\",\n \"fullName\": \"Nguy\u202Een\"}", "en", HttpStatusCode.BadRequest);
+        Assert.Equal("the body contains a NUL or bidirectional-override character at line 2, offset 38: remove it", en.GetProperty("detail").GetString());
+        // Broken JSON: the framework's reason, under our words and the position.
+        var broken = await RawProblemAsync(admin, "{\"email\": ", null, HttpStatusCode.BadRequest);
+        Assert.Equal("request.json-invalid", broken.GetProperty("code").GetString());
+        Assert.StartsWith("nội dung JSON không hợp lệ tại $.email (dòng 1, byte ", broken.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Giá trị không hợp lệ", broken.GetProperty("title").GetString());
+    }
+
+    private static async Task<JsonElement> RawProblemAsync(HttpClient client, string json, string? language, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/accounts") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (language is not null)
+            request.Headers.AcceptLanguage.ParseAdd(language);
+        var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object? body, string? language, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };

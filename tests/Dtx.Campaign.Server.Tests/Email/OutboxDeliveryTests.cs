@@ -35,6 +35,63 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
         }
     }
 
+    /// <summary>Records what it sends, in order; refuses one address as an SMTP server would.</summary>
+    private sealed class RecordingTransport : IMailTransport
+    {
+        public List<string> Sent { get; } = [];
+
+        public Task SendAsync(MimeMessage message, CancellationToken ct)
+        {
+            if (message.To.Mailboxes.Any(m => m.Address.StartsWith("refused", StringComparison.Ordinal)))
+                throw new MailKit.Net.Smtp.SmtpCommandException(MailKit.Net.Smtp.SmtpErrorCode.RecipientNotAccepted, MailKit.Net.Smtp.SmtpStatusCode.MailboxUnavailable, "550 mailbox unavailable");
+            Sent.Add(message.Subject ?? "");
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Messages_go_out_in_order_in_chunks_and_one_that_cannot_be_composed_or_sent_fails_alone_with_every_outcome_saved()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var start = app.Clock.GetUtcNow().UtcDateTime;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            // More than one chunk of 32: the second is leased after the first is done.
+            for (var i = 0; i < 40; i++)
+                db.Add(new OutboxMessage
+                {
+                    Id = Guid.NewGuid(), CreatedAt = start.AddMilliseconds(i), Kind = "email", IdempotencyKey = $"test/order/{run}/{i:D2}", Status = OutboxStatus.Pending,
+                    // Number 5 cannot be composed: its progress is not a number.
+                    PayloadJson = i == 5 ? JsonSerializer.Serialize(new { template = "deadline-reminder", to = "u5@example.vn", name = "Cán bộ 5", unitCode = "X", applicable = "many" })
+                    : JsonSerializer.Serialize(new
+                    {
+                        to = i == 9 ? "refused@example.vn" : $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>",
+                    }),
+                });
+            await db.SaveChangesAsync();
+        }
+
+        var transport = new RecordingTransport();
+        await using (var scope = app.Services.CreateAsyncScope())
+            await Delivery(scope.ServiceProvider, transport).DeliverDueAsync(10_000, CancellationToken.None); // and whatever else is due in this database
+
+        Assert.Equal(Enumerable.Range(0, 40).Where(i => i is not (5 or 9)).Select(i => $"{run} thư {i:D2}"), transport.Sent.Where(s => s.StartsWith(run, StringComparison.Ordinal)));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var rows = await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<OutboxMessage>().AsNoTracking()
+                .Where(m => m.IdempotencyKey.StartsWith($"test/order/{run}/")).ToListAsync();
+            Assert.Equal(38, rows.Count(m => m.Status == OutboxStatus.Sent && m.Attempts == 1 && m.LastError == null));
+            var failed = rows.Where(m => m.Status != OutboxStatus.Sent).OrderBy(m => m.IdempotencyKey, StringComparer.Ordinal).ToList();
+            Assert.Equal([$"test/order/{run}/05", $"test/order/{run}/09"], failed.Select(m => m.IdempotencyKey));
+            // Each failure is kept with its reason, to be tried again later (not within its lease's time).
+            Assert.All(failed, m => Assert.Equal((OutboxStatus.Pending, 1), (m.Status, m.Attempts)));
+            Assert.All(failed, m => Assert.True(m.NextAttemptAt > start, $"{m.IdempotencyKey} is due again at {m.NextAttemptAt:O}"));
+            Assert.Contains("550", failed[1].LastError, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrEmpty(failed[0].LastError));
+        }
+    }
+
     private OutboxDelivery Delivery(IServiceProvider services, IMailTransport transport) =>
         new(services.GetRequiredService<CampaignDbContext>(), transport, services.GetRequiredService<EmailComposer>(),
             services.GetRequiredService<NoticeArchive>(), services.GetRequiredService<CampaignTelemetry>(), app.Clock, NullLogger<OutboxDelivery>.Instance);

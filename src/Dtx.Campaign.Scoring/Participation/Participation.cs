@@ -30,8 +30,8 @@ public sealed record ParticipationTerms(
 /// The rules of one unit in one campaign, pure (no database, no clock, no HTTP): its own deadline (the
 /// clarification's while it answers the council, else its extension's, else the campaign's), the grace period,
 /// whether it may change its self-assessment now, and whether a bonus claim counts. Each refusal is a
-/// <see cref="Refusal"/>. Use cases load it from storage, ask it, and save what changed. <c>Show</c> writes an
-/// instant for people (local time and zone), as the refusals name it.
+/// <see cref="Refusal"/>. Use cases load it from storage, ask it, and save what changed. <c>Show</c> gives an
+/// instant as people read it (the campaign's local time and zone), as the refusals name it.
 /// </summary>
 public sealed record Participation(
     string UnitCode,
@@ -40,7 +40,7 @@ public sealed record Participation(
     DateTimeOffset? ExtendedUntil,
     DateTimeOffset? ClarificationDueAt,
     DateTimeOffset? SubmittedAt,
-    Func<DateTimeOffset, string> Show)
+    Func<DateTimeOffset, LocalTime> Show)
 {
     /// <summary>The unit's own deadline for self-assessment, before any clarification: its extension's, else the campaign's.</summary>
     public static DateTimeOffset OwnDeadline(DateTimeOffset campaignCloses, DateTimeOffset? extendedUntil) => extendedUntil ?? campaignCloses;

@@ -38,6 +38,18 @@ public sealed record Label(string Key)
     public override string ToString() => Key;
 }
 
+/// <summary>A time in a campaign's zone, as a refusal shows it: "30/11/2025 17:00 (giờ Việt Nam)", "(Vietnam time)".</summary>
+public sealed record LocalTime(string Text, string ZoneId)
+{
+    /// <summary>The zone as a reader of the language calls it: Vietnam's in words, any other by its id.</summary>
+    public string Zone(string language) => ZoneId == "Asia/Ho_Chi_Minh" ? (language == "en" ? "Vietnam time" : "giờ Việt Nam") : ZoneId;
+
+    public string Show(string language) => $"{Text} ({Zone(language)})";
+
+    /// <summary>For logs and machine-read parameters: the text with the zone's id.</summary>
+    public override string ToString() => $"{Text} ({ZoneId})";
+}
+
 /// <summary>A name the data holds in both languages (an indicator's, a unit's).</summary>
 public sealed record Words(string Vi, string En)
 {

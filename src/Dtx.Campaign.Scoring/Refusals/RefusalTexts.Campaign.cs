@@ -46,7 +46,7 @@ public static partial class RefusalTexts
             "index set '{set}' v{version} is {status}, not published: publish it or choose a published version"),
         ["launch.units-without-set"] = ("{count} đơn vị chưa có bộ chỉ số áp dụng (loại: {categories})", "{count} unit(s) have no applicable index set (categories: {categories})"),
         ["launch.no-chair"] = ("Hội đồng thẩm định chưa có Chủ tịch: thêm thành viên phê duyệt từng giai đoạn", "the Appraisal Council has no chair: add the member who approves each stage"),
-        ["launch.date-passed"] = ("{time} ({zone}) đã qua: dời lịch trước khi phát động", "{time} ({zone}) has already passed: move the dates before launching"),
+        ["launch.date-passed"] = ("{time} đã qua: dời lịch trước khi phát động", "{time} has already passed: move the dates before launching"),
         ["extension.reason-required"] = ("gia hạn cần có lý do, được ghi vào nhật ký", "an extension needs a reason, recorded in the journal"),
         ["extension.before-deadline"] = ("phải sau hạn chung của đợt đánh giá {deadline}", "must be after the campaign's deadline {deadline}"),
         ["extension.after-verification"] = ("phải kết thúc (cùng {graceDays} ngày nộp muộn) trước khi kết thúc thẩm định ({end})",

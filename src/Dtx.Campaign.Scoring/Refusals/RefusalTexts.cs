@@ -51,6 +51,7 @@ public static partial class RefusalTexts
         string s => s,
         Label label => LabelOf(label.Key, language),
         Words words => language == "en" ? words.En : words.Vi,
+        LocalTime time => time.Show(language),
         Reason reason => reason.Text(language),
         decimal d => d.ToString("0.##", culture),
         double d => d.ToString("0.##", culture),

@@ -47,7 +47,7 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
         }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
         if (ScheduleInput.FromUtc(campaign.Schedule, zone).FirstInThePast(clock.GetUtcNow(), zone) is { } past)
-            errors.Add(Reason.For(past.Field, "launch.date-passed", ("time", ScheduleInput.Show(past.Local)), ("zone", zone.Id)));
+            errors.Add(Reason.For(past.Field, "launch.date-passed", ("time", new LocalTime(ScheduleInput.Show(past.Local), zone.Id))));
         if (errors.Count > 0)
             throw Refusal.Invalid(errors);
 

@@ -39,9 +39,9 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
         await CampaignStage.RequireAsync(db, scope.Campaign, "action.file-dispute", ct, "dispute-window");
         var now = clock.GetUtcNow();
         if (scope.Campaign.DisputesClosedAt is { } closed)
-            throw Refusal.Conflict("dispute.window-closed", ("closedAt", scope.Local(closed)));
+            throw Refusal.Conflict("dispute.window-closed", ("closedAt", scope.When(closed)));
         if (now >= scope.Campaign.Schedule.DisputesClosesAt)
-            throw Refusal.Conflict("dispute.window-closed", ("closedAt", scope.Local(scope.Campaign.Schedule.DisputesClosesAt)));
+            throw Refusal.Conflict("dispute.window-closed", ("closedAt", scope.When(scope.Campaign.Schedule.DisputesClosesAt)));
         if (scope.Participant.Verification == VerificationStatus.Excluded)
             throw Refusal.Conflict("dispute.excluded", ("unit", scope.Unit.Code), ("reason", scope.Participant.ExclusionReason));
         if (!scope.ApplicableLeaves.Any(l => l.Code == input.Code))

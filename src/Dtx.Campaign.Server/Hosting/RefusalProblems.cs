@@ -107,6 +107,7 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
     {
         Label label => label.Key,
         Words words => language == "en" ? words.En : words.Vi,
+        LocalTime time => time.ToString(),
         string or null => value,
         System.Collections.IEnumerable items => items.Cast<object?>().Select(i => Plain(i, language)).ToList(),
         _ => value,

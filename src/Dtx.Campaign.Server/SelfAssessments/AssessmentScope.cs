@@ -1,5 +1,6 @@
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Participation;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Scoring.Scoring;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
@@ -21,7 +22,7 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
         new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, Campaign.Status.ToString().ToLowerInvariant(),
             Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays, Campaign.HeadApproval),
         Participant.ExtendedUntil, Participant.ClarificationDueAt, Participant.SubmittedAt,
-        utc => $"{Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone))} ({Zone.Id})");
+        When);
 
     /// <summary>Until when changes are accepted: the clarification's due time, else the deadline plus the campaign's grace period.</summary>
     public DateTimeOffset EditableUntil => Rules.EditableUntil;
@@ -43,7 +44,10 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
         return node.Children.SelectMany(c => Walk(c, unit, applies));
     }
 
-    public string Local(DateTimeOffset utc) => $"{Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone))} ({Zone.Id})";
+    public string Local(DateTimeOffset utc) => When(utc).ToString();
+
+    /// <summary>An instant as a refusal names it, in the reader's words for the zone.</summary>
+    public LocalTime When(DateTimeOffset utc) => new(Campaigns.ScheduleInput.Show(Campaigns.ScheduleInput.Local(utc, Zone)), Zone.Id);
 
     /// <summary>Throws when the unit may not change its self-assessment now, saying why and until when.</summary>
     public void EnsureEditable(DateTimeOffset now) => Rules.EnsureEditable(now);

@@ -80,9 +80,9 @@ internal sealed class UnitVerification(CampaignDbContext db, ReviewWork work, Au
             throw Refusal.Invalid([refusal with { Field = "dueAt" }]);
         var now = clock.GetUtcNow();
         if (due <= now)
-            throw Refusal.Invalid("dueAt", "date.in-past", ("time", $"{input.DueAt} ({scope.Zone.Id})"));
+            throw Refusal.Invalid("dueAt", "date.in-past", ("time", new LocalTime(input.DueAt!, scope.Zone.Id)));
         if (due > seat.Campaign.Schedule.VerificationEndsAt)
-            throw Refusal.Invalid("dueAt", "verification.due-after-verification", ("end", scope.Local(seat.Campaign.Schedule.VerificationEndsAt)));
+            throw Refusal.Invalid("dueAt", "verification.due-after-verification", ("end", scope.When(seat.Campaign.Schedule.VerificationEndsAt)));
         var request = new ClarificationRequest
         {
             Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, Questions = input.Questions.Trim(), RequestedBy = member.FullName,

@@ -131,7 +131,7 @@ internal sealed class Verdicts(CampaignDbContext db, ReviewWork work, AuditTrail
     private void EnsureNotAnswering(AssessmentScope scope)
     {
         if (scope.Participant.AwaitsClarification(clock.GetUtcNow()))
-            throw Refusal.Conflict("verification.returned", ("unit", scope.Unit.Code), ("dueAt", scope.Local(scope.Participant.ClarificationDueAt!.Value)));
+            throw Refusal.Conflict("verification.returned", ("unit", scope.Unit.Code), ("dueAt", scope.When(scope.Participant.ClarificationDueAt!.Value)));
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class ParticipationTests
     private static Model Unit(ParticipationStatus status = ParticipationStatus.InProgress, int graceDays = 0, DateTimeOffset? extended = null,
         DateTimeOffset? clarificationDue = null, bool running = true, bool headApproval = false) =>
         new("SNV", status, new ParticipationTerms(running, running ? "launched" : "draft", Opens, Closes, graceDays, headApproval), extended, clarificationDue,
-            status == ParticipationStatus.Submitted ? Closes.AddDays(-1) : null, at => at.ToString("dd/MM/yyyy HH:mm"));
+            status == ParticipationStatus.Submitted ? Closes.AddDays(-1) : null, at => new LocalTime(at.ToString("dd/MM/yyyy HH:mm"), "UTC"));
 
     private static string CodeOf(Action action) => Assert.Throws<Refusal>(action).Code;
 
@@ -123,8 +123,8 @@ public sealed class ParticipationTests
     public void A_refusal_names_the_deadline_in_both_languages()
     {
         var refusal = Assert.Throws<Refusal>(() => Unit(graceDays: 2).EnsureEditable(Closes.AddDays(3)));
-        Assert.Equal("hạn nộp là 30/11/2025 10:00 và thời gian nộp muộn đã kết thúc lúc 02/12/2025 10:00; không nhận thay đổi sau hạn", refusal.Texts("vi").Single());
-        Assert.Equal("the deadline was 30/11/2025 10:00 and the grace period for late submissions ended 02/12/2025 10:00; late changes are not accepted", refusal.Texts("en").Single());
+        Assert.Equal("hạn nộp là 30/11/2025 10:00 (UTC) và thời gian nộp muộn đã kết thúc lúc 02/12/2025 10:00 (UTC); không nhận thay đổi sau hạn", refusal.Texts("vi").Single());
+        Assert.Equal("the deadline was 30/11/2025 10:00 (UTC) and the grace period for late submissions ended 02/12/2025 10:00 (UTC); late changes are not accepted", refusal.Texts("en").Single());
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public abstract class CampaignLaunchTests(CampaignApp app) : IAsyncLifetime
             finalPublicationAt = "2025-12-30T08:00:00",
         }));
         var pastErrors = await ErrorsOf(await admin.PostAsync($"/api/campaigns/{late.GetProperty("id")}/launch", null));
-        Assert.Contains("30/09/2025 08:00 (Asia/Ho_Chi_Minh) has already passed", pastErrors["schedule.indexPublicationAt"][0], StringComparison.Ordinal);
+        Assert.Contains("30/09/2025 08:00 (Vietnam time) has already passed", pastErrors["schedule.indexPublicationAt"][0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,17 +27,18 @@ public abstract class RefusalLanguageTests(CampaignApp app)
         var vi = await ProblemAsync(admin, HttpMethod.Put, answer, new { yes = true, version = 0 }, null, HttpStatusCode.Conflict);
         Assert.Equal("self-assessment.not-open", vi.GetProperty("code").GetString());
         Assert.Equal("Chưa thể thực hiện", vi.GetProperty("title").GetString());
-        Assert.Equal("tự đánh giá mở từ 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", vi.GetProperty("detail").GetString());
+        Assert.Equal("tự đánh giá mở từ 01/11/2025 08:00 (giờ Việt Nam)", vi.GetProperty("detail").GetString());
+        // The parameter keeps the zone's id, for programs.
         Assert.Equal("01/11/2025 08:00 (Asia/Ho_Chi_Minh)", vi.GetProperty("parameters").GetProperty("opensAt").GetString());
 
         var en = await ProblemAsync(admin, HttpMethod.Put, answer, new { yes = true, version = 0 }, "en-GB,en;q=0.9", HttpStatusCode.Conflict);
         Assert.Equal("self-assessment.not-open", en.GetProperty("code").GetString());
         Assert.Equal("Not possible now", en.GetProperty("title").GetString());
-        Assert.Equal("self-assessment opens at 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", en.GetProperty("detail").GetString());
+        Assert.Equal("self-assessment opens at 01/11/2025 08:00 (Vietnam time)", en.GetProperty("detail").GetString());
 
         // A language the server does not speak falls back to Vietnamese.
         var fr = await ProblemAsync(admin, HttpMethod.Put, answer, new { yes = true, version = 0 }, "fr", HttpStatusCode.Conflict);
-        Assert.Equal("tự đánh giá mở từ 01/11/2025 08:00 (Asia/Ho_Chi_Minh)", fr.GetProperty("detail").GetString());
+        Assert.Equal("tự đánh giá mở từ 01/11/2025 08:00 (giờ Việt Nam)", fr.GetProperty("detail").GetString());
 
         // Input: the ratio rule, per field, in both languages.
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));

@@ -59,7 +59,15 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
             await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Password-123!");
             await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Password-123!");
             await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
-            await Expect(page.Locator("#set-password-error")).ToContainTextAsync("quá phổ biến");
+            // In Vietnamese only, in the refusal catalogue's words (Identity's own rules and ours alike).
+            await Expect(page.Locator("#set-password-error")).ToHaveTextAsync("Mật khẩu chưa đạt yêu cầu: mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác");
+            await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("chimcanhcutxanh");
+            await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("chimcanhcutxanh");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();
+            await Expect(page.Locator("#set-password-error")).ToContainTextAsync("mật khẩu cần ít nhất một chữ số (0–9); ");
+            await Expect(page.Locator("#set-password-error")).ToContainTextAsync("mật khẩu cần ít nhất một chữ hoa (A–Z)");
+            await Expect(page.Locator("#set-password-error")).Not.ToContainTextAsync("Password");
+            await checks.ScreenshotAsync(page, "20-account-password-refused");
             await page.GetByLabel("Mật khẩu mới", new() { Exact = true }).FillAsync("Officer-Password-1");
             await page.GetByLabel("Nhập lại mật khẩu mới").FillAsync("Officer-Password-1");
             await page.GetByRole(AriaRole.Button, new() { Name = "Đặt mật khẩu" }).ClickAsync();

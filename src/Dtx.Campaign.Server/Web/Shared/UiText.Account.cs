@@ -38,7 +38,7 @@ internal sealed partial class UiText
         ["ConfirmPassword"] = ("Nhập lại mật khẩu mới", "New password again"),
         ["PasswordRequired"] = ("Nhập mật khẩu mới.", "Enter the new password."),
         ["PasswordsDiffer"] = ("Hai mật khẩu không giống nhau.", "The two passwords differ."),
-        ["PasswordTooWeak"] = ("Mật khẩu chưa đạt yêu cầu.", "The password does not meet the rules."),
+        ["PasswordTooWeak"] = ("Mật khẩu chưa đạt yêu cầu:", "The password does not meet the rules:"),
         ["PasswordSet"] = ("Đã đặt mật khẩu. Mời đăng nhập.", "The password is set. Please sign in."),
         ["LinkBroken"] = ("Liên kết không còn hiệu lực: đã được dùng, đã hết hạn hoặc bị sửa. Hãy yêu cầu liên kết mới.",
             "The link no longer works: it was used, has expired or was altered. Ask for a new one."),

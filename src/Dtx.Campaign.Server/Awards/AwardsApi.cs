@@ -8,7 +8,7 @@ namespace Dtx.Campaign.Server.Awards;
 internal static class AwardsApi
 {
     public sealed record QuotasRequest(IReadOnlyList<QuotaInput> Quotas);
-    public sealed record PublicAward(string UnitCode, string UnitName, string Category, string Class, int Rank, decimal Percentage, string Serial);
+    public sealed record PublicAward(string UnitCode, string UnitName, string Category, AwardClass Class, int Rank, decimal Percentage, string Serial);
 
     public static IEndpointRouteBuilder MapAwards(this IEndpointRouteBuilder app)
     {

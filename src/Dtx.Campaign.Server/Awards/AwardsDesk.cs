@@ -19,7 +19,7 @@ public sealed record AwardChoice(Guid UnitId, AwardClass Class);
 /// <summary>The chair confirms the proposal as it is (no awards given) or names the awards, with a reason when they differ.</summary>
 public sealed record AwardConfirmation(IReadOnlyList<AwardChoice>? Awards, string? Reason);
 
-public sealed record AwardView(Guid UnitId, string UnitCode, string UnitName, string Category, string Class, int Rank, decimal Percentage, string Serial,
+public sealed record AwardView(Guid UnitId, string UnitCode, string UnitName, string Category, AwardClass Class, int Rank, decimal Percentage, string Serial,
     string VerificationCode, string? AdjustmentReason, string ConfirmedBy, DateTimeOffset ConfirmedAt, string? DecisionNumber,
     DateTimeOffset? RevokedAt = null, string? RevocationReason = null);
 
@@ -195,6 +195,6 @@ internal sealed class AwardsDesk(CampaignDbContext db, ResultsBook results, Noti
     /// <summary>Ten characters without look-alikes (no 0/O, 1/I/L), printed on the certificate for the public check.</summary>
     private static string NewCode() => RandomNumberGenerator.GetString("ABCDEFGHJKMNPQRSTUVWXYZ23456789", 10);
 
-    private static AwardView ToView(Award a) => new(a.UnitId, a.UnitCode, a.UnitName, a.Category, a.Class.ToString().ToLowerInvariant(), a.Rank, a.Percentage,
+    private static AwardView ToView(Award a) => new(a.UnitId, a.UnitCode, a.UnitName, a.Category, a.Class, a.Rank, a.Percentage,
         a.Serial, a.VerificationCode, a.AdjustmentReason, a.ConfirmedBy, a.ConfirmedAt, a.DecisionNumber, a.RevokedAt, a.RevocationReason);
 }

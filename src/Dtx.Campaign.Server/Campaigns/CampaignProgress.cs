@@ -1,4 +1,5 @@
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.Campaigns;
@@ -24,15 +25,19 @@ internal sealed class CampaignProgress(CampaignDbContext db, TimeProvider clock)
     {
         var deadline = campaign.DeadlineOf(p);
         var open = ParticipantStatuses.Unsubmitted.Contains(p.Status);
-        return new CampaignsApi.ProgressRow(p.UnitId, code, name, p.Category, Kebab(p.Status), p.AnsweredCount, p.ApplicableCount,
+        return new CampaignsApi.ProgressRow(p.UnitId, code, name, p.Category, p.Status, p.AnsweredCount, p.ApplicableCount,
             p.ApplicableCount == 0 ? 0 : Math.Round(100m * p.AnsweredCount / p.ApplicableCount, 1, MidpointRounding.AwayFromZero),
             deadline, p.ExtendedUntil is not null, (open && now >= deadline) || p.Status == ParticipantStatus.NotSubmitted, p.SubmittedAt, p.SubmittedLate);
     }
 
     /// <summary>The dashboard's filter: a status, or "overdue" / "extended", which cut across statuses.</summary>
     public static bool Matches(CampaignsApi.ProgressRow row, string? status) =>
-        string.IsNullOrWhiteSpace(status) || row.Status == status || (status == "overdue" && row.Overdue) || (status == "extended" && row.Extended);
+        string.IsNullOrWhiteSpace(status) || ApiNames.Of(row.Status) == status || (status == "overdue" && row.Overdue) || (status == "extended" && row.Extended);
 
+    /// <summary>
+    /// A status as the audit trail records it (and refusals name it): fixed words, so that stored history keeps its form
+    /// whatever the API's naming (responses carry the enum, see <see cref="ApiNames"/>).
+    /// </summary>
     public static string Kebab(ParticipantStatus status) => status switch
     {
         ParticipantStatus.NotStarted => "not-started",

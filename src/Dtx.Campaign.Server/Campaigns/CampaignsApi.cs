@@ -10,7 +10,7 @@ namespace Dtx.Campaign.Server.Campaigns;
 
 internal static class CampaignsApi
 {
-    public sealed record CampaignSummary(Guid Id, int Year, string NameVi, string NameEn, string Status, string Stage, string TimeZone,
+    public sealed record CampaignSummary(Guid Id, int Year, string NameVi, string NameEn, CampaignStatus Status, string Stage, string TimeZone,
         int Participants, DateTimeOffset CreatedAt, DateTimeOffset? LaunchedAt);
 
     public sealed record CampaignDetail(CampaignSummary Summary, ScheduleInput ScheduleLocal, CampaignSchedule ScheduleUtc,
@@ -19,10 +19,10 @@ internal static class CampaignsApi
         StageSteps Steps, bool HeadApproval);
 
     /// <summary>A council seat with the id that assignments and approvals need, and the unit its member works for.</summary>
-    public sealed record CouncilSeatView(Guid Id, string FullName, string Email, string Role, Guid? UnitId, string? UnitCode);
+    public sealed record CouncilSeatView(Guid Id, string FullName, string Email, CouncilRole Role, Guid? UnitId, string? UnitCode);
 
     /// <summary>A participating unit with the ids the unit's own endpoints need.</summary>
-    public sealed record ParticipantView(Guid Id, Guid UnitId, string UnitCode, string UnitName, string Category, string Status, DateTimeOffset? ExtendedUntil);
+    public sealed record ParticipantView(Guid Id, Guid UnitId, string UnitCode, string UnitName, string Category, ParticipantStatus Status, DateTimeOffset? ExtendedUntil);
 
     /// <summary>When the workflow's steps acted on the campaign (null: not yet).</summary>
     public sealed record StageSteps(DateTimeOffset? IndexPublishedAt, DateTimeOffset? SelfAssessmentOpenedAt, DateTimeOffset? DisputesOpenedAt,
@@ -34,7 +34,7 @@ internal static class CampaignsApi
     public sealed record ExtensionRequest(string? Until, string Reason);
     public sealed record BulkExtensionRequest(IReadOnlyList<Guid> UnitIds, string? Until, string Reason);
 
-    public sealed record ProgressRow(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, int Answered, int Applicable,
+    public sealed record ProgressRow(Guid UnitId, string UnitCode, string UnitName, string Category, ParticipantStatus Status, int Answered, int Applicable,
         decimal PercentAnswered, DateTimeOffset Deadline, bool Extended, bool Overdue, DateTimeOffset? SubmittedAt, bool Late);
 
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
@@ -86,10 +86,10 @@ internal static class CampaignsApi
             c.IndexSets.ToDictionary(s => s.Category, s => s.IndexSetId),
             c.Council.OrderBy(m => m.Role).Select(m => new CouncilMemberInput(m.FullName, m.Email, m.Role, m.UnitId)).ToList(),
             c.CountUnsubmittedDrafts, c.CopiedFromId, c.ReminderDays, c.ReminderHours, c.GraceDays, c.EarlyClose,
-            c.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName, StringComparer.Ordinal).Select(m => new CouncilSeatView(m.Id, m.FullName, m.Email, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(m.Role.ToString()),
+            c.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName, StringComparer.Ordinal).Select(m => new CouncilSeatView(m.Id, m.FullName, m.Email, m.Role,
                 m.UnitId, m.UnitId is { } u && units.TryGetValue(u, out var mu) ? mu.Code : null)).ToList(),
             c.Participants.Where(p => units.ContainsKey(p.UnitId)).OrderBy(p => units[p.UnitId].Code, StringComparer.Ordinal)
-                .Select(p => new ParticipantView(p.Id, p.UnitId, units[p.UnitId].Code, units[p.UnitId].NameVi, p.Category, CampaignProgress.Kebab(p.Status), p.ExtendedUntil)).ToList(),
+                .Select(p => new ParticipantView(p.Id, p.UnitId, units[p.UnitId].Code, units[p.UnitId].NameVi, p.Category, p.Status, p.ExtendedUntil)).ToList(),
             new StageSteps(c.IndexPublishedAt, c.SelfAssessmentOpenedAt, c.DisputesOpenedAt, c.DisputesClosedAt, c.ArchivedAt), c.HeadApproval));
     }
 
@@ -136,6 +136,6 @@ internal static class CampaignsApi
     }
 
     private static CampaignSummary ToSummary(Campaign c, IReadOnlyDictionary<Guid, string>? stages = null) => new(c.Id, c.Year, c.NameVi, c.NameEn,
-        c.Status.ToString().ToLowerInvariant(), c.WorkflowInstanceId is { } i && stages?.GetValueOrDefault(i) is { } stage ? stage : "set-up",
+        c.Status, c.WorkflowInstanceId is { } i && stages?.GetValueOrDefault(i) is { } stage ? stage : "set-up",
         c.TimeZone, c.Participants.Count, c.CreatedAt, c.LaunchedAt);
 }

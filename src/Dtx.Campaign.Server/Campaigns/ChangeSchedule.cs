@@ -1,6 +1,7 @@
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Workflow;
 using Dtx.Campaign.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ internal sealed class ChangeSchedule(CampaignDbContext db, WorkflowRuntime workf
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {id}"));
         if (campaign.Status is CampaignStatus.Cancelled or CampaignStatus.Archived)
-            throw Refusal.Invalid("status", "campaign.dates-frozen", ("status", new Label("campaign." + campaign.Status.ToString().ToLowerInvariant())));
+            throw Refusal.Invalid("status", "campaign.dates-frozen", ("status", ApiNames.Label("campaign", campaign.Status)));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
         var errors = schedule.Validate(zone);
         if (errors.Count > 0)

@@ -1,6 +1,7 @@
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
 
         var errors = new List<Reason>();
         if (campaign.Status != CampaignStatus.Draft)
-            throw Refusal.Invalid("status", "campaign.not-draft", ("status", new Label("campaign." + campaign.Status.ToString().ToLowerInvariant())));
+            throw Refusal.Invalid("status", "campaign.not-draft", ("status", ApiNames.Label("campaign", campaign.Status)));
 
         var setIds = campaign.IndexSets.Select(s => s.IndexSetId).ToList();
         var sets = await db.IndexSets.AsNoTracking().Where(s => setIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Server.Hosting;
 
 namespace Dtx.Campaign.Server.Campaigns;
 
@@ -29,9 +30,9 @@ internal sealed record ProgressChart(IReadOnlyList<ProgressChart.Bar> Bars)
     /// <summary>The segment a unit's progress row falls in.</summary>
     public static string SegmentOf(CampaignsApi.ProgressRow row) => row.Status switch
     {
-        "submitted" => row.Late ? "submitted-late" : "submitted",
+        ParticipantStatus.Submitted => row.Late ? "submitted-late" : "submitted",
         _ when row.Overdue => "overdue",
-        var status => status,
+        var status => ApiNames.Of(status),
     };
 
     public static ProgressChart Of(IEnumerable<CampaignsApi.ProgressRow> rows) => new(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Notices;
 using Dtx.Campaign.Server.Units;
 using Dtx.Campaign.Workflows.Storage;
@@ -29,7 +30,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await db.Set<Campaign>().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Campaign {campaignId}"));
         if (campaign.Status != CampaignStatus.Launched)
-            throw Refusal.Invalid("status", "reminders.not-running", ("status", new Label("campaign." + campaign.Status.ToString().ToLowerInvariant())));
+            throw Refusal.Invalid("status", "reminders.not-running", ("status", ApiNames.Label("campaign", campaign.Status)));
         var rows = await (from p in db.Set<Participant>()
                           join u in db.Units.Include(u => u.Contacts) on p.UnitId equals u.Id
                           where p.CampaignId == campaignId && chosen.Contains(p.UnitId)
@@ -45,7 +46,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
         {
             var deadline = campaign.DeadlineOf(r.p);
             if (!ParticipantStatuses.Unsubmitted.Contains(r.p.Status))
-                skipped[r.u.Code] = CampaignProgress.Kebab(r.p.Status);
+                skipped[r.u.Code] = ApiNames.Of(r.p.Status);
             else if (campaign.DueToClose(r.p, now))
                 skipped[r.u.Code] = "closed: the deadline has passed";
             else

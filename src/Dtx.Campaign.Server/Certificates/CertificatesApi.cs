@@ -14,7 +14,7 @@ internal static class CertificatesApi
 {
     public const string VerifyLimit = "certificate-verify";
 
-    public sealed record BatchView(string Status, int Done, int Total, string? Error, DateTimeOffset? FinishedAt);
+    public sealed record BatchView(BatchStatus Status, int Done, int Total, string? Error, DateTimeOffset? FinishedAt);
     /// <summary>A revoked certificate is still genuine (it was issued) but no longer valid: <c>Revoked</c>, when and why.</summary>
     public sealed record Verification(bool Genuine, string? Serial, string? Awardee, string? Award, string? Campaign, int? Year, string? Decision,
         bool Revoked = false, DateTimeOffset? RevokedAt = null, string? RevocationReason = null);
@@ -41,7 +41,7 @@ internal static class CertificatesApi
     private static async Task<Results<Ok<BatchView>, ProblemHttpResult>> Progress(CouncilSeat seat, CampaignDbContext db, CancellationToken ct)
     {
         var batch = await db.Set<CertificateBatch>().AsNoTracking().Where(b => b.CampaignId == seat.Campaign.Id)
-            .Select(b => new BatchView(b.Status.ToString().ToLowerInvariant(), b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
+            .Select(b => new BatchView(b.Status, b.Done, b.Total, b.Error, b.FinishedAt)).FirstOrDefaultAsync(ct);
         return batch is null ? ApiProblems.NotFound($"Certificates of campaign {seat.Campaign.Id} (the awards are not confirmed yet)") : TypedResults.Ok(batch);
     }
 

@@ -3,6 +3,7 @@ using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Verification;
@@ -17,7 +18,7 @@ public sealed record DisputeInput(string Code, string? Justification, IReadOnlyL
 public sealed record DisputeResolution(bool Upheld, decimal? NewPoints, string? Reason);
 
 public sealed record DisputeView(Guid Id, Guid UnitId, string UnitCode, string Code, string Justification, IReadOnlyList<string> Evidence, string FiledBy,
-    DateTimeOffset FiledAt, decimal PointsBefore, string Status, decimal? NewPoints, string? Resolution, string? ResolvedBy, DateTimeOffset? ResolvedAt);
+    DateTimeOffset FiledAt, decimal PointsBefore, DisputeStatus Status, decimal? NewPoints, string? Resolution, string? ResolvedBy, DateTimeOffset? ResolvedAt);
 
 /// <summary>
 /// Disputes: filed by a unit on specific indicators inside the dispute window (never after it closes),
@@ -71,7 +72,7 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
         var dispute = await db.Set<Dispute>().FirstOrDefaultAsync(d => d.Id == disputeId && d.CampaignId == seat.Campaign.Id, ct)
             ?? throw Refusal.NotFound("not-found", ("what", $"Dispute {disputeId}"));
         if (dispute.Status != DisputeStatus.Open)
-            throw Refusal.Conflict("dispute.already-resolved", ("status", new Label("dispute." + dispute.Status.ToString().ToLowerInvariant())), ("by", dispute.ResolvedBy), ("at", dispute.ResolvedAt?.ToString("u")));
+            throw Refusal.Conflict("dispute.already-resolved", ("status", ApiNames.Label("dispute", dispute.Status)), ("by", dispute.ResolvedBy), ("at", dispute.ResolvedAt?.ToString("u")));
         var participant = await db.Participants.FirstAsync(p => p.Id == dispute.ParticipantId, ct);
         var scope = await AssessmentScope.LoadAsync(db, sets, seat.Campaign.Id, participant.UnitId, ct) ?? throw Refusal.NotFound("not-found", ("what", $"Dispute {disputeId}"));
         if (member.UnitId == participant.UnitId)
@@ -167,5 +168,5 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
         ?? 0;
 
     private static DisputeView ToView(Dispute d, Guid unitId, string unitCode) => new(d.Id, unitId, unitCode, d.IndicatorCode, d.Justification, d.Evidence, d.FiledBy,
-        d.FiledAt, d.PointsBefore, d.Status.ToString().ToLowerInvariant(), d.NewPoints, d.Resolution, d.ResolvedBy, d.ResolvedAt);
+        d.FiledAt, d.PointsBefore, d.Status, d.NewPoints, d.Resolution, d.ResolvedBy, d.ResolvedAt);
 }

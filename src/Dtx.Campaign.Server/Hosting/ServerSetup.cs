@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Threading.RateLimiting;
 using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
@@ -57,7 +56,8 @@ internal static class ServerSetup
         services.AddExceptionHandler<RefusalProblems>();
         services.AddExceptionHandler<ServerErrorProblems>();
         services.AddApiDescription();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+        // Enums as their kebab-case names (ApiNames), in responses and in the OpenAPI document, which reads these options.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(ApiNames.Policy)));
         services.AddHealthChecks().AddDbContextCheck<CampaignDbContext>("database");
         // Sign-in requests per client address, a flood guard only: attempts are counted per account and address by
         // SignInThrottle, so that an office behind one address signs in together. Opening a page is never limited.

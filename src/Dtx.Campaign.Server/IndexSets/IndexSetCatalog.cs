@@ -6,6 +6,7 @@ using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtx.Campaign.Server.IndexSets;
@@ -49,7 +50,7 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
     }
 
     /// <summary>The status's words in the reader's language, inside a refusal's text.</summary>
-    public static Label StatusLabel(IndexSetStatus status) => new("index-set." + status.ToString().ToLowerInvariant());
+    public static Label StatusLabel(IndexSetStatus status) => ApiNames.Label("index-set", status);
 
     /// <summary>Publishes a draft; the previously published version of the same key becomes superseded.</summary>
     public async Task<IndexSetRecord> PublishAsync(Guid id, string? user, CancellationToken ct)

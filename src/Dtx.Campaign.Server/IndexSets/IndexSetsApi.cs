@@ -12,7 +12,7 @@ namespace Dtx.Campaign.Server.IndexSets;
 
 internal static class IndexSetsApi
 {
-    public sealed record IndexSetSummary(Guid Id, string Key, int Version, string Status, string NameVi, string NameEn, string Level,
+    public sealed record IndexSetSummary(Guid Id, string Key, int Version, IndexSetStatus Status, string NameVi, string NameEn, string Level,
         int EffectiveYear, string LegalReference, bool IsSample, decimal MaxPoints, int IndicatorCount, string ContentHash,
         DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
 
@@ -121,6 +121,6 @@ internal static class IndexSetsApi
         }
     }
 
-    private static IndexSetSummary ToSummary(IndexSetRecord s) => new(s.Id, s.Key, s.Version, s.Status.ToString().ToLowerInvariant(), s.NameVi, s.NameEn,
+    private static IndexSetSummary ToSummary(IndexSetRecord s) => new(s.Id, s.Key, s.Version, s.Status, s.NameVi, s.NameEn,
         s.Level, s.EffectiveYear, s.LegalReference, s.IsSample, s.MaxPoints, s.IndicatorCount, s.ContentHash, s.CreatedAt, s.PublishedAt);
 }

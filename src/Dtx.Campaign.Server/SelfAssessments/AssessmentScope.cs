@@ -4,6 +4,7 @@ using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Scoring.Scoring;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.IndexSets;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
     /// participant as it stands, so that a step's view after a change (a submission) sees the change.
     /// </summary>
     public Participation Rules => new(Unit.Code, ParticipantStatuses.ForRules(Participant.Status),
-        new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, Campaign.Status.ToString().ToLowerInvariant(),
+        new ParticipationTerms(Campaign.Status == CampaignStatus.Launched, ApiNames.Of(Campaign.Status),
             Campaign.Schedule.SelfAssessmentOpensAt, Campaign.Schedule.SelfAssessmentClosesAt, Campaign.GraceDays, Campaign.HeadApproval),
         Participant.ExtendedUntil, Participant.ClarificationDueAt, Participant.SubmittedAt,
         When);

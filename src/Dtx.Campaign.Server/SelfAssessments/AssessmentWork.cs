@@ -126,7 +126,7 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
             evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
         var bonusViews = scope.IndexSet.BonusRules.Select(rule => BonusView(rule, entries.Claims.FirstOrDefault(c => c.RuleKey == rule.Key),
             evidence.GetValueOrDefault(BonusClaimRecord.EvidenceCode(rule.Key)) ?? [])).ToList();
-        return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, CampaignProgress.Kebab(scope.Participant.Status),
+        return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, scope.Participant.Status,
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,
             scope.Participant.AnsweredCount, scope.ApplicableLeaves.Count, [.. Missing(scope, entries).Select(m => m.Text(language))], indicators, score.Bonus, bonusViews,
             $"/calendar/{scope.Participant.CalendarToken}.ics",
@@ -140,6 +140,16 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
 
     public static AnswerView ToView(Answer a) => new(a.IndicatorCode, a.Yes, a.Numerator, a.Denominator, a.Number, a.Explanation, a.SelfScore, a.ShortfallReason, a.Version, a.UpdatedAt, a.UpdatedBy);
 
-    public static EvidenceView ToView(EvidenceItem e) => new(e.Id, e.IndicatorCode, e.Kind.ToString().ToLowerInvariant(), e.FileName, e.ContentType, e.Size, e.Sha256,
+    public static EvidenceView ToView(EvidenceItem e) => new(e.Id, e.IndicatorCode, e.Kind, e.FileName, e.ContentType, e.Size, e.Sha256,
         e.Url, e.DocumentNumber, e.DocumentDate, e.DocumentIssuer, e.AddedAt);
+
+    /// <summary>
+    /// An evidence item as the audit trail records it: the fields of <see cref="EvidenceView"/> with the kind as a word
+    /// ("link"), the form of the entries already stored (the trail's serializer would write the enum as a number).
+    /// </summary>
+    public static object AuditForm(EvidenceItem e) => new
+    {
+        e.Id, Code = e.IndicatorCode, Kind = e.Kind.ToString().ToLowerInvariant(), e.FileName, e.ContentType, e.Size, e.Sha256,
+        e.Url, e.DocumentNumber, e.DocumentDate, e.DocumentIssuer, e.AddedAt,
+    };
 }

@@ -68,7 +68,7 @@ internal sealed class EvidenceDesk(CampaignDbContext db, AssessmentWork work, IE
                 new IndicatorInput(answer.Yes, answer.Numerator, answer.Denominator, answer.Number, HasEvidence: true));
         await db.SaveChangesAsync(ct);
         await work.RefreshTotalsAsync(scope, ct);
-        await audit.RecordAsync([.. items.Select(item => new AuditEvent("self-assessment.evidence-added", "evidence", item.Id.ToString(), After: AssessmentWork.ToView(item),
+        await audit.RecordAsync([.. items.Select(item => new AuditEvent("self-assessment.evidence-added", "evidence", item.Id.ToString(), After: AssessmentWork.AuditForm(item),
             Detail: item.IndicatorCode, CampaignId: campaignId, UnitId: unitId))], ct);
         await transaction.CommitAsync(ct);
         return [.. items.Select(AssessmentWork.ToView)];
@@ -86,7 +86,7 @@ internal sealed class EvidenceDesk(CampaignDbContext db, AssessmentWork work, IE
         var item = await db.Set<EvidenceItem>().FirstOrDefaultAsync(e => e.Id == evidenceId && e.ParticipantId == scope.Participant.Id, ct)
             ?? throw Refusal.NotFound("not-found", ("what", $"Evidence {evidenceId} of unit {unitId}"));
         scope.EnsureEditable(clock.GetUtcNow());
-        var before = AssessmentWork.ToView(item);
+        var before = AssessmentWork.AuditForm(item);
         db.Remove(item);
         var node = scope.ApplicableLeaves.FirstOrDefault(l => l.Code == item.IndicatorCode);
         var answer = node is null ? null : await db.Set<Answer>().FirstOrDefaultAsync(a => a.ParticipantId == scope.Participant.Id && a.IndicatorCode == item.IndicatorCode, ct);

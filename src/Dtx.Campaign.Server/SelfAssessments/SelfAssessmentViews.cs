@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Server.Campaigns;
 
 namespace Dtx.Campaign.Server.SelfAssessments;
 
@@ -9,7 +10,7 @@ public sealed record AnswerChange(string Code, AnswerInput Input);
 public sealed record AnswerView(string Code, bool? Yes, decimal? Numerator, decimal? Denominator, decimal? Number, string? Explanation,
     decimal SelfScore, string? ShortfallReason, int Version, DateTimeOffset UpdatedAt, string? UpdatedBy);
 
-public sealed record EvidenceView(Guid Id, string Code, string Kind, string? FileName, string? ContentType, long? Size, string? Sha256,
+public sealed record EvidenceView(Guid Id, string Code, EvidenceKind Kind, string? FileName, string? ContentType, long? Size, string? Sha256,
     string? Url, string? DocumentNumber, DateOnly? DocumentDate, string? DocumentIssuer, DateTimeOffset AddedAt);
 
 public sealed record IndicatorView(string Code, string GroupCode, string NameVi, string NameEn, decimal MaxPoints, ScoringMethod Method,
@@ -20,7 +21,7 @@ public sealed record BonusClaimInput(int Count, string? Explanation, int Version
 public sealed record BonusView(string RuleKey, string NameVi, string NameEn, decimal PointsPerItem, decimal? Cap, int Count, string? Explanation,
     int Version, IReadOnlyList<EvidenceView> Evidence);
 
-public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, string Status, DateTimeOffset Deadline,
+public sealed record SelfAssessmentView(Guid CampaignId, Guid UnitId, string UnitCode, string UnitName, ParticipantStatus Status, DateTimeOffset Deadline,
     string DeadlineLocal, bool Editable, string? ClosedReason, decimal SelfTotal, decimal ApplicableMax, decimal SelfPercentage, string? Band,
     int Answered, int Applicable, IReadOnlyList<string> Missing, IReadOnlyList<IndicatorView> Indicators, decimal Bonus,
     IReadOnlyList<BonusView> BonusClaims, string CalendarFeed, UnitApprovalView? Approval = null, DateTimeOffset? WithdrawableUntil = null);

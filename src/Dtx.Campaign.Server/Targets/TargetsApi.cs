@@ -12,7 +12,7 @@ namespace Dtx.Campaign.Server.Targets;
 internal static class TargetsApi
 {
     public sealed record TargetInput(string Source, string TitleVi, string? TitleEn, TargetStatus Status, string? Note);
-    public sealed record TargetView(string Code, string Source, string TitleVi, string? TitleEn, string Status, string? Note, DateTimeOffset UpdatedAt, string? UpdatedBy);
+    public sealed record TargetView(string Code, string Source, string TitleVi, string? TitleEn, TargetStatus Status, string? Note, DateTimeOffset UpdatedAt, string? UpdatedBy);
     /// <summary>Per source: "12/17 đạt và vượt / achieved or exceeded, 3/17 có khả năng đạt / likely…".</summary>
     public sealed record SourceReport(string Source, int Total, IReadOnlyDictionary<string, int> ByStatus, string Summary);
     public sealed record TargetsView(IReadOnlyList<TargetView> Targets, IReadOnlyList<SourceReport> Report);
@@ -43,7 +43,7 @@ internal static class TargetsApi
             .OrderBy(t => t.Source, StringComparer.Ordinal).ThenBy(t => t.Code, StringComparer.Ordinal).ToList();
         var report = targets.GroupBy(t => t.Source).Select(g =>
         {
-            var counts = g.GroupBy(t => t.Status).OrderBy(s => s.Key).ToDictionary(s => Kebab(s.Key), s => s.Count());
+            var counts = g.GroupBy(t => t.Status).OrderBy(s => s.Key).ToDictionary(s => ApiNames.Of(s.Key), s => s.Count());
             var summary = string.Join(", ", g.GroupBy(t => t.Status).OrderBy(s => s.Key).Select(s => $"{s.Count()}/{g.Count()} {Words[s.Key]}"));
             return new SourceReport(g.Key, g.Count(), counts, summary);
         }).ToList();
@@ -60,10 +60,10 @@ internal static class TargetsApi
         if (string.IsNullOrWhiteSpace(input.TitleVi) || input.TitleVi.Length > 1000)
             return ApiProblems.From(Refusal.Invalid("titleVi", "target.title-vi"));
         if (!Enum.IsDefined(input.Status))
-            return ApiProblems.From(Refusal.Invalid("status", "target.status", ("statuses", Enum.GetValues<TargetStatus>().Select(Kebab).ToList())));
+            return ApiProblems.From(Refusal.Invalid("status", "target.status", ("statuses", Enum.GetValues<TargetStatus>().Select(ApiNames.Of).ToList())));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var target = await db.Set<CampaignTarget>().FirstOrDefaultAsync(t => t.CampaignId == campaignId && t.Code == code, ct);
-        var before = target is null ? null : ToView(target);
+        var before = target is null ? null : AuditForm(target);
         if (target is null)
         {
             target = new CampaignTarget { Id = Guid.CreateVersion7(), CampaignId = campaignId, Code = code, Source = input.Source, TitleVi = input.TitleVi };
@@ -72,18 +72,27 @@ internal static class TargetsApi
         (target.Source, target.TitleVi, target.TitleEn, target.Status, target.Note) = (input.Source.Trim(), input.TitleVi.Trim(), input.TitleEn?.Trim(), input.Status, input.Note?.Trim());
         (target.UpdatedAt, target.UpdatedBy) = (clock.GetUtcNow(), user.Identity?.Name);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new AuditEvent("targets.saved", "campaign-target", target.Id.ToString(), before, ToView(target), Detail: code, CampaignId: campaignId), ct);
+        await audit.RecordAsync(new AuditEvent("targets.saved", "campaign-target", target.Id.ToString(), before, AuditForm(target), Detail: code, CampaignId: campaignId), ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(ToView(target));
     }
 
-    private static string Kebab(TargetStatus s) => s switch
+    private static TargetView ToView(CampaignTarget t) => new(t.Code, t.Source, t.TitleVi, t.TitleEn, t.Status, t.Note, t.UpdatedAt, t.UpdatedBy);
+
+    /// <summary>
+    /// A target as the audit trail records it: the fields of <see cref="TargetView"/> with the status as a word ("not-evaluated"),
+    /// the form of the entries already stored (the trail's serializer would write the enum as a number).
+    /// </summary>
+    private static object AuditForm(CampaignTarget t) => new
+    {
+        t.Code, t.Source, t.TitleVi, t.TitleEn, Status = AuditWord(t.Status), t.Note, t.UpdatedAt, t.UpdatedBy,
+    };
+
+    private static string AuditWord(TargetStatus s) => s switch
     {
         TargetStatus.NotEvaluated => "not-evaluated",
         TargetStatus.NotAchieved => "not-achieved",
         TargetStatus.NoBasis => "no-basis",
         _ => s.ToString().ToLowerInvariant(),
     };
-
-    private static TargetView ToView(CampaignTarget t) => new(t.Code, t.Source, t.TitleVi, t.TitleEn, Kebab(t.Status), t.Note, t.UpdatedAt, t.UpdatedBy);
 }

@@ -3,6 +3,7 @@ using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
 using Microsoft.EntityFrameworkCore;
@@ -106,8 +107,8 @@ internal sealed class ReviewWork(CampaignDbContext db, IndexSetCache sets)
         var verdictCounts = await db.Set<IndicatorVerdict>().AsNoTracking().Where(v => ids.Contains(v.ParticipantId))
             .GroupBy(v => v.ParticipantId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var names = campaign.Council.ToDictionary(m => m.Id, m => m.FullName);
-        var perUnit = rows.Select(r => new UnitVerificationView(r.p.UnitId, r.Code, r.NameVi, r.p.Category, CampaignProgress.Kebab(r.p.Status),
-            Kebab(r.p.Verification, NeedsVerification(r.p, campaign)), r.p.ExclusionReason, verdictCounts.GetValueOrDefault(r.p.Id), r.p.ApplicableCount,
+        var perUnit = rows.Select(r => new UnitVerificationView(r.p.UnitId, r.Code, r.NameVi, r.p.Category, r.p.Status,
+            VerificationOf(r.p.Verification, NeedsVerification(r.p, campaign)), r.p.ExclusionReason, verdictCounts.GetValueOrDefault(r.p.Id), r.p.ApplicableCount,
             assignments.Where(a => a.ParticipantId == r.p.Id).Select(a => names.GetValueOrDefault(a.CouncilMemberId, "?") + (a.GroupCode is null ? "" : $" ({a.GroupCode})")).ToList()))
             .ToList();
         if (onlyFor is not null)
@@ -123,6 +124,7 @@ internal sealed class ReviewWork(CampaignDbContext db, IndexSetCache sets)
         var perMember = campaign.Council.OrderBy(m => m.Role).ThenBy(m => m.FullName).Select(m =>
         {
             var assigned = assignments.Where(a => a.CouncilMemberId == m.Id).Select(a => a.ParticipantId).Distinct().ToList();
+            // The role lower-cased as clients have always read it here ("vicechair"; the campaign's council seats carry the enum: "vice-chair").
             return new MemberProgressView(m.Id, m.FullName, m.Role.ToString().ToLowerInvariant(), assigned.Count,
                 rows.Count(r => assigned.Contains(r.p.Id) && r.p.Verification == VerificationStatus.Verified));
         }).ToList();
@@ -131,13 +133,8 @@ internal sealed class ReviewWork(CampaignDbContext db, IndexSetCache sets)
                 .Text(Refusal.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture)), perUnit, perMember);
     }
 
-    private static string Kebab(VerificationStatus status, bool needed) => !needed && status is VerificationStatus.Pending ? "not-required" : status switch
-    {
-        VerificationStatus.Pending => "pending",
-        VerificationStatus.InProgress => "in-progress",
-        VerificationStatus.Verified => "verified",
-        _ => "excluded",
-    };
+    /// <summary>A unit's verification by its API name, or "not-required" (no member of the enum) for a unit the council need not verify.</summary>
+    private static string VerificationOf(VerificationStatus status, bool needed) => !needed && status is VerificationStatus.Pending ? "not-required" : ApiNames.Of(status);
 
     public static VerdictView ToView(IndicatorVerdict v) => new(v.IndicatorCode, v.SelfPoints, v.Points, v.Note, v.MemberName, v.At);
 

@@ -32,7 +32,7 @@ internal sealed class VerificationProgress(CampaignDbContext db, ReviewWork work
     public static async Task<IReadOnlyList<ScoreChangeView>> History(CampaignDbContext db, Guid participantId, CancellationToken ct) =>
         (await db.Set<ScoreChange>().AsNoTracking().Where(c => c.ParticipantId == participantId).ToListAsync(ct))
         .OrderBy(c => c.At).ThenBy(c => c.Id)
-        .Select(c => new ScoreChangeView(c.IndicatorCode, c.Stage.ToString().ToLowerInvariant(), c.FromPoints, c.ToPoints, c.Note, c.By, c.At)).ToList();
+        .Select(c => new ScoreChangeView(c.IndicatorCode, c.Stage, c.FromPoints, c.ToPoints, c.Note, c.By, c.At)).ToList();
 
     /// <summary>The unit's scope, after checking the reader sees it: an organiser, an administrator, or a member assigned to it.</summary>
     private async Task<AssessmentScope> ReadScopeAsync(CouncilSeat seat, Guid unitId, CancellationToken ct)

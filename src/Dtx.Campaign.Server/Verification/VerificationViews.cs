@@ -1,4 +1,5 @@
 using Dtx.Campaign.Scoring.Participation;
+using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.SelfAssessments;
 
 namespace Dtx.Campaign.Server.Verification;
@@ -37,13 +38,13 @@ public sealed record UnitRefusedView(Guid UnitId, string UnitCode, string Code, 
 public sealed record GroupSelfScoresAcceptedView(string GroupCode, int AcceptedCount, int SkippedCount, IReadOnlyList<SelfScoresAcceptedView> Units,
     IReadOnlyList<UnitRefusedView> Refused);
 
-public sealed record ScoreChangeView(string Code, string Stage, decimal? From, decimal To, string? Note, string By, DateTimeOffset At);
+public sealed record ScoreChangeView(string Code, ScoreStage Stage, decimal? From, decimal To, string? Note, string By, DateTimeOffset At);
 
 public sealed record ClarificationInput(string Questions, string DueAt);
 
 public sealed record ClarificationView(Guid Id, string Questions, DateTimeOffset DueAt, string DueLocal, string RequestedBy, string? Answer, DateTimeOffset? AnsweredAt);
 
-public sealed record UnitVerificationView(Guid UnitId, string UnitCode, string UnitName, string Category, string Status, string Verification,
+public sealed record UnitVerificationView(Guid UnitId, string UnitCode, string UnitName, string Category, ParticipantStatus Status, string Verification,
     string? ExclusionReason, int Reviewed, int ToReview, IReadOnlyList<string> AssignedTo);
 
 public sealed record MemberProgressView(Guid MemberId, string Name, string Role, int AssignedUnits, int VerifiedUnits);

@@ -5,6 +5,7 @@ using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Workflows.Runtime;
+using Dtx.Campaign.Workflows.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,9 +13,9 @@ namespace Dtx.Campaign.Server.Workflow;
 
 internal static class WorkflowApi
 {
-    public sealed record PendingView(Guid Id, string Kind, string Name, string Stage, DateTimeOffset? DueUtc, string? DueLocal);
+    public sealed record PendingView(Guid Id, BookmarkKind Kind, string Name, string Stage, DateTimeOffset? DueUtc, string? DueLocal);
     public sealed record JournalView(DateTimeOffset AtUtc, string Actor, string Stage, string? Activity, string Outcome, string? Detail);
-    public sealed record StateView(Guid InstanceId, string Definition, int Version, string Stage, string Status, string? Incident,
+    public sealed record StateView(Guid InstanceId, string Definition, int Version, string Stage, WorkflowStatus Status, string? Incident,
         IReadOnlyList<PendingView> Pending, IReadOnlyList<JournalView> Journal);
     // Checksum: the snapshot checksum the chair saw (GET approval-records/{stage}/snapshot); a stale one is refused.
     public sealed record ApprovalRequest(string Stage, string? Comment, string? Checksum = null);
@@ -49,8 +50,8 @@ internal static class WorkflowApi
             return ApiProblems.NotFound(campaign is null ? $"Campaign {id}" : $"The workflow of campaign {id} (it has not been launched)");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone);
         return TypedResults.Ok(new StateView(state.Instance.Id, state.Instance.DefinitionKey, state.Instance.DefinitionVersion, state.Instance.CurrentStage,
-            state.Instance.Status.ToString().ToLowerInvariant(), state.Instance.Incident,
-            state.Pending.Select(b => new PendingView(b.Id, b.Kind.ToString().ToLowerInvariant(), b.Name, b.Stage,
+            state.Instance.Status, state.Instance.Incident,
+            state.Pending.Select(b => new PendingView(b.Id, b.Kind, b.Name, b.Stage,
                 b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null,
                 b.DueUtc is { } d ? ScheduleInput.Show(ScheduleInput.Local(new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)), zone)) : null)).ToList(),
             state.Journal.Select(j => new JournalView(new DateTimeOffset(DateTime.SpecifyKind(j.At, DateTimeKind.Utc)), j.Actor, j.Stage, j.Activity, j.Outcome, j.Detail)).ToList()));

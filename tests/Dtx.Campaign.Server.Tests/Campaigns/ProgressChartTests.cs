@@ -7,21 +7,21 @@ public sealed class ProgressChartTests
 {
     private static readonly DateTimeOffset Deadline = new(2025, 11, 30, 10, 0, 0, TimeSpan.Zero);
 
-    private static CampaignsApi.ProgressRow Row(string code, string category, string status, bool overdue = false, bool late = false, bool extended = false) =>
-        new(Guid.NewGuid(), code, code, category, status, 0, 10, 0, Deadline, extended, overdue, status == "submitted" ? Deadline : null, late);
+    private static CampaignsApi.ProgressRow Row(string code, string category, ParticipantStatus status, bool overdue = false, bool late = false, bool extended = false) =>
+        new(Guid.NewGuid(), code, code, category, status, 0, 10, 0, Deadline, extended, overdue, status == ParticipantStatus.Submitted ? Deadline : null, late);
 
     [Fact]
     public void Every_unit_is_counted_once_per_category_and_the_segments_fill_the_bar()
     {
         var chart = ProgressChart.Of([
-            Row("A", "department", "submitted"),
-            Row("B", "department", "submitted", late: true),
-            Row("C", "department", "in-progress", overdue: true),   // past its deadline: overdue, not "in progress"
-            Row("D", "department", "in-progress", extended: true),
-            Row("E", "department", "not-submitted", overdue: true),
-            Row("F", "commune", "not-started"),
-            Row("G", "commune", "awaiting-approval"),
-            Row("H", "commune", "returned-for-clarification"),
+            Row("A", "department", ParticipantStatus.Submitted),
+            Row("B", "department", ParticipantStatus.Submitted, late: true),
+            Row("C", "department", ParticipantStatus.InProgress, overdue: true),   // past its deadline: overdue, not "in progress"
+            Row("D", "department", ParticipantStatus.InProgress, extended: true),
+            Row("E", "department", ParticipantStatus.NotSubmitted, overdue: true),
+            Row("F", "commune", ParticipantStatus.NotStarted),
+            Row("G", "commune", ParticipantStatus.AwaitingApproval),
+            Row("H", "commune", ParticipantStatus.ReturnedForClarification),
         ]);
 
         Assert.Equal(["commune", "department"], chart.Bars.Select(b => b.Category));

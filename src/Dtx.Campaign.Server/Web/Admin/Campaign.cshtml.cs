@@ -20,7 +20,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
 {
     public static readonly string[] Filters = ["not-started", "in-progress", "awaiting-approval", "submitted", "overdue", "extended"];
 
-    public sealed record Pending(string Kind, string Name, string Stage, DateTimeOffset? Due);
+    public sealed record Pending(BookmarkKind Kind, string Name, string Stage, DateTimeOffset? Due);
 
     public sealed record MailFailure(DateTimeOffset CreatedAt, int Attempts, string? Error);
 
@@ -123,7 +123,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
         Counts = Filters.ToDictionary(f => f, f => all.Count(r => CampaignProgress.Matches(r, f)), StringComparer.Ordinal);
         Chart = Campaigns.ProgressChart.Of(all);
         Rows = all.Where(r => CampaignProgress.Matches(r, Filters.Contains(Status) ? Status : null)).ToList();
-        Open = all.Where(r => r.Status != "submitted").ToList();
+        Open = all.Where(r => r.Status != ParticipantStatus.Submitted).ToList();
         if (campaign.WorkflowInstanceId is { } workflow)
         {
             var outbox = db.Set<OutboxMessage>().AsNoTracking().Where(m => m.InstanceId == workflow && m.Kind == "email");
@@ -137,7 +137,7 @@ internal sealed class CampaignModel(CampaignDbContext db, CampaignProgress progr
         {
             Definition = definitions.Find(state.Instance.DefinitionKey, state.Instance.DefinitionVersion);
             CurrentStage = state.Instance.CurrentStage;
-            Waiting = state.Pending.Select(b => new Pending(b.Kind.ToString().ToLowerInvariant(),
+            Waiting = state.Pending.Select(b => new Pending(b.Kind,
                 Workflow.TimerWords.Describe(Definition, state.Instance, b, text.Language), b.Stage,
                 b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null)).OrderBy(p => p.Due ?? DateTimeOffset.MaxValue).ToList();
         }

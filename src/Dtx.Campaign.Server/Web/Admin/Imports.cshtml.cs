@@ -12,7 +12,7 @@ namespace Dtx.Campaign.Server.Web.Admin;
 /// <summary>Index-set and unit files through the same imports as the API and CLI, every refused row shown with its line.</summary>
 internal sealed class ImportsModel(CampaignDbContext db, UiText text) : PageModel
 {
-    public sealed record SetRow(string Key, int Version, string NameVi, string NameEn, string Level, string Status);
+    public sealed record SetRow(string Key, int Version, string NameVi, string NameEn, string Level, IndexSetStatus Status);
 
     public List<SetRow> Sets { get; private set; } = [];
     public IReadOnlyList<FileProblem> Problems { get; private set; } = [];
@@ -32,7 +32,7 @@ internal sealed class ImportsModel(CampaignDbContext db, UiText text) : PageMode
         {
             await using var content = file.OpenReadStream();
             var record = await catalog.ImportAsync(file.FileName, content, User.Identity?.Name, publish, ct);
-            Flash = text.Format("IndexSetImported", record.Key, record.Version, text.Status(record.Status.ToString().ToLowerInvariant()));
+            Flash = text.Format("IndexSetImported", record.Key, record.Version, text.Status(record.Status));
             return RedirectToPage();
         }
         catch (ImportRejectedException rejected)
@@ -81,5 +81,5 @@ internal sealed class ImportsModel(CampaignDbContext db, UiText text) : PageMode
 
     private async Task LoadAsync(CancellationToken ct) =>
         Sets = (await db.IndexSets.AsNoTracking().OrderBy(s => s.Key).ThenByDescending(s => s.Version).ToListAsync(ct))
-            .Select(s => new SetRow(s.Key, s.Version, s.NameVi, s.NameEn, s.Level, s.Status.ToString().ToLowerInvariant())).ToList();
+            .Select(s => new SetRow(s.Key, s.Version, s.NameVi, s.NameEn, s.Level, s.Status)).ToList();
 }

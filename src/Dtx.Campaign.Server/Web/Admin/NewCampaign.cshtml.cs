@@ -102,6 +102,6 @@ internal sealed class NewCampaignModel(CampaignDbContext db, UiText text, TimePr
         var categories = await db.Units.AsNoTracking().Where(u => u.IsActive).Select(u => u.Category).Distinct().ToListAsync(ct);
         var sets = await db.IndexSets.AsNoTracking().Where(s => s.Status != IndexSetStatus.Superseded).OrderBy(s => s.Key).ThenByDescending(s => s.Version).ToListAsync(ct);
         SetsByCategory = categories.Order(StringComparer.Ordinal).ToDictionary(c => c, c => sets.Where(s => s.Level == c)
-            .Select(s => new SetOption(s.Id, $"{(text.Language == "en" ? s.NameEn : s.NameVi)} — {s.Key} v{s.Version} ({text.Status(s.Status.ToString().ToLowerInvariant())})")).ToList());
+            .Select(s => new SetOption(s.Id, $"{(text.Language == "en" ? s.NameEn : s.NameVi)} — {s.Key} v{s.Version} ({text.Status(s.Status)})")).ToList());
     }
 }

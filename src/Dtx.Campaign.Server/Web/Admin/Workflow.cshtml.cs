@@ -19,7 +19,7 @@ namespace Dtx.Campaign.Server.Web.Admin;
 internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtime, IWorkflowDefinitionStore definitions, AuditTrail audit, UiText text,
     WorkflowVersionMove versionMove) : PageModel
 {
-    public sealed record Waiting(string Kind, string Words, DateTimeOffset? Due);
+    public sealed record Waiting(BookmarkKind Kind, string Words, DateTimeOffset? Due);
 
     public Campaigns.Campaign Campaign { get; private set; } = null!;
     public WorkflowDefinition? Definition { get; private set; }
@@ -116,7 +116,7 @@ internal sealed class WorkflowModel(CampaignDbContext db, WorkflowRuntime runtim
             FailedTimer = await runtime.FaultedTimerAsync(instanceId, ct);
             NewerVersions = versionMove.NewerVersions(state.Instance);
             foreach (var b in state.Pending.OrderBy(b => b.DueUtc ?? DateTime.MaxValue))
-                Pending.Add(new Waiting(b.Kind.ToString().ToLowerInvariant(), TimerWords.Describe(Definition, state.Instance, b, text.Language),
+                Pending.Add(new Waiting(b.Kind, TimerWords.Describe(Definition, state.Instance, b, text.Language),
                     b.DueUtc is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null));
         }
         else

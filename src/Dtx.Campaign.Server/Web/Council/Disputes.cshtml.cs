@@ -27,7 +27,7 @@ internal sealed class DisputesModel(CampaignDbContext db, DisputeDesk desk, UiTe
         ActAsync(campaignId, CouncilPermission.Member, ct, async seat =>
         {
             var resolved = await desk.ResolveAsync(seat, disputeId, new DisputeResolution(Upheld, Upheld ? Display.ParseInput(NewPoints) : null, Reason), ct);
-            return Text.Format(resolved.Status == "upheld" ? "DisputeUpheld" : "DisputeRejected", resolved.UnitCode, resolved.Code);
+            return Text.Format(resolved.Status == DisputeStatus.Upheld ? "DisputeUpheld" : "DisputeRejected", resolved.UnitCode, resolved.Code);
         });
 
     protected override async Task LoadAsync(CouncilSeat seat, CancellationToken ct) =>

@@ -32,7 +32,7 @@ internal sealed class IndexModel(CampaignDbContext db, IWorkflowDefinitionStore 
                     .Select(i => new { i.DefinitionKey, i.DefinitionVersion }).FirstOrDefaultAsync(ct)
                 : null;
             Rows.Add(new Row(campaign.Id, campaign.Year, text.Language == "en" ? campaign.NameEn : campaign.NameVi,
-                seat is null ? null : text.Status("council-" + seat.Role.ToString().ToLowerInvariant()),
+                seat is null ? null : text.Status(seat.Role),
                 StageNames.Of(definition is null ? null : definitions.Find(definition.DefinitionKey, definition.DefinitionVersion), stage, text)));
         }
     }

@@ -2,6 +2,7 @@ using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Participation;
 using Dtx.Campaign.Server.Council;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Hosting;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Verification;
@@ -78,7 +79,7 @@ internal sealed class UnitModel(CampaignDbContext db, Verdicts verdicts, UnitVer
         {
             var codes = string.Join(", ", g.Take(10).Select(s => s.Code)) + (g.Count() > 10 ? ", …" : "");
             // The key is the reason's code in the API ("no-evidence"), worded by the catalogue.
-            return Text.Format("skipped." + System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(g.Key.ToString()), g.Count(), codes);
+            return Text.Format("skipped." + ApiNames.Of(g.Key), g.Count(), codes);
         });
         return Text.Format("SelfScoresAcceptedSkipped", result.AcceptedCount, result.SkippedCount, string.Join("; ", reasons));
     }

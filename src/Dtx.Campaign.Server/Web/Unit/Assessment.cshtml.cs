@@ -1,5 +1,6 @@
 using Dtx.Campaign.Scoring.IndexSets;
 using Dtx.Campaign.Scoring.Refusals;
+using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
 using Dtx.Campaign.Server.SelfAssessments;
@@ -215,7 +216,7 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
 
     public bool NotOpenYet => Now < OpensAt;
 
-    public bool IsSubmitted => View.Status == "submitted";
+    public bool IsSubmitted => View.Status == ParticipantStatus.Submitted;
 
     /// <summary>Removes an evidence item, or replaces it when a file comes with the request; only while the form is editable.</summary>
     public async Task<IActionResult> OnPostRemoveEvidenceAsync(Guid campaignId, Guid unitId, string code, Guid evidenceId, IFormFile? file, [FromServices] EvidenceDesk evidence, CancellationToken ct)
@@ -267,7 +268,7 @@ internal sealed class AssessmentModel(SelfAssessment assessment, CampaignDbConte
         var setId = await db.Participants.Where(p => p.CampaignId == campaignId && p.UnitId == unitId).Select(p => p.IndexSetId).FirstAsync(ct);
         var set = await sets.GetAsync(db, setId, ct);
         (Groups, Bands) = (set.Groups, set.RatingBands);
-        Clarification = view.Status == "returned-for-clarification"
+        Clarification = view.Status == ParticipantStatus.ReturnedForClarification
             ? (await db.Set<Verification.ClarificationRequest>().AsNoTracking()
                 .Where(c => db.Participants.Any(p => p.Id == c.ParticipantId && p.CampaignId == campaignId && p.UnitId == unitId))
                 .ToListAsync(ct)).OrderByDescending(c => c.RequestedAt).FirstOrDefault()

@@ -39,7 +39,7 @@ internal sealed class IndexModel(CampaignDbContext db, TimeProvider clock) : Pag
     {
         public static readonly Urgency Instance = new();
 
-        public static bool Done(Task t) => t.Progress.Status is "submitted" or "not-submitted";
+        public static bool Done(Task t) => t.Progress.Status is ParticipantStatus.Submitted or ParticipantStatus.NotSubmitted;
 
         public int Compare(Task? x, Task? y)
         {

@@ -154,21 +154,16 @@ public abstract class RefusalLanguageTests(CampaignApp app)
         Assert.Equal("Giá trị không hợp lệ", broken.GetProperty("title").GetString());
     }
 
-    private static async Task<JsonElement> RawProblemAsync(HttpClient client, string json, string? language, HttpStatusCode expected)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/accounts") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        if (language is not null)
-            request.Headers.AcceptLanguage.ParseAdd(language);
-        var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    // A body written by hand (broken or hostile JSON), not serialised.
+    private static Task<JsonElement> RawProblemAsync(HttpClient client, string json, string? language, HttpStatusCode expected) =>
+        ProblemAsync(client, HttpMethod.Put, "/api/accounts", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), language, expected);
 
-    private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object? body, string? language, HttpStatusCode expected)
+    private static Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, object? body, string? language, HttpStatusCode expected) =>
+        ProblemAsync(client, method, path, body is null ? null : JsonContent.Create(body), language, expected);
+
+    private static async Task<JsonElement> ProblemAsync(HttpClient client, HttpMethod method, string path, HttpContent? content, string? language, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         if (language is not null)
             request.Headers.AcceptLanguage.ParseAdd(language);
         var response = await client.SendAsync(request);

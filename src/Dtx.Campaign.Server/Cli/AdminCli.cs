@@ -220,7 +220,7 @@ public static class AdminCli
 
     private static Command Results(Func<IServiceProvider> services, TextWriter output, TextWriter error)
     {
-        var verify = new Command("verify", "Hash every stored result document and recompute it from the database; exit 1 naming the units and figures that differ (an edited document, or a restore).");
+        var verify = new Command("verify", "Hash every stored result document and recompute it from the database, and check each unit's result row against the document and its own checksum; exit 1 naming the units and figures that differ (an edited document or row, or a restore).");
         verify.SetAction(async (_, ct) =>
         {
             await using var scope = services().CreateAsyncScope();
@@ -231,7 +231,8 @@ public static class AdminCli
             foreach (var set in sets)
             {
                 var report = (await book.RecomputeAsync(set.CampaignId, set.Kind, ct))!;
-                (report.Identical ? output : error).WriteLine($"campaign {set.CampaignId} {set.Kind}: {(report.Identical ? "identical" : "DIFFERENT")} (checksum {report.StoredChecksum}, stored document {report.DocumentChecksum}, recomputed {report.RecomputedChecksum})");
+                (report.Identical ? output : error).WriteLine($"campaign {set.CampaignId} {set.Kind}: {(report.Identical ? "identical" : "DIFFERENT")} (checksum {report.StoredChecksum}, stored document {report.DocumentChecksum}, recomputed {report.RecomputedChecksum}), "
+                    + (report.UnitRows == 0 ? "no unit rows (stored before them: units are read from the document)" : $"{report.UnitRows} unit rows"));
                 foreach (var difference in report.Differences)
                     error.WriteLine($"  {difference}");
                 if (!report.Identical)

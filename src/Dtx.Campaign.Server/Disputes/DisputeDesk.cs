@@ -117,8 +117,8 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
     private async Task IssueOutcomeAsync(Campaigns.Campaign campaign, Dispute dispute, Participant participant, AssessmentScope scope, string decidedBy, CancellationToken ct)
     {
         var unit = await db.Units.AsNoTracking().Include(u => u.Contacts).FirstAsync(u => u.Id == participant.UnitId, ct);
-        var preliminary = Notices.ResultLookup.ByUnit((await results.GetAsync(campaign.Id, Results.ResultKinds.Preliminary, publishedOnly: false, ct))?.Document);
-        var published = preliminary.TryGetValue(unit.Id, out var standing) ? standing.Unit.Total + standing.Unit.Bonus : 0m;
+        var preliminary = await results.GetUnitAsync(campaign.Id, unit.Id, [Results.ResultKinds.Preliminary], publishedOnly: false, ct);
+        var published = preliminary.TryGetValue(Results.ResultKinds.Preliminary, out var standing) ? standing.Total + standing.Bonus : 0m;
         // Disputes decided earlier already changed the total this one starts from.
         var earlier = await db.Set<Dispute>().AsNoTracking()
             .Where(d => d.ParticipantId == participant.Id && d.Id != dispute.Id && d.Status == DisputeStatus.Upheld)

@@ -90,6 +90,31 @@ public static class CanonicalJson
 
     public static byte[] Bytes(ResultDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, Options);
 
+    /// <summary>
+    /// The document's bytes and, in document order, each unit's bytes within them: the units are printed once, so a
+    /// unit's row holds exactly the document's text for that unit.
+    /// </summary>
+    public static (byte[] Document, IReadOnlyList<byte[]> Units) Print(ResultDocument document)
+    {
+        var units = new List<byte[]>();
+        printedUnits = units;
+        try
+        {
+            return (Bytes(document), units);
+        }
+        finally
+        {
+            printedUnits = null;
+        }
+    }
+
+    public static UnitResult ReadUnit(string json) =>
+        JsonSerializer.Deserialize<UnitResult>(json, Options) ?? throw new InvalidDataException("empty unit result");
+
+    // Set only around Print's serialization, which runs on the calling thread (only the units inside it run in parallel).
+    [ThreadStatic]
+    private static List<byte[]>? printedUnits;
+
     public static string Checksum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static ResultDocument Read(string json) =>
@@ -107,6 +132,7 @@ public static class CanonicalJson
         public override void Write(Utf8JsonWriter writer, IReadOnlyList<UnitResult> value, JsonSerializerOptions options)
         {
             var printed = value.AsParallel().AsOrdered().Select(unit => JsonSerializer.SerializeToUtf8Bytes(unit, options)).ToList();
+            printedUnits?.AddRange(printed);
             writer.WriteStartArray();
             foreach (var unit in printed)
                 writer.WriteRawValue(unit, skipInputValidation: true);
@@ -139,6 +165,30 @@ public static class CanonicalJson
                 text = text[1..];
             writer.WriteRawValue(text, skipInputValidation: true);
         }
+    }
+}
+
+/// <summary>
+/// One unit's entry of a result set, stored beside the document in the same save so that a unit's page reads and
+/// hashes a few kilobytes instead of the whole document. The document stays the record: the row holds the document's
+/// own bytes for the unit (<see cref="Result"/>) with their SHA-256, and <c>results verify</c> compares the two.
+/// </summary>
+public sealed class UnitResultRow
+{
+    public Guid ResultSetId { get; set; }
+    public Guid UnitId { get; set; }
+    public required string Result { get; set; }
+    public required string Checksum { get; set; }
+}
+
+internal sealed class UnitResultRowConfiguration : IEntityTypeConfiguration<UnitResultRow>
+{
+    public void Configure(EntityTypeBuilder<UnitResultRow> builder)
+    {
+        builder.ToTable("unit_result_rows");
+        builder.HasKey(x => new { x.ResultSetId, x.UnitId });
+        builder.Property(x => x.Checksum).HasMaxLength(64);
+        builder.HasOne<ResultSet>().WithMany().HasForeignKey(x => x.ResultSetId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

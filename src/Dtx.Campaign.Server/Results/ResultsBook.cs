@@ -14,12 +14,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Dtx.Campaign.Server.Results;
 
 /// <summary>
-/// A stored result set checked three ways: the hash of the document as stored (and served), the stored
-/// checksum, and the checksum of a recomputation. Identical only when all three agree; otherwise
+/// A stored result set checked three ways: the hash of the document as stored, the stored checksum, and the
+/// checksum of a recomputation; and each of its <see cref="UnitRows"/> (what a unit's page is served from) against
+/// the document's entry for the unit and its own checksum. Identical only when all agree; otherwise
 /// <see cref="Differences"/> names each unit and figure that differ ("SNV total: stored 170, recomputed 160").
 /// </summary>
 public sealed record RecomputeReport(string Kind, string StoredChecksum, string RecomputedChecksum, bool Identical,
-    string DocumentChecksum, IReadOnlyList<string> Differences);
+    string DocumentChecksum, IReadOnlyList<string> Differences, int UnitRows);
 
 /// <summary>
 /// Computes, stores, publishes and reads a campaign's results. A result set, once stored, is never
@@ -35,13 +36,20 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
     {
         if (await db.Set<ResultSet>().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct) is { } existing)
             return existing;
-        var bytes = CanonicalJson.Bytes(await BuildAsync(campaignId, kind, ct));
+        var document = await BuildAsync(campaignId, kind, ct);
+        var (bytes, units) = CanonicalJson.Print(document);
         var set = new ResultSet
         {
             Id = Guid.CreateVersion7(), CampaignId = campaignId, Kind = kind, Document = Encoding.UTF8.GetString(bytes),
             Checksum = CanonicalJson.Checksum(bytes), ComputedAt = clock.GetUtcNow(), ComputedBy = actor,
         };
         db.Add(set);
+        // Each unit's row, in the same save (both or neither), so that its page never reads the document.
+        db.AddRange(document.Categories.SelectMany(c => c.Units).Zip(units).AsParallel().AsOrdered()
+            .Select(x => new UnitResultRow
+            {
+                ResultSetId = set.Id, UnitId = x.First.UnitId, Result = Encoding.UTF8.GetString(x.Second), Checksum = CanonicalJson.Checksum(x.Second),
+            }).ToList());
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("results.computed", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum },
             CampaignId: campaignId), ct);
@@ -57,13 +65,16 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         var checksum = CanonicalJson.Checksum(CanonicalJson.Bytes(recomputed));
         // The stored text itself is hashed: an edit to the document that leaves the checksum column alone is found here.
         var documentChecksum = CanonicalJson.Checksum(Encoding.UTF8.GetBytes(stored.Document));
+        var rows = await db.Set<UnitResultRow>().AsNoTracking().Where(r => r.ResultSetId == stored.Id).ToListAsync(ct);
+        var rowDifferences = ResultDifferences.OfRows(stored.Document, rows);
         var identical = checksum == stored.Checksum && documentChecksum == stored.Checksum;
         var differences = new List<string>();
         if (documentChecksum != stored.Checksum)
             differences.Add($"the stored document hashes to {documentChecksum}, not its checksum {stored.Checksum}");
         if (!identical)
             differences.AddRange(ResultDifferences.Between(stored.Document, recomputed));
-        return new RecomputeReport(kind, stored.Checksum, checksum, identical, documentChecksum, differences);
+        differences.AddRange(rowDifferences);
+        return new RecomputeReport(kind, stored.Checksum, checksum, identical && rowDifferences.Count == 0, documentChecksum, differences, rows.Count);
     }
 
     public async Task<ResultSet?> PublishAsync(Guid campaignId, string kind, CancellationToken ct)
@@ -105,6 +116,57 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The stored {Kind} results of campaign {CampaignId} do not hash to their checksum {Checksum}: edited outside the server; run 'results verify'")]
     private static partial void LogTampered(ILogger logger, Guid campaignId, string kind, string checksum);
+
+    /// <summary>
+    /// A unit's results of the given kinds (only published ones, if asked), by kind, each from the unit's row once it hashes
+    /// to its checksum: a few kilobytes read and hashed, never the document. A result set stored before the rows existed has
+    /// none, and its units are read from the document as before (rows are not added afterwards: a result set is never rewritten).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, UnitResult>> GetUnitAsync(Guid campaignId, Guid unitId, string[] kinds, bool publishedOnly, CancellationToken ct)
+    {
+        var rows = db.Set<UnitResultRow>().AsNoTracking();
+        var stored = await (from s in db.Set<ResultSet>().AsNoTracking()
+                            where s.CampaignId == campaignId && kinds.Contains(s.Kind) && (!publishedOnly || s.PublishedAt != null)
+                            join r in rows.Where(r => r.UnitId == unitId) on s.Id equals r.ResultSetId into found
+                            from r in found.DefaultIfEmpty()
+                            select new { s.Kind, Result = r == null ? null : r.Result, Checksum = r == null ? null : r.Checksum, HasRows = rows.Any(x => x.ResultSetId == s.Id) })
+            .ToListAsync(ct);
+        var results = new Dictionary<string, UnitResult>(StringComparer.Ordinal);
+        foreach (var s in stored)
+        {
+            if (s.Result is not null)
+                results[s.Kind] = ReadRow(campaignId, s.Kind, unitId, s.Result, s.Checksum!);
+            else if (!s.HasRows && await GetAsync(campaignId, s.Kind, publishedOnly, ct) is { } set
+                && set.Document.Categories.SelectMany(c => c.Units).FirstOrDefault(u => u.UnitId == unitId) is { } fromDocument)
+                results[s.Kind] = fromDocument;
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// A unit's row, parsed, once it hashes to its checksum and is this unit's: a row edited outside the server, or another unit's
+    /// row copied over it with its checksum, is refused and logged as an edited document is.
+    /// </summary>
+    private UnitResult ReadRow(Guid campaignId, string kind, Guid unitId, string json, string checksum)
+    {
+        if (CanonicalJson.Checksum(Encoding.UTF8.GetBytes(json)) == checksum)
+        {
+            try
+            {
+                if (CanonicalJson.ReadUnit(json) is { } result && result.UnitId == unitId)
+                    return result;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Rehashed along with the edit, and not even a unit result: refused below.
+            }
+        }
+        LogRowTampered(logger, unitId, campaignId, kind, checksum);
+        throw Refusal.Conflict("results.tampered", ("kind", kind));
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The stored {Kind} result row of unit {UnitId} in campaign {CampaignId} does not hash to its checksum {Checksum} or is another unit's: edited outside the server; run 'results verify'")]
+    private static partial void LogRowTampered(ILogger logger, Guid unitId, Guid campaignId, string kind, string checksum);
 
     /// <summary>Reads everything the results depend on and computes the document (nothing stored).</summary>
     public async Task<ResultDocument> BuildAsync(Guid campaignId, string kind, CancellationToken ct)

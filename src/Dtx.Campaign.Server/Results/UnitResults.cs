@@ -17,10 +17,10 @@ internal sealed class UnitResults(CampaignDbContext db, ResultsBook book, Disput
         var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.CampaignId == campaignId && p.UnitId == unitId, ct);
         if (participant is null)
             return null;
-        UnitResult? Find((ResultSet, ResultDocument Document)? r) => r?.Document.Categories.SelectMany(c => c.Units).FirstOrDefault(u => u.UnitId == unitId);
-        var preliminary = Find(await book.GetAsync(campaignId, ResultKinds.Preliminary, publishedOnly: true, ct));
-        var final = Find(await book.GetAsync(campaignId, ResultKinds.Final, publishedOnly: true, ct));
-        return new ResultsApi.UnitResultsView(preliminary, final, await VerificationProgress.History(db, participant.Id, ct),
+        // The unit's own rows, not the result documents (tens of megabytes for a national campaign).
+        var results = await book.GetUnitAsync(campaignId, unitId, [ResultKinds.Preliminary, ResultKinds.Final], publishedOnly: true, ct);
+        return new ResultsApi.UnitResultsView(results.GetValueOrDefault(ResultKinds.Preliminary), results.GetValueOrDefault(ResultKinds.Final),
+            await VerificationProgress.History(db, participant.Id, ct),
             await disputes.ListAsync(campaignId, unitId, ct));
     }
 }

@@ -1156,6 +1156,29 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.ToTable("result_sets", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.Results.UnitResultRow", b =>
+                {
+                    b.Property<Guid>("ResultSetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Checksum")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
+
+                    b.HasKey("ResultSetId", "UnitId");
+
+                    b.ToTable("unit_result_rows", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.SelfAssessments.Answer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2266,6 +2289,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                     b.HasOne("Dtx.Campaign.Server.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Results.UnitResultRow", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Results.ResultSet", null)
+                        .WithMany()
+                        .HasForeignKey("ResultSetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1148,6 +1148,28 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.ToTable("result_sets", (string)null);
                 });
 
+            modelBuilder.Entity("Dtx.Campaign.Server.Results.UnitResultRow", b =>
+                {
+                    b.Property<Guid>("ResultSetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Checksum")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ResultSetId", "UnitId");
+
+                    b.ToTable("unit_result_rows", (string)null);
+                });
+
             modelBuilder.Entity("Dtx.Campaign.Server.SelfAssessments.Answer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2252,6 +2274,15 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                     b.HasOne("Dtx.Campaign.Server.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Dtx.Campaign.Server.Results.UnitResultRow", b =>
+                {
+                    b.HasOne("Dtx.Campaign.Server.Results.ResultSet", null)
+                        .WithMany()
+                        .HasForeignKey("ResultSetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

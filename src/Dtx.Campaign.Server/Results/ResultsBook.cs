@@ -31,10 +31,17 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
     // Stored documents never change, so a parsed copy can be kept per result-set id and checksum.
     private static readonly ConcurrentDictionary<(Guid, string), ResultDocument> Parsed = new();
 
+    /// <summary>A stored result set without its document: what the workflow's steps report (the document is 42 MB for 5 000 units).</summary>
+    public sealed record Stored(Guid Id, string Kind, string Checksum, DateTimeOffset? PublishedAt);
+
+    private Task<Stored?> StoredAsync(Guid campaignId, string kind, CancellationToken ct) =>
+        db.Set<ResultSet>().Where(r => r.CampaignId == campaignId && r.Kind == kind)
+            .Select(r => new Stored(r.Id, r.Kind, r.Checksum, r.PublishedAt)).FirstOrDefaultAsync(ct);
+
     /// <summary>Computes and stores the results of a kind, unless already stored (a re-run of the workflow step changes nothing).</summary>
-    public async Task<ResultSet> ComputeAsync(Guid campaignId, string kind, string? actor, CancellationToken ct)
+    public async Task<Stored> ComputeAsync(Guid campaignId, string kind, string? actor, CancellationToken ct)
     {
-        if (await db.Set<ResultSet>().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct) is { } existing)
+        if (await StoredAsync(campaignId, kind, ct) is { } existing)
             return existing;
         var document = await BuildAsync(campaignId, kind, ct);
         var (bytes, units) = CanonicalJson.Print(document);
@@ -53,7 +60,7 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEvent("results.computed", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum },
             CampaignId: campaignId), ct);
-        return set;
+        return new Stored(set.Id, set.Kind, set.Checksum, set.PublishedAt);
     }
 
     public async Task<RecomputeReport?> RecomputeAsync(Guid campaignId, string kind, CancellationToken ct)
@@ -77,17 +84,19 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         return new RecomputeReport(kind, stored.Checksum, checksum, identical && rowDifferences.Count == 0, documentChecksum, differences, rows.Count);
     }
 
-    public async Task<ResultSet?> PublishAsync(Guid campaignId, string kind, CancellationToken ct)
+    public async Task<Stored?> PublishAsync(Guid campaignId, string kind, CancellationToken ct)
     {
-        var set = await db.Set<ResultSet>().FirstOrDefaultAsync(r => r.CampaignId == campaignId && r.Kind == kind, ct);
-        if (set is null || set.PublishedAt is not null)
-            return set;
-        set.PublishedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new AuditEvent("results.published", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum, set.PublishedAt },
+        var stored = await StoredAsync(campaignId, kind, ct);
+        if (stored is null || stored.PublishedAt is not null)
+            return stored;
+        // Only the date is written: the document is neither read nor sent back.
+        var published = stored with { PublishedAt = clock.GetUtcNow() };
+        await db.Set<ResultSet>().Where(r => r.Id == stored.Id && r.PublishedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.PublishedAt, published.PublishedAt), ct);
+        await audit.RecordAsync(new AuditEvent("results.published", "result-set", stored.Id.ToString(), After: new { stored.Kind, stored.Checksum, published.PublishedAt },
             CampaignId: campaignId), ct);
         await pages.ChangedAsync(ct);
-        return set;
+        return published;
     }
 
     public async Task<(ResultSet Set, ResultDocument Document)?> GetAsync(Guid campaignId, string kind, bool publishedOnly, CancellationToken ct)

@@ -31,7 +31,7 @@ internal sealed class LaunchCampaign(CampaignDbContext db, WorkflowRuntime workf
         foreach (var chosen in campaign.IndexSets.Where(s => sets[s.IndexSetId].Status != IndexSetStatus.Published))
         {
             var set = sets[chosen.IndexSetId];
-            errors.Add(Reason.For($"indexSets.{chosen.Category}", "launch.index-set-not-published", ("set", set.Key), ("version", set.Version), ("status", IndexSetCatalog.StatusLabel(set.Status))));
+            errors.Add(Reason.For($"indexSets.{chosen.Category}", "launch.index-set-not-published", ("set", set.Key), ("version", set.Version), ("status", ApiNames.Label("index-set", set.Status))));
         }
         var withoutSet = campaign.Participants.Where(p => campaign.IndexSets.All(s => s.Category != p.Category)).ToList();
         if (withoutSet.Count > 0)

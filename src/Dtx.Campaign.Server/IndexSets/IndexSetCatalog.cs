@@ -27,7 +27,7 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         if (existing is { Status: not IndexSetStatus.Draft })
         {
             var next = await db.IndexSets.Where(s => s.Key == set.Key).MaxAsync(s => s.Version, ct) + 1;
-            throw Refusal.Conflict("index-set.version-frozen", ("file", fileName), ("set", set.Key), ("version", set.Version), ("status", StatusLabel(existing.Status)), ("next", next));
+            throw Refusal.Conflict("index-set.version-frozen", ("file", fileName), ("set", set.Key), ("version", set.Version), ("status", ApiNames.Label("index-set", existing.Status)), ("next", next));
         }
         if (existing is not null)
         {
@@ -49,9 +49,6 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         return record;
     }
 
-    /// <summary>The status's words in the reader's language, inside a refusal's text.</summary>
-    public static Label StatusLabel(IndexSetStatus status) => ApiNames.Label("index-set", status);
-
     /// <summary>Publishes a draft; the previously published version of the same key becomes superseded.</summary>
     public async Task<IndexSetRecord> PublishAsync(Guid id, string? user, CancellationToken ct)
     {
@@ -59,7 +56,7 @@ internal sealed class IndexSetCatalog(CampaignDbContext db, IndexSetFiles files,
         var record = await db.IndexSets.FirstOrDefaultAsync(s => s.Id == id, ct)
             ?? throw new KeyNotFoundException($"Index set {id}");
         if (record.Status != IndexSetStatus.Draft)
-            throw Refusal.Conflict("index-set.not-draft", ("set", record.Key), ("version", record.Version), ("status", StatusLabel(record.Status)));
+            throw Refusal.Conflict("index-set.not-draft", ("set", record.Key), ("version", record.Version), ("status", ApiNames.Label("index-set", record.Status)));
         await PublishCoreAsync(record, user, ct);
         await transaction.CommitAsync(ct);
         return record;

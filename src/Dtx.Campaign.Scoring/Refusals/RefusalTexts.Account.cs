@@ -28,6 +28,10 @@ public static partial class RefusalTexts
         ["set-password.link-invalid"] = ("Liên kết không còn dùng được: đã được dùng, đã hết hạn hoặc bị sửa. Hãy xin liên kết mới.",
             "The link is not valid: it was already used, has expired, or was altered. Ask for a new one."),
         ["sign-in.email-password-required"] = ("nhập thư điện tử và mật khẩu", "give the e-mail address and the password"),
+        // Not refusals: what a sign-in answers when the password alone is not enough (the catalogue is the one home of API texts).
+        ["sign-in.next.two-factor"] = ("nhập mã từ ứng dụng xác thực: POST /api/auth/login/two-factor", "enter the code from your authenticator app: POST /api/auth/login/two-factor"),
+        ["sign-in.next.enrol-two-factor"] = ("quản trị viên và Chủ tịch Hội đồng phải bật xác thực hai bước; trước khi bật, chỉ POST /api/auth/two-factor/enrol, /confirm (và /api/auth/me, /logout) trả lời",
+            "administrators and council chairs must enrol in two-factor authentication; until then only POST /api/auth/two-factor/enrol and /confirm (and /api/auth/me, /logout) answer"),
         ["sign-in.failed"] = ("thư điện tử hoặc mật khẩu không đúng", "the e-mail address or the password is wrong"),
         ["sign-in.first-step-missing"] = ("hãy đăng nhập bằng thư điện tử và mật khẩu trước; bước thứ hai hết hạn sau vài phút",
             "sign in with the e-mail address and password first; the second step expires after a few minutes"),

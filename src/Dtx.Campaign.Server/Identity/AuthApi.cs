@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Dtx.Campaign.Scoring.Refusals;
@@ -46,10 +47,8 @@ internal static class AuthApi
         return await flow.PasswordAsync(request.Email, request.Password, ct) switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
-            SignInOutcome.NeedsCode => TypedResults.Ok(new NextStep("two-factor", "Nhập mã từ ứng dụng xác thực / Enter the code from your authenticator app: POST /api/auth/login/two-factor.")),
-            SignInOutcome.MustEnrol => TypedResults.Ok(new NextStep("enrol-two-factor",
-                "Quản trị viên và chủ tịch hội đồng phải bật xác thực hai bước / Administrators and council chairs must enrol in two-factor authentication: until then only " +
-                "POST /api/auth/two-factor/enrol and /confirm (and /api/auth/me, /logout) answer.")),
+            SignInOutcome.NeedsCode => TypedResults.Ok(Next("two-factor")),
+            SignInOutcome.MustEnrol => TypedResults.Ok(Next("enrol-two-factor")),
             SignInOutcome.LockedOut => Locked(),
             SignInOutcome.TooManyAttempts => TooMany(),
             _ => ApiProblems.From(new Refusal(RefusalKind.Unauthorized, [Reason.Of("sign-in.failed")])),
@@ -71,6 +70,10 @@ internal static class AuthApi
             _ => ApiProblems.From(new Refusal(RefusalKind.Unauthorized, [Reason.Of("sign-in.wrong-code")])),
         };
     }
+
+    /// <summary>The next step, explained in the caller's language.</summary>
+    private static NextStep Next(string next) =>
+        new(next, RefusalTexts.Render("sign-in.next." + next, new Dictionary<string, object?>(), Refusal.LanguageOf(CultureInfo.CurrentUICulture)));
 
     private static ProblemHttpResult Locked() => ApiProblems.From(new Refusal(RefusalKind.Locked, [Reason.Of("sign-in.locked")]));
 

@@ -18,7 +18,9 @@ public abstract class TwoFactorTests(CampaignApp app)
         var client = app.CreateClient();
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = "Second-Admin-Password-1" });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        Assert.Equal("enrol-two-factor", (await Json(login)).GetProperty("next").GetString());
+        var enrol = await Json(login);
+        Assert.Equal("enrol-two-factor", enrol.GetProperty("next").GetString());
+        Assert.StartsWith("quản trị viên và Chủ tịch Hội đồng phải bật xác thực hai bước; trước khi bật", enrol.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var refused = await client.GetAsync("/api/units");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -46,6 +48,10 @@ public abstract class TwoFactorTests(CampaignApp app)
         var next = app.CreateClient();
         var step = await next.PostAsJsonAsync("/api/auth/login", new { email, password = "Second-Admin-Password-1" });
         Assert.Equal("two-factor", (await Json(step)).GetProperty("next").GetString());
+        var english = app.CreateClient();
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var englishStep = await Json(await english.PostAsJsonAsync("/api/auth/login", new { email, password = "Second-Admin-Password-1" }));
+        Assert.Equal("enter the code from your authenticator app: POST /api/auth/login/two-factor", englishStep.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await next.GetAsync("/api/units")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await next.PostAsJsonAsync("/api/auth/login/two-factor", new { code = wrong })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await next.PostAsJsonAsync("/api/auth/login/two-factor", new { code = app.TotpCode(key) })).StatusCode);

@@ -14,8 +14,15 @@ namespace Dtx.Campaign.Server.Data;
 /// The one DbContext of the server. Each provider has a subclass only so that each keeps its own
 /// migrations (<see cref="SqliteCampaignDbContext"/>, <see cref="PostgresCampaignDbContext"/>).
 /// </summary>
-public abstract class CampaignDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+public abstract class CampaignDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
+    protected CampaignDbContext(DbContextOptions options) : base(options)
+    {
+        // No use case retries a failed save inside its transaction: the savepoint EF Core would set around each save in a
+        // transaction costs two round trips (set, release) and buys nothing.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     /// <summary>Cookie and token keys, shared by every node of a deployment.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<IndexSetRecord> IndexSets => Set<IndexSetRecord>();

@@ -17,7 +17,7 @@ internal static class DataServices
         // The workflow runtime's hook arms timers when a use case's transaction commits; texts are stored NFC.
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor, Inbox.InboxFiling.Interceptor));
+            services.AddDbContext<CampaignDbContext, PostgresCampaignDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TimerCommitHook>(), NfcText.Interceptor, Inbox.InboxFiling.Interceptor, PostgresLockInterceptor.Instance));
             services.AddSingleton<ITransactionLock, PostgresAdvisoryLock>();
         }
         else

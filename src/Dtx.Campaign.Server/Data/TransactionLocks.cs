@@ -1,13 +1,181 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dtx.Campaign.Workflows.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Dtx.Campaign.Server.Data;
 
-/// <summary>PostgreSQL: a transaction-scoped advisory lock on the key, held across every node of a cluster.</summary>
+/// <summary>
+/// PostgreSQL: a transaction-scoped advisory lock on the key, held across every node of a cluster. It is sent with the
+/// transaction's next query, in the same round trip (<see cref="PostgresLockInterceptor"/>): a save on the deadline day
+/// then waits for one round trip less. A context without the interceptor takes the lock on its own, at once.
+/// </summary>
 internal sealed class PostgresAdvisoryLock : ITransactionLock
 {
-    public async Task AcquireAsync(DbContext db, long key, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+    public async Task AcquireAsync(DbContext db, long key, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null && PostgresLockInterceptor.Defer(db, key))
+            return;
+        await db.Database.ExecuteSqlRawAsync(PostgresLockInterceptor.LockSql(key), cancellationToken);
+    }
+}
+
+/// <summary>
+/// Sends the advisory locks a transaction asked for ahead of its next command. A query gets them as statements of its own
+/// round trip, before it: PostgreSQL runs them in order, and each statement of a read-committed transaction reads what was
+/// committed when that statement starts, so the query reads only after the locks are held, as if they had been sent alone.
+/// Their (empty) results are skipped before EF Core reads the query's. Any other command (a save, a bulk update) gets them
+/// sent alone just before it.
+/// </summary>
+internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransactionInterceptor
+{
+    public static readonly PostgresLockInterceptor Instance = new();
+
+    private static readonly ConditionalWeakTable<DbContext, List<long>> Pending = new();
+    private static readonly ConditionalWeakTable<DbCommand, StrongBox<int>> Prefixed = new();
+
+    public static string LockSql(long key) => $"SELECT pg_advisory_xact_lock({key})";
+
+    /// <summary>Records the lock for the context's next command; false when the context does not send it (no interceptor).</summary>
+    public static bool Defer(DbContext db, long key)
+    {
+        var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors;
+        if (interceptors is null || !interceptors.Contains(Instance))
+            return false;
+        Pending.GetOrCreateValue(db).Add(key);
+        return true;
+    }
+
+    private static List<long>? Take(DbContext? db)
+    {
+        if (db is null || !Pending.TryGetValue(db, out var keys) || keys.Count == 0)
+            return null;
+        var taken = keys.ToList();
+        keys.Clear();
+        return taken;
+    }
+
+    private static bool IsQuery(CommandEventData data) => data.CommandSource is CommandSource.LinqQuery or CommandSource.FromSqlQuery;
+
+    /// <summary>How many lock results precede the query's; forgotten once read, as Npgsql reuses command objects.</summary>
+    private static int Skip(DbCommand command)
+    {
+        if (!Prefixed.TryGetValue(command, out var locks))
+            return 0;
+        Prefixed.Remove(command);
+        return locks.Value;
+    }
+
+    private static void Prefix(DbCommand command, List<long> keys)
+    {
+        command.CommandText = string.Concat(keys.Select(k => LockSql(k) + ";\n")) + command.CommandText;
+        Prefixed.AddOrUpdate(command, new StrongBox<int>(keys.Count));
+    }
+
+    private static DbCommand Alone(DbCommand command, List<long> keys)
+    {
+        var alone = command.Connection!.CreateCommand();
+        alone.Transaction = command.Transaction;
+        alone.CommandText = string.Join(";\n", keys.Select(LockSql));
+        return alone;
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        if (Take(eventData.Context) is { } keys)
+        {
+            if (IsQuery(eventData))
+                Prefix(command, keys);
+            else
+                using (var alone = Alone(command, keys)) alone.ExecuteNonQuery();
+        }
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } keys)
+        {
+            if (IsQuery(eventData))
+                Prefix(command, keys);
+            else
+                await using (var alone = Alone(command, keys)) await alone.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
+    {
+        for (var i = Skip(command); i > 0; i--)
+            result.NextResult();
+        return result;
+    }
+
+    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+        CancellationToken cancellationToken = default)
+    {
+        for (var i = Skip(command); i > 0; i--)
+            await result.NextResultAsync(cancellationToken);
+        return result;
+    }
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Skip(command);
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Skip(command);
+        return Task.CompletedTask;
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        if (Take(eventData.Context) is { } keys)
+            using (var alone = Alone(command, keys)) alone.ExecuteNonQuery();
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } keys)
+            await using (var alone = Alone(command, keys)) await alone.ExecuteNonQueryAsync(cancellationToken);
+        return result;
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        if (Take(eventData.Context) is { } keys)
+            using (var alone = Alone(command, keys)) alone.ExecuteNonQuery();
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } keys)
+            await using (var alone = Alone(command, keys)) await alone.ExecuteNonQueryAsync(cancellationToken);
+        return result;
+    }
+
+    // A transaction that ends without another command read or wrote nothing under the lock: nothing to send.
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Take(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Take(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Take(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Take(eventData.Context);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>

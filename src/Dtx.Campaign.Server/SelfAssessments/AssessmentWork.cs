@@ -40,24 +40,34 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
         scope.ApplicableLeaves.FirstOrDefault(l => l.Code == code)
         ?? throw Refusal.NotFound("not-found", ("what", $"Indicator {code} does not apply to {scope.Unit.Code} in this campaign"));
 
-    /// <summary>What a unit has entered, read once per operation: answers, evidence and bonus claims.</summary>
-    public sealed record Entries(List<Answer> Answers, List<EvidenceItem> Evidence, List<BonusClaimRecord> Claims)
+    /// <summary>What a unit has entered, as its score needs it: answers, which codes have evidence, how many items each bonus claim counts.</summary>
+    public sealed record Entries(List<Answer> Answers, IReadOnlySet<string> WithEvidence, IReadOnlyList<ClaimCount> Claims)
     {
-        public HashSet<string> WithEvidence { get; } = Evidence.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal);
-
         // Computed when asked (take it once per use): a save changes the answers after they were read.
         public HashSet<string> Answered => Answers.Where(a => Scoring.Participation.Participation.Answered(a.Input(false)))
             .Select(a => a.IndicatorCode).ToHashSet(StringComparer.Ordinal);
     }
 
+    public sealed record ClaimCount(string RuleKey, int Count);
+
+    /// <summary>One code under which the unit has evidence (Claimed null), or one bonus claim: both read in one query.</summary>
+    private sealed class EntryMark
+    {
+        public required string Code { get; init; }
+        public int? Claimed { get; init; }
+    }
+
+    /// <summary>The unit's entries in two round trips (answers; evidence codes and claims together): this runs on every save of the deadline day.</summary>
     public async Task<Entries> EntriesAsync(AssessmentScope scope, CancellationToken ct, bool trackAnswers = false)
     {
         var id = scope.Participant.Id;
         var answers = trackAnswers ? db.Set<Answer>() : db.Set<Answer>().AsNoTracking();
-        return new Entries(
-            await answers.Where(a => a.ParticipantId == id).ToListAsync(ct),
-            await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == id).OrderBy(e => e.AddedAt).ToListAsync(ct),
-            await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == id).ToListAsync(ct));
+        var list = await answers.Where(a => a.ParticipantId == id).ToListAsync(ct);
+        var marks = await db.Set<EvidenceItem>().Where(e => e.ParticipantId == id).Select(e => new EntryMark { Code = e.IndicatorCode, Claimed = null })
+            .Concat(db.Set<BonusClaimRecord>().Where(c => c.ParticipantId == id).Select(c => new EntryMark { Code = c.RuleKey, Claimed = c.Count }))
+            .ToListAsync(ct);
+        return new Entries(list, marks.Where(m => m.Claimed is null).Select(m => m.Code).ToHashSet(StringComparer.Ordinal),
+            [.. marks.Where(m => m.Claimed is not null).Select(m => new ClaimCount(m.Code, m.Claimed!.Value))]);
     }
 
     public async Task RefreshTotalsAsync(AssessmentScope scope, CancellationToken ct)
@@ -112,9 +122,14 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
 
     public async Task<SelfAssessmentView> ViewAsync(AssessmentScope scope, CancellationToken ct)
     {
-        var entries = await EntriesAsync(scope, ct);
+        // The view shows every evidence item and claim in full, so it reads them as they are.
+        var id = scope.Participant.Id;
+        var evidenceItems = await db.Set<EvidenceItem>().AsNoTracking().Where(e => e.ParticipantId == id).OrderBy(e => e.AddedAt).ToListAsync(ct);
+        var claimRecords = await db.Set<BonusClaimRecord>().AsNoTracking().Where(c => c.ParticipantId == id).ToListAsync(ct);
+        var entries = new Entries(await db.Set<Answer>().AsNoTracking().Where(a => a.ParticipantId == id).ToListAsync(ct),
+            evidenceItems.Select(e => e.IndicatorCode).ToHashSet(StringComparer.Ordinal), [.. claimRecords.Select(c => new ClaimCount(c.RuleKey, c.Count))]);
         var answers = entries.Answers.ToDictionary(a => a.IndicatorCode, StringComparer.Ordinal);
-        var evidence = entries.Evidence.GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList(), StringComparer.Ordinal);
+        var evidence = evidenceItems.GroupBy(e => e.IndicatorCode).ToDictionary(g => g.Key, g => g.Select(ToView).ToList(), StringComparer.Ordinal);
         var score = Score(scope, entries);
         string? closed = null;
         // The view speaks the reader's language (the request's culture, API and pages alike).
@@ -124,7 +139,7 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
         var indicators = scope.ApplicableLeaves.Select(l => new IndicatorView(l.Code, l.Code.Split('.')[0], l.Name.Vi, l.Name.En, l.MaxPoints, l.Method!,
             l.EvidenceRequirement, l.EvidenceRequired, answers.TryGetValue(l.Code, out var a) ? ToView(a) : null,
             evidence.GetValueOrDefault(l.Code) ?? [])).ToList();
-        var bonusViews = scope.IndexSet.BonusRules.Select(rule => BonusView(rule, entries.Claims.FirstOrDefault(c => c.RuleKey == rule.Key),
+        var bonusViews = scope.IndexSet.BonusRules.Select(rule => BonusView(rule, claimRecords.FirstOrDefault(c => c.RuleKey == rule.Key),
             evidence.GetValueOrDefault(BonusClaimRecord.EvidenceCode(rule.Key)) ?? [])).ToList();
         return new SelfAssessmentView(scope.Campaign.Id, scope.Unit.Id, scope.Unit.Code, scope.Unit.NameVi, scope.Participant.Status,
             scope.Deadline, scope.Local(scope.Deadline), closed is null, closed, score.Total, score.ApplicableMax, score.Percentage, score.Band?.Key,

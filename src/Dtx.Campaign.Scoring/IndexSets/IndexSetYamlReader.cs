@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -14,14 +15,14 @@ public sealed record IndexSetReadResult(IndexSet? Set, IReadOnlyList<IndexSetPro
 /// </summary>
 public static class IndexSetYamlReader
 {
-    /// <summary>The field of a problem that is a broken size, depth or node-count limit rather than a content mistake.</summary>
+    /// <summary>The field of a problem that is a broken size, depth or node-count limit rather than a content mistake (its name: <see cref="IndexSetProblem.Limit"/>).</summary>
     public const string LimitField = "(limit)";
 
     public static IndexSetReadResult Read(string yaml)
     {
         // Checked before loading: the loader itself recurses and expands aliases.
         if (YamlLimits.Check(yaml) is { } breach)
-            return new IndexSetReadResult(null, [new IndexSetProblem(breach.Line, LimitField, breach.Message)]);
+            return new IndexSetReadResult(null, [new IndexSetProblem(breach.Line, LimitField, LimitReason(breach))]);
         var stream = new YamlStream();
         try
         {
@@ -29,21 +30,34 @@ public static class IndexSetYamlReader
         }
         catch (YamlException e)
         {
-            return new IndexSetReadResult(null, [new IndexSetProblem((int)e.Start.Line, "(yaml)", e.InnerException?.Message ?? e.Message)]);
+            return new IndexSetReadResult(null, [new IndexSetProblem((int)e.Start.Line, "(yaml)", Reason.Of("yaml.syntax", ("why", e.InnerException?.Message ?? e.Message)))]);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            return new IndexSetReadResult(null, [new IndexSetProblem(1, "(file)", "expected a mapping with key, version, name, groups, …")]);
+            return new IndexSetReadResult(null, [new IndexSetProblem(1, "(file)", Reason.Of("yaml.expected-mapping", ("shape", "{key, version, name, groups, …}")))]);
 
         var reader = new Reader();
         var set = reader.ReadSet(root);
         return reader.Problems.Count > 0 ? new IndexSetReadResult(null, reader.Problems) : new IndexSetReadResult(set, []);
     }
 
+    private static Reason LimitReason(YamlLimitBreach breach)
+    {
+        var limit = (FileLimit.Parameter, (object?)breach.Limit);
+        return breach.Limit switch
+        {
+            "size" => Reason.Of("yaml.too-large", ("length", breach.Actual), ("max", breach.Max), limit),
+            "depth" => Reason.Of("yaml.too-deep", ("max", breach.Max), limit),
+            _ => Reason.Of("yaml.too-many-nodes", ("max", breach.Max), limit),
+        };
+    }
+
     private sealed class Reader
     {
         public List<IndexSetProblem> Problems { get; } = [];
 
-        private void Problem(YamlNode node, string path, string message) => Problems.Add(new IndexSetProblem((int)node.Start.Line, path, message));
+        private void Problem(YamlNode node, string path, Reason reason) => Problems.Add(new IndexSetProblem((int)node.Start.Line, path, reason));
+
+        private void NotMapping(YamlNode node, string path, string shape) => Problem(node, path, Reason.Of("yaml.expected-mapping", ("shape", shape)));
 
         public IndexSet ReadSet(YamlMappingNode root)
         {
@@ -69,7 +83,7 @@ public static class IndexSetYamlReader
         {
             if (node is not YamlMappingNode map)
             {
-                Problem(node, path, "expected a mapping with code, name, max, …");
+                NotMapping(node, path, "{code, name, max, …}");
                 return null;
             }
             // The code goes into every field path below it, so a person finds the node by its code.
@@ -88,7 +102,7 @@ public static class IndexSetYamlReader
             }
             else if (appliesNode is not null)
             {
-                Problem(appliesNode, $"{at}.applies-to", "expected a mapping such as {flag: digital-economy}");
+                NotMapping(appliesNode, $"{at}.applies-to", "{flag: digital-economy}");
             }
             return new IndicatorNode
             {
@@ -111,7 +125,7 @@ public static class IndexSetYamlReader
         {
             if (node is not YamlMappingNode map)
             {
-                Problem(node, path, "expected a mapping such as {kind: yes-no}");
+                NotMapping(node, path, "{kind: yes-no}");
                 return null;
             }
             var m = Map(map, path, ["kind", "target", "tiers", "per-item", "cap"]);
@@ -127,7 +141,7 @@ public static class IndexSetYamlReader
                     {
                         if (t is not YamlMappingNode tm)
                         {
-                            Problem(t, $"{path}.tiers[{i}]", "expected a mapping {at-least, points}");
+                            NotMapping(t, $"{path}.tiers[{i}]", "{at-least, points}");
                             return null;
                         }
                         var tmap = Map(tm, $"{path}.tiers[{i}]", ["at-least", "points"]);
@@ -136,7 +150,7 @@ public static class IndexSetYamlReader
                     return new TiersMethod(tiers);
                 case null: return null;
                 default:
-                    Problem(m["kind"], $"{path}.kind", $"unknown method '{kind}' (yes-no, ratio, tiers, count, council)");
+                    Problem(m["kind"], $"{path}.kind", Reason.Of("index-set.unknown-method", ("method", kind), ("methods", ScoringMethod.Kinds)));
                     return null;
             }
         }
@@ -145,7 +159,7 @@ public static class IndexSetYamlReader
         {
             if (node is not YamlMappingNode map)
             {
-                Problem(node, path, "expected a mapping {key, name, from, to}");
+                NotMapping(node, path, "{key, name, from, to}");
                 return null;
             }
             var m = Map(map, path, ["key", "name", "from", "to"]);
@@ -157,7 +171,7 @@ public static class IndexSetYamlReader
         {
             if (node is not YamlMappingNode map)
             {
-                Problem(node, path, "expected a mapping {key, name, points-per-item, cap}");
+                NotMapping(node, path, "{key, name, points-per-item, cap}");
                 return null;
             }
             var m = Map(map, path, ["key", "name", "points-per-item", "cap"]);
@@ -174,7 +188,7 @@ public static class IndexSetYamlReader
             {
                 var key = (keyNode as YamlScalarNode)?.Value ?? "";
                 if (!allowed.Contains(key))
-                    Problem(keyNode, Join(path, key), $"unknown field '{key}' (expected one of: {string.Join(", ", allowed)})");
+                    Problem(keyNode, Join(path, key), Reason.Of("yaml.unknown-field", ("field", key), ("allowed", allowed)));
                 else
                     fields[key] = value;
             }
@@ -187,7 +201,7 @@ public static class IndexSetYamlReader
         {
             if (node is YamlScalarNode { Value: { } value })
                 return value;
-            Problem(node, path, "expected a single value");
+            Problem(node, path, Reason.Of("yaml.expected-value"));
             return null;
         }
 
@@ -195,13 +209,13 @@ public static class IndexSetYamlReader
         {
             if (!m.TryGetValue(key, out var node))
             {
-                if (required) Problem(owner, Join(path, key), "is required");
+                if (required) Problem(owner, Join(path, key), Reason.Of("file.required"));
                 return null;
             }
             var value = Scalar(node, Join(path, key));
             if (required && string.IsNullOrWhiteSpace(value))
             {
-                Problem(node, Join(path, key), "is empty");
+                Problem(node, Join(path, key), Reason.Of("file.empty-value"));
                 return null;
             }
             return value;
@@ -214,12 +228,12 @@ public static class IndexSetYamlReader
                 return null;
             if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
             {
-                Problem(m[key], Join(path, key), $"expected a number, got \"{text}\" (use a dot for decimals)");
+                Problem(m[key], Join(path, key), Reason.Of("file.not-number", ("value", text)));
                 return null;
             }
             if (whole && value != decimal.Truncate(value))
             {
-                Problem(m[key], Join(path, key), $"expected a whole number, got {text}");
+                Problem(m[key], Join(path, key), Reason.Of("yaml.not-whole-number", ("value", text)));
                 return null;
             }
             return value;
@@ -236,7 +250,7 @@ public static class IndexSetYamlReader
                 case "false" or "no": return false;
                 case null: return null;
                 default:
-                    Problem(node, Join(path, key), $"expected true or false, got \"{text}\"");
+                    Problem(node, Join(path, key), Reason.Of("yaml.not-boolean", ("value", text)));
                     return null;
             }
         }
@@ -245,12 +259,12 @@ public static class IndexSetYamlReader
         {
             if (!m.TryGetValue("name", out var node))
             {
-                Problem(owner, Join(path, "name"), "is required: {vi: …, en: …}");
+                Problem(owner, Join(path, "name"), Reason.Of("index-set.name-required"));
                 return null;
             }
             if (node is not YamlMappingNode map)
             {
-                Problem(node, Join(path, "name"), "expected {vi: …, en: …}");
+                NotMapping(node, Join(path, "name"), "{vi: …, en: …}");
                 return null;
             }
             var n = Map(map, Join(path, "name"), ["vi", "en"]);
@@ -263,14 +277,14 @@ public static class IndexSetYamlReader
                 return [];
             if (node is YamlSequenceNode list)
                 return list.Children;
-            Problem(node, Join(path, key), "expected a list");
+            Problem(node, Join(path, key), Reason.Of("yaml.expected-list"));
             return [];
         }
 
         private IEnumerable<YamlNode> RequiredList(YamlMappingNode owner, Dictionary<string, YamlNode> m, string key, string path)
         {
             if (!m.ContainsKey(key))
-                Problem(owner, Join(path, key), "is required");
+                Problem(owner, Join(path, key), Reason.Of("file.required"));
             return List(m, key, path);
         }
     }

@@ -11,6 +11,9 @@ namespace Dtx.Campaign.Scoring.IndexSets;
 [JsonDerivedType(typeof(CouncilJudgementMethod), "council")]
 public abstract record ScoringMethod
 {
+    /// <summary>Every method's name, as files write them (and a refusal lists them).</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["yes-no", "ratio", "tiers", "count", "council"];
+
     /// <summary>The method's name in files and APIs; serialised as the <c>kind</c> discriminator, not as a property.</summary>
     [JsonIgnore]
     public string Kind => this switch

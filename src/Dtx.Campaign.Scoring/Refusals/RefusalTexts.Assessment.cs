@@ -59,7 +59,8 @@ public static partial class RefusalTexts
             "'{file}' has a PDF trailer but names no document catalog (/Root): the file is damaged or not a PDF; export the PDF again"),
         ["evidence.png-no-header"] = ("'{file}' không có khối tiêu đề PNG (IHDR)", "'{file}' has no PNG header chunk (IHDR)"),
         ["evidence.jpeg-no-marker"] = ("'{file}' không có dấu đoạn JPEG sau phần mở đầu ảnh", "'{file}' has no JPEG marker after its start of image"),
-        ["evidence.zip-limit"] = ("'{file}' vượt giới hạn của tệp nén: {problem} (giới hạn: {limit})", "'{file}' exceeds a zip limit: {problem} (limit: {limit})"),
+        // {problem} is the zip limit's own text, which names the limit.
+        ["evidence.zip-limit"] = ("'{file}' vượt giới hạn của tệp nén: {problem}", "'{file}' exceeds a zip limit: {problem}"),
         ["evidence.not-office"] = ("'{file}' là tệp zip nhưng không phải tài liệu Office: thiếu [Content_Types].xml hoặc {entry}",
             "'{file}' is a zip file but not an Office document: it lacks [Content_Types].xml or {entry}"),
         ["evidence.unreadable"] = ("'{file}' không đọc được như tệp {type}", "'{file}' is not a readable {type} file"),

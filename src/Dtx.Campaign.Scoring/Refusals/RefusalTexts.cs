@@ -17,7 +17,7 @@ public static partial class RefusalTexts
     private static readonly Lazy<Dictionary<string, (string Vi, string En)>> Merged = new(() =>
     {
         var all = new Dictionary<string, (string Vi, string En)>(StringComparer.Ordinal);
-        foreach (var (code, text) in CouncilTexts!.Concat(AssessmentTexts!).Concat(CampaignTexts!).Concat(AccountTexts!))
+        foreach (var (code, text) in CouncilTexts!.Concat(AssessmentTexts!).Concat(CampaignTexts!).Concat(AccountTexts!).Concat(FileTexts!))
             if (!all.TryAdd(code, text))
                 throw new InvalidOperationException($"refusal '{code}' is defined twice");
         return all;

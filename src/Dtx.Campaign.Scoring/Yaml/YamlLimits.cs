@@ -3,8 +3,20 @@ using YamlDotNet.Core.Events;
 
 namespace Dtx.Campaign.Yaml;
 
-/// <summary>The first limit a YAML text breaks, located by line and column.</summary>
-internal sealed record YamlLimitBreach(int Line, int Column, string Limit, string Message);
+/// <summary>
+/// The first limit a YAML text breaks, located by line and column: the limit's name ("size", "depth", "nodes"),
+/// its value and, for the size, the text's own length.
+/// </summary>
+internal sealed record YamlLimitBreach(int Line, int Column, string Limit, long Max, long? Actual = null)
+{
+    /// <summary>Both languages in one line, for a reader without the refusal catalogue (workflow definitions).</summary>
+    public string Message => Limit switch
+    {
+        "size" => $"Tệp quá lớn: {Actual} ký tự, tối đa {Max} / the file has {Actual} characters, the limit is {Max} (limit: size)",
+        "depth" => $"Lồng quá {Max} cấp / nesting deeper than {Max} levels (limit: depth)",
+        _ => $"Quá {Max} nút sau khi mở rộng bí danh (alias) / more than {Max} nodes once aliases are expanded (limit: {Limit})",
+    };
+}
 
 /// <summary>
 /// Checks a YAML text against size, nesting depth and expanded node count before it is loaded.
@@ -27,8 +39,7 @@ internal static class YamlLimits
     public static YamlLimitBreach? Check(string yaml)
     {
         if (yaml.Length > MaxCharacters)
-            return new YamlLimitBreach(1, 1, "size",
-                $"Tệp quá lớn: {yaml.Length} ký tự, tối đa {MaxCharacters} / the file has {yaml.Length} characters, the limit is {MaxCharacters} (limit: size)");
+            return new YamlLimitBreach(1, 1, "size", MaxCharacters, yaml.Length);
 
         // One frame per open mapping or sequence: its anchor and the nodes met inside it so far.
         var open = new Stack<(string? Anchor, long Nodes)>();
@@ -45,7 +56,7 @@ internal static class YamlLimits
                 {
                     case MappingStart or SequenceStart:
                         if (open.Count >= MaxDepth)
-                            return Breach(e, "depth", $"Lồng quá {MaxDepth} cấp / nesting deeper than {MaxDepth} levels");
+                            return Breach(e, "depth", MaxDepth);
                         var anchor = ((NodeEvent)e).Anchor;
                         open.Push((anchor.IsEmpty ? null : anchor.Value, 1));
                         added = 1;
@@ -70,7 +81,7 @@ internal static class YamlLimits
                 }
                 expanded += added;
                 if (expanded > MaxNodes)
-                    return Breach(e, "nodes", $"Quá {MaxNodes} nút sau khi mở rộng bí danh (alias) / more than {MaxNodes} nodes once aliases are expanded");
+                    return Breach(e, "nodes", MaxNodes);
                 // A closed collection adds its own count to its parent, so only count leaves and aliases here.
                 if (open.Count > 0 && e is not (MappingStart or SequenceStart))
                     open.Push(Add(open.Pop(), added));
@@ -86,6 +97,5 @@ internal static class YamlLimits
 
     private static (string?, long) Add((string? Anchor, long Nodes) frame, long nodes) => (frame.Anchor, frame.Nodes + nodes);
 
-    private static YamlLimitBreach Breach(ParsingEvent e, string limit, string message) =>
-        new((int)e.Start.Line, (int)e.Start.Column, limit, $"{message} (limit: {limit})");
+    private static YamlLimitBreach Breach(ParsingEvent e, string limit, long max) => new((int)e.Start.Line, (int)e.Start.Column, limit, max);
 }

@@ -259,8 +259,9 @@ public static class AdminCli
         catch (ImportRejectedException rejected)
         {
             error.WriteLine($"{rejected.File}: refused, nothing was stored. {rejected.Problems.Count} problem(s):");
+            // The console speaks English: each problem's place and text from the refusal catalogue.
             foreach (var problem in rejected.Problems)
-                error.WriteLine($"  {problem}");
+                error.WriteLine($"  {problem.Describe("en")}");
             return 1;
         }
         catch (Refusal refused)

@@ -60,7 +60,7 @@ internal sealed record EvidenceFileType(string Extension, string ContentType, by
                         ? null : Reason.Of("evidence.jpeg-no-marker", ("file", fileName));
                 default:
                     if (Imports.ImportLimits.ZipProblem(content) is { } limit)
-                        return Reason.Of("evidence.zip-limit", ("file", fileName), ("problem", limit.Message), ("limit", limit.Limit));
+                        return Reason.Of("evidence.zip-limit", ("file", fileName), ("problem", limit), (FileLimit.Parameter, FileLimit.NameOf(limit)));
                     content.Position = 0;
                     using (var zip = new System.IO.Compression.ZipArchive(content, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
                     {

@@ -103,9 +103,10 @@ internal sealed class RefusalProblems(IProblemDetailsService problems) : IExcept
     }
 
     // Parameters as JSON scalars or lists; a label is sent as its key, which clients can act on.
-    private static object? Plain(object? value, string language) => value switch
+    public static object? Plain(object? value, string language) => value switch
     {
         Label label => label.Key,
+        Reason reason => reason.Text(language),
         Words words => language == "en" ? words.En : words.Vi,
         LocalTime time => time.ToString(),
         string or null => value,

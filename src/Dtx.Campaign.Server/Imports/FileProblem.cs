@@ -1,22 +1,45 @@
+using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
+
 namespace Dtx.Campaign.Server.Imports;
 
 /// <summary>
 /// One thing wrong with an imported file, located precisely enough for a person to fix it:
 /// the file, the line (YAML) or row (CSV/Excel, 1-based including the header), and the field.
+/// What is wrong is a <see cref="Scoring.Refusals.Reason"/> of the refusal catalogue: a stable code for clients,
+/// and words in the reader's language.
 /// </summary>
-public sealed record FileProblem(string File, int? Line, string Field, string Message)
+public sealed record FileProblem(string File, int? Line, string Field, Reason Reason)
 {
-    public override string ToString() =>
-        Line is { } line ? $"{File}:{line} {Field}: {Message}" : $"{File} {Field}: {Message}";
+    public string Code => Reason.Code;
+
+    /// <summary>What is wrong, in "vi" or "en", without its place.</summary>
+    public string Text(string language) => Reason.Text(language);
+
+    /// <summary>Where and what, as one reason whose text reads "units.csv, dòng 4, head_email: …" or "units.csv:4 head_email: …".</summary>
+    public Reason Located => Line is { } line
+        ? Reason.Of("file.problem-at-line", ("file", File), ("line", line), ("field", Field), ("problem", Reason))
+        : Reason.Of("file.problem-in-file", ("file", File), ("field", Field), ("problem", Reason));
+
+    /// <summary>Where and what, in "vi" or "en".</summary>
+    public string Describe(string language) => Located.Text(language);
+
+    /// <summary>The size or shape limit broken, when that is the problem.</summary>
+    public string? Limit => FileLimit.NameOf(Reason);
+
+    /// <summary>In English, for logs and the console.</summary>
+    public override string ToString() => Describe("en");
+
+    public static FileProblem Of(string file, IndexSetProblem problem) => new(file, problem.Line, problem.Field, problem.Reason);
 }
 
 /// <summary>Thrown by an import when the file is refused; nothing has been stored.</summary>
-public sealed class ImportRejectedException(string file, IReadOnlyList<FileProblem> problems, string? limit = null)
+public sealed class ImportRejectedException(string file, IReadOnlyList<FileProblem> problems)
     : Exception($"{file}: {problems.Count} problem(s); nothing was imported. First: {problems[0]}")
 {
     public string File { get; } = file;
     public IReadOnlyList<FileProblem> Problems { get; } = problems;
 
     /// <summary>The size or shape limit the file breaks (see <see cref="ImportLimits"/>), when that is the reason.</summary>
-    public string? Limit { get; } = limit;
+    public string? Limit { get; } = problems.Select(p => p.Limit).FirstOrDefault(l => l is not null);
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Dtx.Campaign.Scoring.Refusals;
 
 namespace Dtx.Campaign.Server.Imports;
 
@@ -37,7 +38,7 @@ internal static class ImportLimits
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxFileBytes)
-                throw Refused(fileName, "file", "size", $"Tệp lớn hơn {MaxFileBytes} byte / the file is larger than {MaxFileBytes} bytes");
+                throw Refused(fileName, "file", Reason.Of("file.too-large", ("max", MaxFileBytes), Named("size")));
         }
         buffer.Position = 0;
         return buffer;
@@ -49,27 +50,27 @@ internal static class ImportLimits
         var problem = ZipProblem(content);
         content.Position = 0;
         if (problem is { } p)
-            throw Refused(fileName, "file", p.Limit, p.Message);
+            throw Refused(fileName, "file", p);
     }
 
     /// <summary>The first zip limit broken, or null; also null when the stream is not a zip (the parser then says so).</summary>
-    public static (string Limit, string Message)? ZipProblem(Stream content)
+    public static Reason? ZipProblem(Stream content)
     {
         try
         {
             using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
             if (zip.Entries.Count > MaxZipEntries)
-                return ("zip-entries", $"Gói có {zip.Entries.Count} mục, tối đa {MaxZipEntries} / the package has {zip.Entries.Count} entries, the limit is {MaxZipEntries}");
+                return Reason.Of("file.zip-entries", ("count", zip.Entries.Count), ("max", MaxZipEntries), Named("zip-entries"));
             long total = 0;
             foreach (var entry in zip.Entries)
             {
                 total += entry.Length;
                 if (entry.Length > MaxZipEntryBytes)
-                    return ("zip-entry-size", $"Mục {entry.FullName} giải nén ra {entry.Length} byte, tối đa {MaxZipEntryBytes} / entry {entry.FullName} unpacks to {entry.Length} bytes, the limit is {MaxZipEntryBytes}");
+                    return Reason.Of("file.zip-entry-size", ("entry", entry.FullName), ("size", entry.Length), ("max", MaxZipEntryBytes), Named("zip-entry-size"));
                 if (entry.Length > 1024 * 1024 && entry.Length > MaxCompressionRatio * Math.Max(1, entry.CompressedLength))
-                    return ("zip-ratio", $"Mục {entry.FullName} nén hơn {MaxCompressionRatio} lần / entry {entry.FullName} is compressed more than {MaxCompressionRatio} times ({entry.CompressedLength} → {entry.Length} bytes)");
+                    return Reason.Of("file.zip-ratio", ("entry", entry.FullName), ("max", MaxCompressionRatio), ("compressed", entry.CompressedLength), ("size", entry.Length), Named("zip-ratio"));
                 if (total > MaxZipTotalBytes)
-                    return ("zip-total-size", $"Gói giải nén ra hơn {MaxZipTotalBytes} byte / the package unpacks to more than {MaxZipTotalBytes} bytes");
+                    return Reason.Of("file.zip-total-size", ("max", MaxZipTotalBytes), Named("zip-total-size"));
             }
             return null;
         }
@@ -87,32 +88,37 @@ internal static class ImportLimits
     {
         var where = sheet is null ? "" : $"{sheet}!";
         if (number > MaxRows)
-            throw Refused(fileName, $"{where}row {number}", "rows", $"Quá {MaxRows} dòng / more than {MaxRows} rows", number);
+            throw TooManyRows(fileName, where + "row", number);
         if (cells.Count > MaxColumns)
-            throw Refused(fileName, $"{where}row {number}", "columns", $"Quá {MaxColumns} cột / more than {MaxColumns} columns", number);
+            throw TooManyColumns(fileName, where + "row", number);
         foreach (var (column, value) in cells)
         {
             if (value.Length > MaxCellLength)
-                throw Refused(fileName, where + column, "cell-length", $"Ô dài {value.Length} ký tự, tối đa {MaxCellLength} / the cell has {value.Length} characters, the limit is {MaxCellLength}", number);
+                throw Refused(fileName, where + column, Reason.Of("file.cell-too-long", ("length", value.Length), ("max", MaxCellLength), Named("cell-length")), number);
             // A NUL cannot be stored in PostgreSQL text; a bidirectional override makes a name read backwards.
             if (value.AsSpan().IndexOfAny(ForbiddenCharacters) >= 0)
-                throw new ImportRejectedException(fileName, [new FileProblem(fileName, number, where + column,
-                    "Ô chứa ký tự điều khiển hoặc ký tự đảo chiều (bidi) / the cell contains a control or bidirectional-override character: remove it")]);
+                throw new ImportRejectedException(fileName, [new FileProblem(fileName, number, where + column, Reason.Of("file.hostile-character"))]);
         }
     }
 
-    /// <summary>The limit's name in a message ending "(limit: NAME)", as every limit message here does.</summary>
-    public static string NameIn(string message)
-    {
-        var at = message.LastIndexOf("(limit: ", StringComparison.Ordinal);
-        return at < 0 ? "limit" : message[(at + 8)..].TrimEnd(')');
-    }
+    public static ImportRejectedException TooManyRows(string fileName, string field, int row) =>
+        Refused(fileName, field, Reason.Of("file.too-many-rows", ("max", MaxRows), Named("rows")), row);
+
+    public static ImportRejectedException TooManyColumns(string fileName, string field, int row) =>
+        Refused(fileName, field, Reason.Of("file.too-many-columns", ("max", MaxColumns), Named("columns")), row);
+
+    public static ImportRejectedException FieldTooLong(string fileName, int? row) =>
+        Refused(fileName, "file", Reason.Of("file.field-too-long", ("max", MaxCellLength), Named("cell-length")), row);
 
     /// <summary>The request body limit of an import endpoint: one file plus the multipart envelope.</summary>
     public static TBuilder LimitImportBody<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxFileBytes + 64 * 1024))
             .WithFormOptions(multipartBodyLengthLimit: MaxFileBytes + 64 * 1024);
 
-    public static ImportRejectedException Refused(string fileName, string field, string limit, string message, int? line = null) =>
-        new(fileName, [new FileProblem(fileName, line, field, $"{message} (limit: {limit})")], limit);
+    /// <summary>A file refused for the limit its reason names (<see cref="FileLimit"/>).</summary>
+    private static ImportRejectedException Refused(string fileName, string field, Reason reason, int? line = null) =>
+        new(fileName, [new FileProblem(fileName, line, field, reason)]);
+
+    // The limit's name, as the reason's parameter that clients read.
+    private static (string, object?) Named(string limit) => (FileLimit.Parameter, limit);
 }

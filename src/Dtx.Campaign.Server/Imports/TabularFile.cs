@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Dtx.Campaign.Scoring.Refusals;
 using MiniExcelLibs;
 
 namespace Dtx.Campaign.Server.Imports;
@@ -15,6 +16,8 @@ internal static class TabularFile
     {
         public string Get(string column) => Cells.TryGetValue(column, out var value) ? value.Trim() : "";
     }
+
+    private static readonly string[] Types = [".csv (UTF-8)", ".xlsx"];
 
     public static bool IsExcel(string fileName) =>
         fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase);
@@ -34,16 +37,15 @@ internal static class TabularFile
             }
             if (IsCsv(fileName))
                 return (ReadCsv(fileName, content), null);
-            return ([], new FileProblem(fileName, null, "file", "unsupported file type: use .csv (UTF-8) or .xlsx"));
+            return ([], new FileProblem(fileName, null, "file", Reason.Of("file.unsupported-type", ("types", Types))));
         }
         catch (MaxFieldSizeException e)
         {
-            throw ImportLimits.Refused(fileName, "file", "cell-length",
-                $"Một trường dài quá {ImportLimits.MaxCellLength} ký tự / a field is longer than {ImportLimits.MaxCellLength} characters", e.Context?.Parser?.Row);
+            throw ImportLimits.FieldTooLong(fileName, e.Context?.Parser?.Row);
         }
         catch (Exception e) when (e is CsvHelperException or InvalidDataException or IOException or FormatException or InvalidOperationException)
         {
-            return ([], new FileProblem(fileName, null, "file", $"the file cannot be read: {e.Message}"));
+            return ([], new FileProblem(fileName, null, "file", Reason.Of("file.unreadable", ("why", e.Message))));
         }
     }
 
@@ -67,18 +69,17 @@ internal static class TabularFile
             return rows;
         var headers = csv.HeaderRecord!.Select(Normalise).ToArray();
         if (headers.Length > ImportLimits.MaxColumns)
-            throw ImportLimits.Refused(fileName, "row 1", "columns", $"Quá {ImportLimits.MaxColumns} cột / more than {ImportLimits.MaxColumns} columns", 1);
+            throw ImportLimits.TooManyColumns(fileName, "row", 1);
         var misaligned = new List<FileProblem>();
         while (csv.Read())
         {
             if (csv.Parser.Row > ImportLimits.MaxRows)
-                throw ImportLimits.Refused(fileName, $"row {csv.Parser.Row}", "rows", $"Quá {ImportLimits.MaxRows} dòng / more than {ImportLimits.MaxRows} rows", csv.Parser.Row);
+                throw ImportLimits.TooManyRows(fileName, "row", csv.Parser.Row);
             // A value with an unquoted comma shifts every later column: such a row is refused rather than read askew.
             if (csv.Parser.Count != headers.Length)
             {
                 misaligned.Add(new FileProblem(fileName, csv.Parser.Row, "row",
-                    $"dòng có {csv.Parser.Count} ô, dòng tiêu đề có {headers.Length} (giá trị chứa dấu phẩy phải đặt trong dấu ngoặc kép) / " +
-                    $"the row has {csv.Parser.Count} fields, the header {headers.Length} (a value with a comma needs double quotes)"));
+                    Reason.Of("file.row-misaligned", ("cells", csv.Parser.Count), ("headers", headers.Length))));
                 continue;
             }
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);

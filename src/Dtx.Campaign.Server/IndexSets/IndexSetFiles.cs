@@ -1,5 +1,6 @@
 using System.Text;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Imports;
 
 namespace Dtx.Campaign.Server.IndexSets;
@@ -7,6 +8,8 @@ namespace Dtx.Campaign.Server.IndexSets;
 /// <summary>Turns an index-set file (YAML, or an Excel workbook with one row per node) into a validated <see cref="IndexSet"/>.</summary>
 internal sealed class IndexSetFiles(UnitCategoryCatalog categories)
 {
+    private static readonly string[] Types = [".yaml", ".yml", ".xlsx"];
+
     /// <summary>Reads and validates; throws <see cref="ImportRejectedException"/> listing every problem with its line.</summary>
     public async Task<IndexSet> ReadAsync(string fileName, Stream content, CancellationToken ct)
     {
@@ -23,18 +26,17 @@ internal sealed class IndexSetFiles(UnitCategoryCatalog categories)
         {
             var result = IndexSetYamlReader.Read(Encoding.UTF8.GetString(buffer.ToArray()));
             if (result.Set is null)
-                throw new ImportRejectedException(fileName, result.Problems.Select(p => new FileProblem(fileName, p.Line, p.Field, p.Message)).ToList(),
-                    result.Problems.FirstOrDefault(p => p.Field == IndexSetYamlReader.LimitField) is { } limit ? ImportLimits.NameIn(limit.Message) : null);
+                throw new ImportRejectedException(fileName, result.Problems.Select(p => FileProblem.Of(fileName, p)).ToList());
             set = result.Set;
         }
         else
         {
-            throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", "unsupported file type: use .yaml, .yml or .xlsx")]);
+            throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", Reason.Of("file.unsupported-type", ("types", Types)))]);
         }
 
         var problems = IndexSetValidator.Validate(set, categories);
         if (problems.Count > 0)
-            throw new ImportRejectedException(fileName, problems.Select(p => new FileProblem(fileName, p.Line, p.Field, p.Message)).ToList());
+            throw new ImportRejectedException(fileName, problems.Select(p => FileProblem.Of(fileName, p)).ToList());
         return set;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Imports;
 using MiniExcelLibs;
 
@@ -25,10 +26,10 @@ internal static class IndexSetWorkbook
         }
         catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or FormatException)
         {
-            throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", $"not a readable .xlsx workbook: {e.Message}")]);
+            throw new ImportRejectedException(fileName, [new FileProblem(fileName, null, "file", Reason.Of("file.not-workbook", ("why", e.Message)))]);
         }
         foreach (var required in new[] { "index-set", "nodes", "bands" }.Where(s => !sheets.ContainsKey(s)))
-            problems.Add(new FileProblem(fileName, null, $"sheet {required}", "missing sheet (required: index-set, nodes, bands; optional: bonus)"));
+            problems.Add(new FileProblem(fileName, null, required, Reason.Of("index-set.missing-sheet", ("sheet", required))));
         if (problems.Count > 0)
             throw new ImportRejectedException(fileName, problems);
 
@@ -39,7 +40,7 @@ internal static class IndexSetWorkbook
             if (fields.TryGetValue(name, out var row) && row.Get("value").Length > 0)
                 return row.Get("value");
             if (required)
-                problems.Add(new FileProblem(fileName, null, $"index-set!{name}", "missing value"));
+                problems.Add(new FileProblem(fileName, null, $"index-set!{name}", Reason.Of("file.empty-value")));
             return "";
         }
 
@@ -54,8 +55,8 @@ internal static class IndexSetWorkbook
 
         var version = int.TryParse(Field("version"), Invariant, out var v) ? v : 0;
         var year = int.TryParse(Field("effective_year"), Invariant, out var y) ? y : 0;
-        if (version <= 0) problems.Add(new FileProblem(fileName, null, "index-set!version", "must be a whole number ≥ 1"));
-        if (year <= 0) problems.Add(new FileProblem(fileName, null, "index-set!effective_year", "must be a year such as 2025"));
+        if (version <= 0) problems.Add(new FileProblem(fileName, null, "index-set!version", Reason.Of("index-set.version-not-whole")));
+        if (year <= 0) problems.Add(new FileProblem(fileName, null, "index-set!effective_year", Reason.Of("index-set.year")));
         var bonusCap = Field("bonus_cap", required: false);
         var set = new IndexSet
         {
@@ -137,16 +138,16 @@ internal static class IndexSetWorkbook
             var text = row.Get(column);
             if (text.Length == 0)
             {
-                if (required) problems.Add(new FileProblem(file, row.Number, column, "is empty"));
+                if (required) Problem(row, column, Reason.Of("file.empty-value"));
                 return null;
             }
             if (decimal.TryParse(text, NumberStyles.Number, Invariant, out var value))
                 return value;
-            problems.Add(new FileProblem(file, row.Number, column, $"'{text}' is not a number (use a dot for decimals)"));
+            Problem(row, column, Reason.Of("file.not-number", ("value", text)));
             return null;
         }
 
-        public void Problem(TabularSheetRow row, string column, string message) => problems.Add(new FileProblem(file, row.Number, column, message));
+        public void Problem(TabularSheetRow row, string column, Reason reason) => problems.Add(new FileProblem(file, row.Number, column, reason));
     }
 
     private static IndicatorNode ReadNode(CellReader reader, TabularSheetRow row)
@@ -163,7 +164,7 @@ internal static class IndexSetWorkbook
             _ => null,
         };
         if (kind.Length > 0 && method is null)
-            reader.Problem(row, "method", $"unknown method '{kind}' (yes-no, ratio, tiers, count, council)");
+            reader.Problem(row, "method", Reason.Of("index-set.unknown-method", ("method", kind), ("methods", ScoringMethod.Kinds)));
         var flag = row.Get("applies_to_flag");
         return new IndicatorNode
         {
@@ -191,10 +192,10 @@ internal static class IndexSetWorkbook
                 && decimal.TryParse(pieces[1], NumberStyles.Number, Invariant, out var points))
                 tiers.Add(new Tier(atLeast, points));
             else
-                reader.Problem(row, "tiers", $"'{part}' is not 'at-least:points' (e.g. 4:20; 3:15)");
+                reader.Problem(row, "tiers", Reason.Of("index-set.tier-format", ("part", part)));
         }
         if (tiers.Count == 0)
-            reader.Problem(row, "tiers", "a tiers method needs at least one 'at-least:points' pair");
+            reader.Problem(row, "tiers", Reason.Of("index-set.no-tiers"));
         return tiers;
     }
 
@@ -205,13 +206,17 @@ internal static class IndexSetWorkbook
         var byCode = new Dictionary<string, IndicatorNode>(StringComparer.Ordinal);
         foreach (var (row, node) in rows)
         {
-            if (node.Code.Length == 0) { problems.Add(new FileProblem(file, row.Number, "code", "is empty")); continue; }
-            if (!byCode.TryAdd(node.Code, node)) { problems.Add(new FileProblem(file, row.Number, "code", $"duplicate code '{node.Code}'")); continue; }
+            if (node.Code.Length == 0) { problems.Add(new FileProblem(file, row.Number, "code", Reason.Of("file.empty-value"))); continue; }
+            if (!byCode.TryAdd(node.Code, node))
+            {
+                problems.Add(new FileProblem(file, row.Number, "code", Reason.Of("index-set.duplicate-code", ("code", node.Code), ("first", byCode[node.Code].SourceLine))));
+                continue;
+            }
             var cut = node.Code.LastIndexOf('.');
             var parent = cut < 0 ? "" : node.Code[..cut];
             if (parent.Length > 0 && !byCode.ContainsKey(parent))
             {
-                problems.Add(new FileProblem(file, row.Number, "code", $"'{node.Code}' comes before its parent '{parent}', or the parent is missing"));
+                problems.Add(new FileProblem(file, row.Number, "code", Reason.Of("index-set.parent-missing", ("code", node.Code), ("parent", parent))));
                 continue;
             }
             children.TryAdd(node.Code, []);

@@ -18,7 +18,7 @@ internal static class IndexSetsApi
 
     public sealed record IndexSetDetail(IndexSetSummary Summary, IndexSet Definition);
 
-    public sealed record ValidationReport(bool Valid, string? Key, int? Version, int? IndicatorCount, decimal? MaxPoints, IReadOnlyList<FileProblem> Problems);
+    public sealed record ValidationReport(bool Valid, string? Key, int? Version, int? IndicatorCount, decimal? MaxPoints, IReadOnlyList<FileProblemReport> Problems);
 
     public static RouteGroupBuilder MapIndexSets(this IEndpointRouteBuilder app)
     {
@@ -84,7 +84,7 @@ internal static class IndexSetsApi
         }
         catch (ImportRejectedException rejected)
         {
-            return TypedResults.Ok(new ValidationReport(false, null, null, null, null, rejected.Problems));
+            return TypedResults.Ok(new ValidationReport(false, null, null, null, null, ApiProblems.Reports(rejected.Problems)));
         }
     }
 

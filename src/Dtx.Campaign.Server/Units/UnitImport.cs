@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using Dtx.Campaign.Documents;
 using Dtx.Campaign.Scoring.IndexSets;
+using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.Imports;
@@ -41,18 +42,19 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
 
         var problems = new List<FileProblem>();
         if (rows.Count == 0)
-            problems.Add(new FileProblem(fileName, null, "file", "no data rows: the first row must be the header, then one row per unit"));
+            problems.Add(new FileProblem(fileName, null, "file", Reason.Of("units.no-rows")));
         else
             problems.AddRange(RequiredColumns
                 .Where(c => !rows[0].Cells.ContainsKey(c))
-                .Select(c => new FileProblem(fileName, 1, c, $"missing column '{c}' (required: {string.Join(", ", RequiredColumns)})")));
+                .Select(c => new FileProblem(fileName, 1, c, Reason.Of("units.missing-column", ("column", c), ("required", RequiredColumns)))));
         if (problems.Count > 0)
             throw new ImportRejectedException(fileName, problems);
 
         var parsed = rows.Select(r => Parse(fileName, r, problems)).OfType<ParsedRow>().ToList();
         foreach (var duplicate in parsed.GroupBy(p => (p.Authority, p.Code)).Where(g => g.Count() > 1))
             foreach (var row in duplicate.Skip(1))
-                problems.Add(new FileProblem(fileName, row.Row, "code", $"unit '{row.Code}' of authority '{row.Authority}' appears again (first at row {duplicate.First().Row})"));
+                problems.Add(new FileProblem(fileName, row.Row, "code",
+                    Reason.Of("units.duplicate", ("code", row.Code), ("authority", row.Authority), ("first", duplicate.First().Row))));
 
         var authorityCodes = parsed.Select(p => p.Authority).Distinct().ToList();
         var authorities = await db.Authorities.Where(a => authorityCodes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, cancellationToken);
@@ -61,7 +63,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             .ToDictionary(g => g.Key, g => g.FirstOrDefault(p => p.AuthorityNameVi is not null && p.AuthorityNameEn is not null));
         foreach (var (code, described) in newAuthorities.Where(a => a.Value is null))
             problems.Add(new FileProblem(fileName, parsed.First(p => p.Authority == code).Row, "authority_name_vi",
-                $"authority '{code}' does not exist yet: give authority_name_vi and authority_name_en on one of its rows to create it"));
+                Reason.Of("units.authority-unknown", ("authority", code))));
 
         if (problems.Count > 0)
             throw new ImportRejectedException(fileName, problems);
@@ -137,12 +139,12 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
     private ParsedRow? Parse(string file, TabularFile.Row row, List<FileProblem> problems)
     {
         var before = problems.Count;
-        void Problem(string field, string message) => problems.Add(new FileProblem(file, row.Number, field, message));
+        void Problem(string field, Reason reason) => problems.Add(new FileProblem(file, row.Number, field, reason));
 
         string Required(string column)
         {
             var value = row.Get(column);
-            if (value.Length == 0) Problem(column, "is empty");
+            if (value.Length == 0) Problem(column, Reason.Of("file.empty-value"));
             return value;
         }
 
@@ -155,17 +157,19 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
         // as an empty box on a paper a chairman signs, so the file is refused before anything is stored.
         foreach (var column in (string[])["name_vi", "name_en", "authority_name_vi", "authority_name_en", "head_name", "focal_name"])
             if (DrawableText.FirstMissing(row.Get(column)) is { } character)
-                Problem(column, $"character {character} cannot be printed: the font of notices and certificates has no glyph for it");
+                Problem(column, Reason.Of("units.unprintable-character", ("character", character)));
         var flags = row.Get("flags").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(f => f.ToLowerInvariant()).Distinct().ToList();
         if (category.Length > 0)
         {
             var known = categories.FlagsOf(category);
             if (known is null)
-                Problem("category", $"unknown category '{category}' (known: {string.Join(", ", categories.Keys)})");
+                Problem("category", Reason.Of("units.unknown-category", ("category", category), ("known", categories.Keys)));
             else
                 foreach (var flag in flags.Where(f => !known.Contains(f)))
-                    Problem("flags", $"flag '{flag}' is not defined for category '{category}' (defined: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+                    Problem("flags", known.Count == 0
+                        ? Reason.Of("units.category-without-flags", ("flag", flag), ("category", category))
+                        : Reason.Of("units.unknown-flag", ("flag", flag), ("category", category), ("defined", known)));
         }
 
         var active = ParseBool(row.Get("active"), true, "active", Problem);
@@ -178,7 +182,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             if (long.TryParse(people, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
                 population = n;
             else
-                Problem("population", $"'{people}' is not a whole number of residents above 0");
+                Problem("population", Reason.Of("units.not-population", ("value", people)));
         }
         var predecessors = new List<(string Code, decimal Share)>();
         foreach (var item in row.Get("predecessors").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -186,9 +190,9 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             var parts = item.Split(':', 2, StringSplitOptions.TrimEntries);
             var share = 1m;
             if (parts.Length == 2 && !decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out share))
-                Problem("predecessors", $"the share in '{item}' is not a number (write CODE:0.5)");
+                Problem("predecessors", Reason.Of("lineage.share-not-number", ("item", item)));
             else if (predecessors.Any(p => p.Code == parts[0]))
-                Problem("predecessors", $"'{parts[0]}' is listed twice");
+                Problem("predecessors", Reason.Of("lineage.listed-twice", ("code", parts[0])));
             else
                 predecessors.Add((parts[0], share));
         }
@@ -199,19 +203,19 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             if (DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
                 effectiveOn = d;
             else
-                Problem("effective_on", $"'{day}' is not a date (write yyyy-MM-dd, e.g. 2025-07-01)");
+                Problem("effective_on", Reason.Of("units.not-date", ("value", day)));
         }
         if (predecessors.Count > 0)
         {
             if (effectiveOn is null && row.Get("effective_on").Length == 0)
-                Problem("effective_on", "is empty while predecessors are given: the date the unit came into being, e.g. 2025-07-01");
+                Problem("effective_on", Reason.Of("lineage.effective-on-missing"));
             kind ??= predecessors.Any(p => p.Share < 1) ? LineageKinds.Split : predecessors.Count == 1 ? LineageKinds.Rename : LineageKinds.Merge;
             if (Lineage.CheckUnit([.. predecessors.Select(p => new Lineage.Link(code, p.Code, kind, p.Share))]) is { } wrong)
-                Problem(wrong.StartsWith("unknown lineage kind", StringComparison.Ordinal) ? "lineage_kind" : "predecessors", wrong);
+                Problem(wrong.Field!, wrong);
         }
         else if (kind is not null || effectiveOn is not null)
         {
-            Problem("predecessors", "is empty while lineage_kind or effective_on is given");
+            Problem("predecessors", Reason.Of("lineage.predecessors-missing"));
         }
 
         if (problems.Count > before)
@@ -230,7 +234,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
 
     private static string LineageText(IEnumerable<Lineage.Link> links) =>
         string.Join("; ", links.OrderBy(l => l.Predecessor, StringComparer.Ordinal)
-            .Select(l => $"{l.Predecessor} ({l.Kind}, {l.Share.ToString("0.######", CultureInfo.InvariantCulture)})"));
+            .Select(l => $"{l.Predecessor} ({l.Kind}, {Lineage.ShareText(l.Share)})"));
 
     private static IEnumerable<Lineage.Link> LinksOf(ParsedRow row) =>
         row.Predecessors.Select(p => new Lineage.Link(row.Code, p.Code, row.LineageKind ?? LineageKinds.Merge, p.Share));
@@ -256,7 +260,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             .Select(u => (u.Authority, u.Code)).Concat(parsed.Select(p => (p.Authority, p.Code))).ToHashSet();
         foreach (var row in parsed)
             foreach (var (code, _) in row.Predecessors.Where(p => !known.Contains((row.Authority, p.Code))))
-                problems.Add(new FileProblem(file, row.Row, "predecessors", $"unknown predecessor '{code}': no unit of authority '{row.Authority}' has this code, in the file or stored"));
+                problems.Add(new FileProblem(file, row.Row, "predecessors", Reason.Of("lineage.unknown-predecessor", ("code", code), ("authority", row.Authority))));
         if (problems.Count > 0)
             return;
 
@@ -269,16 +273,15 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             if (Lineage.FindCycle(links) is { } cycle)
             {
                 var first = cycle.Where(rowOf.ContainsKey).OrderBy(c => rowOf[c]).First();
-                problems.Add(new FileProblem(file, rowOf[first], "predecessors", $"lineage goes round in a circle: {string.Join(" ← ", cycle)}"));
+                problems.Add(new FileProblem(file, rowOf[first], "predecessors", Reason.Of("lineage.cycle", ("cycle", string.Join(" ← ", cycle)))));
             }
             foreach (var (predecessor, sum, shared) in Lineage.UnbalancedShares(links))
             {
                 // The rows that give or (by leaving it out) take away a share of it.
                 var at = shared.Select(l => l.Unit).Concat(stored.Where(s => s.Authority == authority && s.Link.Predecessor == predecessor).Select(s => s.Link.Unit))
                     .Where(rowOf.ContainsKey).Select(u => (int?)rowOf[u]).Min();
-                problems.Add(new FileProblem(file, at, "predecessors",
-                    $"the shares of predecessor '{predecessor}' add up to {sum.ToString("0.######", CultureInfo.InvariantCulture)}, not 1: " +
-                    string.Join(", ", shared.Select(l => $"{l.Unit} {l.Share.ToString("0.######", CultureInfo.InvariantCulture)}"))));
+                problems.Add(new FileProblem(file, at, "predecessors", Reason.Of("lineage.shares-sum", ("predecessor", predecessor),
+                    ("sum", Lineage.ShareText(sum)), ("shares", shared.Select(l => $"{l.Unit} {Lineage.ShareText(l.Share)}").ToList()))));
             }
         }
     }
@@ -304,7 +307,7 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
         await db.SaveChangesAsync(ct);
     }
 
-    private static bool ParseBool(string value, bool fallback, string field, Action<string, string> problem)
+    private static bool ParseBool(string value, bool fallback, string field, Action<string, Reason> problem)
     {
         switch (value.ToLowerInvariant())
         {
@@ -312,19 +315,19 @@ internal sealed class UnitImport(CampaignDbContext db, UnitCategoryCatalog categ
             case "1" or "true" or "yes" or "x" or "có" or "co": return true;
             case "0" or "false" or "no" or "không" or "khong": return false;
             default:
-                problem(field, $"'{value}' is not yes/no (use 1/0, true/false, có/không)");
+                problem(field, Reason.Of("units.not-yes-no", ("value", value)));
                 return fallback;
         }
     }
 
-    private static UnitContact? Contact(ContactRole role, string name, string email, string? phone, string prefix, Action<string, string> problem)
+    private static UnitContact? Contact(ContactRole role, string name, string email, string? phone, string prefix, Action<string, Reason> problem)
     {
         if (name.Length == 0 && email.Length == 0)
             return null;
         if (name.Length == 0)
-            problem($"{prefix}_name", "is empty while an e-mail is given");
+            problem($"{prefix}_name", Reason.Of("units.contact-name-missing"));
         if (!MailAddress.TryCreate(email, out var address) || address.Address != email)
-            problem($"{prefix}_email", email.Length == 0 ? "is empty while a name is given" : $"'{email}' is not an e-mail address");
+            problem($"{prefix}_email", email.Length == 0 ? Reason.Of("units.contact-email-missing") : Reason.Of("units.not-email", ("value", email)));
         return new UnitContact { Role = role, FullName = name, Email = email, Phone = string.IsNullOrWhiteSpace(phone) ? null : phone };
     }
 

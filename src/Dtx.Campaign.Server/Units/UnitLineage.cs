@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dtx.Campaign.Scoring.Refusals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -95,22 +96,25 @@ public static class Lineage
             .Where(x => Math.Abs(x.Sum - 1) > ShareTolerance)
             .OrderBy(x => x.Predecessor, StringComparer.Ordinal).ToList();
 
-    /// <summary>What a unit's links must say on their own, whatever other units say: null when acceptable.</summary>
-    public static string? CheckUnit(IReadOnlyList<Link> links)
+    /// <summary>What a unit's links must say on their own, whatever other units say: null when acceptable; the reason names the column at fault.</summary>
+    public static Reason? CheckUnit(IReadOnlyList<Link> links)
     {
         foreach (var link in links)
         {
             if (!LineageKinds.All.Contains(link.Kind))
-                return $"unknown lineage kind '{link.Kind}' (use {string.Join(", ", LineageKinds.All)})";
+                return Reason.For("lineage_kind", "lineage.unknown-kind", ("kind", link.Kind), ("kinds", LineageKinds.All));
             if (link.Share is <= 0 or > 1)
-                return $"the share of '{link.Predecessor}' must be more than 0 and at most 1, got {link.Share.ToString(CultureInfo.InvariantCulture)}";
+                return Reason.For("predecessors", "lineage.share-range", ("predecessor", link.Predecessor), ("share", ShareText(link.Share)));
             if (link.Predecessor == link.Unit)
-                return "a unit cannot be its own predecessor";
+                return Reason.For("predecessors", "lineage.own-predecessor");
         }
         if (links.Count > 0 && links[0].Kind == LineageKinds.Rename && (links.Count != 1 || links[0].Share != 1))
-            return "a rename has exactly one predecessor, taken whole (share 1)";
+            return Reason.For("predecessors", "lineage.rename-one");
         return null;
     }
+
+    /// <summary>A share as the file writes it (0.5, 0.3333), in either language: the reader compares it with the file.</summary>
+    public static string ShareText(decimal share) => share.ToString("0.######", CultureInfo.InvariantCulture);
 
     /// <summary>A predecessor's result last year and how much it weighs in the combination.</summary>
     public sealed record Source(string Code, string Name, decimal Percentage, IReadOnlyDictionary<string, decimal> Groups, decimal Share, long? Population);

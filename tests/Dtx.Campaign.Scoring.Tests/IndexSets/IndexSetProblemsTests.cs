@@ -18,12 +18,14 @@ public sealed class IndexSetProblemsTests
         groups:
         """;
 
-    private static IReadOnlyList<string> ProblemsOf(string groups, string? head = null)
+    private static IReadOnlyList<IndexSetProblem> Read(string groups, string? head = null)
     {
         var result = IndexSetYamlReader.Read((head ?? Head) + "\n" + groups);
-        var problems = result.Set is null ? result.Problems : IndexSetValidator.Validate(result.Set, UnitCategoryCatalog.Default);
-        return problems.Select(p => $"{p.Line} {p.Field}: {p.Message}").ToList();
+        return result.Set is null ? result.Problems : IndexSetValidator.Validate(result.Set, UnitCategoryCatalog.Default);
     }
+
+    private static IReadOnlyList<string> ProblemsOf(string groups, string? head = null, string language = "en") =>
+        Read(groups, head).Select(p => $"{p.Line} {p.Field}: {p.Text(language)}").ToList();
 
     private static void AssertProblem(IReadOnlyList<string> problems, string expected) =>
         Assert.True(problems.Any(p => p.StartsWith(expected, StringComparison.Ordinal)), $"expected '{expected}' in:\n{string.Join("\n", problems)}");
@@ -126,12 +128,59 @@ public sealed class IndexSetProblemsTests
                 children:
                   - {code: "1.1", name: {vi: b, en: b}, max: 5, method: {kind: guess}}
             """);
-        AssertProblem(problems, "13 groups[0](1).max: expected a number, got \"abc\"");
+        AssertProblem(problems, "13 groups[0](1).max: 'abc' is not a number (use a dot for decimals)");
         AssertProblem(problems, "14 groups[0](1).colour: unknown field 'colour'");
         AssertProblem(problems, "16 groups[0](1).children[0](1.1).method.kind: unknown method 'guess'");
     }
 
     [Fact]
     public void A_YAML_syntax_error_is_reported_with_its_line() =>
-        AssertProblem(ProblemsOf("  - code: \"1\"\n    name: {vi: a, en: a\n"), "13 (yaml): While parsing a flow mapping");
+        AssertProblem(ProblemsOf("  - code: \"1\"\n    name: {vi: a, en: a\n"), "13 (yaml): YAML syntax error: While parsing a flow mapping");
+
+    [Fact]
+    public void The_validator_s_problems_carry_their_code_and_read_in_Vietnamese_with_Vietnamese_numbers()
+    {
+        const string groups = """
+              - code: "1"
+                name: {vi: a, en: a}
+                max: 20
+                children:
+                  - code: "1.1"
+                    name: {vi: b, en: b}
+                    max: 10.5
+                    method: {kind: tiers, tiers: [{at-least: 2, points: 5}, {at-least: 1, points: 4}]}
+                  - {code: "1.2", name: {vi: c, en: c}, max: 10, method: {kind: ratio, target: 1.5}}
+            """;
+        var problems = Read(groups);
+        Assert.Equal(["index-set.children-sum", "index-set.tiers-increase", "index-set.tier-points-decrease", "index-set.ratio-target"],
+            problems.Select(p => p.Reason.Code));
+        Assert.Equal(20.5m, problems[0].Reason.Args["sum"]);
+        var vi = ProblemsOf(groups, language: "vi");
+        AssertProblem(vi, "11 node 1.max: tổng điểm tối đa của các chỉ tiêu con là 20,5, không phải 20");
+        AssertProblem(vi, "15 node 1.1.method.tiers[1].at-least: các ngưỡng phải tăng dần: 1 đứng sau 2");
+        AssertProblem(vi, "19 node 1.2.method.target: mục tiêu của phương pháp tỷ lệ phải lớn hơn 0 và không quá 1 (đang là 1,5)");
+    }
+
+    [Fact]
+    public void The_reader_s_problems_carry_their_code_and_read_in_Vietnamese_quoting_the_file_as_written()
+    {
+        const string groups = """
+              - code: "1"
+                name: {vi: a, en: a}
+                max: mười
+                colour: red
+                children:
+                  - {code: "1.1", name: {vi: b, en: b}, max: 5, method: {kind: guess}, scored: maybe}
+            """;
+        var problems = Read(groups);
+        Assert.Equal(["yaml.unknown-field", "file.not-number", "index-set.unknown-method", "yaml.not-boolean"], problems.Select(p => p.Reason.Code));
+        Assert.Equal("mười", problems[1].Reason.Args["value"]);
+        var vi = ProblemsOf(groups, language: "vi");
+        AssertProblem(vi, "13 groups[0](1).max: 'mười' không phải là số (dùng dấu chấm cho phần thập phân)");
+        AssertProblem(vi, "14 groups[0](1).colour: trường 'colour' không có trong mẫu (các trường được dùng: code, name, max, method, children,");
+        AssertProblem(vi, "16 groups[0](1).children[0](1.1).method.kind: phương pháp chấm 'guess' không tồn tại (dùng: yes-no, ratio, tiers, count, council)");
+        AssertProblem(vi, "16 groups[0](1).children[0](1.1).scored: 'maybe' không phải true hoặc false");
+        // No limit is named by a content mistake.
+        Assert.All(problems, p => Assert.Null(p.Limit));
+    }
 }

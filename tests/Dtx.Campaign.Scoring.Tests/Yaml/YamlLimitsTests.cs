@@ -11,8 +11,10 @@ public sealed class YamlLimitsTests
         var result = IndexSetYamlReader.Read(HostileYaml.DeepNesting());
         Assert.Null(result.Set);
         var problem = Assert.Single(result.Problems);
-        Assert.Equal((2, IndexSetYamlReader.LimitField), (problem.Line, problem.Field));
-        Assert.EndsWith("nesting deeper than 64 levels (limit: depth)", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((2, IndexSetYamlReader.LimitField, "depth"), (problem.Line, problem.Field, problem.Limit));
+        Assert.Equal(("yaml.too-deep", 64L), (problem.Reason.Code, problem.Reason.Args["max"]));
+        Assert.Equal("nesting deeper than 64 levels (limit: depth)", problem.Text("en"));
+        Assert.Equal("các mục lồng nhau quá 64 cấp (giới hạn: depth)", problem.Text("vi"));
     }
 
     [Fact]
@@ -21,14 +23,17 @@ public sealed class YamlLimitsTests
         var result = IndexSetYamlReader.Read(HostileYaml.BillionLaughs());
         var problem = Assert.Single(result.Problems);
         Assert.Equal(IndexSetYamlReader.LimitField, problem.Field);
-        Assert.EndsWith("more than 200000 nodes once aliases are expanded (limit: nodes)", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("nodes", problem.Limit);
+        Assert.Equal("more than 200000 nodes once aliases are expanded (limit: nodes)", problem.Text("en"));
     }
 
     [Fact]
     public void A_text_over_the_size_limit_is_refused_without_parsing()
     {
         var result = IndexSetYamlReader.Read("key: t\n# " + new string('x', 3 * 1024 * 1024));
-        Assert.EndsWith("(limit: size)", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("size", problem.Limit);
+        Assert.Equal($"tệp dài {3 * 1024 * 1024 + 9} ký tự, tối đa 2097152 ký tự (giới hạn: size)", problem.Text("vi"));
     }
 
     [Fact]

@@ -18,7 +18,11 @@ public abstract class FileLimitsTests(CampaignApp app)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal(limit, problem.GetProperty("limit").GetString());
-        Assert.Contains($"(limit: {limit})", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Vietnamese unless asked otherwise; the limit's name stays as clients read it.
+        Assert.Contains($"(giới hạn: {limit})", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var first = problem.GetProperty("problems")[0];
+        Assert.Equal(limit, first.GetProperty("parameters").GetProperty("limit").GetString());
+        Assert.EndsWith($"(giới hạn: {limit})", first.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/healthz")).StatusCode);
         return problem;
     }
@@ -36,7 +40,8 @@ public abstract class FileLimitsTests(CampaignApp app)
         var admin = await app.LoginAsAdminAsync();
         var before = await CountsAsync();
         var problem = await RefusedAsync(admin, "/api/index-sets/validate", "deep.yaml", System.Text.Encoding.UTF8.GetBytes(HostileFiles.DeepYaml()), "depth");
-        Assert.Contains("deep.yaml:2 (limit): ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("deep.yaml: không có gì được lưu. deep.yaml, dòng 2, (limit): các mục lồng nhau quá 64 cấp (giới hạn: depth)", problem.GetProperty("detail").GetString());
+        Assert.Equal("yaml.too-deep", problem.GetProperty("problems")[0].GetProperty("code").GetString());
         await RefusedAsync(admin, "/api/index-sets", "deep.yaml", System.Text.Encoding.UTF8.GetBytes(HostileFiles.DeepYaml()), "depth");
         Assert.Equal(before, await CountsAsync());
     }
@@ -78,7 +83,7 @@ public abstract class FileLimitsTests(CampaignApp app)
         for (var i = 0; i < 20_001; i++)
             csv.Append("HN,U").Append(i).Append(",a,b,department\n");
         var problem = await RefusedAsync(admin, "/api/units/import", "units.csv", System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "rows");
-        Assert.Contains("units.csv:20001 row 20001", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("units.csv, dòng 20001, row: tệp có quá 20000 dòng (giới hạn: rows)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

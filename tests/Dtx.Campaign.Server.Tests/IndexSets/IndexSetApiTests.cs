@@ -84,13 +84,21 @@ public abstract class IndexSetApiTests(CampaignApp app)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
-            .Select(p => $"{p.GetProperty("file").GetString()}:{p.GetProperty("line")} {p.GetProperty("field").GetString()}: {p.GetProperty("message").GetString()}").ToList();
-        Assert.Contains(problems, p => p.StartsWith("broken.yaml:", StringComparison.Ordinal) && p.Contains("node 1.max: the children's maxima add up to 24, not 20", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("rating-bands.average.from: leaves a gap after band 'weak': 50 to 55", StringComparison.Ordinal));
+            .Select(p => $"{p.GetProperty("file").GetString()}:{p.GetProperty("line")} {p.GetProperty("field").GetString()}: {p.GetProperty("code").GetString()}: {p.GetProperty("message").GetString()}").ToList();
+        Assert.Contains(problems, p => p.StartsWith("broken.yaml:", StringComparison.Ordinal)
+            && p.Contains("node 1.max: index-set.children-sum: tổng điểm tối đa của các chỉ tiêu con là 24, không phải 20", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("rating-bands.average.from: index-set.band-gap: để hở sau khung 'weak': từ 50 đến 55 không có xếp loại", StringComparison.Ordinal));
         Assert.Equal(0, await CountAsync(key));
 
-        var report = await (await admin.PostAsync("/api/index-sets/validate", Multipart.File("broken.yaml", yaml))).Content.ReadFromJsonAsync<JsonElement>();
+        // Validating lists the same problems in the same shape, in the caller's language.
+        using var validate = new HttpRequestMessage(HttpMethod.Post, "/api/index-sets/validate") { Content = Multipart.File("broken.yaml", yaml) };
+        validate.Headers.AcceptLanguage.ParseAdd("en");
+        var report = await (await admin.SendAsync(validate)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(report.GetProperty("valid").GetBoolean());
+        var gap = Assert.Single(report.GetProperty("problems").EnumerateArray(), p => p.GetProperty("code").GetString() == "index-set.band-gap");
+        Assert.Equal("leaves a gap after band 'weak': 50 to 55 has no rating", gap.GetProperty("message").GetString());
+        Assert.Equal(("rating-bands.average.from", "weak", 55), (gap.GetProperty("field").GetString(), gap.GetProperty("parameters").GetProperty("band").GetString(),
+            gap.GetProperty("parameters").GetProperty("to").GetInt32()));
     }
 
     [Fact]

@@ -80,18 +80,20 @@ public abstract class UnitLineageImportTests(CampaignApp app)
 
         // Another file: NEW-D1 takes 0.7 while the stored NEW-D2 keeps 0.4 → 1.1.
         var shares = await RefusedAsync(admin, "shares.csv", Row("NEW-D1", "OLD-D:0.7"));
-        Assert.Contains("2 predecessors: the shares of predecessor 'OLD-D' add up to 1.1, not 1: NEW-D1 0.7, NEW-D2 0.4", shares);
+        Assert.Contains("2 predecessors: tổng tỷ lệ của đơn vị tiền thân 'OLD-D' là 1.1, không phải 1: NEW-D1 0.7, NEW-D2 0.4", shares);
 
         var cycle = await RefusedAsync(admin, "cycle.csv", Row("X-1", "X-2"), Row("X-2", "X-3"), Row("X-3", "X-1"));
-        Assert.Contains(cycle, p => p.StartsWith("2 predecessors: lineage goes round in a circle: X-1 ← X-2 ← X-3 ← X-1", StringComparison.Ordinal));
+        Assert.Contains(cycle, p => p.StartsWith("2 predecessors: quan hệ kế thừa bị vòng tròn: X-1 ← X-2 ← X-3 ← X-1", StringComparison.Ordinal));
 
         var unknown = await RefusedAsync(admin, "unknown.csv", Row("NEW-E", "OLD-A;NO-SUCH"));
-        Assert.Contains("2 predecessors: unknown predecessor 'NO-SUCH': no unit of authority 'LI' has this code, in the file or stored", unknown);
+        Assert.Contains("2 predecessors: đơn vị tiền thân 'NO-SUCH' không tồn tại: cơ quan 'LI' không có đơn vị nào mang mã này, trong tệp cũng như trong hệ thống", unknown);
         var date = await RefusedAsync(admin, "date.csv", Row("NEW-E", "OLD-A"), Row("NEW-F", "OLD-B", effective: "1/7/2025"));
-        Assert.Contains(date, p => p.StartsWith("3 effective_on: '1/7/2025' is not a date", StringComparison.Ordinal));
+        Assert.Contains("3 effective_on: '1/7/2025' không phải là ngày (viết yyyy-MM-dd, ví dụ 2025-07-01)", date);
 
         var rename = await RefusedAsync(admin, "rename.csv", Row("NEW-G", "OLD-A;OLD-B", "rename"));
-        Assert.Contains("2 predecessors: a rename has exactly one predecessor, taken whole (share 1)", rename);
+        Assert.Contains("2 predecessors: đổi tên thì có đúng một đơn vị tiền thân, nhận trọn vẹn (tỷ lệ 1)", rename);
+        var kind = await RefusedAsync(admin, "kind.csv", Row("NEW-H", "OLD-A", "absorb"));
+        Assert.Contains("2 lineage_kind: kiểu kế thừa 'absorb' không hợp lệ (dùng: merge, split, rename)", kind);
 
         // Nothing of the refused files was stored.
         Assert.Equal(4, await LinksAsync());

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dtx.Campaign.Server.Data;
+using Dtx.Campaign.Server.Identity;
 using Dtx.Campaign.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -79,7 +81,7 @@ public abstract class UnitImportTests(CampaignApp app)
     }
 
     [Fact]
-    public async Task A_file_with_bad_rows_is_refused_whole_naming_each_row_and_field()
+    public async Task A_file_with_bad_rows_is_refused_whole_naming_each_row_and_field_in_the_callers_language()
     {
         var client = await app.LoginAsAdminAsync();
         var csv = string.Join('\n',
@@ -90,20 +92,80 @@ public abstract class UnitImportTests(CampaignApp app)
             "BAD,,,S1,Sở Một lặp,Duplicate,department,,,",
             "BAD,,,S4,Phường Hạnh Phúc 😀,Ward Four,commune,,Bà 田,d@example.vn");
 
-        var response = await client.PostAsync("/api/units/import", Multipart.File("bad-units.csv", csv));
+        async Task<(JsonElement Problem, List<string> Problems)> RefusedAsync(string language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/units/import") { Content = Multipart.File("bad-units.csv", csv) };
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("file.rejected", problem.GetProperty("code").GetString());
+            return (problem, problem.GetProperty("problems").EnumerateArray()
+                .Select(p => $"{p.GetProperty("line").GetInt32()} {p.GetProperty("field").GetString()} {p.GetProperty("code").GetString()}: {p.GetProperty("message").GetString()}").ToList());
+        }
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
-            .Select(p => $"{p.GetProperty("line").GetInt32()} {p.GetProperty("field").GetString()}: {p.GetProperty("message").GetString()}").ToList();
-        Assert.Contains(problems, p => p.StartsWith("3 category: unknown category 'sở'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("4 flags: flag 'digital-economy' is not defined for category 'commune'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("4 head_email: 'not-an-email' is not an e-mail address", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("5 code: unit 'S1' of authority 'BAD' appears again (first at row 2)", StringComparison.Ordinal));
-        // Names print on notices and certificates: one the document font cannot draw is refused, naming the character.
-        Assert.Contains(problems, p => p.StartsWith("6 name_vi: character U+1F600 (😀) cannot be printed", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("6 head_name: character U+7530 (田) cannot be printed", StringComparison.Ordinal));
+        var (vi, problems) = await RefusedAsync("vi");
+        Assert.Equal("Giá trị không hợp lệ", vi.GetProperty("title").GetString());
+        Assert.Equal("6 lỗi trong bad-units.csv; không có gì được lưu. Lỗi đầu tiên: bad-units.csv, dòng 3, category: " +
+            "loại đơn vị 'sở' không tồn tại (các loại hiện có: department, district, commune, province)", vi.GetProperty("detail").GetString());
+        Assert.Equal([
+            "3 category units.unknown-category: loại đơn vị 'sở' không tồn tại (các loại hiện có: department, district, commune, province)",
+            "4 flags units.category-without-flags: thuộc tính 'digital-economy' không được định nghĩa cho loại đơn vị 'commune' (loại này không có thuộc tính nào)",
+            "4 head_email units.not-email: 'not-an-email' không phải là địa chỉ thư điện tử",
+            // Names print on notices and certificates: one the document font cannot draw is refused, naming the character.
+            "6 name_vi units.unprintable-character: ký tự U+1F600 (😀) không in được: phông chữ của thông báo và bằng khen không có ký tự này",
+            "6 head_name units.unprintable-character: ký tự U+7530 (田) không in được: phông chữ của thông báo và bằng khen không có ký tự này",
+            "5 code units.duplicate: đơn vị 'S1' của cơ quan 'BAD' xuất hiện lần nữa (lần đầu ở dòng 2)",
+        ], problems);
+        var duplicate = vi.GetProperty("problems")[5];
+        Assert.Equal(("bad-units.csv", "S1", 2), (duplicate.GetProperty("file").GetString(), duplicate.GetProperty("parameters").GetProperty("code").GetString(),
+            duplicate.GetProperty("parameters").GetProperty("first").GetInt32()));
+
+        var (en, english) = await RefusedAsync("en");
+        Assert.Equal("6 problem(s) in bad-units.csv; nothing was stored. First: bad-units.csv:3 category: " +
+            "unknown category 'sở' (known: department, district, commune, province)", en.GetProperty("detail").GetString());
+        Assert.Contains("4 head_email units.not-email: 'not-an-email' is not an e-mail address", english);
+        Assert.Contains("5 code units.duplicate: unit 'S1' of authority 'BAD' appears again (first at row 2)", english);
+        Assert.Equal(problems.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]), english.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]));
         Assert.Equal(0, await CountUnitsAsync("BAD"));
+    }
+
+    [Fact]
+    public async Task The_admin_import_page_lists_each_problem_in_the_page_s_language()
+    {
+        var client = await app.LoginAsAdminAsync();
+        // A second administrator who reads English: signing in sets the page language to the account's.
+        var email = $"admin.en.{Guid.NewGuid():N}"[..20] + "@test.local";
+        await app.CreateUserAsync(email, "English-Admin-Password-1", Roles.CampaignAdmin);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            user.Language = "en";
+            await users.UpdateAsync(user);
+        }
+        var english = await app.LoginAsync(email, "English-Admin-Password-1");
+
+        async Task<string> UploadAsync(HttpClient client)
+        {
+            var page = await client.GetStringAsync("/admin/imports");
+            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            var content = Multipart.File("don-vi.csv", Header + "\nPG,Tỉnh Trang,Page Province,S1,Sở Một,Department One,planet,,Ông A,not-an-email\n");
+            content.Add(new StringContent(token), "__RequestVerificationToken");
+            var response = await client.PostAsync("/admin/imports?handler=Units", content);
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, html);
+            return html;
+        }
+
+        var vi = await UploadAsync(client);
+        Assert.Contains("<td>category</td><td>loại đơn vị 'planet' không tồn tại (các loại hiện có: department, district, commune, province)</td>", vi, StringComparison.Ordinal);
+        Assert.Contains("<td>head_email</td><td>'not-an-email' không phải là địa chỉ thư điện tử</td>", vi, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not an e-mail address", vi, StringComparison.Ordinal);
+        var en = await UploadAsync(english);
+        Assert.Contains("<td>head_email</td><td>'not-an-email' is not an e-mail address</td>", en, StringComparison.Ordinal);
+        Assert.Equal(0, await CountUnitsAsync("PG"));
     }
 
     [Fact]
@@ -112,11 +174,11 @@ public abstract class UnitImportTests(CampaignApp app)
         var client = await app.LoginAsAdminAsync();
         var missing = await client.PostAsync("/api/units/import", Multipart.File("units.csv", "authority,code,name_vi\nX,1,A"));
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        Assert.Contains("missing column 'name_en'", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("thiếu cột 'name_en' (các cột bắt buộc: authority, code, name_vi, name_en, category)", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var pdf = await client.PostAsync("/api/units/import", Multipart.File("units.pdf", "%PDF-1.4"));
         Assert.Equal(HttpStatusCode.BadRequest, pdf.StatusCode);
-        Assert.Contains("unsupported file type", await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("units.pdf, file: loại tệp không được hỗ trợ; các loại được nhận: .csv (UTF-8), .xlsx", await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,7 +200,7 @@ public abstract class UnitImportTests(CampaignApp app)
         var bad = Workbook(new { authority = "XL", authority_name_vi = "", authority_name_en = "", code = "X2", name_vi = "", name_en = "Commune Two", category = "commune", flags = "" });
         var refused = await client.PostAsync("/api/units/import", Multipart.File("bad.xlsx", bad));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("bad.xlsx:2 name_vi: is empty", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("bad.xlsx, dòng 2, name_vi: không được để trống", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(2, await CountUnitsAsync("XL"));
     }
 

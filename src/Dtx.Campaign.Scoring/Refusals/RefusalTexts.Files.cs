@@ -1,0 +1,136 @@
+namespace Dtx.Campaign.Scoring.Refusals;
+
+public static partial class RefusalTexts
+{
+    // Imported files (units CSV/Excel, index-set YAML/Excel): what a clerk reads beside a file's line and field.
+    // Column, field and sheet names, codes and values are quoted as written in the file; a third-party parser's
+    // own explanation ({why}) is English and follows a sentence of ours.
+    private static readonly Dictionary<string, (string Vi, string En)> FileTexts = new(StringComparer.Ordinal)
+    {
+        // Where a problem is: the file, the line (YAML) or row (CSV/Excel), the field.
+        ["file.problem-at-line"] = ("{file}, dòng {line}, {field}: {problem}", "{file}:{line} {field}: {problem}"),
+        ["file.problem-in-file"] = ("{file}, {field}: {problem}", "{file} {field}: {problem}"),
+
+        // Size and shape limits, checked before a parser spends memory; {limit} is the name clients read.
+        ["file.too-large"] = ("tệp lớn hơn {max} byte (giới hạn: {limit})", "the file is larger than {max} bytes (limit: {limit})"),
+        ["file.zip-entries"] = ("gói tệp có {count} mục, tối đa {max} mục (giới hạn: {limit})", "the package has {count} entries, the limit is {max} (limit: {limit})"),
+        ["file.zip-entry-size"] = ("mục {entry} giải nén ra {size} byte, tối đa {max} byte (giới hạn: {limit})",
+            "entry {entry} unpacks to {size} bytes, the limit is {max} (limit: {limit})"),
+        ["file.zip-ratio"] = ("mục {entry} bị nén hơn {max} lần ({compressed} → {size} byte) (giới hạn: {limit})",
+            "entry {entry} is compressed more than {max} times ({compressed} → {size} bytes) (limit: {limit})"),
+        ["file.zip-total-size"] = ("gói tệp giải nén ra hơn {max} byte (giới hạn: {limit})", "the package unpacks to more than {max} bytes (limit: {limit})"),
+        ["file.too-many-rows"] = ("tệp có quá {max} dòng (giới hạn: {limit})", "more than {max} rows (limit: {limit})"),
+        ["file.too-many-columns"] = ("dòng có quá {max} cột (giới hạn: {limit})", "more than {max} columns (limit: {limit})"),
+        ["file.cell-too-long"] = ("ô dài {length} ký tự, tối đa {max} ký tự (giới hạn: {limit})", "the cell has {length} characters, the limit is {max} (limit: {limit})"),
+        ["file.field-too-long"] = ("có một ô dài quá {max} ký tự (giới hạn: {limit})", "a field is longer than {max} characters (limit: {limit})"),
+        ["yaml.too-large"] = ("tệp dài {length} ký tự, tối đa {max} ký tự (giới hạn: {limit})", "the file has {length} characters, the limit is {max} (limit: {limit})"),
+        ["yaml.too-deep"] = ("các mục lồng nhau quá {max} cấp (giới hạn: {limit})", "nesting deeper than {max} levels (limit: {limit})"),
+        ["yaml.too-many-nodes"] = ("tệp có quá {max} nút sau khi mở rộng các bí danh (alias) (giới hạn: {limit})",
+            "more than {max} nodes once aliases are expanded (limit: {limit})"),
+
+        // Reading the file at all.
+        ["file.unsupported-type"] = ("loại tệp không được hỗ trợ; các loại được nhận: {types}", "unsupported file type: use {types}"),
+        ["file.unreadable"] = ("không đọc được tệp; chi tiết: {why}", "the file cannot be read: {why}"),
+        ["file.not-workbook"] = ("tệp không phải là sổ tính Excel (.xlsx) đọc được; chi tiết: {why}", "not a readable .xlsx workbook: {why}"),
+        ["file.hostile-character"] = ("ô chứa ký tự điều khiển hoặc ký tự đảo chiều (bidi): hãy xóa ký tự đó",
+            "the cell contains a control or bidirectional-override character: remove it"),
+        ["file.row-misaligned"] = ("dòng có {cells} ô, dòng tiêu đề có {headers} (giá trị chứa dấu phẩy phải đặt trong dấu ngoặc kép)",
+            "the row has {cells} fields, the header {headers} (a value with a comma needs double quotes)"),
+        ["yaml.syntax"] = ("tệp YAML sai cú pháp; chi tiết: {why}", "YAML syntax error: {why}"),
+
+        // Values, in any file.
+        ["file.empty-value"] = ("không được để trống", "is empty"),
+        ["file.required"] = ("bắt buộc phải có", "is required"),
+        ["file.not-number"] = ("'{value}' không phải là số (dùng dấu chấm cho phần thập phân)", "'{value}' is not a number (use a dot for decimals)"),
+        ["yaml.not-whole-number"] = ("'{value}' không phải là số nguyên", "'{value}' is not a whole number"),
+        ["yaml.not-boolean"] = ("'{value}' không phải true hoặc false", "expected true or false, got '{value}'"),
+        ["yaml.expected-mapping"] = ("cần một ánh xạ (mapping) dạng {shape}", "expected a mapping such as {shape}"),
+        ["yaml.expected-value"] = ("cần một giá trị đơn, không phải danh sách hay ánh xạ", "expected a single value"),
+        ["yaml.expected-list"] = ("cần một danh sách", "expected a list"),
+        ["yaml.unknown-field"] = ("trường '{field}' không có trong mẫu (các trường được dùng: {allowed})", "unknown field '{field}' (expected one of: {allowed})"),
+
+        // Units (CSV or Excel, one row per unit).
+        ["units.no-rows"] = ("tệp không có dòng dữ liệu: dòng đầu tiên là dòng tiêu đề, sau đó mỗi đơn vị một dòng",
+            "no data rows: the first row must be the header, then one row per unit"),
+        ["units.missing-column"] = ("thiếu cột '{column}' (các cột bắt buộc: {required})", "missing column '{column}' (required: {required})"),
+        ["units.duplicate"] = ("đơn vị '{code}' của cơ quan '{authority}' xuất hiện lần nữa (lần đầu ở dòng {first})",
+            "unit '{code}' of authority '{authority}' appears again (first at row {first})"),
+        ["units.authority-unknown"] = ("cơ quan '{authority}' chưa có trong hệ thống: hãy điền authority_name_vi và authority_name_en ở một dòng của cơ quan này để tạo mới",
+            "authority '{authority}' does not exist yet: give authority_name_vi and authority_name_en on one of its rows to create it"),
+        ["units.unprintable-character"] = ("ký tự {character} không in được: phông chữ của thông báo và bằng khen không có ký tự này",
+            "character {character} cannot be printed: the font of notices and certificates has no glyph for it"),
+        ["units.unknown-category"] = ("loại đơn vị '{category}' không tồn tại (các loại hiện có: {known})", "unknown category '{category}' (known: {known})"),
+        ["units.unknown-flag"] = ("thuộc tính '{flag}' không được định nghĩa cho loại đơn vị '{category}' (các thuộc tính đã định nghĩa: {defined})",
+            "flag '{flag}' is not defined for category '{category}' (defined: {defined})"),
+        ["units.category-without-flags"] = ("thuộc tính '{flag}' không được định nghĩa cho loại đơn vị '{category}' (loại này không có thuộc tính nào)",
+            "flag '{flag}' is not defined for category '{category}' (defined: none)"),
+        ["units.not-yes-no"] = ("'{value}' không phải giá trị có/không (dùng 1/0, true/false, có/không)", "'{value}' is not yes/no (use 1/0, true/false, có/không)"),
+        ["units.not-population"] = ("'{value}' không phải là số dân (một số nguyên lớn hơn 0)", "'{value}' is not a whole number of residents above 0"),
+        ["units.contact-name-missing"] = ("không được để trống khi đã có thư điện tử", "is empty while an e-mail is given"),
+        ["units.contact-email-missing"] = ("không được để trống khi đã có họ tên", "is empty while a name is given"),
+        ["units.not-email"] = ("'{value}' không phải là địa chỉ thư điện tử", "'{value}' is not an e-mail address"),
+        ["units.not-date"] = ("'{value}' không phải là ngày (viết yyyy-MM-dd, ví dụ 2025-07-01)", "'{value}' is not a date (write yyyy-MM-dd, e.g. 2025-07-01)"),
+
+        // Lineage of units (docs/lineage.md).
+        ["lineage.share-not-number"] = ("tỷ lệ trong '{item}' không phải là số (viết MÃ:0.5)", "the share in '{item}' is not a number (write CODE:0.5)"),
+        ["lineage.listed-twice"] = ("'{code}' được ghi hai lần", "'{code}' is listed twice"),
+        ["lineage.effective-on-missing"] = ("không được để trống khi đã có đơn vị tiền thân: ghi ngày đơn vị được thành lập, ví dụ 2025-07-01",
+            "is empty while predecessors are given: the date the unit came into being, e.g. 2025-07-01"),
+        ["lineage.predecessors-missing"] = ("không được để trống khi đã ghi lineage_kind hoặc effective_on", "is empty while lineage_kind or effective_on is given"),
+        ["lineage.unknown-kind"] = ("kiểu kế thừa '{kind}' không hợp lệ (dùng: {kinds})", "unknown lineage kind '{kind}' (use {kinds})"),
+        ["lineage.share-range"] = ("tỷ lệ của '{predecessor}' phải lớn hơn 0 và không quá 1, đang là {share}",
+            "the share of '{predecessor}' must be more than 0 and at most 1, got {share}"),
+        ["lineage.own-predecessor"] = ("một đơn vị không thể là tiền thân của chính nó", "a unit cannot be its own predecessor"),
+        ["lineage.rename-one"] = ("đổi tên thì có đúng một đơn vị tiền thân, nhận trọn vẹn (tỷ lệ 1)", "a rename has exactly one predecessor, taken whole (share 1)"),
+        ["lineage.unknown-predecessor"] = ("đơn vị tiền thân '{code}' không tồn tại: cơ quan '{authority}' không có đơn vị nào mang mã này, trong tệp cũng như trong hệ thống",
+            "unknown predecessor '{code}': no unit of authority '{authority}' has this code, in the file or stored"),
+        ["lineage.cycle"] = ("quan hệ kế thừa bị vòng tròn: {cycle}", "lineage goes round in a circle: {cycle}"),
+        ["lineage.shares-sum"] = ("tổng tỷ lệ của đơn vị tiền thân '{predecessor}' là {sum}, không phải 1: {shares}",
+            "the shares of predecessor '{predecessor}' add up to {sum}, not 1: {shares}"),
+
+        // Index sets: the Excel workbook's sheets and cells.
+        ["index-set.missing-sheet"] = ("thiếu trang tính '{sheet}' (bắt buộc: index-set, nodes, bands; không bắt buộc: bonus)",
+            "missing sheet '{sheet}' (required: index-set, nodes, bands; optional: bonus)"),
+        ["index-set.version-not-whole"] = ("phải là số nguyên từ 1 trở lên", "must be a whole number ≥ 1"),
+        ["index-set.year"] = ("phải là một năm, ví dụ 2025", "must be a year such as 2025"),
+        ["index-set.tier-format"] = ("'{part}' không đúng dạng 'ngưỡng:điểm' (ví dụ 4:20; 3:15)", "'{part}' is not 'at-least:points' (e.g. 4:20; 3:15)"),
+        ["index-set.parent-missing"] = ("'{code}' đứng trước mục cha '{parent}', hoặc thiếu mục cha", "'{code}' comes before its parent '{parent}', or the parent is missing"),
+
+        // Index sets: the rules of a coherent set, whatever file it came from.
+        ["index-set.unknown-method"] = ("phương pháp chấm '{method}' không tồn tại (dùng: {methods})", "unknown method '{method}' ({methods})"),
+        ["index-set.name-required"] = ("bắt buộc phải có, dạng {vi: …, en: …}", "is required: {vi: …, en: …}"),
+        ["index-set.version"] = ("phải từ 1 trở lên (đang là {version})", "must be 1 or more (got {version})"),
+        ["index-set.unknown-level"] = ("loại đơn vị '{level}' không tồn tại (các loại hiện có: {known})", "unknown unit category '{level}' (known: {known})"),
+        ["index-set.no-groups"] = ("bộ chỉ số cần ít nhất một nhóm", "an index set needs at least one group"),
+        ["index-set.duplicate-code"] = ("mã '{code}' bị trùng (đã có ở dòng {first})", "duplicate code '{code}' (first at line {first})"),
+        ["index-set.code-not-extending"] = ("'{code}' nằm dưới '{parent}' nhưng không bắt đầu bằng mã của mục cha (cần dạng '{parent}.…')",
+            "'{code}' is under '{parent}' but does not extend its code (expected '{parent}.…')"),
+        ["index-set.max-not-positive"] = ("chỉ tiêu có chấm điểm cần điểm tối đa lớn hơn 0 (đang là {max})", "a scored node needs a maximum above 0 (got {max})"),
+        ["index-set.unscored-max"] = ("chỉ tiêu chỉ đánh giá, không chấm điểm thì điểm tối đa phải là 0", "a node that is assessed but not scored must have a maximum of 0"),
+        ["index-set.unknown-flag"] = ("thuộc tính '{flag}' không được định nghĩa cho đơn vị loại '{level}' (các thuộc tính đã định nghĩa: {defined})",
+            "flag '{flag}' is not defined for '{level}' units (defined: {defined})"),
+        ["index-set.level-without-flags"] = ("thuộc tính '{flag}' không được định nghĩa cho đơn vị loại '{level}' (loại này không có thuộc tính nào)",
+            "flag '{flag}' is not defined for '{level}' units (defined: none)"),
+        ["index-set.leaf-without-method"] = ("chỉ tiêu lá cần một phương pháp chấm (yes-no, ratio, tiers, count hoặc council)",
+            "a leaf indicator needs a scoring method (yes-no, ratio, tiers, count or council)"),
+        ["index-set.method-on-parent"] = ("chỉ chỉ tiêu lá mới có phương pháp chấm; mục này có chỉ tiêu con", "only leaf indicators have a scoring method; this node has children"),
+        ["index-set.children-sum"] = ("tổng điểm tối đa của các chỉ tiêu con là {sum}, không phải {max}", "the children's maxima add up to {sum}, not {max}"),
+        ["index-set.ratio-target"] = ("mục tiêu của phương pháp tỷ lệ phải lớn hơn 0 và không quá 1 (đang là {target})", "a ratio target must be above 0 and at most 1 (got {target})"),
+        ["index-set.no-tiers"] = ("phương pháp theo mức cần ít nhất một mức 'ngưỡng:điểm'", "a tiers method needs at least one 'at-least:points' tier"),
+        ["index-set.tier-above-max"] = ("{points} điểm vượt điểm tối đa {max} của chỉ tiêu", "{points} points exceed the indicator's maximum {max}"),
+        ["index-set.negative-points"] = ("không được là số âm", "must not be negative"),
+        ["index-set.tiers-increase"] = ("các ngưỡng phải tăng dần: {atLeast} đứng sau {previous}", "thresholds must increase: {atLeast} follows {previous}"),
+        ["index-set.tier-points-decrease"] = ("ngưỡng cao hơn không được cho ít điểm hơn ({points} sau {previous})", "a higher threshold cannot give fewer points ({points} after {previous})"),
+        ["index-set.per-item"] = ("số điểm mỗi mục phải lớn hơn 0 (đang là {points})", "points per item must be above 0 (got {points})"),
+        ["index-set.cap-above-max"] = ("mức trần {cap} vượt điểm tối đa {max} của chỉ tiêu", "the cap {cap} exceeds the indicator's maximum {max}"),
+        ["index-set.duplicate-bonus"] = ("mã quy tắc điểm thưởng bị trùng", "duplicate bonus rule key"),
+        ["index-set.bonus-points"] = ("phải lớn hơn 0", "must be above 0"),
+        ["index-set.tie-break-group"] = ("'{code}' không phải là nhóm của bộ chỉ số này", "'{code}' is not a group of this index set"),
+        ["index-set.no-bands"] = ("cần ít nhất một khung xếp loại, phủ từ 0 đến 100", "at least one rating band is needed, covering 0 to 100"),
+        ["index-set.band-range"] = ("'to' ({to}) phải lớn hơn 'from' ({from})", "'to' ({to}) must be above 'from' ({from})"),
+        ["index-set.band-start"] = ("khung thấp nhất phải bắt đầu từ 0 (đang bắt đầu từ {from})", "the lowest band must start at 0 (starts at {from})"),
+        ["index-set.band-end"] = ("khung cao nhất phải kết thúc ở 100 (đang kết thúc ở {to})", "the highest band must end at 100 (ends at {to})"),
+        ["index-set.band-overlap"] = ("chồng lên khung '{band}' ({from}–{to})", "overlaps band '{band}' ({from}–{to})"),
+        ["index-set.band-gap"] = ("để hở sau khung '{band}': từ {from} đến {to} không có xếp loại", "leaves a gap after band '{band}': {from} to {to} has no rating"),
+    };
+}

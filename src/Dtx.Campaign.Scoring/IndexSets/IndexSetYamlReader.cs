@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Yaml;
 using YamlDotNet.Core;
@@ -226,7 +225,7 @@ public static class IndexSetYamlReader
             var text = String(owner, m, key, path, required);
             if (text is null)
                 return null;
-            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+            if (!DecimalText.TryParse(text, out var value))
             {
                 Problem(m[key], Join(path, key), Reason.Of("file.not-number", ("value", text)));
                 return null;

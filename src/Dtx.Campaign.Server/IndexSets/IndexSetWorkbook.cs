@@ -58,6 +58,11 @@ internal static class IndexSetWorkbook
         if (version <= 0) problems.Add(new FileProblem(fileName, null, "index-set!version", Reason.Of("index-set.version-not-whole")));
         if (year <= 0) problems.Add(new FileProblem(fileName, null, "index-set!effective_year", Reason.Of("index-set.year")));
         var bonusCap = Field("bonus_cap", required: false);
+        decimal? cap = null;
+        if (DecimalText.TryParse(bonusCap, out var parsedCap))
+            cap = parsedCap;
+        else if (bonusCap.Length > 0)
+            problems.Add(new FileProblem(fileName, null, "index-set!bonus_cap", Reason.Of("file.not-number", ("value", bonusCap))));
         var set = new IndexSet
         {
             Key = Field("key"),
@@ -69,7 +74,7 @@ internal static class IndexSetWorkbook
             IsSample = Field("sample", required: false) is "1" or "true" or "yes",
             Groups = groups,
             BonusRules = bonus,
-            BonusCap = bonusCap.Length == 0 ? null : decimal.Parse(bonusCap, Invariant),
+            BonusCap = cap,
             RatingBands = bands,
             TieBreakGroups = Field("tie_break", required: false).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
@@ -141,7 +146,7 @@ internal static class IndexSetWorkbook
                 if (required) Problem(row, column, Reason.Of("file.empty-value"));
                 return null;
             }
-            if (decimal.TryParse(text, NumberStyles.Number, Invariant, out var value))
+            if (DecimalText.TryParse(text, out var value))
                 return value;
             Problem(row, column, Reason.Of("file.not-number", ("value", text)));
             return null;
@@ -188,8 +193,8 @@ internal static class IndexSetWorkbook
         foreach (var part in row.Get("tiers").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var pieces = part.Split(':', StringSplitOptions.TrimEntries);
-            if (pieces.Length == 2 && decimal.TryParse(pieces[0], NumberStyles.Number, Invariant, out var atLeast)
-                && decimal.TryParse(pieces[1], NumberStyles.Number, Invariant, out var points))
+            if (pieces.Length == 2 && DecimalText.TryParse(pieces[0], out var atLeast)
+                && DecimalText.TryParse(pieces[1], out var points))
                 tiers.Add(new Tier(atLeast, points));
             else
                 reader.Problem(row, "tiers", Reason.Of("index-set.tier-format", ("part", part)));

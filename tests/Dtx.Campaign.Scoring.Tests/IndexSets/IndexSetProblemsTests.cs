@@ -183,4 +183,22 @@ public sealed class IndexSetProblemsTests
         // No limit is named by a content mistake.
         Assert.All(problems, p => Assert.Null(p.Limit));
     }
+
+    [Fact]
+    public void A_decimal_comma_is_refused_rather_than_read_as_a_thousands_separator()
+    {
+        // "1,5" is one and a half to a Vietnamese clerk; read with thousands separators it was 15, silently.
+        const string groups = """
+              - code: "1"
+                name: {vi: a, en: a}
+                max: "1,5"
+                children:
+                  - {code: "1.1", name: {vi: b, en: b}, max: 1.5, method: {kind: yes-no}}
+            """;
+        var problems = Read(groups);
+        Assert.Equal(["file.not-number"], problems.Select(p => p.Reason.Code));
+        AssertProblem(ProblemsOf(groups, language: "vi"), "13 groups[0](1).max: '1,5' không phải là số (dùng dấu chấm cho phần thập phân)");
+        Assert.True(DecimalText.TryParse(" -1.5 ", out var value) && value == -1.5m);
+        Assert.False(DecimalText.TryParse("1,500", out _));
+    }
 }

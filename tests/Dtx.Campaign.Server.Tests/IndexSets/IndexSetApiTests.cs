@@ -118,6 +118,37 @@ public abstract class IndexSetApiTests(CampaignApp app)
     }
 
     [Fact]
+    public async Task A_workbook_with_a_decimal_comma_or_a_word_for_a_number_is_refused_naming_each_cell()
+    {
+        var admin = await app.LoginAsAdminAsync();
+        var set = Dtx.Campaign.Scoring.IndexSets.IndexSetYamlReader.Read(Sample("hanoi-2025-city.yaml")).Set! with { Key = $"xlsx-{Guid.NewGuid():N}"[..16] };
+        // The workbook as an office would edit it: the bonus cap typed as a word, a maximum with a Vietnamese decimal comma.
+        using var original = new MemoryStream(TestIndexSets.ToWorkbook(set));
+        var sheets = new Dictionary<string, object>();
+        foreach (var name in MiniExcelLibs.MiniExcel.GetSheetNames(original))
+        {
+            var rows = MiniExcelLibs.MiniExcel.Query(original, useHeaderRow: true, sheetName: name)
+                .Select(r => new Dictionary<string, object?>((IDictionary<string, object?>)r)).ToList();
+            if (name == "index-set")
+                rows.Single(r => (string?)r["field"] == "bonus_cap")["value"] = "mười";
+            if (name == "nodes")
+                rows[0]["max"] = "1,5";
+            sheets[name] = rows;
+        }
+        using var edited = new MemoryStream();
+        MiniExcelLibs.MiniExcel.SaveAs(edited, sheets);
+
+        var response = await admin.PostAsync("/api/index-sets", Multipart.File("hanoi.xlsx", edited.ToArray()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray()
+            .Select(p => (p.GetProperty("field").GetString(), p.GetProperty("code").GetString(), p.GetProperty("message").GetString())).ToList();
+        Assert.Contains(("index-set!bonus_cap", "file.not-number", "'mười' không phải là số (dùng dấu chấm cho phần thập phân)"), problems);
+        Assert.Contains(("max", "file.not-number", "'1,5' không phải là số (dùng dấu chấm cho phần thập phân)"), problems);
+        Assert.Equal(0, await CountAsync(set.Key));
+    }
+
+    [Fact]
     public async Task The_index_set_commands_validate_and_import_and_refuse_a_bad_file_with_exit_code_1()
     {
         var valid = await app.RunCliAsync("index-set", "validate", RepositoryFiles.Data("index-sets", "hanoi-2025-commune.yaml"));

@@ -28,7 +28,7 @@ internal static class Display
 
     public static decimal? ParseInput(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null
-        : decimal.TryParse(value.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : Scoring.IndexSets.DecimalText.TryParse(value, out var parsed) ? parsed
         : throw new FormatException(value);
 
     /// <summary>Whole days and hours until a deadline, for the countdown's text without script.</summary>

@@ -45,7 +45,7 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
         var link = await LinkTo(Officer, 1);
         Assert.StartsWith("/account/set-password?", link, StringComparison.Ordinal);
 
-        var page = await checks.NewPageAsync(chromium.Browser, admin.BaseAddress!.ToString());
+        var page = await checks.NewPageAsync(chromium, admin.BaseAddress!.ToString());
         try
         {
             await page.GotoAsync(link);
@@ -117,7 +117,7 @@ public abstract partial class AccountPagesTests(CampaignApp app, Chromium chromi
         const string email = "quantri.moi@test.local";
         await app.CreateUserAsync(email, "Campaign-Admin-1", Roles.CampaignAdmin);
         var baseUrl = (await app.LoginAsAdminAsync()).BaseAddress!.ToString();
-        var page = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var page = await checks.NewPageAsync(chromium, baseUrl);
         try
         {
             // Navigations wait for the answer only (commit) and redirects are awaited by polling the address (ToHaveURL), then the

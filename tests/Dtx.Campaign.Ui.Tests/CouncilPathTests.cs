@@ -79,7 +79,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         var baseUrl = api.BaseAddress!.ToString();
 
         // The chair (enrolling in two-factor at the first sign-in) assigns the member to Dong Anh.
-        var chair = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var chair = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(chair, app, Chair, Password);
         await chair.GotoAsync("/council");
         await chair.GetByRole(AriaRole.Link, new() { Name = "Đánh giá chuyển đổi số năm 2025" }).ClickAsync();
@@ -97,7 +97,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await checks.AssertAccessibleAsync(chair);
 
         // The member sees only Dong Anh and verifies it side by side with what the unit entered.
-        var member = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var member = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(member, app, Member, Password);
         await member.GotoAsync($"/council/{campaign}");
         await Expect(member.Locator("#council-units tbody tr")).ToHaveCountAsync(1);
@@ -156,7 +156,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
 
         // The focal officer reads the council's note in the preliminary results and, in the window, disputes it.
         await MoveClockAsync(12, 16, 9);
-        var focal = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var focal = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(focal, app, Focal, Password);
         await focal.GetByRole(AriaRole.Link, new() { Name = "Kết quả và kiến nghị" }).ClickAsync();
         await Expect(focal.Locator("#unit-indicators tr[data-code='2.1']")).ToContainTextAsync("Mới có một mô hình được công nhận");
@@ -188,7 +188,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
         await Expect(chair.Locator("#current-stage")).ToHaveTextAsync("Kết quả chính thức");
 
         // Awards: the administrator sets one First-class award for communes; the chair confirms the list the ranking earns.
-        var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var admin = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(admin, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await admin.GotoAsync($"/admin/campaign/{campaign}");
         await admin.Locator("#admin-awards-link").ClickAsync();
@@ -234,7 +234,7 @@ public abstract class CouncilPathTests(CampaignApp app, Chromium chromium, ITest
             .First(u => u.GetProperty("unitCode").GetString() == "X-DONG-ANH");
         Assert.Equal(50m, dongAnh.GetProperty("total").GetDecimal());
         // And anyone, without signing in, finds the ranking on the public pages.
-        var visitor = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var visitor = await checks.NewPageAsync(chromium, baseUrl);
         await visitor.GotoAsync("/public");
         await visitor.Locator($"a[href='/public/results/{campaign}']").ClickAsync();
         await Expect(visitor.Locator("#ranking tr[data-unit='X-DONG-ANH'] [data-points]")).ToHaveTextAsync("50");

@@ -67,7 +67,7 @@ public abstract class EnglishFocalOfficerTests(CampaignApp app, Chromium chromiu
     {
         // An English browser: the pages still open in Vietnamese (they follow only the reader's own choice), so the
         // officer chooses English in the header of the sign-in page.
-        var page = await checks.NewPageAsync(chromium.Browser, baseUrl, width, height, locale: "en-GB");
+        var page = await checks.NewPageAsync(chromium, baseUrl, width, height, locale: "en-GB");
         await page.GotoAsync("/account/login");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Đăng nhập", Level = 1 })).ToBeVisibleAsync();
         // The check for Vietnamese on English pages does see it where it is.

@@ -63,7 +63,7 @@ public abstract class FieldAppraisalPageTests(CampaignApp app, Chromium chromium
         var baseUrl = api.BaseAddress!.ToString();
 
         // The secretary assigns by the index set, in one click.
-        var secretary = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var secretary = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(secretary, app, Secretary, Password);
         await secretary.GotoAsync($"{baseUrl}council/{campaign}");
         await secretary.Locator("#assign-fields").ClickAsync();
@@ -71,7 +71,7 @@ public abstract class FieldAppraisalPageTests(CampaignApp app, Chromium chromium
         await Expect(secretary.Locator("#field-list li[data-field='1']")).ToContainTextAsync("Nhóm 1 — Lê Minh Châu — Sở Nội vụ: 126 đơn vị, đã thẩm định 0/378 chỉ số");
 
         // The expert, on a phone, opens the field from the campaign and reads each commune's claims.
-        var expert = await checks.NewPageAsync(chromium.Browser, baseUrl, width: 390, height: 844);
+        var expert = await checks.NewPageAsync(chromium, baseUrl, width: 390, height: 844);
         await PageChecks.SignInAsync(expert, app, Expert, Password);
         await expert.GotoAsync($"{baseUrl}council/{campaign}");
         await expert.Locator("#field-list li[data-field='1'] a").ClickAsync();

@@ -58,7 +58,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         (await officerApi.PutAsJsonAsync($"{path}/answers/2.1", new { number = 2, version = 0 })).EnsureSuccessStatusCode();
 
         // The officer has no submit button, only "send to the head", which says what it does before it does it.
-        var officer = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var officer = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(officer, app, Officer, Password);
         await officer.GotoAsync(form);
         await Expect(officer.Locator("#submit-confirm")).ToHaveCountAsync(0);
@@ -74,7 +74,7 @@ public abstract class HeadApprovalPageTests(CampaignApp app, Chromium chromium, 
         await checks.AssertAccessibleAsync(officer);
 
         // The head reads it on a phone and sends it back: a note is required, and the officer reads it.
-        var head = await checks.NewPageAsync(chromium.Browser, baseUrl, width: 390, height: 844);
+        var head = await checks.NewPageAsync(chromium, baseUrl, width: 390, height: 844);
         await PageChecks.SignInAsync(head, app, Head, Password);
         await head.GotoAsync(form);
         await Expect(head.Locator("#to-approval")).ToHaveAttributeAsync("href", "#checklist");

@@ -46,7 +46,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         output.WriteLine($"server: {baseUrl}, screenshots: {checks.ScreenshotFolder}");
 
         // The administrator signs in and sets up the campaign: a date out of order is refused, naming the field.
-        var admin = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var admin = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(admin, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Đợt đánh giá", Level = 1 })).ToBeVisibleAsync();
         await admin.GetByRole(AriaRole.Link, new() { Name = "Thiết lập đợt đánh giá mới" }).ClickAsync();
@@ -78,7 +78,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(admin.Locator("#campaign-status")).ToHaveTextAsync("Bản nháp");
 
         // The letterheads page, on a phone: the defaults are shown as not set, the signer's name is to be filled in.
-        var phone = await checks.NewPageAsync(chromium.Browser, baseUrl, width: 390, height: 844);
+        var phone = await checks.NewPageAsync(chromium, baseUrl, width: 390, height: 844);
         await PageChecks.SignInAsync(phone, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);
         await phone.GotoAsync(baseUrl + "admin/letterheads");
         await Expect(phone.Locator("#not-saved")).ToHaveTextAsync("Chưa khai báo: đang hiện giá trị mặc định");
@@ -120,7 +120,7 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await app.FireDueTimersAsync();
 
         // The focal officer sees the task with its countdown and opens the form.
-        var focal = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var focal = await checks.NewPageAsync(chromium, baseUrl);
         await PageChecks.SignInAsync(focal, app, Focal, FocalPassword);
         Assert.EndsWith("/unit", focal.Url, StringComparison.Ordinal);
         await Expect(focal.Locator(".countdown").First).ToContainTextAsync("ngày");
@@ -298,7 +298,7 @@ public abstract class ImportPageTests(CampaignApp app, Chromium chromium, ITestO
     public async Task A_refused_unit_file_shows_each_bad_row_with_its_line_and_a_good_one_is_imported()
     {
         var api = await app.LoginAsAdminAsync();
-        var page = await checks.NewPageAsync(chromium.Browser, api.BaseAddress!.ToString());
+        var page = await checks.NewPageAsync(chromium, api.BaseAddress!.ToString());
         try
         {
             await PageChecks.SignInAsync(page, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);

@@ -35,7 +35,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
     private async Task WalkAsync()
     {
         var baseUrl = app.CreateClient().BaseAddress!.ToString();
-        var visitor = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var visitor = await checks.NewPageAsync(chromium, baseUrl);
         var published = await PublishedCampaign.RunAsync(app, async campaign =>
         {
             // The day before publication the pages know nothing of it.
@@ -107,7 +107,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await checks.AssertAccessibleAsync(visitor);
 
         // A phone, in Vietnamese (a new visitor): the page fits the width, the wide table scrolls in its own box.
-        var phone = await checks.NewPageAsync(chromium.Browser, baseUrl, 390, 844);
+        var phone = await checks.NewPageAsync(chromium, baseUrl, 390, 844);
         await phone.GotoAsync($"/public/results/{published.Id}?category=department");
         await Expect(phone.Locator("#ranking-chart")).ToHaveAttributeAsync("data-rendered", "true");
         await PageChecks.AssertFitsWidthAsync(phone);
@@ -115,7 +115,7 @@ public abstract class PublicPagesTests(CampaignApp app, Chromium chromium, ITest
         await checks.AssertAccessibleAsync(phone);
 
         // The front door: a visitor at / (not sent to sign in) sees the newest ranking drawn as bars and finds a unit.
-        var home = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var home = await checks.NewPageAsync(chromium, baseUrl);
         await home.GotoAsync("/");
         Assert.EndsWith("/", home.Url, StringComparison.Ordinal);
         await Expect(home.GetByRole(AriaRole.Heading, new() { Name = "Kết quả đánh giá chuyển đổi số", Level = 1 })).ToBeVisibleAsync();

@@ -16,7 +16,7 @@ public abstract class TemplatePagesTests(CampaignApp app, Chromium chromium, ITe
     {
         const string name = "notices/deadline-reminder.vi.subject";
         var baseUrl = (await app.LoginAsAdminAsync()).BaseAddress!.ToString();
-        var page = await checks.NewPageAsync(chromium.Browser, baseUrl);
+        var page = await checks.NewPageAsync(chromium, baseUrl);
         try
         {
             await PageChecks.SignInAsync(page, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);

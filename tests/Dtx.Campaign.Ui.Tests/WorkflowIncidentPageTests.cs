@@ -41,7 +41,7 @@ public abstract class WorkflowIncidentPageTests(CampaignApp app, Chromium chromi
         var failed = await Assert.ThrowsAsync<InvalidOperationException>(app.FireDueTimersAsync);
         output.WriteLine($"step failed: {failed.Message}");
 
-        var page = await checks.NewPageAsync(chromium.Browser, admin.BaseAddress!.ToString(), width: 390, height: 844);
+        var page = await checks.NewPageAsync(chromium, admin.BaseAddress!.ToString(), width: 390, height: 844);
         try
         {
             await PageChecks.SignInAsync(page, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);

@@ -22,7 +22,7 @@ public abstract class WorkflowVersionPageTests(CampaignApp app, Chromium chromiu
         var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"wv-{Guid.NewGuid():N}"[..16], "commune"));
         var campaign = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set }, launch: false);
         await TestCampaigns.LaunchOnVersionAsync(app, campaign, 3);
-        var page = await checks.NewPageAsync(chromium.Browser, admin.BaseAddress!.ToString(), width: 390, height: 844);
+        var page = await checks.NewPageAsync(chromium, admin.BaseAddress!.ToString(), width: 390, height: 844);
         try
         {
             await PageChecks.SignInAsync(page, app, CampaignApp.AdminEmail, CampaignApp.AdminPassword);

@@ -139,19 +139,22 @@ public sealed class Shell : IAsyncDisposable
         shell.process.ErrorDataReceived += (_, e) => shell.Append(e.Data);
         shell.process.BeginOutputReadLine();
         shell.process.BeginErrorReadLine();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(5)); // generous: the block may build, and the machine may be busy
+        // A probe the server has accepted is awaited, up to the deadline: one cut off after a few seconds on a busy machine
+        // cancelled the server's database health check, which it rightly logs as a failure, and failed the log checks.
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var probing = new CancellationTokenSource(deadline - DateTime.UtcNow);
         while (DateTime.UtcNow < deadline)
         {
             if (shell.process.HasExited)
                 throw new InvalidOperationException($"The documented block exited with {shell.process.ExitCode}: {shell.Log}");
             try
             {
-                if ((await http.GetAsync(health)).IsSuccessStatusCode)
+                if ((await http.GetAsync(health, probing.Token)).IsSuccessStatusCode)
                     return shell;
             }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
+            catch (HttpRequestException) { }   // not listening yet
+            catch (TaskCanceledException) { }  // the deadline
             await Task.Delay(300);
         }
         await shell.DisposeAsync();
@@ -196,6 +199,14 @@ public static partial class TestPostgres
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<string> TextAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     public static async Task ExecuteAsync(string connectionString, string sql)

@@ -37,6 +37,10 @@ public sealed class DocumentedCommandsTests(PublishedServer published) : IClassF
             NoFailureLogged(server.Log);
             Assert.Equal(0, await TestPostgres.CountAsync(database.ConnectionString, """SELECT count(*) FROM "AspNetUsers" WHERE "Email" LIKE '%demo%'"""));
             Assert.Equal(1, await TestPostgres.CountAsync(database.ConnectionString, """SELECT count(*) FROM "AspNetUsers" WHERE "Email" = 'admin@dtx.local'"""));
+            // The tests' in-memory apps hash passwords with fewer rounds (CampaignApp); the server as installed keeps Identity's own.
+            var hash = Convert.FromBase64String(await TestPostgres.TextAsync(database.ConnectionString, """SELECT "PasswordHash" FROM "AspNetUsers" WHERE "Email" = 'admin@dtx.local'"""));
+            Assert.Equal(0x01, hash[0]);   // Identity's v3 format: PBKDF2, then the pseudo-random function, the iteration count, the salt length
+            Assert.Equal(new Microsoft.AspNetCore.Identity.PasswordHasherOptions().IterationCount, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(5, 4)));
             Assert.True(await TestPostgres.CountAsync(database.ConnectionString, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'qrtz_%'") >= 11);
         }
 

@@ -127,7 +127,8 @@ public abstract class CampaignApp(ITestDatabase database) : WebApplicationFactor
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             // Tests only: Identity's 100 000 PBKDF2 rounds made every created account and every sign-in cost
-            // tens of milliseconds of CPU, thousands of times per run. The hashing code is the same, with fewer rounds.
+            // tens of milliseconds of CPU, thousands of times per run. The hashing code is the same, with fewer rounds;
+            // DocumentedCommandsTests checks that the installed server still stores hashes with Identity's own count.
             services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = 1_000);
         });
     }

@@ -74,18 +74,21 @@ public sealed class ServerProcess : IAsyncDisposable
         node.process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         node.process.BeginOutputReadLine();
         node.process.BeginErrorReadLine();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        // A probe the node has accepted is awaited, up to the deadline: cut off after a few seconds on a busy machine, it
+        // cancelled the node's database health check, which the node then logs as a failure.
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var probing = new CancellationTokenSource(deadline - DateTime.UtcNow);
         while (DateTime.UtcNow < deadline)
         {
             if (node.process.HasExited)
                 throw new InvalidOperationException($"The node on port {port} exited with {node.process.ExitCode}: {node.Log}");
             try
             {
-                if ((await http.GetAsync(new Uri(node.Address, "/healthz"))).IsSuccessStatusCode)
+                if ((await http.GetAsync(new Uri(node.Address, "/healthz"), probing.Token)).IsSuccessStatusCode)
                     return node;
             }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
+            catch (HttpRequestException) { }   // not listening yet
+            catch (TaskCanceledException) { }  // the deadline
             await Task.Delay(500);
         }
         throw new TimeoutException($"The node on port {port} did not become healthy: {node.Log}");

@@ -24,12 +24,12 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
     }
 
     /// <summary>
-    /// A new browser (its own cookies) on a page of the given size; <paramref name="locale"/> is the browser's own language,
+    /// A new browser context (its own cookies) of the test class on a page of the given size; <paramref name="locale"/> is the browser's own language,
     /// Vietnamese unless the reader is someone else (the pages follow only the reader's choice, never the browser's).
     /// </summary>
-    public async Task<IPage> NewPageAsync(IBrowser browser, string baseUrl, int width = 1280, int height = 900, string locale = "vi-VN")
+    public async Task<IPage> NewPageAsync(Chromium chromium, string baseUrl, int width = 1280, int height = 900, string locale = "vi-VN")
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
             // A Vietnamese reader's browser by default: date inputs and the file picker speak Vietnamese too.

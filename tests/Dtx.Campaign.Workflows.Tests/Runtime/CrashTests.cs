@@ -69,7 +69,7 @@ public sealed class CrashTests(PostgresDatabase database, ITestOutputHelper outp
             }
 
             Assert.Equal(Instances, moved);
-            await Task.Delay(3000); // let recovered duplicate runs land before counting
+            await QuartzFirings.UntilNoneInFlightAsync(database.ConnectionString); // recovered duplicate runs land before counting
 
             await using var db = database.NewContext();
             var transitions = await db.Set<JournalEntry>().Where(j => j.Outcome == "transition")

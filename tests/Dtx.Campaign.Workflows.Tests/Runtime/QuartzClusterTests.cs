@@ -77,7 +77,7 @@ public sealed class QuartzClusterTests(PostgresDatabase database, ITestOutputHel
         }
 
         Assert.Equal(Instances, moved);
-        await Task.Delay(2000); // let any duplicate delivery land before counting
+        await QuartzFirings.UntilNoneInFlightAsync(database.ConnectionString); // any duplicate delivery lands before counting
 
         await using (var db = database.NewContext())
         {

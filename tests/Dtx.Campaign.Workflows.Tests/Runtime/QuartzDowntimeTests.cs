@@ -18,10 +18,12 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
         }
 
         // Node A schedules the timer and goes down before it is due (never started here).
-        var a = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-a", start: false, misfireThreshold: TimeSpan.FromSeconds(1));
+        var misfireThreshold = TimeSpan.FromSeconds(1);
+        var a = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-a", start: false, misfireThreshold: misfireThreshold);
         await QuartzTimerScheduler.AddResumeJobAsync(a.Scheduler);
         var dates = WorkflowHarness.CampaignDates();
-        dates["indexPublication.at"] = DateTimeOffset.UtcNow.AddSeconds(1);
+        var due = DateTimeOffset.UtcNow.AddSeconds(1);
+        dates["indexPublication.at"] = due;
         dates["selfAssessment.opensAt"] = DateTimeOffset.UtcNow.AddDays(30);
         Guid instanceId;
         await using (var scope = a.Services.CreateAsyncScope())
@@ -32,10 +34,15 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
 
         await a.Scheduler.Shutdown(false);
         await a.Services.DisposeAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4)); // past the due time and the misfire threshold
+        // Every node stays down until the timer is due and then missed by more than the threshold (Quartz reads the wall clock).
+        var missed = due + misfireThreshold + TimeSpan.FromMilliseconds(500);
+        if (missed > DateTimeOffset.UtcNow)
+        {
+            await Task.Delay(missed - DateTimeOffset.UtcNow);
+        }
 
         // Node B starts later on the same tables.
-        var b = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-b", start: false, misfireThreshold: TimeSpan.FromSeconds(1));
+        var b = await TestNode.StartAsync(database.ConnectionString, "dtx-downtime", "node-b", start: false, misfireThreshold: misfireThreshold);
         try
         {
             await b.Scheduler.Start();
@@ -44,7 +51,7 @@ public sealed class QuartzDowntimeTests(PostgresDatabase database) : IClassFixtu
                 await using var scope = b.Services.CreateAsyncScope();
                 return (await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().GetStateAsync(instanceId))!;
             }, s => s.Instance.CurrentStage == "index-publication", "the timer missed while every node was down to fire");
-            await Task.Delay(2000);
+            await QuartzFirings.UntilNoneInFlightAsync(database.ConnectionString); // a duplicate firing lands before counting
             await using var db = database.NewContext();
             Assert.Equal(1, await db.Set<JournalEntry>().CountAsync(j => j.InstanceId == instanceId && j.Outcome == "transition"));
             Assert.Equal(1, b.Jobs.Runs);

@@ -74,6 +74,23 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
         Prefixed.AddOrUpdate(command, new StrongBox<int>(keys.Count));
     }
 
+    /// <summary>Sends the pending locks as a command of their own, before a command that is not a query.</summary>
+    private static void SendAlone(DbCommand command, CommandEventData data)
+    {
+        if (Take(data.Context) is not { } keys)
+            return;
+        using var alone = Alone(command, keys);
+        alone.ExecuteNonQuery();
+    }
+
+    private static async Task SendAloneAsync(DbCommand command, CommandEventData data, CancellationToken cancellationToken)
+    {
+        if (Take(data.Context) is not { } keys)
+            return;
+        await using var alone = Alone(command, keys);
+        await alone.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static DbCommand Alone(DbCommand command, List<long> keys)
     {
         var alone = command.Connection!.CreateCommand();
@@ -84,26 +101,20 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        if (Take(eventData.Context) is { } keys)
-        {
-            if (IsQuery(eventData))
-                Prefix(command, keys);
-            else
-                using (var alone = Alone(command, keys)) alone.ExecuteNonQuery();
-        }
+        if (!IsQuery(eventData))
+            SendAlone(command, eventData);
+        else if (Take(eventData.Context) is { } keys)
+            Prefix(command, keys);
         return result;
     }
 
     public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (Take(eventData.Context) is { } keys)
-        {
-            if (IsQuery(eventData))
-                Prefix(command, keys);
-            else
-                await using (var alone = Alone(command, keys)) await alone.ExecuteNonQueryAsync(cancellationToken);
-        }
+        if (!IsQuery(eventData))
+            await SendAloneAsync(command, eventData, cancellationToken);
+        else if (Take(eventData.Context) is { } keys)
+            Prefix(command, keys);
         return result;
     }
 
@@ -132,31 +143,27 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        if (Take(eventData.Context) is { } keys)
-            using (var alone = Alone(command, keys)) alone.ExecuteNonQuery();
+        SendAlone(command, eventData);
         return result;
     }
 
     public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
-        if (Take(eventData.Context) is { } keys)
-            await using (var alone = Alone(command, keys)) await alone.ExecuteNonQueryAsync(cancellationToken);
+        await SendAloneAsync(command, eventData, cancellationToken);
         return result;
     }
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        if (Take(eventData.Context) is { } keys)
-            using (var alone = Alone(command, keys)) alone.ExecuteNonQuery();
+        SendAlone(command, eventData);
         return result;
     }
 
     public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
         CancellationToken cancellationToken = default)
     {
-        if (Take(eventData.Context) is { } keys)
-            await using (var alone = Alone(command, keys)) await alone.ExecuteNonQueryAsync(cancellationToken);
+        await SendAloneAsync(command, eventData, cancellationToken);
         return result;
     }
 

@@ -4,6 +4,7 @@ using Dtx.Campaign.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Dtx.Campaign.Server.Tests.Locks;
@@ -34,15 +35,7 @@ public sealed class PostgresLockTests : IAsyncLifetime
         first.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "written under the lock", Xml = "<key/>" });
         await first.SaveChangesAsync();
 
-        await using var second = Open();
-        await using var waiting = await second.Database.BeginTransactionAsync();
-        await new PostgresAdvisoryLock().AcquireAsync(second, Key, CancellationToken.None);
-        var read = second.DataProtectionKeys.CountAsync();
-        await WaitUntilBlockedOnAdvisoryLockAsync();
-        Assert.False(read.IsCompleted);
-
-        await holding.CommitAsync();
-        Assert.Equal(1, await read);
+        await ASecondReaderWaitsAndThenReadsTheCommitAsync(holding);
     }
 
     [Fact]
@@ -54,6 +47,12 @@ public sealed class PostgresLockTests : IAsyncLifetime
         first.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "saved without reading", Xml = "<key/>" });
         await first.SaveChangesAsync();
 
+        await ASecondReaderWaitsAndThenReadsTheCommitAsync(holding);
+    }
+
+    /// <summary>A reader on the same key waits while the first transaction holds it, then reads its one row.</summary>
+    private async Task ASecondReaderWaitsAndThenReadsTheCommitAsync(IDbContextTransaction holding)
+    {
         await using var second = Open();
         await using var waiting = await second.Database.BeginTransactionAsync();
         await new PostgresAdvisoryLock().AcquireAsync(second, Key, CancellationToken.None);

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Claims;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.Audit;

@@ -24,6 +24,9 @@ internal static class ResultsServices
         services.AddScoped<UnitResults>();
         services.AddSingleton<PublishedPages>();
         services.AddOutputCache(PublishedPages.Configure);
+        services.AddResponseCompression(PublishedPages.ConfigureCompression);
+        services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(PublishedPages.ConfigureBrotli);
+        services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(PublishedPages.ConfigureGzip);
         return services;
     }
 

@@ -92,6 +92,8 @@ internal static class WebSetup
         app.UseStaticFiles();
         // After localization (UseCampaignLanguages): published pages are cached per language (Results/PublishedPages).
         app.UseOutputCache();
+        // Inside the output cache, so that it stores the compressed page (one entry per encoding, Results/PublishedPages).
+        app.UseWhen(Results.PublishedPages.Compressed, branch => branch.UseResponseCompression());
         app.MapRazorPages();
         return app;
     }

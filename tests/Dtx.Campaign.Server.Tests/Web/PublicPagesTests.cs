@@ -79,6 +79,38 @@ public abstract class PublicPagesTests(CampaignApp app)
         Assert.NotNull((await anonymous.GetAsync($"/api/public/results/{published.Id}")).Headers.Age);
         var admin = await app.LoginAsAdminAsync();
         Assert.Null((await ReadAsync(admin, rankingPath)).Response.Headers.Age);
+
+        // Compressed as the reader accepts, and cached compressed: a Brotli page is never served to a gzip-only reader nor
+        // to one who accepts neither; the bytes unpack to the same page. A signed-in person's page is never compressed.
+        Assert.Empty(cached.Content.Headers.ContentEncoding);
+        async Task<(HttpResponseMessage Response, string Body)> EncodedAsync(HttpClient client, string path, string accept)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Accept-Encoding", accept);
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var bytes = await response.Content.ReadAsStreamAsync();
+            Stream unpacked = response.Content.Headers.ContentEncoding.SingleOrDefault() switch
+            {
+                "br" => new System.IO.Compression.BrotliStream(bytes, System.IO.Compression.CompressionMode.Decompress),
+                "gzip" => new System.IO.Compression.GZipStream(bytes, System.IO.Compression.CompressionMode.Decompress),
+                _ => bytes,
+            };
+            using var reader = new StreamReader(unpacked);
+            return (response, await reader.ReadToEndAsync());
+        }
+        foreach (var (accept, expected) in new[] { ("br, gzip", "br"), ("gzip", "gzip"), ("br, gzip", "br"), ("identity", null), ("gzip", "gzip") })
+        {
+            var (response, body) = await EncodedAsync(anonymous, rankingPath, accept);
+            Assert.Equal(expected, response.Content.Headers.ContentEncoding.SingleOrDefault());
+            Assert.Equal(cachedPage, WebUtility.HtmlDecode(body));
+        }
+        Assert.NotNull((await EncodedAsync(anonymous, rankingPath, "gzip")).Response.Headers.Age);
+        var (api, apiBody) = await EncodedAsync(anonymous, $"/api/public/results/{published.Id}", "gzip");
+        Assert.Equal("gzip", api.Content.Headers.ContentEncoding.Single());
+        Assert.Equal(await anonymous.GetStringAsync($"/api/public/results/{published.Id}"), apiBody);
+        var (signedIn, _) = await EncodedAsync(admin, rankingPath, "br, gzip");
+        Assert.Empty(signedIn.Content.Headers.ContentEncoding);
         Assert.DoesNotContain("data-revoked=\"true\"", cachedPage, StringComparison.Ordinal);
 
         var chair = await app.LoginAsync(TestCampaigns.ChairEmail, PublishedCampaign.ChairPassword);

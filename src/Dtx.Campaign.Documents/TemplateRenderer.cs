@@ -43,11 +43,22 @@ public sealed class TemplateRenderer(TemplateSet templates, RenderLimits? limits
         // One context for the three parts: setting one up (Scriban copies its built-in functions) cost
         // about as much as rendering, and a reminder round renders a notice per unit.
         var context = NewContext(notice, lang);
-        var subject = Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "subject"), html: false);
+        var subject = Subject(context, notice, lang);
         var html = Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "html"), html: true);
         var text = Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "text"), html: false);
-        return new RenderedNotice(string.Join(' ', subject.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim(), html, text.Trim() + "\n");
+        return new RenderedNotice(subject, html, text.Trim() + "\n");
     }
+
+    /// <summary>The notice's subject alone, as <see cref="RenderNotice"/> writes it (one line).</summary>
+    public string RenderNoticeSubject(Notice notice, string lang = "vi")
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        return Subject(NewContext(notice, lang), notice, lang);
+    }
+
+    private string Subject(SandboxContext context, Notice notice, string lang) =>
+        string.Join(' ', Render(context, TemplateSet.NoticeName(notice.TemplateName, lang, "subject"), html: false)
+            .Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
     /// <summary>Renders one named template against <paramref name="model"/>. <paramref name="html"/> turns on escaping of every value.</summary>
     public string Render(string templateName, object model, string lang = "vi", bool html = true)

@@ -40,6 +40,8 @@ public class TemplateTests
 
         Assert.Contains("2025", result.Subject, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", result.Subject, StringComparison.Ordinal);
+        // What a queued copy records for the inbox is the subject the sent e-mail carries.
+        Assert.Equal(result.Subject, Shipped.Renderer().RenderNoticeSubject(notice, lang));
         Assert.Contains(notice.Number.ToString(), result.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("{{", result.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<p></p>", result.Html, StringComparison.Ordinal);

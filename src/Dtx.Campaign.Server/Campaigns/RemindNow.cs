@@ -78,7 +78,7 @@ internal sealed class RemindNow(CampaignDbContext db, NoticeDesk notices, AuditT
                     {
                         template = "deadline-reminder", campaignId, unitId = u.Id, unitCode = u.Code, to = contact.Email, name = contact.FullName,
                         role = contact.Role == ContactRole.Head ? "head" : "focal-officer", deadlineUtc = deadline, overdue, daysLeft,
-                        documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+                        documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.ModelType, letter.ModelJson,
                     }),
                 });
         }

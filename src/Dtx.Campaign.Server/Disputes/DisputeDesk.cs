@@ -145,7 +145,7 @@ internal sealed class DisputeDesk(CampaignDbContext db, IndexSetCache sets, Audi
                 PayloadJson = System.Text.Json.JsonSerializer.Serialize(new
                 {
                     template = "dispute-outcome", campaignId = campaign.Id, unitId = unit.Id, unitCode = unit.Code, to = contact.Email, name = contact.FullName,
-                    documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+                    documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.ModelType, letter.ModelJson,
                 }),
             });
     }

@@ -18,10 +18,16 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
 {
     public sealed record Attachment(string FileName, byte[] Content);
 
-    public MimeMessage Compose(string idempotencyKey, string payloadJson, Attachment? attachment = null)
+    /// <summary>
+    /// The message of an outbox e-mail. An issued notice's copy is composed from <paramref name="letter"/>, its rendering as
+    /// issued (<see cref="Notices.NoticeArchive.LetterAsync"/>); without it such an e-mail is refused rather than worded otherwise.
+    /// </summary>
+    public MimeMessage Compose(string idempotencyKey, string payloadJson, Attachment? attachment = null, Documents.RenderedNotice? letter = null)
     {
         using var payload = JsonDocument.Parse(payloadJson);
-        var content = Content(payload.RootElement, subjectOnly: false);
+        var content = letter is not null
+            ? new Parts(Text(payload.RootElement, "name"), Text(payload.RootElement, "to"), letter.Subject, letter.Text, letter.Html)
+            : Content(payload.RootElement, subjectOnly: false);
         return Message(idempotencyKey, content.Name, content.To, content.Subject, content.Text, content.Html, attachment);
     }
 
@@ -38,11 +44,17 @@ internal sealed class EmailComposer(EmailOptions options, Documents.TemplateSet 
     private sealed record Parts(string Name, string To, string Subject, string Text, string Html);
 
     // With subjectOnly the text and HTML are left empty: what is not asked for is not rendered.
+    private static string Text(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+
     private Parts Content(JsonElement p, bool subjectOnly)
     {
-        string Text(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        string Text(string name) => EmailComposer.Text(p, name);
+        // Rendered when queued (account mails, and notices queued before their bodies were rendered at sending).
         if (Text("Html").Length > 0)
             return new Parts(Text("name"), Text("to"), Text("Subject"), Text("Text"), Text("Html"));
+        if (Text("ModelJson").Length > 0)
+            return subjectOnly ? new Parts(Text("name"), Text("to"), Text("Subject"), "", "")
+                : throw new InvalidOperationException("An issued notice's e-mail is composed from its rendered letter (NoticeArchive.LetterAsync).");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Documents.DocFormat.DefaultTimeZoneId);
         var deadline = p.TryGetProperty("deadlineUtc", out var d) && d.ValueKind == JsonValueKind.String ? TimeZoneInfo.ConvertTime(d.GetDateTimeOffset(), zone) : (DateTimeOffset?)null;
         if (Text("template") != "deadline-reminder")

@@ -122,7 +122,8 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IMailTranspor
     {
         try
         {
-            return new Prepared(composer.Compose(message.IdempotencyKey, message.PayloadJson, await archive.AttachmentAsync(message.PayloadJson, ct)), null);
+            var letter = await archive.LetterAsync(message.PayloadJson, withPdf: true, ct);
+            return new Prepared(composer.Compose(message.IdempotencyKey, message.PayloadJson, letter?.Pdf, letter?.Rendered), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -10,7 +10,7 @@ namespace Dtx.Campaign.Server.Inbox;
 /// dispute outcomes, approvals due — the same events that are e-mailed), newest first, read or unread. A message is
 /// rendered as the e-mail was (its subject and text), so the two never disagree.
 /// </summary>
-internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer, TimeProvider clock)
+internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer, Notices.NoticeArchive archive, TimeProvider clock)
 {
     // Language: the one the e-mail is written in (vi or en), whatever the reader's pages speak; the page marks it so.
     public sealed record Item(Guid Id, Guid CampaignId, string Subject, DateTimeOffset At, bool Read, string Language);
@@ -47,7 +47,8 @@ internal sealed class PersonalInbox(CampaignDbContext db, EmailComposer composer
             readAt = clock.GetUtcNow();
             await db.Set<InboxItem>().Where(i => i.MessageId == id && i.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.ReadAt, readAt), ct);
         }
-        var mail = composer.Compose(row.IdempotencyKey, row.PayloadJson);
+        var letter = await archive.LetterAsync(row.PayloadJson, withPdf: false, ct);
+        var mail = composer.Compose(row.IdempotencyKey, row.PayloadJson, letter: letter?.Rendered);
         return new Message(id, row.i.CampaignId, mail.Subject ?? "", row.i.CreatedAt, readAt, mail.TextBody ?? "", EmailComposer.LanguageOf(row.PayloadJson));
     }
 

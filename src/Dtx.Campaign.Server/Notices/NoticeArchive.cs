@@ -9,8 +9,8 @@ namespace Dtx.Campaign.Server.Notices;
 /// <summary>Renders issued documents again, exactly as issued (their model with the template versions they recorded), as HTML, PDF or DOCX.</summary>
 internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templates, Signing.AuthoritySigners signers)
 {
-    // Within one delivery run: a notice whose copies are identical (publication, deadline closed) is drawn as a PDF once, not once per recipient.
-    private readonly Dictionary<(Guid Document, string Type, string Json), EmailComposer.Attachment> drawn = [];
+    // Within one delivery run: a notice whose copies are identical (publication, deadline closed) is rendered and drawn as a PDF once, not once per recipient.
+    private readonly Dictionary<(Guid Document, string Type, string Json), IssuedLetter> drawn = [];
 
     // Also within one run (this archive lives as long as its scope): a round of copies of one notice reads its
     // template versions and parses them once, and looks its authority up once, instead of once per recipient.
@@ -36,14 +36,21 @@ internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templa
 
     public static string FileName(IssuedDocument document, string extension) => $"{document.Number}-{document.TypeCode}-{document.Symbol}.{extension}";
 
-    /// <summary>The PDF of the notice an outbox e-mail carries (its recipient's copy), or null for a message that is not an issued notice.</summary>
-    public async Task<EmailComposer.Attachment?> AttachmentAsync(string payloadJson, CancellationToken ct)
+    /// <summary>A recipient's copy of an issued notice as it is sent: its subject, text and HTML, and (if asked) its PDF.</summary>
+    public sealed record IssuedLetter(RenderedNotice Rendered, EmailComposer.Attachment? Pdf);
+
+    /// <summary>
+    /// The copy of an issued notice an outbox e-mail carries, rendered from its model with the template versions the document
+    /// recorded, so that it reads as issued whenever it is sent; the body and the PDF come from one rendering. Null for a
+    /// message that is not an issued notice (or whose document is gone).
+    /// </summary>
+    public async Task<IssuedLetter?> LetterAsync(string payloadJson, bool withPdf, CancellationToken ct)
     {
         var p = JsonDocument.Parse(payloadJson).RootElement;
         if (!p.TryGetProperty("documentId", out var id) || !p.TryGetProperty("ModelJson", out var json) || json.ValueKind != JsonValueKind.String)
             return null;
         var key = (id.GetGuid(), p.GetProperty("ModelType").GetString() ?? "", json.GetString()!);
-        if (drawn.TryGetValue(key, out var done))
+        if (drawn.TryGetValue(key, out var done) && (done.Pdf is not null || !withPdf))
             return done;
         var document = await db.Set<IssuedDocument>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == key.Item1, ct);
         if (document is null)
@@ -51,6 +58,6 @@ internal sealed class NoticeArchive(CampaignDbContext db, NoticeTemplates templa
         var (model, rendered) = await RenderAsync(document, key.Item2, key.Item3, ct);
         if (drawn.Count >= 32)
             drawn.Clear();
-        return drawn[key] = new EmailComposer.Attachment(FileName(document, "pdf"), await PdfAsync(document, model, rendered, ct));
+        return drawn[key] = new IssuedLetter(rendered, withPdf ? new EmailComposer.Attachment(FileName(document, "pdf"), await PdfAsync(document, model, rendered, ct)) : null);
     }
 }

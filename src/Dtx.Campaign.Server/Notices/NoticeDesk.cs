@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Dtx.Campaign.Server.Notices;
 
-/// <summary>One e-mail of an issued notice: its rendering for one recipient, and the model its PDF is made from.</summary>
-public sealed record NoticeLetter(string Subject, string Text, string Html, string ModelType, string ModelJson);
+/// <summary>
+/// One e-mail of an issued notice: its subject (what an inbox lists) and the model its body and PDF are rendered from when it
+/// is sent (<see cref="NoticeArchive.LetterAsync"/>, with the template versions the document recorded).
+/// </summary>
+public sealed record NoticeLetter(string Subject, string ModelType, string ModelJson);
 
 /// <summary>
 /// Issues official notices: takes the next number of the authority's register, records the filed document
@@ -60,12 +63,13 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
         return unit is null ? copies.Filed(context) : copies.ForUnit(context, unit);
     }
 
-    /// <summary>One recipient's copy of an issued notice (its own unit and figures, the document's number).</summary>
-    public static NoticeLetter Letter(Issue issue, Notice model)
-    {
-        var rendered = issue.Renderer.RenderNotice(model, "vi");
-        return new NoticeLetter(rendered.Subject, rendered.Text, rendered.Html, model.GetType().Name, JsonSerializer.Serialize(model, model.GetType()));
-    }
+    /// <summary>
+    /// One recipient's copy of an issued notice (its own unit and figures, the document's number). Only the subject is rendered
+    /// here: a reminder round queues thousands of copies in one transaction, and each body is rendered as it is sent, beside
+    /// the send before it, together with its PDF.
+    /// </summary>
+    public static NoticeLetter Letter(Issue issue, Notice model) =>
+        new(issue.Renderer.RenderNoticeSubject(model, "vi"), model.GetType().Name, JsonSerializer.Serialize(model, model.GetType()));
 
     public static Notice ReadModel(string type, string json) =>
         ModelTypes.TryGetValue(type, out var t) ? (Notice)JsonSerializer.Deserialize(json, t)! : throw new InvalidDataException($"unknown notice model '{type}'");

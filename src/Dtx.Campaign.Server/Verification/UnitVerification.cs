@@ -109,7 +109,7 @@ internal sealed class UnitVerification(CampaignDbContext db, ReviewWork work, Au
                 {
                     template = "clarification-request", campaignId = seat.Campaign.Id, unitId, unitCode = unit.Code, to = contact.Email, name = contact.FullName,
                     questions = request.Questions, deadlineUtc = due, documentId = issue.Document.Id, document = issue.Document.Display,
-                    letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+                    letter.Subject, letter.ModelType, letter.ModelJson,
                 }),
             });
         await db.SaveChangesAsync(ct);

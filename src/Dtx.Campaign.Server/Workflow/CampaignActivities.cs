@@ -99,7 +99,7 @@ internal sealed class SendNoticeActivity(NoticeDesk notices, NoticeBuilders buil
             context.AddToOutbox("email", new
             {
                 template, audience, campaignId = campaign.Id, unitId = r.Unit?.Id, unitCode = r.Unit?.Code, to = r.To, name = r.Name,
-                documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+                documentId = issue.Document.Id, document = issue.Document.Display, letter.Subject, letter.ModelType, letter.ModelJson,
             }, keySuffix: $"{r.Unit?.Id:N}/{r.To.ToLowerInvariant()}");
         }
         return new ActivityOutcome("queued", $"{recipients.Count} e-mail(s) '{template}' to {audience}, document {issue.Document.Display}");
@@ -186,7 +186,7 @@ internal sealed class SendReminderActivity(NoticeDesk notices) : IActivity
                     applicable = participant.ApplicableCount,
                     documentId = issue.Document.Id,
                     document = issue.Document.Display,
-                    letter.Subject, letter.Text, letter.Html, letter.ModelType, letter.ModelJson,
+                    letter.Subject, letter.ModelType, letter.ModelJson,
                 }, keySuffix: $"{unit.Id:N}/{contact.Email.ToLowerInvariant()}");
                 queued++;
             }

@@ -32,4 +32,19 @@ public sealed class EmailComposerTests
             Assert.Equal(subject, heading);
         Assert.Equal(language, lang);
     }
+
+    [Fact]
+    public void An_issued_notices_copy_is_composed_from_its_letter_and_refused_without_it()
+    {
+        // As a round queues it: the subject for the inbox, the model its body and PDF are rendered from when it is sent.
+        var payload = JsonSerializer.Serialize(new { to = "d@x.invalid", name = "D", documentId = Guid.NewGuid(), Subject = "Về việc đôn đốc tự đánh giá",
+            ModelType = "DeadlineReminderNotice", ModelJson = "{}" });
+        Assert.Equal("Về việc đôn đốc tự đánh giá", Composer.Heading(payload).Subject);
+        var mail = Composer.Compose("key", payload, letter: new RenderedNotice("Về việc đôn đốc tự đánh giá", "<p>Kính gửi D</p>", "Kính gửi D\n"));
+        Assert.Equal("Về việc đôn đốc tự đánh giá", mail.Subject);
+        Assert.Equal("Kính gửi D\n", mail.TextBody);
+        Assert.Equal("<p>Kính gửi D</p>", mail.HtmlBody);
+        // Never worded otherwise (the interim reminder text) when its letter is missing.
+        Assert.Throws<InvalidOperationException>(() => Composer.Compose("key", payload));
+    }
 }

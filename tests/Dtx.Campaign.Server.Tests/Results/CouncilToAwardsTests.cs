@@ -342,7 +342,10 @@ public abstract class CouncilToAwardsTests(CampaignApp app)
                 .Where(p => p.GetProperty("template").GetString() == "award-decision" && p.GetProperty("campaignId").GetGuid() == campaign).ToList();
             Assert.NotEmpty(decisions);
             Assert.All(decisions, p => Assert.Equal(awards[0].GetProperty("decisionNumber").GetString(), p.GetProperty("document").GetString()));
-            Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", decisions[0].GetProperty("Html").GetString(), StringComparison.Ordinal);
+            // The body is rendered when the e-mail is sent, from the model and template versions the document recorded.
+            var letter = await scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Notices.NoticeArchive>().LetterAsync(decisions[0].GetRawText(), withPdf: false, CancellationToken.None);
+            Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", letter!.Rendered.Html, StringComparison.Ordinal);
+            Assert.False(decisions[0].TryGetProperty("Html", out _));
             Assert.Single(db.Set<Dtx.Campaign.Server.Notices.IssuedDocument>().Where(d => d.CampaignId == campaign && d.Template == "award-decision"));
         }
         var published = await OkAsync(anonymous.GetAsync($"/api/public/results/{campaign}"));

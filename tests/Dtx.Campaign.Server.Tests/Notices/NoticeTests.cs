@@ -79,8 +79,11 @@ public abstract class NoticeTests(CampaignApp app)
         var campaign = await TestCampaigns.CreateAsync(admin, new() { ["department"] = departments, ["commune"] = communes });
         app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 1, 1, 0, 0, TimeSpan.Zero));
         await app.FireDueTimersAsync();
-        Assert.Equal(new OutboxDelivery.Report(286, 0), await DeliverAsync());
         admin = await app.LoginAsAdminAsync();
+        // Saved after the notices were issued and before their e-mails go: each e-mail is rendered when it is sent, with the
+        // versions its document recorded, so it reads as issued.
+        (await admin.PutAsJsonAsync($"/api/templates/{opening}", new { content = "Mẫu v3 {{ unit.name }}" })).EnsureSuccessStatusCode();
+        Assert.Equal(new OutboxDelivery.Report(286, 0), await DeliverAsync());
 
         // Two documents: the publication notice (1/TB-UBND) and the opening (2/TB-UBND), each sent to every unit.
         var register = await admin.GetFromJsonAsync<JsonElement[]>($"/api/documents?campaignId={campaign}");
@@ -90,6 +93,7 @@ public abstract class NoticeTests(CampaignApp app)
 
         var snv = app.Smtp!.Messages().Single(m => m.To.Mailboxes.Single().Address == "daumoi.snv@demo.hanoi.invalid" && m.Subject?.Contains("mở kỳ", StringComparison.Ordinal) == true);
         Assert.Contains("Xin chào đơn vị mới (mẫu v2).", snv.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mẫu v3", snv.TextBody + snv.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("Sở Nội vụ", snv.TextBody, StringComparison.Ordinal);
         Assert.Contains("2/TB-UBND", snv.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", snv.HtmlBody, StringComparison.Ordinal);
@@ -103,7 +107,7 @@ public abstract class NoticeTests(CampaignApp app)
         Assert.Contains(Squeeze("Nguyễn Văn Phong"), pdfText, StringComparison.Ordinal);
 
         // The filed document renders again as HTML, PDF and DOCX; a version saved later changes nothing in it.
-        (await admin.PutAsJsonAsync($"/api/templates/{opening}", new { content = "Mẫu v3 {{ unit.name }}" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/templates/{opening}", new { content = "Mẫu v4 {{ unit.name }}" })).EnsureSuccessStatusCode();
         var id = openingDocument.GetProperty("id").GetGuid();
         var html = await admin.GetStringAsync($"/api/documents/{id}/html");
         Assert.Contains("2/TB-UBND", html, StringComparison.Ordinal);

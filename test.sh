@@ -70,7 +70,11 @@ fi
 export DTX_TEST_POSTGRES="${DTX_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=dtx;Password=dtx;Database=postgres}"
 
 # --- Build and test ---------------------------------------------------------------------------
-dotnet build Dtx.Campaign.sln -c Release -nologo -clp:ErrorsOnly
+# The compiler server keeps the referenced assemblies loaded from one project to the next: a fresh clone built in 54 s
+# with it against 79 s with a compiler process per project (C# compiler CPU 76 s against 111 s; 2026-12-07, load 3-5).
+# Some environments turn it off (UseSharedCompilation=false); it is stopped once the build is done, before the tests.
+dotnet build Dtx.Campaign.sln -c Release -nologo -clp:ErrorsOnly -p:UseSharedCompilation=true
+dotnet build-server shutdown --vbcscompiler >/dev/null
 log=$(mktemp)
 status=0
 # One test project at a time (-m:1): each already uses both cores (xunit runs classes in parallel, the browser tests

@@ -6,8 +6,10 @@ using Npgsql;
 namespace Dtx.Campaign.Server.Tests.Deployment;
 
 /// <summary>
-/// The server published once (<c>dotnet publish</c> of the build the tests run against, <c>--no-build</c>) into a
-/// folder that stands for the docs' <c>/opt/dtx-campaign</c>; shared by the tests of a class.
+/// The server published once per test run (<c>dotnet publish</c> of the build the tests run against, <c>--no-build</c>) into
+/// a folder that stands for the docs' <c>/opt/dtx-campaign</c>; shared by the classes that use it (each MSBuild publish
+/// cost ~17 s of CPU, and the classes only read the folder, apart from the SQLite default's App_Data that one test checks).
+/// Removed when the test process exits.
 /// </summary>
 public sealed class PublishedServer : IAsyncLifetime
 {
@@ -16,7 +18,11 @@ public sealed class PublishedServer : IAsyncLifetime
 
     public const string DocumentedFolder = "/opt/dtx-campaign";
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "dtx-tests", "published-" + Guid.NewGuid().ToString("N"));
+    private static readonly string SharedRoot = Path.Combine(Path.GetTempPath(), "dtx-tests", "published-" + Guid.NewGuid().ToString("N"));
+
+    private static readonly Lazy<Task> Published = new(PublishAsync);
+
+    public string Root => SharedRoot;
 
     public string Folder => Path.Combine(Root, "opt-dtx-campaign");
 
@@ -24,20 +30,23 @@ public sealed class PublishedServer : IAsyncLifetime
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Published.Value;
+
+    private static async Task PublishAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(SharedRoot, recursive: true); } catch (IOException) { }
+        };
         var project = Path.Combine(Infrastructure.RepositoryFiles.Root, "src", "Dtx.Campaign.Server");
+        var folder = Path.Combine(SharedRoot, "opt-dtx-campaign");
         var (exitCode, output) = await Shell.RunAsync(
-            $"dotnet publish '{project}' -c {Configuration} --no-build -o '{Folder}' --nologo -v quiet", new Dictionary<string, string?>(), Root, TimeSpan.FromMinutes(3));
+            $"dotnet publish '{project}' -c {Configuration} --no-build -o '{folder}' --nologo -v quiet", new Dictionary<string, string?>(), SharedRoot, TimeSpan.FromMinutes(3));
         if (exitCode != 0)
             throw new InvalidOperationException("dotnet publish failed: " + output);
     }
 
-    public Task DisposeAsync()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 }
 
 /// <summary>Fenced code blocks of a markdown file, by the heading they stand under: the docs are the test's script.</summary>
@@ -107,6 +116,8 @@ public sealed class Shell : IAsyncDisposable
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         info.Environment.Remove("DOTNET_ENVIRONMENT");
         info.Environment.Remove("ASPNETCORE_URLS");
+        // A runtime knob that changes no command of the docs.
+        Infrastructure.ServerProcess.ForShortLives(info.Environment);
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
         return info;

@@ -48,6 +48,7 @@ public sealed partial class LocalClusterScriptTests(PublishedServer published) :
         // A plain shell, as the person's: the test runner's environment choice does not leak in.
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         info.Environment.Remove("DOTNET_ENVIRONMENT");
+        ServerProcess.ForShortLives(info.Environment);
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
         script = Process.Start(info)!;

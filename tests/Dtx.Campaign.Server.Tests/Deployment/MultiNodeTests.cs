@@ -12,6 +12,10 @@ namespace Dtx.Campaign.Server.Tests.Deployment;
 /// once, what was saved through the dead node is still there, and the session signed in on it goes on
 /// on the others. Runs on PostgreSQL only: several nodes need a shared server database (SQLite is the
 /// single-machine default).
+/// The nodes encrypt their data-protection keys (they sign sign-in cookies) at rest with <c>DataProtection:Certificate</c>,
+/// made by the commands of docs/operations.md: the table holds no key a reader could use, the nodes holding the
+/// certificate take each other's session, and a node without it cannot (so the encryption is real). (Once a class of its
+/// own, KeyProtectionTests, that started three more nodes on a database of its own for that.)
 /// </summary>
 [LongRunning]
 public sealed class MultiNodeTests : IAsyncLifetime
@@ -19,11 +23,15 @@ public sealed class MultiNodeTests : IAsyncLifetime
     private const string AdminEmail = "admin@cluster.test";
     private const string AdminPassword = "Cluster-Admin-Password-1";
     private readonly PostgresTestDatabase database = new();
+    private const string CertificatePassword = "p12-password";
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "dtx-cluster-" + Guid.NewGuid().ToString("N"));
     private readonly List<ServerProcess> nodes = [];
+    private string certificate = "";
 
     private Dictionary<string, string> Settings() => new()
     {
+        ["DataProtection:Certificate"] = certificate,
+        ["DataProtection:CertificatePassword"] = CertificatePassword,
         ["Database:Provider"] = "Postgres",
         ["ConnectionStrings:Campaign"] = database.ConnectionString,
         ["Bootstrap:AdminEmail"] = AdminEmail,
@@ -37,7 +45,11 @@ public sealed class MultiNodeTests : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public Task InitializeAsync() => database.CreateAsync();
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(dataDirectory);
+        return database.CreateAsync();
+    }
 
     public async Task DisposeAsync()
     {
@@ -76,14 +88,40 @@ public sealed class MultiNodeTests : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    [Fact]
-    public async Task A_node_killed_mid_campaign_loses_no_saved_work_and_the_deadline_fires_exactly_once()
+    /// <summary>The certificate made by docs/operations.md's block, as written, into this test's folder.</summary>
+    private async Task<string> DocumentedCertificateAsync()
     {
+        var path = Path.Combine(dataDirectory, "keys.p12");
+        var block = MarkdownBlocks.Replace(MarkdownBlocks.Under("docs/operations.md", "Cookie and token keys (data protection)")[0],
+            ("/etc/dtx-campaign/keys.p12", path), ("'a-long-random-password'", $"'{CertificatePassword}'"));
+        var (exitCode, output) = await Shell.RunAsync(block, new Dictionary<string, string?>(), dataDirectory);
+        Assert.True(exitCode == 0, output);
+        Assert.True(File.Exists(path), output);
+        Assert.False(File.Exists(Path.Combine(dataDirectory, "keys.key")), "the block leaves no private key lying about");
+        return path;
+    }
+
+    [Fact]
+    public async Task A_node_killed_mid_campaign_loses_no_saved_work_and_the_deadline_fires_exactly_once_and_keys_are_stored_encrypted()
+    {
+        certificate = await DocumentedCertificateAsync();
         var settings = Settings();
         var (migrated, output) = await ServerProcess.RunAsync(settings, "migrate");
         Assert.True(migrated == 0, output);
+
+        // Refused cleanly at start: a wrong password, a missing file (one message naming the setting, exit 1).
+        var (wrong, wrongOutput) = await ServerProcess.RunAsync(new Dictionary<string, string>(settings) { ["DataProtection:CertificatePassword"] = "not-the-password" });
+        Assert.Equal(1, wrong);
+        Assert.Contains("DataProtection:Certificate: không mở được", wrongOutput, StringComparison.Ordinal);
+        Assert.DoesNotMatch(TestPostgres.StackTraceLine(), wrongOutput);
+        var (missing, missingOutput) = await ServerProcess.RunAsync(new Dictionary<string, string>(settings)
+        {
+            ["DataProtection:Certificate"] = Path.Combine(dataDirectory, "none.p12"), ["DataProtection:CertificatePassword"] = "x",
+        });
+        Assert.Equal(1, missing);
+        Assert.Contains("DataProtection:Certificate: không có tệp", missingOutput, StringComparison.Ordinal);
+
         var csv = Path.Combine(dataDirectory, "units.csv");
-        Directory.CreateDirectory(dataDirectory);
         var demo = await File.ReadAllLinesAsync(RepositoryFiles.Data("units", "hanoi-demo.csv"));
         await File.WriteAllLinesAsync(csv, demo.Take(1).Concat(demo.Where(l => l.Contains(",department,", StringComparison.Ordinal)).Take(6)));
         var (imported, importOutput) = await ServerProcess.RunAsync(settings, "units", "import", csv);
@@ -91,6 +129,24 @@ public sealed class MultiNodeTests : IAsyncLifetime
 
         nodes.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(settings))));
         var first = await LoginAsync(nodes[0]);
+
+        // What a reader of the table sees: an encrypted secret, no master key in the clear.
+        var keys = new List<string>();
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""SELECT "Xml" FROM "DataProtectionKeys" """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                keys.Add(reader.GetString(0));
+        }
+        Assert.NotEmpty(keys);
+        Assert.All(keys, xml =>
+        {
+            Assert.Contains("<encryptedSecret", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        });
+
         var campaign = await WallClockCampaign.LaunchAsync(first, "chair@cluster.test");
         Assert.Equal(6, campaign.Units.Count);
         await campaign.WaitForStageAsync(first, "self-assessment");
@@ -125,5 +181,16 @@ public sealed class MultiNodeTests : IAsyncLifetime
             Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM wf_journal WHERE \"InstanceId\" = '{instance}' AND \"Outcome\" = 'entered' AND \"Stage\" = '{stage}'"));
         foreach (var template in new[] { "index-publication", "self-assessment-opening", "deadline-closed" })
             Assert.Equal(6L, await ScalarAsync<long>($"SELECT count(*) FROM wf_outbox WHERE \"InstanceId\" = '{instance}' AND \"PayloadJson\" LIKE '%\"template\":\"{template}\"%'"));
+
+        // A node without the certificate cannot read the keys, so the session is nobody's there (started last, outside the
+        // scheduler's cluster, so that it changes nothing counted above).
+        var outsider = new Dictionary<string, string>(settings) { ["Scheduling:Enabled"] = "false" };
+        outsider.Remove("DataProtection:Certificate");
+        outsider.Remove("DataProtection:CertificatePassword");
+        var uncertified = await ServerProcess.StartAsync(outsider);
+        nodes.Add(uncertified);
+        using var onUncertified = ClientOf(uncertified);
+        Assert.Equal(HttpStatusCode.OK, (await third.GetAsync("/api/campaigns")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onUncertified.GetAsync("/api/campaigns")).StatusCode);
     }
 }

@@ -20,16 +20,15 @@ namespace Dtx.Campaign.Server.Tests.Results;
 /// Each result set is stored with one row per unit: the document's own bytes for the unit with their SHA-256. A unit's
 /// results are read from its row alone (an edited document does not reach them, an edited row is refused to that unit
 /// only), a result set without rows is read from its document, and <c>results verify</c> names a unit whose row was edited.
+/// A part of <see cref="PublishedResultsTests"/>; it leaves the final result set without its rows.
 /// </summary>
-public abstract partial class UnitResultRowsTests(UnitResultRowsTests.LoggedApp app)
+public sealed partial class UnitResultRows(UnitResultRows.LoggedApp app)
 {
     [GeneratedRegex("(\"unitCode\":\"SNV\".*?\"total\":)([0-9.]+)")]
     private static partial Regex SnvTotal();
 
-    [Fact]
-    public async Task A_units_results_come_from_its_own_checksummed_row_and_an_edited_row_is_refused_to_that_unit_only()
+    public async Task RowsAsync(PublishedCampaign published)
     {
-        var published = await PublishedCampaign.RunAsync(app);
         var admin = await app.LoginAsAdminAsync();
         Guid snv, stc, finalSet;
         string document;
@@ -192,10 +191,6 @@ public abstract partial class UnitResultRowsTests(UnitResultRowsTests.LoggedApp 
     }
 }
 
-public sealed class PostgresLoggedApp() : UnitResultRowsTests.LoggedApp(new PostgresTestDatabase());
+public sealed class PostgresLoggedApp() : UnitResultRows.LoggedApp(new PostgresTestDatabase());
 
-public sealed class SqliteLoggedApp() : UnitResultRowsTests.LoggedApp(new SqliteTestDatabase());
-
-public sealed class UnitResultRowsTests_Postgres(PostgresLoggedApp app) : UnitResultRowsTests(app), IClassFixture<PostgresLoggedApp>;
-
-public sealed class UnitResultRowsTests_Sqlite(SqliteLoggedApp app) : UnitResultRowsTests(app), IClassFixture<SqliteLoggedApp>;
+public sealed class SqliteLoggedApp() : UnitResultRows.LoggedApp(new SqliteTestDatabase());

@@ -8,31 +8,32 @@ namespace Dtx.Campaign.Server.Tests.Web;
 /// <summary>
 /// The public pages over HTTP: nothing before publication (404, like the public API), then the published figures
 /// in vi-VN formats. What a browser sees (charts, language switch, the certificate form) is in the UI tests.
+/// A part of <see cref="Results.PublishedResultsTests"/>, which publishes the campaign once for it and two other parts.
 /// </summary>
-public abstract class PublicPagesTests(CampaignApp app)
+public sealed class PublicPages(CampaignApp app)
 {
-    [Fact]
-    public async Task Results_pages_answer_404_until_the_final_results_are_published_then_show_them()
-    {
-        var anonymous = app.CreateClient();
-        var published = await PublishedCampaign.RunAsync(app, async campaign =>
-        {
-            // Final results computed and awards confirmed, publication due tomorrow: still nothing to see.
-            foreach (var path in new[] { $"/public/results/{campaign}", $"/public/results/{campaign}?category=commune", $"/public/results/{campaign}/units/SNV" })
-            {
-                var response = await anonymous.GetAsync(path);
-                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-                var page = await response.Content.ReadAsStringAsync();
-                Assert.Contains(path.Contains("/units/", StringComparison.Ordinal) ? "Không tìm thấy kết quả" : "Chưa công bố kết quả", page, StringComparison.Ordinal);
-                Assert.DoesNotContain("Sở Nội vụ", page, StringComparison.Ordinal);
-                Assert.DoesNotContain("88%", page, StringComparison.Ordinal);
-            }
-            Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/public/results/{campaign}")).StatusCode);
-            var list = await anonymous.GetStringAsync("/public");
-            Assert.Contains("Đánh giá chuyển đổi số năm 2025", list, StringComparison.Ordinal);
-            Assert.DoesNotContain("Đánh giá chuyển đổi số năm 2026", list, StringComparison.Ordinal);
-        });
+    private readonly HttpClient anonymous = app.CreateClient();
 
+    /// <summary>Final results computed and awards confirmed, publication due tomorrow: still nothing to see.</summary>
+    public async Task NotYetPublishedAsync(Guid campaign)
+    {
+        foreach (var path in new[] { $"/public/results/{campaign}", $"/public/results/{campaign}?category=commune", $"/public/results/{campaign}/units/SNV" })
+        {
+            var response = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.Contains(path.Contains("/units/", StringComparison.Ordinal) ? "Không tìm thấy kết quả" : "Chưa công bố kết quả", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sở Nội vụ", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("88%", page, StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/public/results/{campaign}")).StatusCode);
+        var list = await anonymous.GetStringAsync("/public");
+        Assert.Contains("Đánh giá chuyển đổi số năm 2025", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("Đánh giá chuyển đổi số năm 2026", list, StringComparison.Ordinal);
+    }
+
+    public async Task PublishedAsync(PublishedCampaign published)
+    {
         // Published: newest first, the ranking in vi-VN formats, a unit page, and still 404 for what does not exist.
         var index = await anonymous.GetStringAsync("/public");
         Assert.True(index.IndexOf("năm 2026", StringComparison.Ordinal) < index.IndexOf("năm 2025", StringComparison.Ordinal), "newest first");
@@ -134,10 +135,6 @@ public abstract class PublicPagesTests(CampaignApp app)
         Assert.Equal(78.06m, PublicResults.GroupAverages(document.Categories.Single(c => c.Category == "department"))["1"]);
     }
 }
-
-public sealed class PublicPagesTests_Postgres(PostgresApp app) : PublicPagesTests(app), IClassFixture<PostgresApp>;
-
-public sealed class PublicPagesTests_Sqlite(SqliteApp app) : PublicPagesTests(app), IClassFixture<SqliteApp>;
 
 /// <summary>
 /// In a class of its own: the limit is per address for the whole app and would refuse the other tests' checks. On SQLite

@@ -43,7 +43,11 @@ internal sealed class NoticeDesk(CampaignDbContext db, DocumentRegister register
             CampaignId = campaign.Id, UnitId = unitId, Recipients = recipients, IssuedAt = context.IssuedAt, IssuedBy = issuedBy,
         };
         db.Add(document);
-        return new Issue(document, new TemplateRenderer(set), context);
+        var renderer = new TemplateRenderer(set);
+        // The filed copy is rendered whole once, here: a template that cannot render stops the issuing step (an incident to
+        // repair and run again) rather than failing each copy's e-mail when it is sent (copies render their bodies then).
+        renderer.RenderNotice(model, "vi");
+        return new Issue(document, renderer, context);
     }
 
     /// <summary>A document issued earlier, ready to be sent again to its recipients: the templates at its recorded versions, its number and date.</summary>

@@ -69,7 +69,7 @@ internal static class RemindersBenchmark
             });
             // What a reminder round renders per unit inside its transaction: since the bodies are rendered as they are sent
             // (with their PDF), only the subject; before, the whole letter (subject, HTML and text).
-            var notices = Enumerable.Range(0, count).Select(i => Samples.DeadlineReminder with { Unit = Samples.Unit with { Code = $"U{i:D5}", Name = $"UBND xã Mẫu {i}" }, CompletedIndicators = i % 33 }).ToList();
+            var notices = Enumerable.Range(0, count).Select(UnitReminder).ToList();
             var subjects = await Bench.TimeAsync(() => { foreach (var n in notices) renderer.RenderNoticeSubject(n); return Task.CompletedTask; });
             var letters = await Bench.TimeAsync(() => { foreach (var n in notices) renderer.RenderNotice(n); return Task.CompletedTask; });
 
@@ -124,9 +124,13 @@ internal static class RemindersBenchmark
         return elapsed;
     }
 
+    /// <summary>The i-th unit's reminder: its own code, name and progress.</summary>
+    private static DeadlineReminderNotice UnitReminder(int i) =>
+        Samples.DeadlineReminder with { Unit = Samples.Unit with { Code = $"U{i:D5}", Name = $"UBND xã Mẫu {i}" }, CompletedIndicators = i % 33 };
+
     private static (DeadlineReminderNotice Notice, string Payload) Reminder(TemplateRenderer renderer, int i)
     {
-        var notice = Samples.DeadlineReminder with { Unit = Samples.Unit with { Code = $"U{i:D5}", Name = $"UBND xã Mẫu {i}" }, CompletedIndicators = i % 33 };
+        var notice = UnitReminder(i);
         var rendered = renderer.RenderNotice(notice);
         var payload = JsonSerializer.Serialize(new { to = $"u{i}@bench.invalid", name = $"Cán bộ {i}", rendered.Subject, rendered.Text, rendered.Html });
         return (notice, payload);

@@ -17,6 +17,8 @@ public static partial class RefusalTexts
         ["self-assessment.not-returned"] = ("Hội đồng chưa trả lại bản tự đánh giá của {unit} để giải trình", "the council has not returned the self-assessment of {unit} for clarification"),
         ["self-assessment.version-conflict"] = ("chỉ số {code} đã được {by} sửa lúc {at}; tải lại và nhập lại thay đổi của bạn",
             "indicator {code} was changed by {by} at {at}; reload it and apply your change again"),
+        ["self-assessment.unit-busy"] = ("bản tự đánh giá của {unit} đang được nhiều người sửa cùng lúc; hãy lưu lại sau ít giây",
+            "the self-assessment of {unit} is being changed by several people at once; save again in a few seconds"),
         ["self-assessment.bonus-count"] = ("phải là số nguyên từ 0 đến 1000 (nhận được {got})", "must be a whole number from 0 to 1000 (got {got})"),
         ["self-assessment.bonus-version"] = ("đề nghị điểm thưởng đã được {by} sửa lúc {at} (phiên bản {version}); tải lại", "the claim was changed by {by} at {at} (version {version}); reload it"),
         ["self-assessment.clarification-answer"] = ("viết câu trả lời cho các câu hỏi của Hội đồng (tối đa 8000 ký tự)", "write an answer to the council's questions (at most 8000 characters)"),

@@ -54,25 +54,7 @@ internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditS
         // Normally inside the transaction of the change being recorded; an event with no change of its
         // own (a sign-in) gets a transaction of its own.
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        // PostgreSQL keeps microseconds: hash exactly what will be read back.
-        var now = clock.GetUtcNow();
-        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
-        // Capped to the columns: what someone typed as an e-mail address (200 KB) is kept as its first 100 characters.
-        foreach (var e in events)
-            db.Add(new AuditEntry
-            {
-                At = now,
-                Actor = Cap(actor.Name, 256)!,
-                ActorAddress = Cap(actor.Address, 100),
-                Action = Cap(e.Action, 100)!,
-                EntityType = Cap(e.EntityType, 100),
-                EntityId = Cap(e.EntityId, 100),
-                CampaignId = e.CampaignId,
-                UnitId = e.UnitId,
-                Before = e.Before is null ? null : JsonSerializer.Serialize(e.Before, Json),
-                After = e.After is null ? null : JsonSerializer.Serialize(e.After, Json),
-                Detail = Cap(e.Detail, MaxDetailLength),
-            });
+        Stage(events);
         await db.SaveChangesAsync(ct);
         var chainedHere = !db.Database.IsNpgsql();
         if (chainedHere)
@@ -83,6 +65,37 @@ internal sealed class AuditTrail(CampaignDbContext db, IAuditActor actor, AuditS
         if (!chainedHere)
             sealer.Nudge();
     }
+
+    /// <summary>
+    /// Adds the entries to the context without saving, for a caller that writes them with its change in one statement of
+    /// its own (PostgreSQL only: the entries are chained after commit); it calls <see cref="Written"/> once they are.
+    /// </summary>
+    public IReadOnlyList<AuditEntry> Stage(IReadOnlyCollection<AuditEvent> events)
+    {
+        // PostgreSQL keeps microseconds: hash exactly what will be read back.
+        var now = clock.GetUtcNow();
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        // Capped to the columns: what someone typed as an e-mail address (200 KB) is kept as its first 100 characters.
+        var entries = events.Select(e => new AuditEntry
+        {
+            At = now,
+            Actor = Cap(actor.Name, 256)!,
+            ActorAddress = Cap(actor.Address, 100),
+            Action = Cap(e.Action, 100)!,
+            EntityType = Cap(e.EntityType, 100),
+            EntityId = Cap(e.EntityId, 100),
+            CampaignId = e.CampaignId,
+            UnitId = e.UnitId,
+            Before = e.Before is null ? null : JsonSerializer.Serialize(e.Before, Json),
+            After = e.After is null ? null : JsonSerializer.Serialize(e.After, Json),
+            Detail = Cap(e.Detail, MaxDetailLength),
+        }).ToList();
+        db.AddRange(entries);
+        return entries;
+    }
+
+    /// <summary>Entries staged and written by their caller: the sealer chains them now rather than on its next round.</summary>
+    public void Written() => sealer.Nudge();
 
     /// <summary>The SHA-256 of the previous hash, the entry's place in the chain and every field of the entry, hex.</summary>
     public static string HashOf(AuditEntry e, long seq, string previousHash)

@@ -181,6 +181,11 @@ public sealed class Participant
     /// <summary>Secret part of the unit's calendar-feed address (calendar apps cannot sign in).</summary>
     public string CalendarToken { get; set; } = NewCalendarToken();
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+    /// <summary>
+    /// Counts the changes of what the unit entered (answers, evidence, claims; each recounts the totals): a change is written
+    /// only if the entries are still those it was computed from.
+    /// </summary>
+    public int EntriesVersion { get; set; }
 
     /// <summary>Whether the unit is still within the time it was given to answer the council.</summary>
     public bool AwaitsClarification(DateTimeOffset now) =>
@@ -258,6 +263,7 @@ public sealed class Participant
     public void RecordTotals(int applicable, int answered, decimal total, decimal percentage)
     {
         (ApplicableCount, AnsweredCount, SelfTotal, SelfPercentage) = (applicable, answered, total, percentage);
+        EntriesVersion++;
         Status = ParticipantStatuses.FromRules(Scoring.Participation.Participation.AfterAnswers(ParticipantStatuses.ForRules(Status), anyAnswer: answered > 0));
     }
 
@@ -341,6 +347,7 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.Property(x => x.SelfTotal).HasPrecision(12, 4);
         builder.Property(x => x.SelfPercentage).HasPrecision(7, 2);
         builder.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
+        builder.Property(x => x.EntriesVersion).IsConcurrencyToken();
         builder.PrimitiveCollection(x => x.Flags);
         builder.Property(x => x.CalendarToken).HasMaxLength(64);
         builder.HasIndex(x => x.CalendarToken).IsUnique();

@@ -28,7 +28,8 @@ internal sealed class NfcText : SaveChangesInterceptor
         return ValueTask.FromResult(result);
     }
 
-    private static void Apply(DbContext? context)
+    /// <summary>Normalises the texts of every added or changed entity (also for a caller that writes them without SaveChanges).</summary>
+    internal static void Apply(DbContext? context)
     {
         if (context is null)
             return;

@@ -15,80 +15,75 @@ internal sealed class AnswerDesk(CampaignDbContext db, IndexSetCache sets, Asses
         (await SaveAnswersAsync(campaignId, unitId, [new AnswerChange(code, input)], user, ct)).Single();
 
     /// <summary>
-    /// Saves several answers of one unit together, all or none: one lock, one read of the unit's entries, one
-    /// recalculation of its totals (the demo fills whole forms this way, 40 answers in one transaction).
+    /// Saves several answers of one unit together, all or none: one read of the unit's entries, one recalculation of its
+    /// totals, one write (the demo fills whole forms this way, 40 answers at once).
     /// </summary>
     public async Task<IReadOnlyList<AnswerView>> SaveAnswersAsync(Guid campaignId, Guid unitId, IReadOnlyList<AnswerChange> changes, string? user, CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+            return await SaveWithoutHeldLockAsync(campaignId, unitId, changes, user, ct);
+        // SQLite has one writer: lock (the write transaction), read, compute, write.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var scope = await work.LockedScopeAsync(campaignId, unitId, ct);
-        var checkedChanges = changes.Select(change => Check(scope, change)).ToList();
-        scope.EnsureEditable(clock.GetUtcNow());
-
-        // The unit's entries are read once: the answers to change, which have evidence, and the totals.
-        var entries = await work.EntriesAsync(scope, ct, trackAnswers: true);
-        var saved = new List<AnswerView>();
-        var events = new List<AuditEvent>();
-        foreach (var (code, input, node, value) in checkedChanges)
-        {
-            var answer = entries.Answers.FirstOrDefault(a => a.IndicatorCode == code);
-            // The same content again (a retry, an autosave after a save) is accepted as it stands.
-            if (answer is not null && answer.Yes == input.Yes && answer.Numerator == input.Numerator && answer.Denominator == input.Denominator
-                && answer.Number == input.Number && answer.Explanation == input.Explanation)
-            {
-                saved.Add(AssessmentWork.ToView(answer));
-                continue;
-            }
-            if ((answer?.Version ?? 0) != input.Version)
-            {
-                var current = answer is null ? new AnswerView(code, null, null, null, null, null, 0, null, 0, default, null) : AssessmentWork.ToView(answer);
-                // The stored answer goes with the refusal, so that a client can show it and apply its change again.
-                throw new Refusal(RefusalKind.Conflict, [Reason.Of("self-assessment.version-conflict", ("code", code), ("by", current.UpdatedBy), ("at", current.UpdatedAt.ToString("u")))],
-                    new Dictionary<string, object?> { ["reason"] = "version-conflict", ["current"] = current });
-            }
-
-            var before = answer is null ? null : AssessmentWork.ToView(answer);
-            if (answer is null)
-            {
-                answer = new Answer { Id = Guid.CreateVersion7(), ParticipantId = scope.Participant.Id, IndicatorCode = code };
-                db.Add(answer);
-                entries.Answers.Add(answer);
-            }
-            answer.Yes = input.Yes;
-            answer.Numerator = input.Numerator;
-            answer.Denominator = input.Denominator;
-            answer.Number = input.Number;
-            answer.Explanation = input.Explanation;
-            answer.Version++;
-            answer.UpdatedAt = clock.GetUtcNow();
-            answer.UpdatedBy = user;
-            (answer.SelfScore, answer.ShortfallReason) = ScoringEngine.ScoreLeaf(node, value with { HasEvidence = entries.WithEvidence.Contains(code) });
-            saved.Add(AssessmentWork.ToView(answer));
-            events.Add(new AuditEvent("self-assessment.answer-saved", "answer", answer.Id.ToString(), before, saved[^1],
-                Detail: code, CampaignId: campaignId, UnitId: unitId));
-        }
-        AssessmentWork.ApplyTotals(scope, entries);
+        var outcome = AnswerEditing.Apply(scope, await work.EntriesAsync(scope, ct, trackAnswers: true), changes, user, clock.GetUtcNow());
+        db.AddRange(outcome.Added);
         // The answers, the totals and the audit entries are written in one batch.
-        if (events.Count > 0)
-            await audit.RecordAsync(events, ct);
+        await audit.RecordAsync(outcome.Events, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return saved;
+        return outcome.Saved;
     }
 
-    /// <summary>An answer refused before anything is read or written: an indicator not in the unit's set, a value its method cannot take.</summary>
-    private static (string Code, AnswerInput Input, IndicatorNode Node, IndicatorInput Value) Check(AssessmentScope scope, AnswerChange change)
+    /// <summary>
+    /// PostgreSQL, the deadline day's path: the unit is read without a lock or a transaction, the changes are computed, and
+    /// everything is written in one round trip that takes the unit's lock and writes only if the unit is still as it was read
+    /// (its entries' version and status stamp, the campaign's stamp): nobody waits on a transaction held open while another
+    /// request reads and computes. When the unit changed meanwhile (another save of the same unit, an evidence file, a
+    /// submission), it is read and computed again: the version rule then decides on the answer as it now stands.
+    /// </summary>
+    private async Task<IReadOnlyList<AnswerView>> SaveWithoutHeldLockAsync(Guid campaignId, Guid unitId, IReadOnlyList<AnswerChange> changes, string? user, CancellationToken ct)
     {
-        var (code, input) = change;
-        var node = AssessmentWork.EnsureIndicator(scope, code);
-        var value = new IndicatorInput(input.Yes, input.Numerator, input.Denominator, input.Number);
-        var problems = ScoringEngine.ValidateInput(node, value);
-        if (problems.Count > 0)
-            throw Refusal.Invalid([.. problems.Select(p => p with { Field = $"answers.{code}" })]);
-        if (input.Explanation?.Length > 4000)
-            throw Refusal.Invalid($"answers.{code}.explanation", "field.too-long", ("max", 4000));
-        return (code, input, node, value);
+        // One connection for the reads and the write: outside a transaction EF Core would hand it back to the pool after
+        // each query, and the pool resets it (DISCARD ALL) before the next.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await SaveAttemptsAsync(campaignId, unitId, changes, user, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
+
+    private async Task<IReadOnlyList<AnswerView>> SaveAttemptsAsync(Guid campaignId, Guid unitId, IReadOnlyList<AnswerChange> changes, string? user, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // Only what the save changes is tracked (the participant's totals, the answers): tracking compares every value.
+            var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct, tracked: false) ?? throw AssessmentWork.UnitNotFound(campaignId, unitId);
+            db.Attach(scope.Participant);
+            var entries = await work.EntriesAsync(scope, ct, trackAnswers: true);
+            var outcome = AnswerEditing.Apply(scope, entries, changes, user, clock.GetUtcNow());
+            if (outcome.Events.Count == 0)
+                return outcome.Saved;
+            db.AddRange(outcome.Added);
+            var staged = audit.Stage(outcome.Events);
+            if (await GuardedSave.SaveAsync(db, AssessmentWork.LockKey(campaignId, unitId), scope.Participant, [scope.Campaign], ct))
+            {
+                audit.Written();
+                return outcome.Saved;
+            }
+            // Let go of what was read, so that the next attempt reads the unit as it now is.
+            foreach (var entity in new object[] { scope.Campaign, scope.Participant, scope.Unit }.Concat(entries.Answers).Concat(staged))
+                db.Entry(entity).State = EntityState.Detached;
+            if (attempt == MaxAttempts)
+                throw new Refusal(RefusalKind.Conflict, [Reason.Of("self-assessment.unit-busy", ("unit", scope.Unit.Code))]);
+        }
+    }
+
+    /// <summary>Attempts of a save whose unit keeps changing under it (each loses only to a write that went through).</summary>
+    private const int MaxAttempts = 8;
 
     /// <summary>Sets the number of items claimed under a bonus rule (0 withdraws the claim).</summary>
     public async Task<BonusView> SaveBonusClaimAsync(Guid campaignId, Guid unitId, string ruleKey, BonusClaimInput input, string? user, CancellationToken ct)

@@ -6,23 +6,77 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtx.Campaign.Server.Tests.SelfAssessments;
 
-/// <summary>A whole form saved at once (answers, document references): all or none. A class of its own: it moves the app's clock.</summary>
+/// <summary>
+/// A whole form saved at once (answers, document references): all or none; several saves of one unit at once. A class of
+/// its own: it moves the app's clock.
+/// </summary>
 public abstract class WholeFormTests(CampaignApp app)
 {
+    protected CampaignApp App => app;
+
+    protected async Task<T> Use<TCase, T>(Func<TCase, Task<T>> work) where TCase : notnull
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TCase>());
+    }
+
+    // One campaign per app, opened once (the app's clock moves forward only); each test takes a unit of its own.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CampaignApp, Task<(Guid, Dictionary<string, Guid>)>> Opened = [];
+
+    protected async Task<(Guid Campaign, Guid Unit)> OpenUnitAsync(string unitCode)
+    {
+        var (campaign, units) = await Opened.GetValue(app, async _ =>
+        {
+            var admin = await app.LoginAsAdminAsync();
+            await app.ImportHanoiUnitsAsync(admin);
+            var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sa-form-{Guid.NewGuid():N}"[..20], "commune"));
+            var campaign = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set });
+            var units = await TestCampaigns.UnitsAsync(admin, campaign);
+            app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
+            return (campaign, units);
+        });
+        return (campaign, units[unitCode]);
+    }
+
+    /// <summary>
+    /// Several people of one unit saving at the same moment, and a reference filed among them: every save is kept, each
+    /// answer is scored with the evidence as it stands, and the totals count all of them (no save computes from entries
+    /// another one changed meanwhile). Run twice over, since which request meets which is up to the machine.
+    /// </summary>
+    [Fact]
+    public async Task Saves_of_one_unit_at_the_same_moment_are_all_kept_and_counted()
+    {
+        var (campaign, unit) = await OpenUnitAsync("P-BA-DINH");
+        Task Save(string code, AnswerInput input) => Use<AnswerDesk, AnswerView>(a => a.SaveAnswerAsync(campaign, unit, code, input, "officer-" + code, default));
+        await Task.WhenAll(
+            Save("1.1", new AnswerInput(true, null, null, null, null, 0)),
+            Save("1.2", new AnswerInput(null, 5, 10, null, null, 0)),
+            Save("1.3", new AnswerInput(null, null, null, 3, null, 0)),
+            Use<EvidenceDesk, EvidenceView>(e => e.AddReferenceAsync(campaign, unit, "1.1", new EvidenceItem
+            {
+                IndicatorCode = "1.1", Kind = EvidenceKind.Document, DocumentNumber = "12/QĐ-UBND", DocumentDate = new DateOnly(2025, 6, 1), DocumentIssuer = "UBND xã Đông Anh",
+            }, "officer", default)));
+        await Task.WhenAll(
+            Save("1.1", new AnswerInput(true, null, null, null, "đã ban hành", 1)),
+            Save("1.2", new AnswerInput(null, 5, 10, null, "theo báo cáo quý", 1)),
+            Save("1.3", new AnswerInput(null, null, null, 3, "ba hệ thống", 1)));
+
+        var view = (await Use<SelfAssessment, SelfAssessmentView?>(a => a.GetAsync(campaign, unit, default)))!;
+        Assert.Equal(3, view.Answered);
+        Assert.Equal([10m, 10m, 15m], view.Indicators.Where(i => i.Answer is not null).OrderBy(i => i.Code).Select(i => i.Answer!.SelfScore));
+        Assert.Equal(["đã ban hành", "theo báo cáo quý", "ba hệ thống"], view.Indicators.Where(i => i.Answer is not null).OrderBy(i => i.Code).Select(i => i.Answer!.Explanation));
+        Assert.Equal(35m, view.SelfTotal);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>();
+        Assert.Equal(6, await db.Set<Dtx.Campaign.Server.Audit.AuditEntry>().CountAsync(e => e.UnitId == unit && e.Action == "self-assessment.answer-saved"));
+        // Six saves and one reference: seven changes of the unit's entries, each counted once.
+        Assert.Equal(7, await db.Participants.Where(p => p.CampaignId == campaign && p.UnitId == unit).Select(p => p.EntriesVersion).SingleAsync());
+    }
+
     [Fact]
     public async Task A_whole_form_is_saved_together_or_not_at_all()
     {
-        var admin = await app.LoginAsAdminAsync();
-        await app.ImportHanoiUnitsAsync(admin);
-        var set = await TestIndexSets.UploadAsync(admin, TestIndexSets.Small($"sa-form-{Guid.NewGuid():N}"[..20], "commune"));
-        var campaign = await TestCampaigns.CreateAsync(admin, new() { ["commune"] = set });
-        var unit = (await TestCampaigns.UnitsAsync(admin, campaign))["X-DONG-ANH"];
-        app.Clock.SetUtcNow(new DateTimeOffset(2025, 11, 3, 2, 0, 0, TimeSpan.Zero));
-        async Task<T> Use<TCase, T>(Func<TCase, Task<T>> work) where TCase : notnull
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            return await work(scope.ServiceProvider.GetRequiredService<TCase>());
-        }
+        var (campaign, unit) = await OpenUnitAsync("X-DONG-ANH");
 
         // The second answer's stale version refuses the form after the first was taken in: neither is stored.
         var refused = await Assert.ThrowsAsync<Refusal>(() => Use<AnswerDesk, IReadOnlyList<AnswerView>>(a => a.SaveAnswersAsync(campaign, unit,
@@ -50,6 +104,38 @@ public abstract class WholeFormTests(CampaignApp app)
     }
 }
 
-public sealed class WholeFormTests_Postgres(PostgresApp app) : WholeFormTests(app), IClassFixture<PostgresApp>;
+public sealed class WholeFormTests_Postgres(PostgresApp app) : WholeFormTests(app), IClassFixture<PostgresApp>
+{
+    /// <summary>
+    /// The one-statement write of PostgreSQL's save path, met with what it guards against: a unit whose entries changed after
+    /// they were read. Nothing of the stale write is stored (answer, totals, audit entry), and it says so, so that the save
+    /// reads again.
+    /// </summary>
+    [Fact]
+    public async Task A_write_computed_from_entries_that_changed_since_stores_nothing()
+    {
+        var (campaign, unit) = await OpenUnitAsync("P-NGOC-HA");
+        await using var stale = App.Services.CreateAsyncScope();
+        var db = stale.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>();
+        var work = stale.ServiceProvider.GetRequiredService<AssessmentWork>();
+        var scope = (await work.ScopeAsync(campaign, unit, default))!;
+        var entries = await work.EntriesAsync(scope, default, trackAnswers: true);
+
+        // Meanwhile another person's save goes through.
+        await Use<AnswerDesk, AnswerView>(a => a.SaveAnswerAsync(campaign, unit, "1.3", new AnswerInput(null, null, null, 3, null, 0), "other", default));
+
+        var outcome = AnswerEditing.Apply(scope, entries, [new AnswerChange("1.2", new AnswerInput(null, 5, 10, null, null, 0))], "stale", App.Clock.GetUtcNow());
+        db.AddRange(outcome.Added);
+        stale.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Audit.AuditTrail>().Stage(outcome.Events);
+        Assert.False(await Dtx.Campaign.Server.Data.GuardedSave.SaveAsync(db, AssessmentWork.LockKey(campaign, unit), scope.Participant, [scope.Campaign], default));
+
+        var view = (await Use<SelfAssessment, SelfAssessmentView?>(a => a.GetAsync(campaign, unit, default)))!;
+        Assert.Equal(["1.3"], view.Indicators.Where(i => i.Answer is not null).Select(i => i.Code));
+        Assert.Equal(15m, view.SelfTotal);
+        await using var check = App.Services.CreateAsyncScope();
+        var audit = check.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Server.Audit.AuditEntry>();
+        Assert.Equal(["1.3"], await audit.Where(e => e.UnitId == unit && e.Action == "self-assessment.answer-saved").Select(e => e.Detail).ToListAsync());
+    }
+}
 
 public sealed class WholeFormTests_Sqlite(SqliteApp app) : WholeFormTests(app), IClassFixture<SqliteApp>;

@@ -425,6 +425,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("EntriesVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<string>("ExclusionReason")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");

@@ -418,6 +418,10 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("EntriesVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ExclusionReason")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");

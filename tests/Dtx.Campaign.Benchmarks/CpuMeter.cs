@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Dtx.Campaign.Benchmarks;
+
+/// <summary>
+/// CPU time spent during a measured run by this process (server and client both live here) and by the PostgreSQL
+/// processes: per request it does not depend on what else the machine runs, as throughput does.
+/// </summary>
+internal sealed class CpuMeter
+{
+    private readonly TimeSpan _process = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly double _postgres = PostgresSeconds();
+    private readonly long _jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+    private readonly TimeSpan _jitTime = System.Runtime.JitInfo.GetCompilationTime();
+
+    public static CpuMeter Start() => new();
+
+    /// <summary>CPU milliseconds per request: this process, PostgreSQL.</summary>
+    public (double Process, double Postgres) PerRequest(int requests) =>
+        ((Process.GetCurrentProcess().TotalProcessorTime - _process).TotalMilliseconds / requests, (PostgresSeconds() - _postgres) * 1000 / requests);
+
+    /// <summary>Methods compiled by the JIT since the start, and the time it took: a warmed-up run compiles almost nothing.</summary>
+    public (long Methods, TimeSpan Time) Jitted() =>
+        (System.Runtime.JitInfo.GetCompiledMethodCount() - _jitted, System.Runtime.JitInfo.GetCompilationTime() - _jitTime);
+
+    /// <summary>User and system time of every process named postgres, from /proc (Linux; 0 elsewhere).</summary>
+    private static double PostgresSeconds()
+    {
+        if (!Directory.Exists("/proc"))
+            return 0;
+        var ticks = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var close = stat.LastIndexOf(')');
+                if (close < 0 || !stat.AsSpan(0, close).Contains("(postgres", StringComparison.Ordinal))
+                    continue;
+                // Fields after the command: state is field 3, utime 14, stime 15.
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], Bench.Invariant) + long.Parse(fields[12], Bench.Invariant);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while being read.
+            }
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+}

@@ -92,8 +92,63 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
         }
     }
 
+    /// <summary>Takes four minutes of the app's clock over its first message, as a stuck SMTP server would.</summary>
+    private sealed class SlowFirstTransport(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) : IMailTransport
+    {
+        public List<string> Sent { get; } = [];
+
+        public Task SendAsync(MimeMessage message, CancellationToken ct)
+        {
+            if (Sent.Count == 0)
+                clock.Advance(TimeSpan.FromMinutes(4));
+            Sent.Add(message.Subject ?? "");
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// A round past most of its lease stops, and what it holds goes back to the queue at once: the rest of its chunk and
+    /// the chunk it leased ahead while sending, none left claimed until its lease ends.
+    /// </summary>
+    [Fact]
+    public async Task Past_most_of_its_lease_a_round_gives_back_what_it_has_not_sent_and_the_chunk_it_leased_ahead()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var start = app.Clock.GetUtcNow().UtcDateTime;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            // Older than anything else due in this database, so that they are the first two chunks (32 and 8).
+            for (var i = 0; i < 40; i++)
+                db.Add(new OutboxMessage
+                {
+                    Id = Guid.NewGuid(), CreatedAt = start.AddDays(-1).AddMilliseconds(i), Kind = "email", IdempotencyKey = $"test/slow/{run}/{i:D2}", Status = OutboxStatus.Pending,
+                    PayloadJson = JsonSerializer.Serialize(new { to = $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>" }),
+                });
+            await db.SaveChangesAsync();
+        }
+
+        var transport = new SlowFirstTransport(app.Clock);
+        await using (var scope = app.Services.CreateAsyncScope())
+            await Delivery(scope.ServiceProvider, transport).DeliverDueAsync(10_000, CancellationToken.None);
+
+        Assert.Equal([$"{run} thư 00"], transport.Sent);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var rows = await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<OutboxMessage>().AsNoTracking()
+                .Where(m => m.IdempotencyKey.StartsWith($"test/slow/{run}/")).OrderBy(m => m.IdempotencyKey).ToListAsync();
+            Assert.Equal((OutboxStatus.Sent, 1), (rows[0].Status, rows[0].Attempts));
+            // Due again now (four minutes on), not when the five-minute lease ends, and not counted as an attempt.
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            Assert.All(rows.Skip(1), m => Assert.True(m is { Status: OutboxStatus.Pending, Attempts: 0 } && m.NextAttemptAt <= now && m.NextAttemptAt > start.AddMinutes(3),
+                $"{m.IdempotencyKey}: {m.Status}, {m.Attempts} attempts, due {m.NextAttemptAt:O} (now {now:O})"));
+            // Not left due for the other tests of this database to send.
+            await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<OutboxMessage>().Where(m => m.IdempotencyKey.StartsWith($"test/slow/{run}/")).ExecuteDeleteAsync();
+        }
+    }
+
     private OutboxDelivery Delivery(IServiceProvider services, IMailTransport transport) =>
-        new(services.GetRequiredService<CampaignDbContext>(), transport, services.GetRequiredService<EmailComposer>(),
+        new(services.GetRequiredService<CampaignDbContext>(), services.GetRequiredService<IServiceScopeFactory>(), transport, services.GetRequiredService<EmailComposer>(),
             services.GetRequiredService<NoticeArchive>(), services.GetRequiredService<CampaignTelemetry>(), app.Clock, NullLogger<OutboxDelivery>.Instance);
 
     [Fact]

@@ -12,8 +12,17 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
 {
     private static readonly Lazy<string> AxeSource = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js")));
 
-    /// <summary>Screenshots land here (printed in the test log), one folder per provider.</summary>
-    public string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots", provider.ToLowerInvariant())).FullName;
+    /// <summary>Screenshots land here (printed in the test log).</summary>
+    public string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots", ScreenshotProvider.ToLowerInvariant())).FullName;
+
+    /// <summary>
+    /// The run whose pages are saved as pictures: every browser walk runs once per database, and the pages a person sees are
+    /// the same in both, so they are drawn once, on the production database. The SQLite run makes every assertion and
+    /// accessibility check of the same steps; a full-page screenshot was about a third of the browser's CPU in the run.
+    /// </summary>
+    public const string ScreenshotProvider = "Postgres";
+
+    private readonly bool drawsScreenshots = provider == ScreenshotProvider;
 
     public List<string> ConsoleErrors { get; } = [];
 
@@ -107,10 +116,21 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
         Assert.DoesNotContain("/account/", page.Url, StringComparison.Ordinal);
     }
 
-    public async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>The whole page as a person scrolling it sees it (the PostgreSQL run only: see <see cref="ScreenshotProvider"/>).</summary>
+    public Task ScreenshotAsync(IPage page, string name) => ScreenshotAsync(page, name, fullPage: true);
+
+    /// <summary>What the window shows first, without scrolling (the PostgreSQL run only).</summary>
+    public Task FirstScreenAsync(IPage page, string name) => ScreenshotAsync(page, name, fullPage: false);
+
+    private async Task ScreenshotAsync(IPage page, string name, bool fullPage)
     {
         var path = Path.Combine(ScreenshotFolder, name + ".png");
-        await LeavingNoStyleAsync(page, () => page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true }));
+        if (!drawsScreenshots)
+        {
+            output.WriteLine($"screenshot: {path} (drawn in the {ScreenshotProvider} run of this walk)");
+            return;
+        }
+        await LeavingNoStyleAsync(page, () => page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage }));
         output.WriteLine($"screenshot: {path}");
     }
 
@@ -137,7 +157,9 @@ public sealed class PageChecks(ITestOutputHelper output, string provider)
     public async Task AssertAccessibleAsync(IPage page)
     {
         // Evaluated through the DevTools protocol: the page's CSP forbids inline scripts, and stays as strict as it is in production.
-        await page.EvaluateAsync(AxeSource.Value);
+        // Loaded once per document: a page checked again after an htmx change still has it.
+        if (await page.EvaluateAsync<bool>("() => typeof window.axe === 'undefined'"))
+            await page.EvaluateAsync(AxeSource.Value);
         var violations = default(JsonElement);
         await LeavingNoStyleAsync(page, async () => violations = await page.EvaluateAsync<JsonElement>("""
             async () => (await axe.run(document, { resultTypes: ['violations'] })).violations

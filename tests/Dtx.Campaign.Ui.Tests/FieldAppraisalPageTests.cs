@@ -107,7 +107,7 @@ public abstract class FieldAppraisalPageTests(CampaignApp app, Chromium chromium
         await Expect(expert.Locator("#field-summary")).ToHaveTextAsync("126 đơn vị · đã thẩm định 2/378 chỉ số");
         await checks.ScreenshotAsync(expert, "02-expert-field-accepted-phone");
         // The list is long (126 communes): also what the phone shows first, to look at.
-        await expert.ScreenshotAsync(new() { Path = Path.Combine(checks.ScreenshotFolder, "03-expert-field-first-screen-phone.png") });
+        await checks.FirstScreenAsync(expert, "03-expert-field-first-screen-phone");
         await checks.AssertAccessibleAsync(expert);
         Assert.Empty(checks.ConsoleErrors);
     }

@@ -48,7 +48,7 @@ internal static class GuardedSave
         var sql = new StringBuilder("WITH guard AS (");
         sql.Append(statement.Update(guardEntry, Guarded(statement, guardEntry, unchanged.Select(db.Entry)))).Append(" RETURNING 1)");
         var n = 0;
-        foreach (var group in written.Where(e => e != guardEntry).GroupBy(e => (e.Metadata, e.State)))
+        foreach (var group in written.Where(e => !ReferenceEquals(e.Entity, guard)).GroupBy(e => (e.Metadata, e.State)))
         {
             if (group.Key.State == EntityState.Added)
                 sql.Append($",\nw{n++} AS ({statement.Insert([.. group])})");

@@ -54,23 +54,11 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var start = app.Clock.GetUtcNow().UtcDateTime;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
-            // More than one chunk of 32: the second is leased after the first is done.
-            for (var i = 0; i < 40; i++)
-                db.Add(new OutboxMessage
-                {
-                    Id = Guid.NewGuid(), CreatedAt = start.AddMilliseconds(i), Kind = "email", IdempotencyKey = $"test/order/{run}/{i:D2}", Status = OutboxStatus.Pending,
-                    // Number 5 cannot be composed: its progress is not a number.
-                    PayloadJson = i == 5 ? JsonSerializer.Serialize(new { template = "deadline-reminder", to = "u5@example.vn", name = "Cán bộ 5", unitCode = "X", applicable = "many" })
-                    : JsonSerializer.Serialize(new
-                    {
-                        to = i == 9 ? "refused@example.vn" : $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>",
-                    }),
-                });
-            await db.SaveChangesAsync();
-        }
+        // More than one chunk of 32: the second is leased after the first is done.
+        await QueueAsync($"test/order/{run}", start, 40, i => i == 5
+            // Number 5 cannot be composed: its progress is not a number.
+            ? (object)new { template = "deadline-reminder", to = "u5@example.vn", name = "Cán bộ 5", unitCode = "X", applicable = "many" }
+            : new { to = i == 9 ? "refused@example.vn" : $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>" });
 
         var transport = new RecordingTransport();
         await using (var scope = app.Services.CreateAsyncScope())
@@ -115,18 +103,9 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var start = app.Clock.GetUtcNow().UtcDateTime;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
-            // Older than anything else due in this database, so that they are the first two chunks (32 and 8).
-            for (var i = 0; i < 40; i++)
-                db.Add(new OutboxMessage
-                {
-                    Id = Guid.NewGuid(), CreatedAt = start.AddDays(-1).AddMilliseconds(i), Kind = "email", IdempotencyKey = $"test/slow/{run}/{i:D2}", Status = OutboxStatus.Pending,
-                    PayloadJson = JsonSerializer.Serialize(new { to = $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>" }),
-                });
-            await db.SaveChangesAsync();
-        }
+        // Older than anything else due in this database, so that they are the first two chunks (32 and 8).
+        await QueueAsync($"test/slow/{run}", start.AddDays(-1), 40,
+            i => new { to = $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>" });
 
         var transport = new SlowFirstTransport(app.Clock);
         await using (var scope = app.Services.CreateAsyncScope())
@@ -145,6 +124,20 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
             // Not left due for the other tests of this database to send.
             await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<OutboxMessage>().Where(m => m.IdempotencyKey.StartsWith($"test/slow/{run}/")).ExecuteDeleteAsync();
         }
+    }
+
+    /// <summary>Queues <paramref name="count"/> due e-mails keyed <c>prefix/00</c>…, created a millisecond apart in that order.</summary>
+    private async Task QueueAsync(string prefix, DateTime firstCreatedAt, int count, Func<int, object> payload)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+        for (var i = 0; i < count; i++)
+            db.Add(new OutboxMessage
+            {
+                Id = Guid.NewGuid(), CreatedAt = firstCreatedAt.AddMilliseconds(i), Kind = "email", IdempotencyKey = $"{prefix}/{i:D2}", Status = OutboxStatus.Pending,
+                PayloadJson = JsonSerializer.Serialize(payload(i)),
+            });
+        await db.SaveChangesAsync();
     }
 
     private OutboxDelivery Delivery(IServiceProvider services, IMailTransport transport) =>

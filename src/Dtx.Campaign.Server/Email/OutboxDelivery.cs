@@ -11,7 +11,8 @@ namespace Dtx.Campaign.Server.Email;
 /// messages is leased in one short transaction (on PostgreSQL claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several nodes
 /// share the work): each stays claimed for <see cref="Lease"/>, longer than the SMTP client's time-outs, and nothing holds a
 /// transaction or SQLite's one write lock while the SMTP server answers. Each message is composed, its PDF drawn, while the
-/// one before it is being sent (one connection, in order), and the outcomes are saved every few messages. A transient
+/// one before it is being sent (one SMTP connection, in order); outcomes are saved every few messages, and the next chunk
+/// leased, on a second database connection while sending goes on. A transient
 /// failure is retried with back-off, a message that keeps failing ends as failed for an administrator to see. Delivery is
 /// at least once: a crash between sends and their save resends those messages after their lease, with the same Message-Id.
 /// </summary>
@@ -46,94 +47,86 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IServiceScope
             await notices.ExpandPendingAsync(clock.GetUtcNow().UtcDateTime, max, ct);
         // Leases and outcomes go through a second connection, one after the other, while this loop sends: the sending waits
         // for neither (they took 40 % of a round of 3 000). The first context serves the preparation of each message.
-        await using var bookScope = scopes.CreateAsyncScope();
-        var books = new Bookkeeping(bookScope.ServiceProvider.GetRequiredService<CampaignDbContext>(), clock);
-        try
+        // A round that fails does not leave a lease or a save running on the context being disposed (DisposeAsync waits).
+        await using var books = new Bookkeeping(scopes.CreateAsyncScope(), clock);
+        var leasing = books.Lease(Math.Min(Chunk, max), ct);
+        while (true)
         {
-            var leasing = books.Lease(Math.Min(Chunk, max), ct);
-            while (true)
+            var (leasedAt, chunk) = await leasing;
+            if (chunk.Count == 0)
+                break;
+            // The next chunk is leased while this one is sent, if the round may take it.
+            var room = max - sent - failed - chunk.Count;
+            leasing = room > 0 ? books.Lease(Math.Min(Chunk, room), ct) : Task.FromResult((leasedAt, new List<OutboxMessage>()));
+            // The next message is prepared on another thread while this one is sent: rendering its text and PDF is CPU work,
+            // sending mostly waits for the SMTP server.
+            var next = PrepareAsync(chunk[0], ct);
+            var outcomes = new List<OutboxMessage>();
+            var firstUnsaved = 0L;
+            for (var i = 0; i < chunk.Count; i++)
             {
-                var (leasedAt, chunk) = await leasing;
-                if (chunk.Count == 0)
-                    break;
-                // The next chunk is leased while this one is sent, if the round may take it.
-                var room = max - sent - failed - chunk.Count;
-                leasing = room > 0 ? books.Lease(Math.Min(Chunk, room), ct) : Task.FromResult((leasedAt, new List<OutboxMessage>()));
-                // The next message is prepared on another thread while this one is sent: rendering its text and PDF is CPU work,
-                // sending mostly waits for the SMTP server.
-                var next = PrepareAsync(chunk[0], ct);
-                var outcomes = new List<OutboxMessage>();
-                var firstUnsaved = 0L;
-                for (var i = 0; i < chunk.Count; i++)
+                var message = chunk[i];
+                var now = clock.GetUtcNow().UtcDateTime;
+                if (now - leasedAt > Lease - LeaseMargin)
                 {
-                    var message = chunk[i];
-                    var now = clock.GetUtcNow().UtcDateTime;
-                    if (now - leasedAt > Lease - LeaseMargin)
-                    {
-                        // A slow server: what is left goes back to the queue now rather than when its lease ends, and so does
-                        // the chunk leased meanwhile.
-                        await next;
-                        foreach (var unsent in chunk.Skip(i))
-                            unsent.NextAttemptAt = now;
-                        books.Save([.. outcomes, .. chunk.Skip(i)], ct);
-                        outcomes.Clear();
-                        var (_, ahead) = await leasing;
-                        foreach (var unsent in ahead)
-                            unsent.NextAttemptAt = now;
-                        books.Save(ahead, ct);
-                        leasing = Task.FromResult((now, new List<OutboxMessage>()));
-                        break;
-                    }
-                    var prepared = await next;
-                    next = i + 1 < chunk.Count ? PrepareAsync(chunk[i + 1], ct) : Task.FromResult(new Prepared(null, null));
-                    using var activity = CampaignTelemetry.Source.StartActivity("email.deliver");
-                    activity?.SetTag("dtx.outbox.message_id", message.Id.ToString());
-                    var error = prepared.Error;
-                    if (prepared.Message is { } mime)
-                    {
-                        try
-                        {
-                            await transport.SendAsync(mime, ct);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException)
-                        {
-                            error = e;
-                        }
-                    }
+                    // A slow server: what is left goes back to the queue now rather than when its lease ends, and so does
+                    // the chunk leased meanwhile.
                     await next;
-                    if (error is null)
+                    foreach (var unsent in chunk.Skip(i))
+                        unsent.NextAttemptAt = now;
+                    books.Save([.. outcomes, .. chunk.Skip(i)], ct);
+                    outcomes.Clear();
+                    var (_, ahead) = await leasing;
+                    foreach (var unsent in ahead)
+                        unsent.NextAttemptAt = now;
+                    books.Save(ahead, ct);
+                    leasing = Task.FromResult((now, new List<OutboxMessage>()));
+                    break;
+                }
+                var prepared = await next;
+                next = i + 1 < chunk.Count ? PrepareAsync(chunk[i + 1], ct) : Task.FromResult(new Prepared(null, null));
+                using var activity = CampaignTelemetry.Source.StartActivity("email.deliver");
+                activity?.SetTag("dtx.outbox.message_id", message.Id.ToString());
+                var error = prepared.Error;
+                if (prepared.Message is { } mime)
+                {
+                    try
                     {
-                        WorkflowOutbox.MarkSent(message, now);
-                        telemetry.EmailsSent.Add(1);
-                        sent++;
+                        await transport.SendAsync(mime, ct);
                     }
-                    else
+                    catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        WorkflowOutbox.MarkFailed(message, error.Message, now);
-                        telemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>("final", message.Status == OutboxStatus.Failed));
-                        activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
-                        LogFailed(logger, message.Id, message.Attempts, error.Message);
-                        failed++;
-                    }
-                    if (outcomes.Count == 0)
-                        firstUnsaved = clock.GetTimestamp();
-                    outcomes.Add(message);
-                    if (outcomes.Count >= OutcomesPerSave || clock.GetElapsedTime(firstUnsaved) >= OutcomesAtMost)
-                    {
-                        books.Save(outcomes, ct);
-                        outcomes = [];
+                        error = e;
                     }
                 }
-                books.Save(outcomes, ct);
+                await next;
+                if (error is null)
+                {
+                    WorkflowOutbox.MarkSent(message, now);
+                    telemetry.EmailsSent.Add(1);
+                    sent++;
+                }
+                else
+                {
+                    WorkflowOutbox.MarkFailed(message, error.Message, now);
+                    telemetry.EmailsFailed.Add(1, new KeyValuePair<string, object?>("final", message.Status == OutboxStatus.Failed));
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+                    LogFailed(logger, message.Id, message.Attempts, error.Message);
+                    failed++;
+                }
+                if (outcomes.Count == 0)
+                    firstUnsaved = clock.GetTimestamp();
+                outcomes.Add(message);
+                if (outcomes.Count >= OutcomesPerSave || clock.GetElapsedTime(firstUnsaved) >= OutcomesAtMost)
+                {
+                    books.Save(outcomes, ct);
+                    outcomes = [];
+                }
             }
-            // Every outcome is saved before the round ends (a failed save fails the round, as it did when saved in line).
-            await books.DrainAsync();
+            books.Save(outcomes, ct);
         }
-        finally
-        {
-            // A round that failed does not leave a lease or a save running on the context about to be disposed.
-            await books.SettleAsync();
-        }
+        // Every outcome is saved before the round ends (a failed save fails the round, as it did when saved in line).
+        await books.DrainAsync();
         if (telemetry.BacklogObserved)
             telemetry.ReportBacklog(await db.Set<OutboxMessage>().CountAsync(m => m.Kind == "email" && m.Status == OutboxStatus.Pending, ct));
         return new Report(sent, failed);
@@ -143,8 +136,9 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IServiceScope
     /// The round's leases and saved outcomes, on a context of their own, one after the other in the order asked. Outcomes are
     /// copied when handed over (the loop goes on with the next message); a failure fails every later step and the round.
     /// </summary>
-    private sealed class Bookkeeping(CampaignDbContext books, TimeProvider clock)
+    private sealed class Bookkeeping(AsyncServiceScope scope, TimeProvider clock) : IAsyncDisposable
     {
+        private readonly CampaignDbContext books = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
         private Task _last = Task.CompletedTask;
 
         private Task<T> Then<T>(Func<Task<T>> step)
@@ -193,7 +187,7 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IServiceScope
 
         public Task DrainAsync() => _last;
 
-        public async Task SettleAsync()
+        public async ValueTask DisposeAsync()
         {
             try
             {
@@ -203,6 +197,7 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IServiceScope
             {
                 // Already surfaced through the step the round awaited, or the round failed first and reports that.
             }
+            await scope.DisposeAsync();
         }
 
         private static readonly string[] Outcome =

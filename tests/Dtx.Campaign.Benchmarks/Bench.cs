@@ -28,10 +28,19 @@ internal static class Bench
 
     public static void Print(string scenario, params (string Name, string Value)[] figures)
     {
-        Console.WriteLine($"== {scenario}  ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        Console.WriteLine($"== {scenario}  ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Tiering})");
         foreach (var (name, value) in figures)
             Console.WriteLine($"   {name,-40} {value}");
     }
+
+    /// <summary>
+    /// Whether the JIT could finish during the warm-up. By default it starts counting calls only after 100 ms without new
+    /// methods, which a loaded server rarely has: after thousands of warm-up requests it still spent a third of the measured
+    /// run's CPU compiling (2026-12-07), and figures moved by a third from run to run. A server on the deadline day has run
+    /// for hours; <c>DOTNET_TC_CallCountingDelayMs=0</c> gets a benchmark there within its warm-up.
+    /// </summary>
+    private static string Tiering => Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") == "0"
+        ? "JIT call counting from the start" : "JIT defaults: set DOTNET_TC_CallCountingDelayMs=0 for steady-state figures";
 
     public static string Ms(double ms) => ms.ToString("0.0", Invariant) + " ms";
 

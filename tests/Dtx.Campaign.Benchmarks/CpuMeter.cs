@@ -12,8 +12,26 @@ internal sealed class CpuMeter
     private readonly double _postgres = PostgresSeconds();
     private readonly long _jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
     private readonly TimeSpan _jitTime = System.Runtime.JitInfo.GetCompilationTime();
+    private readonly Process? _peer;
+    private readonly TimeSpan _peerStart;
 
-    public static CpuMeter Start() => new();
+    private CpuMeter(Process? peer)
+    {
+        _peer = peer;
+        _peerStart = peer?.TotalProcessorTime ?? TimeSpan.Zero;
+    }
+
+    /// <summary>Starts measuring; <paramref name="peer"/> is a third party to measure as well (the SMTP server).</summary>
+    public static CpuMeter Start(Process? peer = null) => new(peer);
+
+    /// <summary>CPU milliseconds per request of the peer process given to <see cref="Start"/>.</summary>
+    public double PeerPerRequest(int requests)
+    {
+        if (_peer is null)
+            return 0;
+        _peer.Refresh();
+        return (_peer.TotalProcessorTime - _peerStart).TotalMilliseconds / requests;
+    }
 
     /// <summary>CPU milliseconds per request: this process, PostgreSQL.</summary>
     public (double Process, double Postgres) PerRequest(int requests) =>

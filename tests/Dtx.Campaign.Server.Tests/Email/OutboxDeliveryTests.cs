@@ -54,8 +54,9 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var start = app.Clock.GetUtcNow().UtcDateTime;
-        // More than one chunk of 32: the second is leased after the first is done.
-        await QueueAsync($"test/order/{run}", start, 40, i => i == 5
+        // More than one chunk: the second is leased after the first is done.
+        const int count = OutboxDelivery.Chunk + 8;
+        await QueueAsync($"test/order/{run}", start, count, i => i == 5
             // Number 5 cannot be composed: its progress is not a number.
             ? (object)new { template = "deadline-reminder", to = "u5@example.vn", name = "Cán bộ 5", unitCode = "X", applicable = "many" }
             : new { to = i == 9 ? "refused@example.vn" : $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>" });
@@ -64,12 +65,12 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
         await using (var scope = app.Services.CreateAsyncScope())
             await Delivery(scope.ServiceProvider, transport).DeliverDueAsync(10_000, CancellationToken.None); // and whatever else is due in this database
 
-        Assert.Equal(Enumerable.Range(0, 40).Where(i => i is not (5 or 9)).Select(i => $"{run} thư {i:D2}"), transport.Sent.Where(s => s.StartsWith(run, StringComparison.Ordinal)));
+        Assert.Equal(Enumerable.Range(0, count).Where(i => i is not (5 or 9)).Select(i => $"{run} thư {i:D2}"), transport.Sent.Where(s => s.StartsWith(run, StringComparison.Ordinal)));
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var rows = await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<OutboxMessage>().AsNoTracking()
                 .Where(m => m.IdempotencyKey.StartsWith($"test/order/{run}/")).ToListAsync();
-            Assert.Equal(38, rows.Count(m => m.Status == OutboxStatus.Sent && m.Attempts == 1 && m.LastError == null));
+            Assert.Equal(count - 2, rows.Count(m => m.Status == OutboxStatus.Sent && m.Attempts == 1 && m.LastError == null));
             var failed = rows.Where(m => m.Status != OutboxStatus.Sent).OrderBy(m => m.IdempotencyKey, StringComparer.Ordinal).ToList();
             Assert.Equal([$"test/order/{run}/05", $"test/order/{run}/09"], failed.Select(m => m.IdempotencyKey));
             // Each failure is kept with its reason, to be tried again later (not within its lease's time).
@@ -103,8 +104,8 @@ public abstract class OutboxDeliveryTests(CampaignApp app)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var start = app.Clock.GetUtcNow().UtcDateTime;
-        // Older than anything else due in this database, so that they are the first two chunks (32 and 8).
-        await QueueAsync($"test/slow/{run}", start.AddDays(-1), 40,
+        // Older than anything else due in this database, so that they are the first two chunks (a whole one and 8).
+        await QueueAsync($"test/slow/{run}", start.AddDays(-1), OutboxDelivery.Chunk + 8,
             i => new { to = $"u{i}@example.vn", name = $"Cán bộ {i}", Subject = $"{run} thư {i:D2}", Text = "Nội dung", Html = "<p>Nội dung</p>" });
 
         var transport = new SlowFirstTransport(app.Clock);

@@ -40,13 +40,15 @@ internal static class ResultsBenchmark
             await scope.ServiceProvider.GetRequiredService<ResultsBook>().ComputeAsync(seeded.CampaignId, ResultKinds.Final, "bench", CancellationToken.None);
         });
         allocated = GC.GetTotalAllocatedBytes() - allocated;
-        double again;
-        bool identical;
+        // Recomputed three times: the first after the compute, the others as warm as a server that has done it before.
+        var again = new List<double>();
+        var identical = true;
+        for (var i = 0; i < 3; i++)
         {
             var watch = Stopwatch.StartNew();
             await using var scope = app.Services.CreateAsyncScope();
-            identical = (await scope.ServiceProvider.GetRequiredService<ResultsBook>().RecomputeAsync(seeded.CampaignId, ResultKinds.Final, CancellationToken.None))!.Identical;
-            again = watch.Elapsed.TotalMilliseconds;
+            identical &= (await scope.ServiceProvider.GetRequiredService<ResultsBook>().RecomputeAsync(seeded.CampaignId, ResultKinds.Final, CancellationToken.None))!.Identical;
+            again.Add(watch.Elapsed.TotalMilliseconds);
         }
         long bytes;
         await using (var scope = app.Services.CreateAsyncScope())
@@ -55,11 +57,11 @@ internal static class ResultsBenchmark
 
         Bench.Print($"results: {units} units × {leaves.Count} indicators ({units * leaves.Count} answers)",
             ("compute, rank, store (ours)", Bench.Ms(ours)),
-            ("recompute and compare", Bench.Ms(again) + (identical ? " (identical)" : " (DIFFERENT!)")),
+            ("recompute and compare", string.Join(", ", again.Select(Bench.Ms)) + (identical ? " (identical)" : " (DIFFERENT!)")),
             ("SQL aggregate (raw)", Bench.Ms(raw) + $" ({rawRows} rows)"),
             ("ours / raw", Bench.Ratio(ours, raw)),
             ("result document", $"{bytes / 1024.0 / 1024:0.0} MB"),
             ("allocated while computing", $"{allocated / 1024.0 / 1024:0} MB"),
-            ("goal", "< 2000 ms " + (ours < 2000 ? "(met)" : "(NOT met)")));
+            ("goal", $"< 2000 ms first {(ours < 2000 ? "(met)" : "(NOT met)")}, < 1000 ms recompute {(again.Min() < 1000 ? "(met)" : "(NOT met)")}"));
     }
 }

@@ -52,15 +52,49 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         };
         db.Add(set);
         // Each unit's row, in the same save (both or neither), so that its page never reads the document.
-        db.AddRange(document.Categories.SelectMany(c => c.Units).Zip(units).AsParallel().AsOrdered()
-            .Select(x => new UnitResultRow
+        var unitIds = document.Categories.SelectMany(c => c.Units).Select(u => u.UnitId).ToList();
+        var checksums = units.AsParallel().AsOrdered().Select(CanonicalJson.Checksum).ToList();
+        if (db.Database.IsNpgsql())
+            await SaveCopyingRowsAsync(set.Id, unitIds, units, checksums, ct);
+        else
+        {
+            db.AddRange(unitIds.Select((unitId, i) => new UnitResultRow
             {
-                ResultSetId = set.Id, UnitId = x.First.UnitId, Result = Encoding.UTF8.GetString(x.Second), Checksum = CanonicalJson.Checksum(x.Second),
-            }).ToList());
-        await db.SaveChangesAsync(ct);
+                ResultSetId = set.Id, UnitId = unitId, Result = Encoding.UTF8.GetString(units[i]), Checksum = checksums[i],
+            }));
+            await db.SaveChangesAsync(ct);
+        }
         await audit.RecordAsync(new AuditEvent("results.computed", "result-set", set.Id.ToString(), After: new { set.Kind, set.Checksum },
             CampaignId: campaignId), ct);
         return new Stored(set.Id, set.Kind, set.Checksum, set.PublishedAt);
+    }
+
+    /// <summary>
+    /// On PostgreSQL the result set is saved and its unit rows copied in (binary COPY) in one transaction: thousands of rows
+    /// of kilobytes each, which EF Core sent as as many INSERT statements, each printed unit's UTF-8 bytes written as they
+    /// are (the connection's encoding is UTF-8) rather than decoded into a string first.
+    /// </summary>
+    private async Task SaveCopyingRowsAsync(Guid setId, List<Guid> unitIds, IReadOnlyList<byte[]> printedUnits, List<string> checksums, CancellationToken ct)
+    {
+        // Within the caller's transaction when there is one (the workflow's step computing results at an approval).
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await db.SaveChangesAsync(ct);
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY unit_result_rows (\"ResultSetId\", \"UnitId\", \"Result\", \"Checksum\") FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < unitIds.Count; i++)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(setId, NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(unitIds[i], NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(printedUnits[i], NpgsqlTypes.NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(checksums[i], NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        if (own is not null)
+            await own.CommitAsync(ct);
     }
 
     public async Task<RecomputeReport?> RecomputeAsync(Guid campaignId, string kind, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace Dtx.Campaign.Benchmarks;
 internal sealed class CpuMeter
 {
     private readonly TimeSpan _process = Process.GetCurrentProcess().TotalProcessorTime;
-    private readonly double _postgres = PostgresSeconds();
+    private readonly Dictionary<int, long> _postgres = PostgresTicks();
     private readonly long _jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
     private readonly TimeSpan _jitTime = System.Runtime.JitInfo.GetCompilationTime();
     private readonly Process? _peer;
@@ -35,18 +35,25 @@ internal sealed class CpuMeter
 
     /// <summary>CPU milliseconds per request: this process, PostgreSQL.</summary>
     public (double Process, double Postgres) PerRequest(int requests) =>
-        ((Process.GetCurrentProcess().TotalProcessorTime - _process).TotalMilliseconds / requests, (PostgresSeconds() - _postgres) * 1000 / requests);
+        ((Process.GetCurrentProcess().TotalProcessorTime - _process).TotalMilliseconds / requests, PostgresSecondsSinceStart() * 1000 / requests);
 
     /// <summary>Methods compiled by the JIT since the start, and the time it took: a warmed-up run compiles almost nothing.</summary>
     public (long Methods, TimeSpan Time) Jitted() =>
         (System.Runtime.JitInfo.GetCompiledMethodCount() - _jitted, System.Runtime.JitInfo.GetCompilationTime() - _jitTime);
 
-    /// <summary>User and system time of every process named postgres, from /proc (Linux; 0 elsewhere).</summary>
-    private static double PostgresSeconds()
+    /// <summary>
+    /// PostgreSQL's CPU since the start: per process, so that a backend that ended meanwhile (a pool cleared between runs)
+    /// takes nothing away, and one that started counts whole.
+    /// </summary>
+    private double PostgresSecondsSinceStart() =>
+        PostgresTicks().Sum(p => p.Value - _postgres.GetValueOrDefault(p.Key)) / 100.0; // USER_HZ
+
+    /// <summary>User and system ticks of every process named postgres, by process id, from /proc (Linux; none elsewhere).</summary>
+    private static Dictionary<int, long> PostgresTicks()
     {
+        var ticks = new Dictionary<int, long>();
         if (!Directory.Exists("/proc"))
-            return 0;
-        var ticks = 0L;
+            return ticks;
         foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
         {
             try
@@ -57,13 +64,13 @@ internal sealed class CpuMeter
                     continue;
                 // Fields after the command: state is field 3, utime 14, stime 15.
                 var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], Bench.Invariant) + long.Parse(fields[12], Bench.Invariant);
+                ticks[int.Parse(Path.GetFileName(dir), Bench.Invariant)] = long.Parse(fields[11], Bench.Invariant) + long.Parse(fields[12], Bench.Invariant);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The process ended while being read.
             }
         }
-        return ticks / 100.0; // USER_HZ
+        return ticks;
     }
 }

@@ -116,7 +116,7 @@ internal static class DeadlineRushBenchmark
             ("ours: CPU per save, server+client / PostgreSQL", $"{Bench.Ms(oursCpuPerSave.Process)} / {Bench.Ms(oursCpuPerSave.Postgres)}"),
             ("ours: methods compiled by the JIT during the run", $"{oursJitted.Methods} ({oursJitted.Time.TotalMilliseconds:0} ms)"),
             ("raw: CPU per save, server+client / PostgreSQL", $"{Bench.Ms(rawCpuPerSave.Process)} / {Bench.Ms(rawCpuPerSave.Postgres)}"),
-            ("goal", $"≥ 0.60 of raw and p99 < 100 ms: {(oursRun.PerSecond >= 0.6 * rawRun.PerSecond ? "throughput met" : "throughput NOT met")}, {(oursRun.P99 < 100 ? "p99 met" : "p99 NOT met")}"));
+            ("goal (issue #21)", $"≥ 0.50 of raw and p99 < 150 ms: {(oursRun.PerSecond >= 0.5 * rawRun.PerSecond ? "throughput met" : "throughput NOT met")}, {(oursRun.P99 < 150 ? "p99 met" : "p99 NOT met")}"));
         // Where the database connections spent the run: average number of backends in each state.
         Bench.Print("deadline rush: PostgreSQL backends by state (average per sample)",
             [.. oursWaits.Take(8).Select(w => ("ours: " + w.State, w.Backends.ToString("0.0", Bench.Invariant))),

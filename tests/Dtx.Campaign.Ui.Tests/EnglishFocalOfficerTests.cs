@@ -139,6 +139,7 @@ public abstract class EnglishFocalOfficerTests(CampaignApp app, Chromium chromiu
         // A program is not evidence: the picker offers only what the server takes, and one picked anyway is refused in
         // English in the card, nothing attached.
         await Expect(page.Locator("#ind-1-1-file")).ToHaveAttributeAsync("accept", ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx");
+        await Expect(page.Locator("#ind-1-1 .file-button")).ToHaveTextAsync("Choose file");
         await page.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload { Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0] });
         await page.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Attach file" }).ClickAsync();
         await Expect(page.Locator("#ind-1-1-status .error"))

@@ -159,8 +159,12 @@ public abstract class MainPathTests(CampaignApp app, Chromium chromium, ITestOut
         await Expect(focal.Locator("#checklist")).Not.ToContainTextAsync("evidence required");
         await Expect(focal.Locator("#checklist li[data-code='1.1'] a")).ToHaveAttributeAsync("href", "#ind-1-1");
 
+        // The file field speaks the page's language, not the browser's ("Choose File / No file chosen" in this English browser).
+        await Expect(focal.Locator("#ind-1-1 .file-button")).ToHaveTextAsync("Chọn tệp");
+        await Expect(focal.Locator("#ind-1-1 .file-name")).ToHaveTextAsync("Chưa chọn tệp");
         // A program is not evidence: the refusal shows in the card, nothing is attached.
         await focal.Locator("#ind-1-1-file").SetInputFilesAsync(new FilePayload { Name = "setup.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0] });
+        await Expect(focal.Locator("#ind-1-1 .file-name")).ToHaveTextAsync("setup.exe");
         await focal.Locator("#ind-1-1").GetByRole(AriaRole.Button, new() { Name = "Đính kèm tệp" }).ClickAsync();
         await Expect(focal.Locator("#ind-1-1-status .error")).ToContainTextAsync("Tệp bị từ chối");
         await Expect(focal.Locator("#ind-1-1")).ToContainTextAsync("Chưa có minh chứng.");

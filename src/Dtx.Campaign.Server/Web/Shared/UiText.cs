@@ -207,6 +207,9 @@ internal sealed partial class UiText
         ["EvidenceRequired"] = ("Cần minh chứng để được tính điểm (trả lời \"Không\" hoặc 0 thì không cần)", "Evidence required to claim points (a \"No\" or a zero needs none)"),
         ["EvidenceFile"] = ("Tệp minh chứng cho {0}", "Evidence file for {0}"),
         ["AttachFile"] = ("Đính kèm tệp", "Attach file"),
+        // A file field's own words: the browser draws them in its language, not the page's (site.js puts these instead).
+        ["ChooseFile"] = ("Chọn tệp", "Choose file"),
+        ["NoFileChosen"] = ("Chưa chọn tệp", "No file chosen"),
         ["NoEvidence"] = ("Chưa có minh chứng.", "No evidence yet."),
         ["EvidenceAdded"] = ("Đã đính kèm {0}.", "{0} was attached."),
         ["Checklist"] = ("Danh sách kiểm tra trước khi nộp", "Checklist before submitting"),

@@ -73,6 +73,35 @@
             }
         });
     }
+    // File fields: the browser writes "Choose File / No file chosen" in its own language, whatever the page's. Each field
+    // gets the page's words beside it (from <body data-choose-file data-no-file>), and the native control, still focusable
+    // and still what forms and screen readers use, is hidden from sight. Without this script the native one shows.
+    function dressFileFields(root) {
+        var choose = document.body.getAttribute('data-choose-file'), none = document.body.getAttribute('data-no-file');
+        if (!choose || !none) return;
+        (root || document).querySelectorAll('input[type=file]:not(.file-dressed)').forEach(function (input) {
+            if (!input.id) return;
+            var pick = document.createElement('span');
+            pick.className = 'file-pick';
+            pick.setAttribute('aria-hidden', 'true');
+            var button = document.createElement('label');
+            button.className = 'file-button';
+            button.htmlFor = input.id;
+            button.textContent = choose;
+            var name = document.createElement('span');
+            name.className = 'file-name';
+            name.textContent = none;
+            pick.appendChild(button);
+            pick.appendChild(name);
+            input.classList.add('file-dressed');
+            input.insertAdjacentElement('afterend', pick);
+            input.addEventListener('change', function () {
+                name.textContent = input.files && input.files.length ? input.files[0].name : none;
+            });
+        });
+    }
+    document.addEventListener('htmx:load', function (event) { dressFileFields(event.target); });
+
     window.addEventListener('resize', scrollableTables);
     document.addEventListener('htmx:afterSettle', scrollableTables);
 
@@ -88,5 +117,6 @@
         document.addEventListener('input', markUnsaved);
         document.addEventListener('input', ratioInput);
         scrollableTables();
+        dressFileFields(document);
     });
 })();

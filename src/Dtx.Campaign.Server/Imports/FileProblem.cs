@@ -35,10 +35,15 @@ public sealed record FileProblem(string File, int? Line, string Field, Reason Re
 
 /// <summary>Thrown by an import when the file is refused; nothing has been stored.</summary>
 public sealed class ImportRejectedException(string file, IReadOnlyList<FileProblem> problems)
-    : Exception($"{file}: {problems.Count} problem(s); nothing was imported. First: {problems[0]}")
+    : Exception($"{file}: {problems.Count} problem(s); nothing was imported. First: {InFileOrder(problems)[0]}")
 {
     public string File { get; } = file;
-    public IReadOnlyList<FileProblem> Problems { get; } = problems;
+
+    /// <summary>In the order a clerk reads the file: by file, then line (problems of a whole file first); checks find them in another.</summary>
+    public IReadOnlyList<FileProblem> Problems { get; } = InFileOrder(problems);
+
+    private static List<FileProblem> InFileOrder(IReadOnlyList<FileProblem> problems) =>
+        [.. problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line ?? 0)];
 
     /// <summary>The size or shape limit the file breaks (see <see cref="ImportLimits"/>), when that is the reason.</summary>
     public string? Limit { get; } = problems.Select(p => p.Limit).FirstOrDefault(l => l is not null);

@@ -73,6 +73,7 @@
             }
         });
     }
+
     // File fields: the browser writes "Choose File / No file chosen" in its own language, whatever the page's. Each field
     // gets the page's words beside it (from <body data-choose-file data-no-file>), and the native control, still focusable
     // and still what forms and screen readers use, is hidden from sight. Without this script the native one shows.

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Dtx.Campaign.Scoring.Refusals;
 using Dtx.Campaign.Server.SelfAssessments;
 using Dtx.Campaign.Server.Tests.Infrastructure;
@@ -135,6 +136,45 @@ public sealed class WholeFormTests_Postgres(PostgresApp app) : WholeFormTests(ap
         await using var check = App.Services.CreateAsyncScope();
         var audit = check.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>().Set<Dtx.Campaign.Server.Audit.AuditEntry>();
         Assert.Equal(["1.3"], await audit.Where(e => e.UnitId == unit && e.Action == "self-assessment.answer-saved").Select(e => e.Detail).ToListAsync());
+    }
+
+    /// <summary>
+    /// A unit whose row changes under every attempt (here a trigger makes every guarded write of it come to nothing, as eight
+    /// writes of others in a row would): the save gives up with a 409 that tells whoever saved, in Vietnamese, to save again in a
+    /// few seconds, and stores nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_save_that_loses_to_other_writes_eight_times_in_a_row_is_refused_in_the_readers_language_and_stores_nothing()
+    {
+        var (campaign, unit) = await OpenUnitAsync("P-CAU-GIAY");
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Dtx.Campaign.Server.Data.CampaignDbContext>();
+        var participant = await db.Participants.Where(p => p.CampaignId == campaign && p.UnitId == unit).Select(p => p.Id).SingleAsync();
+        await db.Database.ExecuteSqlRawAsync("CREATE FUNCTION test_unit_keeps_changing() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$");
+        // DDL takes no parameters; the id is a Guid.
+        var trigger = $"""
+            CREATE TRIGGER test_unit_keeps_changing BEFORE UPDATE ON participants FOR EACH ROW WHEN (OLD."Id" = '{participant}')
+            EXECUTE FUNCTION test_unit_keeps_changing()
+            """;
+        await db.Database.ExecuteSqlRawAsync(trigger);
+        try
+        {
+            var admin = await App.LoginAsAdminAsync();
+            var response = await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/units/{unit}/self-assessment/answers/1.1", new { yes = true, version = 0 });
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, response.StatusCode);
+            var problem = await response.Content.ReadAsStringAsync();
+            Assert.Contains("\"code\":\"self-assessment.unit-busy\"", problem, StringComparison.Ordinal);
+            Assert.Contains("bản tự đánh giá của P-CAU-GIAY đang được nhiều người sửa cùng lúc; hãy lưu lại sau ít giây", problem, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER test_unit_keeps_changing ON participants; DROP FUNCTION test_unit_keeps_changing()");
+        }
+        Assert.False(await db.Set<Answer>().AnyAsync(a => a.ParticipantId == participant));
+        Assert.False(await db.Set<Dtx.Campaign.Server.Audit.AuditEntry>().AnyAsync(e => e.UnitId == unit && e.Action == "self-assessment.answer-saved"));
+        // Once the unit is quiet again the same save goes through.
+        await Use<AnswerDesk, AnswerView>(a => a.SaveAnswerAsync(campaign, unit, "1.1", new AnswerInput(true, null, null, null, null, 0), "officer", default));
+        Assert.True(await db.Set<Answer>().AnyAsync(a => a.ParticipantId == participant && a.IndicatorCode == "1.1" && a.Yes == true));
     }
 }
 

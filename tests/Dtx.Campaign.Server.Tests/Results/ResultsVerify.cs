@@ -67,5 +67,26 @@ public sealed partial class ResultsVerify(CampaignApp app)
         Assert.Contains("SNV total: stored 98, recomputed 88", error, StringComparison.Ordinal);
         Assert.Contains("1 different.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("SYT", error, StringComparison.Ordinal);
+
+        // Last year's final results edited as well: this year's, whose year-over-year change reads them, cannot be recomputed.
+        // The check says so for each of this year's sets and still checks the rest, instead of stopping at the first.
+        string previousDocument;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CampaignDbContext>();
+            previousDocument = (await db.Set<ResultSet>().SingleAsync(r => r.CampaignId == published.PreviousId && r.Kind == ResultKinds.Final)).Document;
+            var forged = SnvTotal().Replace(previousDocument, m => m.Groups[1].Value + "1" + m.Groups[2].Value, 1);
+            await db.Set<ResultSet>().Where(r => r.CampaignId == published.PreviousId && r.Kind == ResultKinds.Final).ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, forged));
+        }
+        (exit, output, error) = await app.RunCliAsync("results", "verify");
+        Assert.Equal(1, exit);
+        Assert.Contains($"campaign {published.Id} final: NOT RECOMPUTED (Refusal): the stored final results do not match their checksum", error, StringComparison.Ordinal);
+        Assert.Contains($"campaign {published.Id} preliminary: NOT RECOMPUTED (Refusal): ", error, StringComparison.Ordinal);
+        Assert.Contains($"campaign {published.PreviousId} final: DIFFERENT", error, StringComparison.Ordinal);
+        Assert.Contains($"campaign {published.PreviousId} preliminary: identical", output, StringComparison.Ordinal);
+        Assert.Contains("4 result set(s) checked, 3 different.", output, StringComparison.Ordinal);
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<CampaignDbContext>().Set<ResultSet>()
+                .Where(r => r.CampaignId == published.PreviousId && r.Kind == ResultKinds.Final).ExecuteUpdateAsync(s => s.SetProperty(r => r.Document, previousDocument));
     }
 }

@@ -137,6 +137,16 @@ internal static class ResultDifferences
     private static void Compare<T>(List<string> found, string unit, string figure, T a, T b, (string A, string B) names)
     {
         if (!EqualityComparer<T>.Default.Equals(a, b))
-            found.Add($"{unit} {figure}: {names.A} {a?.ToString() ?? "none"}, {names.B} {b?.ToString() ?? "none"}");
+            found.Add($"{unit} {figure}: {names.A} {Show(a)}, {names.B} {Show(b)}");
     }
+
+    // As the document writes a figure (no trailing zeros: a recomputed 80.0 is the stored 80), in the console's invariant
+    // culture whatever the thread's.
+    private static string Show(object? value) => value switch
+    {
+        null => "none",
+        decimal d => d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "none",
+    };
 }

@@ -83,6 +83,8 @@ public sealed partial class ResultsVerify(CampaignApp app)
         Assert.Contains($"campaign {published.Id} final: NOT RECOMPUTED (Refusal): the stored final results do not match their checksum", error, StringComparison.Ordinal);
         Assert.Contains($"campaign {published.Id} preliminary: NOT RECOMPUTED (Refusal): ", error, StringComparison.Ordinal);
         Assert.Contains($"campaign {published.PreviousId} final: DIFFERENT", error, StringComparison.Ordinal);
+        // Figures as the document writes them: the recomputed 80.0 is shown as 80.
+        Assert.Contains("SNV total: stored 180, recomputed 80\n", error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains($"campaign {published.PreviousId} preliminary: identical", output, StringComparison.Ordinal);
         Assert.Contains("4 result set(s) checked, 3 different.", output, StringComparison.Ordinal);
         await using (var scope = app.Services.CreateAsyncScope())

@@ -52,8 +52,7 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         };
         db.Add(set);
         // Each unit's row, in the same save (both or neither), so that its page never reads the document.
-        var unitIds = document.Categories.SelectMany(c => c.Units).Select(u => u.UnitId).ToList();
-        var checksums = units.AsParallel().AsOrdered().Select(CanonicalJson.Checksum).ToList();
+        var (unitIds, checksums) = UnitChecksums(document, units);
         if (db.Database.IsNpgsql())
             await SaveCopyingRowsAsync(set.Id, unitIds, units, checksums, ct);
         else
@@ -127,6 +126,10 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
 
     private sealed record RowHash(Guid UnitId, string Checksum, string Hash);
 
+    /// <summary>Each unit of the document, in document order, with the checksum of its printed bytes (hashed on all cores).</summary>
+    private static (List<Guid> UnitIds, List<string> Checksums) UnitChecksums(ResultDocument document, IReadOnlyList<byte[]> printedUnits) =>
+        ([.. document.Categories.SelectMany(c => c.Units).Select(u => u.UnitId)], [.. printedUnits.AsParallel().AsOrdered().Select(CanonicalJson.Checksum)]);
+
     /// <summary>
     /// On PostgreSQL, whether the stored document and every unit row hash to what was just recomputed, hashed where they are
     /// stored: the 84 MB of a national result set do not cross the connection when nothing differs (a recompute took 1.4 s,
@@ -147,8 +150,8 @@ internal sealed partial class ResultsBook(CampaignDbContext db, IndexSetCache se
         // A result set stored before the rows existed has none, and is checked by its document alone.
         if (rows.Count == 0)
             return 0;
-        var expected = recomputed.Categories.SelectMany(c => c.Units).Select(u => u.UnitId)
-            .Zip(printedUnits.AsParallel().AsOrdered().Select(CanonicalJson.Checksum)).ToDictionary(x => x.First, x => x.Second);
+        var (unitIds, checksums) = UnitChecksums(recomputed, printedUnits);
+        var expected = unitIds.Zip(checksums).ToDictionary(x => x.First, x => x.Second);
         return rows.Count == expected.Count && rows.All(r => r.Hash == r.Checksum && expected.GetValueOrDefault(r.UnitId) == r.Hash) ? rows.Count : null;
     }
 

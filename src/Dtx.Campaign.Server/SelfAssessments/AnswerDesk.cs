@@ -61,9 +61,9 @@ internal sealed class AnswerDesk(CampaignDbContext db, IndexSetCache sets, Asses
         for (var attempt = 1; ; attempt++)
         {
             // Only what the save changes is tracked (the participant's totals, the answers): tracking compares every value.
-            var scope = await AssessmentScope.LoadAsync(db, sets, campaignId, unitId, ct, tracked: false) ?? throw AssessmentWork.UnitNotFound(campaignId, unitId);
+            var (scope, entries) = await work.ScopeAndEntriesAsync(campaignId, unitId, ct) ?? throw AssessmentWork.UnitNotFound(campaignId, unitId);
             db.Attach(scope.Participant);
-            var entries = await work.EntriesAsync(scope, ct, trackAnswers: true);
+            db.AttachRange(entries.Answers);
             var outcome = AnswerEditing.Apply(scope, entries, changes, user, clock.GetUtcNow());
             if (outcome.Events.Count == 0)
                 return outcome.Saved;

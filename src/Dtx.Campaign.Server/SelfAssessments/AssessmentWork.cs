@@ -5,6 +5,7 @@ using Dtx.Campaign.Server.Campaigns;
 using Dtx.Campaign.Server.Data;
 using Dtx.Campaign.Server.IndexSets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Dtx.Campaign.Server.SelfAssessments;
 
@@ -68,6 +69,75 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
             .ToListAsync(ct);
         return new Entries(list, marks.Where(m => m.Claimed is null).Select(m => m.Code).ToHashSet(StringComparer.Ordinal),
             [.. marks.Where(m => m.Claimed is not null).Select(m => new ClaimCount(m.Code, m.Claimed!.Value))]);
+    }
+
+    /// <summary>
+    /// PostgreSQL, the deadline day's save: the unit's scope and its entries in one round trip (three queries in a batch,
+    /// on the caller's open connection), untracked. Each query reads what is committed when it starts; the guarded write
+    /// that follows checks the participant's stamps, so a change between them is caught there and the save reads again.
+    /// </summary>
+    public async Task<(AssessmentScope Scope, Entries Entries)?> ScopeAndEntriesAsync(Guid campaignId, Guid unitId, CancellationToken ct)
+    {
+        var shape = SaveReadShape.Of(db.Model);
+        await using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
+        foreach (var sql in shape.Sql)
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql) { Parameters = { new() { Value = campaignId }, new() { Value = unitId } } });
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        var ordinal = 0;
+        var participant = EntityRows.Read<Participant>(shape.ParticipantType, reader, ref ordinal);
+        var campaign = EntityRows.Read<Campaigns.Campaign>(shape.CampaignType, reader, ref ordinal);
+        var unit = EntityRows.Read<Units.Unit>(shape.UnitType, reader, ref ordinal);
+        await reader.NextResultAsync(ct);
+        var answers = new List<Answer>();
+        while (await reader.ReadAsync(ct))
+        {
+            ordinal = 0;
+            answers.Add(EntityRows.Read<Answer>(shape.AnswerType, reader, ref ordinal));
+        }
+        await reader.NextResultAsync(ct);
+        var withEvidence = new HashSet<string>(StringComparer.Ordinal);
+        var claims = new List<ClaimCount>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (await reader.IsDBNullAsync(1, ct))
+                withEvidence.Add(reader.GetString(0));
+            else
+                claims.Add(new ClaimCount(reader.GetString(0), reader.GetInt32(1)));
+        }
+        var scope = new AssessmentScope(campaign, participant, unit, await sets.GetAsync(db, participant.IndexSetId, ct), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
+        return (scope, new Entries(answers, withEvidence, claims));
+    }
+
+    /// <summary>The SQL of <see cref="ScopeAndEntriesAsync"/>, from the model's mapping (built once per model).</summary>
+    private sealed record SaveReadShape(IEntityType ParticipantType, IEntityType CampaignType, IEntityType UnitType, IEntityType AnswerType, string[] Sql)
+    {
+        private static SaveReadShape? last;
+
+        public static SaveReadShape Of(IModel model)
+        {
+            if (last is { } known && ReferenceEquals(known.ParticipantType.Model, model))
+                return known;
+            IEntityType Type<T>() => model.FindEntityType(typeof(T))!;
+            var (p, c, u, a, e, b) = (Type<Participant>(), Type<Campaigns.Campaign>(), Type<Units.Unit>(), Type<Answer>(), Type<EvidenceItem>(), Type<BonusClaimRecord>());
+            var participantId = $"(SELECT {EntityRows.Column(p, nameof(Participant.Id), "p")} FROM {EntityRows.Table(p)} AS p WHERE "
+                + $"{EntityRows.Column(p, nameof(Participant.CampaignId), "p")} = $1 AND {EntityRows.Column(p, nameof(Participant.UnitId), "p")} = $2)";
+            string[] sql =
+            [
+                $"SELECT {EntityRows.Select(p, "p")}, {EntityRows.Select(c, "c")}, {EntityRows.Select(u, "u")} FROM {EntityRows.Table(p)} AS p "
+                    + $"JOIN {EntityRows.Table(c)} AS c ON {EntityRows.Column(c, nameof(Campaigns.Campaign.Id), "c")} = {EntityRows.Column(p, nameof(Participant.CampaignId), "p")} "
+                    + $"JOIN {EntityRows.Table(u)} AS u ON {EntityRows.Column(u, nameof(Units.Unit.Id), "u")} = {EntityRows.Column(p, nameof(Participant.UnitId), "p")} "
+                    + $"WHERE {EntityRows.Column(p, nameof(Participant.CampaignId), "p")} = $1 AND {EntityRows.Column(p, nameof(Participant.UnitId), "p")} = $2",
+                $"SELECT {EntityRows.Select(a, "a")} FROM {EntityRows.Table(a)} AS a WHERE {EntityRows.Column(a, nameof(Answer.ParticipantId), "a")} = {participantId}",
+                // $1 and $2 are used by the participant's subquery; each statement of the batch binds both.
+                $"SELECT {EntityRows.Column(e, nameof(EvidenceItem.IndicatorCode), "e")}, NULL::integer FROM {EntityRows.Table(e)} AS e "
+                    + $"WHERE {EntityRows.Column(e, nameof(EvidenceItem.ParticipantId), "e")} = {participantId} "
+                    + $"UNION ALL SELECT {EntityRows.Column(b, nameof(BonusClaimRecord.RuleKey), "b")}, {EntityRows.Column(b, nameof(BonusClaimRecord.Count), "b")} "
+                    + $"FROM {EntityRows.Table(b)} AS b WHERE {EntityRows.Column(b, nameof(BonusClaimRecord.ParticipantId), "b")} = {participantId}",
+            ];
+            return last = new SaveReadShape(p, c, u, a, sql);
+        }
     }
 
     public async Task RefreshTotalsAsync(AssessmentScope scope, CancellationToken ct)

@@ -13,10 +13,13 @@ namespace Dtx.Campaign.Server.Data;
 /// </summary>
 internal static class EntityRows
 {
-    /// <summary>One mapped column: the property it fills, the complex property holding it (if any), and how its value is read.</summary>
-    private sealed record Mapped(IProperty Property, IComplexProperty? Within, string Name, Func<DbDataReader, int, object> Read);
+    /// <summary>One mapped column: its name, how its stored value is read and converted, and where it goes (the entity, or a complex property's object).</summary>
+    private sealed record Mapped(string Name, Func<DbDataReader, int, object> Read, Func<object, object?>? Convert, Action<object, object?> Set, int Within);
 
-    private static readonly ConcurrentDictionary<IEntityType, Mapped[]> Shapes = new();
+    /// <summary>A type's columns in select order, and its complex properties (each an object of its own, created per row).</summary>
+    private sealed record Shape(Mapped[] Columns, (Type Type, Action<object, object?> Set)[] Complexes);
+
+    private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
 
     public static string Table(IEntityType type) => Quote(type.GetTableName()!);
 
@@ -25,39 +28,43 @@ internal static class EntityRows
         $"{alias}.{Quote(type.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))!)}";
 
     /// <summary>The select list of the type's columns under <paramref name="alias"/>, in the order <see cref="Read"/> reads them.</summary>
-    public static string Select(IEntityType type, string alias) => string.Join(", ", ShapeOf(type).Select(c => $"{alias}.{Quote(c.Name)}"));
+    public static string Select(IEntityType type, string alias) => string.Join(", ", ShapeOf(type).Columns.Select(c => $"{alias}.{Quote(c.Name)}"));
 
     /// <summary>Reads one entity from the row's columns starting at <paramref name="ordinal"/>, and moves it past them.</summary>
     public static T Read<T>(IEntityType type, DbDataReader reader, ref int ordinal) where T : class
     {
+        var shape = ShapeOf(type);
         var entity = Activator.CreateInstance(type.ClrType)!;
-        var complexes = new Dictionary<IComplexProperty, object>();
-        foreach (var complex in type.GetComplexProperties())
+        // Target 0 is the entity, target i its i-th complex property's object.
+        var targets = new object[shape.Complexes.Length + 1];
+        targets[0] = entity;
+        for (var i = 0; i < shape.Complexes.Length; i++)
         {
-            var value = Activator.CreateInstance(complex.ComplexType.ClrType)!;
-            Set(complex, entity, value);
-            complexes.Add(complex, value);
+            targets[i + 1] = Activator.CreateInstance(shape.Complexes[i].Type)!;
+            shape.Complexes[i].Set(entity, targets[i + 1]);
         }
-        foreach (var column in ShapeOf(type))
+        foreach (var column in shape.Columns)
         {
             var stored = reader.IsDBNull(ordinal) ? null : column.Read(reader, ordinal);
             ordinal++;
-            var converter = column.Property.GetTypeMapping().Converter;
-            Set(column.Property, column.Within is null ? entity : complexes[column.Within], converter is null || stored is null ? stored : converter.ConvertFromProvider(stored));
+            column.Set(targets[column.Within], column.Convert is null || stored is null ? stored : column.Convert(stored));
         }
         return (T)entity;
     }
 
-    private static Mapped[] ShapeOf(IEntityType type) => Shapes.GetOrAdd(type, static type =>
+    private static Shape ShapeOf(IEntityType type) => Shapes.GetOrAdd(type, static type =>
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        if (type.GetComplexProperties().Any(c => c.ComplexType.GetComplexProperties().Any()))
+        var complexes = type.GetComplexProperties().ToList();
+        if (complexes.Any(c => c.ComplexType.GetComplexProperties().Any()))
             throw new NotSupportedException($"{type.DisplayName()}: nested complex properties are not read by EntityRows.");
-        return [.. type.GetProperties().Select(p => Shape(p, null, table))
-            .Concat(type.GetComplexProperties().SelectMany(c => c.ComplexType.GetProperties().Select(p => Shape(p, c, table))))];
+        return new Shape(
+            [.. type.GetProperties().Select(p => Map(p, 0, table))
+                .Concat(complexes.SelectMany((c, i) => c.ComplexType.GetProperties().Select(p => Map(p, i + 1, table))))],
+            [.. complexes.Select(c => (c.ComplexType.ClrType, Setter(c)))]);
     });
 
-    private static Mapped Shape(IProperty property, IComplexProperty? within, StoreObjectIdentifier table)
+    private static Mapped Map(IProperty property, int within, StoreObjectIdentifier table)
     {
         if (property.IsShadowProperty())
             throw new NotSupportedException($"{property.DeclaringType.DisplayName()}.{property.Name}: shadow properties are not read by EntityRows.");
@@ -65,20 +72,17 @@ internal static class EntityRows
         var stored = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
         var read = typeof(EntityRows).GetMethod(nameof(ReadAs), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(stored)
             .CreateDelegate<Func<DbDataReader, int, object>>();
-        return new Mapped(property, within, property.GetColumnName(table)!, read);
+        return new Mapped(property.GetColumnName(table)!, read, mapping.Converter is { } converter ? converter.ConvertFromProvider : null, Setter(property), within);
     }
 
     private static object ReadAs<TStored>(DbDataReader reader, int ordinal) => reader.GetFieldValue<TStored>(ordinal)!;
 
-    private static void Set(IPropertyBase property, object target, object? value)
+    private static Action<object, object?> Setter(IPropertyBase property) => property.GetMemberInfo(forMaterialization: true, forSet: true) switch
     {
-        switch (property.GetMemberInfo(forMaterialization: true, forSet: true))
-        {
-            case PropertyInfo p: p.SetValue(target, value); break;
-            case FieldInfo f: f.SetValue(target, value); break;
-            default: throw new NotSupportedException($"{property.DeclaringType.DisplayName()}.{property.Name} cannot be set.");
-        }
-    }
+        PropertyInfo p => p.SetValue,
+        FieldInfo f => f.SetValue,
+        _ => throw new NotSupportedException($"{property.DeclaringType.DisplayName()}.{property.Name} cannot be set."),
+    };
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

@@ -62,6 +62,6 @@ internal static class ResultsBenchmark
             ("ours / raw", Bench.Ratio(ours, raw)),
             ("result document", $"{bytes / 1024.0 / 1024:0.0} MB"),
             ("allocated while computing", $"{allocated / 1024.0 / 1024:0} MB"),
-            ("goal", $"< 2000 ms first {(ours < 2000 ? "(met)" : "(NOT met)")}, < 1000 ms recompute {(again.Min() < 1000 ? "(met)" : "(NOT met)")}"));
+            ("goal", $"< 2000 ms first {(ours < 2000 ? "(met)" : "(NOT met)")}, < 1000 ms every recompute {(again.Max() < 1000 ? "(met)" : "(NOT met)")}"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -92,15 +93,23 @@ public static class CanonicalJson
 
     /// <summary>
     /// The document's bytes and, in document order, each unit's bytes within them: the units are printed once, so a
-    /// unit's row holds exactly the document's text for that unit.
+    /// unit's row holds exactly the document's text for that unit. They are printed first, on all cores, and the document
+    /// is then written once into a buffer of about its size: grown by doubling to 42 MB (5 000 units), the buffer left
+    /// ~130 MB of large-object garbage per print, and a recompute's third run in a row paid for it in a full collection.
     /// </summary>
     public static (byte[] Document, IReadOnlyList<byte[]> Units) Print(ResultDocument document)
     {
-        var units = new List<byte[]>();
-        printedUnits = units;
+        var units = document.Categories.SelectMany(c => c.Units).AsParallel().AsOrdered().Select(unit => JsonSerializer.SerializeToUtf8Bytes(unit, Options)).ToList();
+        // The rest of the document (names, aggregates, bands per category) is small beside its units.
+        var buffer = new ArrayBufferWriter<byte>(units.Sum(u => u.Length) + 1024 * (document.Categories.Count + 64));
+        printedUnits = new Queue<byte[]>(units);
         try
         {
-            return (Bytes(document), units);
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true }))
+                JsonSerializer.Serialize(writer, document, Options);
+            if (printedUnits.Count != 0)
+                throw new InvalidOperationException($"{printedUnits.Count} printed units were not written into the document");
+            return (buffer.WrittenSpan.ToArray(), units);
         }
         finally
         {
@@ -111,9 +120,9 @@ public static class CanonicalJson
     public static UnitResult ReadUnit(string json) =>
         JsonSerializer.Deserialize<UnitResult>(json, Options) ?? throw new InvalidDataException("empty unit result");
 
-    // Set only around Print's serialization, which runs on the calling thread (only the units inside it run in parallel).
+    // Set only around Print's serialization, which runs on the calling thread: the units it printed beforehand, in order.
     [ThreadStatic]
-    private static List<byte[]>? printedUnits;
+    private static Queue<byte[]>? printedUnits;
 
     public static string Checksum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -131,8 +140,9 @@ public static class CanonicalJson
 
         public override void Write(Utf8JsonWriter writer, IReadOnlyList<UnitResult> value, JsonSerializerOptions options)
         {
-            var printed = value.AsParallel().AsOrdered().Select(unit => JsonSerializer.SerializeToUtf8Bytes(unit, options)).ToList();
-            printedUnits?.AddRange(printed);
+            var printed = printedUnits is { } queue
+                ? Enumerable.Range(0, value.Count).Select(_ => queue.Dequeue()).ToList()
+                : value.AsParallel().AsOrdered().Select(unit => JsonSerializer.SerializeToUtf8Bytes(unit, options)).ToList();
             writer.WriteStartArray();
             foreach (var unit in printed)
                 writer.WriteRawValue(unit, skipInputValidation: true);

@@ -67,5 +67,12 @@ public sealed class ResultCalculatorTests
         Assert.Equal(first, CanonicalJson.Bytes(Compute()));
         Assert.Equal(first, CanonicalJson.Bytes(CanonicalJson.Read(System.Text.Encoding.UTF8.GetString(first))));   // read back, written again: the same
         Assert.Equal(64, CanonicalJson.Checksum(first).Length);
+        // Print writes the units it printed beforehand: the same bytes, each unit's found in the document in order.
+        var (printed, units) = CanonicalJson.Print(Compute());
+        Assert.Equal(first, printed);
+        Assert.Equal(2, units.Count);
+        var text = System.Text.Encoding.UTF8.GetString(printed);
+        var p = text.IndexOf(System.Text.Encoding.UTF8.GetString(units[0]), StringComparison.Ordinal);
+        Assert.True(p > 0 && text.IndexOf(System.Text.Encoding.UTF8.GetString(units[1]), p + units[0].Length, StringComparison.Ordinal) == p + units[0].Length + 1);
     }
 }

@@ -79,32 +79,38 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
     public async Task<(AssessmentScope Scope, Entries Entries)?> ScopeAndEntriesAsync(Guid campaignId, Guid unitId, CancellationToken ct)
     {
         var shape = SaveReadShape.Of(db.Model);
-        await using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
-        foreach (var sql in shape.Sql)
-            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql) { Parameters = { new() { Value = campaignId }, new() { Value = unitId } } });
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return null;
-        var ordinal = 0;
-        var participant = EntityRows.Read<Participant>(shape.ParticipantType, reader, ref ordinal);
-        var campaign = EntityRows.Read<Campaigns.Campaign>(shape.CampaignType, reader, ref ordinal);
-        var unit = EntityRows.Read<Units.Unit>(shape.UnitType, reader, ref ordinal);
-        await reader.NextResultAsync(ct);
+        Participant participant;
+        Campaigns.Campaign campaign;
+        Units.Unit unit;
         var answers = new List<Answer>();
-        while (await reader.ReadAsync(ct))
-        {
-            ordinal = 0;
-            answers.Add(EntityRows.Read<Answer>(shape.AnswerType, reader, ref ordinal));
-        }
-        await reader.NextResultAsync(ct);
         var withEvidence = new HashSet<string>(StringComparer.Ordinal);
         var claims = new List<ClaimCount>();
-        while (await reader.ReadAsync(ct))
+        // The reader is done with before anything else uses the connection (the index set, when not cached yet, is read on it).
+        await using (var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)db.Database.GetDbConnection()))
         {
-            if (await reader.IsDBNullAsync(1, ct))
-                withEvidence.Add(reader.GetString(0));
-            else
-                claims.Add(new ClaimCount(reader.GetString(0), reader.GetInt32(1)));
+            foreach (var sql in shape.Sql)
+                batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql) { Parameters = { new() { Value = campaignId }, new() { Value = unitId } } });
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+                return null;
+            var ordinal = 0;
+            participant = EntityRows.Read<Participant>(shape.ParticipantType, reader, ref ordinal);
+            campaign = EntityRows.Read<Campaigns.Campaign>(shape.CampaignType, reader, ref ordinal);
+            unit = EntityRows.Read<Units.Unit>(shape.UnitType, reader, ref ordinal);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ordinal = 0;
+                answers.Add(EntityRows.Read<Answer>(shape.AnswerType, reader, ref ordinal));
+            }
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (await reader.IsDBNullAsync(1, ct))
+                    withEvidence.Add(reader.GetString(0));
+                else
+                    claims.Add(new ClaimCount(reader.GetString(0), reader.GetInt32(1)));
+            }
         }
         var scope = new AssessmentScope(campaign, participant, unit, await sets.GetAsync(db, participant.IndexSetId, ct), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
         return (scope, new Entries(answers, withEvidence, claims));

@@ -40,6 +40,22 @@ public abstract class WholeFormTests(CampaignApp app)
     }
 
     /// <summary>
+    /// A save on a node that has not read the unit's index set yet (a node just started, or one that took over from a killed
+    /// one): on PostgreSQL the unit is read in one batch and the set after it, on the same connection.
+    /// </summary>
+    [Fact]
+    public async Task A_save_on_a_node_that_has_not_read_the_index_set_yet_goes_through()
+    {
+        var (campaign, unit) = await OpenUnitAsync("P-HOAN-KIEM");
+        await using var scope = app.Services.CreateAsyncScope();
+        var cold = new Dtx.Campaign.Server.IndexSets.IndexSetCache();
+        var desk = ActivatorUtilities.CreateInstance<AnswerDesk>(scope.ServiceProvider, cold,
+            ActivatorUtilities.CreateInstance<AssessmentWork>(scope.ServiceProvider, cold));
+        var saved = await desk.SaveAnswerAsync(campaign, unit, "1.3", new AnswerInput(null, null, null, 2, null, 0), "officer", default);
+        Assert.Equal((2m, 1), (saved.Number!.Value, saved.Version));
+    }
+
+    /// <summary>
     /// Several people of one unit saving at the same moment, and a reference filed among them: every save is kept, each
     /// answer is scored with the evidence as it stands, and the totals count all of them (no save computes from entries
     /// another one changed meanwhile). Run twice over, since which request meets which is up to the machine.

@@ -174,6 +174,11 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IServiceScope
             }).ToList();
             Then(async () =>
             {
+                if (books.Database.IsNpgsql())
+                {
+                    await SaveInOneStatementAsync(copies, ct);
+                    return true;
+                }
                 foreach (var copy in copies)
                 {
                     var entry = books.Attach(copy);
@@ -184,6 +189,41 @@ internal sealed partial class OutboxDelivery(CampaignDbContext db, IServiceScope
                 books.ChangeTracker.Clear();
                 return true;
             });
+        }
+
+        /// <summary>
+        /// PostgreSQL: the outcomes in one UPDATE over arrays, not one statement per message: the saves had taken a tenth of
+        /// the delivery's rate (reminders benchmark, 2026-12-07: 2 186–2 201 messages/s with them, 2 370–2 497 without).
+        /// The error texts are stored NFC, as SaveChanges would store them.
+        /// </summary>
+        private async Task SaveInOneStatementAsync(List<OutboxMessage> outcomes, CancellationToken ct)
+        {
+            await books.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await using var update = new Npgsql.NpgsqlCommand(
+                    """
+                    UPDATE wf_outbox AS m SET "Status" = v.status, "Attempts" = v.attempts, "NextAttemptAt" = v.next_attempt_at, "LastError" = v.last_error, "SentAt" = v.sent_at
+                    FROM unnest($1::uuid[], $2::varchar[], $3::integer[], $4::timestamptz[], $5::varchar[], $6::timestamptz[]) AS v(id, status, attempts, next_attempt_at, last_error, sent_at)
+                    WHERE m."Id" = v.id
+                    """, (Npgsql.NpgsqlConnection)books.Database.GetDbConnection())
+                {
+                    Parameters =
+                    {
+                        new() { Value = outcomes.Select(m => m.Id).ToArray() },
+                        new() { Value = outcomes.Select(m => m.Status.ToString()).ToArray() },
+                        new() { Value = outcomes.Select(m => m.Attempts).ToArray() },
+                        new() { Value = outcomes.Select(m => m.NextAttemptAt).ToArray() },
+                        new() { Value = outcomes.Select(m => NfcText.Normalize(m.LastError)).ToArray() },
+                        new() { Value = outcomes.Select(m => m.SentAt).ToArray() },
+                    },
+                };
+                await update.ExecuteNonQueryAsync(ct);
+            }
+            finally
+            {
+                await books.Database.CloseConnectionAsync();
+            }
         }
 
         public Task DrainAsync() => _last;

@@ -84,5 +84,6 @@ internal static class EntityRows
         _ => throw new NotSupportedException($"{property.DeclaringType.DisplayName()}.{property.Name} cannot be set."),
     };
 
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    /// <summary>A table or column name as PostgreSQL reads it, whatever its case.</summary>
+    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

@@ -99,11 +99,9 @@ internal static class GuardedSave
     {
         public List<NpgsqlParameter> Parameters { get; } = [];
 
-        public static string Table(IEntityType type) => Quote(type.GetTableName()!);
+        public static string Table(IEntityType type) => EntityRows.Table(type);
 
-        private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
-        private static string Column(IProperty property) => Quote(property.GetColumnName());
+        private static string Column(IProperty property) => EntityRows.Quote(property.GetColumnName());
 
         private string Value(IProperty property, object? value)
         {

@@ -53,13 +53,12 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
     /// <summary>Throws when the unit may not change its self-assessment now, saying why and until when.</summary>
     public void EnsureEditable(DateTimeOffset now) => Rules.EnsureEditable(now);
 
-    /// <summary>The unit's scope; <paramref name="tracked"/> false reads the three rows as they are, for a caller that attaches what it changes.</summary>
-    public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, IndexSetCache sets, Guid campaignId, Guid unitId, CancellationToken ct, bool tracked = true)
+    /// <summary>The unit's scope, its three rows tracked (PostgreSQL's save path reads them in one batch: <see cref="AssessmentWork.ScopeAndEntriesAsync"/>).</summary>
+    public static async Task<AssessmentScope?> LoadAsync(CampaignDbContext db, IndexSetCache sets, Guid campaignId, Guid unitId, CancellationToken ct)
     {
-        var participants = tracked ? db.Set<Participant>() : db.Set<Participant>().AsNoTracking();
-        // One round trip for the three rows: this runs on every save of the deadline day.
+        // One round trip for the three rows.
         var row = await (
-            from participant in participants
+            from participant in db.Set<Participant>()
             where participant.CampaignId == campaignId && participant.UnitId == unitId
             join campaign in db.Set<Campaigns.Campaign>() on participant.CampaignId equals campaign.Id
             join unit in db.Units on participant.UnitId equals unit.Id

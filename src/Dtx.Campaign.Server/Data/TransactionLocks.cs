@@ -167,6 +167,21 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
         return result;
     }
 
+    // Locks are asked for inside a transaction and go with its next command: a new transaction starts with none. Locks
+    // left by one disposed without a commit or rollback event (a use case that threw before its next command) would
+    // otherwise ride on the next transaction of the same context, which a pooled context serves to another request.
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Take(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        Take(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
     // A transaction that ends without another command read or wrote nothing under the lock: nothing to send.
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Take(eventData.Context);
 

@@ -50,6 +50,25 @@ public sealed class PostgresLockTests : IAsyncLifetime
         await ASecondReaderWaitsAndThenReadsTheCommitAsync(holding);
     }
 
+    /// <summary>
+    /// A lock asked for in a transaction that is disposed before any command (a use case that threw) is not sent with the
+    /// context's next transaction: a pooled context serves that one to another request, which must not hold a stranger's lock.
+    /// </summary>
+    [Fact]
+    public async Task A_lock_left_by_an_abandoned_transaction_does_not_ride_on_the_next_one()
+    {
+        await using var context = Open();
+        await using (await context.Database.BeginTransactionAsync())
+            await new PostgresAdvisoryLock().AcquireAsync(context, Key, CancellationToken.None);
+
+        await using var next = await context.Database.BeginTransactionAsync();
+        Assert.Equal(0, await context.DataProtectionKeys.CountAsync());
+        await using var observer = new NpgsqlConnection(database.ConnectionString);
+        await observer.OpenAsync();
+        await using var held = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", observer);
+        Assert.Equal(0L, await held.ExecuteScalarAsync());
+    }
+
     /// <summary>A reader on the same key waits while the first transaction holds it, then reads its one row.</summary>
     private async Task ASecondReaderWaitsAndThenReadsTheCommitAsync(IDbContextTransaction holding)
     {

@@ -124,6 +124,46 @@ public abstract class WholeFormTests(CampaignApp app)
 public sealed class WholeFormTests_Postgres(PostgresApp app) : WholeFormTests(app), IClassFixture<PostgresApp>
 {
     /// <summary>
+    /// PostgreSQL's contexts are pooled: one handed back after a request changed its settings and tracked a row comes to
+    /// the next request as its constructor made it (savepoints off) and with nothing tracked.
+    /// </summary>
+    [Fact]
+    public async Task A_pooled_context_comes_to_the_next_request_as_configured_and_empty()
+    {
+        Data.CampaignDbContext used;
+        await using (var request = App.Services.CreateAsyncScope())
+        {
+            used = request.ServiceProvider.GetRequiredService<Data.CampaignDbContext>();
+            used.Database.AutoSavepointsEnabled = true;
+            used.ChangeTracker.AutoDetectChangesEnabled = false;
+            used.Add(new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey { FriendlyName = "left unsaved", Xml = "<key/>" });
+        }
+        // Lease until the same context comes back (the app's background services lease and return contexts meanwhile).
+        var leased = new List<AsyncServiceScope>();
+        try
+        {
+            Data.CampaignDbContext? again = null;
+            for (var i = 0; i < 2000 && again is null; i++)
+            {
+                var request = App.Services.CreateAsyncScope();
+                leased.Add(request);
+                var context = request.ServiceProvider.GetRequiredService<Data.CampaignDbContext>();
+                if (ReferenceEquals(context, used))
+                    again = context;
+            }
+            Assert.NotNull(again);
+            Assert.False(again.Database.AutoSavepointsEnabled);
+            Assert.True(again.ChangeTracker.AutoDetectChangesEnabled);
+            Assert.Empty(again.ChangeTracker.Entries());
+        }
+        finally
+        {
+            foreach (var request in leased)
+                await request.DisposeAsync();
+        }
+    }
+
+    /// <summary>
     /// The one-statement write of PostgreSQL's save path, met with what it guards against: a unit whose entries changed after
     /// they were read. Nothing of the stale write is stored (answer, totals, audit entry), and it says so, so that the save
     /// reads again.

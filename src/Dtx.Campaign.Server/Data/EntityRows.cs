@@ -21,7 +21,7 @@ internal static class EntityRows
 
     private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
 
-    public static string Table(IEntityType type) => Quote(type.GetTableName()!);
+    public static string Table(IEntityType type) => type.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(type.GetTableName()!)}" : Quote(type.GetTableName()!);
 
     /// <summary>The column of one property, quoted, e.g. for a WHERE clause.</summary>
     public static string Column(IEntityType type, string property, string alias) =>
@@ -56,8 +56,9 @@ internal static class EntityRows
     {
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         var complexes = type.GetComplexProperties().ToList();
-        if (complexes.Any(c => c.ComplexType.GetComplexProperties().Any()))
-            throw new NotSupportedException($"{type.DisplayName()}: nested complex properties are not read by EntityRows.");
+        // A struct would be copied into the entity before its columns were set; an optional one would always be created.
+        if (complexes.Any(c => c.ComplexType.GetComplexProperties().Any() || c.ComplexType.ClrType.IsValueType || c.IsNullable))
+            throw new NotSupportedException($"{type.DisplayName()}: nested, struct or optional complex properties are not read by EntityRows.");
         return new Shape(
             [.. type.GetProperties().Select(p => Map(p, 0, table))
                 .Concat(complexes.SelectMany((c, i) => c.ComplexType.GetProperties().Select(p => Map(p, i + 1, table))))],

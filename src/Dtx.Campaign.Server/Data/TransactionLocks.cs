@@ -48,13 +48,17 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
         return true;
     }
 
-    private static List<long>? Take(DbContext? db)
+    /// <summary>
+    /// The locks to send with <paramref name="command"/>, taken off the context. A command outside any transaction gets
+    /// none and drops them: they were asked for by a transaction that has ended (one disposed before its next command).
+    /// </summary>
+    private static List<long>? Take(DbContext? db, DbCommand? command = null)
     {
         if (db is null || !Pending.TryGetValue(db, out var keys) || keys.Count == 0)
             return null;
         var taken = keys.ToList();
         keys.Clear();
-        return taken;
+        return command is { Transaction: null } ? null : taken;
     }
 
     private static bool IsQuery(CommandEventData data) => data.CommandSource is CommandSource.LinqQuery or CommandSource.FromSqlQuery;
@@ -77,7 +81,7 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
     /// <summary>Sends the pending locks as a command of their own, before a command that is not a query.</summary>
     private static void SendAlone(DbCommand command, CommandEventData data)
     {
-        if (Take(data.Context) is not { } keys)
+        if (Take(data.Context, command) is not { } keys)
             return;
         using var alone = Alone(command, keys);
         alone.ExecuteNonQuery();
@@ -85,7 +89,7 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
 
     private static async Task SendAloneAsync(DbCommand command, CommandEventData data, CancellationToken cancellationToken)
     {
-        if (Take(data.Context) is not { } keys)
+        if (Take(data.Context, command) is not { } keys)
             return;
         await using var alone = Alone(command, keys);
         await alone.ExecuteNonQueryAsync(cancellationToken);
@@ -103,7 +107,7 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
     {
         if (!IsQuery(eventData))
             SendAlone(command, eventData);
-        else if (Take(eventData.Context) is { } keys)
+        else if (Take(eventData.Context, command) is { } keys)
             Prefix(command, keys);
         return result;
     }
@@ -113,7 +117,7 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
     {
         if (!IsQuery(eventData))
             await SendAloneAsync(command, eventData, cancellationToken);
-        else if (Take(eventData.Context) is { } keys)
+        else if (Take(eventData.Context, command) is { } keys)
             Prefix(command, keys);
         return result;
     }
@@ -134,6 +138,15 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
     }
 
     public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Skip(command);
+
+    // A cancelled command is not a failed one to EF Core: without this, a reused command object would skip results later.
+    public override void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Skip(command);
+
+    public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Skip(command);
+        return Task.CompletedTask;
+    }
 
     public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {

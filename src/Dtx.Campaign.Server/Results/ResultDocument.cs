@@ -130,8 +130,8 @@ public static class CanonicalJson
         JsonSerializer.Deserialize<ResultDocument>(json, Options) ?? throw new InvalidDataException("empty result document");
 
     /// <summary>
-    /// Writes a category's units as the same bytes the serializer would, but prints the units on all cores
-    /// at once: they are independent, and a national document has thousands of them.
+    /// Writes a category's units as the same bytes the serializer would: under <see cref="Print"/> the units it printed
+    /// beforehand, otherwise printed here on all cores at once (they are independent, and a national document has thousands).
     /// </summary>
     private sealed class UnitsInParallelConverter : JsonConverter<IReadOnlyList<UnitResult>>
     {

@@ -58,7 +58,11 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
         public int? Claimed { get; init; }
     }
 
-    /// <summary>The unit's entries in two round trips (answers; evidence codes and claims together): this runs on every save of the deadline day.</summary>
+    /// <summary>
+    /// The unit's entries in two round trips (answers; evidence codes and claims together): for submissions, claims, prefill
+    /// and SQLite's save. PostgreSQL's save reads the same in its batch (<see cref="ScopeAndEntriesAsync"/>): a filter added
+    /// here belongs there too.
+    /// </summary>
     public async Task<Entries> EntriesAsync(AssessmentScope scope, CancellationToken ct, bool trackAnswers = false)
     {
         var id = scope.Participant.Id;
@@ -86,8 +90,11 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
         var withEvidence = new HashSet<string>(StringComparer.Ordinal);
         var claims = new List<ClaimCount>();
         // The reader is done with before anything else uses the connection (the index set, when not cached yet, is read on it).
-        await using (var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)db.Database.GetDbConnection()))
+        // Opened here too (EF Core counts the opens): the save path keeps it open across the read and the write.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
+            await using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
             foreach (var sql in shape.Sql)
                 batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(sql) { Parameters = { new() { Value = campaignId }, new() { Value = unitId } } });
             await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -111,6 +118,10 @@ internal sealed class AssessmentWork(CampaignDbContext db, IndexSetCache sets, T
                 else
                     claims.Add(new ClaimCount(reader.GetString(0), reader.GetInt32(1)));
             }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
         var scope = new AssessmentScope(campaign, participant, unit, await sets.GetAsync(db, participant.IndexSetId, ct), TimeZoneInfo.FindSystemTimeZoneById(campaign.TimeZone));
         return (scope, new Entries(answers, withEvidence, claims));

@@ -69,6 +69,22 @@ public sealed class PostgresLockTests : IAsyncLifetime
         Assert.Equal(0L, await held.ExecuteScalarAsync());
     }
 
+    /// <summary>The same, when the context's next command runs outside any transaction (a read of another request).</summary>
+    [Fact]
+    public async Task A_lock_left_by_an_abandoned_transaction_is_not_sent_with_a_command_outside_one()
+    {
+        await using var context = Open();
+        await using (await context.Database.BeginTransactionAsync())
+            await new PostgresAdvisoryLock().AcquireAsync(context, Key, CancellationToken.None);
+
+        Assert.Equal(0, await context.DataProtectionKeys.CountAsync());
+        Assert.DoesNotContain("pg_advisory_xact_lock", commands.LastText, StringComparison.Ordinal);
+        // And the lock is not kept for later either: a transaction's query after it goes alone.
+        await using var next = await context.Database.BeginTransactionAsync();
+        Assert.Equal(0, await context.DataProtectionKeys.CountAsync());
+        Assert.DoesNotContain("pg_advisory_xact_lock", commands.LastText, StringComparison.Ordinal);
+    }
+
     /// <summary>A reader on the same key waits while the first transaction holds it, then reads its one row.</summary>
     private async Task ASecondReaderWaitsAndThenReadsTheCommitAsync(IDbContextTransaction holding)
     {
@@ -111,9 +127,13 @@ public sealed class PostgresLockTests : IAsyncLifetime
 
         public int Executed => Volatile.Read(ref executed);
 
+        /// <summary>The text of the last query, as sent (this interceptor runs after the lock interceptor).</summary>
+        public string LastText { get; private set; } = "";
+
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
+            LastText = command.CommandText;
             Interlocked.Increment(ref executed);
             return ValueTask.FromResult(result);
         }

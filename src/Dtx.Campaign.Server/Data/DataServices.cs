@@ -19,8 +19,9 @@ internal static class DataServices
         // the new options' hash each time: in back-to-back deadline-rush runs a save took 1.7–2.6 ms of CPU in the process
         // before, 1.2–1.5 ms after (2026-12-07). On PostgreSQL the contexts are pooled: creating one and its internal services
         // was a tenth of a deadline-day save's CPU once the save itself had shrunk (0.7 → 0.5–0.6 ms per save). The context
-        // holds no state of its own across requests; what the interceptors keep per context is dropped when a transaction
-        // starts (TimerCommitHook, PostgresLockInterceptor), and the pool restores the settings made in its constructor.
+        // holds no state of its own across requests; what the interceptors keep per context belongs to a transaction and is
+        // dropped when the next one starts (TimerCommitHook, PostgresLockInterceptor) or, for locks, at a command outside any;
+        // the pool restores the settings made in the constructor.
         if (database.Provider == DatabaseProvider.Postgres)
         {
             connectionString = WithPreparedStatements(connectionString);

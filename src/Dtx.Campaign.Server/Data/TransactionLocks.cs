@@ -33,6 +33,8 @@ internal sealed class PostgresLockInterceptor : DbCommandInterceptor, IDbTransac
 {
     public static readonly PostgresLockInterceptor Instance = new();
 
+    // Keyed by context, not by transaction: Npgsql reuses one transaction object per physical connection, so locks keyed by
+    // it would outlive their transaction into the next one on that connection, whichever context it serves.
     private static readonly ConditionalWeakTable<DbContext, List<long>> Pending = new();
     private static readonly ConditionalWeakTable<DbCommand, StrongBox<int>> Prefixed = new();
 

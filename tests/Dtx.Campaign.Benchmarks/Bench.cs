@@ -44,6 +44,9 @@ internal static class Bench
 
     public static string Ms(double ms) => ms.ToString("0.0", Invariant) + " ms";
 
+    /// <summary>CPU time per request, which is a fraction of a millisecond: two decimals tell a change from the noise.</summary>
+    public static string CpuMs(double ms) => ms.ToString("0.00", Invariant) + " ms";
+
     public static string Ratio(double ours, double raw) => (ours / raw).ToString("0.00", Invariant);
 
     public static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
@@ -197,7 +200,7 @@ internal static class Bench
     }
 
     /// <summary>Every unit answered every indicator (a random percentage) and submitted: binary COPY, since seeding is not what is measured.</summary>
-    public static async Task AnswerAllAsync(Database database, Campaigns seeded, IReadOnlyList<string> leaves)
+    public static async Task AnswerAllAsync(Database database, Campaigns seeded, IReadOnlyList<string> leaves, bool submit = true)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
@@ -220,7 +223,7 @@ internal static class Bench
                 }
             await writer.CompleteAsync();
         }
-        await new NpgsqlCommand("UPDATE participants SET \"Status\" = 'Submitted'; ANALYZE answers;", connection).ExecuteNonQueryAsync();
+        await new NpgsqlCommand((submit ? "UPDATE participants SET \"Status\" = 'Submitted'; " : "") + "ANALYZE answers;", connection).ExecuteNonQueryAsync();
     }
 
     public sealed record LoadRun(double PerSecond, double P50, double P99, int Failed);

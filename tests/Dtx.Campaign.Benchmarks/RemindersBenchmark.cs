@@ -89,8 +89,8 @@ internal static class RemindersBenchmark
                 ("outbox delivery / raw rate", delivery is { } d2 ? Bench.Ratio(raw, d2) : "—"),
                 ("goal", "≥ 0.80 of raw " + (raw / (delivery ?? ours) >= 0.8 ? "(met)" : "(NOT met)")),
                 // On one machine the SMTP server's CPU is part of every message's cost: what is left for ours bounds its rate.
-                ("CPU per message, this process / SMTP server", $"one loop {Bench.Ms(oursCpuPerMessage.Item1)} / {Bench.Ms(oursCpuPerMessage.Item2)}; raw {Bench.Ms(rawCpuPerMessage.Item1)} / {Bench.Ms(rawCpuPerMessage.Item2)}"),
-                ("CPU per message in the outbox's delivery", delivery is null ? "—" : $"this process {Bench.Ms(deliveryCpu.Process)}, PostgreSQL {Bench.Ms(deliveryCpu.Postgres)}, SMTP server {Bench.Ms(deliveryCpu.Smtp)}"),
+                ("CPU per message, this process / SMTP server", $"one loop {Bench.CpuMs(oursCpuPerMessage.Item1)} / {Bench.CpuMs(oursCpuPerMessage.Item2)}; raw {Bench.CpuMs(rawCpuPerMessage.Item1)} / {Bench.CpuMs(rawCpuPerMessage.Item2)}"),
+                ("CPU per message in the outbox's delivery", delivery is null ? "—" : $"this process {Bench.CpuMs(deliveryCpu.Process)}, PostgreSQL {Bench.CpuMs(deliveryCpu.Postgres)}, SMTP server {Bench.CpuMs(deliveryCpu.Smtp)}"),
                 ("a round's rendering in its transaction", $"{Bench.Ms(subjects)} for {count} subjects (now); {Bench.Ms(letters)} for {count} whole letters (before)"));
         }
         finally

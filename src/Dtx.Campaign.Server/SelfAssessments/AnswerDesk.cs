@@ -60,10 +60,11 @@ internal sealed class AnswerDesk(CampaignDbContext db, IndexSetCache sets, Asses
     {
         for (var attempt = 1; ; attempt++)
         {
-            // Only what the save changes is tracked (the participant's totals, the answers): tracking compares every value.
+            // Only what the save may change is tracked (the participant's totals, the answers it names): tracking snapshots and
+            // compares every value, and on the deadline day a unit has most of its answers in.
             var (scope, entries) = await work.ScopeAndEntriesAsync(campaignId, unitId, ct) ?? throw AssessmentWork.UnitNotFound(campaignId, unitId);
             db.Attach(scope.Participant);
-            db.AttachRange(entries.Answers);
+            db.AttachRange(entries.Answers.Where(a => changes.Any(c => c.Code == a.IndicatorCode)));
             var outcome = AnswerEditing.Apply(scope, entries, changes, user, clock.GetUtcNow());
             if (outcome.Events.Count == 0)
                 return outcome.Saved;

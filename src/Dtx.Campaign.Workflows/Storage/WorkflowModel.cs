@@ -125,6 +125,10 @@ public static class WorkflowModel
             e.Property(x => x.SentAt).AsUtc();
             e.HasIndex(x => x.IdempotencyKey).IsUnique();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            // The e-mail lease and the notice fan-out take the oldest pending rows of a kind: with this index they stop after a
+            // chunk instead of sorting every pending row on each lease, a cost that grows with the backlog (a notice to every
+            // unit's contacts).
+            e.HasIndex(x => new { x.Kind, x.Status, x.CreatedAt });
         }
     }
 }

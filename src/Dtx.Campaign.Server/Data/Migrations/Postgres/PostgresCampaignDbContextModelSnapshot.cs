@@ -1902,6 +1902,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "NextAttemptAt");
 
+                    b.HasIndex("Kind", "Status", "CreatedAt");
+
                     b.ToTable("wf_outbox", (string)null);
                 });
 

@@ -1893,6 +1893,8 @@ namespace Dtx.Campaign.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "NextAttemptAt");
 
+                    b.HasIndex("Kind", "Status", "CreatedAt");
+
                     b.ToTable("wf_outbox", (string)null);
                 });
 

@@ -65,8 +65,8 @@ internal static class DeadlineRushBenchmark
 
         // Warm up both (pools, and the JIT until the code is fully tiered: a server on the deadline day has run for hours)
         // with first saves on units the measured run leaves alone. 50 saves were too few: the JIT compiled 5 600 methods
-        // (24 s of compilation on the 2 cores) while ours was measured (2026-12-07). Rounds go on until one compiles
-        // next to nothing.
+        // (24 s of compilation on the 2 cores) while ours was measured (2026-12-07). After each round the JIT is let
+        // finish what the round queued; rounds go on until one compiles next to nothing.
         var reserved = Math.Min(1000, units / 5);
         var warmUp = 0;
         for (var round = 0; round < 12 && warmUp + 500 <= reserved * leaves.Count; round++)
@@ -77,11 +77,11 @@ internal static class DeadlineRushBenchmark
                 $"/api/campaigns/{seeded.CampaignId}/units/{seeded.Participants[units - 1 - (first + i) % reserved].UnitId}/self-assessment/answers/{leaves[(first + i) / reserved % leaves.Count]}",
                 new { number = i % 100, version = 0 }));
             warmUp += 500;
+            await Bench.JitSettledAsync();
             if (System.Runtime.JitInfo.GetCompiledMethodCount() - compiled < 25)
                 break;
         }
         Console.WriteLine($"warmed up: {warmUp} saves");
-        await Bench.LoadAsync(clients, warmUp, i => rawClient.PutAsJsonAsync($"/raw/{Guid.NewGuid()}/{leaves[0]}", new { number = 50 }));
 
         (string Url, object Body) Work(int i)
         {
@@ -100,8 +100,12 @@ internal static class DeadlineRushBenchmark
         var oursCpuPerSave = oursCpu.PerRequest(requests);
         var oursJitted = oursCpu.Jitted();
         var oursWaits = await sampler.StopAsync();
-        // PostgreSQL allows 100 connections by default: the idle server's pool gives its connections back first.
+        // PostgreSQL allows 100 connections by default and each side may open up to one per client: each side is warmed up
+        // just before it is measured, once the other's idle connections are closed (warmed up together, a pool that had
+        // to grow while ours was measured was refused: "too many clients", 2026-12-08).
         NpgsqlConnection.ClearAllPools();
+        await Bench.LoadAsync(clients, warmUp, i => rawClient.PutAsJsonAsync($"/raw/{Guid.NewGuid()}/{leaves[0]}", new { number = 50 }));
+        await Bench.JitSettledAsync();
         Console.WriteLine($"measuring raw: {requests} upserts");
         sampler = WaitEventSampler.Start(database.ConnectionString);
         var rawCpu = CpuMeter.Start();

@@ -134,6 +134,7 @@ internal static class RemindersBenchmark
             var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             await DeliverAsync(500);
             warmUp += 500;
+            await Bench.JitSettledAsync();
             if (System.Runtime.JitInfo.GetCompiledMethodCount() - compiled < 25)
                 break;
         }

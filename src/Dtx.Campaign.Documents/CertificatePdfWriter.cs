@@ -20,7 +20,7 @@ public static class CertificatePdfWriter
     {
         ArgumentNullException.ThrowIfNull(certificates);
         EmbeddedFontResolver.EnsureInstalled();
-        using var document = new PdfDocument();
+        using var document = PdfFiles.New();
         document.Info.Title = DocFormat.IsEnglish(lang) ? "Certificate of Merit" : "Bằng khen";
         CertificateOfMerit? last = null;
         foreach (var c in certificates)

@@ -26,7 +26,7 @@ public static class NoticePdfWriter
         var content = NoticeContent.FromHtml(rendered.Html);
         var en = DocFormat.IsEnglish(lang);
 
-        using var document = new PdfDocument();
+        using var document = PdfFiles.New();
         document.Info.Title = $"{content.Title} {notice.Number}";
         document.Info.Subject = content.Subject;
         document.Info.Author = notice.Authority.Name;

@@ -218,7 +218,7 @@ internal static class Bench
         return seeded;
     }
 
-    /// <summary>Every unit answered every indicator (a random percentage) and submitted: binary COPY, since seeding is not what is measured.</summary>
+    /// <summary>Every unit answered every given indicator (a random percentage) and, unless asked not to, submitted: binary COPY, since seeding is not what is measured.</summary>
     public static async Task AnswerAllAsync(Database database, Campaigns seeded, IReadOnlyList<string> leaves, bool submit = true)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);

@@ -100,9 +100,10 @@ internal static class DeadlineRushBenchmark
         var oursCpuPerSave = oursCpu.PerRequest(requests);
         var oursJitted = oursCpu.Jitted();
         var oursWaits = await sampler.StopAsync();
-        // PostgreSQL allows 100 connections by default and each side may open up to one per client: each side is warmed up
-        // just before it is measured, once the other's idle connections are closed (warmed up together, a pool that had
-        // to grow while ours was measured was refused: "too many clients", 2026-12-08).
+        // PostgreSQL allows 100 connections by default and each side may open up to one per client, so neither holds idle
+        // connections while the other is measured: raw opens none before ours is measured (its data source's pool is not
+        // one ClearAllPools closes), and ours' are closed before raw is warmed up. Each side is warmed up just before it is
+        // measured. (Warmed up together, a pool that had to grow while ours was measured was refused: "too many clients".)
         NpgsqlConnection.ClearAllPools();
         await Bench.LoadAsync(clients, warmUp, i => rawClient.PutAsJsonAsync($"/raw/{Guid.NewGuid()}/{leaves[0]}", new { number = 50 }));
         await Bench.JitSettledAsync();

@@ -73,7 +73,7 @@ internal static class RemindersBenchmark
             var issued = withPdf ? await IssuedAsync(smtp, port, count) : default;
             Bench.Print($"reminder fan-out: {count} e-mails{(withPdf ? " with their PDF" : "")} to a local SMTP server",
                 ("ours: render + compose + send, one loop", $"{count / (ours / 1000):0} messages/s ({Bench.Ms(ours)})"),
-                ("ours: the outbox's delivery (compose + send + save)", delivery is { } d ? $"{count / (d / 1000):0} messages/s ({Bench.Ms(d)})" : "— (with PDFs: not measured)"),
+                ("ours: the outbox's delivery (compose + send + save)", delivery is { } d ? $"{count / (d / 1000):0} messages/s ({Bench.Ms(d)})" : "— (with --with-pdf: the issued reminder's delivery below)"),
                 ("raw MailKit loop (pre-rendered" + (withPdf ? ", same PDFs)" : ")"), $"{count / (raw / 1000):0} messages/s ({Bench.Ms(raw)})"),
                 ("ours (one loop) / raw rate", Bench.Ratio(raw, ours)),
                 ("outbox delivery / raw rate", delivery is { } d2 ? Bench.Ratio(raw, d2) : "—"),
@@ -96,10 +96,7 @@ internal static class RemindersBenchmark
     private static async Task<(double? Elapsed, (double Process, double Postgres, double Smtp) Cpu)> OutboxAsync(TemplateRenderer renderer, Process smtp, int port, int count)
     {
         await using var database = await Bench.Database.CreateAsync();
-        await using var app = await Bench.StartServerAsync(database, port: null, new()
-        {
-            ["Email:SmtpHost"] = "127.0.0.1", ["Email:SmtpPort"] = port.ToString(Bench.Invariant), ["Email:Security"] = "None",
-        });
+        await using var app = await StartMailingServerAsync(database, port);
         async Task QueueAsync(int first, int messages)
         {
             await using var scope = app.Services.CreateAsyncScope();
@@ -113,11 +110,7 @@ internal static class RemindersBenchmark
                 });
             await db.SaveChangesAsync();
         }
-        async Task<OutboxDelivery.Report> DeliverAsync(int messages)
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(messages, CancellationToken.None);
-        }
+        Task<OutboxDelivery.Report> DeliverAsync(int messages) => DeliverDueAsync(app, messages);
         // Warmed up as the deadline rush is: a server's delivery has run many rounds before a big one, and the first rounds
         // of a new process measured mostly the JIT (a third of the CPU in libclrjit, 2026-12-07). Rounds of 500 go on until
         // one compiles next to nothing.
@@ -135,14 +128,7 @@ internal static class RemindersBenchmark
         Console.WriteLine($"outbox delivery warmed up: {warmUp} messages");
         await QueueAsync(0, count);
         Console.WriteLine($"measuring the outbox's delivery: {count} messages (process {Environment.ProcessId})");
-        OutboxDelivery.Report? report = null;
-        var cpu = CpuMeter.Start(smtp);
-        var elapsed = await Bench.TimeAsync(async () => report = await DeliverAsync(count));
-        if (report != new OutboxDelivery.Report(count, 0))
-            throw new InvalidOperationException($"the outbox delivered {report}, not {count} messages");
-        var (process, postgres) = cpu.PerRequest(count);
-        var smtpCpu = cpu.PeerPerRequest(count);
-        await app.StopAsync();
+        var (elapsed, (process, postgres, smtpCpu)) = await MeasuredDeliveryAsync(app, smtp, count);
         return (elapsed, (process, postgres, smtpCpu));
     }
 
@@ -183,10 +169,7 @@ internal static class RemindersBenchmark
         Process smtp, int port, int count)
     {
         await using var database = await Bench.Database.CreateAsync();
-        await using var app = await Bench.StartServerAsync(database, port: null, new()
-        {
-            ["Email:SmtpHost"] = "127.0.0.1", ["Email:SmtpPort"] = port.ToString(Bench.Invariant), ["Email:Security"] = "None",
-        });
+        await using var app = await StartMailingServerAsync(database, port);
         // RemindNow takes at most 10 000 units at once; it refuses more with its own message.
         var warmUp = Math.Min(500, count);
         var seeded = await Bench.SeedAsync(app.Services, Bench.RatioSet("bench-remind", "commune", 2, 3), warmUp + count);
@@ -198,11 +181,7 @@ internal static class RemindersBenchmark
             if (result.Skipped.Count > 0)
                 throw new InvalidOperationException($"the reminder skipped {result.Skipped.Count} units: {result.Skipped.First()}");
         }
-        async Task<OutboxDelivery.Report> DeliverAsync(int messages)
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(messages, CancellationToken.None);
-        }
+        Task<OutboxDelivery.Report> DeliverAsync(int messages) => DeliverDueAsync(app, messages);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             // No notice is issued without its authority's letterhead and signer (no signing certificate: the PDF says it is unsigned).
@@ -240,15 +219,35 @@ internal static class RemindersBenchmark
 
         await Bench.JitSettledAsync();
         Console.WriteLine($"measuring an issued reminder's delivery: {count} messages (process {Environment.ProcessId})");
+        var (elapsed, (process, postgres, smtpCpu)) = await MeasuredDeliveryAsync(app, smtp, count);
+        return (elapsed, raw, (process, postgres, smtpCpu), rawCpu);
+    }
+
+    /// <summary>The server on its own database, sending to the benchmark's SMTP server; deliveries run only when asked.</summary>
+    private static Task<WebApplication> StartMailingServerAsync(Bench.Database database, int port) =>
+        Bench.StartServerAsync(database, port: null, new()
+        {
+            ["Email:SmtpHost"] = "127.0.0.1", ["Email:SmtpPort"] = port.ToString(Bench.Invariant), ["Email:Security"] = "None",
+        });
+
+    private static async Task<OutboxDelivery.Report> DeliverDueAsync(WebApplication app, int messages)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(messages, CancellationToken.None);
+    }
+
+    /// <summary>One delivery round of <paramref name="count"/> due e-mails, timed, with its CPU per message; it must send them all.</summary>
+    private static async Task<(double Elapsed, (double Process, double Postgres, double Smtp) Cpu)> MeasuredDeliveryAsync(WebApplication app, Process smtp, int count)
+    {
         OutboxDelivery.Report? report = null;
         var cpu = CpuMeter.Start(smtp);
-        var elapsed = await Bench.TimeAsync(async () => report = await DeliverAsync(count));
+        var elapsed = await Bench.TimeAsync(async () => report = await DeliverDueAsync(app, count));
         if (report != new OutboxDelivery.Report(count, 0))
             throw new InvalidOperationException($"the outbox delivered {report}, not {count} messages");
         var (process, postgres) = cpu.PerRequest(count);
         var smtpCpu = cpu.PeerPerRequest(count);
         await app.StopAsync();
-        return (elapsed, raw, (process, postgres, smtpCpu), rawCpu);
+        return (elapsed, (process, postgres, smtpCpu));
     }
 
     /// <summary>The i-th unit's reminder: its own code, name and progress.</summary>

@@ -47,12 +47,11 @@ internal static class Bench
     /// <summary>
     /// Waits until the JIT has compiled what a warm-up queued: under load its background thread falls behind, and what it
     /// compiles while a scenario is measured is counted against the scenario (2 711 methods, 4.5 s of JIT in one deadline
-    /// rush, 2026-12-08). Returns how many methods it compiled meanwhile, once none was for a second (at most a minute).
+    /// rush, 2026-12-08). Returns once no method was compiled for a second (at most after a minute).
     /// </summary>
-    public static async Task<long> JitSettledAsync()
+    public static async Task JitSettledAsync()
     {
-        var start = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var (last, quiet, waited) = (start, System.Diagnostics.Stopwatch.StartNew(), System.Diagnostics.Stopwatch.StartNew());
+        var (last, quiet, waited) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Diagnostics.Stopwatch.StartNew(), System.Diagnostics.Stopwatch.StartNew());
         while (quiet.Elapsed < TimeSpan.FromSeconds(1) && waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(100);
@@ -60,7 +59,6 @@ internal static class Bench
             if (now != last)
                 (last, quiet) = (now, System.Diagnostics.Stopwatch.StartNew());
         }
-        return last - start;
     }
 
     /// <summary>CPU time per request, which is a fraction of a millisecond: two decimals tell a change from the noise.</summary>

@@ -63,7 +63,7 @@ internal static class DeadlineRushBenchmark
         await Bench.SignInAsAdminAsync(ours);
         using var rawClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri($"http://127.0.0.1:{rawPort}") };
 
-        // Warm up both (pools, and the JIT until the code is fully tiered: a server on the deadline day has run for hours)
+        // Warm up ours (pool, and the JIT until the code is fully tiered: a server on the deadline day has run for hours)
         // with first saves on units the measured run leaves alone. 50 saves were too few: the JIT compiled 5 600 methods
         // (24 s of compilation on the 2 cores) while ours was measured (2026-12-07). After each round the JIT is let
         // finish what the round queued; rounds go on until one compiles next to nothing.

@@ -23,6 +23,8 @@ internal static class RemindersBenchmark
     {
         var count = Bench.Option(args, "messages", 2000);
         var withPdf = args.Contains("--with-pdf");
+        // With --signed the authority has a signing certificate, as a deployment that signs its notices does: each PDF is signed.
+        var signed = args.Contains("--signed");
         var port = FreeSmtpPort();
         using var smtp = Process.Start(new ProcessStartInfo("/usr/bin/python3", $"-m aiosmtpd -n -l 127.0.0.1:{port} -c aiosmtpd.handlers.Sink")
             { RedirectStandardError = true, RedirectStandardOutput = true }) ?? throw new InvalidOperationException("aiosmtpd did not start (apt-get install python3-aiosmtpd)");
@@ -70,8 +72,8 @@ internal static class RemindersBenchmark
             // server's own OutboxDelivery (lease, compose, send, save each outcome) on PostgreSQL. PDFs are drawn from the
             // issued document, which this scenario does not issue: measured without them.
             var (delivery, deliveryCpu) = withPdf ? (null, default) : await OutboxAsync(renderer, smtp, port, count);
-            var issued = withPdf ? await IssuedAsync(smtp, port, count) : default;
-            Bench.Print($"reminder fan-out: {count} e-mails{(withPdf ? " with their PDF" : "")} to a local SMTP server",
+            var issued = withPdf ? await IssuedAsync(smtp, port, count, signed) : default;
+            Bench.Print($"reminder fan-out: {count} e-mails{(withPdf ? signed ? " with their signed PDF" : " with their PDF" : "")} to a local SMTP server",
                 ("ours: render + compose + send, one loop", $"{count / (ours / 1000):0} messages/s ({Bench.Ms(ours)})"),
                 ("ours: the outbox's delivery (compose + send + save)", delivery is { } d ? $"{count / (d / 1000):0} messages/s ({Bench.Ms(d)})" : "— (with --with-pdf: the issued reminder's delivery below)"),
                 ("raw MailKit loop (pre-rendered" + (withPdf ? ", same PDFs)" : ")"), $"{count / (raw / 1000):0} messages/s ({Bench.Ms(raw)})"),
@@ -165,10 +167,10 @@ internal static class RemindersBenchmark
     /// it sends. The limit is the raw loop sending the same messages, composed beforehand by the server's own code.
     /// </summary>
     private static async Task<(double Ours, double Raw, (double Process, double Postgres, double Smtp) Cpu, (double Process, double Smtp) RawCpu)> IssuedAsync(
-        Process smtp, int port, int count)
+        Process smtp, int port, int count, bool signed)
     {
         await using var database = await Bench.Database.CreateAsync();
-        await using var app = await StartMailingServerAsync(database, port);
+        await using var app = await StartMailingServerAsync(database, port, signed ? SigningCertificate() : null);
         // RemindNow takes at most 10 000 units at once; it refuses more with its own message.
         var warmUp = Math.Min(500, count);
         var seeded = await Bench.SeedAsync(app.Services, Bench.RatioSet("bench-remind", "commune", 2, 3), warmUp + count);
@@ -223,11 +225,41 @@ internal static class RemindersBenchmark
     }
 
     /// <summary>The server on its own database, sending to the benchmark's SMTP server; deliveries run only when asked.</summary>
-    private static Task<WebApplication> StartMailingServerAsync(Bench.Database database, int port) =>
-        Bench.StartServerAsync(database, port: null, new()
+    private static async Task<WebApplication> StartMailingServerAsync(Bench.Database database, int port, string? certificate = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Email:SmtpHost"] = "127.0.0.1", ["Email:SmtpPort"] = port.ToString(Bench.Invariant), ["Email:Security"] = "None",
-        });
+        };
+        if (certificate is not null)
+            (settings["Signing:Authorities:BN:Certificate"], settings["Signing:Authorities:BN:Password"]) = (certificate, SigningPassword);
+        try
+        {
+            var app = await Bench.StartServerAsync(database, port: null, settings);
+            // The signers open their certificates on first use: opened now, so that the file can go.
+            app.Services.GetRequiredService<Dtx.Campaign.Server.Signing.AuthoritySigners>();
+            return app;
+        }
+        finally
+        {
+            if (certificate is not null)
+                File.Delete(certificate);
+        }
+    }
+
+    private const string SigningPassword = "bench";
+
+    /// <summary>A self-signed RSA 2048 certificate for the benchmark's authority, as a PKCS#12 file in the temporary folder.</summary>
+    private static string SigningCertificate()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=UBND tỉnh Mẫu, C=VN", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var path = Path.Combine(Path.GetTempPath(), $"dtx-bench-signer-{Guid.NewGuid():N}.p12");
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, SigningPassword));
+        return path;
+    }
 
     private static async Task<OutboxDelivery.Report> DeliverDueAsync(WebApplication app, int messages)
     {

@@ -137,6 +137,9 @@ internal sealed class CreateCampaign(CampaignDbContext db, AuditTrail audit, Tim
             Flags = [.. u.Flags],
             IndexSetId = request.IndexSets[u.Category],
         }).ToList();
+        // Counted now, not at the first save: a unit that has not begun is reminded of its whole form ("0/33 chỉ số"), not "0/0".
+        foreach (var participant in campaign.Participants)
+            participant.ApplicableCount = SelfAssessments.AssessmentScope.ApplicableLeavesOf(await indexSets.GetAsync(db, participant.IndexSetId, ct), participant).Count;
         campaign.Council = council.Select(m => new CouncilMember
         {
             Id = Guid.CreateVersion7(), CampaignId = campaign.Id, Role = m.Role, FullName = m.FullName.Trim(), Email = m.Email.Trim(), UnitId = m.UnitId,

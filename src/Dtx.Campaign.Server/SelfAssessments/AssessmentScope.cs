@@ -32,8 +32,11 @@ internal sealed record AssessmentScope(Campaigns.Campaign Campaign, Participant 
     public DateTimeOffset Deadline => Rules.Deadline;
 
     /// <summary>The leaves this unit answers: those that apply to it and are scored.</summary>
-    public IReadOnlyList<IndicatorNode> ApplicableLeaves { get; } = IndexSet.Groups
-        .SelectMany(g => Walk(g, new UnitProfile(Participant.Category, Participant.Flags.ToHashSet(StringComparer.Ordinal)), true))
+    public IReadOnlyList<IndicatorNode> ApplicableLeaves { get; } = ApplicableLeavesOf(IndexSet, Participant);
+
+    /// <summary>The leaves a participant answers in <paramref name="set"/>: those that apply to its category and flags and are scored.</summary>
+    public static IReadOnlyList<IndicatorNode> ApplicableLeavesOf(IndexSet set, Participant participant) => set.Groups
+        .SelectMany(g => Walk(g, new UnitProfile(participant.Category, participant.Flags.ToHashSet(StringComparer.Ordinal)), true))
         .ToList();
 
     /// <summary>The scored leaves under <paramref name="node"/> that apply to the unit (a node that does not apply takes its children with it).</summary>

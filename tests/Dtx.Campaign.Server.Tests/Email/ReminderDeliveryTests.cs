@@ -46,6 +46,8 @@ public abstract class ReminderDeliveryTests(CampaignApp app)
         Assert.Equal("Về việc nhắc hạn nộp kết quả tự đánh giá chuyển đổi số năm 2025", skhcn.Subject);
         Assert.Contains("Kính gửi: Sở Khoa học và Công nghệ.", skhcn.TextBody, StringComparison.Ordinal);
         Assert.Contains("(còn 7 ngày)", skhcn.TextBody, StringComparison.Ordinal);
+        // A unit that has not begun is reminded of its whole form, not of "0/0 chỉ số".
+        Assert.Matches(@"đã hoàn thành 0/[1-9][0-9]* chỉ số", skhcn.TextBody);
         Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", skhcn.HtmlBody, StringComparison.Ordinal);
         Assert.Single(skhcn.Attachments, a => a.ContentType.MimeType == "application/pdf");
 

@@ -87,15 +87,14 @@ internal static class EntityRows
     private static Action<object, object?> Setter(IPropertyBase property)
     {
         var member = property.GetMemberInfo(forMaterialization: true, forSet: true);
+        if (member is FieldInfo { IsInitOnly: true } readOnly)
+            return readOnly.SetValue;
         var type = member switch
         {
             PropertyInfo p => p.PropertyType,
-            FieldInfo f when !f.IsInitOnly => f.FieldType,
-            FieldInfo f => null,
+            FieldInfo f => f.FieldType,
             _ => throw new NotSupportedException($"{property.DeclaringType.DisplayName()}.{property.Name} cannot be set."),
         };
-        if (type is null)
-            return ((FieldInfo)member).SetValue;
         var entity = Expression.Parameter(typeof(object), "entity");
         var value = Expression.Parameter(typeof(object), "value");
         var assign = Expression.Assign(Expression.MakeMemberAccess(Expression.Convert(entity, member.DeclaringType!), member), Expression.Convert(value, type));
